@@ -1,0 +1,52 @@
+"""The one place that reads the environment.
+
+``load_config`` turns ``FUNDLEDGER_*`` variables into Flask config keys; ``create_app``
+lays an explicit mapping (tests, scripts) over it. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+#: Environment variables the application reads, and the config key each one sets.
+ENVIRONMENT = {
+    "FUNDLEDGER_DATABASE_URL": "DATABASE_URL",
+    "FUNDLEDGER_STATEMENTS_DIR": "STATEMENTS_DIR",
+    "FUNDLEDGER_SECRET_KEY": "SECRET_KEY",
+}
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Config keys taken from the environment (only those that are set)."""
+    environ = os.environ if environ is None else environ
+    return {key: environ[var] for var, key in ENVIRONMENT.items() if environ.get(var)}
+
+
+def default_database_url(instance_path: str) -> str:
+    """The embedded default: an SQLite file in the Flask instance folder."""
+    return f"sqlite:///{Path(instance_path) / 'fundledger.sqlite3'}"
+
+
+def default_statements_dir() -> Path:
+    """``statements/`` in the working directory, the archive's documented home."""
+    return Path.cwd() / "statements"
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A per-installation key kept in the instance folder, for development use.
+
+    Production sets ``FUNDLEDGER_SECRET_KEY``; without it the key is made once and
+    reused, so sessions survive a restart of ``make run``.
+    """
+    key_file = Path(instance_path) / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

@@ -1,0 +1,415 @@
+"""Writers of the ledger: the one place postings are created.
+
+``post_entry`` validates everything first and raises a specific :class:`InvalidEntry`
+before writing anything; it then appends under the ledger-head lock inside a savepoint,
+so a refusal by the database also leaves the caller's transaction as it was.
+Operations flush and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from fundledger.donors.models import Donor
+from fundledger.errors import FundledgerError
+from fundledger.ledger import errors
+from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
+from fundledger.ledger.models import (
+    Account,
+    EntryKind,
+    FiscalPeriod,
+    JournalEntry,
+    Posting,
+)
+from fundledger.money import (
+    BASE_CURRENCY,
+    MAX_AMOUNT,
+    check_currency,
+    decimal_places,
+    fits_currency,
+    minor_units,
+    to_base,
+)
+from fundledger.program.earmarks import parse_earmark
+from fundledger.program.models import Activity, Implementer, Objective
+
+#: Dates the ledger accepts; anything outside is a typing error, not a transaction.
+FIRST_DATE = dt.date(1990, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+MAX_RATE = Decimal(1_000_000)
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of an entry to post: USD amount (debit positive) and its dimensions."""
+
+    account: str
+    amount: Decimal
+    donor_id: int | None = None
+    activity: int | None = None
+    objective: int | None = None
+    organ: str | None = None
+    earmark: str | None = None
+    allocation_id: int | None = None
+    currency: str | None = None
+    original_amount: Decimal | None = None
+    rate: Decimal | None = None
+    memo: str | None = None
+
+    def negated(self) -> Line:
+        original = None if self.original_amount is None else -self.original_amount
+        return replace(self, amount=-self.amount, original_amount=original)
+
+    def canonical(self) -> CanonicalLine:
+        return CanonicalLine(
+            account_code=self.account,
+            amount=self.amount,
+            donor_id=self.donor_id,
+            activity_number=self.activity,
+            objective_number=self.objective,
+            organ_code=self.organ,
+            earmark=self.earmark,
+            allocation_id=self.allocation_id,
+            currency=self.currency,
+            original_amount=self.original_amount,
+            rate=self.rate,
+            memo=self.memo,
+        )
+
+
+def debit(account: str, amount: Decimal | str, **dimensions: object) -> Line:
+    return Line(account, Decimal(amount), **dimensions)  # type: ignore[arg-type]
+
+
+def credit(account: str, amount: Decimal | str, **dimensions: object) -> Line:
+    return Line(account, -Decimal(amount), **dimensions)  # type: ignore[arg-type]
+
+
+def post_entry(
+    session: Session,
+    *,
+    entry_date: dt.date,
+    lines: Sequence[Line],
+    created_by: str,
+    kind: EntryKind = EntryKind.MANUAL,
+    memo: str = "",
+    source_ref: str | None = None,
+    idempotency_key: str | None = None,
+    request_id: str | None = None,
+    reverses: JournalEntry | None = None,
+) -> JournalEntry:
+    """Post one balanced entry and return it (or the earlier entry with the same key).
+
+    Raises :class:`~fundledger.ledger.errors.InvalidEntry` (a subclass naming the
+    problem) or :class:`~fundledger.ledger.errors.IdempotencyConflict`.
+    """
+    lines = [_normalized(number, line) for number, line in enumerate(lines, start=1)]
+    _check_shape(entry_date, kind, memo, source_ref, idempotency_key, lines)
+    accounts = _accounts_by_code(session, (line.account for line in lines))
+    _check_dimensions(session, lines)
+    digest = content_digest(
+        entry_date=entry_date,
+        kind=str(kind),
+        memo=memo,
+        source_ref=source_ref,
+        reverses_number=None if reverses is None else reverses.number,
+        lines=[line.canonical() for line in lines],
+    )
+    if idempotency_key is not None and (
+        earlier := _earlier_entry(session, idempotency_key, digest)
+    ):
+        return earlier
+
+    with session.begin_nested():
+        last_number, last_hash = _lock_head(session)
+        # Checked again under the lock: a concurrent poster may have just used the key.
+        if idempotency_key is not None and (
+            earlier := _earlier_entry(session, idempotency_key, digest)
+        ):
+            return earlier
+        _check_open_period(session, entry_date)
+        number = last_number + 1
+        created_at = dt.datetime.now(dt.UTC)
+        entry = JournalEntry(
+            number=number,
+            entry_date=entry_date,
+            kind=str(kind),
+            memo=memo,
+            source_ref=source_ref,
+            idempotency_key=idempotency_key,
+            content_digest=digest,
+            created_by=created_by,
+            request_id=request_id,
+            created_at=created_at,
+            reverses_id=None if reverses is None else reverses.id,
+            prev_hash=last_hash,
+            hash=chain_hash(
+                prev_hash=last_hash,
+                number=number,
+                digest=digest,
+                idempotency_key=idempotency_key,
+                created_by=created_by,
+                request_id=request_id,
+                created_at=created_at,
+            ),
+            postings=[
+                _posting(line_no, line, accounts[line.account], entry_date)
+                for line_no, line in enumerate(lines, start=1)
+            ],
+        )
+        session.add(entry)
+        session.flush()
+        session.execute(
+            text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1"),
+            {"number": number, "hash": entry.hash},
+        )
+    return entry
+
+
+def reverse_entry(
+    session: Session,
+    entry: JournalEntry,
+    *,
+    reason: str,
+    created_by: str,
+    entry_date: dt.date | None = None,
+    request_id: str | None = None,
+) -> JournalEntry:
+    """Post the mirror image of ``entry``, dated ``entry_date`` or the original's date."""
+    reason = reason.strip()
+    if not reason:
+        raise errors.InvalidEntry("a reversal needs a reason")
+    if entry.reverses_id is not None:
+        raise errors.CannotReverse(
+            f"entry #{entry.number} is itself a reversal; post a new entry instead"
+        )
+    already = session.scalar(select(JournalEntry.number).filter_by(reverses_id=entry.id))
+    if already is not None:
+        raise errors.CannotReverse(f"entry #{entry.number} was already reversed by #{already}")
+    lines = [line_of(posting).negated() for posting in entry.postings]
+    return post_entry(
+        session,
+        entry_date=entry_date or entry.entry_date,
+        lines=lines,
+        created_by=created_by,
+        kind=EntryKind.REVERSAL,
+        memo=f"Reversal of #{entry.number}: {reason}",
+        idempotency_key=f"reversal-of:{entry.number}",
+        request_id=request_id,
+        reverses=entry,
+    )
+
+
+def line_of(posting: Posting) -> Line:
+    """The :class:`Line` a stored posting was made from."""
+    return Line(
+        account=posting.account.code,
+        amount=posting.amount,
+        donor_id=posting.donor_id,
+        activity=posting.activity_number,
+        objective=posting.objective_number,
+        organ=posting.organ_code,
+        earmark=posting.earmark,
+        allocation_id=posting.allocation_id,
+        currency=posting.currency,
+        original_amount=posting.original_amount,
+        rate=posting.rate,
+        memo=posting.memo,
+    )
+
+
+def _normalized(number: int, line: Line) -> Line:
+    """Checks one line on its own and returns it in canonical form (codes upper-cased)."""
+    where = f"line {number}"
+    amount = line.amount
+    if not isinstance(amount, Decimal) or not amount.is_finite():
+        raise errors.InvalidEntry(f"{where}: amount {amount!r} is not a decimal number")
+    if amount == 0:
+        raise errors.ZeroLine(f"{where}: amount is zero; leave the line out")
+    if abs(amount) >= MAX_AMOUNT:
+        raise errors.InvalidEntry(f"{where}: amount {amount} is out of range")
+    if not fits_currency(amount, BASE_CURRENCY):
+        raise errors.TooManyDecimals(
+            f"{where}: {amount} has more decimals than USD allows "
+            f"({minor_units(BASE_CURRENCY)})"
+        )
+    line = replace(line, amount=amount.quantize(Decimal("0.01")))
+    if line.earmark is not None:
+        try:
+            line = replace(line, earmark=str(parse_earmark(line.earmark)))
+        except FundledgerError as error:
+            raise errors.UnknownDimension(f"{where}: {error}") from error
+    if line.organ is not None:
+        line = replace(line, organ=line.organ.strip().upper())
+    if line.memo is not None and len(line.memo) > MAX_TEXT:
+        raise errors.InvalidEntry(f"{where}: memo is longer than {MAX_TEXT} characters")
+    return _checked_original(where, line)
+
+
+def _checked_original(where: str, line: Line) -> Line:
+    given = (line.currency, line.original_amount, line.rate)
+    if all(part is None for part in given):
+        return line
+    if any(part is None for part in given):
+        raise errors.InvalidEntry(
+            f"{where}: a foreign-currency line needs currency, original amount and rate"
+        )
+    assert line.currency is not None and line.original_amount is not None  # noqa: S101
+    assert line.rate is not None  # noqa: S101 - narrowed by the check above
+    try:
+        currency = check_currency(line.currency)
+    except FundledgerError as error:
+        raise errors.InvalidEntry(f"{where}: {error}") from error
+    if currency == BASE_CURRENCY:
+        raise errors.InvalidEntry(f"{where}: USD is the base currency; give only the amount")
+    original, rate = line.original_amount, line.rate
+    if not original.is_finite() or abs(original) >= MAX_AMOUNT:
+        raise errors.InvalidEntry(f"{where}: original amount {original} is out of range")
+    if not fits_currency(original, currency):
+        raise errors.TooManyDecimals(
+            f"{where}: {original} has more decimals than {currency} allows "
+            f"({minor_units(currency)})"
+        )
+    if not rate.is_finite() or not 0 < rate < MAX_RATE or decimal_places(rate.normalize()) > 10:
+        raise errors.InvalidEntry(
+            f"{where}: rate {rate} must be positive, below {MAX_RATE} and have at most 10 places"
+        )
+    if (original > 0) != (line.amount > 0):
+        raise errors.InvalidEntry(f"{where}: original amount and USD amount differ in sign")
+    expected = to_base(original, rate)
+    if expected != line.amount:
+        raise errors.ConversionMismatch(
+            f"{where}: {original:f} {currency} at {rate:f} is {expected:f} USD, "
+            f"not {line.amount:f}"
+        )
+    return replace(line, currency=currency)
+
+
+def _check_shape(
+    entry_date: dt.date,
+    kind: EntryKind,
+    memo: str,
+    source_ref: str | None,
+    idempotency_key: str | None,
+    lines: Sequence[Line],
+) -> None:
+    if not FIRST_DATE <= entry_date <= LAST_DATE:
+        raise errors.InvalidEntry(
+            f"date {entry_date.isoformat()} is outside the ledger's range "
+            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+        )
+    EntryKind(kind)
+    if len(memo) > MAX_TEXT or (source_ref is not None and len(source_ref) > MAX_TEXT):
+        raise errors.InvalidEntry(f"memo and source reference are limited to {MAX_TEXT} characters")
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= 200:
+        raise errors.InvalidEntry("an idempotency key has 1 to 200 characters")
+    if len(lines) < 2:
+        raise errors.TooFewLines(f"an entry needs at least two lines, this one has {len(lines)}")
+    debits = sum((line.amount for line in lines if line.amount > 0), Decimal("0.00"))
+    credits = -sum((line.amount for line in lines if line.amount < 0), Decimal("0.00"))
+    if debits != credits:
+        raise errors.UnbalancedEntry(
+            f"entry does not balance: debits {debits:f}, credits {credits:f}, "
+            f"difference {debits - credits:f}"
+        )
+
+
+def _accounts_by_code(session: Session, codes: Iterable[str]) -> dict[str, Account]:
+    wanted = set(codes)
+    found = {
+        account.code: account
+        for account in session.scalars(select(Account).where(Account.code.in_(wanted)))
+    }
+    for code in sorted(wanted - found.keys()):
+        raise errors.UnknownAccount(f"unknown account {code!r}")
+    for code, account in sorted(found.items()):
+        if not account.active:
+            raise errors.UnknownAccount(f"account {code} ({account.name}) is closed to posting")
+    return found
+
+
+def _check_dimensions(session: Session, lines: Sequence[Line]) -> None:
+    """Every dimension a line names exists (the foreign keys check it again)."""
+    earmarked_organs = {
+        str(line.earmark).removeprefix("organ:")
+        for line in lines
+        if line.earmark is not None and line.earmark.startswith("organ:")
+    }
+    checks: list[tuple[str, InstrumentedAttribute[Any], set[Any]]] = [
+        ("donor", Donor.id, {line.donor_id for line in lines}),
+        ("activity", Activity.number, {line.activity for line in lines}),
+        ("objective", Objective.number, {line.objective for line in lines}),
+        ("organ", Implementer.code, {line.organ for line in lines} | earmarked_organs),
+    ]
+    for name, column, wanted in checks:
+        wanted.discard(None)
+        if not wanted:
+            continue
+        existing = set(session.scalars(select(column).where(column.in_(wanted))))
+        for missing in sorted(wanted - existing, key=str):
+            raise errors.UnknownDimension(f"unknown {name} {missing!r}")
+
+
+def _earlier_entry(session: Session, key: str, digest: str) -> JournalEntry | None:
+    earlier = session.scalar(select(JournalEntry).filter_by(idempotency_key=key))
+    if earlier is not None and earlier.content_digest != digest:
+        raise errors.IdempotencyConflict(
+            f"idempotency key {key!r} was already used for entry #{earlier.number} "
+            "with different content"
+        )
+    return earlier
+
+
+def _lock_head(session: Session) -> tuple[int, str]:
+    """Take the append lock and read the chain's end.
+
+    An UPDATE locks the row on PostgreSQL (a concurrent poster waits, then reads the
+    committed head) and takes SQLite's write lock; RETURNING reads it in the same step.
+    """
+    row = session.execute(
+        text("UPDATE ledger_head SET last_number = last_number WHERE id = 1"
+             " RETURNING last_number, last_hash")
+    ).one()
+    return int(row.last_number), str(row.last_hash)
+
+
+def _check_open_period(session: Session, entry_date: dt.date) -> None:
+    closed = session.scalar(
+        select(FiscalPeriod.year).where(
+            FiscalPeriod.closed,
+            FiscalPeriod.start_date <= entry_date,
+            FiscalPeriod.end_date >= entry_date,
+        )
+    )
+    if closed is not None:
+        raise errors.ClosedPeriod(
+            f"{entry_date.isoformat()} falls in fiscal year {closed}, which is closed"
+        )
+
+
+def _posting(line_no: int, line: Line, account: Account, entry_date: dt.date) -> Posting:
+    return Posting(
+        line_no=line_no,
+        account_id=account.id,
+        account=account,
+        entry_date=entry_date,
+        amount=line.amount,
+        donor_id=line.donor_id,
+        activity_number=line.activity,
+        objective_number=line.objective,
+        organ_code=line.organ,
+        earmark=line.earmark,
+        allocation_id=line.allocation_id,
+        currency=line.currency,
+        original_amount=line.original_amount,
+        rate=line.rate,
+        memo=line.memo,
+    )

@@ -1,0 +1,117 @@
+"""Readers of the ledger: balances, the trial balance, the journal.
+
+Balances always come from postings: the current balance from the trigger-kept cache
+(which ``verify`` proves equal to the sum), a balance as of a date from the
+``(account_id, entry_date, amount)`` index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from fundledger.ledger.models import Account, AccountBalance, JournalEntry, Posting
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceRow:
+    code: str
+    name: str
+    type: str
+    #: Debit positive, credit negative, like postings.
+    balance: Decimal
+
+    @property
+    def debit(self) -> Decimal:
+        return self.balance if self.balance > 0 else ZERO
+
+    @property
+    def credit(self) -> Decimal:
+        return -self.balance if self.balance < 0 else ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalance:
+    as_of: dt.date | None
+    rows: Sequence[TrialBalanceRow]
+
+    @property
+    def total_debit(self) -> Decimal:
+        return sum((row.debit for row in self.rows), ZERO)
+
+    @property
+    def total_credit(self) -> Decimal:
+        return sum((row.credit for row in self.rows), ZERO)
+
+
+def trial_balance(session: Session, as_of: dt.date | None = None) -> TrialBalance:
+    """Every account with a non-zero balance, by code; as of a date if one is given."""
+    if as_of is None:
+        balance = AccountBalance.balance
+        source = select(AccountBalance.account_id, balance.label("balance")).subquery()
+    else:
+        total = func.coalesce(func.sum(Posting.amount), ZERO)
+        source = (
+            select(Posting.account_id, total.label("balance"))
+            .where(Posting.entry_date <= as_of)
+            .group_by(Posting.account_id)
+            .subquery()
+        )
+    rows = session.execute(
+        select(Account.code, Account.name, Account.type, source.c.balance)
+        .join(source, source.c.account_id == Account.id)
+        .where(source.c.balance != 0)
+        .order_by(Account.code)
+    )
+    return TrialBalance(
+        as_of, [TrialBalanceRow(row.code, row.name, row.type, row.balance) for row in rows]
+    )
+
+
+def accounts(session: Session) -> Sequence[Account]:
+    return session.scalars(select(Account).order_by(Account.code)).all()
+
+
+def account_balances(session: Session) -> dict[int, Decimal]:
+    """The cached balance of every account, by account id."""
+    return {
+        row.account_id: row.balance
+        for row in session.execute(select(AccountBalance.account_id, AccountBalance.balance))
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    entries: Sequence[JournalEntry]
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def journal_page(session: Session, page: int = 1, per_page: int = 50) -> Page:
+    """Entries newest first, with their postings and accounts loaded in two queries."""
+    total = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+    page = min(max(1, page), max(1, -(-total // per_page)))
+    entries = session.scalars(
+        select(JournalEntry)
+        .options(selectinload(JournalEntry.postings))
+        .order_by(JournalEntry.number.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(entries, page, per_page, total)
+
+
+def entry_by_number(session: Session, number: int) -> JournalEntry | None:
+    return session.scalar(select(JournalEntry).filter_by(number=number))

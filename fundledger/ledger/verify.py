@@ -1,0 +1,191 @@
+"""Recompute every ledger invariant from the stored rows (``fundledger verify``).
+
+Nothing here trusts what the service layer did: balances are summed again, hashes are
+recomputed from the rows, and the results are compared with what is stored.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.ledger.hashing import (
+    GENESIS_HASH,
+    CanonicalLine,
+    chain_hash,
+    content_digest,
+)
+from fundledger.ledger.models import (
+    Account,
+    AccountBalance,
+    FiscalPeriod,
+    JournalEntry,
+    LedgerHead,
+    Posting,
+)
+from fundledger.ledger.queries import ZERO
+
+
+@dataclass(slots=True)
+class Report:
+    entries: int = 0
+    postings: int = 0
+    violations: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def summary(self) -> str:
+        verdict = "ledger verified" if self.ok else f"{len(self.violations)} violation(s)"
+        return (
+            f"{verdict}: {self.entries} entries, {self.postings} postings; "
+            "entries balance, hash chain intact, cached balances equal sums, "
+            "closed periods untouched"
+            if self.ok
+            else f"{verdict} in {self.entries} entries, {self.postings} postings"
+        )
+
+
+def verify_ledger(session: Session) -> Report:
+    report = Report()
+    report.violations.extend(_unbalanced_entries(session))
+    report.violations.extend(_chain_breaks(session, report))
+    report.violations.extend(_stale_balances(session))
+    report.violations.extend(_late_postings(session))
+    return report
+
+
+def _unbalanced_entries(session: Session) -> Iterator[str]:
+    totals = (
+        select(
+            JournalEntry.number,
+            func.coalesce(func.sum(Posting.amount), ZERO).label("total"),
+            func.count(Posting.id).label("lines"),
+        )
+        .outerjoin(Posting, Posting.entry_id == JournalEntry.id)
+        .group_by(JournalEntry.number)
+        .having((func.coalesce(func.sum(Posting.amount), ZERO) != 0) | (func.count(Posting.id) < 2))
+        .order_by(JournalEntry.number)
+    )
+    for row in session.execute(totals):
+        yield f"entry #{row.number} does not balance: {row.lines} lines summing to {row.total:f}"
+
+
+def _chain_breaks(session: Session, report: Report) -> Iterator[str]:
+    lines = session.execute(
+        select(
+            Posting.entry_id,
+            Account.code,
+            Posting.amount,
+            Posting.donor_id,
+            Posting.activity_number,
+            Posting.objective_number,
+            Posting.organ_code,
+            Posting.earmark,
+            Posting.allocation_id,
+            Posting.currency,
+            Posting.original_amount,
+            Posting.rate,
+            Posting.memo,
+            Posting.entry_date,
+        )
+        .join(Account, Account.id == Posting.account_id)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .order_by(JournalEntry.number, Posting.line_no)
+        .execution_options(yield_per=5000)
+    )
+    lines_by_entry = itertools.groupby(lines, key=lambda row: row.entry_id)
+    pending = next(lines_by_entry, None)
+    reversed_numbers = {
+        row.id: row.number
+        for row in session.execute(
+            select(JournalEntry.id, JournalEntry.number).where(
+                JournalEntry.id.in_(select(JournalEntry.reverses_id))
+            )
+        )
+    }
+    entries = session.scalars(
+        select(JournalEntry).order_by(JournalEntry.number).execution_options(yield_per=2000)
+    )
+    previous = GENESIS_HASH
+    for expected_number, entry in enumerate(entries, start=1):
+        report.entries += 1
+        own_lines: list[CanonicalLine] = []
+        if pending is not None and pending[0] == entry.id:
+            for row in pending[1]:
+                report.postings += 1
+                if row.entry_date != entry.entry_date:
+                    yield f"entry #{entry.number}: a posting is dated {row.entry_date}"
+                own_lines.append(CanonicalLine(*row[1:13]))
+            pending = next(lines_by_entry, None)
+        if entry.number != expected_number:
+            yield f"entry numbers jump from {expected_number - 1} to {entry.number}"
+        if entry.prev_hash != previous:
+            yield f"entry #{entry.number} does not chain to the entry before it"
+        digest = content_digest(
+            entry_date=entry.entry_date,
+            kind=entry.kind,
+            memo=entry.memo,
+            source_ref=entry.source_ref,
+            reverses_number=reversed_numbers.get(entry.reverses_id)
+            if entry.reverses_id is not None
+            else None,
+            lines=own_lines,
+        )
+        if digest != entry.content_digest:
+            yield f"entry #{entry.number} was altered: its content no longer matches its digest"
+        recomputed = chain_hash(
+            prev_hash=entry.prev_hash,
+            number=entry.number,
+            digest=entry.content_digest,
+            idempotency_key=entry.idempotency_key,
+            created_by=entry.created_by,
+            request_id=entry.request_id,
+            created_at=entry.created_at,
+        )
+        if recomputed != entry.hash:
+            yield f"entry #{entry.number} was altered: its hash does not match its record"
+        previous = entry.hash
+        session.expunge(entry)
+    head = session.get(LedgerHead, 1)
+    if head is None or head.last_number != report.entries or head.last_hash != previous:
+        yield "the ledger head does not point at the last entry"
+
+
+def _stale_balances(session: Session) -> Iterator[str]:
+    sums = (
+        select(Posting.account_id, func.sum(Posting.amount).label("total"))
+        .group_by(Posting.account_id)
+        .subquery()
+    )
+    summed = func.coalesce(sums.c.total, ZERO)
+    rows = session.execute(
+        select(Account.code, AccountBalance.balance, summed.label("total"))
+        .join(AccountBalance, AccountBalance.account_id == Account.id, isouter=True)
+        .join(sums, sums.c.account_id == Account.id, isouter=True)
+        .where((AccountBalance.balance.is_(None)) | (AccountBalance.balance != summed))
+        .order_by(Account.code)
+    )
+    for row in rows:
+        yield (
+            f"account {row.code}: cached balance {row.balance} but postings sum to {row.total:f}"
+        )
+
+
+def _late_postings(session: Session) -> Iterator[str]:
+    rows = session.execute(
+        select(JournalEntry.number, FiscalPeriod.year)
+        .join(
+            FiscalPeriod,
+            JournalEntry.entry_date.between(FiscalPeriod.start_date, FiscalPeriod.end_date),
+        )
+        .where(FiscalPeriod.closed, JournalEntry.created_at > FiscalPeriod.closed_at)
+        .order_by(JournalEntry.number)
+    )
+    for row in rows:
+        yield f"entry #{row.number} was posted into fiscal year {row.year} after it was closed"

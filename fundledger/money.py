@@ -1,0 +1,108 @@
+"""Money: parsing, currency minor units, conversion to the base currency, formatting.
+
+Amounts are ``Decimal`` from the first character a user types to the last one a
+statement prints. Rates are USD per one unit of the foreign currency.
+
+Rounding rule (the only one): a foreign amount converts to USD as
+``original × rate`` rounded half away from zero (``ROUND_HALF_UP``) to the cent.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from babel.numbers import format_currency, get_currency_precision, is_currency
+
+from fundledger.errors import FundledgerError
+
+BASE_CURRENCY = "USD"
+BASE_PLACES = 2
+#: Larger than any sum this fund will see; bounds every amount so that huge inputs are
+#: refused with a message instead of overflowing a column.
+MAX_AMOUNT = Decimal("1e14")
+
+_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+class InvalidAmount(FundledgerError):
+    """Text that is not a plain decimal amount, or an amount out of range."""
+
+
+class UnknownCurrency(FundledgerError):
+    """A code that is not an ISO 4217 currency."""
+
+
+def parse_decimal(text: str | Decimal | int, *, what: str = "amount") -> Decimal:
+    """A ``Decimal`` from plain decimal text: digits, one optional point and sign.
+
+    Exponents, ``NaN``, ``Infinity``, thousands separators and floats are refused: they
+    are how wrong numbers sneak into a ledger.
+    """
+    if isinstance(text, bool) or isinstance(text, float):
+        raise InvalidAmount(f"{what} must be written as a decimal string, not {text!r}")
+    if isinstance(text, Decimal | int):
+        value = Decimal(text)
+        if not value.is_finite():
+            raise InvalidAmount(f"{what} {text} is not a finite number")
+    else:
+        cleaned = text.strip()
+        if not _PLAIN_DECIMAL.fullmatch(cleaned):
+            shown = cleaned if len(cleaned) <= 40 else cleaned[:37] + "..."
+            raise InvalidAmount(f"{what} {shown!r} is not a plain decimal number")
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation as error:  # pragma: no cover - the pattern admits none
+            raise InvalidAmount(f"{what} {cleaned!r} is not a number") from error
+    if abs(value) >= MAX_AMOUNT:
+        raise InvalidAmount(f"{what} {value} is out of range (at most {MAX_AMOUNT:,.0f})")
+    return value
+
+
+def check_currency(code: str) -> str:
+    """The upper-cased ISO 4217 code, or :class:`UnknownCurrency`."""
+    normalized = code.strip().upper()
+    if len(normalized) != 3 or not is_currency(normalized):
+        raise UnknownCurrency(f"{code!r} is not an ISO 4217 currency code")
+    return normalized
+
+
+def minor_units(currency: str) -> int:
+    """Decimal places the currency allows (USD 2, JPY 0, KWD 3), from Babel's CLDR data."""
+    return int(get_currency_precision(check_currency(currency)))
+
+
+def decimal_places(amount: Decimal) -> int:
+    """How many places after the point the amount is written with (``10.50`` → 2)."""
+    exponent = amount.as_tuple().exponent
+    assert isinstance(exponent, int), "finite decimals only"  # noqa: S101 - parse_decimal guarantees it
+    return max(0, -exponent)
+
+
+def fits_currency(amount: Decimal, currency: str) -> bool:
+    """True when the amount has no more places than the currency allows.
+
+    Trailing zeros do not count: ``100.00`` JPY is a whole number of yen.
+    """
+    places = minor_units(currency)
+    return amount == amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def quantize(amount: Decimal, currency: str = BASE_CURRENCY) -> Decimal:
+    """The amount written with exactly the currency's places (no rounding happens if it fits)."""
+    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)), rounding=ROUND_HALF_UP)
+
+
+def to_base(original: Decimal, rate: Decimal) -> Decimal:
+    """USD value of a foreign amount at a rate in USD per unit, by the one rounding rule."""
+    return (original * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def plain(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
+    """CSV form: the currency's places, no separators (``54250.00``, ``-3.50``)."""
+    return f"{quantize(amount, currency):f}"
+
+
+def format_money(amount: Decimal, currency: str = BASE_CURRENCY, locale: str = "en") -> str:
+    """Human form for the locale, e.g. ``US$54,250.00`` or ``54.250,00 US$``."""
+    return str(format_currency(amount, currency, locale=locale))

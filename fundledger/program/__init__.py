@@ -1,0 +1,1 @@
+"""The Inter-American Program: objectives, activities, implementers and their cross-reference."""

@@ -1,0 +1,1 @@
+"""The Flask side: app assembly, per-request database sessions, shared template helpers."""

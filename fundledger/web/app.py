@@ -1,0 +1,50 @@
+"""Assembles the Flask application from configuration and the areas' blueprints."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from fundledger.config import (
+    default_database_url,
+    default_statements_dir,
+    instance_secret_key,
+    load_config,
+)
+from fundledger.db import Database
+from fundledger.models import register_all
+from fundledger.resources import resource_dir
+from fundledger.web import database, errors, filters
+
+
+def build_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        "fundledger",
+        template_folder=str(resource_dir("templates")),
+        instance_relative_config=True,
+    )
+    app.config.update(load_config())
+    app.config.update(config or {})
+    if not app.config.get("DATABASE_URL"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["DATABASE_URL"] = default_database_url(app.instance_path)
+    app.config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+
+    register_all()
+    database.init_app(app, Database(app.config["DATABASE_URL"]))
+    filters.init_app(app)
+    errors.init_app(app)
+
+    from fundledger.ledger.views import blueprint as ledger
+    from fundledger.program.views import blueprint as program
+    from fundledger.web.views import blueprint as home
+
+    app.register_blueprint(home)
+    app.register_blueprint(ledger)
+    app.register_blueprint(program)
+    return app

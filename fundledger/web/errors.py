@@ -1,0 +1,40 @@
+"""Error pages: a domain refusal becomes a 4xx with its reason; nothing shows a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from fundledger.errors import FundledgerError, NotFound
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(NotFound, _not_found)
+    app.register_error_handler(FundledgerError, _refused)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _page(status: int, title: str, reason: str) -> tuple[str, int]:
+    return render_template("error.html", status=status, title=title, reason=reason), status
+
+
+def _http_error(error: HTTPException) -> tuple[str, int]:
+    return _page(error.code or 500, error.name, error.description or "")
+
+
+def _not_found(error: NotFound) -> tuple[str, int]:
+    return _page(404, "Not found", str(error))
+
+
+def _refused(error: FundledgerError) -> tuple[str, int]:
+    return _page(422, "Refused", str(error))
+
+
+def _unexpected(error: Exception) -> tuple[str, int]:
+    if isinstance(error, HTTPException):  # pragma: no cover - handled above
+        return _http_error(error)
+    from flask import current_app
+
+    current_app.logger.exception("unhandled error")
+    return _page(500, InternalServerError.name, "Something went wrong on our side; it was logged.")

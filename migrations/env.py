@@ -1,0 +1,45 @@
+"""Alembic environment: the engine comes from fundledger.migrate, or from the environment."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import context
+from sqlalchemy import Engine
+
+from fundledger.db import Base, create_db_engine
+from fundledger.models import register_all
+
+register_all()
+config = context.config
+
+
+def _engine() -> Engine:
+    engine = config.attributes.get("engine")
+    if engine is not None:
+        return engine  # type: ignore[no-any-return]
+    url = context.get_x_argument(as_dictionary=True).get("url") or os.environ.get(
+        "FUNDLEDGER_DATABASE_URL"
+    )
+    if not url:
+        raise SystemExit("set FUNDLEDGER_DATABASE_URL or pass -x url=...")
+    return create_db_engine(url)
+
+
+def run_migrations_online() -> None:
+    engine = _engine()
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported; run against a database")
+run_migrations_online()

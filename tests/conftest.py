@@ -1,0 +1,124 @@
+"""Databases for the tests: every test that takes ``database`` runs on SQLite and on
+PostgreSQL (the latter when FUNDLEDGER_TEST_POSTGRES_URL is set; CI always sets it).
+
+Each test gets its own migrated and initialised database, copied from a template
+made once per session, so tests commit for real and never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+
+from fundledger.bootstrap import initialize
+from fundledger.db import Database, create_db_engine
+
+POSTGRES_URL_VARIABLE = "FUNDLEDGER_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def postgres_admin_url() -> str | None:
+    return os.environ.get(POSTGRES_URL_VARIABLE) or None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "fundledger.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    initialize(database)
+    with database.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.dispose()
+    return path
+
+
+class PostgresServer:
+    """Creates throwaway databases on the test server, each a copy of one template."""
+
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = make_url(admin_url)
+        self.admin = create_db_engine(admin_url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"fundledger_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        self.template = f"{self.prefix}_template"
+        self.created: list[str] = []
+
+    def url(self, name: str) -> str:
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def create(self, name: str, template: str | None = None) -> str:
+        with self.admin.connect() as connection:
+            clause = f" TEMPLATE {template}" if template else ""
+            connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+        self.created.append(name)
+        return self.url(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def close(self) -> None:
+        for name in reversed(self.created):
+            self.drop(name)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    admin_url = postgres_admin_url()
+    if admin_url is None:
+        pytest.skip(f"{POSTGRES_URL_VARIABLE} is not set")
+    server = PostgresServer(admin_url)
+    database = Database(server.create(server.template))
+    initialize(database)
+    database.dispose()
+    yield server
+    server.close()
+
+
+def _new_database(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "fundledger.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create(f"{server.prefix}_{uuid.uuid4().hex[:8]}", template=server.template)
+
+
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, initialised database on each backend."""
+    db = Database(_new_database(request, request.param, tmp_path))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def sqlite_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, initialised SQLite database, for tests about one backend's plumbing."""
+    db = Database(_new_database(request, "sqlite", tmp_path))
+    yield db
+    db.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write how many PostgreSQL tests ran and were skipped, for .ci/run to check."""
+    report_path = os.environ.get("FUNDLEDGER_TEST_BACKEND_REPORT")
+    if not report_path:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    counts = {"passed": 0, "skipped": 0, "failed": 0}
+    for outcome in counts:
+        for report in reporter.stats.get(outcome, []):
+            if "postgres" in getattr(report, "keywords", {}):
+                counts[outcome] += 1
+    Path(report_path).write_text(
+        "".join(f"postgres_{outcome}={count}\n" for outcome, count in counts.items())
+    )
