@@ -22,7 +22,7 @@ BASE_PLACES = 2
 #: refused with a message instead of overflowing a column.
 MAX_AMOUNT = Decimal("1e14")
 
-_PLAIN_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 class InvalidAmount(FundledgerError):
@@ -39,7 +39,7 @@ def parse_decimal(text: str | Decimal | int, *, what: str = "amount") -> Decimal
     Exponents, ``NaN``, ``Infinity``, thousands separators and floats are refused: they
     are how wrong numbers sneak into a ledger.
     """
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, bool | float):
         raise InvalidAmount(f"{what} must be written as a decimal string, not {text!r}")
     if isinstance(text, Decimal | int):
         value = Decimal(text)

@@ -81,19 +81,31 @@ def postgres_server() -> Iterator[PostgresServer]:
     server.close()
 
 
-def _new_database(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> str:
+def _new_database(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, empty: bool = False
+) -> str:
     if backend == "sqlite":
         path = tmp_path / "fundledger.sqlite3"
-        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        if not empty:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.create(f"{server.prefix}_{uuid.uuid4().hex[:8]}", template=server.template)
+    name = f"{server.prefix}_{uuid.uuid4().hex[:8]}"
+    return server.create(name, template=None if empty else server.template)
 
 
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, initialised database on each backend."""
     db = Database(_new_database(request, request.param, tmp_path))
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A database with no tables at all, on each backend."""
+    db = Database(_new_database(request, request.param, tmp_path, empty=True))
     yield db
     db.dispose()
 

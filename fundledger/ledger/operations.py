@@ -238,8 +238,7 @@ def _normalized(number: int, line: Line) -> Line:
         raise errors.InvalidEntry(f"{where}: amount {amount} is out of range")
     if not fits_currency(amount, BASE_CURRENCY):
         raise errors.TooManyDecimals(
-            f"{where}: {amount} has more decimals than USD allows "
-            f"({minor_units(BASE_CURRENCY)})"
+            f"{where}: {amount} has more decimals than USD allows ({minor_units(BASE_CURRENCY)})"
         )
     line = replace(line, amount=amount.quantize(Decimal("0.01")))
     if line.earmark is not None:
@@ -255,22 +254,19 @@ def _normalized(number: int, line: Line) -> Line:
 
 
 def _checked_original(where: str, line: Line) -> Line:
-    given = (line.currency, line.original_amount, line.rate)
-    if all(part is None for part in given):
+    currency, original, rate = line.currency, line.original_amount, line.rate
+    if currency is None and original is None and rate is None:
         return line
-    if any(part is None for part in given):
+    if currency is None or original is None or rate is None:
         raise errors.InvalidEntry(
             f"{where}: a foreign-currency line needs currency, original amount and rate"
         )
-    assert line.currency is not None and line.original_amount is not None  # noqa: S101
-    assert line.rate is not None  # noqa: S101 - narrowed by the check above
     try:
-        currency = check_currency(line.currency)
+        currency = check_currency(currency)
     except FundledgerError as error:
         raise errors.InvalidEntry(f"{where}: {error}") from error
     if currency == BASE_CURRENCY:
         raise errors.InvalidEntry(f"{where}: USD is the base currency; give only the amount")
-    original, rate = line.original_amount, line.rate
     if not original.is_finite() or abs(original) >= MAX_AMOUNT:
         raise errors.InvalidEntry(f"{where}: original amount {original} is out of range")
     if not fits_currency(original, currency):
@@ -287,8 +283,7 @@ def _checked_original(where: str, line: Line) -> Line:
     expected = to_base(original, rate)
     if expected != line.amount:
         raise errors.ConversionMismatch(
-            f"{where}: {original:f} {currency} at {rate:f} is {expected:f} USD, "
-            f"not {line.amount:f}"
+            f"{where}: {original:f} {currency} at {rate:f} is {expected:f} USD, not {line.amount:f}"
         )
     return replace(line, currency=currency)
 
@@ -375,8 +370,10 @@ def _lock_head(session: Session) -> tuple[int, str]:
     committed head) and takes SQLite's write lock; RETURNING reads it in the same step.
     """
     row = session.execute(
-        text("UPDATE ledger_head SET last_number = last_number WHERE id = 1"
-             " RETURNING last_number, last_hash")
+        text(
+            "UPDATE ledger_head SET last_number = last_number WHERE id = 1"
+            " RETURNING last_number, last_hash"
+        )
     ).one()
     return int(row.last_number), str(row.last_hash)
 

@@ -121,7 +121,22 @@ def _chain_breaks(session: Session, report: Report) -> Iterator[str]:
                 report.postings += 1
                 if row.entry_date != entry.entry_date:
                     yield f"entry #{entry.number}: a posting is dated {row.entry_date}"
-                own_lines.append(CanonicalLine(*row[1:13]))
+                own_lines.append(
+                    CanonicalLine(
+                        account_code=row.code,
+                        amount=row.amount,
+                        donor_id=row.donor_id,
+                        activity_number=row.activity_number,
+                        objective_number=row.objective_number,
+                        organ_code=row.organ_code,
+                        earmark=row.earmark,
+                        allocation_id=row.allocation_id,
+                        currency=row.currency,
+                        original_amount=row.original_amount,
+                        rate=row.rate,
+                        memo=row.memo,
+                    )
+                )
             pending = next(lines_by_entry, None)
         if entry.number != expected_number:
             yield f"entry numbers jump from {expected_number - 1} to {entry.number}"

@@ -33,9 +33,7 @@ def parse_earmark(text: str) -> Earmark:
     """The earmark written in ``text``, checked for form and range (not for existence)."""
     match = _FORM.fullmatch(text.strip())
     if not match:
-        raise InvalidEarmark(
-            f"earmark {text[:40]!r} must be objective:N, activity:N or organ:CODE"
-        )
+        raise InvalidEarmark(f"earmark {text[:40]!r} must be objective:N, activity:N or organ:CODE")
     kind, target = match.group(1), match.group(2)
     if kind == "organ":
         return Earmark("organ", target.upper())

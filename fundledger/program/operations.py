@@ -32,7 +32,10 @@ def load_program(session: Session, program: Program | None = None) -> int:
     add_missing(
         models.GeneralObjective,
         "number",
-        [models.GeneralObjective(number=g.number, title=g.title) for g in program.general_objectives],
+        [
+            models.GeneralObjective(number=g.number, title=g.title)
+            for g in program.general_objectives
+        ],
     )
     add_missing(
         models.Objective,
@@ -42,7 +45,10 @@ def load_program(session: Session, program: Program | None = None) -> int:
     add_missing(
         models.Implementer,
         "code",
-        [models.Implementer(code=i.code, name=i.name, kind=str(i.group)) for i in program.implementers],
+        [
+            models.Implementer(code=i.code, name=i.name, kind=str(i.group))
+            for i in program.implementers
+        ],
     )
     add_missing(
         models.Activity,
@@ -57,13 +63,14 @@ def load_program(session: Session, program: Program | None = None) -> int:
             for a in program.activities
         ],
     )
-    existing_crosses = set(
-        session.execute(
+    existing_crosses = {
+        (row.activity_number, row.objective_number)
+        for row in session.execute(
             select(
                 models.ActivityObjective.activity_number, models.ActivityObjective.objective_number
             )
-        ).tuples()
-    )
+        )
+    }
     new_crosses = [
         models.ActivityObjective(activity_number=activity, objective_number=objective)
         for activity, objective in program.crossref

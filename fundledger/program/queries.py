@@ -27,10 +27,9 @@ def activities(session: Session) -> Sequence[Activity]:
 
 def crossref(session: Session) -> list[tuple[int, int]]:
     """(activity, objective) pairs of Appendix I, sorted by activity then objective."""
-    return list(
-        session.execute(
-            select(ActivityObjective.activity_number, ActivityObjective.objective_number).order_by(
-                ActivityObjective.activity_number, ActivityObjective.objective_number
-            )
-        ).tuples()
+    rows = session.execute(
+        select(ActivityObjective.activity_number, ActivityObjective.objective_number).order_by(
+            ActivityObjective.activity_number, ActivityObjective.objective_number
+        )
     )
+    return [(row.activity_number, row.objective_number) for row in rows]

@@ -17,7 +17,7 @@ from alembic import op
 
 from fundledger.db import Money
 
-revision = '0001'
+revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -130,165 +130,269 @@ UNGUARDS = {
     "sqlite": [
         f"DROP TRIGGER {name}"
         for name in (
-            "journal_entries_refuse_update", "journal_entries_refuse_delete",
-            "postings_refuse_update", "postings_refuse_delete",
-            "journal_entries_refuse_closed_period", "postings_refuse_closed_period",
-            "postings_date_is_entry_date", "accounts_open_balance", "postings_update_balance",
+            "journal_entries_refuse_update",
+            "journal_entries_refuse_delete",
+            "postings_refuse_update",
+            "postings_refuse_delete",
+            "journal_entries_refuse_closed_period",
+            "postings_refuse_closed_period",
+            "postings_date_is_entry_date",
+            "accounts_open_balance",
+            "postings_update_balance",
         )
     ],
     "postgresql": [
         f"DROP FUNCTION {name}() CASCADE"
         for name in (
-            "fundledger_refuse_change", "fundledger_refuse_closed_period",
-            "fundledger_check_posting_date", "fundledger_open_balance",
-            "fundledger_update_balance", "fundledger_check_entry_balances",
+            "fundledger_refuse_change",
+            "fundledger_refuse_closed_period",
+            "fundledger_check_posting_date",
+            "fundledger_open_balance",
+            "fundledger_update_balance",
+            "fundledger_check_entry_balances",
         )
     ],
 }
 
 
-
 def upgrade() -> None:
-    op.create_table('accounts',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=20), nullable=False),
-    sa.Column('name', sa.Text(), nullable=False),
-    sa.Column('type', sa.String(length=20), nullable=False),
-    sa.Column('normal_side', sa.String(length=6), nullable=False),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.CheckConstraint("normal_side IN ('debit', 'credit')", name=op.f('ck_accounts_normal_side_known')),
-    sa.CheckConstraint("type IN ('asset', 'liability', 'net_assets', 'revenue', 'expense')", name=op.f('ck_accounts_type_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_accounts')),
-    sa.UniqueConstraint('code', name=op.f('uq_accounts_code'))
+    op.create_table(
+        "accounts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("normal_side", sa.String(length=6), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "normal_side IN ('debit', 'credit')", name=op.f("ck_accounts_normal_side_known")
+        ),
+        sa.CheckConstraint(
+            "type IN ('asset', 'liability', 'net_assets', 'revenue', 'expense')",
+            name=op.f("ck_accounts_type_known"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
+        sa.UniqueConstraint("code", name=op.f("uq_accounts_code")),
     )
-    op.create_table('donors',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('code', sa.String(length=20), nullable=False),
-    sa.Column('name', sa.Text(), nullable=False),
-    sa.Column('type', sa.String(length=20), nullable=False),
-    sa.Column('country', sa.String(length=2), nullable=True),
-    sa.Column('language', sa.String(length=2), nullable=False),
-    sa.Column('contact', sa.Text(), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.CheckConstraint("language IN ('en', 'es', 'fr', 'pt')", name=op.f('ck_donors_language_known')),
-    sa.CheckConstraint("type IN ('member_state', 'permanent_observer', 'regional_org', 'international_org', 'civil_society', 'other')", name=op.f('ck_donors_type_known')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_donors')),
-    sa.UniqueConstraint('code', name=op.f('uq_donors_code'))
+    op.create_table(
+        "donors",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("type", sa.String(length=20), nullable=False),
+        sa.Column("country", sa.String(length=2), nullable=True),
+        sa.Column("language", sa.String(length=2), nullable=False),
+        sa.Column("contact", sa.Text(), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "language IN ('en', 'es', 'fr', 'pt')", name=op.f("ck_donors_language_known")
+        ),
+        sa.CheckConstraint(
+            "type IN ('member_state', 'permanent_observer', 'regional_org', 'international_org', 'civil_society', 'other')",
+            name=op.f("ck_donors_type_known"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_donors")),
+        sa.UniqueConstraint("code", name=op.f("uq_donors_code")),
     )
-    op.create_table('fiscal_periods',
-    sa.Column('year', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('start_date', sa.Date(), nullable=False),
-    sa.Column('end_date', sa.Date(), nullable=False),
-    sa.Column('closed', sa.Boolean(), nullable=False),
-    sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.Column('closed_by', sa.Text(), nullable=True),
-    sa.CheckConstraint('start_date <= end_date', name=op.f('ck_fiscal_periods_dates_ordered')),
-    sa.PrimaryKeyConstraint('year', name=op.f('pk_fiscal_periods'))
+    op.create_table(
+        "fiscal_periods",
+        sa.Column("year", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=False),
+        sa.Column("closed", sa.Boolean(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_by", sa.Text(), nullable=True),
+        sa.CheckConstraint("start_date <= end_date", name=op.f("ck_fiscal_periods_dates_ordered")),
+        sa.PrimaryKeyConstraint("year", name=op.f("pk_fiscal_periods")),
     )
-    op.create_table('general_objectives',
-    sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.PrimaryKeyConstraint('number', name=op.f('pk_general_objectives'))
+    op.create_table(
+        "general_objectives",
+        sa.Column("number", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("number", name=op.f("pk_general_objectives")),
     )
-    op.create_table('implementers',
-    sa.Column('code', sa.String(length=20), nullable=False),
-    sa.Column('name', sa.Text(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.PrimaryKeyConstraint('code', name=op.f('pk_implementers'))
+    op.create_table(
+        "implementers",
+        sa.Column("code", sa.String(length=20), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_implementers")),
     )
-    op.create_table('journal_entries',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('number', sa.Integer(), nullable=False),
-    sa.Column('entry_date', sa.Date(), nullable=False),
-    sa.Column('kind', sa.String(length=30), nullable=False),
-    sa.Column('memo', sa.Text(), nullable=False),
-    sa.Column('source_ref', sa.Text(), nullable=True),
-    sa.Column('idempotency_key', sa.String(length=200), nullable=True),
-    sa.Column('content_digest', sa.String(length=64), nullable=False),
-    sa.Column('created_by', sa.Text(), nullable=False),
-    sa.Column('request_id', sa.Text(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('reverses_id', sa.Integer(), nullable=True),
-    sa.Column('prev_hash', sa.String(length=64), nullable=False),
-    sa.Column('hash', sa.String(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['reverses_id'], ['journal_entries.id'], name=op.f('fk_journal_entries_reverses_id_journal_entries'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_journal_entries')),
-    sa.UniqueConstraint('hash', name=op.f('uq_journal_entries_hash')),
-    sa.UniqueConstraint('idempotency_key', name=op.f('uq_journal_entries_idempotency_key')),
-    sa.UniqueConstraint('number', name=op.f('uq_journal_entries_number')),
-    sa.UniqueConstraint('reverses_id', name=op.f('uq_journal_entries_reverses_id'))
+    op.create_table(
+        "journal_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.Integer(), nullable=False),
+        sa.Column("entry_date", sa.Date(), nullable=False),
+        sa.Column("kind", sa.String(length=30), nullable=False),
+        sa.Column("memo", sa.Text(), nullable=False),
+        sa.Column("source_ref", sa.Text(), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=200), nullable=True),
+        sa.Column("content_digest", sa.String(length=64), nullable=False),
+        sa.Column("created_by", sa.Text(), nullable=False),
+        sa.Column("request_id", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reverses_id", sa.Integer(), nullable=True),
+        sa.Column("prev_hash", sa.String(length=64), nullable=False),
+        sa.Column("hash", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["reverses_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_journal_entries_reverses_id_journal_entries"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_journal_entries")),
+        sa.UniqueConstraint("hash", name=op.f("uq_journal_entries_hash")),
+        sa.UniqueConstraint("idempotency_key", name=op.f("uq_journal_entries_idempotency_key")),
+        sa.UniqueConstraint("number", name=op.f("uq_journal_entries_number")),
+        sa.UniqueConstraint("reverses_id", name=op.f("uq_journal_entries_reverses_id")),
     )
-    op.create_index(op.f('ix_journal_entries_entry_date'), 'journal_entries', ['entry_date'], unique=False)
-    op.create_table('ledger_head',
-    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('last_number', sa.Integer(), nullable=False),
-    sa.Column('last_hash', sa.String(length=64), nullable=False),
-    sa.CheckConstraint('id = 1', name=op.f('ck_ledger_head_single_row')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_ledger_head'))
+    op.create_index(
+        op.f("ix_journal_entries_entry_date"), "journal_entries", ["entry_date"], unique=False
     )
-    op.create_table('objectives',
-    sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.CheckConstraint('number BETWEEN 1 AND 20', name=op.f('ck_objectives_number_range')),
-    sa.PrimaryKeyConstraint('number', name=op.f('pk_objectives'))
+    op.create_table(
+        "ledger_head",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.Column("last_hash", sa.String(length=64), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_ledger_head_single_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_head")),
     )
-    op.create_table('account_balances',
-    sa.Column('account_id', sa.Integer(), nullable=False),
-    sa.Column('balance', Money(18, 2), nullable=False),
-    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_account_balances_account_id_accounts'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('account_id', name=op.f('pk_account_balances'))
+    op.create_table(
+        "objectives",
+        sa.Column("number", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.CheckConstraint("number BETWEEN 1 AND 20", name=op.f("ck_objectives_number_range")),
+        sa.PrimaryKeyConstraint("number", name=op.f("pk_objectives")),
     )
-    op.create_table('activities',
-    sa.Column('number', sa.Integer(), autoincrement=False, nullable=False),
-    sa.Column('title', sa.Text(), nullable=False),
-    sa.Column('implementer_code', sa.String(length=20), nullable=False),
-    sa.Column('fundable', sa.Boolean(), nullable=False),
-    sa.CheckConstraint('fundable = (number <= 32)', name=op.f('ck_activities_fundable_only_oas_activities')),
-    sa.CheckConstraint('number BETWEEN 1 AND 100', name=op.f('ck_activities_number_range')),
-    sa.ForeignKeyConstraint(['implementer_code'], ['implementers.code'], name=op.f('fk_activities_implementer_code_implementers'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('number', name=op.f('pk_activities'))
+    op.create_table(
+        "account_balances",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("balance", Money(18, 2), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_account_balances_account_id_accounts"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_account_balances")),
     )
-    op.create_index(op.f('ix_activities_implementer_code'), 'activities', ['implementer_code'], unique=False)
-    op.create_table('activity_objectives',
-    sa.Column('activity_number', sa.Integer(), nullable=False),
-    sa.Column('objective_number', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['activity_number'], ['activities.number'], name=op.f('fk_activity_objectives_activity_number_activities'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['objective_number'], ['objectives.number'], name=op.f('fk_activity_objectives_objective_number_objectives'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('activity_number', 'objective_number', name=op.f('pk_activity_objectives'))
+    op.create_table(
+        "activities",
+        sa.Column("number", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("implementer_code", sa.String(length=20), nullable=False),
+        sa.Column("fundable", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "fundable = (number <= 32)", name=op.f("ck_activities_fundable_only_oas_activities")
+        ),
+        sa.CheckConstraint("number BETWEEN 1 AND 100", name=op.f("ck_activities_number_range")),
+        sa.ForeignKeyConstraint(
+            ["implementer_code"],
+            ["implementers.code"],
+            name=op.f("fk_activities_implementer_code_implementers"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("number", name=op.f("pk_activities")),
     )
-    op.create_table('postings',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('line_no', sa.Integer(), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=False),
-    sa.Column('entry_date', sa.Date(), nullable=False),
-    sa.Column('amount', Money(18, 2), nullable=False),
-    sa.Column('donor_id', sa.Integer(), nullable=True),
-    sa.Column('activity_number', sa.Integer(), nullable=True),
-    sa.Column('objective_number', sa.Integer(), nullable=True),
-    sa.Column('organ_code', sa.String(length=20), nullable=True),
-    sa.Column('earmark', sa.String(length=30), nullable=True),
-    sa.Column('allocation_id', sa.Integer(), nullable=True),
-    sa.Column('currency', sa.String(length=3), nullable=True),
-    sa.Column('original_amount', Money(20, 4), nullable=True),
-    sa.Column('rate', Money(20, 10), nullable=True),
-    sa.Column('memo', sa.Text(), nullable=True),
-    sa.CheckConstraint('(currency IS NULL AND original_amount IS NULL AND rate IS NULL) OR (currency IS NOT NULL AND original_amount IS NOT NULL AND rate > 0)', name=op.f('ck_postings_original_currency_complete')),
-    sa.CheckConstraint('amount <> 0', name=op.f('ck_postings_nonzero')),
-    sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_postings_account_id_accounts'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['activity_number'], ['activities.number'], name=op.f('fk_postings_activity_number_activities'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['donor_id'], ['donors.id'], name=op.f('fk_postings_donor_id_donors'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['entry_id'], ['journal_entries.id'], name=op.f('fk_postings_entry_id_journal_entries'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['objective_number'], ['objectives.number'], name=op.f('fk_postings_objective_number_objectives'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['organ_code'], ['implementers.code'], name=op.f('fk_postings_organ_code_implementers'), ondelete='RESTRICT'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_postings'))
+    op.create_index(
+        op.f("ix_activities_implementer_code"), "activities", ["implementer_code"], unique=False
     )
-    op.create_index('ix_postings_account_date_amount', 'postings', ['account_id', 'entry_date', 'amount'], unique=False)
-    op.create_index(op.f('ix_postings_allocation_id'), 'postings', ['allocation_id'], unique=False)
-    op.create_index(op.f('ix_postings_donor_id'), 'postings', ['donor_id'], unique=False)
-    op.create_index(op.f('ix_postings_earmark'), 'postings', ['earmark'], unique=False)
-    op.create_index(op.f('ix_postings_entry_id'), 'postings', ['entry_id'], unique=False)
-    op.execute(sa.text("INSERT INTO ledger_head (id, last_number, last_hash) VALUES (1, 0, :genesis)").bindparams(genesis=GENESIS_HASH))
+    op.create_table(
+        "activity_objectives",
+        sa.Column("activity_number", sa.Integer(), nullable=False),
+        sa.Column("objective_number", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["activity_number"],
+            ["activities.number"],
+            name=op.f("fk_activity_objectives_activity_number_activities"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["objective_number"],
+            ["objectives.number"],
+            name=op.f("fk_activity_objectives_objective_number_objectives"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint(
+            "activity_number", "objective_number", name=op.f("pk_activity_objectives")
+        ),
+    )
+    op.create_table(
+        "postings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("line_no", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("entry_date", sa.Date(), nullable=False),
+        sa.Column("amount", Money(18, 2), nullable=False),
+        sa.Column("donor_id", sa.Integer(), nullable=True),
+        sa.Column("activity_number", sa.Integer(), nullable=True),
+        sa.Column("objective_number", sa.Integer(), nullable=True),
+        sa.Column("organ_code", sa.String(length=20), nullable=True),
+        sa.Column("earmark", sa.String(length=30), nullable=True),
+        sa.Column("allocation_id", sa.Integer(), nullable=True),
+        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("original_amount", Money(20, 4), nullable=True),
+        sa.Column("rate", Money(20, 10), nullable=True),
+        sa.Column("memo", sa.Text(), nullable=True),
+        sa.CheckConstraint(
+            "(currency IS NULL AND original_amount IS NULL AND rate IS NULL) OR (currency IS NOT NULL AND original_amount IS NOT NULL AND rate > 0)",
+            name=op.f("ck_postings_original_currency_complete"),
+        ),
+        sa.CheckConstraint("amount <> 0", name=op.f("ck_postings_nonzero")),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_postings_account_id_accounts"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["activity_number"],
+            ["activities.number"],
+            name=op.f("fk_postings_activity_number_activities"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["donor_id"],
+            ["donors.id"],
+            name=op.f("fk_postings_donor_id_donors"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["entry_id"],
+            ["journal_entries.id"],
+            name=op.f("fk_postings_entry_id_journal_entries"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["objective_number"],
+            ["objectives.number"],
+            name=op.f("fk_postings_objective_number_objectives"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["organ_code"],
+            ["implementers.code"],
+            name=op.f("fk_postings_organ_code_implementers"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_postings")),
+    )
+    op.create_index(
+        "ix_postings_account_date_amount",
+        "postings",
+        ["account_id", "entry_date", "amount"],
+        unique=False,
+    )
+    op.create_index(op.f("ix_postings_allocation_id"), "postings", ["allocation_id"], unique=False)
+    op.create_index(op.f("ix_postings_donor_id"), "postings", ["donor_id"], unique=False)
+    op.create_index(op.f("ix_postings_earmark"), "postings", ["earmark"], unique=False)
+    op.create_index(op.f("ix_postings_entry_id"), "postings", ["entry_id"], unique=False)
+    op.execute(
+        sa.text(
+            "INSERT INTO ledger_head (id, last_number, last_hash) VALUES (1, 0, :genesis)"
+        ).bindparams(genesis=GENESIS_HASH)
+    )
     for statement in GUARDS[op.get_bind().dialect.name]:
         op.execute(statement)
 
@@ -296,22 +400,22 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in UNGUARDS[op.get_bind().dialect.name]:
         op.execute(statement)
-    op.drop_index(op.f('ix_postings_entry_id'), table_name='postings')
-    op.drop_index(op.f('ix_postings_earmark'), table_name='postings')
-    op.drop_index(op.f('ix_postings_donor_id'), table_name='postings')
-    op.drop_index(op.f('ix_postings_allocation_id'), table_name='postings')
-    op.drop_index('ix_postings_account_date_amount', table_name='postings')
-    op.drop_table('postings')
-    op.drop_table('activity_objectives')
-    op.drop_index(op.f('ix_activities_implementer_code'), table_name='activities')
-    op.drop_table('activities')
-    op.drop_table('account_balances')
-    op.drop_table('objectives')
-    op.drop_table('ledger_head')
-    op.drop_index(op.f('ix_journal_entries_entry_date'), table_name='journal_entries')
-    op.drop_table('journal_entries')
-    op.drop_table('implementers')
-    op.drop_table('general_objectives')
-    op.drop_table('fiscal_periods')
-    op.drop_table('donors')
-    op.drop_table('accounts')
+    op.drop_index(op.f("ix_postings_entry_id"), table_name="postings")
+    op.drop_index(op.f("ix_postings_earmark"), table_name="postings")
+    op.drop_index(op.f("ix_postings_donor_id"), table_name="postings")
+    op.drop_index(op.f("ix_postings_allocation_id"), table_name="postings")
+    op.drop_index("ix_postings_account_date_amount", table_name="postings")
+    op.drop_table("postings")
+    op.drop_table("activity_objectives")
+    op.drop_index(op.f("ix_activities_implementer_code"), table_name="activities")
+    op.drop_table("activities")
+    op.drop_table("account_balances")
+    op.drop_table("objectives")
+    op.drop_table("ledger_head")
+    op.drop_index(op.f("ix_journal_entries_entry_date"), table_name="journal_entries")
+    op.drop_table("journal_entries")
+    op.drop_table("implementers")
+    op.drop_table("general_objectives")
+    op.drop_table("fiscal_periods")
+    op.drop_table("donors")
+    op.drop_table("accounts")

@@ -1,0 +1,147 @@
+"""Manual journal vouchers: the JSON a user writes for ``fundledger entry post``.
+
+    {"date": "2025-02-10", "memo": "Opening balance", "idempotency_key": "ob-2025",
+     "lines": [{"account": "1010", "debit": "1000.00"},
+               {"account": "3100", "credit": "1000.00", "donor": "MEX"}]}
+
+Each line has exactly one of ``debit`` or ``credit`` (positive decimal strings), and
+optionally ``donor`` (code), ``activity``, ``objective``, ``organ``, ``earmark``,
+``currency`` with ``original_amount`` and ``rate``, and ``memo``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundledger.donors.models import Donor
+from fundledger.ledger.errors import InvalidEntry, UnknownDimension
+from fundledger.ledger.operations import Line
+from fundledger.money import parse_decimal
+
+_ENTRY_FIELDS = {"date", "memo", "kind", "source_ref", "idempotency_key", "lines"}
+_LINE_FIELDS = {
+    "account", "debit", "credit", "donor", "activity", "objective", "organ", "earmark",
+    "currency", "original_amount", "rate", "memo",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Voucher:
+    entry_date: dt.date
+    memo: str
+    source_ref: str | None
+    idempotency_key: str | None
+    lines: list[Line]
+
+
+def read_voucher(session: Session, text: str) -> Voucher:
+    """Parse and check a voucher's form; the posting service checks the accounting."""
+    try:
+        data = json.loads(
+            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_refuse_constant
+        )
+    except json.JSONDecodeError as error:
+        raise InvalidEntry(f"the voucher is not valid JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise InvalidEntry("the voucher must be a JSON object")
+    _no_unknown_fields("the voucher", data, _ENTRY_FIELDS)
+    raw_lines = data.get("lines")
+    if not isinstance(raw_lines, list) or not all(isinstance(x, dict) for x in raw_lines):
+        raise InvalidEntry('the voucher needs "lines": a list of objects')
+    return Voucher(
+        entry_date=_date(data.get("date")),
+        memo=_text(data, "memo") or "",
+        source_ref=_text(data, "source_ref"),
+        idempotency_key=_text(data, "idempotency_key"),
+        lines=[_line(session, n, raw) for n, raw in enumerate(raw_lines, start=1)],
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise InvalidEntry(f"{name} is not an amount")
+
+
+def _line(session: Session, number: int, raw: Mapping[str, Any]) -> Line:
+    where = f"line {number}"
+    _no_unknown_fields(where, raw, _LINE_FIELDS)
+    if ("debit" in raw) == ("credit" in raw):
+        raise InvalidEntry(f'{where}: give exactly one of "debit" or "credit"')
+    side = "debit" if "debit" in raw else "credit"
+    amount = parse_decimal(_scalar(raw[side], where), what=f"{where}: {side}")
+    if amount <= 0:
+        raise InvalidEntry(f"{where}: {side} must be positive")
+    sign = 1 if side == "debit" else -1
+    original = raw.get("original_amount")
+    rate = raw.get("rate")
+    return Line(
+        account=str(_scalar(raw.get("account", ""), where)),
+        amount=sign * amount,
+        donor_id=_donor_id(session, where, raw.get("donor")),
+        activity=_integer(where, "activity", raw.get("activity")),
+        objective=_integer(where, "objective", raw.get("objective")),
+        organ=_text(raw, "organ"),
+        earmark=_text(raw, "earmark"),
+        currency=_text(raw, "currency"),
+        original_amount=None
+        if original is None
+        else sign * abs(parse_decimal(_scalar(original, where), what=f"{where}: original_amount")),
+        rate=None if rate is None else parse_decimal(_scalar(rate, where), what=f"{where}: rate"),
+        memo=_text(raw, "memo"),
+    )
+
+
+def _no_unknown_fields(where: str, data: Mapping[str, Any], known: set[str]) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise InvalidEntry(f"{where}: unknown field(s) {', '.join(unknown)}")
+
+
+def _scalar(value: Any, where: str) -> str | Decimal:
+    if isinstance(value, str | Decimal) and not isinstance(value, bool):
+        return value
+    raise InvalidEntry(f"{where}: {value!r} should be a string or a number")
+
+
+def _text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidEntry(f'"{key}" must be a string')
+    return value
+
+
+def _date(value: Any) -> dt.date:
+    if not isinstance(value, str):
+        raise InvalidEntry('the voucher needs "date": "YYYY-MM-DD"')
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as error:
+        raise InvalidEntry(f"date {value[:20]!r} is not a date (YYYY-MM-DD)") from error
+
+
+def _integer(where: str, key: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise InvalidEntry(f"{where}: {key} must be a whole number")
+
+
+def _donor_id(session: Session, where: str, code: Any) -> int | None:
+    if code is None:
+        return None
+    donor_id = session.scalar(select(Donor.id).filter_by(code=str(code)))
+    if donor_id is None:
+        raise UnknownDimension(f"{where}: unknown donor {code!r}")
+    return donor_id

@@ -1,0 +1,62 @@
+"""Concurrent posters on real connections: one entry per key, one unforked chain."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select
+
+from fundledger.db import Database
+from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.operations import credit, debit
+from fundledger.ledger.verify import verify_ledger
+from tests.factories import post
+
+THREADS = 8
+
+
+def run_together(database: Database, work: Callable[[int], int]) -> list[int]:
+    """Run ``work(i)`` in THREADS threads released at the same moment."""
+    start = threading.Barrier(THREADS)
+
+    def task(i: int) -> int:
+        start.wait()
+        return work(i)
+
+    with ThreadPoolExecutor(THREADS) as pool:
+        return list(pool.map(task, range(THREADS)))
+
+
+def test_one_idempotency_key_from_eight_threads_posts_one_entry(database: Database) -> None:
+    def post_same(_: int) -> int:
+        with database.transaction() as session:
+            return post(session, debit("1010", "25"), credit("4100", "25"), key="wire-42").number
+
+    numbers = run_together(database, post_same)
+
+    assert set(numbers) == {1}
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(JournalEntry)) == 1
+        assert verify_ledger(session).ok
+
+
+def test_concurrent_posts_keep_numbers_gapless_and_the_chain_unforked(
+    database: Database,
+) -> None:
+    def post_own(i: int) -> int:
+        numbers = []
+        for n in range(5):
+            with database.transaction() as session:
+                entry = post(session, debit("1010", f"{i}.{n}1"), credit("4100", f"{i}.{n}1"))
+                numbers.append(entry.number)
+        return max(numbers)
+
+    run_together(database, post_own)
+
+    with database.session() as session:
+        numbers = list(session.scalars(select(JournalEntry.number).order_by(JournalEntry.number)))
+        report = verify_ledger(session)
+    assert numbers == list(range(1, THREADS * 5 + 1))
+    assert report.ok, report.violations

@@ -1,0 +1,98 @@
+"""Property: any sequence of valid and invalid entries keeps every ledger invariant.
+
+Valid entries post; invalid ones are refused and change nothing; afterwards every
+entry sums to zero, the trial balance's debits equal its credits, the cached
+balances equal the sums of postings, and the hash chain verifies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from fundledger.db import Database
+from fundledger.ledger.errors import InvalidEntry
+from fundledger.ledger.models import Posting
+from fundledger.ledger.operations import Line, post_entry
+from fundledger.ledger.queries import trial_balance
+from fundledger.ledger.verify import verify_ledger
+from tests.factories import ledger_state
+
+ACCOUNTS = ["1010", "1100", "1200", "2100", "4100", "4200", "5100", "5300"]
+
+cents = (
+    st.integers(min_value=-(10**9), max_value=10**9).filter(bool).map(lambda c: Decimal(c) / 100)
+)
+lines_of = st.lists(st.tuples(st.sampled_from(ACCOUNTS), cents), min_size=1, max_size=5)
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> tuple[str, list[Line]]:
+    """A balanced entry, or one broken in one named way."""
+    body = [Line(account, amount) for account, amount in draw(lines_of)]
+    total = sum((line.amount for line in body), Decimal(0))
+    if total:
+        body.append(Line(draw(st.sampled_from(ACCOUNTS)), -total))
+    flaw = draw(
+        st.sampled_from(
+            ["none", "none", "none", "unbalanced", "zero", "decimals", "account", "single"]
+        )
+    )
+    if flaw == "unbalanced":
+        body[0] = Line(body[0].account, body[0].amount + Decimal("0.01"))
+    elif flaw == "zero":
+        body.append(Line("1010", Decimal(0)))
+    elif flaw == "decimals":
+        body = [Line(body[0].account, body[0].amount + Decimal("0.001")), *body[1:]]
+        body.append(Line("1010", Decimal("-0.001")))
+    elif flaw == "account":
+        body[0] = Line("9999", body[0].amount)
+    elif flaw == "single":
+        body = body[:1]
+    valid = flaw == "none" and len(body) >= 2
+    return ("valid" if valid else "invalid"), body
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(batch=st.lists(entries(), min_size=1, max_size=12))
+def test_random_entries_keep_every_invariant(
+    database: Database, batch: list[tuple[str, list[Line]]]
+) -> None:
+    with database.session(write=True) as session:
+        posted = 0
+        for expected, lines in batch:
+            before = ledger_state(session)
+            try:
+                post_entry(
+                    session, entry_date=dt.date(2025, 6, 1), lines=lines, created_by="hypothesis"
+                )
+            except InvalidEntry:
+                assert expected == "invalid", lines
+                assert ledger_state(session) == before
+            else:
+                assert expected == "valid", lines
+                posted += 1
+
+        unbalanced = session.scalar(
+            select(func.count()).select_from(
+                select(Posting.entry_id)
+                .group_by(Posting.entry_id)
+                .having(func.sum(Posting.amount) != 0)
+                .subquery()
+            )
+        )
+        balance = trial_balance(session)
+        report = verify_ledger(session)
+        assert unbalanced == 0
+        assert balance.total_debit == balance.total_credit
+        assert report.ok, report.violations
+        assert report.entries == posted
+        session.rollback()
