@@ -30,6 +30,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fundledger.db import Base, Money
 
 
+def debit_part(amount: Decimal) -> Decimal:
+    """The debit column of a signed amount (debit positive): the amount or zero."""
+    return amount if amount > 0 else Decimal("0.00")
+
+
+def credit_part(amount: Decimal) -> Decimal:
+    """The credit column of a signed amount: its magnitude if negative, else zero."""
+    return -amount if amount < 0 else Decimal("0.00")
+
+
 class AccountType(StrEnum):
     ASSET = "asset"
     LIABILITY = "liability"
@@ -155,7 +165,7 @@ class JournalEntry(Base):
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     postings: Mapped[list[Posting]] = relationship(
-        back_populates="entry", order_by="Posting.line_no", lazy="selectin"
+        back_populates="entry", order_by="Posting.line_no"
     )
     reverses: Mapped[JournalEntry | None] = relationship(remote_side=[id])
 
@@ -215,8 +225,8 @@ class Posting(Base):
 
     @property
     def debit(self) -> Decimal:
-        return self.amount if self.amount > 0 else Decimal("0.00")
+        return debit_part(self.amount)
 
     @property
     def credit(self) -> Decimal:
-        return -self.amount if self.amount < 0 else Decimal("0.00")
+        return credit_part(self.amount)

@@ -28,6 +28,7 @@ from fundledger.ledger.models import (
     JournalEntry,
     Posting,
 )
+from fundledger.ledger.queries import reversal_of
 from fundledger.money import (
     BASE_CURRENCY,
     MAX_AMOUNT,
@@ -191,7 +192,7 @@ def reverse_entry(
         raise errors.CannotReverse(
             f"entry #{entry.number} is itself a reversal; post a new entry instead"
         )
-    already = session.scalar(select(JournalEntry.number).filter_by(reverses_id=entry.id))
+    already = reversal_of(session, entry)
     if already is not None:
         raise errors.CannotReverse(f"entry #{entry.number} was already reversed by #{already}")
     lines = [line_of(posting).negated() for posting in entry.postings]

@@ -15,7 +15,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.ledger.models import Account, AccountBalance, JournalEntry, Posting
+from fundledger.ledger.models import (
+    Account,
+    AccountBalance,
+    JournalEntry,
+    Posting,
+    credit_part,
+    debit_part,
+)
 
 ZERO = Decimal("0.00")
 
@@ -30,11 +37,11 @@ class TrialBalanceRow:
 
     @property
     def debit(self) -> Decimal:
-        return self.balance if self.balance > 0 else ZERO
+        return debit_part(self.balance)
 
     @property
     def credit(self) -> Decimal:
-        return -self.balance if self.balance < 0 else ZERO
+        return credit_part(self.balance)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,4 +121,12 @@ def journal_page(session: Session, page: int = 1, per_page: int = 50) -> Page:
 
 
 def entry_by_number(session: Session, number: int) -> JournalEntry | None:
-    return session.scalar(select(JournalEntry).filter_by(number=number))
+    """The entry with its postings, or None."""
+    return session.scalar(
+        select(JournalEntry).options(selectinload(JournalEntry.postings)).filter_by(number=number)
+    )
+
+
+def reversal_of(session: Session, entry: JournalEntry) -> int | None:
+    """The number of the entry that reverses ``entry`` (there is at most one), or None."""
+    return session.scalar(select(JournalEntry.number).filter_by(reverses_id=entry.id))

@@ -11,7 +11,6 @@ from flask import Flask
 from fundledger.config import (
     default_database_url,
     default_statements_dir,
-    instance_secret_key,
     load_config,
 )
 from fundledger.db import Database
@@ -32,8 +31,6 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         os.makedirs(app.instance_path, exist_ok=True)
         app.config["DATABASE_URL"] = default_database_url(app.instance_path)
     app.config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
 
     register_all()
     database.init_app(app, Database(app.config["DATABASE_URL"]))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from fundledger.errors import FundledgerError, NotFound
 
@@ -37,4 +37,4 @@ def _unexpected(error: Exception) -> tuple[str, int]:
     from flask import current_app
 
     current_app.logger.exception("unhandled error")
-    return _page(500, InternalServerError.name, "Something went wrong on our side; it was logged.")
+    return _page(500, "Internal Server Error", "Something went wrong on our side; it was logged.")

@@ -1,0 +1,313 @@
+"""The ``fundledger`` command: thin shells over operations and queries.
+
+Usage errors exit 2 (click); a refused operation prints one line on stderr and exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sys
+import uuid
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup
+
+from fundledger import create_app
+from fundledger.db import Database
+from fundledger.errors import FundledgerError, NotFound
+from fundledger.money import plain
+from fundledger.tabular import to_csv, to_table
+
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="Aligned text for people, or CSV for spreadsheets.",
+)
+
+
+class FundledgerGroup(FlaskGroup):
+    """Flask's CLI group, turning refusals into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FundledgerError as error:
+            click.echo(f"fundledger: {error}", err=True)
+            ctx.exit(1)
+
+
+def _build_app(*_args: object) -> Any:
+    """The app for this invocation; its connections close when the command ends."""
+    from fundledger.web.database import get_database
+
+    app = create_app()
+    click.get_current_context().find_root().call_on_close(get_database(app).dispose)
+    return app
+
+
+@click.group(
+    cls=FundledgerGroup,
+    create_app=_build_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    set_debug_flag=False,
+)
+def cli() -> None:
+    """Ledger and budgeting for the OAS Fund for the Inter-American Program on the
+    Human Rights of Migrants.
+
+    The database is FUNDLEDGER_DATABASE_URL (default: an SQLite file in the instance
+    folder).
+    """
+
+
+# FlaskGroup's --app/--env-file/--debug options make no sense for a packaged command.
+cli.params = [param for param in cli.params if param.name not in {"app", "env_file", "debug"}]
+
+
+def main() -> None:
+    cli(prog_name="fundledger")
+
+
+def database() -> Database:
+    from fundledger.web.database import get_database
+
+    return get_database(current_app)
+
+
+def actor() -> str:
+    """Who is acting, for the ledger's ``created_by``."""
+    return f"cli:{getpass.getuser()}"
+
+
+def invocation_id() -> str:
+    return f"cli-{uuid.uuid4().hex}"
+
+
+def emit(
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    output_format: str,
+    *,
+    numeric: Sequence[int] = (),
+    out: TextIO | None = None,
+) -> None:
+    text = (
+        to_csv(header, rows) if output_format == "csv" else to_table(header, rows, numeric=numeric)
+    )
+    click.echo(text, nl=False, file=out)
+
+
+def parse_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param=param) from None
+
+
+def date_option(*names: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(*names, callback=parse_date, metavar="YYYY-MM-DD", help=help)
+
+
+@cli.command()
+def init() -> None:
+    """Migrate the database to the current schema and load the chart of accounts
+    and the Program. Running it again changes nothing."""
+    from fundledger.bootstrap import initialize
+
+    report = initialize(database())
+    click.echo(
+        f"database ready: {report.accounts_added} accounts and "
+        f"{report.program_rows_added} Program rows added"
+    )
+
+
+@cli.group()
+def program() -> None:
+    """The Program's reference data: objectives, activities, cross-reference."""
+
+
+@program.command("objectives")
+@FORMAT
+def program_objectives(output_format: str) -> None:
+    """The 3 general and 20 specific objectives."""
+    from fundledger.program import queries
+
+    with database().session() as session:
+        rows: list[Sequence[object]] = [
+            ("general", g.number, g.title) for g in queries.general_objectives(session)
+        ]
+        rows += [("specific", o.number, o.title) for o in queries.objectives(session)]
+    emit(("kind", "number", "title"), rows, output_format, numeric=(1,))
+
+
+@program.command("activities")
+@FORMAT
+def program_activities(output_format: str) -> None:
+    """The 100 activities, their implementer and whether the fund may finance them."""
+    from fundledger.program import queries
+
+    with database().session() as session:
+        rows = [
+            (
+                a.number,
+                a.implementer_code,
+                "yes" if a.fundable else "no",
+                " ".join(str(o.number) for o in a.objectives),
+                a.title,
+            )
+            for a in queries.activities(session)
+        ]
+    emit(("number", "implementer", "fundable", "objectives", "title"), rows, output_format,
+         numeric=(0,))  # fmt: skip
+
+
+@program.command("crossref")
+@FORMAT
+def program_crossref(output_format: str) -> None:
+    """Appendix I: one row per activity–objective cross."""
+    from fundledger.program import queries
+
+    with database().session() as session:
+        rows = queries.crossref(session)
+    emit(("activity", "objective"), rows, output_format, numeric=(0, 1))
+
+
+@cli.group()
+def entry() -> None:
+    """Manual journal vouchers and reversals."""
+
+
+@entry.command("post")
+@click.argument("voucher", type=click.File("r", encoding="utf-8"))
+def entry_post(voucher: TextIO) -> None:
+    """Post the journal voucher in VOUCHER (a JSON file, - for stdin); prints its number.
+
+    \b
+    {"date": "2025-02-10", "memo": "...", "idempotency_key": "optional",
+     "lines": [{"account": "1010", "debit": "100.00"},
+               {"account": "4100", "credit": "100.00", "donor": "MEX"}]}
+    """
+    from fundledger.ledger.operations import post_entry
+    from fundledger.ledger.vouchers import read_voucher
+
+    with database().transaction() as session:
+        parsed = read_voucher(session, voucher.read())
+        posted = post_entry(
+            session,
+            entry_date=parsed.entry_date,
+            lines=parsed.lines,
+            memo=parsed.memo,
+            source_ref=parsed.source_ref,
+            idempotency_key=parsed.idempotency_key,
+            created_by=actor(),
+            request_id=invocation_id(),
+        )
+        number = posted.number
+    click.echo(number)
+
+
+@entry.command("reverse")
+@click.argument("number", type=click.IntRange(min=1))
+@click.option("--reason", required=True, help="Why the entry is reversed (kept in its memo).")
+@date_option("--date", "entry_date", help="Date of the reversal (default: the entry's date).")
+def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
+    """Reverse entry NUMBER with its mirror image; prints the reversal's number."""
+    from fundledger.ledger.operations import reverse_entry
+    from fundledger.ledger.queries import entry_by_number
+
+    with database().transaction() as session:
+        original = entry_by_number(session, number)
+        if original is None:
+            raise NotFound(f"there is no entry #{number}")
+        reversal = reverse_entry(
+            session,
+            original,
+            reason=reason,
+            created_by=actor(),
+            entry_date=entry_date,
+            request_id=invocation_id(),
+        )
+        reversal_number = reversal.number
+    click.echo(reversal_number)
+
+
+@cli.command("trial-balance")
+@date_option("--as-of", "as_of", help="Balances at the end of this day (default: now).")
+@FORMAT
+def trial_balance(as_of: dt.date | None, output_format: str) -> None:
+    """Every account with a non-zero balance, debit and credit, in USD."""
+    from fundledger.ledger.queries import trial_balance as compute
+
+    with database().session() as session:
+        balance = compute(session, as_of)
+    rows: list[Sequence[object]] = [
+        (row.code, row.name, plain(row.debit), plain(row.credit)) for row in balance.rows
+    ]
+    if output_format == "table":
+        rows.append(("", "Total", plain(balance.total_debit), plain(balance.total_credit)))
+    emit(("account", "name", "debit", "credit"), rows, output_format, numeric=(2, 3))
+
+
+@cli.command()
+def verify() -> None:
+    """Recompute every ledger invariant; exit 1 naming each violation."""
+    from fundledger.ledger.verify import verify_ledger
+
+    with database().session() as session:
+        report = verify_ledger(session)
+    for violation in report.violations:
+        click.echo(violation, err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.group()
+def export() -> None:
+    """Export the ledger for other tools."""
+
+
+@export.command("hledger")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+def export_hledger(out: Path | None) -> None:
+    """The journal in hledger's format; `hledger balance` matches `trial-balance`."""
+    from fundledger.ledger.export import hledger_journal
+
+    with database().session() as session:
+        if out is None:
+            for chunk in hledger_journal(session):
+                sys.stdout.write(chunk)
+            return
+        with out.open("w", encoding="utf-8") as handle:
+            handle.writelines(hledger_journal(session))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--debug/--no-debug", default=False, help="Reloader and debugger (never in production)."
+)
+def serve(host: str, port: int, debug: bool) -> None:
+    """Development server. In production run gunicorn (see README)."""
+    from fundledger.config import instance_secret_key
+
+    if not current_app.config.get("SECRET_KEY"):
+        current_app.config["SECRET_KEY"] = instance_secret_key(current_app.instance_path)
+    from werkzeug.serving import run_simple
+
+    # Flask's app.run() does nothing under its own CLI; serve the app directly.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
