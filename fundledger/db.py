@@ -48,6 +48,9 @@ class Money(TypeDecorator[Decimal]):
         self.precision = precision
         self.scale = scale
 
+    def __repr__(self) -> str:  # how Alembic's autogenerate writes the type
+        return f"Money({self.precision}, {self.scale})"
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())

@@ -1,13 +1,28 @@
-"""Donors: who gives to the fund. Pledges and receipts are ledger entries that name one."""
+"""Donors, exchange rates, pledges and receipts.
+
+Each pledge, reduction, receipt and application has a journal entry; these rows keep
+what the ledger cannot say by itself (schedules, which receipt settled which pledge).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundledger.db import Base
+from fundledger.db import Base, Money
 
 
 class DonorType(StrEnum):
@@ -43,3 +58,164 @@ class Donor(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ExchangeRate(Base):
+    """The Secretariat's rate for a currency on a day: USD per one unit of the currency."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (
+        UniqueConstraint("currency", "rate_date"),
+        CheckConstraint("rate > 0", name="positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    rate_date: Mapped[dt.date] = mapped_column(Date)
+    rate: Mapped[Decimal] = mapped_column(Money(20, 10))
+    entered_by: Mapped[str] = mapped_column(Text)
+    entered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Pledge(Base):
+    """A signed agreement to contribute; its journal entry recognises the revenue.
+
+    Never edited: reductions and cancellations are :class:`PledgeReduction` rows, each
+    with its own entry. What is outstanding is derived from those and the applications.
+    """
+
+    __tablename__ = "pledges"
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id", ondelete="RESTRICT"), index=True)
+    pledge_date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    #: In ``currency``.
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    #: USD per unit at pledge; the receivable is carried at this rate until paid (1 for USD).
+    rate: Mapped[Decimal] = mapped_column(Money(20, 10))
+    usd_amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: The agreement's reference, e.g. a note verbale number.
+    reference: Mapped[str | None] = mapped_column(Text)
+    #: None (unrestricted), ``activity:N``, ``objective:N`` or ``organ:CODE``.
+    earmark: Mapped[str | None] = mapped_column(String(30))
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="RESTRICT"), unique=True
+    )
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+    instalments: Mapped[list[PledgeInstalment]] = relationship(
+        order_by="PledgeInstalment.due_date", back_populates="pledge"
+    )
+
+
+class PledgeInstalment(Base):
+    """One due date of a pledge's schedule; the amounts add up to the pledge."""
+
+    __tablename__ = "pledge_instalments"
+    __table_args__ = (
+        UniqueConstraint("pledge_id", "due_date"),
+        CheckConstraint("amount > 0", name="positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(ForeignKey("pledges.id", ondelete="RESTRICT"))
+    due_date: Mapped[dt.date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+
+    pledge: Mapped[Pledge] = relationship(back_populates="instalments")
+
+
+class PledgeReduction(Base):
+    """A pledge reduced or cancelled (the rest of it), with the reason and its entry."""
+
+    __tablename__ = "pledge_reductions"
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("pledges.id", ondelete="RESTRICT"), index=True
+    )
+    reduction_date: Mapped[dt.date] = mapped_column(Date)
+    #: In the pledge's currency; its USD value is at the pledge's rate.
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    usd_amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+    cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="RESTRICT"), unique=True
+    )
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Receipt(Base):
+    """Money the bank credited from a donor.
+
+    ``amount`` is what the bank credited and ``charges`` what it deducted, so the donor
+    paid ``amount + charges``. That gross is applied to pledges, recognised directly as
+    revenue (``revenue_amount``, for unpledged money), or kept as unapplied credit.
+    """
+
+    __tablename__ = "receipts"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="positive"),
+        CheckConstraint("charges >= 0", name="charges_not_negative"),
+        CheckConstraint("revenue_amount >= 0", name="revenue_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id", ondelete="RESTRICT"), index=True)
+    value_date: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    charges: Mapped[Decimal] = mapped_column(Money(20, 4))
+    #: USD per unit on the value date (1 for USD).
+    rate: Mapped[Decimal] = mapped_column(Money(20, 10))
+    usd_amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+    usd_charges: Mapped[Decimal] = mapped_column(Money(18, 2))
+    #: The part of the gross recognised straight as revenue (an unpledged contribution).
+    revenue_amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    #: For unpledged money: the restriction the donor put on it.
+    earmark: Mapped[str | None] = mapped_column(String(30))
+    reference: Mapped[str | None] = mapped_column(Text)
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="RESTRICT"), unique=True
+    )
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+
+    @property
+    def gross(self) -> Decimal:
+        return self.amount + self.charges
+
+
+class ReceiptApplication(Base):
+    """Part of a receipt settling part of a pledge (same currency), with its entry."""
+
+    __tablename__ = "receipt_applications"
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(
+        ForeignKey("receipts.id", ondelete="RESTRICT"), index=True
+    )
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("pledges.id", ondelete="RESTRICT"), index=True
+    )
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    #: In the common currency of receipt and pledge.
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    #: The receivable settled, at the pledge's rate.
+    pledge_usd: Mapped[Decimal] = mapped_column(Money(18, 2))
+    #: The same money at the receipt's rate; the difference is the FX gain or loss.
+    receipt_usd: Mapped[Decimal] = mapped_column(Money(18, 2))
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("journal_entries.id", ondelete="RESTRICT"), index=True
+    )
