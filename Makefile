@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/fundledger init
+	$(BIN)/fundledger demo
 	$(BIN)/fundledger serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test

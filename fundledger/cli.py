@@ -6,10 +6,8 @@ Usage errors exit 2 (click); a refused operation prints one line on stderr and e
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import sys
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,19 +16,9 @@ from flask import current_app
 from flask.cli import FlaskGroup
 
 from fundledger import create_app
-from fundledger.db import Database
+from fundledger.cli_tools import FORMAT, actor, database, date_option, emit
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.money import plain
-from fundledger.tabular import to_csv, to_table
-
-FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv"]),
-    default="table",
-    show_default=True,
-    help="Aligned text for people, or CSV for spreadsheets.",
-)
 
 
 class FundledgerGroup(FlaskGroup):
@@ -78,59 +66,31 @@ def main() -> None:
     cli(prog_name="fundledger")
 
 
-def database() -> Database:
-    from fundledger.web.database import get_database
-
-    return get_database(current_app)
-
-
-def actor() -> str:
-    """Who is acting, for the ledger's ``created_by``."""
-    return f"cli:{getpass.getuser()}"
-
-
-def invocation_id() -> str:
-    return f"cli-{uuid.uuid4().hex}"
-
-
-def emit(
-    header: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    output_format: str,
-    *,
-    numeric: Sequence[int] = (),
-    out: TextIO | None = None,
-) -> None:
-    text = (
-        to_csv(header, rows) if output_format == "csv" else to_table(header, rows, numeric=numeric)
-    )
-    click.echo(text, nl=False, file=out)
-
-
-def parse_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param=param) from None
-
-
-def date_option(*names: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(*names, callback=parse_date, metavar="YYYY-MM-DD", help=help)
-
-
 @cli.command()
 def init() -> None:
     """Migrate the database to the current schema and load the chart of accounts
     and the Program. Running it again changes nothing."""
     from fundledger.bootstrap import initialize
 
-    report = initialize(database())
+    report = initialize(database(migrated=False))
     click.echo(
         f"database ready: {report.accounts_added} accounts and "
         f"{report.program_rows_added} Program rows added"
     )
+
+
+@cli.command()
+@click.option("--seed", default=2141, show_default=True, help="Same seed, same data.")
+def demo(seed: int) -> None:
+    """Load a realistic multi-year demo dataset (once; running it again changes nothing)."""
+    from fundledger.demo import load_demo
+
+    with database().transaction() as session:
+        report = load_demo(session, actor(), seed=seed)
+    if report.already_loaded:
+        click.echo("demo data is already loaded")
+    else:
+        click.echo(f"demo loaded: {report.donors} donors, {report.entries} journal entries")
 
 
 @cli.group()
@@ -202,6 +162,7 @@ def entry_post(voucher: TextIO) -> None:
     from fundledger.ledger.operations import post_entry
     from fundledger.ledger.vouchers import read_voucher
 
+    operator = actor()
     with database().transaction() as session:
         parsed = read_voucher(session, voucher.read())
         posted = post_entry(
@@ -211,8 +172,8 @@ def entry_post(voucher: TextIO) -> None:
             memo=parsed.memo,
             source_ref=parsed.source_ref,
             idempotency_key=parsed.idempotency_key,
-            created_by=actor(),
-            request_id=invocation_id(),
+            created_by=operator.name,
+            request_id=operator.request_id,
         )
         number = posted.number
     click.echo(number)
@@ -227,6 +188,7 @@ def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
     from fundledger.ledger.operations import reverse_entry
     from fundledger.ledger.queries import entry_by_number
 
+    operator = actor()
     with database().transaction() as session:
         original = entry_by_number(session, number)
         if original is None:
@@ -235,9 +197,9 @@ def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
             session,
             original,
             reason=reason,
-            created_by=actor(),
+            created_by=operator.name,
             entry_date=entry_date,
-            request_id=invocation_id(),
+            request_id=operator.request_id,
         )
         reversal_number = reversal.number
     click.echo(reversal_number)
@@ -311,3 +273,13 @@ def serve(host: str, port: int, debug: bool) -> None:
     # Flask's app.run() does nothing under its own CLI; serve the app directly.
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
+
+
+def _register_area_commands() -> None:
+    from fundledger.donors.commands import COMMANDS as donor_commands
+
+    for command in donor_commands:
+        cli.add_command(command)
+
+
+_register_area_commands()

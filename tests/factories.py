@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundledger.actors import Actor
 from fundledger.donors.models import Donor
 from fundledger.ledger.models import EntryKind, JournalEntry, Posting
 from fundledger.ledger.operations import Line, post_entry
@@ -62,3 +63,11 @@ def ledger_state(session: Session) -> LedgerState:
         postings=session.scalar(select(func.count()).select_from(Posting)) or 0,
         balances=account_balances(session),
     )
+
+
+TEST_ACTOR = Actor(name="secretariat@example.org", request_id="test")
+
+
+def entry_lines(entry: JournalEntry) -> list[tuple[str, str]]:
+    """An entry's lines as (account, signed USD) pairs, in order: easy to compare."""
+    return [(posting.account.code, f"{posting.amount:f}") for posting in entry.postings]

@@ -177,7 +177,10 @@ class Receipt(Base):
     #: USD per unit on the value date (1 for USD).
     rate: Mapped[Decimal] = mapped_column(Money(20, 10))
     usd_amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+    #: USD value of the charges: the gross at the rate less ``usd_amount``, so the two add up.
     usd_charges: Mapped[Decimal] = mapped_column(Money(18, 2))
+    #: USD booked to unapplied donor credit (2100) when the receipt was recorded.
+    unapplied_usd: Mapped[Decimal] = mapped_column(Money(18, 2))
     #: The part of the gross recognised straight as revenue (an unpledged contribution).
     revenue_amount: Mapped[Decimal] = mapped_column(Money(20, 4))
     #: For unpledged money: the restriction the donor put on it.

@@ -125,6 +125,7 @@ def upgrade() -> None:
         sa.Column("rate", Money(20, 10), nullable=False),
         sa.Column("usd_amount", Money(18, 2), nullable=False),
         sa.Column("usd_charges", Money(18, 2), nullable=False),
+        sa.Column("unapplied_usd", Money(18, 2), nullable=False),
         sa.Column("revenue_amount", Money(20, 4), nullable=False),
         sa.Column("earmark", sa.String(length=30), nullable=True),
         sa.Column("reference", sa.Text(), nullable=True),

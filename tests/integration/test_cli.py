@@ -12,23 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
-
-from fundledger.cli import cli
-from fundledger.db import Database
-
-
-@pytest.fixture
-def run(database: Database) -> object:
-    runner = CliRunner()
-
-    def invoke(*args: str, stdin: str | None = None) -> Result:
-        return runner.invoke(
-            cli, list(args), input=stdin, env={"FUNDLEDGER_DATABASE_URL": database.url},
-            catch_exceptions=False,
-        )  # fmt: skip
-
-    return invoke
 
 
 def voucher(tmp_path: Path, name: str = "v.json", **fields: object) -> str:

@@ -1,0 +1,135 @@
+"""What pledges and receipts share: amount checks, earmarks, ledger lines, what is owed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.donors.errors import ContributionError
+from fundledger.donors.models import Pledge, PledgeReduction, ReceiptApplication
+from fundledger.ledger.errors import IdempotencyConflict
+from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.operations import Line
+from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, to_base
+from fundledger.program.earmarks import parse_earmark
+from fundledger.program.models import Implementer
+
+T = TypeVar("T")
+
+ACCOUNT_BANK = "1010"
+ACCOUNT_RECEIVABLE = "1100"
+ACCOUNT_UNAPPLIED = "2100"
+ACCOUNT_UNRESTRICTED = "4100"
+ACCOUNT_RESTRICTED = "4200"
+ACCOUNT_FX_GAINS = "4400"
+ACCOUNT_BANK_CHARGES = "5300"
+ACCOUNT_FX_LOSSES = "5400"
+
+
+def checked_amount(amount: Decimal, currency: str, what: str = "amount") -> Decimal:
+    """A positive amount within range, with no more places than the currency allows."""
+    if not amount.is_finite() or amount <= 0:
+        raise ContributionError(f"{what} must be more than zero, not {amount}")
+    if amount >= MAX_AMOUNT:
+        raise ContributionError(f"{what} {amount} is out of range")
+    if not fits_currency(amount, currency):
+        raise ContributionError(
+            f"{what} {amount} has more decimals than {currency} allows ({minor_units(currency)})"
+        )
+    return amount
+
+
+def checked_earmark(session: Session, text: str | None) -> str | None:
+    """The canonical earmark, or None; an organ earmark must name an OAS organ."""
+    if text is None or not text.strip():
+        return None
+    earmark = parse_earmark(text)
+    if earmark.kind == "organ":
+        kind = session.scalar(select(Implementer.kind).filter_by(code=earmark.target))
+        if kind != "oas_organ":
+            raise ContributionError(
+                f"earmark {text.strip()!r}: {earmark.target} is not an OAS organ the fund finances"
+            )
+    return str(earmark)
+
+
+def revenue_account(earmark: str | None) -> str:
+    return ACCOUNT_UNRESTRICTED if earmark is None else ACCOUNT_RESTRICTED
+
+
+def line(
+    account: str,
+    usd: Decimal,
+    *,
+    original: Decimal | None = None,
+    currency: str = BASE_CURRENCY,
+    rate: Decimal | None = None,
+    **dimensions: Any,
+) -> Line:
+    """A ledger line, signed like its USD amount; foreign lines keep original and rate."""
+    if currency == BASE_CURRENCY or original is None:
+        return Line(account, usd, **dimensions)
+    signed = original if usd > 0 else -original
+    return Line(account, usd, currency=currency, original_amount=signed, rate=rate, **dimensions)
+
+
+def balancing_fx_line(lines: list[Line], **dimensions: Any) -> list[Line]:
+    """The line that absorbs rate differences so ``lines`` balance: a gain is a credit
+    to 4400, a loss a debit to 5400; none when they already balance."""
+    amount = -sum((each.amount for each in lines), Decimal(0))
+    if amount == 0:
+        return []
+    account = ACCOUNT_FX_GAINS if amount < 0 else ACCOUNT_FX_LOSSES
+    return [Line(account, amount, **dimensions)]
+
+
+def replayed(session: Session, model: type[T], idempotency_key: str | None) -> T | None:
+    """The record an earlier call with this idempotency key made, checked before anything
+    else: a replay must succeed even when what it would compute today has changed."""
+    if idempotency_key is None:
+        return None
+    entry_id = session.scalar(select(JournalEntry.id).filter_by(idempotency_key=idempotency_key))
+    if entry_id is None:
+        return None
+    earlier = session.scalar(select(model).filter_by(entry_id=entry_id))
+    if earlier is None:
+        raise IdempotencyConflict(
+            f"idempotency key {idempotency_key!r} was used for another kind of entry"
+        )
+    return earlier
+
+
+@dataclass(frozen=True, slots=True)
+class Owed:
+    """What is still owed on a pledge: in its currency and as carried in USD."""
+
+    original: Decimal
+    usd: Decimal
+
+    def usd_for(self, part: Decimal, rate: Decimal) -> Decimal:
+        """USD carried for ``part`` of it: the rest exactly when ``part`` settles it all."""
+        return self.usd if part == self.original else to_base(part, rate)
+
+
+def owed(session: Session, pledge: Pledge) -> Owed:
+    """The pledge less its reductions and the receipts applied to it."""
+    reduced = session.execute(
+        select(
+            func.coalesce(func.sum(PledgeReduction.amount), Decimal(0)),
+            func.coalesce(func.sum(PledgeReduction.usd_amount), Decimal(0)),
+        ).where(PledgeReduction.pledge_id == pledge.id)
+    ).one()
+    paid = session.execute(
+        select(
+            func.coalesce(func.sum(ReceiptApplication.amount), Decimal(0)),
+            func.coalesce(func.sum(ReceiptApplication.pledge_usd), Decimal(0)),
+        ).where(ReceiptApplication.pledge_id == pledge.id)
+    ).one()
+    return Owed(
+        original=pledge.amount - reduced[0] - paid[0],
+        usd=pledge.usd_amount - reduced[1] - paid[1],
+    )

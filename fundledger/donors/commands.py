@@ -1,0 +1,347 @@
+"""CLI commands for donors, rates, pledges, receipts and contribution reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from typing import BinaryIO
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from fundledger.cli_tools import FORMAT, actor, amount_option, database, date_option, emit
+from fundledger.donors.models import DonorType
+from fundledger.errors import NotFound
+from fundledger.money import InvalidAmount, parse_decimal, plain
+
+LANGUAGE = click.Choice(["en", "es", "fr", "pt"])
+
+
+@click.group(cls=AppGroup)
+def donor() -> None:
+    """Donors: member states, observers and organizations that contribute."""
+
+
+@donor.command("add")
+@click.option("--code", required=True, help="Short unique code, e.g. MEX, ES-OBS, IOM.")
+@click.option("--name", required=True)
+@click.option("--type", "kind", required=True, type=click.Choice([t.value for t in DonorType]))
+@click.option("--country", help="ISO 3166 alpha-2 code.")
+@click.option("--lang", "language", type=LANGUAGE, default="en", show_default=True,
+              help="Language of its statements.")  # fmt: skip
+@click.option("--contact", help="Contact person or address.")
+def donor_add(
+    code: str, name: str, kind: str, country: str | None, language: str, contact: str | None
+) -> None:
+    """Register a donor."""
+    from fundledger.donors.operations import create_donor
+
+    with database().transaction() as session:
+        created = create_donor(
+            session, actor(), code=code, name=name, type=kind, country=country,
+            language=language, contact=contact,
+        )  # fmt: skip
+        click.echo(created.code)
+
+
+@donor.command("list")
+@FORMAT
+def donor_list(output_format: str) -> None:
+    """All donors, active and inactive."""
+    from fundledger.donors.queries import donors
+
+    with database().session() as session:
+        rows = [
+            (d.code, d.name, d.type, d.country or "", d.language, "yes" if d.active else "no")
+            for d in donors(session)
+        ]
+    emit(("code", "name", "type", "country", "language", "active"), rows, output_format)
+
+
+@donor.command("balance")
+@click.argument("code")
+@FORMAT
+def donor_balance(code: str, output_format: str) -> None:
+    """Pledged, received, outstanding and unapplied, in USD."""
+    from fundledger.donors.operations import donor_by_code
+    from fundledger.donors.queries import donor_position
+
+    with database().session() as session:
+        found = donor_by_code(session, code)
+        position = donor_position(session, found)
+    emit(
+        ("donor", "pledged", "received", "outstanding", "unapplied"),
+        [(found.code, plain(position.pledged), plain(position.received),
+          plain(position.outstanding), plain(position.unapplied))],
+        output_format, numeric=(1, 2, 3, 4),
+    )  # fmt: skip
+
+
+@donor.command("deactivate")
+@click.argument("code")
+def donor_deactivate(code: str) -> None:
+    """Stop new pledges and receipts from a donor; its history stays."""
+    _set_active(code, False)
+
+
+@donor.command("activate")
+@click.argument("code")
+def donor_activate(code: str) -> None:
+    """Accept pledges and receipts from a donor again."""
+    _set_active(code, True)
+
+
+def _set_active(code: str, active: bool) -> None:
+    from fundledger.donors.operations import donor_by_code, set_donor_active
+
+    with database().transaction() as session:
+        set_donor_active(session, actor(), donor_by_code(session, code), active)
+
+
+@click.group(cls=AppGroup)
+def rate() -> None:
+    """Exchange rates, always in USD per one unit of the currency."""
+
+
+@rate.command("set")
+@click.option("--currency", required=True, help="ISO 4217 code, e.g. CAD.")
+@date_option("--date", "on", help="The day the rate applies to.", required=True)
+@amount_option("--rate", "value", help="USD per one unit: CAD 0.7200 means 1 CAD = 0.72 USD.",
+               required=True)  # fmt: skip
+def rate_set(currency: str, on: dt.date, value: Decimal) -> None:
+    """Record (or correct) a currency's rate for a day."""
+    from fundledger.donors.operations import set_rate
+
+    with database().transaction() as session:
+        set_rate(session, actor(), currency=currency, on=on, rate=value)
+
+
+def _instalments(values: tuple[str, ...]) -> list[tuple[dt.date, Decimal]]:
+    schedule = []
+    for value in values:
+        day, _, amount = value.partition(":")
+        try:
+            schedule.append((dt.date.fromisoformat(day), parse_decimal(amount)))
+        except (ValueError, InvalidAmount):
+            raise click.BadParameter(
+                f"{value!r} is not DATE:AMOUNT (e.g. 2025-06-30:25000)", param_hint="--instalment"
+            ) from None
+    return schedule
+
+
+@click.command("pledge")
+@with_appcontext
+@click.option("--donor", "code", required=True, help="Donor code.")
+@date_option("--date", "on", help="Date the agreement was signed.", required=True)
+@amount_option("--amount", help="Amount pledged, in its currency.", required=True)
+@click.option("--currency", required=True, help="ISO 4217 code.")
+@amount_option("--rate", help="USD per unit (default: the rate table's for that date).")
+@click.option("--earmark", help="objective:N, activity:N (1–32) or organ:CODE.")
+@click.option("--ref", "reference", help="Agreement reference.")
+@date_option("--due", "due", help="When the money is due.")
+@click.option(
+    "--instalment",
+    "instalments",
+    multiple=True,
+    metavar="DATE:AMOUNT",
+    help="One due date of a schedule; repeat it. The amounts add up to the pledge.",
+)
+def pledge(
+    code: str, on: dt.date, amount: Decimal, currency: str, rate: Decimal | None,
+    earmark: str | None, reference: str | None, due: dt.date | None, instalments: tuple[str, ...],
+) -> None:  # fmt: skip
+    """Record a signed pledge; prints the pledge id."""
+    from fundledger.donors.operations import active_donor
+    from fundledger.donors.pledges import record_pledge
+
+    schedule = _instalments(instalments)
+    with database().transaction() as session:
+        recorded = record_pledge(
+            session, actor(), active_donor(session, code), pledge_date=on, amount=amount,
+            currency=currency, rate=rate, earmark=earmark, reference=reference, due_date=due,
+            instalments=schedule,
+        )  # fmt: skip
+        click.echo(recorded.id)
+
+
+@click.command("pledge-reduce")
+@with_appcontext
+@click.argument("pledge_id", type=click.IntRange(min=1))
+@amount_option("--amount", help="By how much, in the pledge's currency.", required=True)
+@click.option("--reason", required=True)
+@date_option("--date", "on", help="Date of the reduction (default: today).")
+def pledge_reduce(pledge_id: int, amount: Decimal, reason: str, on: dt.date | None) -> None:
+    """Reduce what a donor owes on a pledge (a reversing entry, never an edit)."""
+    _reduce(pledge_id, amount, reason, on)
+
+
+@click.command("pledge-cancel")
+@with_appcontext
+@click.argument("pledge_id", type=click.IntRange(min=1))
+@click.option("--reason", required=True)
+@date_option("--date", "on", help="Date of the cancellation (default: today).")
+def pledge_cancel(pledge_id: int, reason: str, on: dt.date | None) -> None:
+    """Cancel what is still outstanding on a pledge."""
+    _reduce(pledge_id, None, reason, on)
+
+
+def _reduce(pledge_id: int, amount: Decimal | None, reason: str, on: dt.date | None) -> None:
+    from fundledger.donors.models import Pledge
+    from fundledger.donors.pledges import reduce_pledge
+
+    with database().transaction() as session:
+        found = session.get(Pledge, pledge_id)
+        if found is None:
+            raise NotFound(f"there is no pledge {pledge_id}")
+        reduce_pledge(
+            session, actor(), found, on=on or dt.date.today(), reason=reason, amount=amount
+        )
+
+
+@click.command("receive")
+@with_appcontext
+@click.option("--donor", "code", required=True, help="Donor code.")
+@date_option("--date", "on", help="Value date.", required=True)
+@amount_option("--amount", help="Amount the bank credited, in its currency.", required=True)
+@click.option("--currency", required=True)
+@amount_option("--rate", help="USD per unit (default: the rate table's for that date).")
+@click.option(
+    "--pledge",
+    "pledge_ids",
+    multiple=True,
+    type=click.IntRange(min=1),
+    help="Pledge to settle; repeat for several (default: oldest first).",
+)
+@amount_option("--charges", help="Bank charges deducted before crediting.")
+@click.option("--ref", "reference", help="Bank reference.")
+@click.option("--unpledged", is_flag=True, help="No pledge: recognise it as revenue now.")
+@click.option("--earmark", help="For unpledged money: objective:N, activity:N or organ:CODE.")
+@click.option(
+    "--overpayment", is_flag=True, help="Keep what exceeds the pledges as unapplied credit."
+)
+def receive(
+    code: str, on: dt.date, amount: Decimal, currency: str, rate: Decimal | None,
+    pledge_ids: tuple[int, ...], charges: Decimal | None, reference: str | None,
+    unpledged: bool, earmark: str | None, overpayment: bool,
+) -> None:  # fmt: skip
+    """Record money received from a donor; prints the receipt id."""
+    from fundledger.donors.models import Pledge
+    from fundledger.donors.operations import active_donor
+    from fundledger.donors.receipts import record_receipt
+
+    with database().transaction() as session:
+        pledges = []
+        for pledge_id in pledge_ids:
+            found = session.get(Pledge, pledge_id)
+            if found is None:
+                raise NotFound(f"there is no pledge {pledge_id}")
+            pledges.append(found)
+        receipt = record_receipt(
+            session, actor(), active_donor(session, code), value_date=on, amount=amount,
+            currency=currency, rate=rate, charges=charges or Decimal(0), pledges=pledges,
+            unpledged=unpledged, earmark=earmark, overpayment=overpayment, reference=reference,
+        )  # fmt: skip
+        click.echo(receipt.id)
+
+
+@click.command("credit-apply")
+@with_appcontext
+@click.option("--pledge", "pledge_id", required=True, type=click.IntRange(min=1))
+@amount_option("--amount", help="How much (default: as much as both allow).")
+@date_option("--date", "on", help="Date of the application (default: today).")
+def credit_apply(pledge_id: int, amount: Decimal | None, on: dt.date | None) -> None:
+    """Settle a pledge from the donor's unapplied credit (earlier overpayments)."""
+    from fundledger.donors.models import Pledge
+    from fundledger.donors.receipts import apply_credit
+
+    with database().transaction() as session:
+        found = session.get(Pledge, pledge_id)
+        if found is None:
+            raise NotFound(f"there is no pledge {pledge_id}")
+        apply_credit(session, actor(), found, on=on or dt.date.today(), amount=amount)
+
+
+@click.command("pledges")
+@with_appcontext
+@click.option("--donor", "code", help="Only this donor's.")
+@FORMAT
+def pledges(code: str | None, output_format: str) -> None:
+    """Pledges with what is still outstanding, in their currency and in USD."""
+    from fundledger.donors.operations import donor_by_code
+    from fundledger.donors.queries import pledge_statuses
+
+    with database().session() as session:
+        only = donor_by_code(session, code) if code else None
+        rows = [
+            (s.pledge.id, s.pledge.donor.code, s.pledge.pledge_date.isoformat(),
+             s.pledge.currency, plain(s.pledge.amount, s.pledge.currency),
+             plain(s.outstanding, s.pledge.currency), plain(s.outstanding_usd),
+             s.pledge.earmark or "", s.pledge.reference or "")
+            for s in pledge_statuses(session, only)
+        ]  # fmt: skip
+    header = ("id", "donor", "date", "currency", "amount", "outstanding", "outstanding_usd",
+              "earmark", "reference")  # fmt: skip
+    emit(header, rows, output_format, numeric=(0, 4, 5, 6))
+
+
+@click.group(cls=AppGroup)
+def report() -> None:
+    """Contribution reports."""
+
+
+@report.command("ageing")
+@date_option("--as-of", "as_of", help="Age at the end of this day (default: today).")
+@FORMAT
+def report_ageing(as_of: dt.date | None, output_format: str) -> None:
+    """Outstanding pledges and instalments by donor, in USD, by days overdue."""
+    from fundledger.donors.queries import AGE_BUCKETS, ageing
+
+    with database().session() as session:
+        rows = [
+            (row.donor.code, plain(row.not_due),
+             *(plain(row.overdue[name]) for name, _, _ in AGE_BUCKETS), plain(row.total))
+            for row in ageing(session, as_of or dt.date.today())
+        ]  # fmt: skip
+    header = ("donor", "not_due", *(name for name, _, _ in AGE_BUCKETS), "total")
+    emit(header, rows, output_format, numeric=tuple(range(1, len(header))))
+
+
+@click.group("import", cls=AppGroup)
+def import_group() -> None:
+    """Import files into the ledger."""
+
+
+@import_group.command("contributions")
+@click.argument("csv_file", type=click.File("rb"))
+@click.option("--dry-run", is_flag=True, help="Check and report; post nothing.")
+def import_contributions(csv_file: BinaryIO, dry_run: bool) -> None:
+    """Post the pledges and receipts in CSV_FILE, all or none (see docs/IMPORT.md).
+
+    Every bad row is listed on stderr; importing the same file again posts nothing.
+    """
+    from fundledger.donors.imports import ImportRejected
+    from fundledger.donors.imports import import_contributions as run_import
+
+    data = csv_file.read()
+    rows = max(0, data.count(b"\n") - 1)
+    try:
+        with (
+            database().transaction() as session,
+            click.progressbar(
+                length=rows, label="importing", file=sys.stderr, show_pos=True
+            ) as bar,
+        ):
+            report = run_import(session, actor(), data, progress=bar.update)
+            if dry_run:
+                session.rollback()
+    except ImportRejected as rejected:
+        for line, problem in rejected.report.problems:
+            click.echo(f"line {line}: {problem}", err=True)
+        raise click.ClickException(rejected.report.summary()) from None
+    prefix = "dry run, nothing posted: " if dry_run else ""
+    click.echo(prefix + report.summary())
+
+
+COMMANDS = (donor, rate, pledge, pledge_reduce, pledge_cancel, receive, credit_apply, pledges,
+            report, import_group)  # fmt: skip

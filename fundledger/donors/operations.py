@@ -1,0 +1,200 @@
+"""Writers for donors and exchange rates. Every change is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from babel import Locale
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.audit.operations import record
+from fundledger.donors.errors import ContributionError, MissingRate, UnknownDonor
+from fundledger.donors.models import Donor, DonorType, ExchangeRate
+from fundledger.money import BASE_CURRENCY, check_currency, decimal_places
+
+LANGUAGES = ("en", "es", "fr", "pt")
+MAX_RATE = Decimal(1_000_000)
+_CODE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
+
+
+def _donor_fields(donor: Donor) -> dict[str, Any]:
+    return {
+        "code": donor.code,
+        "name": donor.name,
+        "type": donor.type,
+        "country": donor.country,
+        "language": donor.language,
+        "contact": donor.contact,
+        "active": donor.active,
+    }
+
+
+def _checked_country(country: str | None) -> str | None:
+    if country is None or not country.strip():
+        return None
+    code = country.strip().upper()
+    if len(code) != 2 or not code.isalpha() or code not in Locale("en").territories:
+        raise ContributionError(f"country {country[:20]!r} is not an ISO 3166 alpha-2 code")
+    return code
+
+
+def _checked_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise ContributionError(f"language {language[:20]!r} must be one of {', '.join(LANGUAGES)}")
+    return language
+
+
+def _checked_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not 0 < len(name) <= 200:
+        raise ContributionError("a donor's name has 1 to 200 characters")
+    return name
+
+
+def create_donor(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    name: str,
+    type: str,
+    country: str | None = None,
+    language: str = "en",
+    contact: str | None = None,
+) -> Donor:
+    code = code.strip().upper()
+    if not _CODE.fullmatch(code):
+        raise ContributionError(
+            f"donor code {code[:30]!r} must be 1–20 letters, digits or dashes (like MEX or ES-OBS)"
+        )
+    if type not in set(DonorType):
+        raise ContributionError(
+            f"donor type {type[:30]!r} must be one of {', '.join(t.value for t in DonorType)}"
+        )
+    if session.scalar(select(Donor.id).filter_by(code=code)) is not None:
+        raise ContributionError(f"there is already a donor {code}")
+    donor = Donor(
+        code=code,
+        name=_checked_name(name),
+        type=type,
+        country=_checked_country(country),
+        language=_checked_language(language),
+        contact=(contact or "").strip()[:500] or None,
+        active=True,
+    )
+    session.add(donor)
+    session.flush()
+    record(session, actor, "donor.created", "donor", donor.code, after=_donor_fields(donor))
+    return donor
+
+
+def update_donor(
+    session: Session,
+    actor: Actor,
+    donor: Donor,
+    *,
+    name: str,
+    country: str | None,
+    language: str,
+    contact: str | None,
+) -> Donor:
+    """Change a donor's descriptive fields (code and type identify it and stay)."""
+    before = _donor_fields(donor)
+    donor.name = _checked_name(name)
+    donor.country = _checked_country(country)
+    donor.language = _checked_language(language)
+    donor.contact = (contact or "").strip()[:500] or None
+    session.flush()
+    record(
+        session,
+        actor,
+        "donor.updated",
+        "donor",
+        donor.code,
+        before=before,
+        after=_donor_fields(donor),
+    )
+    return donor
+
+
+def set_donor_active(session: Session, actor: Actor, donor: Donor, active: bool) -> Donor:
+    """Deactivate (no new pledges or receipts) or reactivate a donor; history stays."""
+    if donor.active != active:
+        before = _donor_fields(donor)
+        donor.active = active
+        session.flush()
+        action = "donor.reactivated" if active else "donor.deactivated"
+        record(
+            session, actor, action, "donor", donor.code, before=before, after=_donor_fields(donor)
+        )
+    return donor
+
+
+def donor_by_code(session: Session, code: str) -> Donor:
+    donor = session.scalar(select(Donor).filter_by(code=code.strip().upper()))
+    if donor is None:
+        raise UnknownDonor(f"unknown donor {code[:30]!r}")
+    return donor
+
+
+def active_donor(session: Session, code: str) -> Donor:
+    donor = donor_by_code(session, code)
+    if not donor.active:
+        raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
+    return donor
+
+
+def checked_rate(rate: Decimal) -> Decimal:
+    if not rate.is_finite() or not 0 < rate < MAX_RATE or decimal_places(rate.normalize()) > 10:
+        raise ContributionError(
+            f"rate {rate} must be positive, below {MAX_RATE} and have at most 10 decimal places"
+        )
+    return rate
+
+
+def set_rate(
+    session: Session, actor: Actor, *, currency: str, on: dt.date, rate: Decimal
+) -> ExchangeRate:
+    """Record (or correct) the rate of ``currency`` on a day, in USD per unit."""
+    currency = check_currency(currency)
+    if currency == BASE_CURRENCY:
+        raise ContributionError("USD is the base currency; its rate is always 1")
+    rate = checked_rate(rate)
+    existing = session.scalar(select(ExchangeRate).filter_by(currency=currency, rate_date=on))
+    before = None if existing is None else {"rate": existing.rate}
+    if existing is None:
+        existing = ExchangeRate(currency=currency, rate_date=on)
+        session.add(existing)
+    existing.rate = rate
+    existing.entered_by = actor.name
+    existing.entered_at = dt.datetime.now(dt.UTC)
+    session.flush()
+    record(
+        session, actor, "rate.set", "rate", f"{currency}:{on.isoformat()}",
+        before=before, after={"rate": rate},
+    )  # fmt: skip
+    return existing
+
+
+def resolve_rate(
+    session: Session, currency: str, on: dt.date, given: Decimal | None = None
+) -> Decimal:
+    """The rate to use: 1 for USD, the one given with the transaction, or the table's."""
+    if currency == BASE_CURRENCY:
+        if given is not None and given != 1:
+            raise ContributionError("a USD amount takes no rate (or rate 1)")
+        return Decimal(1)
+    if given is not None:
+        return checked_rate(given)
+    stored = session.scalar(select(ExchangeRate.rate).filter_by(currency=currency, rate_date=on))
+    if stored is None:
+        raise MissingRate(
+            f"no {currency} rate for {on.isoformat()}: give the rate, "
+            f"or set it first (fundledger rate set --currency {currency} --date {on.isoformat()})"
+        )
+    return stored

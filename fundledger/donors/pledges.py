@@ -1,0 +1,190 @@
+"""Pledges: recording one (revenue recognised at pledge), reducing or cancelling it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.audit.operations import record
+from fundledger.donors.amounts import (
+    ACCOUNT_RECEIVABLE,
+    checked_amount,
+    checked_earmark,
+    line,
+    owed,
+    replayed,
+    revenue_account,
+)
+from fundledger.donors.errors import ContributionError
+from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
+from fundledger.donors.operations import resolve_rate
+from fundledger.ledger.models import EntryKind
+from fundledger.ledger.operations import post_entry
+from fundledger.money import check_currency, plain, to_base
+
+
+def record_pledge(
+    session: Session,
+    actor: Actor,
+    donor: Donor,
+    *,
+    pledge_date: dt.date,
+    amount: Decimal,
+    currency: str,
+    rate: Decimal | None = None,
+    earmark: str | None = None,
+    due_date: dt.date | None = None,
+    reference: str | None = None,
+    instalments: Sequence[tuple[dt.date, Decimal]] = (),
+    idempotency_key: str | None = None,
+) -> Pledge:
+    """Receivable up, contribution revenue up (restricted when earmarked).
+
+    Replaying the same ``idempotency_key`` returns the pledge recorded the first time.
+    """
+    if earlier := replayed(session, Pledge, idempotency_key):
+        return earlier
+    if not donor.active:
+        raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
+    currency = check_currency(currency)
+    amount = checked_amount(amount, currency)
+    rate = resolve_rate(session, currency, pledge_date, rate)
+    earmark = checked_earmark(session, earmark)
+    schedule = _checked_schedule(pledge_date, amount, currency, instalments)
+    if schedule:
+        due_date = due_date or schedule[-1][0]
+    if due_date is not None and due_date < pledge_date:
+        raise ContributionError(f"due date {due_date} is before the pledge date {pledge_date}")
+    usd = to_base(amount, rate)
+    dims = {"donor_id": donor.id, "earmark": earmark}
+    entry = post_entry(
+        session,
+        entry_date=pledge_date,
+        kind=EntryKind.PLEDGE,
+        memo=f"Pledge from {donor.code}" + (f", {reference}" if reference else ""),
+        source_ref=reference,
+        idempotency_key=idempotency_key,
+        created_by=actor.name,
+        request_id=actor.request_id,
+        lines=[
+            line(ACCOUNT_RECEIVABLE, usd, original=amount, currency=currency, rate=rate, **dims),
+            line(revenue_account(earmark), -usd, original=amount, currency=currency, rate=rate,
+                 **dims),
+        ],
+    )  # fmt: skip
+    pledge = Pledge(
+        donor_id=donor.id,
+        pledge_date=pledge_date,
+        currency=currency,
+        amount=amount,
+        rate=rate,
+        usd_amount=usd,
+        due_date=due_date,
+        reference=reference,
+        earmark=earmark,
+        entry_id=entry.id,
+        created_by=actor.name,
+        created_at=entry.created_at,
+        instalments=[PledgeInstalment(due_date=on, amount=part) for on, part in schedule],
+    )
+    session.add(pledge)
+    session.flush()
+    record(
+        session, actor, "pledge.recorded", "pledge", pledge.id,
+        after={"donor": donor.code, "amount": amount, "currency": currency, "rate": rate,
+               "usd": usd, "earmark": earmark, "entry": entry.number},
+    )  # fmt: skip
+    return pledge
+
+
+def _checked_schedule(
+    pledge_date: dt.date,
+    amount: Decimal,
+    currency: str,
+    instalments: Sequence[tuple[dt.date, Decimal]],
+) -> list[tuple[dt.date, Decimal]]:
+    schedule = sorted(instalments)
+    for on, part in schedule:
+        checked_amount(part, currency, what=f"instalment due {on}")
+        if on < pledge_date:
+            raise ContributionError(f"instalment due {on} is before the pledge date {pledge_date}")
+    if len({on for on, _ in schedule}) != len(schedule):
+        raise ContributionError("two instalments fall on the same date")
+    total = sum((part for _, part in schedule), Decimal(0))
+    if schedule and total != amount:
+        raise ContributionError(
+            f"instalments add up to {total} {currency}, the pledge is {amount} {currency}"
+        )
+    return schedule
+
+
+def reduce_pledge(
+    session: Session,
+    actor: Actor,
+    pledge: Pledge,
+    *,
+    on: dt.date,
+    reason: str,
+    amount: Decimal | None = None,
+) -> PledgeReduction:
+    """Reduce what a donor owes on a pledge, or cancel all of it (``amount=None``).
+
+    Reverses that part of the revenue and the receivable at the pledge's rate.
+    """
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ContributionError("a reduction or cancellation needs a reason")
+    outstanding = owed(session, pledge)
+    if outstanding.original <= 0:
+        raise ContributionError(f"pledge {pledge.id} has nothing outstanding to reduce")
+    cancellation = amount is None or amount == outstanding.original
+    amount = outstanding.original if amount is None else checked_amount(amount, pledge.currency)
+    if amount > outstanding.original:
+        raise ContributionError(
+            f"pledge {pledge.id} has {plain(outstanding.original, pledge.currency)} "
+            f"{pledge.currency} outstanding; it cannot be reduced by "
+            f"{plain(amount, pledge.currency)}"
+        )
+    if on < pledge.pledge_date:
+        raise ContributionError(f"{on} is before the pledge date {pledge.pledge_date}")
+    usd = outstanding.usd_for(amount, pledge.rate)
+    dims = {"donor_id": pledge.donor_id, "earmark": pledge.earmark}
+    what = "Cancellation" if cancellation else "Reduction"
+    rate, currency = pledge.rate, pledge.currency
+    entry = post_entry(
+        session,
+        entry_date=on,
+        kind=EntryKind.PLEDGE_REDUCTION,
+        memo=f"{what} of pledge {pledge.id} ({pledge.donor.code}): {reason}",
+        created_by=actor.name,
+        request_id=actor.request_id,
+        lines=[
+            line(revenue_account(pledge.earmark), usd, original=amount, currency=currency,
+                 rate=rate, **dims),
+            line(ACCOUNT_RECEIVABLE, -usd, original=amount, currency=currency, rate=rate, **dims),
+        ],
+    )  # fmt: skip
+    reduction = PledgeReduction(
+        pledge_id=pledge.id,
+        reduction_date=on,
+        amount=amount,
+        usd_amount=usd,
+        cancellation=cancellation,
+        reason=reason,
+        entry_id=entry.id,
+        created_by=actor.name,
+        created_at=entry.created_at,
+    )
+    session.add(reduction)
+    session.flush()
+    record(
+        session, actor, f"pledge.{what.lower()}", "pledge", pledge.id,
+        before={"outstanding": outstanding.original},
+        after={"outstanding": outstanding.original - amount, "reason": reason,
+               "entry": entry.number},
+    )  # fmt: skip
+    return reduction

@@ -1,0 +1,201 @@
+"""Readers for donors and contributions: lists, a donor's position, ageing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.donors.amounts import ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED
+from fundledger.donors.models import (
+    Donor,
+    Pledge,
+    PledgeReduction,
+    Receipt,
+    ReceiptApplication,
+)
+from fundledger.ledger.models import Account, Posting
+from fundledger.money import to_base
+
+ZERO = Decimal("0.00")
+
+
+def donors(session: Session, *, include_inactive: bool = True) -> Sequence[Donor]:
+    query = select(Donor).order_by(Donor.code)
+    if not include_inactive:
+        query = query.filter_by(active=True)
+    return session.scalars(query).all()
+
+
+@dataclass(frozen=True, slots=True)
+class DonorPosition:
+    """A donor's contributions in USD; outstanding and unapplied come from the ledger."""
+
+    pledged: Decimal
+    received: Decimal
+    outstanding: Decimal
+    unapplied: Decimal
+
+
+def donor_position(session: Session, donor: Donor) -> DonorPosition:
+    pledged = session.scalar(
+        select(func.coalesce(func.sum(Pledge.usd_amount), ZERO)).filter_by(donor_id=donor.id)
+    )
+    reduced = session.scalar(
+        select(func.coalesce(func.sum(PledgeReduction.usd_amount), ZERO))
+        .join(Pledge, Pledge.id == PledgeReduction.pledge_id)
+        .where(Pledge.donor_id == donor.id)
+    )
+    received = session.scalar(
+        select(
+            func.coalesce(func.sum(Receipt.usd_amount), ZERO)
+            + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
+        ).filter_by(donor_id=donor.id)
+    )
+    balances = dict(
+        session.execute(
+            select(Account.code, func.coalesce(func.sum(Posting.amount), ZERO))
+            .join(Account, Account.id == Posting.account_id)
+            .where(
+                Posting.donor_id == donor.id,
+                Account.code.in_([ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED]),
+            )
+            .group_by(Account.code)
+        ).all()
+    )
+    return DonorPosition(
+        pledged=(pledged or ZERO) - (reduced or ZERO),
+        received=received or ZERO,
+        outstanding=balances.get(ACCOUNT_RECEIVABLE, ZERO),
+        unapplied=-balances.get(ACCOUNT_UNAPPLIED, ZERO),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PledgeStatus:
+    pledge: Pledge
+    #: Still owed, in the pledge's currency and as carried in USD.
+    outstanding: Decimal
+    outstanding_usd: Decimal
+
+
+def pledge_statuses(
+    session: Session, donor: Donor | None = None, as_of: dt.date | None = None
+) -> list[PledgeStatus]:
+    """Every pledge (of one donor, or all) with what is still owed on it, as of a date.
+
+    Three queries whatever the number of pledges.
+    """
+    last = as_of or dt.date.max
+    pledges_query = (
+        select(Pledge).where(Pledge.pledge_date <= last).order_by(Pledge.pledge_date, Pledge.id)
+    )
+    reductions_query = (
+        select(
+            PledgeReduction.pledge_id,
+            func.sum(PledgeReduction.amount),
+            func.sum(PledgeReduction.usd_amount),
+        )
+        .where(PledgeReduction.reduction_date <= last)
+        .group_by(PledgeReduction.pledge_id)
+    )
+    applications_query = (
+        select(
+            ReceiptApplication.pledge_id,
+            func.sum(ReceiptApplication.amount),
+            func.sum(ReceiptApplication.pledge_usd),
+        )
+        .where(ReceiptApplication.applied_on <= last)
+        .group_by(ReceiptApplication.pledge_id)
+    )
+    if donor is not None:
+        pledges_query = pledges_query.filter_by(donor_id=donor.id)
+        reductions_query = reductions_query.join(Pledge).where(Pledge.donor_id == donor.id)
+        applications_query = applications_query.join(Pledge).where(Pledge.donor_id == donor.id)
+    settled: dict[int, tuple[Decimal, Decimal]] = defaultdict(lambda: (Decimal(0), ZERO))
+    for query in (reductions_query, applications_query):
+        for pledge_id, original, usd in session.execute(query):
+            before = settled[pledge_id]
+            settled[pledge_id] = (before[0] + original, before[1] + usd)
+    return [
+        PledgeStatus(
+            pledge,
+            pledge.amount - settled[pledge.id][0],
+            pledge.usd_amount - settled[pledge.id][1],
+        )
+        for pledge in session.scalars(pledges_query)
+    ]
+
+
+#: Age buckets of overdue amounts, in days past the due date (inclusive bounds).
+AGE_BUCKETS = (("0-90", 0, 90), ("91-180", 91, 180), ("181-365", 181, 365), ("over-365", 366, None))
+
+
+@dataclass(slots=True)
+class AgeingRow:
+    donor: Donor
+    not_due: Decimal = ZERO
+    overdue: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(
+        (name for name, _, _ in AGE_BUCKETS), ZERO))  # fmt: skip
+
+    @property
+    def total(self) -> Decimal:
+        return self.not_due + sum(self.overdue.values(), ZERO)
+
+
+def _bucket(days_overdue: int) -> str:
+    for name, low, high in AGE_BUCKETS:
+        if days_overdue >= low and (high is None or days_overdue <= high):
+            return name
+    raise AssertionError("the buckets cover every age")  # pragma: no cover
+
+
+def ageing(session: Session, as_of: dt.date) -> list[AgeingRow]:
+    """Outstanding pledges by donor, in USD at the pledges' rates, by how overdue.
+
+    A pledge is due on each instalment's date (or its due date, or else the pledge
+    date); payments cover the earliest instalments first, so what is outstanding sits
+    in the latest ones.
+    """
+    rows: dict[int, AgeingRow] = {}
+    for status in pledge_statuses(session, as_of=as_of):
+        if status.outstanding <= 0:
+            continue
+        pledge = status.pledge
+        row = rows.setdefault(pledge.donor_id, AgeingRow(pledge.donor))
+        for due, usd in _outstanding_by_due_date(status):
+            if due > as_of:
+                row.not_due += usd
+            else:
+                bucket = _bucket((as_of - due).days)
+                row.overdue[bucket] += usd
+    return sorted(rows.values(), key=lambda row: row.donor.code)
+
+
+def _outstanding_by_due_date(status: PledgeStatus) -> list[tuple[dt.date, Decimal]]:
+    pledge = status.pledge
+    schedule = [(i.due_date, i.amount) for i in pledge.instalments] or [
+        (pledge.due_date or pledge.pledge_date, pledge.amount)
+    ]
+    left = status.outstanding
+    parts: list[tuple[dt.date, Decimal]] = []
+    for due, amount in reversed(schedule):
+        if left <= 0:
+            break
+        part = min(left, amount)
+        parts.append((due, part))
+        left -= part
+    parts.reverse()
+    # USD at the pledge's rate, the last part taking the rounding so they add up.
+    usd_left = status.outstanding_usd
+    result = []
+    for index, (due, part) in enumerate(parts):
+        usd = usd_left if index == len(parts) - 1 else to_base(part, pledge.rate)
+        usd_left -= usd
+        result.append((due, usd))
+    return result

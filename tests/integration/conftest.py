@@ -1,0 +1,25 @@
+"""Fixtures for driving the ``fundledger`` command against the test database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner, Result
+
+from fundledger.cli import cli
+from fundledger.db import Database
+
+
+@pytest.fixture
+def run(database: Database) -> Callable[..., Result]:
+    """Run ``fundledger ARGS`` against the test database, as an operator would."""
+    runner = CliRunner()
+
+    def invoke(*args: str, stdin: str | bytes | None = None) -> Result:
+        return runner.invoke(
+            cli, list(args), input=stdin, env={"FUNDLEDGER_DATABASE_URL": database.url},
+            catch_exceptions=False,
+        )  # fmt: skip
+
+    return invoke
