@@ -5,6 +5,10 @@ statement prints. Rates are USD per one unit of the foreign currency.
 
 Rounding rule (the only one): a foreign amount converts to USD as
 ``original × rate`` rounded half away from zero (``ROUND_HALF_UP``) to the cent.
+A balance carried at a rate (a pledge's receivable, a donor's unapplied credit) is
+always that rounding of what is left; settling part of it moves the difference between
+the rounded balances before and after (:func:`settled_usd`), so nothing accumulates
+and every such line is within a cent of ``part × rate``.
 """
 
 from __future__ import annotations
@@ -96,6 +100,17 @@ def quantize(amount: Decimal, currency: str = BASE_CURRENCY) -> Decimal:
 def to_base(original: Decimal, rate: Decimal) -> Decimal:
     """USD value of a foreign amount at a rate in USD per unit, by the one rounding rule."""
     return (original * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def settled_usd(balance: Decimal, part: Decimal, rate: Decimal) -> Decimal:
+    """USD moved when ``part`` of a ``balance`` carried at ``rate`` is settled."""
+    return to_base(balance, rate) - to_base(balance - part, rate)
+
+
+def converts_to(original: Decimal, rate: Decimal, usd: Decimal) -> bool:
+    """Whether ``usd`` is ``original`` at ``rate`` by the rounding rule: within a cent of the
+    exact product (settling part of a carried balance can round the other way)."""
+    return abs(usd - original * rate) < Decimal("0.01")
 
 
 def plain(amount: Decimal, currency: str = BASE_CURRENCY) -> str:

@@ -14,7 +14,7 @@ from fundledger.donors.models import Pledge, PledgeReduction, ReceiptApplication
 from fundledger.ledger.errors import IdempotencyConflict
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import Line
-from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, to_base
+from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, settled_usd
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Implementer
 
@@ -111,8 +111,8 @@ class Owed:
     usd: Decimal
 
     def usd_for(self, part: Decimal, rate: Decimal) -> Decimal:
-        """USD carried for ``part`` of it: the rest exactly when ``part`` settles it all."""
-        return self.usd if part == self.original else to_base(part, rate)
+        """USD carried for ``part`` of it (see :func:`fundledger.money.settled_usd`)."""
+        return settled_usd(self.original, part, rate)
 
 
 def owed(session: Session, pledge: Pledge) -> Owed:

@@ -32,7 +32,7 @@ from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
 from fundledger.donors.operations import resolve_rate
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import Line, post_entry
-from fundledger.money import check_currency, plain, to_base
+from fundledger.money import check_currency, plain, settled_usd, to_base
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,8 +282,8 @@ class Credit:
     """Unapplied credit left on one receipt."""
 
     receipt: Receipt
+    #: In the receipt's currency; carried at the receipt's rate.
     original: Decimal
-    usd: Decimal
 
 
 def unapplied_credits(session: Session, donor: Donor, currency: str) -> list[Credit]:
@@ -296,20 +296,14 @@ def unapplied_credits(session: Session, donor: Donor, currency: str) -> list[Cre
     ).all()
     credits = []
     for receipt in receipts:
-        applied, applied_later_usd = session.execute(
-            select(
-                func.coalesce(func.sum(ReceiptApplication.amount), Decimal(0)),
-                func.coalesce(
-                    func.sum(ReceiptApplication.receipt_usd).filter(
-                        ReceiptApplication.entry_id != receipt.entry_id
-                    ),
-                    Decimal(0),
-                ),
-            ).where(ReceiptApplication.receipt_id == receipt.id)
-        ).one()
-        original = receipt.gross - receipt.revenue_amount - applied
+        applied = session.scalar(
+            select(func.coalesce(func.sum(ReceiptApplication.amount), Decimal(0))).where(
+                ReceiptApplication.receipt_id == receipt.id
+            )
+        )
+        original = receipt.gross - receipt.revenue_amount - (applied or Decimal(0))
         if original > 0:
-            credits.append(Credit(receipt, original, receipt.unapplied_usd - applied_later_usd))
+            credits.append(Credit(receipt, original))
     return credits
 
 
@@ -349,7 +343,7 @@ def apply_credit(
         if remaining <= 0:
             break
         part = min(remaining, credit.original)
-        usd = credit.usd if part == credit.original else to_base(part, credit.receipt.rate)
+        usd = settled_usd(credit.original, part, credit.receipt.rate)
         chunks.append((credit, part, usd))
         remaining -= part
     receivable_usd = outstanding.usd_for(wanted, pledge.rate)

@@ -33,6 +33,7 @@ from fundledger.money import (
     BASE_CURRENCY,
     MAX_AMOUNT,
     check_currency,
+    converts_to,
     decimal_places,
     fits_currency,
     minor_units,
@@ -130,7 +131,7 @@ def post_entry(
         return earlier
 
     with session.begin_nested():
-        last_number, last_hash = _lock_head(session)
+        last_number, last_hash = lock_ledger(session)
         # Checked again under the lock: a concurrent poster may have just used the key.
         if idempotency_key is not None and (
             earlier := _earlier_entry(session, idempotency_key, digest)
@@ -281,10 +282,10 @@ def _checked_original(where: str, line: Line) -> Line:
         )
     if (original > 0) != (line.amount > 0):
         raise errors.InvalidEntry(f"{where}: original amount and USD amount differ in sign")
-    expected = to_base(original, rate)
-    if expected != line.amount:
+    if not converts_to(original, rate, line.amount):
         raise errors.ConversionMismatch(
-            f"{where}: {original:f} {currency} at {rate:f} is {expected:f} USD, not {line.amount:f}"
+            f"{where}: {original:f} {currency} at {rate:f} is {to_base(original, rate):f} USD, "
+            f"not {line.amount:f}"
         )
     return replace(line, currency=currency)
 
@@ -364,11 +365,13 @@ def _earlier_entry(session: Session, key: str, digest: str) -> JournalEntry | No
     return earlier
 
 
-def _lock_head(session: Session) -> tuple[int, str]:
-    """Take the append lock and read the chain's end.
+def lock_ledger(session: Session) -> tuple[int, str]:
+    """Take the ledger's lock until the transaction ends, and read the chain's end.
 
     An UPDATE locks the row on PostgreSQL (a concurrent poster waits, then reads the
     committed head) and takes SQLite's write lock; RETURNING reads it in the same step.
+    Appends take it; so does anything that must see the ledger stand still while it
+    decides (approving an allocation against the money in its pools).
     """
     row = session.execute(
         text(
