@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, ScriptInfo
 
 from fundledger import create_app
 from fundledger.cli_tools import FORMAT, actor, database, date_option, emit
@@ -22,11 +22,13 @@ from fundledger.money import plain
 
 
 class FundledgerGroup(FlaskGroup):
-    """Flask's CLI group, turning refusals into one line on stderr and exit status 1."""
+    """Flask's CLI group: every command runs inside the app's context, and a refusal
+    becomes one line on stderr and exit status 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with ctx.ensure_object(ScriptInfo).load_app().app_context():
+                return super().invoke(ctx)
         except FundledgerError as error:
             click.echo(f"fundledger: {error}", err=True)
             ctx.exit(1)
@@ -276,9 +278,10 @@ def serve(host: str, port: int, debug: bool) -> None:
 
 
 def _register_area_commands() -> None:
+    from fundledger.auth.commands import user
     from fundledger.donors.commands import COMMANDS as donor_commands
 
-    for command in donor_commands:
+    for command in (*donor_commands, user):
         cli.add_command(command)
 
 

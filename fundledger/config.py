@@ -17,6 +17,10 @@ ENVIRONMENT = {
     "FUNDLEDGER_DATABASE_URL": "DATABASE_URL",
     "FUNDLEDGER_STATEMENTS_DIR": "STATEMENTS_DIR",
     "FUNDLEDGER_SECRET_KEY": "SECRET_KEY",
+    #: development, testing or production (the default): only production sets Secure cookies.
+    "FUNDLEDGER_ENV": "DEPLOYMENT",
+    #: The site's address as users reach it, for the setup links the CLI prints.
+    "FUNDLEDGER_PUBLIC_URL": "PUBLIC_URL",
 }
 
 

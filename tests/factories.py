@@ -71,3 +71,57 @@ TEST_ACTOR = Actor(name="secretariat@example.org", request_id="test")
 def entry_lines(entry: JournalEntry) -> list[tuple[str, str]]:
     """An entry's lines as (account, signed USD) pairs, in order: easy to compare."""
     return [(posting.account.code, f"{posting.amount:f}") for posting in entry.postings]
+
+
+# --- users (fundledger.auth) ----------------------------------------------------------
+# Imported here rather than above, so that this section only appends to the module.
+
+from fundledger.auth.models import User, UserRole  # noqa: E402
+from fundledger.auth.operations import start_session  # noqa: E402
+from fundledger.auth.passwords import Passwords  # noqa: E402
+from fundledger.auth.throttle import ThrottlePolicy  # noqa: E402
+
+#: The password every factory-made user signs in with.
+PASSWORD = "correct horse battery staple"  # noqa: S105 - a test fixture's password
+
+
+def create_user(
+    session: Session,
+    *roles: str,
+    email: str | None = None,
+    name: str | None = None,
+    donor: Donor | None = None,
+    password: str | None = PASSWORD,
+    totp_secret: str | None = None,
+    active: bool = True,
+) -> User:
+    """A user straight in the database (no audit event), with the cheapest argon2 hash."""
+    granted = roles or ("auditor",)
+    email = email or f"{'-'.join(granted)}@example.org"
+    cheap = Passwords(time_cost=1, memory_cost=8, parallelism=1)
+    user = User(
+        email=email,
+        name=name or email.split("@")[0].replace("-", " ").title(),
+        donor_id=None if donor is None else donor.id,
+        active=active,
+        password_hash=None if password is None else cheap.hash(password),
+        totp_secret=totp_secret,
+        created_at=dt.datetime.now(dt.UTC),
+        created_by="test",
+        role_rows=[UserRole(role=role) for role in sorted(set(granted))],
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def open_session(session: Session, user: User, *, now: dt.datetime | None = None) -> str:
+    """A signed-in session for ``user``; returns the token a browser's cookie carries."""
+    _record, token = start_session(
+        session,
+        user,
+        Actor(name="test", address="127.0.0.1"),
+        policy=ThrottlePolicy(),
+        now=now or dt.datetime.now(dt.UTC),
+    )
+    return token

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from fundledger.auth import access, protection, sessions
 from fundledger.config import (
     default_database_url,
     default_statements_dir,
@@ -36,12 +37,17 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     database.init_app(app, Database(app.config["DATABASE_URL"]))
     filters.init_app(app)
     errors.init_app(app)
+    protection.init_app(app)
+    sessions.init_app(app)
+    access.init_app(app)
 
+    from fundledger.auth.views import blueprint as auth
     from fundledger.ledger.views import blueprint as ledger
     from fundledger.program.views import blueprint as program
     from fundledger.web.views import blueprint as home
 
     app.register_blueprint(home)
+    app.register_blueprint(auth)
     app.register_blueprint(ledger)
     app.register_blueprint(program)
     return app

@@ -19,6 +19,7 @@ from fundledger.db import Database
 from fundledger.ledger.operations import Line, credit, debit, post_entry, reverse_entry
 from fundledger.ledger.queries import entry_by_number
 from fundledger.web.database import get_database
+from tests.factories import create_user, open_session
 
 PAGES = [
     "/",
@@ -122,8 +123,14 @@ def app(database: Database) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+def client(app: Flask, database: Database) -> FlaskClient:
+    """Signed in as an auditor, who may read every one of these pages."""
+    client = app.test_client()
+    with database.transaction() as session:
+        token = open_session(session, create_user(session, "auditor"))
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = token
+    return client
 
 
 def post(database: Database, on: str, *lines: Line, memo: str = "", key: str | None = None) -> int:

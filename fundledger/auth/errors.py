@@ -1,0 +1,75 @@
+"""Refusals of the accounts area; each message is what the person asking is shown."""
+
+from __future__ import annotations
+
+from fundledger.errors import FundledgerError, NotFound
+
+
+class SignInRefused(FundledgerError):
+    """A sign-in attempt that did not succeed (recorded before it is raised)."""
+
+
+class WrongCredentials(SignInRefused):
+    def __init__(self) -> None:
+        super().__init__("The email or password is not right.")
+
+
+class AccountInactive(SignInRefused):
+    def __init__(self) -> None:
+        super().__init__("This account has been deactivated; ask an administrator.")
+
+
+class WrongCode(SignInRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "That code is not right, or it was used already; "
+            "enter the current code from your authenticator app."
+        )
+
+
+class Throttled(SignInRefused):
+    """Too many recent failures from this address; nothing was checked."""
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = retry_after
+        unit = "second" if retry_after == 1 else "seconds"
+        super().__init__(
+            f"Too many failed attempts from your address; try again in {retry_after} {unit}."
+        )
+
+
+class WrongPassword(FundledgerError):
+    """The current password given to change it was not right."""
+
+    def __init__(self) -> None:
+        super().__init__("Your current password is not right.")
+
+
+class WeakPassword(FundledgerError):
+    """A new password that does not meet the policy."""
+
+
+class InvalidUser(FundledgerError):
+    """User details that cannot be saved: bad email, roles that may not be combined…"""
+
+
+class EmailTaken(InvalidUser):
+    def __init__(self, email: str) -> None:
+        super().__init__(f"There is already a user with the email {email}.")
+
+
+class LastAdmin(FundledgerError):
+    def __init__(self) -> None:
+        super().__init__("At least one active admin must remain; make another admin first.")
+
+
+class UnknownUser(NotFound):
+    pass
+
+
+class SetupLinkInvalid(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "This setup link is not valid: it was used already, replaced, or has expired. "
+            "Ask an administrator for a new one."
+        )

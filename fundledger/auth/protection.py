@@ -1,0 +1,50 @@
+"""What every response carries: CSRF protection, cookie flags, security headers, and a
+cap on request size. The CSRF token itself is checked by the access gate, right after
+it has decided who may use the view."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+
+#: Only our own origin, no inline script or style, never inside a frame.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "object-src 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+#: Uploads (CSV bank statements…) larger than this are refused with 413.
+DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+#: FUNDLEDGER_ENV values that serve over plain HTTP, so cookies cannot be Secure.
+_PLAIN_HTTP = frozenset({"development", "testing"})
+
+
+def init_app(app: Flask) -> None:
+    secure = not (app.testing or app.config.get("DEPLOYMENT", "production") in _PLAIN_HTTP)
+    app.config["SESSION_COOKIE_SECURE"] = secure
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    if app.config.get("SESSION_COOKIE_SAMESITE") is None:
+        app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_CONTENT_LENGTH
+    # The access gate calls csrf.protect() itself, after authorization (see access.py).
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    CSRFProtect(app)
+
+    def add_headers(response: Response) -> Response:
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        if secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static":
+            # Pages show the fund's books: no copy stays in a shared browser or proxy.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.after_request(add_headers)

@@ -1,0 +1,404 @@
+"""Signing in and out, one's own account, and the admin's user pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from fundledger.auth import operations, queries, sessions
+from fundledger.auth.access import EVERY_ROLE, allow, pending_sign_in, public
+from fundledger.auth.errors import (
+    AccountInactive,
+    InvalidUser,
+    LastAdmin,
+    SignInRefused,
+    Throttled,
+    UnknownUser,
+    WeakPassword,
+    WrongCode,
+    WrongPassword,
+)
+from fundledger.auth.forms import (
+    NO_DONOR,
+    ChangePasswordForm,
+    CodeForm,
+    NewPasswordForm,
+    NewUserForm,
+    SignInForm,
+    UserForm,
+)
+from fundledger.auth.models import Role, User
+from fundledger.auth.passwords import new_totp_secret, totp_uri
+from fundledger.auth.sessions import SignedIn
+from fundledger.donors.models import Donor
+from fundledger.errors import NotFound
+from fundledger.web.database import db_session
+
+blueprint = Blueprint("auth", __name__)
+
+Page = str | tuple[str, int] | Response
+
+
+# --- signing in and out ---------------------------------------------------------------
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@public
+def login() -> Page:
+    if sessions.current() is not None:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if not form.is_submitted():
+        form.next.data = _local(request.args.get("next"))
+    if not form.validate_on_submit():
+        return _form_page("auth/login.html", form)
+    db = db_session()
+    try:
+        user = operations.check_password(
+            db,
+            form.email.data or "",
+            form.password.data or "",
+            sessions.request_actor(),
+            passwords=sessions.passwords(),
+            policy=sessions.throttle_policy(),
+            now=sessions.now(),
+        )
+    except SignInRefused as refusal:
+        db.commit()  # the failed attempt is recorded: audit event and throttle counter
+        return _refused("auth/login.html", form, refusal)
+    next_url = _local(form.next.data)
+    if not user.needs_second_factor:
+        return _finish_sign_in(db, user, next_url)
+    db.commit()  # a password hash upgraded to the current parameters
+    sessions.begin_pending(user, next_url)
+    return redirect(url_for("auth.login_code" if user.totp_secret else "auth.enrol"))
+
+
+@blueprint.route("/login/code", methods=["GET", "POST"])
+@pending_sign_in
+def login_code() -> Page:
+    db = db_session()
+    user = sessions.pending_user(db)
+    if user is None or user.totp_secret is None:
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if not form.validate_on_submit():
+        return _form_page("auth/code.html", form)
+    try:
+        operations.check_code(
+            db,
+            user,
+            form.code.data or "",
+            sessions.request_actor(),
+            policy=sessions.throttle_policy(),
+            now=sessions.now(),
+        )
+    except SignInRefused as refusal:
+        db.commit()
+        return _refused("auth/code.html", form, refusal)
+    return _finish_sign_in(db, user, sessions.pending_value("next"))
+
+
+@blueprint.route("/login/enrol", methods=["GET", "POST"])
+@pending_sign_in
+def enrol() -> Page:
+    """First sign-in of a role that needs a code: set up an authenticator app."""
+    db = db_session()
+    user = sessions.pending_user(db)
+    if user is None:
+        return redirect(url_for("auth.login"))
+    if user.totp_secret is not None:
+        return redirect(url_for("auth.login_code"))
+    secret = sessions.pending_value("secret")
+    if not secret:
+        secret = new_totp_secret()
+        sessions.set_pending_value("secret", secret)
+    form = CodeForm()
+    extra = {"secret": secret, "uri": totp_uri(secret, user.email), "user": user}
+    if not form.validate_on_submit():
+        return _form_page("auth/enrol.html", form, **extra)
+    actor = replace(sessions.request_actor(), name=user.email)
+    try:
+        operations.enrol_second_factor(
+            db, user, secret, form.code.data or "", actor, now=sessions.now()
+        )
+    except WrongCode as refusal:
+        return _refused("auth/enrol.html", form, refusal, **extra)
+    return _finish_sign_in(db, user, sessions.pending_value("next"))
+
+
+def _finish_sign_in(db: Session, user: User, next_url: str | None) -> Response:
+    _start_session(db, user)
+    return redirect(_local(next_url) or url_for("home.index"))
+
+
+def _start_session(db: Session, user: User) -> None:
+    record, token = operations.start_session(
+        db, user, sessions.request_actor(), policy=sessions.throttle_policy(), now=sessions.now()
+    )
+    db.commit()
+    sessions.sign_in(user, record, token)
+
+
+@blueprint.post("/logout")
+@allow(*EVERY_ROLE)
+def logout() -> Response:
+    signed_in = _signed_in()
+    db = db_session()
+    operations.end_session(db, signed_in.record, sessions.request_actor(), now=sessions.now())
+    db.commit()
+    sessions.sign_out()
+    flash("You have signed out.")
+    return redirect(url_for("auth.login"))
+
+
+@blueprint.route("/setup/<token>", methods=["GET", "POST"])
+@public
+def setup(token: str) -> Page:
+    """The one-time link to set a password (a new user's first, or after a reset)."""
+    db = db_session()
+    user = operations.setup_link_user(db, token, now=sessions.now())
+    form = NewPasswordForm()
+    if not form.validate_on_submit():
+        return _form_page("auth/setup.html", form, user=user)
+    try:
+        operations.use_setup_link(
+            db,
+            token,
+            form.password.data or "",
+            sessions.request_actor(),
+            passwords=sessions.passwords(),
+            now=sessions.now(),
+        )
+    except WeakPassword as refusal:
+        return _refused("auth/setup.html", form, refusal, field=form.password, user=user)
+    db.commit()
+    sessions.sign_out()
+    flash("Your password is set. Sign in with it.")
+    return redirect(url_for("auth.login"))
+
+
+# --- one's own account ----------------------------------------------------------------
+
+
+@blueprint.get("/account")
+@allow(*EVERY_ROLE)
+def account() -> str:
+    signed_in = _signed_in()
+    donor = None if signed_in.donor_id is None else db_session().get(Donor, signed_in.donor_id)
+    return render_template("auth/account.html", user=signed_in.user, donor=donor)
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@allow(*EVERY_ROLE)
+def change_password() -> Page:
+    signed_in = _signed_in()
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _form_page("auth/change_password.html", form)
+    db = db_session()
+    try:
+        operations.change_password(
+            db,
+            signed_in.user,
+            form.current.data or "",
+            form.password.data or "",
+            sessions.request_actor(),
+            passwords=sessions.passwords(),
+            policy=sessions.throttle_policy(),
+            now=sessions.now(),
+        )
+    except (WrongPassword, Throttled) as refusal:
+        db.commit()  # counted against the sign-in throttle
+        return _refused("auth/change_password.html", form, refusal, field=form.current)
+    except WeakPassword as refusal:
+        return _refused("auth/change_password.html", form, refusal, field=form.password)
+    # Every session ended with the change; this browser continues in a new one.
+    _start_session(db, signed_in.user)
+    flash("Your password has been changed. Any other session you had open is signed out.")
+    return redirect(url_for("auth.account"))
+
+
+# --- the admin's pages ----------------------------------------------------------------
+
+
+@blueprint.get("/admin/users")
+@allow(Role.ADMIN)
+def users() -> str:
+    db = db_session()
+    listed = queries.users(db)
+    codes = queries.donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
+    return render_template("auth/users.html", users=listed, donor_codes=codes)
+
+
+@blueprint.route("/admin/users/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_user() -> Page:
+    db = db_session()
+    form = NewUserForm()
+    _donor_choices(db, form)
+    if not form.validate_on_submit():
+        return _form_page("auth/user_form.html", form, user=None)
+    actor, moment = sessions.request_actor(), sessions.now()
+    try:
+        user = operations.create_user(
+            db,
+            actor,
+            email=form.email.data or "",
+            name=form.name.data or "",
+            roles=form.roles.data or [],
+            donor=_donor(db, form.donor.data),
+            now=moment,
+        )
+    except InvalidUser as refusal:
+        return _refused("auth/user_form.html", form, refusal, user=None)
+    token = operations.issue_setup_link(db, user, actor, now=moment, lifetime=_link_lifetime())
+    db.commit()
+    return render_template("auth/setup_link.html", user=user, link=_setup_link(token), new=True)
+
+
+@blueprint.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit_user(user_id: int) -> Page:
+    db = db_session()
+    user = _user_or_404(db, user_id)
+    form = UserForm(data=_form_data(db, user))
+    _donor_choices(db, form)
+    if not form.validate_on_submit():
+        return _form_page("auth/user_form.html", form, user=user)
+    try:
+        operations.update_user(
+            db,
+            user,
+            sessions.request_actor(),
+            name=form.name.data or "",
+            roles=form.roles.data or [],
+            donor=_donor(db, form.donor.data),
+            active=form.active.data,
+            now=sessions.now(),
+        )
+    except (InvalidUser, LastAdmin) as refusal:
+        return _refused("auth/user_form.html", form, refusal, user=user)
+    db.commit()
+    flash(f"Saved {user.email}.")
+    return redirect(url_for("auth.users"))
+
+
+@blueprint.post("/admin/users/<int:user_id>/reset-password")
+@allow(Role.ADMIN)
+def reset_password(user_id: int) -> Page:
+    db = db_session()
+    user = _user_or_404(db, user_id)
+    token = operations.reset_password(
+        db, user, sessions.request_actor(), now=sessions.now(), lifetime=_link_lifetime()
+    )
+    db.commit()
+    return render_template("auth/setup_link.html", user=user, link=_setup_link(token), new=False)
+
+
+@blueprint.post("/admin/users/<int:user_id>/reset-two-factor")
+@allow(Role.ADMIN)
+def reset_two_factor(user_id: int) -> Response:
+    db = db_session()
+    user = _user_or_404(db, user_id)
+    operations.reset_second_factor(db, user, sessions.request_actor(), now=sessions.now())
+    db.commit()
+    flash(f"{user.email} will set up a new authenticator app at the next sign-in.")
+    return redirect(url_for("auth.edit_user", user_id=user.id))
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _signed_in() -> SignedIn:
+    user = sessions.current()
+    if user is None:  # the access gate lets no anonymous request through to these views
+        raise RuntimeError("a signed-in view ran without a signed-in user")
+    return user
+
+
+def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """The form again, with what the user typed; 400 if it was sent and is not valid."""
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
+def _refused(
+    template: str, form: FlaskForm, refusal: Exception, *, field: Any = None, **context: Any
+) -> Page:
+    """The form again with the refusal's reason, and the status that fits it."""
+    status = 422
+    if isinstance(refusal, Throttled):
+        status = 429
+    elif isinstance(refusal, AccountInactive):
+        status = 403
+    elif isinstance(refusal, SignInRefused):
+        status = 401
+    if field is not None:
+        field.errors = [*field.errors, str(refusal)]
+        message = None
+    else:
+        message = str(refusal)
+    body = render_template(template, form=form, refusal=message, **context)
+    response = current_app.make_response((body, status))
+    if isinstance(refusal, Throttled):
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _local(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, so ``?next=`` cannot send anyone away."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def _user_or_404(db: Session, user_id: int) -> User:
+    user = queries.user_by_id(db, user_id) if user_id <= 2**31 - 1 else None
+    if user is None:
+        raise UnknownUser(f"There is no user #{user_id}.")
+    return user
+
+
+def _donor_choices(db: Session, form: UserForm) -> None:
+    form.donor.choices = [NO_DONOR] + [
+        SelectChoice(donor.code, f"{donor.code} — {donor.name}") for donor in queries.donors(db)
+    ]
+
+
+def _donor(db: Session, code: str | None) -> Donor | None:
+    if not code:
+        return None
+    donor = queries.donor_by_code(db, code)
+    if donor is None:
+        raise NotFound(f"There is no donor {code}.")
+    return donor
+
+
+def _form_data(db: Session, user: User) -> dict[str, Any]:
+    """The user's current values, shaped like the form (what was posted wins)."""
+    codes = queries.donor_codes(db, {user.donor_id} if user.donor_id is not None else set())
+    return {
+        "name": user.name,
+        "roles": sorted(user.roles),
+        "donor": codes.get(user.donor_id or 0, ""),
+        "active": user.active,
+    }
+
+
+def _link_lifetime() -> dt.timedelta:
+    return sessions.seconds("SETUP_LINK_LIFETIME")
+
+
+def _setup_link(token: str) -> str:
+    base = current_app.config.get("PUBLIC_URL") or request.host_url
+    return base.rstrip("/") + url_for("auth.setup", token=token)
