@@ -16,7 +16,10 @@ from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo
 
 from fundledger import create_app
-from fundledger.cli_tools import FORMAT, actor, database, date_option, emit
+from fundledger.allocations.commands import COMMANDS as ALLOCATION_COMMANDS
+from fundledger.auth.commands import user
+from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, report
+from fundledger.donors.commands import COMMANDS as DONOR_COMMANDS
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.money import plain
 
@@ -277,12 +280,6 @@ def serve(host: str, port: int, debug: bool) -> None:
     run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
 
 
-def _register_area_commands() -> None:
-    from fundledger.auth.commands import user
-    from fundledger.donors.commands import COMMANDS as donor_commands
-
-    for command in (*donor_commands, user):
-        cli.add_command(command)
-
-
-_register_area_commands()
+cli.add_command(report)
+for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user):
+    cli.add_command(command)

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, TextIO
 
 import click
 from flask import current_app
+from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor, command_line_actor
 from fundledger.db import Database
 from fundledger.errors import FundledgerError
 from fundledger.money import InvalidAmount, parse_decimal
 from fundledger.tabular import to_csv, to_table
+
+
+class NotAllowed(FundledgerError):
+    """The user named with --as may not take this step."""
+
 
 FORMAT = click.option(
     "--format",
@@ -40,6 +47,27 @@ def database(*, migrated: bool = True) -> Database:
 def actor() -> Actor:
     """The operator, for ``created_by`` and the audit log."""
     return command_line_actor()
+
+
+AS_USER = click.option(
+    "--as",
+    "as_email",
+    required=True,
+    metavar="EMAIL",
+    help="The user taking this step; they must hold the role it needs.",
+)
+
+
+def acting_as(session: Session, email: str, role: str) -> Actor:
+    """The user ``email`` as the actor, provided the account is active and has ``role``."""
+    from fundledger.auth.queries import user_by_email
+
+    user = user_by_email(session, email)
+    if user is None or not user.active:
+        raise NotAllowed(f"there is no active user {email[:80]!r}")
+    if role not in user.roles:
+        raise NotAllowed(f"{user.email} does not have the {role} role this step needs")
+    return replace(command_line_actor(), name=user.email)
 
 
 def emit(
@@ -90,3 +118,8 @@ def amount_option(
     return click.option(
         *names, callback=_parse_amount, metavar="DECIMAL", help=help, required=required
     )
+
+
+@click.group()
+def report() -> None:
+    """Reports on contributions, budgets and allocations."""

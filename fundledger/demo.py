@@ -17,6 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.allocations import operations as allocation_ops
+from fundledger.allocations.budgets import decide_budget, propose_budget
+from fundledger.allocations.models import Allocation
+from fundledger.allocations.pools import availability, eligibility_problem, parse_pool
 from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge, reduce_pledge
@@ -25,6 +29,7 @@ from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.errors import FundledgerError
 from fundledger.ledger.models import JournalEntry
 from fundledger.money import BASE_CURRENCY, minor_units
+from fundledger.program.models import Activity
 
 #: code, name, type, country, language, currency
 DONORS = (
@@ -78,6 +83,11 @@ def load_demo(
     for year in range(first_year, first_year + years):
         for donor, currency in donors:
             generator.year_of(donor, currency, year)
+    planner = _Planner(session, random.Random(seed + 1))  # noqa: S311 - not secrets
+    last_year = first_year + years - 1
+    for year in range(first_year, first_year + years):
+        planner.work_plan(year, revise=year % 2 == 0)
+        planner.allocations(year, current=year == last_year)
     entries = session.scalar(select(JournalEntry.number).order_by(JournalEntry.number.desc()))
     return DemoReport(donors=len(donors), entries=entries or 0)
 
@@ -208,3 +218,115 @@ class _Generator:
                     apply_credit(self.session, self.actor, status.pledge, on=on)
                 except FundledgerError:  # no credit left: nothing to apply
                     return
+
+
+#: Who plays each part in the demo (maker–checker needs two different people).
+DEMO_SECRETARIAT = Actor("secretariat@demo.fundledger.org", request_id="demo")
+DEMO_SECRETARIAT_2 = Actor("programme.officer@demo.fundledger.org", request_id="demo")
+DEMO_CAJP = Actor("cajp@demo.fundledger.org", request_id="demo")
+PURPOSES = (
+    "Regional workshop on due process in migration proceedings",
+    "Study on female migration and family structure",
+    "Training of consular officials",
+    "Website on the inter-American human rights system for migrants",
+    "Seminar on the detection of forged documents",
+    "Technical assistance to electoral registries abroad",
+)
+#: How far each year's allocations go: the last year leaves work in every state.
+PAST_STATES = ("closed", "closed", "closed", "reported", "rejected", "closed")
+CURRENT_STATES = ("draft", "submitted", "submitted", "returned", "approved", "disbursed",
+                  "reported", "closed")  # fmt: skip
+
+
+class _Planner:
+    """Work plans and allocations, through every state of the lifecycle."""
+
+    def __init__(self, session: Session, rng: random.Random) -> None:
+        self.session = session
+        self.rng = rng
+        self.activities = list(
+            self.session.scalars(
+                select(Activity).filter_by(fundable=True).order_by(Activity.number)
+            )
+        )
+
+    def work_plan(self, year: int, *, revise: bool) -> None:
+        chosen = self.rng.sample(self.activities, 6)
+        lines = [(a.number, Decimal(self.rng.randrange(10_000, 80_000, 1_000)), "Annual plan")
+                 for a in chosen]  # fmt: skip
+        plan = propose_budget(self.session, DEMO_SECRETARIAT, year=year, lines=lines)
+        verdicts = {number: number != lines[-1][0] for number, _, _ in lines}
+        reference = f"CP/CAJP-{3000 + year}/{year % 100:02d}"
+        decide_budget(self.session, DEMO_CAJP, plan, on=dt.date(year, 2, 15),
+                      reference=reference, lines=verdicts)  # fmt: skip
+        if revise:
+            revised = [(number, amount * Decimal("1.1"), "Mid-year revision")
+                       for number, amount, _ in lines[:4]]  # fmt: skip
+            second = propose_budget(self.session, DEMO_SECRETARIAT, year=year, lines=revised)
+            decide_budget(self.session, DEMO_CAJP, second, on=dt.date(year, 7, 10),
+                          reference=reference + "-rev", approve=True)  # fmt: skip
+
+    def pools_for(self, activity: Activity) -> list[str]:
+        """Eligible pools with money available, earmarked ones first."""
+        pools = availability(self.session, with_receivables=False)
+        eligible = [
+            key for key, pool in pools.items()
+            if pool.available >= 1000
+            and eligibility_problem(self.session, parse_pool(key), activity) is None
+        ]  # fmt: skip
+        return sorted(eligible, key=lambda key: key == "unrestricted")[:2]
+
+    def allocations(self, year: int, *, current: bool) -> None:
+        for target in CURRENT_STATES if current else PAST_STATES:
+            activity = self.rng.choice(self.activities)
+            pools = self.pools_for(activity)
+            if not pools:
+                continue
+            pools_now = availability(self.session, with_receivables=False)
+            free = sum((pools_now[key].available for key in pools), Decimal(0))
+            wanted = Decimal(self.rng.randrange(5_000, 40_000, 500))
+            amount = min(wanted, (free / 2).quantize(Decimal(1)))
+            if amount < 1000:
+                continue
+            allocation = allocation_ops.propose_allocation(
+                self.session, DEMO_SECRETARIAT, activity=activity.number, amount=amount,
+                purpose=self.rng.choice(PURPOSES), period_start=dt.date(year, 3, 1),
+                period_end=dt.date(year, 12, 31), pools=pools,
+            )  # fmt: skip
+            self.advance(allocation, target, year)
+
+    def advance(self, allocation: Allocation, target: str, year: int) -> None:
+        session, rng = self.session, self.rng
+        if target == "draft":
+            return
+        allocation_ops.submit_allocation(session, DEMO_SECRETARIAT_2, allocation)
+        if target == "submitted":
+            return
+        decision = {"rejected": "reject", "returned": "return"}.get(target, "approve")
+        reduced = allocation.requested_amount * Decimal("0.9") if rng.random() < 0.3 else None
+        allocation_ops.decide_allocation(
+            session, DEMO_CAJP, allocation, decision=decision, on=dt.date(year, 4, 2),
+            reference=f"CP/CAJP-{rng.randint(2400, 2999)}/{year % 100:02d}",
+            approved_amount=reduced.quantize(Decimal(1)) if reduced else None,
+            comment="Please detail the travel costs" if decision == "return" else None,
+        )  # fmt: skip
+        if target in ("approved", "rejected", "returned"):
+            return
+        approved = allocation.approved_amount or Decimal(0)
+        first = (approved * Decimal("0.6")).quantize(Decimal(1))
+        allocation_ops.disburse(session, DEMO_SECRETARIAT, allocation, amount=first,
+                                on=dt.date(year, 5, 1))  # fmt: skip
+        if target != "disbursed":
+            allocation_ops.disburse(session, DEMO_SECRETARIAT, allocation, amount=approved - first,
+                                    on=dt.date(year, 8, 1))  # fmt: skip
+        if target == "disbursed":
+            return
+        spent_share = Decimal(rng.choice(["0.85", "0.93", "1"]))
+        allocation_ops.report_expenditure(
+            session, DEMO_SECRETARIAT, allocation, amount=(approved * spent_share).quantize(
+                Decimal("0.01")), period_end=dt.date(year, 11, 30),
+            category=rng.choice(["consultants", "travel", "meetings", "publications"]),
+        )  # fmt: skip
+        if target == "closed":
+            allocation_ops.close_allocation(session, DEMO_SECRETARIAT, allocation,
+                                            on=dt.date(year, 12, 20))  # fmt: skip

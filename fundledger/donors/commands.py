@@ -8,9 +8,16 @@ from decimal import Decimal
 from typing import BinaryIO
 
 import click
-from flask.cli import AppGroup, with_appcontext
 
-from fundledger.cli_tools import FORMAT, actor, amount_option, database, date_option, emit
+from fundledger.cli_tools import (
+    FORMAT,
+    actor,
+    amount_option,
+    database,
+    date_option,
+    emit,
+    report,
+)
 from fundledger.donors.models import DonorType
 from fundledger.errors import NotFound
 from fundledger.money import InvalidAmount, parse_decimal, plain
@@ -18,7 +25,7 @@ from fundledger.money import InvalidAmount, parse_decimal, plain
 LANGUAGE = click.Choice(["en", "es", "fr", "pt"])
 
 
-@click.group(cls=AppGroup)
+@click.group()
 def donor() -> None:
     """Donors: member states, observers and organizations that contribute."""
 
@@ -99,7 +106,7 @@ def _set_active(code: str, active: bool) -> None:
         set_donor_active(session, actor(), donor_by_code(session, code), active)
 
 
-@click.group(cls=AppGroup)
+@click.group()
 def rate() -> None:
     """Exchange rates, always in USD per one unit of the currency."""
 
@@ -131,7 +138,6 @@ def _instalments(values: tuple[str, ...]) -> list[tuple[dt.date, Decimal]]:
 
 
 @click.command("pledge")
-@with_appcontext
 @click.option("--donor", "code", required=True, help="Donor code.")
 @date_option("--date", "on", help="Date the agreement was signed.", required=True)
 @amount_option("--amount", help="Amount pledged, in its currency.", required=True)
@@ -166,7 +172,6 @@ def pledge(
 
 
 @click.command("pledge-reduce")
-@with_appcontext
 @click.argument("pledge_id", type=click.IntRange(min=1))
 @amount_option("--amount", help="By how much, in the pledge's currency.", required=True)
 @click.option("--reason", required=True)
@@ -177,7 +182,6 @@ def pledge_reduce(pledge_id: int, amount: Decimal, reason: str, on: dt.date | No
 
 
 @click.command("pledge-cancel")
-@with_appcontext
 @click.argument("pledge_id", type=click.IntRange(min=1))
 @click.option("--reason", required=True)
 @date_option("--date", "on", help="Date of the cancellation (default: today).")
@@ -200,7 +204,6 @@ def _reduce(pledge_id: int, amount: Decimal | None, reason: str, on: dt.date | N
 
 
 @click.command("receive")
-@with_appcontext
 @click.option("--donor", "code", required=True, help="Donor code.")
 @date_option("--date", "on", help="Value date.", required=True)
 @amount_option("--amount", help="Amount the bank credited, in its currency.", required=True)
@@ -246,7 +249,6 @@ def receive(
 
 
 @click.command("credit-apply")
-@with_appcontext
 @click.option("--pledge", "pledge_id", required=True, type=click.IntRange(min=1))
 @amount_option("--amount", help="How much (default: as much as both allow).")
 @date_option("--date", "on", help="Date of the application (default: today).")
@@ -263,7 +265,6 @@ def credit_apply(pledge_id: int, amount: Decimal | None, on: dt.date | None) -> 
 
 
 @click.command("pledges")
-@with_appcontext
 @click.option("--donor", "code", help="Only this donor's.")
 @FORMAT
 def pledges(code: str | None, output_format: str) -> None:
@@ -285,11 +286,6 @@ def pledges(code: str | None, output_format: str) -> None:
     emit(header, rows, output_format, numeric=(0, 4, 5, 6))
 
 
-@click.group(cls=AppGroup)
-def report() -> None:
-    """Contribution reports."""
-
-
 @report.command("ageing")
 @date_option("--as-of", "as_of", help="Age at the end of this day (default: today).")
 @FORMAT
@@ -307,7 +303,7 @@ def report_ageing(as_of: dt.date | None, output_format: str) -> None:
     emit(header, rows, output_format, numeric=tuple(range(1, len(header))))
 
 
-@click.group("import", cls=AppGroup)
+@click.group("import")
 def import_group() -> None:
     """Import files into the ledger."""
 

@@ -1,0 +1,1 @@
+"""Budgets and allocations of the fund's money to Program activities, under CAJP approval."""

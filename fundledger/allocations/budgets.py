@@ -1,0 +1,105 @@
+"""Annual work plans: planned amounts per fundable activity, approved by the CAJP.
+
+A revision is a new version of the year's plan; approving it supersedes the version
+approved before, whose history stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.allocations.checks import fundable_activity, text_field, usd_amount
+from fundledger.allocations.errors import AllocationError, IllegalTransition, NotAllowed
+from fundledger.allocations.models import Budget, BudgetLine
+from fundledger.audit.operations import record
+
+
+def propose_budget(
+    session: Session,
+    actor: Actor,
+    *,
+    year: int,
+    lines: Sequence[tuple[int, Decimal, str]],
+) -> Budget:
+    """A new version of ``year``'s work plan: (activity, amount, justification) lines."""
+    if not 2000 <= year <= 2199:
+        raise AllocationError(f"year {year} is outside 2000–2199")
+    if not lines:
+        raise AllocationError("a work plan needs at least one line")
+    activities = [activity for activity, _, _ in lines]
+    if len(set(activities)) != len(activities):
+        raise AllocationError("an activity appears twice in the work plan")
+    version = (session.scalar(select(func.max(Budget.version)).filter_by(year=year)) or 0) + 1
+    budget = Budget(
+        year=year, version=version, status="proposed", proposed_by=actor.name,
+        proposed_at=dt.datetime.now(dt.UTC),
+        lines=[
+            BudgetLine(activity_number=fundable_activity(session, activity).number,
+                       amount=usd_amount(amount, f"activity {activity}'s amount"),
+                       justification=text_field(justification, f"activity {activity}'s reason"),
+                       status="proposed")
+            for activity, amount, justification in lines
+        ],
+    )  # fmt: skip
+    session.add(budget)
+    session.flush()
+    record(session, actor, "budget.proposed", "budget", f"{year}v{version}",
+           after={str(line.activity_number): line.amount for line in budget.lines})  # fmt: skip
+    return budget
+
+
+def decide_budget(
+    session: Session,
+    actor: Actor,
+    budget: Budget,
+    *,
+    on: dt.date,
+    reference: str,
+    approve: bool | None = None,
+    lines: Mapping[int, bool] | None = None,
+    comment: str | None = None,
+) -> Budget:
+    """Approve or reject the plan as a whole (``approve``), or line by line (``lines``:
+    activity → approved?). Approving supersedes the year's earlier approved version."""
+    if budget.status != "proposed":
+        raise IllegalTransition(f"work plan {budget.year} v{budget.version} is {budget.status}")
+    if actor.name == budget.proposed_by:
+        raise NotAllowed(f"{actor.name} proposed this work plan and cannot decide on it")
+    if (approve is None) == (lines is None):
+        raise AllocationError("decide the work plan as a whole or line by line, not both")
+    reference_text = text_field(reference, "the CAJP decision reference")
+    by_activity = {line.activity_number: line for line in budget.lines}
+    verdicts = dict(lines) if lines is not None else dict.fromkeys(by_activity, approve)
+    if set(verdicts) != set(by_activity):
+        missing = sorted(set(by_activity) - set(verdicts))
+        extra = sorted(set(verdicts) - set(by_activity))
+        raise AllocationError(
+            "decide every line of the work plan once"
+            + (f"; missing activities {missing}" if missing else "")
+            + (f"; not in the plan {extra}" if extra else "")
+        )
+    for activity, verdict in verdicts.items():
+        by_activity[activity].status = "approved" if verdict else "rejected"
+    approved = any(verdicts.values())
+    if approved:
+        for earlier in session.scalars(
+            select(Budget).filter_by(year=budget.year, status="approved")
+        ):
+            earlier.status = "superseded"
+    budget.status = "approved" if approved else "rejected"
+    budget.decided_by, budget.decided_on = actor.name, on
+    budget.decision_ref, budget.comment = (
+        reference_text,
+        text_field(comment, "comment", required=False),
+    )
+    session.flush()
+    record(session, actor, f"budget.{budget.status}", "budget", f"{budget.year}v{budget.version}",
+           after={"reference": reference_text,
+                  "lines": {str(k): v for k, v in verdicts.items()}})  # fmt: skip
+    return budget

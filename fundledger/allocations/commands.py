@@ -1,0 +1,431 @@
+"""CLI commands for work plans, allocations, availability, refunds, periods and settings.
+
+Steps taken by a person name them with ``--as EMAIL``; the account must hold the role
+the step needs (secretariat proposes and pays, cajp decides, admin reopens and configures).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import click
+from sqlalchemy.orm import Session
+
+from fundledger.allocations.models import Allocation, Budget
+from fundledger.cli_tools import (
+    AS_USER,
+    FORMAT,
+    acting_as,
+    amount_option,
+    database,
+    date_option,
+    emit,
+    report,
+)
+from fundledger.errors import NotFound
+from fundledger.money import InvalidAmount, parse_decimal, plain
+
+
+def _allocation(session: Session, allocation_id: int) -> Allocation:
+    found = session.get(Allocation, allocation_id)
+    if found is None:
+        raise NotFound(f"there is no allocation {allocation_id}")
+    return found
+
+
+@click.group()
+def budget() -> None:
+    """Annual work plans: planned amounts per activity, approved by the CAJP."""
+
+
+@budget.command("propose")
+@click.option("--year", required=True, type=click.IntRange(2000, 2199))
+@click.option("--line", "lines", multiple=True, required=True, metavar="ACTIVITY:AMOUNT:WHY",
+              help="One line of the plan; repeat it.")  # fmt: skip
+@AS_USER
+def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
+    """Propose a work plan (or a revision of the year's plan); prints its id."""
+    from fundledger.allocations.budgets import propose_budget
+
+    parsed = []
+    for line in lines:
+        activity, _, rest = line.partition(":")
+        amount, _, why = rest.partition(":")
+        try:
+            parsed.append((int(activity), parse_decimal(amount), why))
+        except (ValueError, InvalidAmount):
+            raise click.BadParameter(f"{line!r} is not ACTIVITY:AMOUNT:WHY",
+                                     param_hint="--line") from None  # fmt: skip
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        click.echo(propose_budget(session, actor, year=year, lines=parsed).id)
+
+
+@budget.command("approve")
+@click.argument("budget_id", type=click.IntRange(min=1))
+@click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
+@date_option("--date", "on", help="Date of the CAJP decision.", required=True)
+@click.option("--reject", is_flag=True, help="Reject the whole plan instead.")
+@click.option("--line", "verdicts", multiple=True, metavar="ACTIVITY:approve|reject",
+              help="Decide line by line; repeat for every line.")  # fmt: skip
+@click.option("--comment")
+@AS_USER
+def budget_approve(
+    budget_id: int, reference: str, on: dt.date, reject: bool, verdicts: tuple[str, ...],
+    comment: str | None, as_email: str,
+) -> None:  # fmt: skip
+    """Record the CAJP's decision on a work plan, as a whole or line by line."""
+    from fundledger.allocations.budgets import decide_budget
+
+    by_line = None
+    if verdicts:
+        by_line = {}
+        for verdict in verdicts:
+            activity, _, word = verdict.partition(":")
+            if not activity.isdigit() or word not in ("approve", "reject"):
+                raise click.BadParameter(f"{verdict!r} is not ACTIVITY:approve|reject",
+                                         param_hint="--line")  # fmt: skip
+            by_line[int(activity)] = word == "approve"
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "cajp")
+        found = session.get(Budget, budget_id)
+        if found is None:
+            raise NotFound(f"there is no work plan {budget_id}")
+        decided = decide_budget(
+            session, actor, found, on=on, reference=reference, comment=comment,
+            approve=None if by_line is not None else not reject, lines=by_line,
+        )  # fmt: skip
+        click.echo(decided.status)
+
+
+@budget.command("list")
+@click.option("--year", type=click.IntRange(2000, 2199))
+@FORMAT
+def budget_list(year: int | None, output_format: str) -> None:
+    """Every version of the work plans, with each line's status."""
+    from fundledger.allocations.queries import budgets
+
+    with database().session() as session:
+        rows = [
+            (b.id, b.year, b.version, b.status, line.activity_number, plain(line.amount),
+             line.status, b.decision_ref or "")
+            for b in budgets(session, year)
+            for line in b.lines
+        ]  # fmt: skip
+    emit(("id", "year", "version", "status", "activity", "amount", "line_status", "decision_ref"),
+         rows, output_format, numeric=(0, 1, 2, 4, 5))  # fmt: skip
+
+
+@click.group()
+def allocation() -> None:
+    """Allocations of the fund's money to activities, through the CAJP."""
+
+
+POOLS = click.option(
+    "--pool", "pools", multiple=True,
+    help="unrestricted, or earmark:DONOR/EARMARK (e.g. earmark:MEX/activity:5); repeat, in "
+    "the order to draw on them. Default: unrestricted.",
+)  # fmt: skip
+
+
+@allocation.command("propose")
+@click.option("--activity", required=True, type=click.IntRange(1, 100))
+@amount_option("--amount", help="Requested USD.", required=True)
+@click.option("--purpose", required=True)
+@date_option("--from", "start", help="Start of the period (default: today).")
+@date_option("--to", "end", help="End of the period (default: the end of that year).")
+@POOLS
+@AS_USER
+def allocation_propose(
+    activity: int, amount: Decimal, purpose: str, start: dt.date | None, end: dt.date | None,
+    pools: tuple[str, ...], as_email: str,
+) -> None:  # fmt: skip
+    """Draft an allocation; prints its id."""
+    from fundledger.allocations.operations import propose_allocation
+
+    start = start or dt.date.today()
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        created = propose_allocation(
+            session, actor, activity=activity, amount=amount, purpose=purpose,
+            period_start=start, period_end=end or dt.date(start.year, 12, 31), pools=pools,
+        )  # fmt: skip
+        click.echo(created.id)
+
+
+@allocation.command("submit")
+@click.argument("allocation_id", type=click.IntRange(min=1))
+@AS_USER
+def allocation_submit(allocation_id: int, as_email: str) -> None:
+    """Send a draft to the CAJP."""
+    from fundledger.allocations.operations import submit_allocation
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        submit_allocation(session, actor, _allocation(session, allocation_id))
+
+
+@allocation.command("decide")
+@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.option("--approve", "decision", flag_value="approve", help="Approve (see --amount).")
+@click.option("--reject", "decision", flag_value="reject")
+@click.option("--return", "decision", flag_value="return", help="Send back for revision.")
+@amount_option("--amount", help="Approved USD, if less than requested.")
+@click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
+@date_option("--date", "on", help="Date of the CAJP decision.", required=True)
+@click.option("--comment")
+@AS_USER
+def allocation_decide(
+    allocation_id: int, decision: str | None, amount: Decimal | None, reference: str,
+    on: dt.date, comment: str | None, as_email: str,
+) -> None:  # fmt: skip
+    """Record the CAJP's decision on a submitted allocation."""
+    from fundledger.allocations.operations import decide_allocation
+
+    if decision is None:
+        raise click.UsageError("give one of --approve, --reject or --return")
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "cajp")
+        decided = decide_allocation(
+            session, actor, _allocation(session, allocation_id), decision=decision, on=on,
+            reference=reference, approved_amount=amount, comment=comment,
+        )  # fmt: skip
+        click.echo(decided.state)
+
+
+@allocation.command("disburse")
+@click.argument("allocation_id", type=click.IntRange(min=1))
+@amount_option("--amount", help="USD of this tranche.", required=True)
+@date_option("--date", "on", help="Value date.", required=True)
+@click.option("--ref", "reference", help="Bank reference.")
+@AS_USER
+def allocation_disburse(
+    allocation_id: int, amount: Decimal, on: dt.date, reference: str | None, as_email: str
+) -> None:
+    """Pay a tranche to the organ; prints the entry number."""
+    from fundledger.allocations.operations import disburse
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        entry = disburse(session, actor, _allocation(session, allocation_id), amount=amount, on=on,
+                         reference=reference)  # fmt: skip
+        click.echo(entry.number)
+
+
+@allocation.command("expenditure")
+@click.argument("allocation_id", type=click.IntRange(min=1))
+@amount_option("--amount", help="USD spent.", required=True)
+@date_option("--period-end", "period_end", help="End of the period reported.", required=True)
+@click.option("--category", required=True, type=click.Choice(
+    ["personnel", "consultants", "travel", "meetings", "publications", "other"]))  # fmt: skip
+@click.option("--ref", "reference", help="The organ's report reference.")
+@AS_USER
+def allocation_expenditure(
+    allocation_id: int, amount: Decimal, period_end: dt.date, category: str,
+    reference: str | None, as_email: str,
+) -> None:  # fmt: skip
+    """Record an expenditure report from the organ; prints the entry number."""
+    from fundledger.allocations.operations import report_expenditure
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        entry = report_expenditure(
+            session, actor, _allocation(session, allocation_id), amount=amount,
+            period_end=period_end, category=category, reference=reference,
+        )  # fmt: skip
+        click.echo(entry.number)
+
+
+@allocation.command("close")
+@click.argument("allocation_id", type=click.IntRange(min=1))
+@date_option("--date", "on", help="Date the unspent balance came back.", required=True)
+@click.option("--comment")
+@AS_USER
+def allocation_close(allocation_id: int, on: dt.date, comment: str | None, as_email: str) -> None:
+    """Close: the unspent advance returns to the fund and the commitment is released."""
+    from fundledger.allocations.operations import close_allocation
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        close_allocation(session, actor, _allocation(session, allocation_id), on=on,
+                         comment=comment)  # fmt: skip
+
+
+@allocation.command("list")
+@click.option(
+    "--state",
+    type=click.Choice(
+        [
+            "draft",
+            "submitted",
+            "approved",
+            "rejected",
+            "returned",
+            "disbursed",
+            "reported",
+            "closed",
+        ]
+    ),
+)
+@FORMAT
+def allocation_list(state: str | None, output_format: str) -> None:
+    """Allocations with their amounts and pools."""
+    from fundledger.allocations.queries import allocations
+
+    with database().session() as session:
+        rows = [
+            (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
+             plain(a.approved_amount) if a.approved_amount is not None else "",
+             plain(sum((p.advanced for p in a.pools), Decimal(0))),
+             plain(sum((p.spent for p in a.pools), Decimal(0))),
+             " ".join(p.pool for p in a.pools))
+            for a in allocations(session, state=state)
+        ]  # fmt: skip
+    emit(("id", "activity", "organ", "state", "requested", "approved", "disbursed", "spent",
+          "pools"), rows, output_format, numeric=(0, 1, 4, 5, 6, 7))  # fmt: skip
+
+
+@allocation.command("show")
+@click.argument("allocation_id", type=click.IntRange(min=1))
+def allocation_show(allocation_id: int) -> None:
+    """One allocation's timeline: who did what, when, with which reference."""
+    with database().session() as session:
+        found = _allocation(session, allocation_id)
+        click.echo(f"allocation {found.id}: activity {found.activity_number} "
+                   f"({found.organ_code}), {found.state}, {found.purpose}")  # fmt: skip
+        rows = [
+            (e.at.strftime("%Y-%m-%d %H:%M"), e.action, e.to_state, e.actor,
+             e.on.isoformat() if e.on else "", plain(e.amount) if e.amount is not None else "",
+             e.reference or "", e.comment or "")
+            for e in found.events
+        ]  # fmt: skip
+    emit(("at", "action", "state", "by", "date", "amount", "reference", "comment"), rows,
+         "table", numeric=(5,))  # fmt: skip
+
+
+@click.command("available")
+@FORMAT
+def available(output_format: str) -> None:
+    """Money, open commitments and what is available, per funding pool, in USD."""
+    from fundledger.allocations.pools import availability
+    from fundledger.allocations.settings import counts_receivables
+
+    with database().session() as session:
+        pools = availability(session, with_receivables=counts_receivables(session))
+    rows = [(p.pool, plain(p.money), plain(p.committed), plain(p.available))
+            for p in pools.values()]  # fmt: skip
+    emit(("pool", "money", "committed", "available"), rows, output_format, numeric=(1, 2, 3))
+
+
+@report.command("budget")
+@click.option("--year", required=True, type=click.IntRange(2000, 2199))
+@click.option("--by", type=click.Choice(["activity", "organ", "objective"]), default="activity",
+              show_default=True)  # fmt: skip
+@FORMAT
+def report_budget(year: int, by: str, output_format: str) -> None:
+    """Budget against allocated, disbursed and spent, in USD."""
+    from fundledger.allocations.queries import budget_report
+
+    with database().session() as session:
+        rows = [(r.key, r.label, plain(r.budget), plain(r.allocated), plain(r.disbursed),
+                 plain(r.spent)) for r in budget_report(session, year, by)]  # fmt: skip
+    emit((by, "name", "budget", "allocated", "disbursed", "spent"), rows, output_format,
+         numeric=(2, 3, 4, 5))  # fmt: skip
+    if by == "objective" and output_format == "table":
+        click.echo("An activity serving several objectives counts under each: "
+                   "this view does not add up to the fund's total.")  # fmt: skip
+
+
+@report.command("queue")
+@FORMAT
+def report_queue(output_format: str) -> None:
+    """The CAJP's queue: submitted allocations and what approving each would leave."""
+    from fundledger.allocations.queries import cajp_queue
+
+    with database().session() as session:
+        rows = [
+            (item.allocation.id, item.allocation.activity_number, item.allocation.organ_code,
+             plain(item.allocation.requested_amount), impact.pool, plain(impact.available_before),
+             plain(impact.available_after), "yes" if item.fits else "no")
+            for item in cajp_queue(session)
+            for impact in item.pools
+        ]  # fmt: skip
+    emit(("id", "activity", "organ", "requested", "pool", "available", "after", "fits"), rows,
+         output_format, numeric=(0, 1, 3, 5, 6))  # fmt: skip
+
+
+@click.command("refund")
+@click.option("--pool", required=True, help="DONOR/EARMARK, e.g. MEX/activity:5.")
+@amount_option("--amount", help="USD to give back.", required=True)
+@date_option("--date", "on", help="Value date.", required=True)
+@click.option("--reason", required=True)
+@AS_USER
+def refund(pool: str, amount: Decimal, on: dt.date, reason: str, as_email: str) -> None:
+    """Refund unused earmarked money to its donor; prints the entry number."""
+    from fundledger.allocations.operations import refund_to_donor
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        entry = refund_to_donor(session, actor, pool=pool, amount=amount, on=on, reason=reason)
+        click.echo(entry.number)
+
+
+@click.group()
+def period() -> None:
+    """Fiscal years: close (revenue and expenses into net assets, then lock) and reopen."""
+
+
+@period.command("close")
+@click.argument("year", type=click.IntRange(2000, 2199))
+@AS_USER
+def period_close(year: int, as_email: str) -> None:
+    """Close YEAR: post the closing entry and lock the year."""
+    from fundledger.ledger.periods import close_year
+
+    with database().transaction() as session:
+        close_year(session, acting_as(session, as_email, "secretariat"), year)
+    click.echo(f"fiscal year {year} closed")
+
+
+@period.command("reopen")
+@click.argument("year", type=click.IntRange(2000, 2199))
+@click.option("--reason", required=True)
+@AS_USER
+def period_reopen(year: int, reason: str, as_email: str) -> None:
+    """Reopen YEAR (an admin other than the one who closed it)."""
+    from fundledger.ledger.periods import reopen_year
+
+    with database().transaction() as session:
+        reopen_year(session, acting_as(session, as_email, "admin"), year, reason=reason)
+    click.echo(f"fiscal year {year} reopened")
+
+
+@click.group()
+def setting() -> None:
+    """The fund's settings."""
+
+
+@setting.command("list")
+def setting_list() -> None:
+    """Each setting, its value and what it means."""
+    from fundledger.allocations.settings import SETTINGS, get_setting
+
+    with database().session() as session:
+        rows = [(key, get_setting(session, key), meaning) for key, (_, meaning) in SETTINGS.items()]
+    emit(("setting", "value", "meaning"), rows, "table")
+
+
+@setting.command("set")
+@click.argument("key")
+@click.argument("value")
+@AS_USER
+def setting_set(key: str, value: str, as_email: str) -> None:
+    """Change a setting (admin)."""
+    from fundledger.allocations.settings import set_setting
+
+    with database().transaction() as session:
+        set_setting(session, acting_as(session, as_email, "admin"), key, value)
+
+
+COMMANDS = (budget, allocation, available, refund, period, setting)

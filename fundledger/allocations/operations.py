@@ -1,0 +1,418 @@
+"""Writers for allocations: propose, revise, submit, decide, disburse, report, close.
+
+Each step checks the lifecycle table first, records an event on the allocation's
+timeline, and posts its journal entry through the ledger. Approval takes the ledger's
+lock before it reads the pools, so two approvals can never both spend the same money.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.allocations.checks import fundable_activity, text_field, usd_amount
+from fundledger.allocations.errors import AllocationError, InsufficientFunds, NotAllowed
+from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
+from fundledger.allocations.pools import (
+    UNRESTRICTED,
+    ZERO,
+    Pool,
+    availability,
+    eligibility_problem,
+    parse_pool,
+    pool_money,
+)
+from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
+from fundledger.allocations.transitions import next_state
+from fundledger.audit.operations import record
+from fundledger.donors.models import Donor
+from fundledger.ledger.models import EntryKind, JournalEntry
+from fundledger.ledger.operations import Line, lock_ledger, post_entry
+from fundledger.money import plain
+from fundledger.program.models import Activity
+
+ACCOUNT_BANK = "1010"
+ACCOUNT_ADVANCES = "1200"
+ACCOUNT_RESTRICTED_RELEASE = "4290"
+ACCOUNT_UNRESTRICTED_RELEASE = "4190"
+ACCOUNT_EXPENDITURE = "5100"
+ACCOUNT_INDIRECT = "5200"
+CATEGORIES = ("personnel", "consultants", "travel", "meetings", "publications", "other")
+DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
+
+
+def _checked_pools(session: Session, activity: Activity, pools: Sequence[str]) -> list[Pool]:
+    parsed = [parse_pool(text) for text in (pools or ["unrestricted"])]
+    if len({pool.key for pool in parsed}) != len(parsed):
+        raise AllocationError("a funding pool is listed twice")
+    for pool in parsed:
+        if (
+            pool.donor_code is not None
+            and session.scalar(select(Donor.id).filter_by(code=pool.donor_code)) is None
+        ):
+            raise AllocationError(f"pool {pool}: unknown donor {pool.donor_code}")
+        if problem := eligibility_problem(session, pool, activity):
+            raise AllocationError(problem)
+    return parsed
+
+
+def _event(
+    session: Session,
+    actor: Actor,
+    allocation: Allocation,
+    action: str,
+    *,
+    on: dt.date | None = None,
+    amount: Decimal | None = None,
+    comment: str | None = None,
+    reference: str | None = None,
+    category: str | None = None,
+    entry: JournalEntry | None = None,
+) -> AllocationEvent:
+    """Move the allocation to the state ``action`` leads to, and put it on its timeline."""
+    before = allocation.state
+    allocation.state = next_state(allocation.id, before, action)
+    event = AllocationEvent(
+        action=action, from_state=before, to_state=allocation.state,
+        actor=actor.name, at=dt.datetime.now(dt.UTC), on=on, amount=amount, comment=comment,
+        reference=reference, category=category, entry_id=None if entry is None else entry.id,
+    )  # fmt: skip
+    allocation.events.append(event)
+    session.flush()
+    record(
+        session, actor, f"allocation.{action}", "allocation", allocation.id,
+        before={"state": before},
+        after={"state": allocation.state, "amount": amount, "reference": reference,
+               "comment": comment, "entry": None if entry is None else entry.number},
+    )  # fmt: skip
+    return event
+
+
+def propose_allocation(
+    session: Session,
+    actor: Actor,
+    *,
+    activity: int,
+    amount: Decimal,
+    purpose: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    pools: Sequence[str] = (),
+) -> Allocation:
+    """A draft allocation to a fundable activity, drawing on the pools given in order."""
+    found = fundable_activity(session, activity)
+    checked = _checked_pools(session, found, pools)
+    if period_end < period_start:
+        raise AllocationError("the period ends before it starts")
+    allocation = Allocation(
+        activity_number=found.number,
+        organ_code=found.implementer_code,
+        requested_amount=usd_amount(amount, "requested amount"),
+        purpose=text_field(purpose, "purpose"),
+        period_start=period_start,
+        period_end=period_end,
+        state=State.DRAFT,
+        proposed_by=actor.name,
+        created_at=dt.datetime.now(dt.UTC),
+        pools=[AllocationPool(position=n, pool=pool.key) for n, pool in enumerate(checked)],
+    )
+    session.add(allocation)
+    session.flush()
+    record(
+        session, actor, "allocation.proposed", "allocation", allocation.id,
+        after={"activity": activity, "amount": allocation.requested_amount,
+               "pools": [pool.key for pool in checked], "state": allocation.state},
+    )  # fmt: skip
+    return allocation
+
+
+def revise_allocation(
+    session: Session,
+    actor: Actor,
+    allocation: Allocation,
+    *,
+    amount: Decimal,
+    purpose: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    pools: Sequence[str] = (),
+) -> Allocation:
+    """Change a draft or returned allocation; it goes back to draft."""
+    next_state(allocation.id, allocation.state, "revise")
+    activity = fundable_activity(session, allocation.activity_number)
+    checked = _checked_pools(session, activity, pools)
+    if period_end < period_start:
+        raise AllocationError("the period ends before it starts")
+    allocation.requested_amount = usd_amount(amount, "requested amount")
+    allocation.purpose = text_field(purpose, "purpose") or ""
+    allocation.period_start, allocation.period_end = period_start, period_end
+    for old in list(allocation.pools):
+        session.delete(old)
+    session.flush()
+    allocation.pools = [AllocationPool(position=n, pool=p.key) for n, p in enumerate(checked)]
+    _event(session, actor, allocation, "revise", amount=allocation.requested_amount)
+    return allocation
+
+
+def submit_allocation(session: Session, actor: Actor, allocation: Allocation) -> Allocation:
+    """Put a draft in the CAJP's queue."""
+    _event(session, actor, allocation, "submit", amount=allocation.requested_amount)
+    return allocation
+
+
+def decide_allocation(
+    session: Session,
+    actor: Actor,
+    allocation: Allocation,
+    *,
+    decision: str,
+    on: dt.date,
+    reference: str,
+    approved_amount: Decimal | None = None,
+    comment: str | None = None,
+) -> Allocation:
+    """Record the CAJP's decision. Approval commits the money in the pools, in order."""
+    if decision not in DECISIONS:
+        raise AllocationError(f"decision must be one of {', '.join(DECISIONS)}")
+    if actor.name in allocation.makers:
+        raise NotAllowed(
+            f"{actor.name} proposed or submitted allocation {allocation.id} and cannot decide on it"
+        )
+    reference_text = text_field(reference, "the CAJP decision reference")
+    comment_text = text_field(comment, "comment", required=False)
+    next_state(allocation.id, allocation.state, decision)
+    amount = None
+    if decision == "approve":
+        amount = usd_amount(approved_amount or allocation.requested_amount, "approved amount")
+        if amount > allocation.requested_amount:
+            raise AllocationError(
+                f"the approved amount {plain(amount)} exceeds the "
+                f"{plain(allocation.requested_amount)} requested"
+            )
+        _commit(session, allocation, amount)
+        allocation.approved_amount = amount
+    _event(session, actor, allocation, decision, on=on, amount=amount, comment=comment_text,
+           reference=reference_text)  # fmt: skip
+    return allocation
+
+
+def _indirect(advance: Decimal, rate: Decimal) -> Decimal:
+    return (advance * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _commit(session: Session, allocation: Allocation, amount: Decimal) -> None:
+    """Reserve the approved amount plus indirect costs in the pools, first pool first."""
+    lock_ledger(session)
+    needed = amount + _indirect(amount, indirect_cost_rate(session))
+    pools = availability(
+        session, with_receivables=counts_receivables(session), excluding=allocation.id
+    )
+    left = needed
+    for pool in allocation.pools:
+        free = pools[pool.pool].available if pool.pool in pools else ZERO
+        pool.committed = max(ZERO, min(left, free))
+        left -= pool.committed
+    if left > 0:
+        shown = ", ".join(
+            f"{pool.pool} {plain(pools[pool.pool].available if pool.pool in pools else ZERO)}"
+            for pool in allocation.pools
+        )
+        raise InsufficientFunds(
+            f"approving {plain(amount)} needs {plain(needed)} but its pools have only "
+            f"{plain(needed - left)} available ({shown})"
+        )
+    session.flush()
+
+
+def _line(
+    session: Session, account: str, amount: Decimal, allocation: Allocation, pool: AllocationPool
+) -> Line:
+    """A line of this allocation, carrying its activity, organ and the pool's donor/earmark."""
+    parsed = parse_pool(pool.pool)
+    donor_id = (
+        None
+        if parsed.donor_code is None
+        else session.scalar(select(Donor.id).filter_by(code=parsed.donor_code))
+    )
+    return Line(
+        account, amount, donor_id=donor_id, earmark=parsed.earmark, allocation_id=allocation.id,
+        activity=allocation.activity_number, organ=allocation.organ_code,
+    )  # fmt: skip
+
+
+def disburse(
+    session: Session,
+    actor: Actor,
+    allocation: Allocation,
+    *,
+    amount: Decimal,
+    on: dt.date,
+    reference: str | None = None,
+) -> JournalEntry:
+    """Pay a tranche to the organ: advances up, bank down, indirect costs on their own line.
+
+    The tranche draws on the pools in order, within what approval committed in each;
+    the bank must hold the money (under the receivables basis it may not have come yet).
+    """
+    next_state(allocation.id, allocation.state, "disburse")
+    amount = usd_amount(amount, "tranche")
+    advanced = sum((pool.advanced for pool in allocation.pools), ZERO)
+    approved = allocation.approved_amount or ZERO
+    if advanced + amount > approved:
+        raise AllocationError(
+            f"allocation {allocation.id} was approved for {plain(approved)} and "
+            f"{plain(advanced)} is disbursed; a tranche of {plain(amount)} is too much"
+        )
+    lock_ledger(session)
+    cash = pool_money(session, with_receivables=False)
+    lines: list[Line] = []
+    left_advance = amount
+    left_indirect = _indirect(amount, indirect_cost_rate(session))
+    for pool in allocation.pools:
+        take_advance = min(left_advance, pool.undrawn)
+        take_indirect = min(left_indirect, pool.undrawn - take_advance)
+        drawn = take_advance + take_indirect
+        if not drawn:
+            continue
+        if cash.get(pool.pool, ZERO) < drawn:
+            raise InsufficientFunds(
+                f"pool {pool.pool} has {plain(cash.get(pool.pool, ZERO))} in hand; the tranche "
+                f"needs {plain(drawn)} from it (pledged money not received yet?)"
+            )
+        if take_advance:
+            lines.append(_line(session, ACCOUNT_ADVANCES, take_advance, allocation, pool))
+        if take_indirect:
+            lines.append(_line(session, ACCOUNT_INDIRECT, take_indirect, allocation, pool))
+        lines.append(_line(session, ACCOUNT_BANK, -drawn, allocation, pool))
+        pool.advanced += take_advance
+        pool.indirect += take_indirect
+        left_advance -= take_advance
+        left_indirect -= take_indirect
+    if left_advance or left_indirect:  # pragma: no cover - approval committed enough
+        raise InsufficientFunds(f"allocation {allocation.id}'s commitment does not cover this")
+    entry = post_entry(
+        session, entry_date=on, kind=EntryKind.DISBURSEMENT, lines=lines,
+        memo=f"Disbursement to {allocation.organ_code}, allocation {allocation.id}",
+        source_ref=reference, created_by=actor.name, request_id=actor.request_id,
+    )  # fmt: skip
+    _event(session, actor, allocation, "disburse", on=on, amount=amount, reference=reference,
+           entry=entry)  # fmt: skip
+    return entry
+
+
+def report_expenditure(
+    session: Session,
+    actor: Actor,
+    allocation: Allocation,
+    *,
+    amount: Decimal,
+    period_end: dt.date,
+    category: str,
+    reference: str | None = None,
+) -> JournalEntry:
+    """The organ reports spending: expenditure up, advances down; restricted money spent
+    is released from its restriction (4290 → 4190)."""
+    next_state(allocation.id, allocation.state, "report")
+    if category not in CATEGORIES:
+        raise AllocationError(f"category {category[:30]!r} must be one of {', '.join(CATEGORIES)}")
+    amount = usd_amount(amount, "expenditure")
+    unspent = sum((pool.unspent for pool in allocation.pools), ZERO)
+    if amount > unspent:
+        raise AllocationError(
+            f"allocation {allocation.id} has {plain(unspent)} of advances unspent; "
+            f"it cannot report {plain(amount)}"
+        )
+    lines: list[Line] = []
+    left = amount
+    for pool in allocation.pools:
+        part = min(left, pool.unspent)
+        if not part:
+            continue
+        lines += [
+            _line(session, ACCOUNT_EXPENDITURE, part, allocation, pool),
+            _line(session, ACCOUNT_ADVANCES, -part, allocation, pool),
+        ]
+        if pool.pool != UNRESTRICTED:
+            lines += [
+                _line(session, ACCOUNT_RESTRICTED_RELEASE, part, allocation, pool),
+                _line(session, ACCOUNT_UNRESTRICTED_RELEASE, -part, allocation, pool),
+            ]
+        pool.spent += part
+        left -= part
+    entry = post_entry(
+        session, entry_date=period_end, kind=EntryKind.EXPENDITURE, lines=lines,
+        memo=f"Expenditure report of {allocation.organ_code}, allocation {allocation.id}, "
+        f"{category}",
+        source_ref=reference, created_by=actor.name, request_id=actor.request_id,
+    )  # fmt: skip
+    _event(session, actor, allocation, "report", on=period_end, amount=amount,
+           reference=reference, category=category, entry=entry)  # fmt: skip
+    return entry
+
+
+def close_allocation(
+    session: Session,
+    actor: Actor,
+    allocation: Allocation,
+    *,
+    on: dt.date,
+    comment: str | None = None,
+) -> JournalEntry | None:
+    """Close: the organ returns the unspent advances and the commitment is released."""
+    next_state(allocation.id, allocation.state, "close")
+    lines: list[Line] = []
+    returned = ZERO
+    for pool in allocation.pools:
+        part = pool.unspent
+        if part:
+            lines += [
+                _line(session, ACCOUNT_BANK, part, allocation, pool),
+                _line(session, ACCOUNT_ADVANCES, -part, allocation, pool),
+            ]
+            pool.returned += part
+            returned += part
+    entry = None
+    if lines:
+        entry = post_entry(
+            session, entry_date=on, kind=EntryKind.RETURN, lines=lines,
+            memo=f"{allocation.organ_code} returns the unspent balance of allocation "
+            f"{allocation.id}",
+            created_by=actor.name, request_id=actor.request_id,
+        )  # fmt: skip
+    _event(session, actor, allocation, "close", on=on, amount=returned, entry=entry,
+           comment=text_field(comment, "comment", required=False))  # fmt: skip
+    return entry
+
+
+def refund_to_donor(
+    session: Session, actor: Actor, *, pool: str, amount: Decimal, on: dt.date, reason: str
+) -> JournalEntry:
+    """Give unused earmarked money back to its donor (within what the pool has available)."""
+    parsed = parse_pool(pool)
+    if parsed.earmark is None:
+        raise AllocationError("only earmarked money is refunded; name a DONOR/earmark pool")
+    amount = usd_amount(amount, "refund")
+    reason_text = text_field(reason, "a reason")
+    lock_ledger(session)
+    available = availability(session, with_receivables=False).get(parsed.key)
+    free = available.available if available is not None else ZERO
+    if amount > free:
+        raise InsufficientFunds(
+            f"pool {parsed.key} has {plain(free)} available; it cannot refund {plain(amount)}"
+        )
+    donor_id = session.scalar(select(Donor.id).filter_by(code=parsed.donor_code))
+    entry = post_entry(
+        session, entry_date=on, kind=EntryKind.REFUND,
+        lines=[Line("4200", amount, donor_id=donor_id, earmark=parsed.earmark),
+               Line(ACCOUNT_BANK, -amount, donor_id=donor_id, earmark=parsed.earmark)],
+        memo=f"Refund to {parsed.donor_code} of unused {parsed.earmark} money: {reason_text}",
+        created_by=actor.name, request_id=actor.request_id,
+    )  # fmt: skip
+    record(session, actor, "donor.refunded", "pool", parsed.key,
+           after={"amount": amount, "reason": reason_text, "entry": entry.number})  # fmt: skip
+    return entry

@@ -1,0 +1,134 @@
+"""Funding pools: where an allocation's money comes from, and how much is available.
+
+A pool is the fund's unrestricted money, or one donor's money under one earmark
+(``MEX/activity:5``). Money in a pool is what the ledger holds for it — bank, less
+unapplied credits and refunds payable (they are owed back), plus receivables when the
+fund counts them — and what is available is that money less open commitments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.allocations.errors import AllocationError
+from fundledger.allocations.models import Allocation, AllocationPool, State
+from fundledger.donors.models import Donor
+from fundledger.ledger.models import Account, Posting
+from fundledger.program.earmarks import parse_earmark
+from fundledger.program.models import Activity, ActivityObjective
+
+UNRESTRICTED = "unrestricted"
+ZERO = Decimal("0.00")
+#: Accounts whose balances make up the money in a pool.
+CASH_ACCOUNTS = ("1010", "2100", "2200")
+RECEIVABLE_ACCOUNT = "1100"
+#: States whose approval still reserves money.
+COMMITTING = (State.APPROVED, State.DISBURSED, State.REPORTED)
+_POOL = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]{0,19})/(.+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    donor_code: str | None
+    earmark: str | None
+
+    @property
+    def key(self) -> str:
+        return UNRESTRICTED if self.earmark is None else f"{self.donor_code}/{self.earmark}"
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def parse_pool(text: str) -> Pool:
+    """``unrestricted``, ``DONOR/earmark`` or ``earmark:DONOR/earmark`` (the CLI's form)."""
+    cleaned = text.strip().removeprefix("earmark:")
+    if cleaned.lower() == UNRESTRICTED:
+        return Pool(None, None)
+    match = _POOL.fullmatch(cleaned)
+    if not match:
+        raise AllocationError(
+            f"pool {text[:40]!r} must be 'unrestricted' or DONOR/earmark, e.g. MEX/activity:5"
+        )
+    return Pool(match.group(1).upper(), str(parse_earmark(match.group(2))))
+
+
+def eligibility_problem(session: Session, pool: Pool, activity: Activity) -> str | None:
+    """Why ``pool`` may not fund ``activity`` (DESIGN.md §3, flow 3), or None if it may."""
+    if pool.earmark is None:
+        return None
+    earmark = parse_earmark(pool.earmark)
+    if earmark.kind == "activity" and int(earmark.target) == activity.number:
+        return None
+    if earmark.kind == "organ" and earmark.target == activity.implementer_code:
+        return None
+    if earmark.kind == "objective":
+        serves = session.scalar(
+            select(ActivityObjective.activity_number).filter_by(
+                activity_number=activity.number, objective_number=int(earmark.target)
+            )
+        )
+        if serves is not None:
+            return None
+        return (
+            f"pool {pool} is earmarked to objective {earmark.target}, which activity "
+            f"{activity.number} does not serve in the cross-reference table"
+        )
+    return f"pool {pool} is earmarked to {earmark}; it cannot fund activity {activity.number}"
+
+
+def pool_money(session: Session, *, with_receivables: bool) -> dict[str, Decimal]:
+    """Money in every pool that has any, by pool key, from the ledger."""
+    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
+    rows = session.execute(
+        select(Donor.code, Posting.earmark, func.sum(Posting.amount))
+        .join(Account, Account.id == Posting.account_id)
+        .outerjoin(Donor, Donor.id == Posting.donor_id)
+        .where(Account.code.in_(accounts))
+        .group_by(Donor.code, Posting.earmark)
+    )
+    money: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for donor_code, earmark, total in rows:
+        money[Pool(donor_code, earmark).key] += total
+    return dict(money)
+
+
+def open_commitments(session: Session, *, excluding: int | None = None) -> dict[str, Decimal]:
+    """What approved allocations have reserved and not yet drawn, by pool key."""
+    query = (
+        select(AllocationPool.pool, func.sum(AllocationPool.committed - AllocationPool.advanced
+                                             - AllocationPool.indirect))
+        .join(Allocation, Allocation.id == AllocationPool.allocation_id)
+        .where(Allocation.state.in_([str(state) for state in COMMITTING]))
+        .group_by(AllocationPool.pool)
+    )  # fmt: skip
+    if excluding is not None:
+        query = query.where(Allocation.id != excluding)
+    return {pool: total for pool, total in session.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class Availability:
+    pool: str
+    money: Decimal
+    committed: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.money - self.committed
+
+
+def availability(
+    session: Session, *, with_receivables: bool, excluding: int | None = None
+) -> dict[str, Availability]:
+    """Money, open commitments and what is available, for every pool that has either."""
+    money = pool_money(session, with_receivables=with_receivables)
+    committed = open_commitments(session, excluding=excluding)
+    keys = sorted(set(money) | set(committed), key=lambda key: (key != UNRESTRICTED, key))
+    return {key: Availability(key, money.get(key, ZERO), committed.get(key, ZERO)) for key in keys}

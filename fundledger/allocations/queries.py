@@ -1,0 +1,136 @@
+"""Readers for budgets and allocations: lists, the CAJP's queue, budget against actuals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from fundledger.allocations.models import Allocation, Budget, BudgetLine, State
+from fundledger.allocations.pools import ZERO, availability
+from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
+from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
+
+#: States in which an allocation counts as allocated (the CAJP approved it).
+ALLOCATED = (State.APPROVED, State.DISBURSED, State.REPORTED, State.CLOSED)
+
+
+def allocations(session: Session, *, state: str | None = None) -> Sequence[Allocation]:
+    query = (
+        select(Allocation)
+        .options(selectinload(Allocation.pools), selectinload(Allocation.events))
+        .order_by(Allocation.id)
+    )
+    if state is not None:
+        query = query.filter_by(state=state)
+    return session.scalars(query).all()
+
+
+@dataclass(frozen=True, slots=True)
+class PoolImpact:
+    pool: str
+    available_before: Decimal
+    available_after: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    allocation: Allocation
+    pools: list[PoolImpact]
+    #: Whether approving the full request would fit in its pools now.
+    fits: bool
+
+
+def cajp_queue(session: Session) -> list[QueueItem]:
+    """Submitted allocations, oldest first, each with what approving it in full would leave.
+
+    Each is measured against today's availability on its own: approving one changes
+    what is left for the next.
+    """
+    pools = availability(session, with_receivables=counts_receivables(session))
+    rate = indirect_cost_rate(session)
+    items = []
+    for allocation in allocations(session, state=State.SUBMITTED):
+        needed = allocation.requested_amount + (allocation.requested_amount * rate).quantize(
+            Decimal("0.01")
+        )
+        impacts = []
+        for pool in allocation.pools:
+            before = pools[pool.pool].available if pool.pool in pools else ZERO
+            take = max(ZERO, min(needed, before))
+            needed -= take
+            impacts.append(PoolImpact(pool.pool, before, before - take))
+        items.append(QueueItem(allocation, impacts, fits=needed <= 0))
+    return items
+
+
+def budgets(session: Session, year: int | None = None) -> Sequence[Budget]:
+    query = select(Budget).options(selectinload(Budget.lines)).order_by(Budget.year, Budget.version)
+    if year is not None:
+        query = query.filter_by(year=year)
+    return session.scalars(query).all()
+
+
+@dataclass(slots=True)
+class BudgetRow:
+    key: str
+    label: str
+    budget: Decimal = ZERO
+    allocated: Decimal = ZERO
+    disbursed: Decimal = ZERO
+    spent: Decimal = ZERO
+
+
+def budget_report(session: Session, year: int, by: str = "activity") -> list[BudgetRow]:
+    """Budget against allocated, disbursed and spent for a year, by activity, organ or
+    objective. By objective an activity counts under each objective it serves, so that
+    view does not add up to the fund's total."""
+    per_activity: dict[int, BudgetRow] = {}
+    activities = {a.number: a for a in session.scalars(select(Activity).filter_by(fundable=True))}
+
+    def row(number: int) -> BudgetRow:
+        if number not in per_activity:
+            per_activity[number] = BudgetRow(str(number), activities[number].title)
+        return per_activity[number]
+
+    lines = session.scalars(
+        select(BudgetLine)
+        .join(Budget, Budget.id == BudgetLine.budget_id)
+        .where(Budget.year == year, Budget.status == "approved", BudgetLine.status == "approved")
+    )
+    for line in lines:
+        row(line.activity_number).budget += line.amount
+    for allocation in allocations(session):
+        if allocation.state not in ALLOCATED or allocation.period_start.year != year:
+            continue
+        target = row(allocation.activity_number)
+        target.allocated += allocation.approved_amount or ZERO
+        target.disbursed += sum((pool.advanced for pool in allocation.pools), ZERO)
+        target.spent += sum((pool.spent for pool in allocation.pools), ZERO)
+    if by == "activity":
+        return [per_activity[number] for number in sorted(per_activity)]
+    groups: dict[str, BudgetRow] = {}
+    if by == "organ":
+        names = {i.code: i.name for i in session.scalars(select(Implementer))}
+        keys = {n: [activities[n].implementer_code] for n in per_activity}
+        labels = names
+    elif by == "objective":
+        crosses: dict[int, list[str]] = defaultdict(list)
+        for cross in session.scalars(select(ActivityObjective)):
+            crosses[cross.activity_number].append(str(cross.objective_number))
+        keys = {n: crosses[n] for n in per_activity}
+        labels = {str(o.number): o.title for o in session.scalars(select(Objective))}
+    else:
+        raise ValueError(f"budget report by {by!r}: activity, organ or objective")
+    for number, source in per_activity.items():
+        for key in keys[number]:
+            group = groups.setdefault(key, BudgetRow(key, labels.get(key, key)))
+            group.budget += source.budget
+            group.allocated += source.allocated
+            group.disbursed += source.disbursed
+            group.spent += source.spent
+    return sorted(groups.values(), key=lambda g: (len(g.key), g.key))

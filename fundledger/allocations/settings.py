@@ -1,0 +1,58 @@
+"""The fund's settings: what counts as money in a pool, and indirect cost recovery."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.allocations.errors import AllocationError
+from fundledger.allocations.models import FundSetting
+from fundledger.audit.operations import record
+from fundledger.money import InvalidAmount, parse_decimal
+
+#: Each setting with its default and what it means.
+SETTINGS = {
+    "availability_basis": ("cash", "cash: only money received counts as available; "
+                           "cash_and_receivables: pledged money counts too"),
+    "indirect_cost_rate": ("0", "share of each disbursement paid as indirect cost recovery, "
+                           "e.g. 0.07 for 7 %"),
+}  # fmt: skip
+
+
+def get_setting(session: Session, key: str) -> str:
+    stored = session.get(FundSetting, key)
+    return stored.value if stored is not None else SETTINGS[key][0]
+
+
+def counts_receivables(session: Session) -> bool:
+    return get_setting(session, "availability_basis") == "cash_and_receivables"
+
+
+def indirect_cost_rate(session: Session) -> Decimal:
+    return Decimal(get_setting(session, "indirect_cost_rate"))
+
+
+def set_setting(session: Session, actor: Actor, key: str, value: str) -> FundSetting:
+    if key not in SETTINGS:
+        raise AllocationError(f"unknown setting {key[:40]!r}; known: {', '.join(SETTINGS)}")
+    value = value.strip()
+    if key == "availability_basis" and value not in ("cash", "cash_and_receivables"):
+        raise AllocationError("availability_basis is cash or cash_and_receivables")
+    if key == "indirect_cost_rate":
+        try:
+            rate = parse_decimal(value, what="indirect_cost_rate")
+        except InvalidAmount as error:
+            raise AllocationError(str(error)) from error
+        if not 0 <= rate < 1 or -rate.as_tuple().exponent > 4:  # type: ignore[operator]
+            raise AllocationError("indirect_cost_rate is a fraction from 0 to below 1, 4 places")
+        value = f"{rate:f}"
+    before = get_setting(session, key)
+    setting = session.get(FundSetting, key) or FundSetting(key=key)
+    setting.value = value
+    session.add(setting)
+    session.flush()
+    record(session, actor, "setting.changed", "setting", key, before={key: before},
+           after={key: value})  # fmt: skip
+    return setting

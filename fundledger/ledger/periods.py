@@ -1,0 +1,110 @@
+"""Year-end close: revenue and expenses into net assets, then the year is locked.
+
+Restricted revenue (the 42xx accounts) closes into 3200 keeping its donor and earmark;
+everything else closes into 3100. Reopening needs someone other than who closed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.audit.operations import record
+from fundledger.errors import FundledgerError
+from fundledger.ledger.models import Account, AccountType, EntryKind, FiscalPeriod, Posting
+from fundledger.ledger.operations import Line, lock_ledger, post_entry
+
+NET_ASSETS_UNRESTRICTED = "3100"
+NET_ASSETS_RESTRICTED = "3200"
+RESTRICTED_PREFIX = "42"
+
+
+class PeriodError(FundledgerError):
+    pass
+
+
+def fiscal_year(year: int) -> tuple[dt.date, dt.date]:
+    """The fund's fiscal year is the calendar year."""
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
+    """Post the closing entry for ``year`` and lock it."""
+    start, end = fiscal_year(year)
+    lock_ledger(session)
+    period = session.get(FiscalPeriod, year)
+    if period is not None and period.closed:
+        raise PeriodError(f"fiscal year {year} is already closed")
+    first = session.scalar(select(func.min(Posting.entry_date)))
+    if first is not None:
+        closed_years = set(session.scalars(select(FiscalPeriod.year).filter_by(closed=True)))
+        missing = [y for y in range(first.year, year) if y not in closed_years]
+        if missing:
+            raise PeriodError(f"close {missing[0]} first; years close in order")
+    balances = session.execute(
+        select(Account.code, Account.type, Posting.donor_id, Posting.earmark,
+               func.sum(Posting.amount))
+        .join(Account, Account.id == Posting.account_id)
+        .where(Account.type.in_([AccountType.REVENUE, AccountType.EXPENSE]),
+               Posting.entry_date.between(start, end))
+        .group_by(Account.code, Account.type, Posting.donor_id, Posting.earmark)
+        .order_by(Account.code, Posting.donor_id, Posting.earmark)
+    ).all()  # fmt: skip
+    lines: list[Line] = []
+    into: dict[tuple[str, int | None, str | None], Decimal] = defaultdict(Decimal)
+    for code, _type, donor_id, earmark, balance in balances:
+        if not balance:
+            continue
+        lines.append(Line(code, -balance, donor_id=donor_id, earmark=earmark))
+        if code.startswith(RESTRICTED_PREFIX):
+            into[(NET_ASSETS_RESTRICTED, donor_id, earmark)] += balance
+        else:
+            into[(NET_ASSETS_UNRESTRICTED, None, None)] += balance
+    lines += [
+        Line(code, total, donor_id=donor_id, earmark=earmark)
+        for (code, donor_id, earmark), total in into.items()
+        if total
+    ]
+    if lines:
+        post_entry(
+            session, entry_date=end, kind=EntryKind.CLOSING, lines=lines,
+            memo=f"Closing of fiscal year {year}", idempotency_key=None,
+            created_by=actor.name, request_id=actor.request_id,
+        )  # fmt: skip
+    if period is None:
+        period = FiscalPeriod(year=year, start_date=start, end_date=end)
+        session.add(period)
+    period.closed = True
+    period.closed_at = dt.datetime.now(dt.UTC)
+    period.closed_by = actor.name
+    session.flush()
+    record(session, actor, "period.closed", "fiscal_year", year, after={"closed": True})
+    return period
+
+
+def reopen_year(session: Session, actor: Actor, year: int, *, reason: str) -> FiscalPeriod:
+    """Unlock a closed year; the person who closed it may not reopen it."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise PeriodError("reopening a year needs a reason")
+    period = session.get(FiscalPeriod, year)
+    if period is None or not period.closed:
+        raise PeriodError(f"fiscal year {year} is not closed")
+    if period.closed_by == actor.name:
+        raise PeriodError(f"{actor.name} closed fiscal year {year}; another admin must reopen it")
+    later = session.scalar(
+        select(func.min(FiscalPeriod.year)).where(FiscalPeriod.year > year, FiscalPeriod.closed)
+    )
+    if later is not None:
+        raise PeriodError(f"reopen {later} first; years reopen from the latest")
+    period.closed = False
+    session.flush()
+    record(session, actor, "period.reopened", "fiscal_year", year,
+           before={"closed": True, "closed_by": period.closed_by},
+           after={"closed": False, "reason": reason})  # fmt: skip
+    return period

@@ -1,0 +1,131 @@
+"""Budgets, allocations, periods and settings from the command line, with --as users."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from click.testing import Result
+
+Run = Callable[..., Result]
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def fund(run: Run) -> Run:
+    """Users for each deciding role, and Mexico's 50,000 earmarked to activity 5."""
+    for email, role in (("sec@oas.org", "secretariat"), ("sec2@oas.org", "secretariat"),
+                        ("cajp@oas.org", "cajp"), ("admin@oas.org", "admin"),
+                        ("admin2@oas.org", "admin")):  # fmt: skip
+        ok(run("user", "add", "--email", email, "--role", role, "--password-stdin",
+               stdin="correct horse battery staple\n"))  # fmt: skip
+    ok(run("donor", "add", "--code", "MEX", "--name", "México", "--type", "member_state"))
+    ok(run("pledge", "--donor", "MEX", "--date", "2025-01-20", "--amount", "50000",
+           "--currency", "USD", "--earmark", "activity:5"))  # fmt: skip
+    ok(run("receive", "--donor", "MEX", "--date", "2025-01-20", "--amount", "50000",
+           "--currency", "USD"))  # fmt: skip
+    return run
+
+
+def test_worked_example_2_from_the_command_line(fund: Run) -> None:
+    run = fund
+    allocation = ok(
+        run(
+            "allocation",
+            "propose",
+            "--activity",
+            "5",
+            "--amount",
+            "40000",
+            "--purpose",
+            "Research on female migration",
+            "--from",
+            "2025-03-04",
+            "--pool",
+            "earmark:MEX/activity:5",
+            "--as",
+            "sec@oas.org",
+        )
+    ).strip()
+    ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
+    queue = ok(run("report", "queue", "--format", "csv"))
+    assert (
+        queue.splitlines()[1] == f"{allocation},5,CIM,40000.00,MEX/activity:5,50000.00,10000.00,yes"
+    )
+
+    decide = ["allocation", "decide", allocation, "--approve", "--amount", "35000",
+              "--decision-ref", "CP/CAJP-0000/25", "--date", "2025-03-18"]  # fmt: skip
+    refused = run(*decide, "--as", "sec@oas.org")
+    assert refused.exit_code == 1
+    assert "does not have the cajp role" in refused.stderr
+    assert ok(run(*decide, "--as", "cajp@oas.org")) == "approved\n"
+    assert ok(run("available", "--format", "csv")) == (
+        "pool,money,committed,available\nMEX/activity:5,50000.00,35000.00,15000.00\n"
+    )
+    for amount, day in (("20000", "2025-04-01"), ("15000", "2025-07-01")):
+        ok(run("allocation", "disburse", allocation, "--amount", amount, "--date", day,
+               "--as", "sec@oas.org"))  # fmt: skip
+    third = run("allocation", "disburse", allocation, "--amount", "1", "--date", "2025-08-01",
+                "--as", "sec@oas.org")  # fmt: skip
+    assert third.exit_code == 1
+    assert "a tranche of 1.00 is too much" in third.stderr
+    ok(run("allocation", "expenditure", allocation, "--amount", "31500", "--period-end",
+           "2025-12-15", "--category", "consultants", "--as", "sec@oas.org"))  # fmt: skip
+    ok(run("allocation", "close", allocation, "--date", "2026-01-31", "--as", "sec@oas.org"))
+    assert ok(run("available", "--format", "csv")).splitlines()[1] == (
+        "MEX/activity:5,18500.00,0.00,18500.00"
+    )
+    budget = ok(run("report", "budget", "--year", "2025", "--format", "csv"))
+    assert budget.splitlines()[1].endswith(",0.00,35000.00,35000.00,31500.00")
+    by_objective = ok(run("report", "budget", "--year", "2025", "--by", "objective"))
+    assert "does not add up to the fund's total" in by_objective
+    timeline = ok(run("allocation", "show", allocation))
+    assert "CP/CAJP-0000/25" in timeline
+    assert "cajp@oas.org" in timeline
+    assert ok(run("verify")).startswith("ledger verified")
+
+
+def test_work_plan_line_by_line(fund: Run) -> None:
+    run = fund
+    plan = ok(run("budget", "propose", "--year", "2026", "--line", "5:20000:Research",
+                  "--line", "1:15000:Website", "--as", "sec@oas.org")).strip()  # fmt: skip
+    assert ok(run("budget", "approve", plan, "--decision-ref", "CP/CAJP-1/26", "--date",
+                  "2026-02-01", "--line", "5:approve", "--line", "1:reject",
+                  "--as", "cajp@oas.org")) == "approved\n"  # fmt: skip
+    listed = ok(run("budget", "list", "--year", "2026", "--format", "csv")).splitlines()
+    assert listed[1:] == [
+        f"{plan},2026,1,approved,1,15000.00,rejected,CP/CAJP-1/26",
+        f"{plan},2026,1,approved,5,20000.00,approved,CP/CAJP-1/26",
+    ]
+    report = ok(run("report", "budget", "--year", "2026", "--by", "organ", "--format", "csv"))
+    assert "CIM,Inter-American Commission of Women (CIM),20000.00,0.00,0.00,0.00" in report
+
+
+def test_period_close_locks_the_year_and_reopen_needs_another_admin(fund: Run) -> None:
+    run = fund
+    assert ok(run("period", "close", "2025", "--as", "sec@oas.org")) == "fiscal year 2025 closed\n"
+    trial = ok(run("trial-balance", "--format", "csv")).splitlines()
+    assert trial[1:] == ["1010,Bank,50000.00,0.00", "3200,Net assets — restricted,0.00,50000.00"]
+    late = run("receive", "--donor", "MEX", "--date", "2025-12-31", "--amount", "5",
+               "--currency", "USD", "--unpledged")  # fmt: skip
+    assert late.exit_code == 1
+    assert "fiscal year 2025, which is closed" in late.stderr
+    same = run("period", "reopen", "2025", "--reason", "audit adjustment", "--as", "sec@oas.org")
+    assert "does not have the admin role" in same.stderr
+    ok(run("setting", "set", "indirect_cost_rate", "0.05", "--as", "admin@oas.org"))
+    assert ok(run("period", "reopen", "2025", "--reason", "audit adjustment",
+                  "--as", "admin@oas.org")) == "fiscal year 2025 reopened\n"  # fmt: skip
+    ok(run("receive", "--donor", "MEX", "--date", "2025-12-31", "--amount", "5", "--currency",
+           "USD", "--unpledged"))  # fmt: skip
+    assert ok(run("verify")).startswith("ledger verified")
+
+
+def test_unknown_or_inactive_users_cannot_act(fund: Run) -> None:
+    result = fund("allocation", "propose", "--activity", "5", "--amount", "1", "--purpose", "x",
+                  "--as", "nobody@oas.org")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == "fundledger: there is no active user 'nobody@oas.org'\n"
