@@ -88,14 +88,22 @@ def init() -> None:
 @click.option("--seed", default=2141, show_default=True, help="Same seed, same data.")
 def demo(seed: int) -> None:
     """Load a realistic multi-year demo dataset (once; running it again changes nothing)."""
-    from fundledger.demo import load_demo
+    from fundledger.auth.passwords import Passwords
+    from fundledger.demo import add_demo_logins, load_demo
 
+    operator = actor()
     with database().transaction() as session:
-        report = load_demo(session, actor(), seed=seed)
+        report = load_demo(session, operator, seed=seed)
+        logins = add_demo_logins(
+            session, operator, Passwords.from_config(current_app.config), seed=seed
+        )
     if report.already_loaded:
         click.echo("demo data is already loaded")
     else:
         click.echo(f"demo loaded: {report.donors} donors, {report.entries} journal entries")
+    click.echo("demo logins (secretariat, cajp and admin enrol a one-time code at first sign-in):")
+    for role, email, password in logins:
+        click.echo(f"  {role:<12} {email:<40} {password}")
 
 
 @cli.group()

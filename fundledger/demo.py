@@ -21,6 +21,9 @@ from fundledger.allocations import operations as allocation_ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
 from fundledger.allocations.models import Allocation
 from fundledger.allocations.pools import availability, eligibility_problem, parse_pool
+from fundledger.auth.operations import create_user, set_password
+from fundledger.auth.passwords import Passwords
+from fundledger.auth.queries import user_by_email
 from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge, reduce_pledge
@@ -60,6 +63,39 @@ BASE_RATES = {
     "KWD": Decimal("3.2600"),
 }
 KEY_PREFIX = "demo:"
+
+
+#: One login per role, for trying the web app: (role, email, donor code or None).
+DEMO_LOGINS = (
+    ("secretariat", "secretariat@demo.fundledger.org", None),
+    ("secretariat", "programme.officer@demo.fundledger.org", None),
+    ("cajp", "cajp@demo.fundledger.org", None),
+    ("auditor", "auditor@demo.fundledger.org", None),
+    ("admin", "admin@demo.fundledger.org", None),
+    ("donor", "mexico@demo.fundledger.org", "MEX"),
+)
+
+
+def demo_password(role: str, seed: int) -> str:
+    """The demo's published password for a role: for a demo database only."""
+    return f"{role}-demo-{seed}"
+
+
+def add_demo_logins(
+    session: Session, actor: Actor, passwords: Passwords, *, seed: int
+) -> list[tuple[str, str, str]]:
+    """Create the demo's users that do not exist yet; (role, email, password) for each."""
+    now = dt.datetime.now(dt.UTC)
+    logins = []
+    for role, email, donor_code in DEMO_LOGINS:
+        password = demo_password(role, seed)
+        if user_by_email(session, email) is None:
+            donor = session.scalar(select(Donor).filter_by(code=donor_code)) if donor_code else None
+            user = create_user(session, actor, email=email, name=email.split("@")[0].title(),
+                               roles=[role], donor=donor, now=now)  # fmt: skip
+            set_password(session, user, password, actor, passwords=passwords, now=now)
+        logins.append((role, email, password))
+    return logins
 
 
 @dataclass(frozen=True, slots=True)
