@@ -27,6 +27,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check fundledger tests migrations
+	$(BIN)/bandit -q -c pyproject.toml -r fundledger
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

@@ -114,12 +114,12 @@ def load_demo(
     )
     if already is not None:
         return DemoReport(donors=0, entries=0, already_loaded=True)
-    generator = _Generator(session, actor, random.Random(seed))  # noqa: S311 - not secrets
+    generator = _Generator(session, actor, random.Random(seed))  # noqa: S311 - demo data, not secrets
     donors = generator.donors()
     for year in range(first_year, first_year + years):
         for donor, currency in donors:
             generator.year_of(donor, currency, year)
-    planner = _Planner(session, random.Random(seed + 1))  # noqa: S311 - not secrets
+    planner = _Planner(session, random.Random(seed + 1))  # noqa: S311 - demo data, not secrets
     last_year = first_year + years - 1
     for year in range(first_year, first_year + years):
         planner.work_plan(year, revise=year % 2 == 0)

@@ -79,7 +79,8 @@ def minor_units(currency: str) -> int:
 def decimal_places(amount: Decimal) -> int:
     """How many places after the point the amount is written with (``10.50`` → 2)."""
     exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int), "finite decimals only"  # noqa: S101 - parse_decimal guarantees it
+    if not isinstance(exponent, int):
+        raise InvalidAmount(f"{amount} is not a finite number")
     return max(0, -exponent)
 
 
