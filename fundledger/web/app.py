@@ -41,6 +41,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     access.init_app(app)
 
+    from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
     from fundledger.ledger.views import blueprint as ledger
     from fundledger.program.views import blueprint as program
@@ -48,6 +49,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(home)
     app.register_blueprint(auth)
+    app.register_blueprint(audit)
     app.register_blueprint(ledger)
     app.register_blueprint(program)
     return app

@@ -1,0 +1,78 @@
+"""The audit log as the auditor reads it: filtered, paged, exported; and the ledger check."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from fundledger.actors import Actor
+from fundledger.db import Database
+from fundledger.donors.operations import create_donor, set_donor_active
+
+SECRETARIAT = Actor("sec@oas.org", request_id="r1", address="10.0.0.7")
+
+
+def record_some_changes(database: Database) -> None:
+    with database.transaction() as session:
+        peru = create_donor(
+            session, SECRETARIAT, code="PER", name="<b>Perú</b>", type="member_state"
+        )
+        create_donor(session, SECRETARIAT, code="CHL", name="Chile", type="member_state")
+        set_donor_active(session, SECRETARIAT, peru, False)
+
+
+def test_auditor_filters_and_exports_the_log(
+    database: Database, client: FlaskClient, login_as: Callable[..., object]
+) -> None:
+    record_some_changes(database)
+    login_as("auditor")
+
+    page = client.get("/audit/?action=donor.&object_id=PER")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "donor.created" in body
+    assert "donor.deactivated" in body
+    assert "CHL" not in body
+    assert "&lt;b&gt;Perú&lt;/b&gt;" in body
+    assert "<b>Perú</b>" not in body
+    assert "10.0.0.7" in body
+
+    export = client.get("/audit/log.csv?object_id=PER")
+    assert export.headers["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert [row["action"] for row in rows] == ["donor.created", "donor.deactivated"]
+    assert rows[1]["before"].startswith('{"active": true')
+    assert rows[1]["after"].startswith('{"active": false')
+
+
+def test_bad_filter_dates_are_a_400_with_the_reason(
+    client: FlaskClient, login_as: Callable[..., object]
+) -> None:
+    login_as("auditor")
+    response = client.get("/audit/?from=2025-02-30")
+    assert response.status_code == 400
+    assert "from must be a date written YYYY-MM-DD" in response.get_data(as_text=True)
+
+
+def test_only_auditors_and_admins_read_the_log(
+    client: FlaskClient, login_as: Callable[..., object]
+) -> None:
+    login_as("secretariat")
+    assert client.get("/audit/").status_code == 403
+    assert client.get("/audit/log.csv").status_code == 403
+
+
+def test_verification_page_reports_tampering(
+    database: Database, client: FlaskClient, login_as: Callable[..., object]
+) -> None:
+    login_as("auditor")
+    assert "Verified." in client.get("/audit/verify").get_data(as_text=True)
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE account_balances SET balance = balance + 1"))
+    page = client.get("/audit/verify").get_data(as_text=True)
+    assert "violation(s)" in page
+    assert "cached balance" in page
