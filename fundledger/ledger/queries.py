@@ -27,12 +27,10 @@ from fundledger.ledger.models import (
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True, slots=True)
-class TrialBalanceRow:
-    code: str
-    name: str
-    type: str
-    #: Debit positive, credit negative, like postings.
+class _Columns:
+    """The debit and credit columns of a signed ``balance`` (debit positive)."""
+
+    __slots__ = ()
     balance: Decimal
 
     @property
@@ -42,6 +40,23 @@ class TrialBalanceRow:
     @property
     def credit(self) -> Decimal:
         return credit_part(self.balance)
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceRow(_Columns):
+    code: str
+    name: str
+    type: str
+    #: Debit positive, credit negative, like postings.
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class AccountLine(_Columns):
+    """An account of the chart with its current balance."""
+
+    account: Account
+    balance: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +99,12 @@ def trial_balance(session: Session, as_of: dt.date | None = None) -> TrialBalanc
 
 def accounts(session: Session) -> Sequence[Account]:
     return session.scalars(select(Account).order_by(Account.code)).all()
+
+
+def account_lines(session: Session) -> list[AccountLine]:
+    """Every account, by code, with its current (cached) balance."""
+    balances = account_balances(session)
+    return [AccountLine(account, balances.get(account.id, ZERO)) for account in accounts(session)]
 
 
 def account_balances(session: Session) -> dict[int, Decimal]:

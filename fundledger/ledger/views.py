@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 from flask import Blueprint, Response, abort, render_template, request
-from sqlalchemy.orm import Session
 
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
-from fundledger.ledger.models import Account, credit_part, debit_part
 from fundledger.money import plain
 from fundledger.tabular import to_csv
 from fundledger.web.database import db_session
@@ -26,25 +22,9 @@ _MAX_NUMBER = 2**31 - 1
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-@dataclass(frozen=True, slots=True)
-class AccountLine:
-    """An account with its current balance (debit positive), split into the two columns."""
-
-    account: Account
-    balance: Decimal
-
-    @property
-    def debit(self) -> Decimal:
-        return debit_part(self.balance)
-
-    @property
-    def credit(self) -> Decimal:
-        return credit_part(self.balance)
-
-
 @blueprint.get("/accounts")
 def accounts() -> str:
-    return render_template("ledger/accounts.html", lines=_account_lines(db_session()))
+    return render_template("ledger/accounts.html", lines=queries.account_lines(db_session()))
 
 
 @blueprint.get("/accounts.csv")
@@ -58,7 +38,7 @@ def accounts_csv() -> Response:
             plain(line.debit),
             plain(line.credit),
         )
-        for line in _account_lines(db_session())
+        for line in queries.account_lines(db_session())
     ]
     header = ("account", "name", "type", "normal_side", "debit", "credit")
     return _csv_download("accounts.csv", header, rows)
@@ -97,14 +77,6 @@ def trial_balance_csv() -> Response:
     rows = [(row.code, row.name, plain(row.debit), plain(row.credit)) for row in report.rows]
     suffix = "" if report.as_of is None else f"-{report.as_of.isoformat()}"
     return _csv_download(f"trial-balance{suffix}.csv", ("account", "name", "debit", "credit"), rows)
-
-
-def _account_lines(session: Session) -> list[AccountLine]:
-    balances = queries.account_balances(session)
-    return [
-        AccountLine(account, balances.get(account.id, queries.ZERO))
-        for account in queries.accounts(session)
-    ]
 
 
 def _in_utc(moment: dt.datetime) -> dt.datetime:
