@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
@@ -76,6 +77,10 @@ def record_pledge(
                  **dims),
         ],
     )  # fmt: skip
+    # A concurrent call with the same key may have posted first: post_entry then returns
+    # its entry, and the pledge it recorded is the answer.
+    if earlier := session.scalar(select(Pledge).filter_by(entry_id=entry.id)):
+        return earlier
     pledge = Pledge(
         donor_id=donor.id,
         pledge_date=pledge_date,

@@ -137,6 +137,9 @@ def record_receipt(
         request_id=actor.request_id,
         lines=lines,
     )
+    # A concurrent call with the same key may have posted first (see record_pledge).
+    if earlier := session.scalar(select(Receipt).filter_by(entry_id=entry.id)):
+        return earlier
     receipt = Receipt(
         donor_id=donor.id,
         value_date=value_date,

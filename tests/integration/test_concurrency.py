@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from fundledger.db import Database
+from fundledger.donors.models import Pledge
+from fundledger.donors.operations import create_donor, donor_by_code
+from fundledger.donors.pledges import record_pledge
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import credit, debit
 from fundledger.ledger.verify import verify_ledger
-from tests.factories import post
+from tests.factories import TEST_ACTOR, post
 
 THREADS = 8
 
@@ -60,3 +65,24 @@ def test_concurrent_posts_keep_numbers_gapless_and_the_chain_unforked(
         report = verify_ledger(session)
     assert numbers == list(range(1, THREADS * 5 + 1))
     assert report.ok, report.violations
+
+
+def test_one_pledge_submitted_eight_times_at_once_is_recorded_once(database: Database) -> None:
+    """A double-clicked form or a retried request: same key, one pledge, one entry."""
+    with database.transaction() as session:
+        create_donor(session, TEST_ACTOR, code="MEX", name="México", type="member_state")
+
+    def pledge_same(_: int) -> int:
+        with database.transaction() as session:
+            mexico = donor_by_code(session, "MEX")
+            return record_pledge(
+                session, TEST_ACTOR, mexico, pledge_date=dt.date(2025, 1, 20),
+                amount=Decimal(50000), currency="USD", idempotency_key="form:pledge:1",
+            ).id  # fmt: skip
+
+    ids = run_together(database, pledge_same)
+
+    assert len(set(ids)) == 1
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Pledge)) == 1
+        assert session.scalar(select(func.count()).select_from(JournalEntry)) == 1
