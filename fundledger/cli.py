@@ -22,6 +22,7 @@ from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, rep
 from fundledger.donors.commands import COMMANDS as DONOR_COMMANDS
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.money import plain
+from fundledger.reporting.commands import statement
 
 
 class FundledgerGroup(FlaskGroup):
@@ -289,5 +290,5 @@ def serve(host: str, port: int, debug: bool) -> None:
 
 
 cli.add_command(report)
-for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user):
+for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user, statement):
     cli.add_command(command)

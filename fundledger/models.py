@@ -11,3 +11,4 @@ def register_all() -> None:
     from fundledger.donors import models as _donors  # noqa: F401
     from fundledger.ledger import models as _ledger  # noqa: F401
     from fundledger.program import models as _program  # noqa: F401
+    from fundledger.reporting import models as _reporting  # noqa: F401

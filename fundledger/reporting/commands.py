@@ -1,0 +1,197 @@
+"""``fundledger statement``: issue statements, list the register, verify a PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from flask import current_app
+
+from fundledger.cli_tools import FORMAT, actor, database, date_option, emit
+from fundledger.reporting.i18n import LANGUAGES
+from fundledger.reporting.models import StatementRecord
+
+if TYPE_CHECKING:
+    from fundledger.reporting.render import Request
+
+LANGUAGE = click.Choice(LANGUAGES)
+OUT = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write a copy of the PDF here (the archive keeps the original).",
+)
+
+
+def _archive() -> Path:
+    return Path(current_app.config["STATEMENTS_DIR"])
+
+
+def describe(statement: StatementRecord) -> str:
+    """One line saying what a registered statement is."""
+    from fundledger.reporting.queries import request_of
+
+    parameters = request_of(statement).parameters
+    if statement.kind == "donor":
+        return (f"donor statement for {parameters['donor']}, "
+                f"{parameters['from']} to {parameters['to']}")  # fmt: skip
+    if statement.kind == "fund":
+        return f"fund statement for {parameters['year']}"
+    return f"CAJP meeting pack for the meeting of {parameters['meeting']}"
+
+
+def _issue(request: Request, language: str | None, out: Path | None) -> None:
+    from fundledger.reporting.operations import issue_statement
+    from fundledger.reporting.render import donor_of
+
+    archive = _archive()
+    with database().transaction() as session:
+        if language is None:
+            donor = donor_of(session, request)
+            language = donor.language if donor is not None else "en"
+        issued = issue_statement(session, actor(), request, language=language, archive=archive)
+        number, path = issued.number, archive / issued.path
+    if out is not None:
+        shutil.copyfile(path, out)
+    click.echo(f"{number} {path}")
+
+
+@click.group()
+def statement() -> None:
+    """Statements: issue donor and fund statements and CAJP meeting packs, list the
+    register of issued statements, verify a PDF.
+
+    Issued PDFs are kept in FUNDLEDGER_STATEMENTS_DIR (default ./statements).
+    """
+
+
+@statement.command("donor")
+@click.argument("code")
+@date_option("--from", "start", help="First day of the period.", required=True)
+@date_option("--to", "end", help="Last day of the period.", required=True)
+@click.option("--lang", "language", type=LANGUAGE, help="Default: the donor's language.")
+@OUT
+def statement_donor(
+    code: str, start: dt.date, end: dt.date, language: str | None, out: Path | None
+) -> None:
+    """Issue donor CODE's statement for a period; prints its number and file."""
+    from fundledger.reporting.render import Request
+
+    _issue(Request.donor(code.strip().upper(), start, end), language, out)
+
+
+@statement.command("fund")
+@click.option("--year", required=True, type=click.IntRange(2000, 2199))
+@click.option("--lang", "language", type=LANGUAGE, default="en", show_default=True)
+@OUT
+def statement_fund(year: int, language: str, out: Path | None) -> None:
+    """Issue the fund statement for a fiscal year; prints its number and file."""
+    from fundledger.reporting.render import Request
+
+    _issue(Request.fund(year), language, out)
+
+
+@statement.command("cajp-pack")
+@date_option("--date", "meeting", help="Date of the CAJP meeting.", required=True)
+@click.option("--lang", "language", type=LANGUAGE, default="en", show_default=True)
+@OUT
+def statement_pack(meeting: dt.date, language: str, out: Path | None) -> None:
+    """Issue the meeting pack: proposals awaiting the CAJP, with their funding pools."""
+    from fundledger.reporting.render import Request
+
+    _issue(Request.pack(meeting), language, out)
+
+
+@statement.command("donors")
+@click.option("--year", required=True, type=click.IntRange(2000, 2199))
+def statement_donors(year: int) -> None:
+    """Issue the year's statement for every active donor, each in its own language;
+    prints one line per statement (number, donor, language, file)."""
+    from fundledger.donors.queries import donors
+    from fundledger.reporting.operations import issue_statement
+    from fundledger.reporting.render import Request
+
+    db = database()
+    with db.session() as session:
+        targets = [(d.code, d.language) for d in donors(session, include_inactive=False)]
+    archive, operator = _archive(), actor()
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    issued: list[tuple[str, str, str, Path]] = []
+    with click.progressbar(targets, label=f"Donor statements {year}", file=sys.stderr,
+                           item_show_func=lambda t: t[0] if t else None) as progress:  # fmt: skip
+        for code, language in progress:
+            with db.transaction() as session:
+                done = issue_statement(session, operator, Request.donor(code, start, end),
+                                       language=language, archive=archive)  # fmt: skip
+                issued.append((done.number, code, language, archive / done.path))
+    for number, code, language, path in issued:
+        click.echo(f"{number} {code} {language} {path}")
+
+
+@statement.command("list")
+@FORMAT
+def statement_list(output_format: str) -> None:
+    """The register: every statement issued, oldest first."""
+    from fundledger.reporting.queries import issued_on, statements
+
+    with database().session() as session:
+        rows: list[Sequence[object]] = [
+            (s.number, s.kind, describe(s), s.language,
+             issued_on(s).isoformat().replace("+00:00", "Z"), s.issued_by, s.sha256, s.path)
+            for s in statements(session)
+        ]  # fmt: skip
+    emit(("number", "kind", "statement", "language", "issued_at", "issued_by", "sha256", "path"),
+         rows, output_format)  # fmt: skip
+
+
+@statement.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def statement_verify(file: Path) -> None:
+    """Whether FILE is a statement this fund issued (exit 0) or not (exit 1)."""
+    from fundledger.reporting.queries import issued_on, verify
+
+    with database().session() as session:
+        verdict = verify(session, file.read_bytes())
+        found = verdict.statement
+        if found is not None:
+            click.echo(
+                f"genuine: {found.number}, {describe(found)}, in {found.language}, issued "
+                f"{issued_on(found).isoformat().replace('+00:00', 'Z')} by {found.issued_by}"
+            )
+            return
+    if verdict.claimed and verdict.claimed_exists:
+        click.echo(
+            f"NOT GENUINE: the file claims to be statement {verdict.claimed}, but its "
+            "content differs from the document issued under that number: it was altered"
+        )
+    elif verdict.claimed:
+        click.echo(f"NOT GENUINE: the file claims to be statement {verdict.claimed}, a number "
+                   "this fund never issued")  # fmt: skip
+    else:
+        click.echo("NOT GENUINE: not a statement issued by this fund (its SHA-256 "
+                   f"{verdict.sha256} is not in the register)")  # fmt: skip
+    sys.exit(1)
+
+
+@statement.command("rebuild-check")
+def statement_rebuild_check() -> None:
+    """Render every issued statement again and compare it, and the archived file, with
+    the register's SHA-256; exit 1 if any differs."""
+    from fundledger.reporting.queries import rebuild_check
+
+    failures = total = 0
+    with database().session() as session:
+        for result in rebuild_check(session, _archive()):
+            total += 1
+            problems = [text for ok, text in ((result.reproduced, "re-render differs"),
+                                              (result.archived, "archive file missing or changed"))
+                        if not ok]  # fmt: skip
+            failures += bool(problems)
+            click.echo(f"{result.number} {'; '.join(problems) if problems else 'ok'}")
+    click.echo(f"{total} statements checked, {failures} with problems")
+    if failures:
+        sys.exit(1)

@@ -1,0 +1,222 @@
+"""Ledger figures the statements share: balances as of a day, the fund's position, and
+the funding pools' money and open commitments as they stood at the end of a day.
+
+Everything is read from postings by business date (``entry_date``, decision dates), so
+a statement for a past period says the same thing whenever it is rendered again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.allocations.models import AllocationEvent, AllocationPool
+from fundledger.allocations.pools import CASH_ACCOUNTS, RECEIVABLE_ACCOUNT, Pool
+from fundledger.allocations.settings import counts_receivables
+from fundledger.donors.models import Donor
+from fundledger.ledger.models import Account, AccountType, EntryKind, JournalEntry, Posting
+from fundledger.ledger.periods import NET_ASSETS_RESTRICTED, RESTRICTED_PREFIX
+
+ZERO = Decimal("0.00")
+ACCOUNT_BANK = "1010"
+ACCOUNT_RECEIVABLE = "1100"
+ACCOUNT_ADVANCES = "1200"
+ACCOUNT_UNAPPLIED = "2100"
+ACCOUNT_EXPENDITURE = "5100"
+ACCOUNT_INDIRECT = "5200"
+#: Accounts whose debits are money leaving a pool for an allocation (advances, indirect).
+DRAW_ACCOUNTS = (ACCOUNT_ADVANCES, ACCOUNT_INDIRECT)
+#: Expenses that count as the use of money: what organs spent, and indirect cost recovery.
+USE_ACCOUNTS = (ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT)
+
+
+def is_restricted(code: str) -> bool:
+    """Whether an account belongs to the restricted class of net assets (3200, 42xx)."""
+    return code == NET_ASSETS_RESTRICTED or code.startswith(RESTRICTED_PREFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountInfo:
+    code: str
+    #: The chart's (English) name; renderers translate the standard chart's names.
+    name: str
+    type: str
+
+
+def chart(session: Session) -> dict[str, AccountInfo]:
+    """Every account by code, in code order."""
+    rows = session.execute(select(Account.code, Account.name, Account.type).order_by(Account.code))
+    return {code: AccountInfo(code, name, kind) for code, name, kind in rows}
+
+
+def balances(
+    session: Session, as_of: dt.date, *, donor_id: int | None = None
+) -> dict[str, Decimal]:
+    """Every account's balance at the end of ``as_of`` (debit positive), by code."""
+    query = (
+        select(Account.code, func.coalesce(func.sum(Posting.amount), ZERO))
+        .join(Account, Account.id == Posting.account_id)
+        .where(Posting.entry_date <= as_of)
+        .group_by(Account.code)
+    )
+    if donor_id is not None:
+        query = query.where(Posting.donor_id == donor_id)
+    return {code: total for code, total in session.execute(query) if total}
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """The statement of financial position at the end of a day.
+
+    Assets are debit balances; liabilities and net assets are shown as credit balances.
+    Net assets are split by class: the restricted class is 3200 and the 42xx revenue
+    accounts (what the year-end close moves into 3200), the rest is unrestricted, so the
+    split is the same before and after a year is closed.
+    """
+
+    as_of: dt.date
+    assets: Mapping[str, Decimal]
+    liabilities: Mapping[str, Decimal]
+    unrestricted: Decimal
+    restricted: Decimal
+
+    @property
+    def total_assets(self) -> Decimal:
+        return sum(self.assets.values(), ZERO)
+
+    @property
+    def total_liabilities(self) -> Decimal:
+        return sum(self.liabilities.values(), ZERO)
+
+    @property
+    def net_assets(self) -> Decimal:
+        return self.unrestricted + self.restricted
+
+
+def position(session: Session, as_of: dt.date, accounts: Mapping[str, AccountInfo]) -> Position:
+    """The fund's position at the end of ``as_of``; every asset and liability account of
+    the chart has a line, zero or not."""
+    balance = balances(session, as_of)
+    assets = {c: balance.get(c, ZERO) for c, a in accounts.items() if a.type == AccountType.ASSET}
+    liabilities = {
+        c: -balance.get(c, ZERO) for c, a in accounts.items() if a.type == AccountType.LIABILITY
+    }
+    restricted = unrestricted = ZERO
+    for code, amount in balance.items():
+        if accounts[code].type in (AccountType.ASSET, AccountType.LIABILITY):
+            continue
+        if is_restricted(code):
+            restricted -= amount
+        else:
+            unrestricted -= amount
+    return Position(as_of, assets, liabilities, unrestricted, restricted)
+
+
+def donor_codes(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Donor.id, Donor.code)).all())
+
+
+def pool_key(donor_code: str | None, earmark: str | None) -> str:
+    return Pool(donor_code, earmark).key
+
+
+def pool_money(session: Session, as_of: dt.date) -> dict[str, Decimal]:
+    """Money in each pool at the end of ``as_of``, on the fund's availability basis."""
+    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if counts_receivables(session) else ())]
+    rows = session.execute(
+        select(Donor.code, Posting.earmark, func.sum(Posting.amount))
+        .join(Account, Account.id == Posting.account_id)
+        .outerjoin(Donor, Donor.id == Posting.donor_id)
+        .where(Account.code.in_(accounts), Posting.entry_date <= as_of)
+        .group_by(Donor.code, Posting.earmark)
+    )
+    money: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for code, earmark, total in rows:
+        money[pool_key(code, earmark)] += total
+    return dict(money)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The CAJP's approval of an allocation: when, under which document, how much."""
+
+    on: dt.date | None
+    reference: str | None
+    amount: Decimal | None
+
+
+def approvals(session: Session, allocation_ids: Iterable[int] | None = None) -> dict[int, Decision]:
+    """The approval of each allocation that has one, by allocation id."""
+    query = select(AllocationEvent).filter_by(action="approve").order_by(AllocationEvent.id)
+    if allocation_ids is not None:
+        query = query.where(AllocationEvent.allocation_id.in_(list(allocation_ids)))
+    return {
+        event.allocation_id: Decision(event.on, event.reference, event.amount)
+        for event in session.scalars(query)
+    }
+
+
+def closings(session: Session) -> dict[int, dt.date | None]:
+    """The closing date of every closed allocation."""
+    rows = session.execute(
+        select(AllocationEvent.allocation_id, AllocationEvent.on).filter_by(action="close")
+    )
+    return dict(rows.all())
+
+
+def open_on(approval: Decision | None, closed: dt.date | None, day: dt.date) -> bool:
+    """Whether an allocation's commitment stood at the end of ``day``."""
+    if approval is None or approval.on is None or approval.on > day:
+        return False
+    return closed is None or closed > day
+
+
+def drawn(
+    session: Session, until: dt.date, allocation_ids: Sequence[int] | None = None
+) -> dict[tuple[int, str], Decimal]:
+    """What each allocation drew from each pool (advances and indirect costs) up to the
+    end of ``until``, by (allocation id, pool key)."""
+    codes = donor_codes(session)
+    query = (
+        select(Posting.allocation_id, Posting.donor_id, Posting.earmark, func.sum(Posting.amount))
+        .join(Account, Account.id == Posting.account_id)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .where(
+            Account.code.in_(DRAW_ACCOUNTS),
+            JournalEntry.kind == EntryKind.DISBURSEMENT,
+            Posting.allocation_id.is_not(None),
+            Posting.entry_date <= until,
+        )
+        .group_by(Posting.allocation_id, Posting.donor_id, Posting.earmark)
+    )
+    if allocation_ids is not None:
+        query = query.where(Posting.allocation_id.in_(list(allocation_ids)))
+    result: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    for allocation_id, donor_id, earmark, total in session.execute(query):
+        if allocation_id is None:  # excluded by the query; narrows the type
+            continue
+        code = None if donor_id is None else codes.get(donor_id)
+        result[(allocation_id, pool_key(code, earmark))] += total
+    return dict(result)
+
+
+def open_commitments(session: Session, day: dt.date) -> dict[str, Decimal]:
+    """What approved, unclosed allocations had reserved and not yet drawn at the end of
+    ``day``, by pool key."""
+    approved = approvals(session)
+    closed = closings(session)
+    taken = drawn(session, day)
+    result: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    pools = session.execute(
+        select(AllocationPool.allocation_id, AllocationPool.pool, AllocationPool.committed)
+    )
+    for allocation_id, pool, committed in pools:
+        if open_on(approved.get(allocation_id), closed.get(allocation_id), day):
+            result[pool] += committed - taken.get((allocation_id, pool), ZERO)
+    return dict(result)

@@ -1,0 +1,298 @@
+"""Renders the fund statement for a year (:class:`FundStatementData`) to PDF bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from reportlab.platypus import Flowable
+
+from fundledger.reporting import labels
+from fundledger.reporting.charts import bars
+from fundledger.reporting.figures import ZERO
+from fundledger.reporting.fund_data import (
+    BudgetLineFigures,
+    ChangeLine,
+    FundStatementData,
+)
+from fundledger.reporting.i18n import N_, Language
+from fundledger.reporting.layout import fit, front_matter, metadata
+from fundledger.reporting.pdf import (
+    WIDTH,
+    Cell,
+    Issue,
+    build_pdf,
+    figure_table,
+    gap,
+    heading,
+    note,
+    para,
+    running_decorator,
+    styles,
+    subheading,
+)
+
+CHANGE_LINES = {
+    "contributions": N_("Contributions"),
+    "releases": N_("Net assets released from restriction"),
+    "other": N_("Other movements in net assets (opening balances, adjustments)"),
+}
+
+
+def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
+    language = issue.language
+    _ = language.gettext
+    title = _("Fund statement")
+    start, end = dt.date(data.year, 1, 1), dt.date(data.year, 12, 31)
+    story: list[Flowable] = front_matter(
+        issue, title, [(_("Fiscal year"), f"{data.year} ({labels.period(language, start, end)})")]
+    )
+    story.append(note(labels.english_titles_note(language)))
+    story += _position(data, language)
+    story += _changes(data, language)
+    story += _contributions(data, language)
+    story += _budget(data, language)
+    story += _decisions(data, language)
+    decorate = running_decorator(
+        issue, left_header=labels.fund_short(language),
+        right_header=f"{title} {data.year} · {issue.number}",
+    )  # fmt: skip
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+
+
+def _sum(amounts: Iterable[Decimal]) -> Decimal:
+    return sum(amounts, ZERO)
+
+
+def _position(data: FundStatementData, language: Language) -> list[Flowable]:
+    _ = language.gettext
+    now, before = data.position, data.prior
+    names = data.accounts
+    rows: list[Sequence[Cell]] = []
+    strong: list[int] = []
+
+    def line(
+        label: str, current: Decimal | None, prior: Decimal | None, bold: bool = False
+    ) -> None:
+        if bold:
+            strong.append(len(rows))
+        money = language.money
+        rows.append((para(label, styles().cell_bold if bold else styles().cell),
+                     "" if current is None else money(current),
+                     "" if prior is None else money(prior)))  # fmt: skip
+
+    line(_("Assets"), None, None, True)
+    for code in now.assets:
+        line(labels.account(language, names[code]), now.assets[code], before.assets[code])
+    line(_("Total assets"), now.total_assets, before.total_assets, True)
+    line(_("Liabilities"), None, None, True)
+    for code in now.liabilities:
+        line(labels.account(language, names[code]), now.liabilities[code],
+             before.liabilities[code])  # fmt: skip
+    line(_("Total liabilities"), now.total_liabilities, before.total_liabilities, True)
+    line(_("Net assets"), None, None, True)
+    line(_("Unrestricted"), now.unrestricted, before.unrestricted)
+    line(_("Restricted (earmarked)"), now.restricted, before.restricted)
+    line(_("Total net assets"), now.net_assets, before.net_assets, True)
+    line(_("Total liabilities and net assets"), now.total_liabilities + now.net_assets,
+         before.total_liabilities + before.net_assets, True)  # fmt: skip
+    header = ("", language.date(now.as_of), language.date(before.as_of))
+    return [
+        heading(_("Statement of financial position at %(date)s",
+                  date=language.date(now.as_of, "long"))),
+        figure_table(header, rows, (WIDTH - 200, 100, 100), numeric=(1, 2), totals=1,
+                     emphasis=strong),
+    ]  # fmt: skip
+
+
+def _change_label(line: ChangeLine, data: FundStatementData, language: Language) -> str:
+    if line.key in CHANGE_LINES:
+        return language.gettext(CHANGE_LINES[line.key])
+    return labels.account(language, data.accounts[line.key])
+
+
+def _changes(data: FundStatementData, language: Language) -> list[Flowable]:
+    _ = language.gettext
+    changes = data.changes
+    money = language.money
+    opening, closing = changes.opening, changes.closing
+    rows: list[Sequence[Cell]] = [
+        (para(_("Net assets at %(date)s", date=language.date(dt.date(data.year, 1, 1), "long")),
+              styles().cell_bold),
+         money(opening.unrestricted), money(opening.restricted), money(opening.net_assets)),
+    ]  # fmt: skip
+    rows += [
+        (para(_change_label(line, data, language), styles().cell), money(line.unrestricted),
+         money(line.restricted), money(line.total))
+        for line in changes.lines
+    ]  # fmt: skip
+    rows.append((para(_("Change in net assets"), styles().cell_bold),
+                 money(changes.change_unrestricted), money(changes.change_restricted),
+                 money(changes.change_unrestricted + changes.change_restricted)))  # fmt: skip
+    rows.append((para(_("Net assets at %(date)s", date=language.date(closing.as_of, "long")),
+                      styles().cell_bold),
+                 money(closing.unrestricted), money(closing.restricted),
+                 money(closing.net_assets)))  # fmt: skip
+    header = ("", _("Unrestricted"), _("Restricted"), _("Total"))
+    return [
+        heading(_("Statement of changes in net assets, %(year)s", year=data.year)),
+        figure_table(header, rows, (WIDTH - 270, 90, 90, 90), numeric=(1, 2, 3), totals=1,
+                     emphasis=(0, len(rows) - 2)),
+        note(_("Revenue and expenses of the year, before the year-end closing entry. Restricted "
+               "money is released to the unrestricted class as it is spent on the purpose it was "
+               "given for.")),
+    ]  # fmt: skip
+
+
+def _contributions(data: FundStatementData, language: Language) -> list[Flowable]:
+    _ = language.gettext
+    money = language.money
+    widths = (170, 95, 76, 76, WIDTH - 417)
+    rows: list[Sequence[Cell]] = [
+        (para(f"{row.name} ({row.code})" if row.code else _("Not attributed to a donor"),
+              styles().cell),
+         fit(labels.donor_type(language, row.type) if row.code else "", widths[1]),
+         money(row.recognised), money(row.received), money(row.outstanding))
+        for row in data.contributions
+    ]  # fmt: skip
+    contributions = data.contributions
+    totals = (_sum(r.recognised for r in contributions), _sum(r.received for r in contributions),
+              _sum(r.outstanding for r in contributions))  # fmt: skip
+    rows.append((_("Total"), "", *(money(t) for t in totals)))
+    header = (
+        _("Donor"),
+        _("Type"),
+        _("Recognised"),
+        _("Received"),
+        _("Outstanding at %(date)s", date=language.date(dt.date(data.year, 12, 31))),
+    )
+    by_type = data.by_type
+    type_rows: list[Sequence[Cell]] = [
+        (fit(labels.donor_type(language, row.type), WIDTH - 300), money(row.recognised),
+         money(row.received), money(row.outstanding))
+        for row in by_type
+    ]  # fmt: skip
+    type_rows.append((_("Total"), *(money(t) for t in totals)))
+    chart = bars(
+        [labels.donor_type(language, row.type) for row in by_type],
+        [(_("Recognised"), [r.recognised for r in by_type]),
+         (_("Received"), [r.received for r in by_type])],
+        language, width=WIDTH, height=max(110, 40 + 26 * len(by_type)),
+        title=_("Contributions by donor type (USD)"), horizontal=True,
+    )  # fmt: skip
+    return [
+        heading(_("Contributions in %(year)s", year=data.year)),
+        figure_table(header, rows, widths, numeric=(2, 3, 4), totals=1),
+        note(_("Recognised: pledges signed and gifts received in the year, less reductions and "
+               "refunds. Received: payments at the rates of the day, including bank charges "
+               "borne by the Fund. Outstanding: pledges unpaid at the year's end, at the pledges' "
+               "rates.")),
+        subheading(_("By donor type")),
+        figure_table(header[1:], type_rows, (WIDTH - 300, 100, 100, 100),
+                     numeric=(1, 2, 3), totals=1),
+        gap(3),
+        chart,
+    ]  # fmt: skip
+
+
+def _budget_rows(
+    lines: Sequence[BudgetLineFigures], language: Language, label_width: float, *, kind: str
+) -> list[Sequence[Cell]]:
+    _ = language.gettext
+    money = language.money
+    rows: list[Sequence[Cell]] = []
+    for line in lines:
+        if not line.key:
+            label = _("Not attributed to an activity")
+        elif kind == "activity":
+            label = _("Activity %(number)s", number=line.key) + f": {line.label}"
+        elif kind == "objective":
+            label = _("Objective %(number)s", number=line.key) + f": {line.label}"
+        else:
+            label = f"{line.key} — {line.label}"
+        rows.append((para(label, styles().cell), money(line.budget), money(line.allocated),
+                     money(line.disbursed), money(line.spent)))  # fmt: skip
+    return rows
+
+
+def _budget(data: FundStatementData, language: Language) -> list[Flowable]:
+    _ = language.gettext
+    money = language.money
+    widths = (WIDTH - 300, 75, 75, 75, 75)
+    header = ("", _("Budget"), _("Allocated"), _("Disbursed"), _("Spent"))
+    lines = data.by_activity
+    totals = (_("Total"), *(money(_sum(getattr(line, f) for line in lines))
+                            for f in ("budget", "allocated", "disbursed", "spent")))  # fmt: skip
+    story: list[Flowable] = [
+        heading(_("Budget and its execution, %(year)s", year=data.year)),
+        para(_("Budget: the work plan the CAJP approved for the year. Allocated: allocations the "
+               "CAJP approved in the year. Disbursed: advances paid to the organs in the year. "
+               "Spent: expenditure the organs reported in the year."), styles().note),
+        subheading(_("By activity")),
+    ]  # fmt: skip
+    if not lines:
+        story.append(para(_("There was no budget or allocation for the year.")))
+        return story
+    story.append(figure_table((_("Activity"), *header[1:]),
+                              [*_budget_rows(lines, language, widths[0], kind="activity"), totals],
+                              widths, numeric=(1, 2, 3, 4), totals=1))  # fmt: skip
+    organs = data.by_organ
+    story += [
+        subheading(_("By organ")),
+        figure_table((_("Organ"), *header[1:]),
+                     [*_budget_rows(organs, language, widths[0], kind="organ"), totals],
+                     widths, numeric=(1, 2, 3, 4), totals=1),
+        gap(3),
+        bars([line.key or "—" for line in organs],
+             [(_("Budget"), [line.budget for line in organs]),
+              (_("Allocated"), [line.allocated for line in organs]),
+              (_("Disbursed"), [line.disbursed for line in organs]),
+              (_("Spent"), [line.spent for line in organs])],
+             language, width=WIDTH, height=170, title=_("Budget and its execution by organ (USD)")),
+        subheading(_("By objective")),
+        figure_table((_("Objective"), *header[1:]),
+                     _budget_rows(data.by_objective, language, widths[0], kind="objective"),
+                     widths, numeric=(1, 2, 3, 4)),
+        note(_("An activity that serves several objectives counts under each of them, so this "
+               "view is not additive: its lines add up to more than the totals above.")),
+    ]  # fmt: skip
+    return story
+
+
+def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
+    _ = language.gettext
+    money = language.money
+    story: list[Flowable] = [heading(_("CAJP decisions in %(year)s", year=data.year))]
+    if data.decisions:
+        widths = (54, 92, 56, 54, 48, 62, 62, WIDTH - 428)
+        rows: list[Sequence[Cell]] = [
+            (language.date(d.on), fit(d.reference, widths[1]),
+             fit(labels.decision(language, d.decision), widths[2]), str(d.allocation),
+             str(d.activity), fit(d.organ, widths[5]), money(d.requested),
+             money(d.approved) if d.approved is not None else "—")
+            for d in data.decisions
+        ]  # fmt: skip
+        rows.append((_("Total"), "", "", "", "", "",
+                     money(_sum(d.requested for d in data.decisions)),
+                     money(_sum(d.approved or ZERO for d in data.decisions))))  # fmt: skip
+        header = (_("Date"), _("Reference"), _("Decision"), _("Allocation"), _("Activity"),
+                  _("Organ"), _("Requested"), _("Approved"))  # fmt: skip
+        story += [subheading(_("Allocations")),
+                  figure_table(header, rows, widths, numeric=(3, 4, 6, 7), totals=1)]  # fmt: skip
+    else:
+        story.append(para(_("The CAJP decided on no allocation in the year.")))
+    if data.work_plans:
+        plan_widths = (54, 100, 130, 110, WIDTH - 394)
+        plans: list[Sequence[Cell]] = [
+            (language.date(w.on), fit(w.reference, plan_widths[1]),
+             fit(_("Work plan %(year)s, version %(version)s", year=w.year, version=w.version),
+                 plan_widths[2]),
+             fit(labels.work_plan_status(language, w.status), plan_widths[3]), money(w.approved))
+            for w in data.work_plans
+        ]  # fmt: skip
+        plan_header = (_("Date"), _("Reference"), _("Work plan"), _("Decision"),
+                       _("Lines approved"))  # fmt: skip
+        story += [subheading(_("Work plans")),
+                  figure_table(plan_header, plans, plan_widths, numeric=(4,))]  # fmt: skip
+    return story

@@ -1,0 +1,137 @@
+"""Statement languages: gettext catalogs and Babel formatting for en, es, fr and pt.
+
+The catalogs are the ``.po`` files under ``translations/``; they are compiled in memory
+the first time a language is used (no ``.mo`` files are kept). Every label a statement
+prints goes through :meth:`Language.gettext`; every number, date and percentage through
+the other methods, so a Spanish statement reads ``54.250,00`` and ``10 feb 2025``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import (
+    format_decimal,
+    format_percent,
+    get_decimal_symbol,
+    get_group_symbol,
+)
+from babel.support import Translations
+
+from fundledger.errors import FundledgerError
+from fundledger.money import minor_units
+
+LANGUAGES = ("en", "es", "fr", "pt")
+CATALOGS = Path(__file__).resolve().parent / "translations"
+
+
+class UnknownLanguage(FundledgerError):
+    """A language the statements are not translated into."""
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _symbols(language: str) -> dict[int, str]:
+    """Python's ``,`` and ``.`` mapped to the locale's group and decimal symbols (CLDR)."""
+    return {ord(","): get_group_symbol(language), ord("."): get_decimal_symbol(language)}
+
+
+def _grouped(value: Decimal, places: int, language: str) -> str:
+    """``value`` with ``places`` decimals and thousands grouped, in the locale's symbols.
+
+    The same text as Babel's ``format_decimal`` with the pattern ``#,##0.00`` (the
+    tests compare the two), at a fraction of the cost: a statement prints thousands.
+    """
+    exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{exact:,.{places}f}".translate(_symbols(language))
+
+
+@lru_cache(maxsize=256)
+def _places(currency: str) -> int:
+    return minor_units(currency)
+
+
+@lru_cache(maxsize=4096)
+def _date(day: dt.date, style: str, language: str) -> str:
+    """A date in the locale's form; cached, as a statement prints the same days often."""
+    return str(format_date(day, style, locale=language))
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it yet (a table of labels)."""
+    return message
+
+
+def catalog_path(language: str) -> Path:
+    return CATALOGS / language / "LC_MESSAGES" / "messages.po"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(language: str) -> Translations:
+    """The language's catalog, compiled from its ``.po`` file once per process."""
+    if language not in LANGUAGES:
+        raise UnknownLanguage(f"statements are issued in {', '.join(LANGUAGES)}, not {language!r}")
+    with catalog_path(language).open("rb") as source:
+        catalog = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """Labels and formats of one statement language."""
+
+    code: str
+
+    @classmethod
+    def of(cls, code: str) -> Language:
+        translations(code)  # refuses unknown languages before anything is rendered
+        return cls(code)
+
+    def gettext(self, message: str, **values: object) -> str:
+        """The translated label; ``%(name)s`` placeholders are filled from ``values``."""
+        text = translations(self.code).gettext(message)
+        return text % values if values else text
+
+    def money(self, amount: Decimal) -> str:
+        """A USD amount for a table column: ``54,250.00`` / ``54.250,00`` / ``(22.00)``."""
+        text = _grouped(abs(amount), 2, self.code)
+        return f"({text})" if amount < 0 else text
+
+    def original(self, amount: Decimal, currency: str) -> str:
+        """An amount in its own currency, with that currency's places (JPY 0, KWD 3)."""
+        text = _grouped(abs(amount), _places(currency), self.code)
+        return f"-{text}" if amount < 0 else text
+
+    def rate(self, rate: Decimal) -> str:
+        """An exchange rate with at least four places, and no trailing zeros beyond them."""
+        exponent = rate.normalize().as_tuple().exponent
+        places = min(10, max(4, -exponent if isinstance(exponent, int) else 4))
+        return _grouped(rate, places, self.code)
+
+    def integer(self, value: int) -> str:
+        return str(format_decimal(value, format="#,##0", locale=self.code))
+
+    def percent(self, ratio: Decimal) -> str:
+        """``25.00%`` / ``25,00 %``: the locale's percent pattern with two places."""
+        pattern = Locale.parse(self.code).percent_formats[None].pattern.replace("0", "0.00", 1)
+        return str(format_percent(ratio, format=pattern, locale=self.code))
+
+    def date(self, day: dt.date, style: str = "medium") -> str:
+        return _date(day, style, self.code)
+
+    def timestamp(self, moment: dt.datetime) -> str:
+        """A UTC moment, e.g. ``29 November 2026, 22:27 UTC``."""
+        day = format_date(moment.date(), "long", locale=self.code)
+        time = format_datetime(moment, "HH:mm", tzinfo=dt.UTC, locale=self.code)
+        return f"{day}, {time} UTC"

@@ -1,0 +1,133 @@
+"""Labels the statements share, translated: the fund, donor types, earmarks, pools,
+accounts and decisions. Program titles (activities, objectives, organs) are data in
+English, the only language the Program is loaded in; statements say so in a note."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fundledger.program.earmarks import InvalidEarmark, parse_earmark
+from fundledger.reporting.figures import AccountInfo
+from fundledger.reporting.i18n import N_, Language
+
+RESOLUTION = "AG/RES. 2141 (XXXV-O/05)"
+
+FUND_NAME = N_(
+    "Fund for the Inter-American Program for the Promotion and Protection of the Human "
+    "Rights of Migrants, including Migrant Workers and Their Families"
+)
+FUND_SHORT = N_("OAS Fund for the Human Rights of Migrants")
+
+DONOR_TYPES = {
+    "member_state": N_("Member state"),
+    "permanent_observer": N_("Permanent observer"),
+    "regional_org": N_("Regional organization"),
+    "international_org": N_("International organization"),
+    "civil_society": N_("Civil society organization"),
+    "other": N_("Other contributor"),
+}
+
+DECISIONS = {
+    "approve": N_("Approved"),
+    "reject": N_("Rejected"),
+    "return": N_("Returned for revision"),
+}
+WORK_PLAN_STATUS = {
+    "approved": N_("Approved"),
+    "rejected": N_("Rejected"),
+    "superseded": N_("Approved, later revised"),
+    "proposed": N_("Proposed"),
+}
+
+#: The standard chart's account names, so that the catalogs carry them.
+ACCOUNT_NAMES = (
+    N_("Bank"),
+    N_("Contributions receivable"),
+    N_("Advances to implementing organs"),
+    N_("Unapplied donor credits"),
+    N_("Refunds payable to donors"),
+    N_("Net assets — unrestricted"),
+    N_("Net assets — restricted"),
+    N_("Contributions — unrestricted"),
+    N_("Releases from restriction — unrestricted class"),
+    N_("Contributions — restricted"),
+    N_("Releases from restriction — restricted class"),
+    N_("Interest income"),
+    N_("Foreign exchange gains"),
+    N_("Program expenditure"),
+    N_("Indirect cost recovery"),
+    N_("Bank charges"),
+    N_("Foreign exchange losses"),
+)
+
+
+def fund_name(language: Language) -> str:
+    return language.gettext(FUND_NAME)
+
+
+def fund_short(language: Language) -> str:
+    return language.gettext(FUND_SHORT)
+
+
+def mandate(language: Language) -> str:
+    return language.gettext(
+        "Established by resolution %(resolution)s of the General Assembly of the Organization "
+        "of American States. Administered by the Summits of the Americas Secretariat under the "
+        "supervision of the Committee on Juridical and Political Affairs (CAJP).",
+        resolution=RESOLUTION,
+    )
+
+
+def english_titles_note(language: Language) -> str:
+    return language.gettext(
+        "Titles of Program activities, objectives and organs are those of resolution "
+        "%(resolution)s and are shown in English, the language in which the Program data is "
+        "kept.",
+        resolution=RESOLUTION,
+    )
+
+
+def donor_type(language: Language, kind: str | None) -> str:
+    if kind is None:
+        return language.gettext("Not attributed to a donor")
+    return language.gettext(DONOR_TYPES.get(kind, DONOR_TYPES["other"]))
+
+
+def earmark(language: Language, text: str | None) -> str:
+    """``activity:5`` → ``Activity 5``; None → ``Unrestricted``."""
+    if text is None:
+        return language.gettext("Unrestricted")
+    try:
+        parsed = parse_earmark(text)
+    except InvalidEarmark:
+        return text
+    if parsed.kind == "activity":
+        return language.gettext("Activity %(number)s", number=parsed.target)
+    if parsed.kind == "objective":
+        return language.gettext("Objective %(number)s", number=parsed.target)
+    return language.gettext("Organ %(code)s", code=parsed.target)
+
+
+def pool(language: Language, key: str) -> str:
+    """``unrestricted`` or ``MEX/activity:5`` → ``MEX — Activity 5``."""
+    if key == "unrestricted":
+        return language.gettext("Unrestricted")
+    donor, _, mark = key.partition("/")
+    return f"{donor} — {earmark(language, mark)}"
+
+
+def account(language: Language, info: AccountInfo) -> str:
+    """The account's name from the chart, translated when it is one of the standard ones."""
+    return language.gettext(info.name)
+
+
+def decision(language: Language, action: str) -> str:
+    return language.gettext(DECISIONS[action]) if action in DECISIONS else action
+
+
+def work_plan_status(language: Language, status: str) -> str:
+    return language.gettext(WORK_PLAN_STATUS[status]) if status in WORK_PLAN_STATUS else status
+
+
+def period(language: Language, start: dt.date, end: dt.date) -> str:
+    return f"{language.date(start, 'long')} – {language.date(end, 'long')}"

@@ -1,0 +1,99 @@
+"""Issuing a statement: number it, render it, keep the PDF, and register it.
+
+Like every operation this only flushes; the caller commits. The PDF is written into the
+archive before the caller commits, under its number: if the transaction then fails,
+the number was never taken and the next issue overwrites the orphan file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.actors import Actor
+from fundledger.audit.operations import record
+from fundledger.ledger.operations import lock_ledger
+from fundledger.reporting.i18n import Language
+from fundledger.reporting.models import PREFIXES, StatementRecord
+from fundledger.reporting.pdf import Issue
+from fundledger.reporting.render import Request, donor_of, render
+
+
+def statement_number(kind_prefix: str, year: int, sequence: int) -> str:
+    return f"{kind_prefix}-{year}-{sequence:04d}"
+
+
+def issue_statement(
+    session: Session,
+    actor: Actor,
+    request: Request,
+    *,
+    language: str,
+    archive: Path,
+    now: dt.datetime | None = None,
+) -> StatementRecord:
+    """Issue the statement ``request`` describes, in ``language``, as of now.
+
+    The ledger's lock is held from numbering to commit: entries cannot be appended while
+    the statement reads them (every table adds up on the same ledger), and two issuers
+    cannot take the same number.
+    """
+    chosen = Language.of(language)
+    donor = donor_of(session, request)
+    lock_ledger(session)
+    issued_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    year = issued_at.year
+    last = session.scalar(
+        select(func.max(StatementRecord.sequence)).filter_by(kind=request.kind, year=year)
+    )
+    sequence = (last or 0) + 1
+    number = statement_number(PREFIXES[request.kind], year, sequence)
+    pdf = render(session, request, Issue(number, issued_at, chosen))
+    digest = hashlib.sha256(pdf).hexdigest()
+    relative = Path(str(year)) / f"{number}.pdf"
+    _write(archive / relative, pdf)
+    statement = StatementRecord(
+        number=number,
+        kind=request.kind,
+        year=year,
+        sequence=sequence,
+        language=chosen.code,
+        donor_id=None if donor is None else donor.id,
+        parameters=json.dumps(dict(request.parameters), sort_keys=True),
+        issued_by=actor.name,
+        issued_at=issued_at,
+        request_id=actor.request_id,
+        sha256=digest,
+        size=len(pdf),
+        path=relative.as_posix(),
+    )
+    session.add(statement)
+    session.flush()
+    record(
+        session, actor, "statement.issued", "statement", number,
+        after={"kind": str(request.kind), "parameters": dict(request.parameters),
+               "language": chosen.code, "sha256": digest, "path": statement.path},
+    )  # fmt: skip
+    return statement
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write the file whole or not at all (a temporary file renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".issuing-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as target:
+            target.write(content)
+            target.flush()
+            os.fsync(target.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

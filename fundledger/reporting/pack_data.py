@@ -1,0 +1,203 @@
+"""The CAJP meeting pack's data: the proposals awaiting a decision and their pools.
+
+A pack shows the queue as it stood when the pack was issued. It is built as of that
+moment — journal entries and allocation events recorded up to it — so the register can
+render it again later, after the committee has decided, and get the same document.
+Measured the way the committee's queue is (:func:`fundledger.allocations.queries.
+cajp_queue`): each proposal against the pools' availability on its own, in the order
+its pools are listed, with the indirect cost recovery approval would also reserve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
+from fundledger.allocations.pools import CASH_ACCOUNTS, COMMITTING, RECEIVABLE_ACCOUNT
+from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
+from fundledger.donors.models import Donor
+from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
+from fundledger.program.models import Activity, Implementer
+from fundledger.reporting.figures import DRAW_ACCOUNTS, ZERO, donor_codes, pool_key
+
+
+@dataclass(frozen=True, slots=True)
+class PoolLine:
+    """A pool in the fund's availability table."""
+
+    pool: str
+    money: Decimal
+    committed: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.money - self.committed
+
+
+@dataclass(frozen=True, slots=True)
+class PoolImpact:
+    pool: str
+    before: Decimal
+    after: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    allocation: int
+    activity: int
+    activity_title: str
+    organ: str
+    organ_name: str
+    purpose: str
+    period_start: dt.date
+    period_end: dt.date
+    requested: Decimal
+    #: What approval in full would reserve: the request plus indirect cost recovery.
+    needed: Decimal
+    submitted_on: dt.date
+    pools: tuple[PoolImpact, ...]
+    #: Whether its pools can cover approval in full.
+    fits: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PackData:
+    meeting: dt.date
+    #: The moment the pack describes (its issue time).
+    as_of: dt.datetime
+    counts_receivables: bool
+    indirect_rate: Decimal
+    pools: tuple[PoolLine, ...]
+    proposals: tuple[Proposal, ...]
+
+    @property
+    def requested(self) -> Decimal:
+        return sum((p.requested for p in self.proposals), ZERO)
+
+
+def meeting_pack(session: Session, meeting: dt.date, as_of: dt.datetime) -> PackData:
+    states, submissions = _timeline(session, as_of)
+    with_receivables = counts_receivables(session)
+    money = _money(session, as_of, with_receivables)
+    committed = _commitments(session, as_of, states)
+    keys = sorted(set(money) | set(committed), key=_pool_order)
+    pools = [PoolLine(key, money.get(key, ZERO), committed.get(key, ZERO)) for key in keys]
+    available = {line.pool: line.available for line in pools}
+    rate = indirect_cost_rate(session)
+    pending = sorted(a for a, state in states.items() if state == State.SUBMITTED)
+    proposals = []
+    for allocation, title, organ_name in _allocations(session, pending):
+        requested, submitted_at = submissions[allocation.id]
+        needed = requested + (requested * rate).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        impacts, left = [], needed
+        for pool in allocation.pools:
+            before = available.get(pool.pool, ZERO)
+            take = max(ZERO, min(left, before))
+            left -= take
+            impacts.append(PoolImpact(pool.pool, before, before - take))
+        proposals.append(
+            Proposal(
+                allocation.id, allocation.activity_number, title, allocation.organ_code,
+                organ_name, allocation.purpose, allocation.period_start, allocation.period_end,
+                requested, needed, _utc(submitted_at).date(), tuple(impacts), left <= 0,
+            )
+        )  # fmt: skip
+    return PackData(meeting, as_of, with_receivables, rate, tuple(pools), tuple(proposals))
+
+
+def _pool_order(key: str) -> tuple[bool, str, str, int, str]:
+    """Unrestricted first, then by donor, kind of earmark and number (5 before 18)."""
+    donor, _, earmark = key.partition("/")
+    kind, _, target = earmark.partition(":")
+    return (key != "unrestricted", donor, kind, int(target) if target.isdigit() else 0, target)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+def _timeline(
+    session: Session, as_of: dt.datetime
+) -> tuple[dict[int, str], dict[int, tuple[Decimal, dt.datetime]]]:
+    """Each allocation's state at ``as_of``, and its latest submission by then."""
+    states: dict[int, str] = {}
+    created = session.execute(select(Allocation.id).where(Allocation.created_at <= as_of))
+    for (allocation_id,) in created:
+        states[allocation_id] = State.DRAFT
+    submissions: dict[int, tuple[Decimal, dt.datetime]] = {}
+    events = session.execute(
+        select(AllocationEvent.allocation_id, AllocationEvent.action, AllocationEvent.to_state,
+               AllocationEvent.amount, AllocationEvent.at)
+        .where(AllocationEvent.at <= as_of)
+        .order_by(AllocationEvent.id)
+    )  # fmt: skip
+    for allocation_id, action, to_state, amount, at in events:
+        states[allocation_id] = to_state
+        if action == "submit" and amount is not None:
+            submissions[allocation_id] = (amount, at)
+    return states, submissions
+
+
+def _money(session: Session, as_of: dt.datetime, with_receivables: bool) -> dict[str, Decimal]:
+    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
+    rows = session.execute(
+        select(Donor.code, Posting.earmark, func.sum(Posting.amount))
+        .join(Account, Account.id == Posting.account_id)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .outerjoin(Donor, Donor.id == Posting.donor_id)
+        .where(Account.code.in_(accounts), JournalEntry.created_at <= as_of)
+        .group_by(Donor.code, Posting.earmark)
+    )
+    money: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for code, earmark, total in rows:
+        money[pool_key(code, earmark)] += total
+    return dict(money)
+
+
+def _commitments(
+    session: Session, as_of: dt.datetime, states: dict[int, str]
+) -> dict[str, Decimal]:
+    """Committed and not yet drawn, by pool, for allocations approved and open at ``as_of``."""
+    committing = {a for a, state in states.items() if state in COMMITTING}
+    codes = donor_codes(session)
+    taken: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
+    rows = session.execute(
+        select(Posting.allocation_id, Posting.donor_id, Posting.earmark, func.sum(Posting.amount))
+        .join(Account, Account.id == Posting.account_id)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .where(Account.code.in_(DRAW_ACCOUNTS), JournalEntry.kind == EntryKind.DISBURSEMENT,
+               Posting.allocation_id.is_not(None), JournalEntry.created_at <= as_of)
+        .group_by(Posting.allocation_id, Posting.donor_id, Posting.earmark)
+    )  # fmt: skip
+    for allocation_id, donor_id, earmark, total in rows:
+        if allocation_id is None:  # excluded by the query; narrows the type
+            continue
+        key = pool_key(None if donor_id is None else codes.get(donor_id), earmark)
+        taken[(allocation_id, key)] += total
+    result: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    pools = session.execute(
+        select(AllocationPool.allocation_id, AllocationPool.pool, AllocationPool.committed)
+    )
+    for allocation_id, pool, committed in pools:
+        if allocation_id in committing:
+            result[pool] += committed - taken[(allocation_id, pool)]
+    return {pool: amount for pool, amount in result.items()}
+
+
+def _allocations(session: Session, ids: list[int]) -> list[tuple[Allocation, str, str]]:
+    if not ids:
+        return []
+    rows = session.execute(
+        select(Allocation, Activity.title, Implementer.name)
+        .join(Activity, Activity.number == Allocation.activity_number)
+        .join(Implementer, Implementer.code == Allocation.organ_code)
+        .where(Allocation.id.in_(ids))
+        .order_by(Allocation.id)
+    )
+    return list(rows)

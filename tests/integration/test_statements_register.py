@@ -1,0 +1,175 @@
+"""Issued statements are records: numbered, archived, reproducible and verifiable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from fundledger.audit.models import AuditEvent
+from fundledger.db import Database
+from fundledger.donors.operations import donor_by_code
+from fundledger.donors.receipts import record_receipt
+from fundledger.errors import NotFound
+from fundledger.reporting.i18n import UnknownLanguage
+from fundledger.reporting.models import StatementRecord
+from fundledger.reporting.operations import issue_statement
+from fundledger.reporting.queries import rebuild_check, rerender, statements, verify
+from fundledger.reporting.render import Request, StatementError
+from tests.integration.test_statements import (
+    SECRETARIAT,
+    day,
+    mexico_funds_activity_5,
+    spain_pays_in_two_instalments,
+    text_of,
+)
+
+NOW = dt.datetime(2026, 3, 2, 15, 30, 12, 345678, tzinfo=dt.UTC)
+
+
+def spain_2025() -> Request:
+    return Request.donor("ES-OBS", day("2025-01-01"), day("2025-12-31"))
+
+
+def test_issuing_numbers_archives_and_registers(database: Database, tmp_path: Path) -> None:
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+        mexico_funds_activity_5(session)
+        first = issue_statement(session, SECRETARIAT, spain_2025(), language="es",
+                                archive=tmp_path, now=NOW)  # fmt: skip
+        second = issue_statement(session, SECRETARIAT, Request.fund(2025), language="en",
+                                 archive=tmp_path, now=NOW)  # fmt: skip
+        third = issue_statement(session, SECRETARIAT, spain_2025(), language="fr",
+                                archive=tmp_path, now=NOW)  # fmt: skip
+        pack = issue_statement(session, SECRETARIAT, Request.pack(day("2026-03-10")),
+                               language="pt", archive=tmp_path, now=NOW)  # fmt: skip
+        numbers = [s.number for s in (first, second, third, pack)]
+        audited = session.scalars(
+            select(AuditEvent.object_id).filter_by(action="statement.issued")
+        ).all()
+    assert numbers == ["DS-2026-0001", "FS-2026-0001", "DS-2026-0002", "CP-2026-0001"]
+    assert sorted(audited) == sorted(numbers)
+    pdf = (tmp_path / first.path).read_bytes()
+    assert first.path == "2026/DS-2026-0001.pdf"
+    assert first.sha256 == hashlib.sha256(pdf).hexdigest()
+    assert first.size == len(pdf)
+    assert json.loads(first.parameters) == {"donor": "ES-OBS", "from": "2025-01-01",
+                                            "to": "2025-12-31"}  # fmt: skip
+    assert (first.kind, first.language, first.issued_by) == ("donor", "es", SECRETARIAT.name)
+    assert first.donor_id is not None
+    assert second.donor_id is None
+    assert "DS-2026-0001" in text_of(pdf)
+    assert "2 de marzo de 2026, 15:30 UTC" in text_of(pdf)
+
+
+def test_rendering_is_deterministic_and_the_archive_can_be_reproduced(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+        mexico_funds_activity_5(session)
+        issued = [
+            issue_statement(session, SECRETARIAT, request, language=language, archive=tmp_path,
+                            now=NOW)
+            for request, language in ((spain_2025(), "es"), (Request.fund(2025), "fr"),
+                                      (Request.pack(day("2026-03-10")), "en"))
+        ]  # fmt: skip
+    with database.session() as session:
+        records = statements(session)
+        assert [r.number for r in records] == [s.number for s in issued]
+        for record in records:
+            archived = (tmp_path / record.path).read_bytes()
+            again = rerender(session, record)
+            assert again == archived
+            monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # ReportLab reads it
+            assert rerender(session, record) == archived
+            monkeypatch.delenv("SOURCE_DATE_EPOCH")
+        assert all(r.reproduced and r.archived for r in rebuild_check(session, tmp_path))
+
+
+def test_rebuild_check_finds_a_backdated_entry_and_a_changed_file(
+    database: Database, tmp_path: Path
+) -> None:
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+        donor = issue_statement(session, SECRETARIAT, spain_2025(), language="en",
+                                archive=tmp_path, now=NOW)  # fmt: skip
+        fund = issue_statement(session, SECRETARIAT, Request.fund(2024), language="en",
+                               archive=tmp_path, now=NOW)  # fmt: skip
+    with database.transaction() as session:  # a receipt dated inside the statement's period
+        record_receipt(session, SECRETARIAT, donor_by_code(session, "ES-OBS"),
+                       value_date=day("2025-06-01"), amount=Decimal("100.00"),
+                       currency="USD", unpledged=True)  # fmt: skip
+    (tmp_path / fund.path).write_bytes(b"%PDF-1.4 replaced")
+    with database.session() as session:
+        results = {r.number: r for r in rebuild_check(session, tmp_path)}
+    assert (results[donor.number].reproduced, results[donor.number].archived) == (False, True)
+    assert (results[fund.number].reproduced, results[fund.number].archived) == (True, False)
+
+
+def test_verification(database: Database, tmp_path: Path) -> None:
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+        issued = issue_statement(session, SECRETARIAT, spain_2025(), language="pt",
+                                 archive=tmp_path, now=NOW)  # fmt: skip
+    genuine = (tmp_path / issued.path).read_bytes()
+    altered = bytearray(genuine)
+    middle = len(altered) // 2  # inside the compressed page content, not the metadata
+    altered[middle] ^= 0x01
+    stranger = io.BytesIO()
+    canvas = Canvas(stranger)
+    canvas.drawString(72, 720, "Statement of account")
+    canvas.save()
+    forged = genuine.replace(b"(DS-2026-0001)", b"(DS-2026-0999)")
+    with database.session() as session:
+        verdict = verify(session, genuine)
+        assert verdict.genuine
+        assert verdict.statement is not None
+        assert verdict.statement.number == "DS-2026-0001"
+        changed = verify(session, bytes(altered))
+        assert (changed.genuine, changed.claimed, changed.claimed_exists) == (
+            False, "DS-2026-0001", True,
+        )  # fmt: skip
+        other = verify(session, stranger.getvalue())
+        assert (other.genuine, other.claimed) == (False, None)
+        never = verify(session, forged)
+        assert (never.genuine, never.claimed, never.claimed_exists) == (
+            False, "DS-2026-0999", False,
+        )  # fmt: skip
+
+
+def test_refusals_write_nothing(database: Database, tmp_path: Path) -> None:
+    archive = tmp_path / "statements"
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+    with database.transaction() as session:
+        with pytest.raises(NotFound, match="no donor 'XYZ'"):
+            issue_statement(session, SECRETARIAT,
+                            Request.donor("XYZ", day("2025-01-01"), day("2025-12-31")),
+                            language="en", archive=archive)  # fmt: skip
+        with pytest.raises(UnknownLanguage, match="not 'de'"):
+            issue_statement(session, SECRETARIAT, spain_2025(), language="de", archive=archive)
+    with pytest.raises(StatementError, match="ends"):
+        Request.donor("ES-OBS", day("2025-12-31"), day("2025-01-01"))
+    with database.session() as session:
+        assert statements(session) == []
+    assert not archive.exists()
+
+
+def test_the_register_is_append_only(database: Database, tmp_path: Path) -> None:
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+        issue_statement(session, SECRETARIAT, spain_2025(), language="en", archive=tmp_path)
+    for statement in ("UPDATE statement_records SET sha256 = 'x'", "DELETE FROM statement_records"):
+        with pytest.raises(DBAPIError, match="append-only"), database.transaction() as session:
+            session.execute(text(statement))
+    with database.session() as session:
+        assert len(session.scalars(select(StatementRecord)).all()) == 1
