@@ -41,8 +41,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     access.init_app(app)
 
+    from fundledger.allocations.views import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
+    from fundledger.donors.views import blueprint as donors
     from fundledger.ledger.views import blueprint as ledger
     from fundledger.program.views import blueprint as program
     from fundledger.web.views import blueprint as home
@@ -52,4 +54,6 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit)
     app.register_blueprint(ledger)
     app.register_blueprint(program)
+    app.register_blueprint(allocations)
+    app.register_blueprint(donors)
     return app

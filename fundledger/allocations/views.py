@@ -1,0 +1,951 @@
+"""Pages of the allocations area: allocations and their timelines, the CAJP's queue,
+funds available, work plans and the budget report, the fund's settings and fiscal years.
+
+A page that changes something takes a POST (the app checks its CSRF token), calls one
+operation as the signed-in user, commits once and redirects with a message. A refusal
+is shown with its reason on the page the form came from, with what was typed, and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from fundledger.allocations import budgets as budget_ops
+from fundledger.allocations import operations, queries
+from fundledger.allocations.errors import IllegalTransition, NotAllowed
+from fundledger.allocations.forms import (
+    ANY,
+    ActivityChoiceForm,
+    AllocationFilterForm,
+    BudgetDecisionForm,
+    BudgetForm,
+    BudgetReportForm,
+    CloseForm,
+    CloseYearForm,
+    DecisionForm,
+    DisburseForm,
+    ExpenditureForm,
+    ProposalForm,
+    RefundForm,
+    ReopenYearForm,
+    RevisionForm,
+    SettingsForm,
+    SubmitForm,
+)
+from fundledger.allocations.models import Allocation, AllocationEvent, Budget
+from fundledger.allocations.pools import (
+    UNRESTRICTED,
+    ZERO,
+    Availability,
+    availability,
+    eligibility_problem,
+    parse_pool,
+)
+from fundledger.allocations.settings import SETTINGS, counts_receivables, get_setting, set_setting
+from fundledger.allocations.transitions import TRANSITIONS, next_state
+from fundledger.auth import sessions
+from fundledger.auth.access import READERS, allow, can_view
+from fundledger.auth.models import Role
+from fundledger.auth.timing import as_utc
+from fundledger.errors import FundledgerError, NotFound
+from fundledger.ledger.models import FiscalPeriod, JournalEntry
+from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.money import plain
+from fundledger.program import queries as program
+from fundledger.program.models import Activity
+from fundledger.tabular import to_csv
+from fundledger.web.database import db_session
+
+blueprint = Blueprint("allocations", __name__)
+
+Page = str | tuple[str, int] | Response
+
+PER_PAGE = 50
+#: Ids are 32-bit integers; a larger one in a URL names nothing.
+_MAX_ID = 2**31 - 1
+
+#: The page step that takes each action of the lifecycle table, in the order offered.
+STEP_OF = {
+    "revise": "revise",
+    "submit": "submit",
+    "approve": "decide",
+    "reject": "decide",
+    "return": "decide",
+    "disburse": "disburse",
+    "report": "report",
+    "close": "close",
+}
+STEPS = ("revise", "submit", "decide", "disburse", "report", "close")
+#: The form of each step taken on the allocation's own page (revising has a page of its own).
+STEP_FORMS: dict[str, type[FlaskForm]] = {
+    "submit": SubmitForm,
+    "decide": DecisionForm,
+    "disburse": DisburseForm,
+    "report": ExpenditureForm,
+    "close": CloseForm,
+}
+SORT_KEYS: dict[str, Callable[[Allocation], Any]] = {
+    "id": lambda a: a.id,
+    "activity": lambda a: a.activity_number,
+    "organ": lambda a: a.organ_code,
+    "state": lambda a: a.state,
+    "requested": lambda a: a.requested_amount,
+    "approved": lambda a: a.approved_amount or ZERO,
+    "disbursed": lambda a: _disbursed(a),
+    "spent": lambda a: _spent(a),
+    "start": lambda a: a.period_start,
+}
+
+
+# --- the allocations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """One page of the allocations asked for."""
+
+    allocations: Sequence[Allocation]
+    page: int
+    pages: int
+    total: int
+
+
+@blueprint.get("/allocations")
+@allow(*READERS)
+def allocations() -> str:
+    form, listed = _filtered(db_session())
+    page = _page_of(listed, form.page.data or 1)
+    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
+
+    def link(endpoint: str = ".allocations", **changes: Any) -> str:
+        return url_for(endpoint, **{**arguments, **changes})
+
+    return render_template(
+        "allocations/list.html", form=form, page=page, link=link, disbursed=_disbursed, spent=_spent
+    )
+
+
+@blueprint.get("/allocations.csv")
+@allow(*READERS)
+def allocations_csv() -> Response:
+    _form, listed = _filtered(db_session())
+    header = ("id", "activity", "organ", "state", "requested", "approved", "disbursed",
+              "spent", "period_start", "period_end", "pools", "purpose")  # fmt: skip
+    rows = [
+        (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
+         "" if a.approved_amount is None else plain(a.approved_amount), plain(_disbursed(a)),
+         plain(_spent(a)), a.period_start.isoformat(), a.period_end.isoformat(),
+         " ".join(pool.pool for pool in a.pools), a.purpose)
+        for a in listed
+    ]  # fmt: skip
+    return _csv_download("allocations.csv", header, rows)
+
+
+@blueprint.get("/allocations/<int:allocation_id>")
+@allow(*READERS)
+def allocation(allocation_id: int) -> Page:
+    db = db_session()
+    return _allocation_page(db, _allocation_or_404(db, allocation_id))
+
+
+@blueprint.route("/allocations/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def propose() -> Page:
+    """Two steps: choose the activity (a GET, which lists the pools that may fund it),
+    then fill in and post the proposal."""
+    db = db_session()
+    if request.method == "GET":
+        return _proposal_start(db)
+    form = ProposalForm()
+    activity = _fundable(db, form.activity.data)
+    if not form.validate_on_submit():
+        return _proposal_page(db, form, activity, status=400)
+    try:
+        created = operations.propose_allocation(
+            db, sessions.request_actor(), activity=form.activity.data, amount=form.amount.value,
+            purpose=form.purpose.data, period_start=form.period_start.data,
+            period_end=form.period_end.data, pools=form.chosen_pools(),
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        db.rollback()
+        return _proposal_page(db, form, activity, refusal=refusal)
+    db.commit()
+    flash(f"Allocation #{created.id} is proposed as a draft. Submit it to the CAJP when ready.")
+    return redirect(url_for(".allocation", allocation_id=created.id))
+
+
+@blueprint.route("/allocations/<int:allocation_id>/revise", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def revise(allocation_id: int) -> Page:
+    db = db_session()
+    allocation = _allocation_or_404(db, allocation_id)
+    if request.method == "GET":
+        next_state(allocation.id, allocation.state, "revise")  # the reason, if it is too late
+    activity = _fundable(db, allocation.activity_number)
+    form = RevisionForm(data=_revision_data(db, allocation))
+    if not form.validate_on_submit():
+        return _proposal_page(db, form, activity, allocation=allocation, status=400)
+    try:
+        operations.revise_allocation(
+            db, sessions.request_actor(), allocation, amount=form.amount.value,
+            purpose=form.purpose.data, period_start=form.period_start.data,
+            period_end=form.period_end.data, pools=form.chosen_pools(),
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        db.rollback()
+        return _proposal_page(db, form, activity, allocation=allocation, refusal=refusal)
+    db.commit()
+    flash(f"Allocation #{allocation.id} is revised; it is a draft until you submit it again.")
+    return redirect(url_for(".allocation", allocation_id=allocation.id))
+
+
+@blueprint.post("/allocations/<int:allocation_id>/submit")
+@allow(Role.SECRETARIAT)
+def submit(allocation_id: int) -> Page:
+    def step(db: Session, allocation: Allocation, _form: Any) -> str:
+        operations.submit_allocation(db, sessions.request_actor(), allocation)
+        return f"Allocation #{allocation.id} is in the CAJP's queue."
+
+    return _take_step(allocation_id, "submit", step)
+
+
+@blueprint.post("/allocations/<int:allocation_id>/decide")
+@allow(Role.CAJP)
+def decide(allocation_id: int) -> Page:
+    def step(db: Session, allocation: Allocation, form: Any) -> str:
+        reduced = form.decision.data == "reduce"
+        operations.decide_allocation(
+            db, sessions.request_actor(), allocation,
+            decision="approve" if reduced else form.decision.data, on=form.on.data,
+            reference=form.reference.data, approved_amount=form.amount.amount if reduced else None,
+            comment=form.comment.data,
+        )  # fmt: skip
+        verdict = allocation.state
+        if allocation.approved_amount is not None:
+            verdict += f" for {allocation.approved_amount:,.2f}"
+        return f"Allocation #{allocation.id} is {verdict} under {form.reference.data}."
+
+    return _take_step(allocation_id, "decide", step)
+
+
+@blueprint.post("/allocations/<int:allocation_id>/disburse")
+@allow(Role.SECRETARIAT)
+def disburse(allocation_id: int) -> Page:
+    def step(db: Session, allocation: Allocation, form: Any) -> str:
+        entry = operations.disburse(
+            db, sessions.request_actor(), allocation, amount=form.amount.value,
+            on=form.on.data, reference=form.reference.data or None,
+        )  # fmt: skip
+        return (f"A tranche of {form.amount.value:,.2f} to {allocation.organ_code} is posted "
+                f"as entry #{entry.number}.")  # fmt: skip
+
+    return _take_step(allocation_id, "disburse", step)
+
+
+@blueprint.post("/allocations/<int:allocation_id>/report")
+@allow(Role.SECRETARIAT)
+def report(allocation_id: int) -> Page:
+    def step(db: Session, allocation: Allocation, form: Any) -> str:
+        entry = operations.report_expenditure(
+            db, sessions.request_actor(), allocation, amount=form.amount.value,
+            period_end=form.period_end.data, category=form.category.data,
+            reference=form.reference.data or None,
+        )  # fmt: skip
+        return (f"Expenditure of {form.amount.value:,.2f} ({form.category.data}) is posted "
+                f"as entry #{entry.number}.")  # fmt: skip
+
+    return _take_step(allocation_id, "report", step)
+
+
+@blueprint.post("/allocations/<int:allocation_id>/close")
+@allow(Role.SECRETARIAT)
+def close(allocation_id: int) -> Page:
+    def step(db: Session, allocation: Allocation, form: Any) -> str:
+        entry = operations.close_allocation(
+            db, sessions.request_actor(), allocation, on=form.on.data, comment=form.comment.data
+        )
+        returned = (
+            "" if entry is None else f"; the unspent balance came back as entry #{entry.number}"
+        )
+        return f"Allocation #{allocation.id} is closed and its commitment released{returned}."
+
+    return _take_step(allocation_id, "close", step)
+
+
+# --- the CAJP's queue -----------------------------------------------------------------
+
+
+@blueprint.get("/cajp/queue")
+@allow(*READERS)
+def queue() -> Page:
+    return _queue_page(db_session())
+
+
+# --- funds available and refunds ------------------------------------------------------
+
+
+@blueprint.get("/available")
+@allow(*READERS)
+def available() -> str:
+    db = db_session()
+    pools = list(_availability(db).values())
+    return render_template(
+        "allocations/available.html",
+        pools=pools,
+        totals=Availability(
+            "total",
+            sum((pool.money for pool in pools), ZERO),
+            sum((pool.committed for pool in pools), ZERO),
+        ),
+        basis=get_setting(db, "availability_basis"),
+    )
+
+
+@blueprint.get("/available.csv")
+@allow(*READERS)
+def available_csv() -> Response:
+    rows = [
+        (p.pool, plain(p.money), plain(p.committed), plain(p.available))
+        for p in _availability(db_session()).values()
+    ]
+    return _csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
+
+
+@blueprint.route("/refunds/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def refund() -> Page:
+    db = db_session()
+    form = RefundForm(data={"pool": request.args.get("pool", ""), "on": _today()})
+    pools = [pool for key, pool in _availability(db).items() if key != UNRESTRICTED]
+    form.pool.choices = [
+        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available") for p in pools
+    ]
+    if not form.validate_on_submit():
+        return _form_page("allocations/refund.html", form)
+    try:
+        entry = operations.refund_to_donor(
+            db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
+            on=form.on.data, reason=form.reason.data,
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        db.rollback()
+        return _form_page("allocations/refund.html", form, refusal=refusal)
+    db.commit()
+    flash(f"{form.amount.value:,.2f} from {form.pool.data} is refunded: entry #{entry.number}.")
+    return redirect(url_for(".available"))
+
+
+# --- work plans and the budget report -------------------------------------------------
+
+
+@blueprint.get("/budgets")
+@allow(*READERS)
+def budgets() -> Page:
+    return _budgets_page(db_session())
+
+
+@blueprint.route("/budgets/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def new_budget() -> Page:
+    db = db_session()
+    form = BudgetForm(data=_budget_copy(db, request.args.get("year", type=int)))
+    if form.more.data:
+        for _ in range(4):
+            form.lines.append_entry()
+    _line_choices(db, form)
+    if form.more.data or not form.validate_on_submit():
+        return _form_page("allocations/budget_form.html", form, more=bool(form.more.data))
+    try:
+        created = budget_ops.propose_budget(
+            db, sessions.request_actor(), year=form.year.data, lines=form.filled_lines()
+        )
+    except FundledgerError as refusal:
+        db.rollback()
+        return _form_page("allocations/budget_form.html", form, refusal=refusal)
+    db.commit()
+    flash(f"Work plan {created.year}, version {created.version}, is proposed to the CAJP.")
+    return redirect(url_for(".budgets", _anchor=f"budget-{created.id}"))
+
+
+@blueprint.post("/budgets/<int:budget_id>/decide")
+@allow(Role.CAJP)
+def decide_budget(budget_id: int) -> Page:
+    db = db_session()
+    budget = db.get(Budget, budget_id) if budget_id <= _MAX_ID else None
+    if budget is None:
+        raise NotFound(f"There is no work plan #{budget_id}.")
+    form = BudgetDecisionForm(prefix=f"budget-{budget.id}")
+    if not form.validate_on_submit():
+        return _budgets_page(db, posted=(budget.id, form), status=400)
+    verdicts = form.verdicts()
+    try:
+        budget_ops.decide_budget(
+            db, sessions.request_actor(), budget, on=form.on.data, reference=form.reference.data,
+            approve=None if verdicts is not None else form.decision.data == "approve",
+            lines=verdicts, comment=form.comment.data,
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        db.rollback()
+        return _budgets_page(db, posted=(budget.id, form), refusal=refusal)
+    db.commit()
+    flash(f"Work plan {budget.year}, version {budget.version}, is {budget.status}.")
+    return redirect(url_for(".budgets", _anchor=f"budget-{budget.id}"))
+
+
+@blueprint.get("/reports/budget")
+@allow(*READERS)
+def budget_report() -> Page:
+    form, rows = _budget_report()
+    return render_template("allocations/budget_report.html", form=form, rows=rows)
+
+
+@blueprint.get("/reports/budget.csv")
+@allow(*READERS)
+def budget_report_csv() -> Response:
+    form, rows = _budget_report()
+    csv_rows = [
+        (r.key, r.label, plain(r.budget), plain(r.allocated), plain(r.disbursed), plain(r.spent))
+        for r in rows
+    ]
+    header = (form.by.data, "name", "budget", "allocated", "disbursed", "spent")
+    return _csv_download(f"budget-{form.year.data}-by-{form.by.data}.csv", header, csv_rows)
+
+
+# --- the fund's settings and fiscal years ---------------------------------------------
+
+
+@blueprint.get("/settings")
+@allow(*READERS)
+def settings() -> Page:
+    db = db_session()
+    return _settings_page(db, SettingsForm(data=_settings_data(db)))
+
+
+@blueprint.post("/settings")
+@allow(Role.ADMIN)
+def change_settings() -> Page:
+    db = db_session()
+    form = SettingsForm()
+    if not form.validate_on_submit():
+        return _settings_page(db, form, status=400)
+    actor = sessions.request_actor()
+    try:
+        for key, value in _settings_data(db).items():
+            if form[key].data != value:
+                set_setting(db, actor, key, form[key].data)
+    except FundledgerError as refusal:
+        db.rollback()
+        return _settings_page(db, form, refusal=refusal)
+    db.commit()
+    flash("The settings are saved.")
+    return redirect(url_for(".settings"))
+
+
+@blueprint.get("/periods")
+@allow(*READERS)
+def periods() -> Page:
+    return _periods_page(db_session())
+
+
+@blueprint.post("/periods/close")
+@allow(Role.SECRETARIAT)
+def close_period() -> Page:
+    db = db_session()
+    form = CloseYearForm(prefix="close")
+    if not form.validate_on_submit():
+        return _periods_page(db, close=form, status=400)
+    try:
+        close_year(db, sessions.request_actor(), form.year.data)
+    except FundledgerError as refusal:
+        db.rollback()
+        return _periods_page(db, close=form, refusal=refusal)
+    db.commit()
+    flash(f"Fiscal year {form.year.data} is closed: its revenue and expenses are in net assets.")
+    return redirect(url_for(".periods"))
+
+
+@blueprint.post("/periods/reopen")
+@allow(Role.ADMIN)
+def reopen_period() -> Page:
+    db = db_session()
+    form = ReopenYearForm(prefix="reopen")
+    if not form.validate_on_submit():
+        return _periods_page(db, reopen=form, status=400)
+    try:
+        reopen_year(db, sessions.request_actor(), form.year.data, reason=form.reason.data)
+    except FundledgerError as refusal:
+        db.rollback()
+        return _periods_page(db, reopen=form, refusal=refusal)
+    db.commit()
+    flash(f"Fiscal year {form.year.data} is open again.")
+    return redirect(url_for(".periods"))
+
+
+# --- the allocation's page and its steps ----------------------------------------------
+
+
+def _take_step(
+    allocation_id: int, step: str, carry_out: Callable[[Session, Allocation, Any], str]
+) -> Page:
+    """Load the allocation or 404, validate the step's form, carry the step out, commit
+    once and go back with its message. A refusal shows on the page, nothing written."""
+    db = db_session()
+    allocation = _allocation_or_404(db, allocation_id)
+    form = STEP_FORMS[step](prefix=_prefix(step, allocation.id))
+    in_queue = step == "decide" and form.back.data == "queue"
+    if not form.validate_on_submit():
+        return _back_to(db, allocation, step, form, in_queue, status=400)
+    try:
+        message = carry_out(db, allocation, form)
+    except FundledgerError as refusal:
+        db.rollback()
+        return _back_to(db, allocation, step, form, in_queue, refusal=refusal)
+    db.commit()
+    flash(message)
+    if in_queue:
+        return redirect(url_for(".queue"))
+    return redirect(url_for(".allocation", allocation_id=allocation.id))
+
+
+def _back_to(
+    db: Session,
+    allocation: Allocation,
+    step: str,
+    form: FlaskForm,
+    in_queue: bool,
+    *,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    if in_queue:
+        return _queue_page(db, posted=(allocation.id, form), refusal=refusal, status=status)
+    return _allocation_page(db, allocation, posted=(step, form), refusal=refusal, status=status)
+
+
+def _allocation_page(
+    db: Session,
+    allocation: Allocation,
+    *,
+    posted: tuple[str, FlaskForm] | None = None,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    """The allocation, its pools and timeline, and the steps the viewer may take now."""
+    offered = _offered_steps(allocation)
+    forms = {step: _blank_step_form(step, allocation) for step in offered if step in STEP_FORMS}
+    refused_step = None
+    if posted is not None and posted[0] in forms:
+        refused_step = posted[0]
+        forms[refused_step] = posted[1]
+    html = render_template(
+        "allocations/allocation.html",
+        allocation=allocation,
+        activity=db.get(Activity, allocation.activity_number),
+        entry_numbers=_entry_numbers(db, allocation.events),
+        utc=as_utc,
+        offered=offered,
+        forms=forms,
+        refusal=None if refusal is None else str(refusal),
+        refused_step=refused_step,
+    )
+    return html, status or _status(refusal)
+
+
+def _offered_steps(allocation: Allocation) -> list[str]:
+    """The steps the lifecycle table allows from the allocation's state, of those the
+    viewer's roles may take."""
+    legal = {STEP_OF[action] for (state, action) in TRANSITIONS if state == allocation.state}
+    return [step for step in STEPS if step in legal and can_view(f"allocations.{step}")]
+
+
+def _blank_step_form(step: str, allocation: Allocation, **data: Any) -> FlaskForm:
+    today = _today()
+    return STEP_FORMS[step](
+        formdata=None,
+        prefix=_prefix(step, allocation.id),
+        data={"on": today, "period_end": today, **data},
+    )
+
+
+def _prefix(step: str, allocation_id: int) -> str:
+    """Each form's fields are named apart, so that several can share a page."""
+    return f"{step}-{allocation_id}"
+
+
+def _entry_numbers(db: Session, events: Iterable[AllocationEvent]) -> dict[int, int]:
+    """The journal entry number of each event's entry, by entry id."""
+    numbers = {}
+    for event in events:
+        if event.entry_id is not None and event.entry_id not in numbers:
+            entry = db.get(JournalEntry, event.entry_id)
+            if entry is not None:
+                numbers[event.entry_id] = entry.number
+    return numbers
+
+
+def _queue_page(
+    db: Session,
+    *,
+    posted: tuple[int, FlaskForm] | None = None,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    items = queries.cajp_queue(db)
+    forms: dict[int, FlaskForm] = {}
+    if can_view("allocations.decide"):
+        forms = {
+            item.allocation.id: _blank_step_form("decide", item.allocation, back="queue")
+            for item in items
+        }
+    refused_id = None
+    if posted is not None and posted[0] in forms:
+        refused_id = posted[0]
+        forms[refused_id] = posted[1]
+    html = render_template(
+        "allocations/queue.html",
+        items=items,
+        forms=forms,
+        activities=_activities(db),
+        refusal=None if refusal is None else str(refusal),
+        refused_id=refused_id,
+    )
+    return html, status or _status(refusal)
+
+
+# --- proposing and revising -----------------------------------------------------------
+
+
+def _proposal_start(db: Session) -> Page:
+    """The first step, and the second once an activity is chosen."""
+    choice = ActivityChoiceForm(request.args)
+    choice.activity.choices = _activity_choices(db)
+    if "activity" not in request.args:
+        return render_template("allocations/allocation_form.html", choice=choice, form=None)
+    if not choice.validate():
+        return render_template("allocations/allocation_form.html", choice=choice, form=None), 400
+    activity = _fundable(db, choice.activity.data)
+    pools = _eligible_pools(db, activity) if activity is not None else []
+    today = _today()
+    form = ProposalForm(
+        formdata=None,
+        data={
+            "activity": choice.activity.data,
+            "period_start": today,
+            "period_end": dt.date(today.year, 12, 31),
+            "pools": [{"pool": pool.pool} for pool in pools],
+        },
+    )
+    return _proposal_page(db, form, activity)
+
+
+def _proposal_page(
+    db: Session,
+    form: RevisionForm,
+    activity: Activity | None,
+    *,
+    allocation: Allocation | None = None,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    """The proposal (or revision) form with the pools table of its activity."""
+    choice = None
+    if allocation is None:
+        choice = ActivityChoiceForm(data={"activity": form.activity.data})
+        choice.activity.choices = _activity_choices(db)
+    html = render_template(
+        "allocations/allocation_form.html",
+        choice=choice,
+        form=form,
+        activity=activity,
+        allocation=allocation,
+        pools=_availability(db),
+        refusal=None if refusal is None else str(refusal),
+    )
+    return html, status or _status(refusal)
+
+
+def _eligible_pools(
+    db: Session, activity: Activity, keep: Sequence[str] = ()
+) -> list[Availability]:
+    """The pools that may fund ``activity`` (unrestricted money always), and those in
+    ``keep`` first, in that order, with what each has available now."""
+    pools = _availability(db)
+    pools.setdefault(UNRESTRICTED, Availability(UNRESTRICTED, ZERO, ZERO))
+    first = [pools.get(key) or Availability(key, ZERO, ZERO) for key in keep]
+    others = [
+        pool
+        for key, pool in pools.items()
+        if key not in keep and eligibility_problem(db, parse_pool(key), activity) is None
+    ]
+    return first + others
+
+
+def _revision_data(db: Session, allocation: Allocation) -> dict[str, Any]:
+    """The allocation's values, shaped like the form (what was posted wins)."""
+    chosen = [pool.pool for pool in allocation.pools]
+    activity = _fundable(db, allocation.activity_number)
+    pools = [] if activity is None else _eligible_pools(db, activity, keep=chosen)
+    return {
+        "amount": plain(allocation.requested_amount),
+        "purpose": allocation.purpose,
+        "period_start": allocation.period_start,
+        "period_end": allocation.period_end,
+        "pools": [
+            {
+                "pool": pool.pool,
+                "order": chosen.index(pool.pool) + 1 if pool.pool in chosen else None,
+            }
+            for pool in pools
+        ],
+    }
+
+
+# --- work plans -----------------------------------------------------------------------
+
+
+def _budgets_page(
+    db: Session,
+    *,
+    posted: tuple[int, FlaskForm] | None = None,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    """Every version of the work plans, newest first, with the CAJP's decision forms."""
+    listed = list(reversed(queries.budgets(db)))
+    forms: dict[int, FlaskForm] = {}
+    if can_view("allocations.decide_budget"):
+        forms = {
+            budget.id: BudgetDecisionForm(
+                formdata=None,
+                prefix=f"budget-{budget.id}",
+                data={
+                    "on": _today(),
+                    "lines": [{"activity": line.activity_number} for line in budget.lines],
+                },
+            )
+            for budget in listed
+            if budget.status == "proposed"
+        }
+    refused_id = None
+    if posted is not None and posted[0] in forms:
+        refused_id = posted[0]
+        forms[refused_id] = posted[1]
+    html = render_template(
+        "allocations/budgets.html",
+        budgets=listed,
+        latest=set({budget.year: budget.id for budget in reversed(listed)}.values()),
+        utc=as_utc,
+        forms=forms,
+        activities=_activities(db),
+        refusal=None if refusal is None else str(refusal),
+        refused_id=refused_id,
+    )
+    return html, status or _status(refusal)
+
+
+def _budget_copy(db: Session, year: int | None) -> dict[str, Any]:
+    """A new version of ``year``'s plan starts from its latest version's lines."""
+    if year is None:
+        return {"year": _today().year}
+    versions = queries.budgets(db, year) if 2000 <= year <= 2199 else []
+    lines = versions[-1].lines if versions else []
+    return {
+        "year": year,
+        "lines": [
+            {"activity": str(line.activity_number), "amount": plain(line.amount),
+             "justification": line.justification}
+            for line in lines
+        ],
+    }  # fmt: skip
+
+
+def _line_choices(db: Session, form: BudgetForm) -> None:
+    choices = [SelectChoice("", "—"), *_activity_choices(db)]
+    for entry in form.lines:
+        entry.activity.choices = choices
+
+
+def _budget_report() -> tuple[BudgetReportForm, list[queries.BudgetRow]]:
+    form = BudgetReportForm(request.args)
+    if not form.validate():
+        abort(400, description=_errors(form))
+    if form.year.data is None:
+        form.year.data = _today().year
+    return form, queries.budget_report(db_session(), form.year.data, form.by.data)
+
+
+# --- settings and periods -------------------------------------------------------------
+
+
+def _settings_data(db: Session) -> dict[str, str]:
+    return {key: get_setting(db, key) for key in SETTINGS}
+
+
+def _settings_page(
+    db: Session,
+    form: SettingsForm,
+    *,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    html = render_template(
+        "allocations/settings.html",
+        form=form,
+        settings=[(key, get_setting(db, key), meaning) for key, (_, meaning) in SETTINGS.items()],
+        refusal=None if refusal is None else str(refusal),
+    )
+    return html, status or _status(refusal)
+
+
+def _periods_page(
+    db: Session,
+    *,
+    close: CloseYearForm | None = None,
+    reopen: ReopenYearForm | None = None,
+    refusal: FundledgerError | None = None,
+    status: int | None = None,
+) -> tuple[str, int]:
+    last_year = _today().year - 1
+    html = render_template(
+        "allocations/periods.html",
+        periods=db.scalars(select(FiscalPeriod).order_by(FiscalPeriod.year.desc())).all(),
+        close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
+        reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
+        refused_form="close" if close is not None else "reopen" if reopen is not None else None,
+        utc=as_utc,
+        refusal=None if refusal is None else str(refusal),
+    )
+    return html, status or _status(refusal)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _filtered(db: Session) -> tuple[AllocationFilterForm, list[Allocation]]:
+    """The allocations the query string asks for, sorted as it asks (a 400 if it is not
+    understood). The fund has tens of allocations a year: they are filtered here."""
+    form = AllocationFilterForm(request.args)
+    activities = [activity for activity in _activities(db).values() if activity.fundable]
+    form.activity.choices = [ANY, *_activity_choices(db)]
+    form.organ.choices = [ANY, *map(SelectChoice, sorted({a.implementer_code for a in activities}))]
+    if not form.validate():
+        abort(400, description=_errors(form))
+    listed = [
+        allocation
+        for allocation in queries.allocations(db, state=form.state.data or None)
+        if (not form.activity.data or allocation.activity_number == int(form.activity.data))
+        and (not form.organ.data or allocation.organ_code == form.organ.data)
+    ]
+    key = form.sort.data
+    listed.sort(key=SORT_KEYS[key.lstrip("-")], reverse=key.startswith("-"))
+    return form, listed
+
+
+def _page_of(listed: Sequence[Allocation], wanted: int) -> ListPage:
+    """Page ``wanted`` of ``listed``, or the last page if there are fewer."""
+    pages = max(1, -(-len(listed) // PER_PAGE))
+    number = min(wanted, pages)
+    shown = listed[(number - 1) * PER_PAGE : number * PER_PAGE]
+    return ListPage(shown, number, pages, len(listed))
+
+
+def _disbursed(allocation: Allocation) -> Decimal:
+    return sum((pool.advanced for pool in allocation.pools), ZERO)
+
+
+def _spent(allocation: Allocation) -> Decimal:
+    return sum((pool.spent for pool in allocation.pools), ZERO)
+
+
+def _allocation_or_404(db: Session, allocation_id: int) -> Allocation:
+    found = db.get(Allocation, allocation_id) if allocation_id <= _MAX_ID else None
+    if found is None:
+        raise NotFound(f"There is no allocation #{allocation_id}.")
+    return found
+
+
+def _fundable(db: Session, number: Any) -> Activity | None:
+    """The fundable activity ``number``, or none (the operations say why it is refused)."""
+    if not isinstance(number, int) or not 1 <= number <= _MAX_ID:
+        return None
+    found = db.get(Activity, number)
+    return found if found is not None and found.fundable else None
+
+
+def _activities(db: Session) -> dict[int, Activity]:
+    return {activity.number: activity for activity in program.activities(db)}
+
+
+def _activity_choices(db: Session) -> list[SelectChoice]:
+    return [
+        SelectChoice(str(a.number), f"{a.number} — {_short(a.title)} ({a.implementer_code})")
+        for a in _activities(db).values()
+        if a.fundable
+    ]
+
+
+def _short(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _availability(db: Session) -> dict[str, Availability]:
+    return availability(db, with_receivables=counts_receivables(db))
+
+
+def _form_page(
+    template: str, form: FlaskForm, *, refusal: FundledgerError | None = None, **context: Any
+) -> tuple[str, int]:
+    """The form again, with what was typed: 400 if it was sent and is not valid, the
+    refusal's status if an operation refused it."""
+    html = render_template(
+        template, form=form, refusal=None if refusal is None else str(refusal), **context
+    )
+    if refusal is not None:
+        return html, _status(refusal)
+    return html, 400 if form.is_submitted() and form.errors else 200
+
+
+def _status(refusal: FundledgerError | None) -> int:
+    """The HTTP status of a refusal: who may not, what is not there, what cannot happen
+    in this state, and everything else the request asked for that cannot be done."""
+    if refusal is None:
+        return 200
+    if isinstance(refusal, NotAllowed):
+        return 403
+    if isinstance(refusal, NotFound):
+        return 404
+    if isinstance(refusal, IllegalTransition):
+        return 409
+    return 422
+
+
+def _errors(form: Any) -> str:
+    return " ".join(
+        f"{form[name].label.text}: {' '.join(messages)}" for name, messages in form.errors.items()
+    )
+
+
+def _today() -> dt.date:
+    return sessions.now().date()
+
+
+def _csv_download(
+    filename: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> Response:
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

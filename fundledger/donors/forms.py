@@ -1,0 +1,431 @@
+"""The shapes of the contribution forms: what is required, ranges, choices.
+
+Whether an amount fits its currency, a rate exists for the day, an earmark names an
+activity the fund finances, or a receipt exceeds its pledges is the operations' business;
+their refusals come back to the form as its error. Amounts are text read by
+:func:`fundledger.money.parse_decimal`, never floats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import uuid
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget
+
+from fundledger.donors.models import DonorType
+from fundledger.donors.operations import LANGUAGES
+from fundledger.money import InvalidAmount, parse_decimal
+
+TYPE_LABELS = {
+    DonorType.MEMBER_STATE: "Member state",
+    DonorType.PERMANENT_OBSERVER: "Permanent observer",
+    DonorType.REGIONAL_ORG: "Regional organization",
+    DonorType.INTERNATIONAL_ORG: "International organization",
+    DonorType.CIVIL_SOCIETY: "Civil society",
+    DonorType.OTHER: "Other",
+}
+LANGUAGE_LABELS = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
+SORT_LABELS = {"code": "Code", "name": "Name", "type": "Type"}
+ACTIVE_CHOICES = {"": "Active and inactive", "yes": "Active only", "no": "Inactive only"}
+#: Offered as suggestions only; any ISO 4217 code is accepted.
+COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "ARS", "CLP", "COP")
+INSTALMENT_ROWS = 4
+T = TypeVar("T")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _upper(value: str | None) -> str | None:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# --- fields ---------------------------------------------------------------------------
+
+
+def required(data: T | None) -> T:
+    """A required field's value once the form is valid (its InputRequired saw to it)."""
+    if data is None:
+        raise ValueError("a required field has no value: is InputRequired missing?")
+    return data
+
+
+class AmountField(StringField):
+    """A decimal amount typed as text. ``data`` is a ``Decimal`` (none when blank) read by
+    :func:`~fundledger.money.parse_decimal`; the page shows back exactly what was typed."""
+
+    def __init__(self, label: str, validators: Any = None, *, what: str = "amount",
+                 **kwargs: Any) -> None:  # fmt: skip
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+        self.what = what
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if text:
+            try:
+                self.data = parse_decimal(text, what=self.what)
+            except InvalidAmount as error:
+                raise ValueError(str(error)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        return "" if self.data is None else f"{self.data:f}"
+
+
+class IsoDateField(StringField):
+    """A date written YYYY-MM-DD (what a browser's date picker sends)."""
+
+    widget = DateInput()
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError("Write the date as YYYY-MM-DD, like 2025-04-15.")
+        try:
+            self.data = dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{text} is not a date on the calendar.") from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if isinstance(self.data, dt.date):
+            return self.data.isoformat()
+        return "" if self.data is None else str(self.data)  # prefilled from a link
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MoreThanZero:
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(self.message)
+
+
+class NotNegative(MoreThanZero):
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None and field.data < 0:
+            raise ValidationError(self.message)
+
+
+def _currency_field() -> StringField:
+    return StringField(
+        "Currency",
+        validators=[InputRequired("Enter the currency, like USD or EUR."), Length(max=10)],
+        filters=[_upper],
+        render_kw={"list": "currencies", "autocomplete": "off", "size": 5},
+    )
+
+
+class PostsOnce(FlaskForm):
+    """A form that posts money: sent twice (a double click, a retry after a timeout), it
+    posts once. Each page carries a fresh ``attempt`` token; with a digest of what was
+    typed it makes the operation's idempotency key, so a changed form is a new entry."""
+
+    attempt = HiddenField(
+        default=lambda: uuid.uuid4().hex,
+        validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="Reload the page.")],
+    )
+
+    def idempotency_key(self, kind: str) -> str | None:
+        if not self.attempt.data:
+            return None
+        typed = sorted(
+            (name, str(value))
+            for name, value in self.data.items()
+            if name not in ("csrf_token", "submit", "attempt")
+        )
+        digest = hashlib.sha256(repr(typed).encode()).hexdigest()[:32]
+        return f"web:{kind}:{self.attempt.data}:{digest}"
+
+
+# --- donors ---------------------------------------------------------------------------
+
+
+class DonorForm(FlaskForm):
+    """A donor's descriptive fields; code and type identify it and stay."""
+
+    name = StringField(
+        "Name", validators=[InputRequired("Enter the donor's name."), Length(max=200)],
+        filters=[_strip],
+    )  # fmt: skip
+    country = StringField(
+        "Country",
+        description="Two-letter ISO 3166 code, like MX; blank for organizations.",
+        validators=[Optional(), Length(max=2, message="The country is a two-letter code.")],
+        filters=[_upper],
+        render_kw={"size": 3, "autocomplete": "off"},
+    )
+    language = SelectField(
+        "Language of its statements",
+        choices=[SelectChoice(code, LANGUAGE_LABELS[code]) for code in LANGUAGES],
+        default="en",
+    )
+    contact = StringField("Contact person or address", validators=[Length(max=500)],
+                          filters=[_strip])  # fmt: skip
+    submit = SubmitField("Save")
+
+
+class NewDonorForm(DonorForm):
+    code = StringField(
+        "Code",
+        description="1–20 letters, digits or dashes, like MEX, ES-OBS or IOM; it cannot change.",
+        validators=[InputRequired("Enter a short code."), Length(max=20)],
+        filters=[_upper],
+        render_kw={"autocomplete": "off", "size": 12},
+    )
+    type = SelectField(
+        "Type",
+        choices=[SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
+        validators=[InputRequired("Choose the type of donor.")],
+    )
+    submit = SubmitField("Add donor")
+
+
+class DonorFilterForm(Form):
+    """The donor list's filters and order, read from the query string."""
+
+    type = SelectField(
+        "Type",
+        choices=[SelectChoice("", "All types")]
+        + [SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
+        default="",
+    )
+    active = SelectField(
+        "Status", choices=[SelectChoice(k, v) for k, v in ACTIVE_CHOICES.items()], default=""
+    )
+    sort = SelectField(
+        "Sort by", choices=[SelectChoice(k, v) for k, v in SORT_LABELS.items()], default="code"
+    )
+
+    @property
+    def active_only(self) -> bool | None:
+        return {"yes": True, "no": False}.get(self.active.data or "")
+
+
+# --- rates ----------------------------------------------------------------------------
+
+
+class RateForm(FlaskForm):
+    currency = _currency_field()
+    rate_date = IsoDateField("Date", validators=[InputRequired("Enter the date.")])
+    rate = AmountField(
+        "Rate",
+        description="USD per one unit of the currency, like 1.0850 for the euro.",
+        validators=[InputRequired("Enter the rate."), MoreThanZero("The rate is more than zero.")],
+        what="rate",
+    )
+    submit = SubmitField("Save rate")
+
+
+class RateFilterForm(Form):
+    currency = StringField("Currency", validators=[Optional(), Length(max=3)], filters=[_upper])
+
+
+class AsOfForm(Form):
+    as_of = IsoDateField("As of")
+
+
+# --- pledges --------------------------------------------------------------------------
+
+
+class InstalmentForm(Form):
+    """One row of a pledge's schedule: both fields, or neither."""
+
+    due = IsoDateField("Due")
+    amount = AmountField("Amount", validators=[MoreThanZero("More than zero.")],
+                         what="instalment")  # fmt: skip
+
+    def validate_amount(self, field: AmountField) -> None:
+        if not self.due.errors and (self.due.data is None) != (field.data is None):
+            raise ValidationError("Give both the due date and the amount, or neither.")
+
+
+class PledgeForm(PostsOnce):
+    pledge_date = IsoDateField(
+        "Date the agreement was signed", validators=[InputRequired("Enter the pledge date.")]
+    )
+    amount = AmountField(
+        "Amount pledged",
+        description="In its currency, as a plain number: 50000.00.",
+        validators=[InputRequired("Enter the amount."),
+                    MoreThanZero("The amount pledged is more than zero.")],
+    )  # fmt: skip
+    currency = _currency_field()
+    rate = AmountField(
+        "Rate",
+        description="USD per unit; blank: the rate table's for the pledge date.",
+        validators=[MoreThanZero("The rate is more than zero.")],
+        what="rate",
+    )
+    earmark = StringField(
+        "Earmark",
+        description="objective:N, activity:N (1–32) or organ:CODE; blank: unrestricted.",
+        validators=[Length(max=40)],
+        filters=[_strip],
+        render_kw={"autocomplete": "off"},
+    )
+    due = IsoDateField("Due date", description="Blank: the last instalment's date, or none.")
+    reference = StringField("Agreement reference", validators=[Length(max=200)],
+                            filters=[_strip])  # fmt: skip
+    instalments = FieldList(FormField(InstalmentForm), min_entries=INSTALMENT_ROWS,
+                            max_entries=INSTALMENT_ROWS)  # fmt: skip
+    submit = SubmitField("Record pledge")
+
+    def schedule(self) -> list[tuple[dt.date, Decimal]]:
+        """The filled-in instalment rows, as (due date, amount)."""
+        return [
+            (row.due.data, row.amount.data)
+            for row in self.instalments
+            if row.due.data is not None and row.amount.data is not None
+        ]
+
+
+class ReduceForm(FlaskForm):
+    action = RadioField(
+        "What to do",
+        choices=[
+            SelectChoice("reduce", "Reduce what is outstanding by an amount"),
+            SelectChoice("cancel", "Cancel everything still outstanding"),
+        ],
+        default="reduce",
+        validators=[InputRequired("Choose to reduce or to cancel.")],
+    )
+    amount = AmountField("Reduce by", description="In the pledge's currency.",
+                         validators=[MoreThanZero("The reduction is more than zero.")])  # fmt: skip
+    on = IsoDateField("Date", validators=[InputRequired("Enter the date.")])
+    reason = StringField(
+        "Reason", validators=[InputRequired("Give the reason."), Length(max=500)],
+        filters=[_strip],
+    )  # fmt: skip
+    submit = SubmitField("Record")
+
+    def validate_amount(self, field: AmountField) -> None:
+        if self.action.data == "reduce" and field.data is None and not field.errors:
+            raise ValidationError("Enter the amount to reduce by, or choose to cancel.")
+
+    @property
+    def reduction(self) -> Decimal | None:
+        """The amount to reduce by; none cancels the rest."""
+        return None if self.action.data == "cancel" else self.amount.data
+
+
+# --- receipts and credit --------------------------------------------------------------
+
+
+class ReceiptForm(PostsOnce):
+    """The view lists the donor's outstanding pledges in ``pledges``."""
+
+    value_date = IsoDateField("Value date", validators=[InputRequired("Enter the value date.")])
+    amount = AmountField(
+        "Amount the bank credited",
+        description="In its currency, after the bank's charges: 29980.00.",
+        validators=[InputRequired("Enter the amount."),
+                    MoreThanZero("The amount credited is more than zero.")],
+    )  # fmt: skip
+    currency = _currency_field()
+    rate = AmountField(
+        "Rate",
+        description="USD per unit; blank: the rate table's for the value date.",
+        validators=[MoreThanZero("The rate is more than zero.")],
+        what="rate",
+    )
+    charges = AmountField(
+        "Bank charges",
+        description="What the bank deducted before crediting; credited plus charges is what "
+        "the donor paid.",
+        validators=[NotNegative("Bank charges cannot be negative.")],
+        what="bank charges",
+    )
+    kind = RadioField(
+        "The money is",
+        choices=[
+            SelectChoice(
+                "pledges",
+                "Against pledges: those ticked, or if none is ticked the "
+                "oldest outstanding in this currency first",
+            ),
+            SelectChoice("unpledged", "Unpledged: no pledge, recognised as revenue now"),
+        ],
+        default="pledges",
+        validators=[InputRequired("Choose what the money is for.")],
+    )
+    pledges = CheckboxListField("Pledges to settle, in this order", coerce=int, choices=[])
+    overpayment = BooleanField("Keep whatever exceeds the pledges as unapplied credit")
+    earmark = StringField(
+        "Earmark",
+        description="For unpledged money only: objective:N, activity:N (1–32) or organ:CODE.",
+        validators=[Length(max=40)],
+        filters=[_strip],
+        render_kw={"autocomplete": "off"},
+    )
+    reference = StringField("Bank reference", validators=[Length(max=200)], filters=[_strip])
+    submit = SubmitField("Record receipt")
+
+
+class CreditForm(FlaskForm):
+    on = IsoDateField("Date", validators=[InputRequired("Enter the date.")])
+    amount = AmountField(
+        "Amount",
+        description="In the pledge's currency; blank: as much as the credit and the pledge allow.",
+        validators=[MoreThanZero("The amount is more than zero.")],
+    )
+    submit = SubmitField("Apply credit")
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[
+            FileRequired("Choose the CSV file to import."),
+            FileAllowed(["csv", "txt"], "Choose a .csv file (save a spreadsheet as UTF-8 CSV)."),
+        ],
+    )
+    submit = SubmitField("Preview")
+
+
+class ConfirmImportForm(FlaskForm):
+    """The previewed file, sent back to be posted (see ``donors.views.import_confirm``)."""
+
+    content = HiddenField(validators=[InputRequired()])
+    seal = HiddenField(validators=[InputRequired()])
+    filename = HiddenField(validators=[Length(max=255)])
+    submit = SubmitField("Post")

@@ -1,0 +1,574 @@
+"""The contribution pages (issue 3, item 7): donors, pledges, receipts, unapplied credit,
+exchange rates, the CSV import and the ageing report; and a donor login's own page.
+
+Everyone who reads the books reads these pages; only the Secretariat changes anything.
+A donor login sees its own donor and nothing of any other (another's code reads as an
+unknown one). Each change is one operation, committed once, then a redirect.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import Form, SelectChoice
+
+from fundledger.auth.access import READERS, allow, check_donor, donor_scope
+from fundledger.auth.models import Role
+from fundledger.auth.sessions import now, request_actor
+from fundledger.donors import listings, operations, queries
+from fundledger.donors.errors import MissingRate
+from fundledger.donors.forms import (
+    COMMON_CURRENCIES,
+    LANGUAGE_LABELS,
+    TYPE_LABELS,
+    AsOfForm,
+    ConfirmImportForm,
+    CreditForm,
+    DonorFilterForm,
+    DonorForm,
+    ImportForm,
+    NewDonorForm,
+    PledgeForm,
+    RateFilterForm,
+    RateForm,
+    ReceiptForm,
+    ReduceForm,
+    required,
+)
+from fundledger.donors.imports import (
+    COLUMNS,
+    ImportRejected,
+    ImportReport,
+    ImportRow,
+    import_contributions,
+    read_rows,
+)
+from fundledger.donors.models import Donor, Pledge
+from fundledger.donors.pledges import record_pledge, reduce_pledge
+from fundledger.donors.receipts import apply_credit, record_receipt
+from fundledger.errors import FundledgerError, NotFound
+from fundledger.money import format_money, plain
+from fundledger.tabular import to_csv
+from fundledger.web.database import db_session
+
+blueprint = Blueprint("donors", __name__)
+
+Page = str | tuple[str, int] | Response
+
+PER_PAGE = 50
+#: Rows of an import file listed in its preview; the counts cover every row.
+PREVIEW_ROWS = 200
+DONOR_COLUMNS = ("code", "name", "type", "country", "language", "active")
+_SEAL_SALT = "fundledger.donors.import"
+
+F = TypeVar("F", bound=Form)
+
+
+@blueprint.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "type_labels": TYPE_LABELS,
+        "language_labels": LANGUAGE_LABELS,
+        "common_currencies": COMMON_CURRENCIES,
+    }
+
+
+# --- donors ---------------------------------------------------------------------------
+
+
+@blueprint.get("/donors")
+@allow(*READERS)
+def index() -> str:
+    filters = _query_form(DonorFilterForm)
+    page = listings.donor_page(
+        db_session(), type=filters.type.data or None, active=filters.active_only,
+        sort=filters.sort.data, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    )  # fmt: skip
+    return render_template("donors/list.html", page=page, filters=filters)
+
+
+@blueprint.get("/donors.csv")
+@allow(*READERS)
+def index_csv() -> Response:
+    filters = _query_form(DonorFilterForm)
+    donors = listings.donors_matching(
+        db_session(), type=filters.type.data or None, active=filters.active_only,
+        sort=filters.sort.data,
+    )  # fmt: skip
+    rows = [
+        (d.code, d.name, d.type, d.country or "", d.language, "yes" if d.active else "no")
+        for d in donors
+    ]
+    return _csv_download("donors.csv", DONOR_COLUMNS, rows)
+
+
+@blueprint.get("/donors/<code>")
+@allow(*READERS, Role.DONOR)
+def detail(code: str) -> str:
+    db = db_session()
+    return _donor_page(db, _donor_or_404(db, code))
+
+
+@blueprint.get("/donor")
+@allow(Role.DONOR)
+def own() -> str:
+    """A donor login's own page (its address is the same for every donor login)."""
+    db = db_session()
+    donor_id = donor_scope()
+    donor = None if donor_id is None else db.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound("There is no such donor.")
+    return _donor_page(db, donor)
+
+
+@blueprint.route("/donors/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def new() -> Page:
+    form = NewDonorForm()
+    if not form.validate_on_submit():
+        return _form_page("donors/donor_form.html", form, donor=None)
+    db = db_session()
+    try:
+        donor = operations.create_donor(
+            db, request_actor(), code=form.code.data, name=form.name.data, type=form.type.data,
+            country=form.country.data or None, language=form.language.data,
+            contact=form.contact.data or None,
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        return _refused("donors/donor_form.html", form, refusal, donor=None)
+    db.commit()
+    flash(f"Added donor {donor.code} — {donor.name}.")
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+@blueprint.route("/donors/<code>/edit", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def edit(code: str) -> Page:
+    db = db_session()
+    donor = _donor_or_404(db, code)
+    form = DonorForm(obj=donor)
+    if not form.validate_on_submit():
+        return _form_page("donors/donor_form.html", form, donor=donor)
+    try:
+        operations.update_donor(
+            db, request_actor(), donor, name=form.name.data, country=form.country.data or None,
+            language=form.language.data, contact=form.contact.data or None,
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        return _refused("donors/donor_form.html", form, refusal, donor=donor)
+    db.commit()
+    flash(f"Saved donor {donor.code}.")
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+@blueprint.post("/donors/<code>/deactivate")
+@allow(Role.SECRETARIAT)
+def deactivate(code: str) -> Response:
+    return _set_active(code, active=False)
+
+
+@blueprint.post("/donors/<code>/reactivate")
+@allow(Role.SECRETARIAT)
+def reactivate(code: str) -> Response:
+    return _set_active(code, active=True)
+
+
+def _set_active(code: str, *, active: bool) -> Response:
+    db = db_session()
+    donor = operations.set_donor_active(db, request_actor(), _donor_or_404(db, code), active)
+    db.commit()
+    if active:
+        flash(f"{donor.code} is active again: it may pledge and pay.")
+    else:
+        flash(f"{donor.code} is deactivated: no new pledges or receipts; its history stays.")
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+# --- pledges --------------------------------------------------------------------------
+
+
+@blueprint.route("/donors/<code>/pledges/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def new_pledge(code: str) -> Page:
+    db = db_session()
+    donor = _donor_or_404(db, code)
+    form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"})
+    if not form.validate_on_submit():
+        return _form_page("donors/pledge_form.html", form, donor=donor)
+    try:
+        pledge = record_pledge(
+            db, request_actor(), donor, pledge_date=required(form.pledge_date.data),
+            amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
+            earmark=form.earmark.data or None, due_date=form.due.data,
+            reference=form.reference.data or None, instalments=form.schedule(),
+            idempotency_key=form.idempotency_key("pledge"),
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        return _refused("donors/pledge_form.html", form, refusal, donor=donor)
+    db.commit()
+    flash(
+        f"Recorded pledge #{pledge.id}: {format_money(pledge.amount, pledge.currency)}, "
+        f"carried at {format_money(pledge.usd_amount)}."
+    )
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+@blueprint.route("/donors/<code>/pledges/<int:pledge_id>/reduce", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def reduce(code: str, pledge_id: int) -> Page:
+    db = db_session()
+    donor, pledge = _pledge_or_404(db, code, pledge_id)
+    form = ReduceForm(data={"on": _today()})
+    page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge)}
+    if not form.validate_on_submit():
+        return _form_page("donors/reduce_form.html", form, **page)
+    try:
+        reduction = reduce_pledge(
+            db, request_actor(), pledge, on=required(form.on.data), reason=form.reason.data,
+            amount=form.reduction,
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        return _refused("donors/reduce_form.html", form, refusal, **page)
+    db.commit()
+    what = "Cancelled" if reduction.cancellation else "Reduced by"
+    flash(f"Pledge #{pledge.id}: {what} {format_money(reduction.amount, pledge.currency)}.")
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+@blueprint.route("/donors/<code>/pledges/<int:pledge_id>/apply-credit", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def credit(code: str, pledge_id: int) -> Page:
+    db = db_session()
+    donor, pledge = _pledge_or_404(db, code, pledge_id)
+    form = CreditForm(data={"on": _today()})
+    credits = [c for c in listings.credits_of(db, donor) if c.receipt.currency == pledge.currency]
+    page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge), "credits": credits}
+    if not form.validate_on_submit():
+        return _form_page("donors/credit_form.html", form, **page)
+    try:
+        applied = apply_credit(
+            db, request_actor(), pledge, on=required(form.on.data), amount=form.amount.data
+        )
+    except FundledgerError as refusal:
+        return _refused("donors/credit_form.html", form, refusal, **page)
+    db.commit()
+    total = sum((application.amount for application in applied), Decimal(0))
+    flash(
+        f"Applied {format_money(total, pledge.currency)} of unapplied credit to pledge "
+        f"#{pledge.id}."
+    )
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+# --- receipts -------------------------------------------------------------------------
+
+
+@blueprint.route("/donors/<code>/receipts/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def new_receipt(code: str) -> Page:
+    db = db_session()
+    donor = _donor_or_404(db, code)
+    outstanding = [s for s in queries.pledge_statuses(db, donor) if s.outstanding > 0]
+    form = ReceiptForm(data={"value_date": _today(), "currency": "USD"})
+    form.pledges.choices = [SelectChoice(s.pledge.id, _pledge_label(s)) for s in outstanding]
+    if not form.validate_on_submit():
+        return _form_page("donors/receipt_form.html", form, donor=donor)
+    by_id = {s.pledge.id: s.pledge for s in outstanding}
+    try:
+        receipt = record_receipt(
+            db, request_actor(), donor, value_date=required(form.value_date.data),
+            amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
+            charges=form.charges.data or Decimal(0),
+            pledges=[by_id[pledge_id] for pledge_id in form.pledges.data],
+            unpledged=form.kind.data == "unpledged", earmark=form.earmark.data or None,
+            overpayment=form.overpayment.data, reference=form.reference.data or None,
+            idempotency_key=form.idempotency_key("receipt"),
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        return _refused("donors/receipt_form.html", form, refusal, donor=donor)
+    db.commit()
+    held = f"; {format_money(receipt.unapplied_usd)} held as unapplied credit"
+    flash(
+        f"Recorded receipt #{receipt.id}: {format_money(receipt.amount, receipt.currency)} "
+        f"credited, {format_money(receipt.usd_amount + receipt.usd_charges)} with the charges"
+        + (held if receipt.unapplied_usd else "")
+        + "."
+    )
+    return redirect(url_for("donors.detail", code=donor.code))
+
+
+# --- rates ----------------------------------------------------------------------------
+
+
+@blueprint.get("/rates")
+@allow(*READERS)
+def rates() -> str:
+    filters = _query_form(RateFilterForm)
+    page = listings.rate_page(
+        db_session(), currency=filters.currency.data or None,
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    )  # fmt: skip
+    return render_template("donors/rates.html", page=page, filters=filters)
+
+
+@blueprint.route("/rates/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def set_rate() -> Page:
+    """The rate form; ``?currency=EUR&date=2025-02-10`` fills it in (from a missing rate)."""
+    form = RateForm(data={"currency": request.args.get("currency", "")[:3],
+                          "rate_date": request.args.get("date", "")[:10] or _today()})  # fmt: skip
+    if not form.validate_on_submit():
+        return _form_page("donors/rate_form.html", form)
+    try:
+        saved = operations.set_rate(
+            db_session(), request_actor(), currency=form.currency.data,
+            on=required(form.rate_date.data), rate=required(form.rate.data),
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        return _refused("donors/rate_form.html", form, refusal)
+    db_session().commit()
+    flash(f"{saved.currency} on {saved.rate_date}: {saved.rate.normalize():f} USD per unit.")
+    return redirect(url_for("donors.rates", currency=saved.currency))
+
+
+# --- ageing ---------------------------------------------------------------------------
+
+
+@blueprint.get("/reports/ageing")
+@allow(*READERS)
+def ageing() -> str:
+    as_of = _query_form(AsOfForm).as_of.data or _today()
+    rows = queries.ageing(db_session(), as_of)
+    return render_template(
+        "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS
+    )
+
+
+@blueprint.get("/reports/ageing.csv")
+@allow(*READERS)
+def ageing_csv() -> Response:
+    as_of = _query_form(AsOfForm).as_of.data or _today()
+    buckets = [name for name, _, _ in queries.AGE_BUCKETS]
+    rows = [
+        (row.donor.code, plain(row.not_due), *(plain(row.overdue[name]) for name in buckets),
+         plain(row.total))
+        for row in queries.ageing(db_session(), as_of)
+    ]  # fmt: skip
+    header = ("donor", "not_due", *buckets, "total")
+    return _csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What importing a file would do, found by importing it and rolling back."""
+
+    filename: str
+    report: ImportReport
+    #: The first rows of the file, each with whether it was posted before.
+    rows: Sequence[tuple[ImportRow, bool]]
+    #: The file, to be sent back with the confirmation (see :func:`import_confirm`).
+    content: str
+    seal: str
+
+    @property
+    def confirmable(self) -> bool:
+        """Whether the file can come back in a request (it cannot when it is near the limit)."""
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        return limit is None or len(self.content) + 4096 < limit
+
+
+@blueprint.route("/import", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def import_file() -> Page:
+    """Upload a file and see what it would post; nothing is posted here."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return _form_page("donors/import.html", form, preview=None, columns=COLUMNS)
+    data = form.file.data.read()
+    preview = _preview(db_session(), data, form.file.data.filename or "")
+    status = 200 if preview.report.ok else 422
+    return _import_page(form, preview), status
+
+
+@blueprint.post("/import/confirm")
+@allow(Role.SECRETARIAT)
+def import_confirm() -> Page:
+    """Post the previewed file for real.
+
+    The preview page sends the file back in a hidden field, sealed with the app's key so
+    that what posts is byte for byte what was previewed. Nothing is kept on the server
+    between the two requests, so no upload has to be stored, expired or shared between
+    workers; the price is the file's round trip, which MAX_CONTENT_LENGTH bounds.
+    """
+    form = ConfirmImportForm()
+    data, filename = _unsealed(form)
+    db = db_session()
+    try:
+        report = import_contributions(db, request_actor(), data)
+    except ImportRejected as rejected:
+        db.rollback()
+        preview = _preview_of(db, data, filename, rejected.report)
+        return _import_page(ImportForm(), preview), 422
+    db.commit()
+    flash(f"Imported {filename or 'the file'}: {report.summary()}.")
+    return redirect(url_for("donors.import_file"))
+
+
+def _import_page(form: ImportForm, preview: ImportPreview) -> str:
+    return render_template("donors/import.html", form=form, preview=preview, columns=COLUMNS)
+
+
+def _preview(db: Session, data: bytes, filename: str) -> ImportPreview:
+    try:
+        report = import_contributions(db, request_actor(), data)
+    except ImportRejected as rejected:
+        report = rejected.report
+    finally:
+        db.rollback()  # a preview: whatever the import posted is undone
+    return _preview_of(db, data, filename, report)
+
+
+def _preview_of(db: Session, data: bytes, filename: str, report: ImportReport) -> ImportPreview:
+    rows, _problems = read_rows(data)
+    shown = rows[:PREVIEW_ROWS]
+    posted = listings.posted_keys(db, (row.key for row in shown))
+    return ImportPreview(
+        filename=filename[:200],
+        report=report,
+        rows=[(row, row.key in posted) for row in shown],
+        content=base64.urlsafe_b64encode(data).decode("ascii"),
+        seal=_sealer().dumps(hashlib.sha256(data).hexdigest()),
+    )
+
+
+def _unsealed(form: ConfirmImportForm) -> tuple[bytes, str]:
+    """The file the preview sent back, if it is the one previewed; else a 400."""
+    if not form.validate_on_submit():
+        abort(400, description="The confirmation came without the file; upload it again.")
+    try:
+        data = base64.urlsafe_b64decode(form.content.data.encode("ascii"))
+        digest = _sealer().loads(form.seal.data)
+    except (binascii.Error, UnicodeEncodeError, BadSignature):
+        data, digest = b"", None
+    if digest != hashlib.sha256(data).hexdigest():
+        abort(400, description="The file sent back is not the one previewed; upload it again.")
+    return data, form.filename.data or ""
+
+
+def _sealer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key or "", salt=_SEAL_SALT)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _donor_or_404(db: Session, code: str) -> Donor:
+    """The donor, if this user may see it; an unknown donor and another donor's (for a
+    donor login) get the same answer."""
+    donor = listings.donor_by_code(db, code) if len(code) <= 40 else None
+    if donor is None:
+        raise NotFound("There is no such donor.")
+    check_donor(donor.id)
+    return donor
+
+
+def _pledge_or_404(db: Session, code: str, pledge_id: int) -> tuple[Donor, Pledge]:
+    donor = _donor_or_404(db, code)
+    pledge = listings.pledge_of(db, donor, pledge_id)
+    if pledge is None:
+        raise NotFound(f"{donor.code} has no pledge #{pledge_id}.")
+    return donor, pledge
+
+
+def _donor_page(db: Session, donor: Donor) -> str:
+    statuses = queries.pledge_statuses(db, donor)
+    return render_template(
+        "donors/detail.html",
+        donor=donor,
+        position=queries.donor_position(db, donor),
+        statuses=statuses,
+        pledge_entries=listings.entry_numbers(db, (s.pledge.entry_id for s in statuses)),
+        receipts=listings.receipts_of(db, donor),
+        earmarks=listings.earmarks_of(db, donor),
+        credits=listings.credits_of(db, donor),
+    )
+
+
+def _status(db: Session, pledge: Pledge) -> queries.PledgeStatus:
+    donor = pledge.donor
+    return next(s for s in queries.pledge_statuses(db, donor) if s.pledge.id == pledge.id)
+
+
+def _pledge_label(status: queries.PledgeStatus) -> str:
+    pledge = status.pledge
+    label = (
+        f"#{pledge.id} of {pledge.pledge_date.isoformat()}: "
+        f"{format_money(status.outstanding, pledge.currency)} outstanding of "
+        f"{format_money(pledge.amount, pledge.currency)}"
+    )
+    return label + (f", earmarked {pledge.earmark}" if pledge.earmark else "")
+
+
+def _today() -> dt.date:
+    return now().date()
+
+
+def _query_form(form_class: type[F]) -> F:
+    """A form read from the query string; a 400 naming the first problem if it is wrong."""
+    form: F = form_class(request.args)
+    if not form.validate():
+        field, errors = next(iter(form.errors.items()))
+        abort(400, description=f"{field}: {errors[0]}")
+    return form
+
+
+def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
+    """The form again, with what the user typed; 400 if it was sent and is not valid."""
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
+def _refused(
+    template: str, form: FlaskForm, refusal: FundledgerError, **context: Any
+) -> tuple[str, int]:
+    """The form again, as typed, with the operation's reason; nothing it did is kept."""
+    db_session().rollback()
+    body = render_template(
+        template, form=form, refusal=str(refusal),
+        missing_rate=isinstance(refusal, MissingRate), **context,
+    )  # fmt: skip
+    return body, 422
+
+
+def _csv_download(
+    filename: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+) -> Response:
+    return Response(
+        to_csv(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
