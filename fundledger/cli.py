@@ -18,6 +18,7 @@ from flask.cli import FlaskGroup, ScriptInfo
 from fundledger import create_app
 from fundledger.allocations.commands import COMMANDS as ALLOCATION_COMMANDS
 from fundledger.auth.commands import user
+from fundledger.backup_commands import COMMANDS as BACKUP_COMMANDS
 from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, report
 from fundledger.donors.commands import COMMANDS as DONOR_COMMANDS
 from fundledger.errors import FundledgerError, NotFound
@@ -290,5 +291,5 @@ def serve(host: str, port: int, debug: bool) -> None:
 
 
 cli.add_command(report)
-for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user, statement):
+for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user, statement, *BACKUP_COMMANDS):
     cli.add_command(command)

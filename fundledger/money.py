@@ -58,7 +58,7 @@ def parse_decimal(text: str | Decimal | int, *, what: str = "amount") -> Decimal
             value = Decimal(cleaned)
         except InvalidOperation as error:  # pragma: no cover - the pattern admits none
             raise InvalidAmount(f"{what} {cleaned!r} is not a number") from error
-    if abs(value) >= MAX_AMOUNT:
+    if value.copy_abs() >= MAX_AMOUNT:  # exact: abs() rounds, and overflows past 10**6 digits
         raise InvalidAmount(f"{what} {value} is out of range (at most {MAX_AMOUNT:,.0f})")
     return value
 

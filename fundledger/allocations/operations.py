@@ -143,6 +143,7 @@ def revise_allocation(
     pools: Sequence[str] = (),
 ) -> Allocation:
     """Change a draft or returned allocation; it goes back to draft."""
+    session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     next_state(allocation.id, allocation.state, "revise")
     activity = fundable_activity(session, allocation.activity_number)
     checked = _checked_pools(session, activity, pools)
@@ -161,6 +162,7 @@ def revise_allocation(
 
 def submit_allocation(session: Session, actor: Actor, allocation: Allocation) -> Allocation:
     """Put a draft in the CAJP's queue."""
+    session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     _event(session, actor, allocation, "submit", amount=allocation.requested_amount)
     return allocation
 
@@ -179,6 +181,7 @@ def decide_allocation(
     """Record the CAJP's decision. Approval commits the money in the pools, in order."""
     if decision not in DECISIONS:
         raise AllocationError(f"decision must be one of {', '.join(DECISIONS)}")
+    session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     if actor.name in allocation.makers:
         raise NotAllowed(
             f"{actor.name} proposed or submitted allocation {allocation.id} and cannot decide on it"
@@ -259,6 +262,7 @@ def disburse(
     The tranche draws on the pools in order, within what approval committed in each;
     the bank must hold the money (under the receivables basis it may not have come yet).
     """
+    session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     next_state(allocation.id, allocation.state, "disburse")
     amount = usd_amount(amount, "tranche")
     advanced = sum((pool.advanced for pool in allocation.pools), ZERO)
@@ -317,6 +321,7 @@ def report_expenditure(
 ) -> JournalEntry:
     """The organ reports spending: expenditure up, advances down; restricted money spent
     is released from its restriction (4290 → 4190)."""
+    session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     next_state(allocation.id, allocation.state, "report")
     if category not in CATEGORIES:
         raise AllocationError(f"category {category[:30]!r} must be one of {', '.join(CATEGORIES)}")
@@ -364,6 +369,7 @@ def close_allocation(
     comment: str | None = None,
 ) -> JournalEntry | None:
     """Close: the organ returns the unspent advances and the commitment is released."""
+    session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     next_state(allocation.id, allocation.state, "close")
     lines: list[Line] = []
     returned = ZERO

@@ -39,7 +39,7 @@ class AuditFilter:
             query = query.where(
                 AuditEvent.occurred_at >= dt.datetime.combine(self.since, dt.time(), dt.UTC)
             )
-        if self.until:
+        if self.until and self.until < dt.date.max:  # the last day: no end to apply
             end = dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time(), dt.UTC)
             query = query.where(AuditEvent.occurred_at < end)
         return query

@@ -32,6 +32,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.errors import FundledgerError
 from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.operations import lock_ledger
 from fundledger.money import check_currency, parse_decimal
 
 COLUMNS = (
@@ -205,6 +206,7 @@ def import_contributions(
     report = ImportReport(rows=len(rows) + len(problems), problems=problems)
     if problems:
         raise ImportRejected(report)
+    lock_ledger(session)  # concurrent imports of overlapping files take turns
     donors = {d.code: d for d in session.scalars(select(Donor))}
     with session.begin_nested() as whole_file:
         for row in rows:

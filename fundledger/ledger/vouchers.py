@@ -48,7 +48,7 @@ def read_voucher(session: Session, text: str) -> Voucher:
         data = json.loads(
             text, parse_float=Decimal, parse_int=Decimal, parse_constant=_refuse_constant
         )
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: nested too deep
         raise InvalidEntry(f"the voucher is not valid JSON: {error}") from error
     if not isinstance(data, dict):
         raise InvalidEntry("the voucher must be a JSON object")

@@ -1,0 +1,96 @@
+"""Hostile values for the fuzzing tests: what people paste, scripts send and attackers
+try. Each kind of field gets the values that have broken such fields elsewhere, mixed
+with text Hypothesis makes up.
+
+The worst offenders are listed by hand: numbers written with exponents, NaN, Infinity
+and negative zero, dates at the ends of the calendar, right-to-left overrides,
+combining marks and emoji, control characters and NUL, SQL and HTML fragments, and a
+10 MB value.
+"""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import strategies as st
+
+
+class Huge(str):
+    """A very long value that reports itself briefly (Hypothesis prints the values of a
+    failing example)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"Huge({len(self)} chars of {self[:1]!r})"
+
+
+TEN_MB = Huge("9" * (10 * 1024 * 1024))
+TEN_MB_TEXT = Huge("A" * (10 * 1024 * 1024))
+#: Marks an injected script: it must never come back unescaped.
+SCRIPT = "<script>alert('fuzz')</script>"
+
+NUMBERS = [
+    "0", "-0", "+0", "0.00", "-0.00", "-1", "-1000.00", "1e3", "1E+400", "1e-400",
+    "-1e999999999", "NaN", "-nan", "sNaN", "Infinity", "-Infinity", "inf", "1_000",
+    "1,000.00", "1.000,00", "0x1F", "١٢٣", "１２３", "½", " 12 ", "12.", ".5", "1.005",
+    "0.001", "99999999999999.99", "100000000000000", "9" * 40, "0." + "0" * 60 + "1",
+    "1" + "0" * 5000, str(2**63), str(-(2**63) - 1), TEN_MB,
+]  # fmt: skip
+DATES = [
+    "0001-01-01", "9999-12-31", "0000-00-00", "2025-02-29", "2024-02-29", "2025-13-01",
+    "2025-00-10", "2025-04-31", "20250101", "2025-1-1", "1989-12-31", "1990-01-01",
+    "2199-12-31", "2200-01-01", "2025-06-15T10:00", "+2025-01-01", "-2025-01-01",
+    "2025-W01-1", "today", "",
+]  # fmt: skip
+TEXT = [
+    "", " ", "\t", SCRIPT, '"><script>alert(1)</script>', "<img src=x onerror=alert(1)>",
+    "'; DROP TABLE journal_entries; --", "' OR '1'='1", "1; SELECT pg_sleep(5)--",
+    "%s %d %n %x", "{0} {} {{", "${jndi:ldap://x}", "../../../../etc/passwd",
+    "\u202eevil\u202c", "مرحبا بالعالم", "שלום", "e\u0301\u0302\u0303\u0304\u0305",
+    "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇", "👩‍👩‍👧‍👦🏳️‍🌈", "\ufeffBOM", "\u200b", "\u2028\u2029",
+    "\x01\x02\x07\x1b[31mred\x1b[0m", "line\r\nbreak", "\x7f", "\x85", "A" * 10_000,
+    TEN_MB_TEXT,
+]  # fmt: skip
+#: Integers for ids and years. Ids above 2**31 - 1 are left out: they are a known bug
+#: (see test_known_bugs in test_hostile_input.py).
+INTEGERS = [
+    "0", "-1", "1", "2", "3", "2147483647", "1e3", "0x10", "١", "1.0", " 2 ", "+3",
+    "99", "2025", "9999",
+]  # fmt: skip
+EMAILS = [
+    "a@b", "@", "a@@b.org", "x" * 300 + "@example.org", f"{SCRIPT}@example.org",
+    "ADMIN@OAS.ORG", " admin@oas.org ", "admin@oas.org\n", "üñí@exämple.org",
+    "a+b@example.org", "admin@oas.org' --",
+]  # fmt: skip
+
+#: What no text field accepts from a real command line: execve ends an argument at NUL.
+NUL = "\x00"
+WITH_NUL = [NUL, f"before{NUL}after", f"{NUL}' OR 1=1 --"]
+
+
+def made_up_text(*, nul: bool = True, surrogates: bool = False) -> st.SearchStrategy[str]:
+    """Short text from the whole of Unicode (control characters included)."""
+    excluded = [] if surrogates else ["Cs"]
+    return st.text(
+        alphabet=st.characters(
+            exclude_categories=excluded,  # type: ignore[arg-type]
+            exclude_characters="" if nul else NUL,
+        ),
+        max_size=40,
+    )
+
+
+def hostile(kind: str, *, nul: bool = True) -> st.SearchStrategy[str]:
+    """Hostile values of one kind: number, date, integer, email or text."""
+    listed = {"number": NUMBERS, "date": DATES, "integer": INTEGERS, "email": EMAILS}
+    fixed = listed.get(kind, []) + TEXT + (WITH_NUL if nul else [])
+    return st.one_of(st.sampled_from(fixed), made_up_text(nul=nul))
+
+
+def safe_name() -> st.SearchStrategy[str]:
+    """File names to write in the current directory (no separators: nothing escapes it)."""
+    return st.one_of(
+        st.sampled_from(["out.txt", "ünï cødé.txt", "x" * 300, ".hidden", "-dash", "a b"]),
+        st.text(alphabet=string.ascii_letters + "._-", min_size=1, max_size=20),
+    )
