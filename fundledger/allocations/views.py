@@ -65,8 +65,8 @@ from fundledger.ledger.periods import close_year, reopen_year
 from fundledger.money import plain
 from fundledger.program import queries as program
 from fundledger.program.models import Activity
-from fundledger.tabular import to_csv
 from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("allocations", __name__)
 
@@ -150,7 +150,7 @@ def allocations_csv() -> Response:
          " ".join(pool.pool for pool in a.pools), a.purpose)
         for a in listed
     ]  # fmt: skip
-    return _csv_download("allocations.csv", header, rows)
+    return csv_download("allocations.csv", header, rows)
 
 
 @blueprint.get("/allocations/<int:allocation_id>")
@@ -320,7 +320,7 @@ def available_csv() -> Response:
         (p.pool, plain(p.money), plain(p.committed), plain(p.available))
         for p in _availability(db_session()).values()
     ]
-    return _csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
+    return csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
 
 
 @blueprint.route("/refunds/new", methods=["GET", "POST"])
@@ -420,7 +420,7 @@ def budget_report_csv() -> Response:
         for r in rows
     ]
     header = (form.by.data, "name", "budget", "allocated", "disbursed", "spent")
-    return _csv_download(f"budget-{form.year.data}-by-{form.by.data}.csv", header, csv_rows)
+    return csv_download(f"budget-{form.year.data}-by-{form.by.data}.csv", header, csv_rows)
 
 
 # --- the fund's settings and fiscal years ---------------------------------------------
@@ -939,13 +939,3 @@ def _errors(form: Any) -> str:
 
 def _today() -> dt.date:
     return sessions.now().date()
-
-
-def _csv_download(
-    filename: str, header: Sequence[str], rows: Sequence[Sequence[object]]
-) -> Response:
-    return Response(
-        to_csv(header, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

@@ -10,8 +10,8 @@ from fundledger.audit.queries import AuditFilter, all_events, event_page, object
 from fundledger.auth.access import allow
 from fundledger.auth.models import Role
 from fundledger.ledger.verify import verify_ledger
-from fundledger.tabular import to_csv
 from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 CSV_HEADER = ("id", "occurred_at", "actor", "action", "object_type", "object_id", "before",
@@ -36,11 +36,7 @@ def log_csv() -> Response:
          e.before or "", e.after or "", e.address or "", e.request_id or "")
         for e in all_events(db_session(), _filter())
     ]  # fmt: skip
-    return Response(
-        to_csv(CSV_HEADER, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'},
-    )
+    return csv_download("audit-log.csv", CSV_HEADER, rows)
 
 
 @blueprint.get("/verify")

@@ -69,8 +69,8 @@ from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.money import format_money, plain
-from fundledger.tabular import to_csv
 from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("donors", __name__)
 
@@ -120,7 +120,7 @@ def index_csv() -> Response:
         (d.code, d.name, d.type, d.country or "", d.language, "yes" if d.active else "no")
         for d in donors
     ]
-    return _csv_download("donors.csv", DONOR_COLUMNS, rows)
+    return csv_download("donors.csv", DONOR_COLUMNS, rows)
 
 
 @blueprint.get("/donors/<code>")
@@ -376,7 +376,7 @@ def ageing_csv() -> Response:
         for row in queries.ageing(db_session(), as_of)
     ]  # fmt: skip
     header = ("donor", "not_due", *buckets, "total")
-    return _csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
+    return csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
 
 
 # --- import ---------------------------------------------------------------------------
@@ -562,13 +562,3 @@ def _refused(
         missing_rate=isinstance(refusal, MissingRate), **context,
     )  # fmt: skip
     return body, 422
-
-
-def _csv_download(
-    filename: str, header: Sequence[str], rows: Sequence[Sequence[object]]
-) -> Response:
-    return Response(
-        to_csv(header, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
 
 from flask import Blueprint, Response, abort, render_template, request
 
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
 from fundledger.money import plain
-from fundledger.tabular import to_csv
 from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("ledger", __name__)
 
@@ -41,7 +40,7 @@ def accounts_csv() -> Response:
         for line in queries.account_lines(db_session())
     ]
     header = ("account", "name", "type", "normal_side", "debit", "credit")
-    return _csv_download("accounts.csv", header, rows)
+    return csv_download("accounts.csv", header, rows)
 
 
 @blueprint.get("/journal")
@@ -76,7 +75,7 @@ def trial_balance_csv() -> Response:
     report = queries.trial_balance(db_session(), _as_of_argument())
     rows = [(row.code, row.name, plain(row.debit), plain(row.credit)) for row in report.rows]
     suffix = "" if report.as_of is None else f"-{report.as_of.isoformat()}"
-    return _csv_download(f"trial-balance{suffix}.csv", ("account", "name", "debit", "credit"), rows)
+    return csv_download(f"trial-balance{suffix}.csv", ("account", "name", "debit", "credit"), rows)
 
 
 def _in_utc(moment: dt.datetime) -> dt.datetime:
@@ -101,13 +100,3 @@ def _as_of_argument() -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError as error:
         abort(400, description=f"as_of {shown} is not a calendar date: {error}.")
-
-
-def _csv_download(
-    filename: str, header: Sequence[str], rows: Sequence[Sequence[object]]
-) -> Response:
-    return Response(
-        to_csv(header, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
