@@ -23,7 +23,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed
 	$(BIN)/fundledger init
 	$(BIN)/fundledger demo
-	$(BIN)/fundledger serve --host $(HOST) --port $(PORT)
+	FUNDLEDGER_ENV=development $(BIN)/fundledger serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check fundledger tests migrations
