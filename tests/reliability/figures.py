@@ -68,13 +68,13 @@ class Collector:
         if report.when != "teardown":
             return
         for name, value in report.user_properties:
-            if not isinstance(name, str) or not name.startswith(PREFIX):
+            if not (isinstance(name, str) and name.startswith(PREFIX) and isinstance(value, int)):
                 continue
             figure = name.removeprefix(PREFIX)
             figure, _, part = figure.partition("/")
-            self.totals[figure] += int(value)
+            self.totals[figure] += value
             if part:
-                self.parts[f"{figure}/{part}"] += int(value)
+                self.parts[f"{figure}/{part}"] += value
 
     @pytest.hookimpl
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:

@@ -150,13 +150,14 @@ def with_indirect(amount: Decimal) -> Decimal:
 def approval_problems(session: Session) -> list[str]:
     """Every allocation is approved whole or not at all: state, approved amount, the
     commitment rows, the timeline event and the audit event agree."""
-    audited: dict[str, int] = dict(
-        session.execute(  # type: ignore[arg-type]
+    audited = {
+        object_id: int(count)
+        for object_id, count in session.execute(
             select(AuditEvent.object_id, func.count())
             .where(AuditEvent.action == "allocation.approve")
             .group_by(AuditEvent.object_id)
-        ).all()
-    )
+        )
+    }
     problems = []
     for allocation in session.scalars(select(Allocation).order_by(Allocation.id)):
         events = [event for event in allocation.events if event.action == "approve"]

@@ -53,10 +53,11 @@ TEXT = [
     TEN_MB_TEXT,
 ]  # fmt: skip
 #: Integers for ids and years. Ids above 2**31 - 1 are left out: they are a known bug
-#: (see test_known_bugs in test_hostile_input.py).
+#: (HUGE_IDS in test_hostile_input.py). No 2025: closing the seeded year would leave
+#: every later try nothing to get past but that.
 INTEGERS = [
     "0", "-1", "1", "2", "3", "2147483647", "1e3", "0x10", "١", "1.0", " 2 ", "+3",
-    "99", "2025", "9999",
+    "99", "2024", "9999",
 ]  # fmt: skip
 EMAILS = [
     "a@b", "@", "a@@b.org", "x" * 300 + "@example.org", f"{SCRIPT}@example.org",

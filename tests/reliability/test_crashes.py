@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -84,7 +85,7 @@ def _import_progress(database: Database) -> Callable[[], bool]:
     return spilled
 
 
-def _kill_when(process: subprocess.Popen[str], written: Callable[[], bool]) -> None:
+def _kill_when(process: subprocess.Popen[Any], written: Callable[[], bool]) -> None:
     """SIGKILL ``process`` as soon as ``written()``; fail if it ends first."""
     deadline = time.monotonic() + TIMEOUT
     while not written():
@@ -113,7 +114,7 @@ def test_an_import_killed_midway_posts_nothing_and_a_rerun_posts_every_row_once(
     keys = import_keys(csv_file)
     assert len(keys) == ROWS
     with database.session() as session:
-        entries_before = session.scalar(select(func.count()).select_from(JournalEntry))
+        entries_before = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
     written = _import_progress(database)
 
     with (tmp_path / "killed.out").open("w") as out:

@@ -42,6 +42,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.web.database import get_database
+from tests.conftest import BACKENDS, PostgresServer
 from tests.factories import PASSWORD, create_user
 from tests.reliability.figures import Figures
 from tests.reliability.helpers import InProcessCli, snapshot
@@ -80,6 +82,7 @@ USERS = {
     "admin@oas.org": "admin",
     "admin2@oas.org": "admin",
     "auditor@oas.org": "auditor",
+    "target@oas.org": "auditor",  # the one the admin's user form changes
 }
 FUZZ_SETTINGS = settings(
     deadline=None,
@@ -126,6 +129,26 @@ def seed_fund(database: Database) -> None:
                        lines=[(5, Decimal(10000), "research")])  # fmt: skip
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def fuzzed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """One seeded database per backend for the whole module (each PostgreSQL database
+    costs seconds to drop); the tests compare before and after each try, so what earlier
+    tries left behind does no harm."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("fuzzed") / "fundledger.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        url = server.create(f"{server.prefix}_fuzzed_{uuid.uuid4().hex[:8]}", server.template)
+    database = Database(url)
+    seed_fund(database)
+    yield database
+    database.dispose()
+
+
 # --- the command line -----------------------------------------------------------------
 
 #: Commands not fuzzed, and why.
@@ -148,13 +171,13 @@ VALID: dict[str, list[str]] = {
     "value": ["0.05", "cash"],
     "email": ["new.person@example.org", "sec@oas.org"],
     "kind": ["member_state"],
-    "year": ["2025", "2026"],
+    "year": ["2024", "2026"],  # closing 2024 locks no seeded row; 2026 needs 2025 closed
     "activity": ["5"],
     "country": ["MX"],
     "host": ["127.0.0.1"],
 }
 #: Who takes each step (--as), by command; the secretariat otherwise.
-ACTING = {
+ACTING: dict[tuple[str, ...], str] = {
     ("allocation", "decide"): "cajp@oas.org",
     ("budget", "approve"): "cajp@oas.org",
     ("setting", "set"): "admin@oas.org",
@@ -315,7 +338,9 @@ def _hostile_voucher(draw: st.DrawFn, nul: bool) -> bytes:
             '{"date": "2025-03-01", "lines": [' + '{"account": "1010", "debit": "1"},' * 5000,
             "\ufeff" + json.dumps(VOUCHER), json.dumps(VOUCHER) + " trailing",
             json.dumps({**VOUCHER, "memo": TEN_MB_TEXT}),
-            json.dumps({**VOUCHER, "lines": VOUCHER["lines"] * 20_000}),
+            # Accepted: an entry has no limit on its lines. Bigger ones slow every later
+            # journal page down for minutes (see docs/RELIABILITY.md).
+            json.dumps({**VOUCHER, "lines": VOUCHER["lines"] * 500}),
         ]))  # fmt: skip
         return text.encode()
     value: Any = draw(st.one_of(
@@ -445,12 +470,12 @@ CLI_TARGETS = sorted({path[0] for path, _ in LEAVES})
 @pytest.mark.parametrize("target", CLI_TARGETS)
 def test_a_command_refuses_hostile_arguments_cleanly_and_writes_nothing_when_it_refuses(
     target: str,
-    database: Database,
+    fuzzed: Database,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     figures: Figures,
 ) -> None:
-    seed_fund(database)
+    database = fuzzed
     monkeypatch.chdir(tmp_path)
     fundledger = InProcessCli(database.url, STATEMENTS_DIR=str(tmp_path / "statements"))
     leaves = [(path, command) for path, command in LEAVES if path[0] == target]
@@ -492,8 +517,8 @@ class Form:
     """One web form: its address, its fields and who fills it in.
 
     Field kinds: text, email, password, date, number, integer, bool, ``choice:a|b`` and
-    ``multi:a|b`` (several values). ``{user}`` in the URL is the id of a user the form
-    may change (the auditor).
+    ``multi:a|b`` (several values). ``{user}`` in the URL is the id of the user the form
+    may change (target@oas.org).
     """
 
     name: str
@@ -580,12 +605,12 @@ def form_data(draw: st.DrawFn, form: Form, nul: bool) -> dict[str, Any]:
 
 @pytest.mark.parametrize("form", FORMS, ids=[form.name for form in FORMS])
 def test_a_form_answers_hostile_fields_without_a_500_escapes_them_and_writes_nothing_when_it_refuses(  # noqa: E501
-    form: Form, database: Database, figures: Figures
+    form: Form, fuzzed: Database, figures: Figures
 ) -> None:
-    seed_fund(database)
+    database = fuzzed
     app = create_app({**WEB_CONFIG, "DATABASE_URL": database.url})
     with database.session() as session:
-        target = session.scalar(select(User.id).filter_by(email="auditor@oas.org"))
+        target = session.scalar(select(User.id).filter_by(email="target@oas.org"))
     nul = database.dialect == "sqlite"  # NUL_ON_POSTGRESQL
     tried = [0]
 
@@ -614,7 +639,8 @@ def test_a_form_answers_hostile_fields_without_a_500_escapes_them_and_writes_not
         body = response.get_data(as_text=True)
         assert response.status_code < 500, body[-2000:]
         assert "Traceback" not in body
-        assert SCRIPT not in body, "a script came back unescaped"
+        if response.mimetype == "text/html":  # CSV exports carry what was typed, as text
+            assert SCRIPT not in body, "a script came back unescaped"
         if response.status_code >= 400:
             wrote = set(before.changes(after)) - form.refusal_writes
             assert not wrote, f"refused ({response.status_code}) but wrote to {sorted(wrote)}"
@@ -636,12 +662,11 @@ def test_a_form_answers_hostile_fields_without_a_500_escapes_them_and_writes_not
 
 
 @pytest.fixture
-def fundledger(database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
+def fundledger(fuzzed: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     InProcessCli
 ]:  # fmt: skip
-    seed_fund(database)
     monkeypatch.chdir(tmp_path)
-    runner = InProcessCli(database.url, STATEMENTS_DIR=str(tmp_path / "statements"))
+    runner = InProcessCli(fuzzed.url, STATEMENTS_DIR=str(tmp_path / "statements"))
     yield runner
     runner.close()
 
@@ -718,21 +743,27 @@ def test_a_donor_statement_from_the_first_day_of_the_calendar_is_refused_or_issu
 
 @pytest.mark.postgres
 @_xfail("NUL_ON_POSTGRESQL", "the import stores the reference as it is")
-@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("fuzzed", ["postgresql"], indirect=True)
 def test_a_nul_in_an_imported_file_is_refused_on_postgresql(
-    fundledger: InProcessCli, tmp_path: Path
+    fundledger: InProcessCli, fuzzed: Database, tmp_path: Path
 ) -> None:
-    (tmp_path / "nul.csv").write_bytes(_csv([[*CSV_ROW[:9], "wire\x00902", "", ""]]))
+    # A donor and a year of its own: the fuzzing before may have closed years or
+    # deactivated the seeded donors, and either refusal would come before the bug.
+    code = f"NUL{uuid.uuid4().hex[:6]}".upper()
+    with fuzzed.transaction() as session:
+        create_donor(session, SECRETARIAT, code=code, name=code, type="member_state")
+    row = ["pledge", code, "2030-03-01", "100.00", "USD", "", "", "", "", "wire\x00902", "", ""]
+    (tmp_path / "nul.csv").write_bytes(_csv([row]))
     _refused_cleanly(fundledger, "import", "contributions", "nul.csv")
 
 
 @pytest.mark.postgres
 @_xfail("NUL_ON_POSTGRESQL", "fundledger/auth/views.py login looks the email up as typed")
-@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("fuzzed", ["postgresql"], indirect=True)
 def test_a_nul_in_the_sign_in_form_is_not_a_server_error_on_postgresql(
-    database: Database,
+    fuzzed: Database,
 ) -> None:
-    app = create_app({**WEB_CONFIG, "DATABASE_URL": database.url})
+    app = create_app({**WEB_CONFIG, "DATABASE_URL": fuzzed.url})
     try:
         response = app.test_client().post("/login", data={"email": "a\x00@b.org", "password": "x"})
         assert response.status_code < 500
