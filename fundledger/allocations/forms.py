@@ -40,7 +40,6 @@ from fundledger.allocations.operations import CATEGORIES
 from fundledger.money import InvalidAmount, parse_decimal
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
-SORTS = ("id", "activity", "organ", "state", "requested", "approved", "disbursed", "spent", "start")
 ANY = SelectChoice("", "any")
 
 
@@ -101,12 +100,6 @@ class AllocationFilterForm(Form):
     state = SelectField("State", choices=[ANY, *(SelectChoice(s.value) for s in State)], default="")
     activity = SelectField("Activity", choices=[ANY], default="")
     organ = SelectField("Organ", choices=[ANY], default="")
-    sort = SelectField(
-        "Sort",
-        choices=[SelectChoice(f"{d}{key}") for key in SORTS for d in ("", "-")],
-        default="-id",
-    )
-    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1)])
 
 
 # --- proposing and revising -----------------------------------------------------------

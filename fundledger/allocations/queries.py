@@ -6,13 +6,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.allocations.models import Allocation, Budget, BudgetLine, State
-from fundledger.allocations.pools import ZERO, availability
+from fundledger.allocations.models import Allocation, AllocationPool, Budget, BudgetLine, State
+from fundledger.allocations.pools import (
+    UNRESTRICTED,
+    ZERO,
+    Availability,
+    availability,
+    eligibility_problem,
+    parse_pool,
+)
 from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
+from fundledger.listing import Columns, Sorts
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
 
 #: States in which an allocation counts as allocated (the CAJP approved it).
@@ -28,6 +37,75 @@ def allocations(session: Session, *, state: str | None = None) -> Sequence[Alloc
     if state is not None:
         query = query.filter_by(state=state)
     return session.scalars(query).all()
+
+
+def _pools_total(column: Any) -> Any:
+    """The sum of one column over an allocation's pools, for ordering by it."""
+    return (
+        select(func.coalesce(func.sum(column), ZERO))
+        .where(AllocationPool.allocation_id == Allocation.id)
+        .correlate(Allocation)
+        .scalar_subquery()
+    )
+
+
+#: How the allocations list may be sorted (newest first by default); each ends on the id.
+ALLOCATION_SORTS: Sorts[Columns] = Sorts(
+    {
+        "id": (Allocation.id,),
+        "activity": (Allocation.activity_number, Allocation.id),
+        "organ": (Allocation.organ_code, Allocation.id),
+        "state": (Allocation.state, Allocation.id),
+        "requested": (Allocation.requested_amount, Allocation.id),
+        "approved": (func.coalesce(Allocation.approved_amount, ZERO), Allocation.id),
+        "disbursed": (_pools_total(AllocationPool.advanced), Allocation.id),
+        "spent": (_pools_total(AllocationPool.spent), Allocation.id),
+        "start": (Allocation.period_start, Allocation.id),
+    },
+    default="id",
+    descending=True,
+)
+
+
+def allocations_query(
+    *, state: str | None = None, activity: int | None = None, organ: str | None = None
+) -> Select[Allocation]:
+    """The allocations in a state, for an activity, of an organ (each or all), with their
+    pools, in no order yet (see :data:`ALLOCATION_SORTS`)."""
+    query = select(Allocation).options(selectinload(Allocation.pools))
+    if state:
+        query = query.filter_by(state=state)
+    if activity is not None:
+        query = query.filter_by(activity_number=activity)
+    if organ:
+        query = query.filter_by(organ_code=organ)
+    return query
+
+
+def disbursed(allocation: Allocation) -> Decimal:
+    """What the allocation's tranches advanced to the organ, in all."""
+    return sum((pool.advanced for pool in allocation.pools), ZERO)
+
+
+def spent(allocation: Allocation) -> Decimal:
+    """What the organ reported spent of the allocation, in all."""
+    return sum((pool.spent for pool in allocation.pools), ZERO)
+
+
+def eligible_pools(
+    session: Session, activity: Activity, keep: Sequence[str] = ()
+) -> list[Availability]:
+    """The pools that may fund ``activity`` (unrestricted money always), and those in
+    ``keep`` first, in that order, with what each has available now."""
+    pools = availability(session, with_receivables=counts_receivables(session))
+    pools.setdefault(UNRESTRICTED, Availability(UNRESTRICTED, ZERO, ZERO))
+    first = [pools.get(key) or Availability(key, ZERO, ZERO) for key in keep]
+    others = [
+        pool
+        for key, pool in pools.items()
+        if key not in keep and eligibility_problem(session, parse_pool(key), activity) is None
+    ]
+    return first + others
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +187,8 @@ def budget_report(session: Session, year: int, by: str = "activity") -> list[Bud
             continue
         target = row(allocation.activity_number)
         target.allocated += allocation.approved_amount or ZERO
-        target.disbursed += sum((pool.advanced for pool in allocation.pools), ZERO)
-        target.spent += sum((pool.spent for pool in allocation.pools), ZERO)
+        target.disbursed += disbursed(allocation)
+        target.spent += spent(allocation)
     if by == "activity":
         return [per_activity[number] for number in sorted(per_activity)]
     groups: dict[str, BudgetRow] = {}

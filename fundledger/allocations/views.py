@@ -10,14 +10,12 @@ nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -44,14 +42,12 @@ from fundledger.allocations.forms import (
     SettingsForm,
     SubmitForm,
 )
-from fundledger.allocations.models import Allocation, AllocationEvent, Budget
+from fundledger.allocations.models import Allocation, Budget
 from fundledger.allocations.pools import (
     UNRESTRICTED,
     ZERO,
     Availability,
     availability,
-    eligibility_problem,
-    parse_pool,
 )
 from fundledger.allocations.settings import SETTINGS, counts_receivables, get_setting, set_setting
 from fundledger.allocations.transitions import TRANSITIONS, next_state
@@ -60,11 +56,14 @@ from fundledger.auth.access import READERS, allow, can_view
 from fundledger.auth.models import Role
 from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError, NotFound
-from fundledger.ledger.models import FiscalPeriod, JournalEntry
+from fundledger.ledger.models import FiscalPeriod
 from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.ledger.queries import entry_numbers
+from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.money import plain
 from fundledger.program import queries as program
 from fundledger.program.models import Activity
+from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 
@@ -72,7 +71,6 @@ blueprint = Blueprint("allocations", __name__)
 
 Page = str | tuple[str, int] | Response
 
-PER_PAGE = 50
 #: Ids are 32-bit integers; a larger one in a URL names nothing.
 _MAX_ID = 2**31 - 1
 
@@ -96,58 +94,37 @@ STEP_FORMS: dict[str, type[FlaskForm]] = {
     "report": ExpenditureForm,
     "close": CloseForm,
 }
-SORT_KEYS: dict[str, Callable[[Allocation], Any]] = {
-    "id": lambda a: a.id,
-    "activity": lambda a: a.activity_number,
-    "organ": lambda a: a.organ_code,
-    "state": lambda a: a.state,
-    "requested": lambda a: a.requested_amount,
-    "approved": lambda a: a.approved_amount or ZERO,
-    "disbursed": lambda a: _disbursed(a),
-    "spent": lambda a: _spent(a),
-    "start": lambda a: a.period_start,
-}
 
 
 # --- the allocations ------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ListPage:
-    """One page of the allocations asked for."""
-
-    allocations: Sequence[Allocation]
-    page: int
-    pages: int
-    total: int
-
-
 @blueprint.get("/allocations")
 @allow(*READERS)
 def allocations() -> str:
-    form, listed = _filtered(db_session())
-    page = _page_of(listed, form.page.data or 1)
-    arguments = {k: v for k, v in request.args.items() if k != "page" and v}
-
-    def link(endpoint: str = ".allocations", **changes: Any) -> str:
-        return url_for(endpoint, **{**arguments, **changes})
-
+    db = db_session()
+    form, order = _allocation_filters(db), lists.order(queries.ALLOCATION_SORTS)
+    page = page_of(db, _allocations(form, order), order)
     return render_template(
-        "allocations/list.html", form=form, page=page, link=link, disbursed=_disbursed, spent=_spent
-    )
+        "allocations/list.html", form=form, page=page, order=order,
+        disbursed=queries.disbursed, spent=queries.spent,
+    )  # fmt: skip
 
 
 @blueprint.get("/allocations.csv")
 @allow(*READERS)
 def allocations_csv() -> Response:
-    _form, listed = _filtered(db_session())
+    db = db_session()
+    listed = db.scalars(
+        _allocations(_allocation_filters(db), lists.order(queries.ALLOCATION_SORTS))
+    )
     header = ("id", "activity", "organ", "state", "requested", "approved", "disbursed",
               "spent", "period_start", "period_end", "pools", "purpose")  # fmt: skip
     rows = [
         (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
-         "" if a.approved_amount is None else plain(a.approved_amount), plain(_disbursed(a)),
-         plain(_spent(a)), a.period_start.isoformat(), a.period_end.isoformat(),
-         " ".join(pool.pool for pool in a.pools), a.purpose)
+         "" if a.approved_amount is None else plain(a.approved_amount),
+         plain(queries.disbursed(a)), plain(queries.spent(a)), a.period_start.isoformat(),
+         a.period_end.isoformat(), " ".join(pool.pool for pool in a.pools), a.purpose)
         for a in listed
     ]  # fmt: skip
     return csv_download("allocations.csv", header, rows)
@@ -553,7 +530,7 @@ def _allocation_page(
         "allocations/allocation.html",
         allocation=allocation,
         activity=db.get(Activity, allocation.activity_number),
-        entry_numbers=_entry_numbers(db, allocation.events),
+        entry_numbers=entry_numbers(db, (e.entry_id for e in allocation.events if e.entry_id)),
         utc=as_utc,
         offered=offered,
         forms=forms,
@@ -582,17 +559,6 @@ def _blank_step_form(step: str, allocation: Allocation, **data: Any) -> FlaskFor
 def _prefix(step: str, allocation_id: int) -> str:
     """Each form's fields are named apart, so that several can share a page."""
     return f"{step}-{allocation_id}"
-
-
-def _entry_numbers(db: Session, events: Iterable[AllocationEvent]) -> dict[int, int]:
-    """The journal entry number of each event's entry, by entry id."""
-    numbers = {}
-    for event in events:
-        if event.entry_id is not None and event.entry_id not in numbers:
-            entry = db.get(JournalEntry, event.entry_id)
-            if entry is not None:
-                numbers[event.entry_id] = entry.number
-    return numbers
 
 
 def _queue_page(
@@ -636,7 +602,7 @@ def _proposal_start(db: Session) -> Page:
     if not choice.validate():
         return render_template("allocations/allocation_form.html", choice=choice, form=None), 400
     activity = _fundable(db, choice.activity.data)
-    pools = _eligible_pools(db, activity) if activity is not None else []
+    pools = queries.eligible_pools(db, activity) if activity is not None else []
     today = _today()
     form = ProposalForm(
         formdata=None,
@@ -676,27 +642,11 @@ def _proposal_page(
     return html, status or _status(refusal)
 
 
-def _eligible_pools(
-    db: Session, activity: Activity, keep: Sequence[str] = ()
-) -> list[Availability]:
-    """The pools that may fund ``activity`` (unrestricted money always), and those in
-    ``keep`` first, in that order, with what each has available now."""
-    pools = _availability(db)
-    pools.setdefault(UNRESTRICTED, Availability(UNRESTRICTED, ZERO, ZERO))
-    first = [pools.get(key) or Availability(key, ZERO, ZERO) for key in keep]
-    others = [
-        pool
-        for key, pool in pools.items()
-        if key not in keep and eligibility_problem(db, parse_pool(key), activity) is None
-    ]
-    return first + others
-
-
 def _revision_data(db: Session, allocation: Allocation) -> dict[str, Any]:
     """The allocation's values, shaped like the form (what was posted wins)."""
     chosen = [pool.pool for pool in allocation.pools]
     activity = _fundable(db, allocation.activity_number)
-    pools = [] if activity is None else _eligible_pools(db, activity, keep=chosen)
+    pools = [] if activity is None else queries.eligible_pools(db, activity, keep=chosen)
     return {
         "amount": plain(allocation.requested_amount),
         "purpose": allocation.purpose,
@@ -778,9 +728,7 @@ def _line_choices(db: Session, form: BudgetForm) -> None:
 
 
 def _budget_report() -> tuple[BudgetReportForm, list[queries.BudgetRow]]:
-    form = BudgetReportForm(request.args)
-    if not form.validate():
-        abort(400, description=_errors(form))
+    form = lists.checked(BudgetReportForm(request.args))
     if form.year.data is None:
         form.year.data = _today().year
     return form, queries.budget_report(db_session(), form.year.data, form.by.data)
@@ -833,40 +781,23 @@ def _periods_page(
 # --- helpers --------------------------------------------------------------------------
 
 
-def _filtered(db: Session) -> tuple[AllocationFilterForm, list[Allocation]]:
-    """The allocations the query string asks for, sorted as it asks (a 400 if it is not
-    understood). The fund has tens of allocations a year: they are filtered here."""
+def _allocation_filters(db: Session) -> AllocationFilterForm:
+    """The list's filters from the query string, offering the fundable activities and
+    their organs (a 400 if it names something else)."""
     form = AllocationFilterForm(request.args)
     activities = [activity for activity in _activities(db).values() if activity.fundable]
     form.activity.choices = [ANY, *_activity_choices(db)]
     form.organ.choices = [ANY, *map(SelectChoice, sorted({a.implementer_code for a in activities}))]
-    if not form.validate():
-        abort(400, description=_errors(form))
-    listed = [
-        allocation
-        for allocation in queries.allocations(db, state=form.state.data or None)
-        if (not form.activity.data or allocation.activity_number == int(form.activity.data))
-        and (not form.organ.data or allocation.organ_code == form.organ.data)
-    ]
-    key = form.sort.data
-    listed.sort(key=SORT_KEYS[key.lstrip("-")], reverse=key.startswith("-"))
-    return form, listed
+    return lists.checked(form)
 
 
-def _page_of(listed: Sequence[Allocation], wanted: int) -> ListPage:
-    """Page ``wanted`` of ``listed``, or the last page if there are fewer."""
-    pages = max(1, -(-len(listed) // PER_PAGE))
-    number = min(wanted, pages)
-    shown = listed[(number - 1) * PER_PAGE : number * PER_PAGE]
-    return ListPage(shown, number, pages, len(listed))
-
-
-def _disbursed(allocation: Allocation) -> Decimal:
-    return sum((pool.advanced for pool in allocation.pools), ZERO)
-
-
-def _spent(allocation: Allocation) -> Decimal:
-    return sum((pool.spent for pool in allocation.pools), ZERO)
+def _allocations(form: AllocationFilterForm, order: ListArgs) -> Select[Allocation]:
+    query = queries.allocations_query(
+        state=form.state.data or None,
+        activity=int(form.activity.data) if form.activity.data else None,
+        organ=form.organ.data or None,
+    )
+    return ordered(query, queries.ALLOCATION_SORTS, order)
 
 
 def _allocation_or_404(db: Session, allocation_id: int) -> Allocation:
@@ -929,12 +860,6 @@ def _status(refusal: FundledgerError | None) -> int:
     if isinstance(refusal, IllegalTransition):
         return 409
     return 422
-
-
-def _errors(form: Any) -> str:
-    return " ".join(
-        f"{form[name].label.text}: {' '.join(messages)}" for name, messages in form.errors.items()
-    )
 
 
 def _today() -> dt.date:

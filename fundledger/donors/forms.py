@@ -46,7 +46,6 @@ TYPE_LABELS = {
     DonorType.OTHER: "Other",
 }
 LANGUAGE_LABELS = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
-SORT_LABELS = {"code": "Code", "name": "Name", "type": "Type"}
 ACTIVE_CHOICES = {"": "Active and inactive", "yes": "Active only", "no": "Inactive only"}
 #: Offered as suggestions only; any ISO 4217 code is accepted.
 COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "ARS", "CLP", "COP")
@@ -218,7 +217,7 @@ class NewDonorForm(DonorForm):
 
 
 class DonorFilterForm(Form):
-    """The donor list's filters and order, read from the query string."""
+    """The donor list's filters, read from the query string (the order is the list's)."""
 
     type = SelectField(
         "Type",
@@ -228,9 +227,6 @@ class DonorFilterForm(Form):
     )
     active = SelectField(
         "Status", choices=[SelectChoice(k, v) for k, v in ACTIVE_CHOICES.items()], default=""
-    )
-    sort = SelectField(
-        "Sort by", choices=[SelectChoice(k, v) for k, v in SORT_LABELS.items()], default="code"
     )
 
     @property

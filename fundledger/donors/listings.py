@@ -1,4 +1,4 @@
-"""Readers behind the contribution pages: donors paged, filtered and sorted; a donor's
+"""Readers behind the contribution pages: the donor list and its order; a donor's
 receipts, earmarks and unapplied credit; the rate table; which import rows are posted.
 
 Like :mod:`fundledger.donors.queries`, these only read; none of them imports Flask.
@@ -7,10 +7,9 @@ Like :mod:`fundledger.donors.queries`, these only read; none of them imports Fla
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -26,71 +25,47 @@ from fundledger.donors.models import (
 from fundledger.donors.queries import ZERO, pledge_statuses
 from fundledger.donors.receipts import Credit, unapplied_credits
 from fundledger.ledger.models import JournalEntry
-
-T = TypeVar("T")
+from fundledger.ledger.queries import entry_numbers
+from fundledger.listing import Columns, Sorts
 
 #: How the donor list may be sorted; each key ends on the code, so the order is total.
-DONOR_SORTS: dict[str, tuple[Any, ...]] = {
-    "code": (Donor.code,),
-    "name": (func.lower(Donor.name), Donor.code),
-    "type": (Donor.type, Donor.code),
-}
+DONOR_SORTS: Sorts[Columns] = Sorts(
+    {
+        "code": (Donor.code,),
+        "name": (func.lower(Donor.name), Donor.code),
+        "type": (Donor.type, Donor.code),
+        "country": (func.coalesce(Donor.country, ""), Donor.code),
+        "language": (Donor.language, Donor.code),
+        "active": (Donor.active, Donor.code),
+    },
+    default="code",
+)
+#: How the rate table may be sorted; newest first unless asked otherwise.
+RATE_SORTS: Sorts[Columns] = Sorts(
+    {
+        "date": (ExchangeRate.rate_date, ExchangeRate.currency, ExchangeRate.id),
+        "currency": (ExchangeRate.currency, ExchangeRate.rate_date, ExchangeRate.id),
+        "rate": (ExchangeRate.rate, ExchangeRate.id),
+    },
+    default="date",
+    descending=True,
+)
 #: Idempotency keys looked up per query when checking an import file.
 _KEYS_PER_QUERY = 500
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[T]):
-    """One page of a longer list."""
-
-    items: Sequence[T]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def _page_of(session: Session, query: Select[T], page: int, per_page: int) -> Page[T]:
-    """The page of ``query``'s rows; a page past either end is the nearest one."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(items, page, per_page, total)
 
 
 # --- donors ---------------------------------------------------------------------------
 
 
-def _donor_query(type: str | None, active: bool | None, sort: str) -> Select[Donor]:
-    query = select(Donor).order_by(*DONOR_SORTS[sort])
+def donors_query(*, type: str | None = None, active: bool | None = None) -> Select[Donor]:
+    """The donors of one ``type`` (or all), active, inactive (or both), in no order yet
+    (see :data:`DONOR_SORTS`)."""
+    query = select(Donor)
     if type:
         query = query.filter_by(type=type)
     if active is not None:
         query = query.filter_by(active=active)
     return query
-
-
-def donor_page(
-    session: Session,
-    *,
-    type: str | None = None,
-    active: bool | None = None,
-    sort: str = "code",
-    page: int = 1,
-    per_page: int = 50,
-) -> Page[Donor]:
-    """Donors of one ``type`` (or all), active, inactive (or both), in ``sort`` order."""
-    return _page_of(session, _donor_query(type, active, sort), page, per_page)
-
-
-def donors_matching(
-    session: Session, *, type: str | None = None, active: bool | None = None, sort: str = "code"
-) -> Sequence[Donor]:
-    """Every donor :func:`donor_page` would list, on one page (for exports)."""
-    return session.scalars(_donor_query(type, active, sort)).all()
 
 
 def donor_by_code(session: Session, code: str) -> Donor | None:
@@ -142,17 +117,6 @@ def receipts_of(session: Session, donor: Donor) -> list[ReceiptLine]:
     ]
 
 
-def entry_numbers(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
-    """Journal entry numbers by entry id."""
-    wanted = sorted(set(entry_ids))
-    if not wanted:
-        return {}
-    rows = session.execute(
-        select(JournalEntry.id, JournalEntry.number).where(JournalEntry.id.in_(wanted))
-    )
-    return {entry_id: number for entry_id, number in rows}
-
-
 def credits_of(session: Session, donor: Donor) -> list[Credit]:
     """Unapplied credit the donor has left, by receipt, in every currency."""
     currencies = session.scalars(
@@ -201,16 +165,12 @@ def earmarks_of(session: Session, donor: Donor) -> list[EarmarkLine]:
 # --- rates and imports ----------------------------------------------------------------
 
 
-def rate_page(
-    session: Session, *, currency: str | None = None, page: int = 1, per_page: int = 50
-) -> Page[ExchangeRate]:
-    """The rate table, newest date first, for one currency or all."""
-    query = select(ExchangeRate).order_by(
-        ExchangeRate.rate_date.desc(), ExchangeRate.currency, ExchangeRate.id
-    )
+def rates_query(*, currency: str | None = None) -> Select[ExchangeRate]:
+    """The rate table, for one currency or all, in no order yet (see :data:`RATE_SORTS`)."""
+    query = select(ExchangeRate)
     if currency:
         query = query.filter_by(currency=currency)
-    return _page_of(session, query, page, per_page)
+    return query
 
 
 def posted_keys(session: Session, keys: Iterable[str]) -> set[str]:

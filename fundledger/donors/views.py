@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -29,9 +29,10 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
-from wtforms import Form, SelectChoice
+from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow, check_donor, donor_scope
 from fundledger.auth.models import Role
@@ -64,11 +65,14 @@ from fundledger.donors.imports import (
     import_contributions,
     read_rows,
 )
-from fundledger.donors.models import Donor, Pledge
+from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.ledger.queries import entry_numbers
+from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.money import format_money, plain
+from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 
@@ -76,13 +80,10 @@ blueprint = Blueprint("donors", __name__)
 
 Page = str | tuple[str, int] | Response
 
-PER_PAGE = 50
 #: Rows of an import file listed in its preview; the counts cover every row.
 PREVIEW_ROWS = 200
 DONOR_COLUMNS = ("code", "name", "type", "country", "language", "active")
 _SEAL_SALT = "fundledger.donors.import"
-
-F = TypeVar("F", bound=Form)
 
 
 @blueprint.context_processor
@@ -100,22 +101,15 @@ def _labels() -> dict[str, Any]:
 @blueprint.get("/donors")
 @allow(*READERS)
 def index() -> str:
-    filters = _query_form(DonorFilterForm)
-    page = listings.donor_page(
-        db_session(), type=filters.type.data or None, active=filters.active_only,
-        sort=filters.sort.data, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-    )  # fmt: skip
-    return render_template("donors/list.html", page=page, filters=filters)
+    filters, order = _donor_filters(), lists.order(listings.DONOR_SORTS)
+    page = page_of(db_session(), _donors(filters, order), order)
+    return render_template("donors/list.html", page=page, filters=filters, order=order)
 
 
 @blueprint.get("/donors.csv")
 @allow(*READERS)
 def index_csv() -> Response:
-    filters = _query_form(DonorFilterForm)
-    donors = listings.donors_matching(
-        db_session(), type=filters.type.data or None, active=filters.active_only,
-        sort=filters.sort.data,
-    )  # fmt: skip
+    donors = db_session().scalars(_donors(_donor_filters(), lists.order(listings.DONOR_SORTS)))
     rows = [
         (d.code, d.name, d.type, d.country or "", d.language, "yes" if d.active else "no")
         for d in donors
@@ -324,12 +318,17 @@ def new_receipt(code: str) -> Page:
 @blueprint.get("/rates")
 @allow(*READERS)
 def rates() -> str:
-    filters = _query_form(RateFilterForm)
-    page = listings.rate_page(
-        db_session(), currency=filters.currency.data or None,
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-    )  # fmt: skip
-    return render_template("donors/rates.html", page=page, filters=filters)
+    filters, order = _rate_filters(), lists.order(listings.RATE_SORTS)
+    page = page_of(db_session(), _rates(filters, order), order)
+    return render_template("donors/rates.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/rates.csv")
+@allow(*READERS)
+def rates_csv() -> Response:
+    rates = db_session().scalars(_rates(_rate_filters(), lists.order(listings.RATE_SORTS)))
+    rows = [(r.currency, r.rate_date.isoformat(), plain(r.rate), r.entered_by) for r in rates]
+    return csv_download("rates.csv", ("currency", "date", "usd_per_unit", "set_by"), rows)
 
 
 @blueprint.route("/rates/new", methods=["GET", "POST"])
@@ -358,7 +357,7 @@ def set_rate() -> Page:
 @blueprint.get("/reports/ageing")
 @allow(*READERS)
 def ageing() -> str:
-    as_of = _query_form(AsOfForm).as_of.data or _today()
+    as_of = lists.checked(AsOfForm(request.args)).as_of.data or _today()
     rows = queries.ageing(db_session(), as_of)
     return render_template(
         "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS
@@ -368,7 +367,7 @@ def ageing() -> str:
 @blueprint.get("/reports/ageing.csv")
 @allow(*READERS)
 def ageing_csv() -> Response:
-    as_of = _query_form(AsOfForm).as_of.data or _today()
+    as_of = lists.checked(AsOfForm(request.args)).as_of.data or _today()
     buckets = [name for name, _, _ in queries.AGE_BUCKETS]
     rows = [
         (row.donor.code, plain(row.not_due), *(plain(row.overdue[name]) for name in buckets),
@@ -511,7 +510,7 @@ def _donor_page(db: Session, donor: Donor) -> str:
         donor=donor,
         position=queries.donor_position(db, donor),
         statuses=statuses,
-        pledge_entries=listings.entry_numbers(db, (s.pledge.entry_id for s in statuses)),
+        pledge_entries=entry_numbers(db, (s.pledge.entry_id for s in statuses)),
         receipts=listings.receipts_of(db, donor),
         earmarks=listings.earmarks_of(db, donor),
         credits=listings.credits_of(db, donor),
@@ -537,13 +536,23 @@ def _today() -> dt.date:
     return now().date()
 
 
-def _query_form(form_class: type[F]) -> F:
-    """A form read from the query string; a 400 naming the first problem if it is wrong."""
-    form: F = form_class(request.args)
-    if not form.validate():
-        field, errors = next(iter(form.errors.items()))
-        abort(400, description=f"{field}: {errors[0]}")
-    return form
+def _donor_filters() -> DonorFilterForm:
+    return lists.checked(DonorFilterForm(request.args))
+
+
+def _donors(filters: DonorFilterForm, order: ListArgs) -> Select[Donor]:
+    """The donors the filters let through, in the order asked (the page and its export)."""
+    query = listings.donors_query(type=filters.type.data or None, active=filters.active_only)
+    return ordered(query, listings.DONOR_SORTS, order)
+
+
+def _rate_filters() -> RateFilterForm:
+    return lists.checked(RateFilterForm(request.args))
+
+
+def _rates(filters: RateFilterForm, order: ListArgs) -> Select[ExchangeRate]:
+    query = listings.rates_query(currency=filters.currency.data or None)
+    return ordered(query, listings.RATE_SORTS, order)
 
 
 def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:

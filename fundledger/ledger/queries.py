@@ -8,7 +8,7 @@ Balances always come from postings: the current balance from the trigger-kept ca
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -146,6 +146,17 @@ def entry_by_number(session: Session, number: int) -> JournalEntry | None:
     return session.scalar(
         select(JournalEntry).options(selectinload(JournalEntry.postings)).filter_by(number=number)
     )
+
+
+def entry_numbers(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
+    """Journal entry numbers by entry id."""
+    wanted = sorted(set(entry_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(JournalEntry.id, JournalEntry.number).where(JournalEntry.id.in_(wanted))
+    )
+    return {entry_id: number for entry_id, number in rows}
 
 
 def reversal_of(session: Session, entry: JournalEntry) -> int | None:

@@ -1,0 +1,40 @@
+"""A list page's query string read for its view: the filters, the order and the page.
+
+What cannot be read is a 400 naming the argument and the problem; nothing is guessed.
+The list mechanism itself is :mod:`fundledger.listing` (no Flask there).
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import abort, request
+from wtforms import Form
+
+from fundledger.listing import PER_PAGE, BadListArgument, ListArgs, Sorts, list_args
+
+F = TypeVar("F", bound=Form)
+
+
+def checked(form: F) -> F:
+    """A filter form built from ``request.args``, if it is valid; else a 400 naming the
+    first field at fault and why."""
+    if not form.validate():
+        name, errors = next(iter(form.errors.items()))
+        abort(400, description=f"{form[name].label.text}: {_first(errors)}")
+    return form
+
+
+def order(sorts: Sorts[Any], *, per_page: int = PER_PAGE) -> ListArgs:
+    """The sort, direction, page and page size asked for, or a 400 with the reason."""
+    try:
+        return list_args(request.args, sorts, per_page=per_page)
+    except BadListArgument as bad:
+        abort(400, description=str(bad))
+
+
+def _first(errors: Any) -> str:
+    """The first message of a field's errors (a field list nests them per entry)."""
+    while isinstance(errors, list | tuple | dict):
+        errors = next(iter(errors.values() if isinstance(errors, dict) else errors), "")
+    return str(errors)
