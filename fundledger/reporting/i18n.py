@@ -1,41 +1,34 @@
 """Statement languages: gettext catalogs and Babel formatting for en, es, fr and pt.
 
-The catalogs are the ``.po`` files under ``translations/``; they are compiled in memory
-the first time a language is used (no ``.mo`` files are kept). Every label a statement
-prints goes through :meth:`Language.gettext`; every number, date and percentage through
-the other methods, so a Spanish statement reads ``54.250,00`` and ``10 feb 2025``.
+The catalogs are the ``statements`` domain of :mod:`fundledger.i18n` (the ``.po`` files
+under ``translations/``). Every label a statement prints goes through
+:meth:`Language.gettext`; every number, date and percentage through the other methods,
+so a Spanish statement reads ``54.250,00`` and ``10 feb 2025``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import (
     format_decimal,
     format_percent,
     get_decimal_symbol,
     get_group_symbol,
 )
-from babel.support import Translations
 
-from fundledger.errors import FundledgerError
+from fundledger.i18n import LANGUAGES, STATEMENTS, UnknownLanguage, translations
 from fundledger.money import minor_units
 
-LANGUAGES = ("en", "es", "fr", "pt")
-CATALOGS = Path(__file__).resolve().parent / "translations"
+__all__ = ["CATALOGS", "LANGUAGES", "N_", "Language", "UnknownLanguage"]
 
-
-class UnknownLanguage(FundledgerError):
-    """A language the statements are not translated into."""
+#: Where the statement catalogs are (the tests check they are sources only).
+CATALOGS = STATEMENTS.directory
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -70,23 +63,6 @@ def N_(message: str) -> str:
     return message
 
 
-def catalog_path(language: str) -> Path:
-    return CATALOGS / language / "LC_MESSAGES" / "messages.po"
-
-
-@lru_cache(maxsize=len(LANGUAGES))
-def translations(language: str) -> Translations:
-    """The language's catalog, compiled from its ``.po`` file once per process."""
-    if language not in LANGUAGES:
-        raise UnknownLanguage(f"statements are issued in {', '.join(LANGUAGES)}, not {language!r}")
-    with catalog_path(language).open("rb") as source:
-        catalog = read_po(source, locale=language)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled)
-
-
 @dataclass(frozen=True, slots=True)
 class Language:
     """Labels and formats of one statement language."""
@@ -95,12 +71,12 @@ class Language:
 
     @classmethod
     def of(cls, code: str) -> Language:
-        translations(code)  # refuses unknown languages before anything is rendered
+        translations(STATEMENTS, code)  # refuses unknown languages before anything is rendered
         return cls(code)
 
     def gettext(self, message: str, **values: object) -> str:
         """The translated label; ``%(name)s`` placeholders are filled from ``values``."""
-        text = translations(self.code).gettext(message)
+        text = translations(STATEMENTS, self.code).gettext(message)
         return text % values if values else text
 
     def money(self, amount: Decimal) -> str:

@@ -17,7 +17,7 @@ from fundledger.config import (
 from fundledger.db import Database
 from fundledger.models import register_all
 from fundledger.resources import resource_dir
-from fundledger.web import database, errors, filters
+from fundledger.web import database, errors, filters, i18n
 
 
 def build_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -35,6 +35,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_all()
     database.init_app(app, Database(app.config["DATABASE_URL"]))
+    i18n.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     protection.init_app(app)

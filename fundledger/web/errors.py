@@ -6,6 +6,20 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.web.i18n import _, _l
+
+#: Page titles by status, in the reader's language (werkzeug's names are English only).
+TITLES = {
+    400: _l("Bad request"),
+    401: _l("Sign-in required"),
+    403: _l("Forbidden"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    413: _l("Too large"),
+    422: _l("Refused"),
+    429: _l("Too many requests"),
+    500: _l("Internal server error"),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +30,7 @@ def init_app(app: Flask) -> None:
 
 
 def _page(status: int, title: str, reason: str) -> tuple[str, int]:
+    title = str(TITLES.get(status, title))
     return render_template("error.html", status=status, title=title, reason=reason), status
 
 
@@ -37,4 +52,6 @@ def _unexpected(error: Exception) -> tuple[str, int]:
     from flask import current_app
 
     current_app.logger.exception("unhandled error")
-    return _page(500, "Internal Server Error", "Something went wrong on our side; it was logged.")
+    return _page(
+        500, "Internal Server Error", _("Something went wrong on our side; it was logged.")
+    )

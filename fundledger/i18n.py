@@ -1,0 +1,200 @@
+"""The project's languages and gettext catalogs: one way to load, extract and check them.
+
+Each language has two catalogs, both ``.po`` sources compiled in memory the first time
+they are used (no ``.mo`` files are kept; the wheel carries the sources):
+
+- ``statements``: the labels the PDF statements print (``fundledger/reporting``). A
+  statement is a record that may be reissued years later, so its wording is kept apart
+  from the pages around it.
+- ``web``: the pages, form labels, validation and flash messages of the web UI
+  (``templates/`` and the views and forms).
+
+``python -m fundledger.i18n`` extracts every marked string from the code, merges it into
+each catalog, marks what is no longer used obsolete, and lists what still needs
+translating; the tests run :func:`untranslated` so that nothing ships in English by
+mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from babel.support import Translations
+
+from fundledger.errors import FundledgerError
+from fundledger.resources import resource_dir
+
+#: The OAS official languages; English is the one the code is written in.
+LANGUAGES = ("en", "es", "fr", "pt")
+SOURCE_LANGUAGE = "en"
+#: Each language named in itself, as a language menu shows it.
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português"}
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+class UnknownLanguage(FundledgerError):
+    """A language fundledger is not translated into."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where marked strings are found: a folder, which files by which extractor, and the
+    names of the marking functions."""
+
+    directory: Path
+    method_map: tuple[tuple[str, str], ...]
+    keywords: Mapping[str, Any]
+    options: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """One set of catalogs: ``<directory>/<language>/LC_MESSAGES/messages.po``."""
+
+    name: str
+    directory: Path
+
+    def path(self, language: str) -> Path:
+        return self.directory / language / "LC_MESSAGES" / "messages.po"
+
+
+STATEMENTS = Domain("statements", _PACKAGE / "reporting" / "translations")
+WEB = Domain("web", _PACKAGE / "web" / "translations")
+DOMAINS = (STATEMENTS, WEB)
+
+#: Views and forms are the web's, wherever they live; the rest of reporting/ is the PDFs'.
+_WEB_PYTHON = (("**/views.py", "python"), ("**/forms.py", "python"))
+
+
+def sources(domain: Domain) -> tuple[Source, ...]:
+    """The code whose marked strings make up ``domain``."""
+    if domain is STATEMENTS:
+        return (
+            Source(
+                _PACKAGE / "reporting",
+                (("views.py", "ignore"), ("forms.py", "ignore"), ("**.py", "python")),
+                {"gettext": None, "_": None, "N_": None},
+                {},
+            ),
+        )
+    return (
+        Source(
+            resource_dir("templates"),
+            (("**.html", "jinja2.ext:babel_extract"),),
+            {"_": None, "gettext": None, "ngettext": (1, 2)},
+            {"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        ),
+        Source(
+            _PACKAGE,
+            (*_WEB_PYTHON, ("reporting/**.py", "ignore"), ("**.py", "python")),
+            {"_": None, "_l": None, "ngettext": (1, 2)},
+            {},
+        ),
+    )
+
+
+def check_language(language: str) -> str:
+    """``language`` if fundledger speaks it, else :class:`UnknownLanguage`."""
+    if language not in LANGUAGES:
+        raise UnknownLanguage(
+            f"fundledger is translated into {', '.join(LANGUAGES)}, not {language[:20]!r}"
+        )
+    return language
+
+
+def read(domain: Domain, language: str) -> Catalog:
+    with domain.path(language).open("rb") as source:
+        return read_po(source, locale=language)
+
+
+@lru_cache(maxsize=len(LANGUAGES) * len(DOMAINS))
+def translations(domain: Domain, language: str) -> Translations:
+    """The language's catalog in ``domain``, compiled from its ``.po`` file once per process."""
+    compiled = io.BytesIO()
+    write_mo(compiled, read(domain, check_language(language)))
+    compiled.seek(0)
+    return Translations(compiled, domain=domain.name)
+
+
+def template(domain: Domain) -> Catalog:
+    """Every msgid the domain's code uses, with where it is used."""
+    catalog = Catalog(project="fundledger", fuzzy=False)
+    for source in sources(domain):
+        for filename, line, message, comments, context in extract_from_dir(
+            str(source.directory),
+            method_map=source.method_map,
+            options_map=source.options,
+            keywords=source.keywords,
+        ):
+            flags = ("python-format",) if "%(" in str(message) else ()
+            catalog.add(message, locations=[(filename, line)], auto_comments=comments,
+                        flags=flags, context=context)  # fmt: skip
+    return catalog
+
+
+def untranslated(domain: Domain, language: str) -> list[str]:
+    """Msgids the code uses that the language's catalog does not translate."""
+    catalog = read(domain, language)
+    missing = []
+    for message in template(domain):
+        if not message.id:
+            continue
+        found = catalog.get(message.id, context=message.context)
+        if found is None or not found.string or found.fuzzy:
+            missing.append(str(message.id if isinstance(message.id, str) else message.id[0]))
+    return missing
+
+
+def update(domain: Domain) -> dict[str, list[str]]:
+    """Merge the domain's template into each language's catalog; return what each lacks.
+
+    English msgids are their own translation, so the English catalog fills itself. A
+    catalog keeps its creation date, so that only a change of messages changes the file.
+    """
+    source = template(domain)
+    for language in LANGUAGES:
+        path = domain.path(language)
+        if path.exists():
+            catalog = read(domain, language)
+        else:
+            catalog = Catalog(locale=language, project="fundledger", fuzzy=False)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        created = catalog.creation_date
+        # A copy each time: Catalog.update adopts the template's message objects.
+        catalog.update(copy.deepcopy(source), no_fuzzy_matching=True)
+        catalog.creation_date = created
+        if language == SOURCE_LANGUAGE:
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        with path.open("wb") as target:
+            write_po(target, catalog, width=100, omit_header=False, sort_output=True,
+                     ignore_obsolete=True, include_previous=False)  # fmt: skip
+    return {language: untranslated(domain, language) for language in LANGUAGES}
+
+
+def main() -> None:
+    """Update every catalog; exit 1 while anything is left untranslated."""
+    incomplete = False
+    for domain in DOMAINS:
+        for language, ids in update(domain).items():
+            for message in ids:
+                print(f"{domain.name} {language}: untranslated: {message}")
+                incomplete = True
+    sys.exit(1 if incomplete else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""The web UI's language: chosen for each request, switchable without JavaScript.
+
+The language is, in order: the one the user picked with the switcher in the page
+header (kept in a cookie, so it holds before and after signing in); else the signed-in
+donor's own language (``Donor.language``, the one its statements are issued in); else
+the best match of the browser's ``Accept-Language``; else English. Pages translate
+through Flask-Babel, which reads the ``web`` catalogs of :mod:`fundledger.i18n`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import flask_babel
+from babel.support import NullTranslations, Translations
+from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from fundledger.auth import sessions
+from fundledger.auth.access import public
+from fundledger.auth.views import _local as local_path
+from fundledger.donors.models import Donor
+from fundledger.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, WEB, translations
+from fundledger.web.database import db_session
+
+COOKIE = "fundledger_language"
+#: A year: the choice is a preference, not a secret.
+COOKIE_AGE = 365 * 24 * 3600
+
+blueprint = Blueprint("language", __name__)
+
+
+def _(message: str, **values: Any) -> str:
+    """``message`` in the request's language; ``%(name)s`` placeholders from ``values``."""
+    return str(flask_babel.gettext(message, **values))
+
+
+def _l(message: str, **values: Any) -> Any:
+    """A string translated when it is shown: for labels declared once, at import time
+    (form fields, tables of choices), and read in whichever language each request has."""
+    return flask_babel.lazy_gettext(message, **values)
+
+
+class _WebDomain(flask_babel.Domain):  # type: ignore[misc]  # Flask-Babel is untyped
+    """Flask-Babel's domain, reading the ``web`` catalogs compiled from their ``.po``."""
+
+    def get_translations(self) -> Translations | NullTranslations:
+        locale = flask_babel.get_locale()
+        if locale is None:  # outside a request
+            return NullTranslations()
+        return translations(WEB, str(locale))
+
+
+def init_app(app: Flask) -> None:
+    babel = flask_babel.Babel(app, locale_selector=select_language)
+    babel.domain_instance = _WebDomain()
+    app.register_blueprint(blueprint)
+    app.jinja_env.globals["languages"] = LANGUAGE_NAMES
+    app.jinja_env.globals["current_language"] = current_language
+
+
+def current_language() -> str:
+    """The request's language code, e.g. for ``<html lang>``."""
+    locale = flask_babel.get_locale()
+    return str(locale) if locale is not None else SOURCE_LANGUAGE
+
+
+def select_language() -> str:
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    user = sessions.current()
+    if user is not None and user.donor_id is not None:
+        donor = db_session().get(Donor, user.donor_id)
+        if donor is not None:
+            return donor.language
+    return request.accept_languages.best_match(LANGUAGES) or SOURCE_LANGUAGE
+
+
+@blueprint.post("/language")
+@public
+def choose() -> Response:
+    """Remember the language picked in the header and go back to the page it was picked on."""
+    language = request.form.get("language", "")
+    if language not in LANGUAGES:
+        abort(400, description=_("There is no such language."))
+    response = redirect(local_path(request.form.get("next")) or url_for("home.index"))
+    response.set_cookie(
+        COOKIE,
+        language,
+        max_age=COOKIE_AGE,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
