@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fundledger.donors.amounts import ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED
 from fundledger.donors.models import (
@@ -93,7 +93,10 @@ def pledge_statuses(
     """
     last = as_of or dt.date.max
     pledges_query = (
-        select(Pledge).where(Pledge.pledge_date <= last).order_by(Pledge.pledge_date, Pledge.id)
+        select(Pledge)
+        .options(selectinload(Pledge.instalments))  # ageing reads them: one query, not one each
+        .where(Pledge.pledge_date <= last)
+        .order_by(Pledge.pledge_date, Pledge.id)
     )
     reductions_query = (
         select(

@@ -1,30 +1,63 @@
-"""The landing page: what the fund is, how much the ledger holds, and where everything is."""
+"""The home page: what the fund is, and a dashboard for each role the user holds."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from collections.abc import Sequence
+from typing import Any
 
-from fundledger.db import Base
-from fundledger.ledger.models import Account, JournalEntry
-from fundledger.program.models import Activity
+from flask import Blueprint, render_template
+from markupsafe import Markup
+
+from fundledger.auth import sessions
+from fundledger.auth.access import donor_scope
+from fundledger.auth.models import Role
+from fundledger.dashboards import queries
+from fundledger.dashboards.charts import Series, bar_chart
+from fundledger.donors.models import Donor
+from fundledger.errors import NotFound
 from fundledger.web.database import db_session
 
 blueprint = Blueprint("home", __name__)
 
+#: Who sees the fund's figures and the Secretariat's tasks (DESIGN §2).
+FUND_ROLES = frozenset({Role.SECRETARIAT, Role.ADMIN})
+#: Who sees the verification status and the latest audit events.
+AUDIT_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+
 
 @blueprint.get("/")
 def index() -> str:
-    session = db_session()
-    return render_template(
-        "index.html",
-        entries=_count(session, JournalEntry),
-        accounts=_count(session, Account),
-        activities=_count(session, Activity),
+    db, today = db_session(), sessions.now().date()
+    user = sessions.current()
+    roles = user.roles if user is not None else frozenset()
+    panels: dict[str, Any] = {}
+    if roles & FUND_ROLES:
+        panels["fund"] = fund = queries.fund_overview(db, today)
+        panels["fund_chart"] = fund_chart(fund.years)
+        panels["tasks"] = queries.secretariat_tasks(db, today)
+    if Role.CAJP in roles:
+        panels["cajp"] = queries.cajp_overview(db)
+    if Role.DONOR in roles:
+        panels["donor"] = queries.donor_overview(db, _own_donor(), today)
+    if roles & AUDIT_ROLES:
+        panels["audit"] = queries.audit_overview(db)
+    return render_template("index.html", **panels)
+
+
+def fund_chart(years: Sequence[queries.FundYear]) -> Markup:
+    """Money in and out by fiscal year: the bars behind the table on the dashboard."""
+    figures = ("pledged", "received", "allocated", "disbursed", "spent")
+    return bar_chart(
+        "Pledged, received, allocated, disbursed and spent by fiscal year, USD",
+        [str(year.year) for year in years],
+        [Series(name.capitalize(), [getattr(y, name) for y in years]) for name in figures],
+        chart_id="fund-chart",
     )
 
 
-def _count(session: Session, model: type[Base]) -> int:
-    """Rows in the model's table: one COUNT, whatever the size."""
-    return session.scalar(select(func.count()).select_from(model)) or 0
+def _own_donor() -> Donor:
+    donor_id = donor_scope()
+    donor = None if donor_id is None else db_session().get(Donor, donor_id)
+    if donor is None:
+        raise NotFound("There is no such donor.")
+    return donor

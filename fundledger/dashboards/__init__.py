@@ -1,0 +1,1 @@
+"""The home page's dashboards: for each role, the figures and the work waiting for it."""
