@@ -88,8 +88,14 @@ def init() -> None:
 
 @cli.command()
 @click.option("--seed", default=2141, show_default=True, help="Same seed, same data.")
-def demo(seed: int) -> None:
-    """Load a realistic multi-year demo dataset (once; running it again changes nothing)."""
+@click.option("--entries", type=click.IntRange(min=0), help="Then grow the ledger to N entries.")
+@click.option("--bulk", is_flag=True, help="Grow by bulk copies of the posted entries (fast).")
+def demo(seed: int, entries: int | None, bulk: bool) -> None:
+    """Load a realistic multi-year demo dataset (once; running it again changes nothing).
+
+    With --entries N, grow the ledger to N journal entries afterwards: through the
+    service layer (pledges, receipts, allocations), or with --bulk by appending copies
+    of the entries already posted (ledger only, for volume benchmarks)."""
     from fundledger.auth.passwords import Passwords
     from fundledger.demo import add_demo_logins, load_demo
 
@@ -103,6 +109,10 @@ def demo(seed: int) -> None:
         click.echo("demo data is already loaded")
     else:
         click.echo(f"demo loaded: {report.donors} donors, {report.entries} journal entries")
+    if entries is not None:
+        from fundledger.volume import grow
+
+        click.echo(grow(database(), operator, entries=entries, seed=seed, bulk=bulk))
     click.echo("demo logins (secretariat, cajp and admin enrol a one-time code at first sign-in):")
     for role, email, password in logins:
         click.echo(f"  {role:<12} {email:<40} {password}")

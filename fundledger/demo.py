@@ -114,12 +114,12 @@ def load_demo(
     )
     if already is not None:
         return DemoReport(donors=0, entries=0, already_loaded=True)
-    generator = _Generator(session, actor, random.Random(seed))  # noqa: S311 - demo data, not secrets
+    generator = ContributionGenerator(session, actor, random.Random(seed))  # noqa: S311 - demo data, not secrets
     donors = generator.donors()
     for year in range(first_year, first_year + years):
         for donor, currency in donors:
             generator.year_of(donor, currency, year)
-    planner = _Planner(session, random.Random(seed + 1))  # noqa: S311 - demo data, not secrets
+    planner = AllocationPlanner(session, random.Random(seed + 1))  # noqa: S311 - demo data, not secrets
     last_year = first_year + years - 1
     for year in range(first_year, first_year + years):
         planner.work_plan(year, revise=year % 2 == 0)
@@ -128,26 +128,32 @@ def load_demo(
     return DemoReport(donors=len(donors), entries=entries or 0)
 
 
-class _Generator:
-    def __init__(self, session: Session, actor: Actor, rng: random.Random) -> None:
+class ContributionGenerator:
+    """Donors, rates, pledges and payments; ``key_prefix`` keeps each run's keys apart."""
+
+    def __init__(
+        self, session: Session, actor: Actor, rng: random.Random, *, key_prefix: str = KEY_PREFIX
+    ) -> None:
         self.session = session
         self.actor = actor
         self.rng = rng
+        self.key_prefix = key_prefix
         self.counter = 0
 
     def key(self) -> str:
         self.counter += 1
-        return f"{KEY_PREFIX}{self.counter}"
+        return f"{self.key_prefix}{self.counter}"
 
     def donors(self) -> list[tuple[Donor, str]]:
-        result = []
-        for code, name, kind, country, language, currency in DONORS:
-            donor = self.session.scalar(select(Donor).filter_by(code=code)) or create_donor(
-                self.session, self.actor, code=code, name=name, type=kind, country=country,
-                language=language,
-            )  # fmt: skip
-            result.append((donor, currency))
-        return result
+        return [(self.donor(code, name, kind, country, language), currency)
+                for code, name, kind, country, language, currency in DONORS]  # fmt: skip
+
+    def donor(self, code: str, name: str, kind: str, country: str | None, language: str) -> Donor:
+        """The donor with ``code``, registered first if it is new."""
+        return self.session.scalar(select(Donor).filter_by(code=code)) or create_donor(
+            self.session, self.actor, code=code, name=name, type=kind, country=country,
+            language=language,
+        )  # fmt: skip
 
     def rate(self, currency: str, on: dt.date) -> None:
         """Make sure the rate table has the currency's rate for the day."""
@@ -177,13 +183,20 @@ class _Generator:
             on = self.day(year)
             self.rate(currency, on)
             earmark = rng.choice([None, f"activity:{rng.randint(1, 32)}"])
-            record_receipt(
-                self.session, self.actor, donor, value_date=on, currency=currency,
-                amount=self.amount(currency, 2_000, 20_000), unpledged=True, earmark=earmark,
-                reference=f"gift {year}", idempotency_key=self.key(),
-            )  # fmt: skip
+            self.gift(donor, currency, on, earmark=earmark, reference=f"gift {year}")
         for _ in range(rng.choice([0, 1, 1, 2])):
             self.pledge_and_payments(donor, currency, year)
+
+    def gift(
+        self, donor: Donor, currency: str, on: dt.date, *, earmark: str | None, reference: str
+    ) -> None:
+        """Money received without a pledge: revenue at once."""
+        self.rate(currency, on)
+        record_receipt(
+            self.session, self.actor, donor, value_date=on, currency=currency,
+            amount=self.amount(currency, 2_000, 20_000), unpledged=True, earmark=earmark,
+            reference=reference, idempotency_key=self.key(),
+        )  # fmt: skip
 
     def pledge_and_payments(self, donor: Donor, currency: str, year: int) -> None:
         rng = self.rng
@@ -274,7 +287,7 @@ CURRENT_STATES = ("draft", "submitted", "submitted", "returned", "approved", "di
                   "reported", "closed")  # fmt: skip
 
 
-class _Planner:
+class AllocationPlanner:
     """Work plans and allocations, through every state of the lifecycle."""
 
     def __init__(self, session: Session, rng: random.Random) -> None:

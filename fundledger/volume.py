@@ -1,0 +1,194 @@
+"""Growing the demo ledger to N journal entries, for benchmarks (``fundledger demo --entries N``).
+
+Two paths to the same kind of ledger, both deterministic for a seed:
+
+- :func:`grow_through_services` posts through the operations the Secretariat and CAJP
+  use (``record_pledge``, ``record_receipt``, the allocation lifecycle): more donors of
+  every type, more rounds of pledges, instalments and payments in five currencies, one
+  donor with 1,000 gifts (the statement benchmark's case), allocations proposed,
+  decided, disbursed, reported and closed. It commits every batch, so an interrupted
+  run keeps what it posted.
+- :func:`grow_in_bulk` appends copies of the entries the service layer posted, through
+  :func:`~fundledger.ledger.bulk.append_entries`: the same lines, dimensions and hash
+  chain at bulk-load speed, but without the contribution records (pledges, receipts)
+  behind them, which only the service path creates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import sys
+from collections.abc import Callable, Iterator, Sequence
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from fundledger.actors import Actor
+from fundledger.db import Database
+from fundledger.demo import DONORS, AllocationPlanner, ContributionGenerator
+from fundledger.donors.models import Donor, DonorType
+from fundledger.ledger.bulk import EntrySpec, append_entries
+from fundledger.ledger.models import EntryKind, JournalEntry, LedgerHead
+from fundledger.ledger.operations import line_of
+
+#: The donor whose statement the benchmark times, and how many gifts it makes.
+HEAVY_DONOR = "MEX"
+HEAVY_GIFTS = 1_000
+#: One more synthetic donor per this many entries (up to MAX_DONORS), so that no donor
+#: collects so many pledges that settling one becomes the cost being measured.
+ENTRIES_PER_DONOR = 500
+MAX_DONORS = 200
+#: Currencies and languages the synthetic donors cycle through.
+CURRENCIES = ("USD", "EUR", "CAD", "BRL", "JPY", "KWD")
+LANGUAGES = ("en", "es", "fr", "pt")
+YEARS = (2022, 2023, 2024, 2025, 2026)
+#: Donors' rounds between commits on the service path; entries per bulk transaction.
+DONORS_PER_BATCH = 20
+BULK_BATCH = 10_000
+#: How many of the ledger's first entries serve as templates for bulk copies.
+MAX_TEMPLATES = 5_000
+
+Progress = Callable[[int], None]
+
+
+def entry_count(session: Session) -> int:
+    """Entries in the ledger: the head's number, since numbers have no gaps."""
+    return int(session.scalar(select(LedgerHead.last_number)) or 0)
+
+
+def grow(database: Database, actor: Actor, *, entries: int, seed: int, bulk: bool) -> str:
+    """Grow the ledger to ``entries`` with a progress bar on stderr; a line saying what
+    was done."""
+    with database.session() as session:
+        start = entry_count(session)
+    label = "appending in bulk" if bulk else "posting through the service layer"
+    with click.progressbar(length=max(0, entries - start), label=label, file=sys.stderr) as bar:
+        if bulk:
+            added = grow_in_bulk(database, actor, entries=entries, progress=bar.update)
+        else:
+            added = grow_through_services(
+                database, actor, entries=entries, seed=seed, progress=bar.update
+            )
+    return f"{added} entries {'appended' if bulk else 'posted'}; the ledger holds {start + added}"
+
+
+def grow_through_services(
+    database: Database, actor: Actor, *, entries: int, seed: int, progress: Progress
+) -> int:
+    """Post through the service layer until the ledger holds ``entries``; returns how many
+    were posted. Run it after ``load_demo`` (allocations need its work plans)."""
+    with database.session(write=True) as session:
+        start = entry_count(session)
+        if start >= entries:
+            return 0
+        rng = random.Random(seed + start)  # noqa: S311 - demo data, not secrets
+        contributions = ContributionGenerator(session, actor, rng, key_prefix=f"volume:{start}:")
+        planner = AllocationPlanner(session, random.Random(seed + start + 1))  # noqa: S311
+        donors = contributions.donors() + _synthetic_donors(contributions, entries)
+        heavy = next(donor for donor, _currency in donors if donor.code == HEAVY_DONOR)
+        session.commit()
+        reported = start
+
+        def commit() -> int:
+            nonlocal reported
+            session.commit()
+            now = entry_count(session)
+            progress(now - reported)
+            reported = now
+            return now
+
+        gifts = min(HEAVY_GIFTS, (entries - start) // 10)
+        for number in range(gifts):
+            on = dt.date(YEARS[0], 1, 1) + dt.timedelta(days=number * 365 * len(YEARS) // gifts)
+            contributions.gift(heavy, "USD", on, earmark=None, reference=f"gift {number + 1}")
+            if number % 100 == 99:
+                commit()
+        count = commit()
+        years = itertools.cycle(YEARS)
+        while count < entries:
+            year = next(years)
+            for batch in _chunks(donors, DONORS_PER_BATCH):
+                for donor, currency in batch:
+                    contributions.year_of(donor, currency, year)
+                count = commit()
+                if count >= entries:
+                    break
+            else:
+                planner.allocations(year, current=False)
+                count = commit()
+        return count - start
+
+
+def _synthetic_donors(
+    contributions: ContributionGenerator, entries: int
+) -> list[tuple[Donor, str]]:
+    """Donors beyond the demo's 15, cycling through every type, currency and language."""
+    wanted = min(MAX_DONORS, entries // ENTRIES_PER_DONOR) - len(DONORS)
+    kinds = list(DonorType)
+    result = []
+    for number in range(1, wanted + 1):
+        kind = kinds[number % len(kinds)]
+        donor = contributions.donor(
+            f"VOL-{number:03d}",
+            f"Contributor {number} ({kind.value.replace('_', ' ')})",
+            kind.value,
+            None,
+            LANGUAGES[number % len(LANGUAGES)],
+        )
+        result.append((donor, CURRENCIES[number % len(CURRENCIES)]))
+    return result
+
+
+def _chunks(items: Sequence[tuple[Donor, str]], size: int) -> Iterator[Sequence[tuple[Donor, str]]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def grow_in_bulk(database: Database, actor: Actor, *, entries: int, progress: Progress) -> int:
+    """Append copies of the ledger's service-posted entries until it holds ``entries``;
+    returns how many were appended. Each copy keeps its template's date and lines and
+    takes a new idempotency key."""
+    with database.session(write=True) as session:
+        start = entry_count(session)
+        templates = _templates(session)
+        if start >= entries or not templates:
+            return 0
+        session.commit()
+        copies = itertools.cycle(templates)
+        number = start
+        while number < entries:
+            size = min(BULK_BATCH, entries - number)
+            batch = [
+                EntrySpec(t.entry_date, t.lines, t.kind, t.memo, t.source_ref, f"bulk:{number + i}")
+                for i, t in enumerate(itertools.islice(copies, size), start=1)
+            ]
+            append_entries(session, batch, created_by=actor.name, request_id=actor.request_id)
+            session.commit()
+            number += size
+            progress(size)
+    return entries - start
+
+
+def _templates(session: Session) -> list[EntrySpec]:
+    """The ledger's first entries as specs; reversals are left out (each entry is
+    reversed at most once, so a reversal cannot be copied)."""
+    loaded = session.scalars(
+        select(JournalEntry)
+        .options(selectinload(JournalEntry.postings))
+        .where(JournalEntry.reverses_id.is_(None))
+        .order_by(JournalEntry.number)
+        .limit(MAX_TEMPLATES)
+    )
+    return [
+        EntrySpec(
+            entry.entry_date,
+            [line_of(posting) for posting in entry.postings],
+            EntryKind(entry.kind),
+            entry.memo,
+            entry.source_ref,
+        )
+        for entry in loaded
+    ]

@@ -1,0 +1,104 @@
+"""The bulk path (``demo --entries N --bulk``) writes the ledger ``post_entry`` would.
+
+``fundledger verify`` recomputes every digest, chain hash and cached balance from the
+rows, so a verified bulk-loaded ledger carries the same hashes the service layer makes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+from click.testing import Result
+from sqlalchemy import select
+
+from fundledger.actors import Actor
+from fundledger.db import Database
+from fundledger.ledger.bulk import EntrySpec, append_entries
+from fundledger.ledger.errors import UnbalancedEntry
+from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.operations import credit, debit, post_entry
+from fundledger.ledger.queries import trial_balance
+from fundledger.ledger.verify import verify_ledger
+from fundledger.volume import entry_count, grow_through_services
+
+OPERATOR = Actor("loader@example.org", request_id="bench")
+
+
+def _balances(database: Database) -> dict[str, Decimal]:
+    with database.session() as session:
+        return {row.code: row.balance for row in trial_balance(session).rows}
+
+
+def test_bulk_copies_verify_and_multiply_the_trial_balance(
+    run: Callable[..., Result], database: Database
+) -> None:
+    assert run("demo").exit_code == 0
+    posted = _balances(database)
+    with database.session() as session:
+        demo_entries = entry_count(session)
+
+    grown = run("demo", "--entries", str(3 * demo_entries), "--bulk")
+
+    assert grown.exit_code == 0, grown.stderr
+    assert f"{2 * demo_entries} entries appended; the ledger holds {3 * demo_entries}" in (
+        grown.stdout
+    )
+    assert _balances(database) == {code: 3 * amount for code, amount in posted.items()}
+    with database.session() as session:
+        report = verify_ledger(session)
+    assert report.ok, report.violations
+    assert report.entries == 3 * demo_entries
+    verified = run("verify")
+    assert verified.exit_code == 0
+    assert verified.stdout.startswith(f"ledger verified: {3 * demo_entries} entries")
+
+
+def test_bulk_entry_has_the_digest_post_entry_gives(database: Database) -> None:
+    lines = [
+        debit("1100", "1085.00", currency="EUR", original_amount=Decimal("1000.00"),
+              rate=Decimal("1.085"), earmark="activity:5"),
+        credit("4200", "1085.00", currency="EUR", original_amount=Decimal("-1000.00"),
+               rate=Decimal("1.085"), earmark="activity:5"),
+    ]  # fmt: skip
+    on = dt.date(2025, 3, 1)
+    with database.transaction() as session:
+        posted = post_entry(session, entry_date=on, lines=lines, created_by="a", memo="pledge")
+        append_entries(session, [EntrySpec(on, lines, memo="pledge")], created_by="a")
+        after = post_entry(session, entry_date=on, lines=lines, created_by="a", memo="pledge")
+    with database.session() as session:
+        digests = session.execute(select(JournalEntry.number, JournalEntry.content_digest)).all()
+        report = verify_ledger(session)
+    assert report.ok, report.violations
+    assert sorted(number for number, _ in digests) == [posted.number, 2, after.number] == [1, 2, 3]
+    assert {digest for _, digest in digests} == {posted.content_digest}
+    assert _balances(database) == {"1100": Decimal("3255.00"), "4200": Decimal("-3255.00")}
+
+
+def test_an_invalid_entry_refuses_the_whole_batch(database: Database) -> None:
+    good = EntrySpec(dt.date(2025, 3, 1), [debit("1010", "5.00"), credit("4100", "5.00")])
+    bad = EntrySpec(dt.date(2025, 3, 2), [debit("1010", "5.00"), credit("4100", "4.00")])
+    with pytest.raises(UnbalancedEntry, match="does not balance"), database.transaction() as s:
+        append_entries(s, [good, bad], created_by="a")
+    assert _balances(database) == {}
+
+
+def test_service_layer_growth_reaches_the_size_and_verifies(
+    run: Callable[..., Result], database: Database
+) -> None:
+    assert run("demo").exit_code == 0
+    with database.session() as session:
+        start = entry_count(session)
+    steps: list[int] = []
+
+    added = grow_through_services(database, OPERATOR, entries=400, seed=7, progress=steps.append)
+
+    with database.session() as session:
+        total = entry_count(session)
+        assert verify_ledger(session).ok
+        kinds = set(session.scalars(select(JournalEntry.kind).where(JournalEntry.number > start)))
+    assert 400 <= total < 420
+    assert sum(steps) == added == total - start
+    assert kinds >= {"pledge", "receipt"}
