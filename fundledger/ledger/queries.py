@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.ledger.models import (
@@ -23,6 +23,7 @@ from fundledger.ledger.models import (
     credit_part,
     debit_part,
 )
+from fundledger.listing import Columns, RowKey, Sorts
 
 ZERO = Decimal("0.00")
 
@@ -97,6 +98,29 @@ def trial_balance(session: Session, as_of: dt.date | None = None) -> TrialBalanc
     )
 
 
+#: How the chart of accounts may be sorted (it is small: sorted in memory).
+ACCOUNT_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "code": lambda line: line.account.code,
+        "name": lambda line: (line.account.name.lower(), line.account.code),
+        "type": lambda line: (line.account.type, line.account.code),
+        "debit": lambda line: (line.debit, line.account.code),
+        "credit": lambda line: (line.credit, line.account.code),
+    },
+    default="code",
+)
+#: How the trial balance may be sorted (one row per account with a balance).
+TRIAL_BALANCE_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "code": lambda row: row.code,
+        "name": lambda row: (row.name.lower(), row.code),
+        "debit": lambda row: (row.debit, row.code),
+        "credit": lambda row: (row.credit, row.code),
+    },
+    default="code",
+)
+
+
 def accounts(session: Session) -> Sequence[Account]:
     return session.scalars(select(Account).order_by(Account.code)).all()
 
@@ -115,30 +139,43 @@ def account_balances(session: Session) -> dict[int, Decimal]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    entries: Sequence[JournalEntry]
-    page: int
-    per_page: int
-    total: int
+#: How the journal may be sorted: newest first unless asked; each key ends on the number.
+JOURNAL_SORTS: Sorts[Columns] = Sorts(
+    {
+        "number": (JournalEntry.number,),
+        "date": (JournalEntry.entry_date, JournalEntry.number),
+        "kind": (JournalEntry.kind, JournalEntry.number),
+    },
+    default="number",
+    descending=True,
+)
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
-
-def journal_page(session: Session, page: int = 1, per_page: int = 50) -> Page:
-    """Entries newest first, with their postings and accounts loaded in two queries."""
-    total = session.scalar(select(func.count()).select_from(JournalEntry)) or 0
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    entries = session.scalars(
-        select(JournalEntry)
-        .options(selectinload(JournalEntry.postings))
-        .order_by(JournalEntry.number.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
-    return Page(entries, page, per_page, total)
+def journal_query(
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str | None = None,
+    account: str | None = None,
+    donor_id: int | None = None,
+) -> Select[JournalEntry]:
+    """Entries dated from ``start`` to ``end`` (both included), of one kind, with a
+    posting to the account with this code, with a posting for this donor (each or all),
+    their postings loaded with them; in no order yet (see :data:`JOURNAL_SORTS`)."""
+    query = select(JournalEntry).options(selectinload(JournalEntry.postings))
+    if start is not None:
+        query = query.where(JournalEntry.entry_date >= start)
+    if end is not None:
+        query = query.where(JournalEntry.entry_date <= end)
+    if kind:
+        query = query.where(JournalEntry.kind == kind)
+    if account:
+        posted_to = select(Posting.entry_id).join(Account, Account.id == Posting.account_id)
+        query = query.where(JournalEntry.id.in_(posted_to.where(Account.code == account)))
+    if donor_id is not None:
+        for_donor = select(Posting.entry_id).where(Posting.donor_id == donor_id)
+        query = query.where(JournalEntry.id.in_(for_donor))
+    return query
 
 
 def entry_by_number(session: Session, number: int) -> JournalEntry | None:

@@ -1,53 +1,92 @@
-"""Read-only pages of the ledger: chart of accounts, journal, one entry, trial balance."""
+"""Read-only pages of the ledger: chart of accounts, journal, one entry, trial balance.
+
+Each list filters, sorts and pages through :mod:`fundledger.listing`, and its CSV holds
+every row the filters let through, in the same order. The trial balance is not paged:
+it is one statement whose debit and credit totals must agree, with at most one row per
+account, and a page of it would foot to nothing.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, render_template, request
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+from wtforms import SelectChoice
 
+from fundledger.auth.access import READERS, allow
+from fundledger.donors.listings import donors_query
+from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
+from fundledger.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
+from fundledger.ledger.models import JournalEntry
+from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
 from fundledger.money import plain
+from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("ledger", __name__)
 
-PER_PAGE = 50
 #: Entry numbers are 32-bit integers; a larger number in a URL names no entry.
 _MAX_NUMBER = 2**31 - 1
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+JOURNAL_COLUMNS = ("entry", "date", "kind", "memo", "account", "account_name", "debit",
+                   "credit", "donor", "activity", "objective", "organ", "earmark",
+                   "allocation", "currency", "original_amount", "rate", "line_memo")  # fmt: skip
 
 
 @blueprint.get("/accounts")
 def accounts() -> str:
-    return render_template("ledger/accounts.html", lines=queries.account_lines(db_session()))
+    filters, order = (
+        lists.checked(AccountFilterForm(request.args)),
+        lists.order(queries.ACCOUNT_SORTS),
+    )
+    page = page_of_rows(_account_lines(filters, order), order)
+    return render_template("ledger/accounts.html", page=page, filters=filters, order=order)
 
 
 @blueprint.get("/accounts.csv")
 def accounts_csv() -> Response:
+    filters, order = (
+        lists.checked(AccountFilterForm(request.args)),
+        lists.order(queries.ACCOUNT_SORTS),
+    )
     rows = [
-        (
-            line.account.code,
-            line.account.name,
-            line.account.type,
-            line.account.normal_side,
-            plain(line.debit),
-            plain(line.credit),
-        )
-        for line in queries.account_lines(db_session())
-    ]
+        (line.account.code, line.account.name, line.account.type, line.account.normal_side,
+         plain(line.debit), plain(line.credit))
+        for line in _account_lines(filters, order)
+    ]  # fmt: skip
     header = ("account", "name", "type", "normal_side", "debit", "credit")
     return csv_download("accounts.csv", header, rows)
 
 
 @blueprint.get("/journal")
 def journal() -> str:
-    number = request.args.get("page", default=1, type=int)
-    page = queries.journal_page(db_session(), page=number, per_page=PER_PAGE)
-    return render_template("ledger/journal.html", page=page)
+    db = db_session()
+    filters, order = _journal_filters(db), lists.order(queries.JOURNAL_SORTS)
+    page = page_of(db, _entries(db, filters, order), order)
+    return render_template("ledger/journal.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/journal.csv")
+@allow(*READERS)
+def journal_csv() -> Response:
+    db = db_session()
+    entries = db.scalars(_entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS)))
+    rows = [
+        (entry.number, entry.entry_date.isoformat(), entry.kind, entry.memo or "",
+         p.account.code, p.account.name, plain(p.debit) if p.debit else "",
+         plain(p.credit) if p.credit else "", _blank(p.donor_id), _blank(p.activity_number),
+         _blank(p.objective_number), p.organ_code or "", p.earmark or "",
+         _blank(p.allocation_id), p.currency or "",
+         "" if p.original_amount is None else plain(p.original_amount),
+         "" if p.rate is None else f"{p.rate.normalize():f}", p.memo or "")
+        for entry in entries
+        for p in entry.postings
+    ]  # fmt: skip
+    return csv_download("journal.csv", JOURNAL_COLUMNS, rows)
 
 
 @blueprint.get("/journal/<int:number>")
@@ -66,16 +105,71 @@ def entry(number: int) -> str:
 
 @blueprint.get("/trial-balance")
 def trial_balance() -> str:
-    report = queries.trial_balance(db_session(), _as_of_argument())
-    return render_template("ledger/trial_balance.html", report=report)
+    filters, order = _trial_balance_filters(), lists.order(queries.TRIAL_BALANCE_SORTS)
+    report = _trial_balance(filters, order)
+    return render_template("ledger/trial_balance.html", report=report, filters=filters, order=order)
 
 
 @blueprint.get("/trial-balance.csv")
 def trial_balance_csv() -> Response:
-    report = queries.trial_balance(db_session(), _as_of_argument())
+    filters, order = _trial_balance_filters(), lists.order(queries.TRIAL_BALANCE_SORTS)
+    report = _trial_balance(filters, order)
     rows = [(row.code, row.name, plain(row.debit), plain(row.credit)) for row in report.rows]
     suffix = "" if report.as_of is None else f"-{report.as_of.isoformat()}"
     return csv_download(f"trial-balance{suffix}.csv", ("account", "name", "debit", "credit"), rows)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _account_lines(filters: AccountFilterForm, order: ListArgs) -> list[queries.AccountLine]:
+    lines = [
+        line
+        for line in queries.account_lines(db_session())
+        if (not filters.type.data or line.account.type == filters.type.data)
+        and (not filters.status.data or line.account.active == (filters.status.data == "open"))
+    ]
+    return sorted_rows(lines, queries.ACCOUNT_SORTS, order)
+
+
+def _journal_filters(db: Session) -> JournalFilterForm:
+    """The journal's filters, offering the chart's accounts and the donors."""
+    form = JournalFilterForm(request.args)
+    form.account.choices = [
+        form.account.choices[0],
+        *(SelectChoice(a.code, f"{a.code} {a.name}") for a in queries.accounts(db)),
+    ]
+    form.donor.choices = [
+        form.donor.choices[0],
+        *(SelectChoice(d.code, d.code) for d in db.scalars(donors_query().order_by(Donor.code))),
+    ]
+    return lists.checked(form)
+
+
+def _entries(db: Session, filters: JournalFilterForm, order: ListArgs) -> Select[JournalEntry]:
+    donor_id = None
+    if filters.donor.data:
+        donor = db.scalar(donors_query().filter_by(code=filters.donor.data))
+        donor_id = None if donor is None else donor.id
+    query = queries.journal_query(
+        start=filters.start.data, end=filters.end.data, kind=filters.kind.data or None,
+        account=filters.account.data or None, donor_id=donor_id,
+    )  # fmt: skip
+    return ordered(query, queries.JOURNAL_SORTS, order)
+
+
+def _trial_balance_filters() -> TrialBalanceFilterForm:
+    return lists.checked(TrialBalanceFilterForm(request.args))
+
+
+def _trial_balance(filters: TrialBalanceFilterForm, order: ListArgs) -> queries.TrialBalance:
+    report = queries.trial_balance(db_session(), filters.as_of.data)
+    rows = [row for row in report.rows if not filters.type.data or row.type == filters.type.data]
+    return queries.TrialBalance(report.as_of, sorted_rows(rows, queries.TRIAL_BALANCE_SORTS, order))
+
+
+def _blank(value: object) -> object:
+    return "" if value is None else value
 
 
 def _in_utc(moment: dt.datetime) -> dt.datetime:
@@ -83,20 +177,3 @@ def _in_utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(dt.UTC)
-
-
-def _as_of_argument() -> dt.date | None:
-    """``?as_of=YYYY-MM-DD`` as a date; none or blank means today's balances; else a 400."""
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return None
-    shown = text if len(text) <= 40 else text[:37] + "..."
-    if not _ISO_DATE.fullmatch(text):
-        abort(
-            400,
-            description=f"as_of must be a date written YYYY-MM-DD, like 2025-12-31, not “{shown}”.",
-        )
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as error:
-        abort(400, description=f"as_of {shown} is not a calendar date: {error}.")
