@@ -1,9 +1,8 @@
-"""Reading the audit log: filtered, newest first, paginated or whole for export."""
+"""Reading the audit log: filtered and sorted, for its page and its export."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -11,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fundledger.audit.models import AuditEvent
+from fundledger.listing import PER_PAGE, Columns, ListArgs, Page, Sorts, ordered, page_of
 
 T = TypeVar("T")
 
@@ -45,30 +45,32 @@ class AuditFilter:
         return query
 
 
-@dataclass(frozen=True, slots=True)
-class EventPage:
-    events: Sequence[AuditEvent]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def event_page(session: Session, where: AuditFilter, page: int, per_page: int = 50) -> EventPage:
-    newest_first = where.apply(select(AuditEvent)).order_by(AuditEvent.id.desc())
-    total = session.scalar(select(func.count()).select_from(newest_first.subquery())) or 0
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    events = session.scalars(newest_first.limit(per_page).offset((page - 1) * per_page)).all()
-    return EventPage(events, page, per_page, total)
+#: How the log may be sorted: newest first unless asked; each key ends on the id, which
+#: is also the order in which the events happened.
+AUDIT_SORTS: Sorts[Columns] = Sorts(
+    {
+        "when": (AuditEvent.id,),
+        "actor": (AuditEvent.actor, AuditEvent.id),
+        "action": (AuditEvent.action, AuditEvent.id),
+        "object": (AuditEvent.object_type, AuditEvent.object_id, AuditEvent.id),
+        "address": (func.coalesce(AuditEvent.address, ""), AuditEvent.id),
+    },
+    default="when",
+    descending=True,
+)
 
 
-def all_events(session: Session, where: AuditFilter) -> Iterator[AuditEvent]:
-    """Every matching event, oldest first, streamed (for export)."""
-    query = where.apply(select(AuditEvent)).order_by(AuditEvent.id)
-    yield from session.scalars(query.execution_options(yield_per=1000))
+def events_query(where: AuditFilter) -> Select[AuditEvent]:
+    """The events ``where`` lets through, in no order yet (see :data:`AUDIT_SORTS`)."""
+    return where.apply(select(AuditEvent))
+
+
+def event_page(
+    session: Session, where: AuditFilter, page: int = 1, per_page: int = PER_PAGE
+) -> Page[AuditEvent]:
+    """One page of the events ``where`` lets through, newest first."""
+    args = ListArgs(AUDIT_SORTS.default, descending=True, page=page, per_page=per_page)
+    return page_of(session, ordered(events_query(where), AUDIT_SORTS, args), args)
 
 
 def object_types(session: Session) -> list[str]:

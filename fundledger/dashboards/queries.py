@@ -344,5 +344,5 @@ class AuditOverview:
 
 
 def audit_overview(session: Session) -> AuditOverview:
-    events = event_page(session, AuditFilter(), page=1, per_page=LATEST_EVENTS).events
+    events = event_page(session, AuditFilter(), page=1, per_page=LATEST_EVENTS).items
     return AuditOverview(verify_ledger(session), events)
