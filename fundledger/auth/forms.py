@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    Form,
     HiddenField,
     PasswordField,
     SelectChoice,
@@ -19,17 +20,18 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.auth.models import Role
 from fundledger.auth.passwords import MAX_LENGTH
+from fundledger.web.i18n import _l
 
 ROLE_LABELS = {
-    Role.SECRETARIAT: "Secretariat — records money, proposes budgets and allocations",
-    Role.CAJP: "CAJP — decides on budgets and allocations",
-    Role.DONOR: "Donor — sees its own donor's contributions",
-    Role.AUDITOR: "Auditor — reads and exports everything",
-    Role.ADMIN: "Admin — manages users and roles",
+    Role.SECRETARIAT: _l("Secretariat — records money, proposes budgets and allocations"),
+    Role.CAJP: _l("CAJP — decides on budgets and allocations"),
+    Role.DONOR: _l("Donor — sees its own donor's contributions"),
+    Role.AUDITOR: _l("Auditor — reads and exports everything"),
+    Role.ADMIN: _l("Admin — manages users and roles"),
 }
 
 
-NO_DONOR = SelectChoice("", "— none —")
+NO_DONOR = SelectChoice("", _l("— none —"))
 
 
 def _strip(value: str | None) -> str | None:
@@ -38,69 +40,69 @@ def _strip(value: str | None) -> str | None:
 
 class SignInForm(FlaskForm):
     email = StringField(
-        "Email",
-        validators=[InputRequired("Enter your email."), Length(max=254)],
+        _l("Email"),
+        validators=[InputRequired(_l("Enter your email.")), Length(max=254)],
         filters=[_strip],
         render_kw={"autocomplete": "username", "inputmode": "email"},
     )
     password = PasswordField(
-        "Password",
-        validators=[InputRequired("Enter your password."), Length(max=MAX_LENGTH)],
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
-    submit = SubmitField("Sign in")
+    submit = SubmitField(_l("Sign in"))
 
 
 class CodeForm(FlaskForm):
     code = StringField(
-        "Six-digit code",
+        _l("Six-digit code"),
         validators=[
-            InputRequired("Enter the code from your authenticator app."),
-            Regexp(r"^\s*[0-9]{3}\s?[0-9]{3}\s*$", message="The code is six digits."),
+            InputRequired(_l("Enter the code from your authenticator app.")),
+            Regexp(r"^\s*[0-9]{3}\s?[0-9]{3}\s*$", message=_l("The code is six digits.")),
         ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
-    submit = SubmitField("Continue")
+    submit = SubmitField(_l("Continue"))
 
 
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
-        validators=[InputRequired("Choose a password."), Length(max=MAX_LENGTH)],
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "The new password again",
+        _l("The new password again"),
         validators=[
-            InputRequired("Type the new password again."),
-            EqualTo("password", message="The two passwords are not the same."),
+            InputRequired(_l("Type the new password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField("Set password")
+    submit = SubmitField(_l("Set password"))
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password."), Length(max=MAX_LENGTH)],
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        "New password",
-        validators=[InputRequired("Choose a new password."), Length(max=MAX_LENGTH)],
+        _l("New password"),
+        validators=[InputRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "The new password again",
+        _l("The new password again"),
         validators=[
-            InputRequired("Type the new password again."),
-            EqualTo("password", message="The two passwords are not the same."),
+            InputRequired(_l("Type the new password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class RoleField(SelectMultipleField):
@@ -112,22 +114,42 @@ class UserForm(FlaskForm):
     """An admin's view of a user; the view fills in the donor choices."""
 
     name = StringField(
-        "Name", validators=[InputRequired("Enter a name."), Length(max=200)], filters=[_strip]
+        _l("Name"),
+        validators=[InputRequired(_l("Enter a name.")), Length(max=200)],
+        filters=[_strip],
     )
     roles = RoleField(
-        "Roles", choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+        _l("Roles"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
     )
     #: The view lists the donors.
-    donor = SelectField("Donor (for a donor login only)", choices=[NO_DONOR], default="")
-    active = BooleanField("Active (may sign in)")
-    submit = SubmitField("Save")
+    donor = SelectField(_l("Donor (for a donor login only)"), choices=[NO_DONOR], default="")
+    active = BooleanField(_l("Active (may sign in)"))
+    submit = SubmitField(_l("Save"))
 
 
 class NewUserForm(UserForm):
     email = StringField(
-        "Email",
-        validators=[InputRequired("Enter an email."), Length(max=254)],
+        _l("Email"),
+        validators=[InputRequired(_l("Enter an email.")), Length(max=254)],
         filters=[_strip],
         render_kw={"inputmode": "email"},
     )
-    submit = SubmitField("Add user")
+    submit = SubmitField(_l("Add user"))
+
+
+class UserFilterForm(Form):
+    """The user list's filters, read from the query string (no CSRF: they change nothing)."""
+
+    text = StringField(_l("Email or name contains"), validators=[Length(max=254)], filters=[_strip])
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("", _l("any")), *(SelectChoice(role.value) for role in Role)],
+        default="",
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("", _l("any")), SelectChoice("active", _l("active")),
+                 SelectChoice("inactive", _l("deactivated"))],
+        default="",
+    )  # fmt: skip

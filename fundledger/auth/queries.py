@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from fundledger.auth.models import Role, User, UserRole, UserSession
 from fundledger.donors.models import Donor
+from fundledger.listing import Columns, Sorts
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -23,8 +24,33 @@ def user_by_setup_token(session: Session, digest: str) -> User | None:
     return session.scalar(select(User).where(User.setup_token_hash == digest))
 
 
-def users(session: Session) -> Sequence[User]:
-    return session.scalars(select(User).order_by(User.email)).all()
+#: How the user list may be sorted; each key ends on the (unique) email.
+USER_SORTS: Sorts[Columns] = Sorts(
+    {
+        "email": (User.email,),
+        "name": (func.lower(User.name), User.email),
+        "status": (User.active, User.email),
+    },
+    default="email",
+)
+
+
+def users_query(
+    *, text: str | None = None, role: str | None = None, active: bool | None = None
+) -> Select[User]:
+    """Users whose email or name contains ``text``, holding ``role``, active or not (each
+    or all), in no order yet (see :data:`USER_SORTS`)."""
+    query = select(User)
+    if text:
+        query = query.where(
+            User.email.contains(text.lower(), autoescape=True)
+            | func.lower(User.name).contains(text.lower(), autoescape=True)
+        )
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if active is not None:
+        query = query.where(User.active.is_(active))
+    return query
 
 
 def live_session(session: Session, digest: str) -> UserSession | None:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -33,6 +34,7 @@ from fundledger.auth.forms import (
     NewPasswordForm,
     NewUserForm,
     SignInForm,
+    UserFilterForm,
     UserForm,
 )
 from fundledger.auth.models import Role, User
@@ -40,7 +42,11 @@ from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
 from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
+from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.web import lists
 from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _
 
 blueprint = Blueprint("auth", __name__)
 
@@ -156,7 +162,7 @@ def logout() -> Response:
     operations.end_session(db, signed_in.record, sessions.request_actor(), now=sessions.now())
     db.commit()
     sessions.sign_out()
-    flash("You have signed out.")
+    flash(_("You have signed out."))
     return redirect(url_for("auth.login"))
 
 
@@ -182,7 +188,7 @@ def setup(token: str) -> Page:
         return _refused("auth/setup.html", form, refusal, field=form.password, user=user)
     db.commit()
     sessions.sign_out()
-    flash("Your password is set. Sign in with it.")
+    flash(_("Your password is set. Sign in with it."))
     return redirect(url_for("auth.login"))
 
 
@@ -223,7 +229,7 @@ def change_password() -> Page:
         return _refused("auth/change_password.html", form, refusal, field=form.password)
     # Every session ended with the change; this browser continues in a new one.
     _start_session(db, signed_in.user)
-    flash("Your password has been changed. Any other session you had open is signed out.")
+    flash(_("Your password has been changed. Any other session you had open is signed out."))
     return redirect(url_for("auth.account"))
 
 
@@ -234,9 +240,34 @@ def change_password() -> Page:
 @allow(Role.ADMIN)
 def users() -> str:
     db = db_session()
-    listed = queries.users(db)
+    filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
+    page = page_of(db, _users(filters, order), order)
+    codes = queries.donor_codes(db, {u.donor_id for u in page.items if u.donor_id is not None})
+    return render_template(
+        "auth/users.html", page=page, filters=filters, order=order, donor_codes=codes
+    )
+
+
+@blueprint.get("/admin/users.csv")
+@allow(Role.ADMIN)
+def users_csv() -> Response:
+    db = db_session()
+    filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
+    listed = db.scalars(_users(filters, order)).all()
     codes = queries.donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
-    return render_template("auth/users.html", users=listed, donor_codes=codes)
+    rows = [
+        (u.email, u.name, " ".join(sorted(u.roles)), codes.get(u.donor_id or 0, ""),
+         "yes" if u.totp_secret else "no", "yes" if u.active else "no")
+        for u in listed
+    ]  # fmt: skip
+    header = ("email", "name", "roles", "donor", "two_factor", "active")
+    return csv_download("users.csv", header, rows)
+
+
+def _users(filters: UserFilterForm, order: ListArgs) -> Select[User]:
+    active = {"active": True, "inactive": False}.get(filters.status.data or "")
+    query = queries.users_query(text=filters.text.data, role=filters.role.data, active=active)
+    return ordered(query, queries.USER_SORTS, order)
 
 
 @blueprint.route("/admin/users/new", methods=["GET", "POST"])
@@ -288,7 +319,7 @@ def edit_user(user_id: int) -> Page:
     except (InvalidUser, LastAdmin) as refusal:
         return _refused("auth/user_form.html", form, refusal, user=user)
     db.commit()
-    flash(f"Saved {user.email}.")
+    flash(_("Saved %(email)s.", email=user.email))
     return redirect(url_for("auth.users"))
 
 
@@ -311,7 +342,7 @@ def reset_two_factor(user_id: int) -> Response:
     user = _user_or_404(db, user_id)
     operations.reset_second_factor(db, user, sessions.request_actor(), now=sessions.now())
     db.commit()
-    flash(f"{user.email} will set up a new authenticator app at the next sign-in.")
+    flash(_("%(email)s will set up a new authenticator app at the next sign-in.", email=user.email))
     return redirect(url_for("auth.edit_user", user_id=user.id))
 
 
@@ -365,7 +396,7 @@ def _local(target: str | None) -> str | None:
 def _user_or_404(db: Session, user_id: int) -> User:
     user = queries.user_by_id(db, user_id) if user_id <= 2**31 - 1 else None
     if user is None:
-        raise UnknownUser(f"There is no user #{user_id}.")
+        raise UnknownUser(_("There is no user #%(id)s.", id=user_id))
     return user
 
 
@@ -380,7 +411,7 @@ def _donor(db: Session, code: str | None) -> Donor | None:
         return None
     donor = queries.donor_by_code(db, code)
     if donor is None:
-        raise NotFound(f"There is no donor {code}.")
+        raise NotFound(_("There is no donor %(code)s.", code=code))
     return donor
 
 
