@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.program.models import Activity, ActivityObjective, GeneralObjective, Objective
+from fundledger.listing import Columns, Sorts
+from fundledger.program.models import (
+    Activity,
+    ActivityObjective,
+    GeneralObjective,
+    Implementer,
+    Objective,
+)
 
 
 def general_objectives(session: Session) -> Sequence[GeneralObjective]:
@@ -23,6 +30,45 @@ def activities(session: Session) -> Sequence[Activity]:
     return session.scalars(
         select(Activity).options(selectinload(Activity.objectives)).order_by(Activity.number)
     ).all()
+
+
+#: How the activity list may be sorted; each key ends on the number.
+ACTIVITY_SORTS: Sorts[Columns] = Sorts(
+    {
+        "number": (Activity.number,),
+        "title": (func.lower(Activity.title), Activity.number),
+        "implementer": (Implementer.name, Activity.number),
+        "fundable": (Activity.fundable, Activity.number),
+    },
+    default="number",
+)
+
+
+def activities_query(
+    *, objective: int | None = None, organ: str | None = None, fundable: bool | None = None
+) -> Select[Activity]:
+    """Activities serving an objective, carried out by an implementer, fundable or not
+    (each or all), with implementer and objectives loaded; in no order yet (see
+    :data:`ACTIVITY_SORTS`, which may order by the implementer's name)."""
+    query = (
+        select(Activity)
+        .join(Implementer, Implementer.code == Activity.implementer_code)
+        .options(selectinload(Activity.objectives))
+    )
+    if objective is not None:
+        serves = select(ActivityObjective.activity_number).where(
+            ActivityObjective.objective_number == objective
+        )
+        query = query.where(Activity.number.in_(serves))
+    if organ:
+        query = query.where(Activity.implementer_code == organ)
+    if fundable is not None:
+        query = query.where(Activity.fundable.is_(fundable))
+    return query
+
+
+def implementers(session: Session) -> Sequence[Implementer]:
+    return session.scalars(select(Implementer).order_by(Implementer.name)).all()
 
 
 def crossref(session: Session) -> list[tuple[int, int]]:

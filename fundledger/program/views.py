@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+from wtforms import SelectChoice
 
+from fundledger.auth.access import EVERY_ROLE, allow
 from fundledger.errors import NotFound
+from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.program import queries
+from fundledger.program.forms import ActivityFilterForm
 from fundledger.program.models import Activity
+from fundledger.web import lists
 from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("program", __name__, url_prefix="/program")
 
@@ -27,13 +35,24 @@ def objectives() -> str:
 
 @blueprint.get("/activities")
 def activities() -> str:
-    fundable_only = request.args.get("fundable") == "1"
-    listed = queries.activities(db_session())
-    if fundable_only:
-        listed = [activity for activity in listed if activity.fundable]
-    return render_template(
-        "program/activities.html", activities=listed, fundable_only=fundable_only
-    )
+    db = db_session()
+    filters, order = _activity_filters(db), lists.order(queries.ACTIVITY_SORTS, per_page=100)
+    page = page_of(db, _activities(filters, order), order)
+    return render_template("program/activities.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/activities.csv")
+@allow(*EVERY_ROLE)
+def activities_csv() -> Response:
+    db = db_session()
+    order = lists.order(queries.ACTIVITY_SORTS)
+    rows = [
+        (a.number, a.title, a.implementer_code, a.implementer.name, "yes" if a.fundable else "no",
+         " ".join(str(objective.number) for objective in a.objectives))
+        for a in db.scalars(_activities(_activity_filters(db), order))
+    ]  # fmt: skip
+    header = ("number", "title", "implementer", "implementer_name", "fundable", "objectives")
+    return csv_download("activities.csv", header, rows)
 
 
 @blueprint.get("/activities/<int:number>")
@@ -55,3 +74,25 @@ def crossref() -> str:
         objectives=queries.objectives(session),
         crosses=crosses,
     )
+
+
+def _activity_filters(db: Session) -> ActivityFilterForm:
+    form = ActivityFilterForm(request.args)
+    form.objective.choices = [
+        form.objective.choices[0],
+        *(SelectChoice(str(o.number), f"{o.number}") for o in queries.objectives(db)),
+    ]
+    form.organ.choices = [
+        form.organ.choices[0],
+        *(SelectChoice(i.code, i.name) for i in queries.implementers(db)),
+    ]
+    return lists.checked(form)
+
+
+def _activities(filters: ActivityFilterForm, order: ListArgs) -> Select[Activity]:
+    query = queries.activities_query(
+        objective=int(filters.objective.data) if filters.objective.data else None,
+        organ=filters.organ.data or None,
+        fundable=filters.fundable_only,
+    )
+    return ordered(query, queries.ACTIVITY_SORTS, order)

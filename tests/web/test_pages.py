@@ -583,9 +583,16 @@ def test_ledger_pages_use_a_fixed_number_of_queries(
     assert _statements(app, client, url) == few
 
 
-@pytest.mark.parametrize("url", ["/program/objectives", "/program/activities", "/program/crossref"])
-def test_program_pages_use_a_handful_of_queries(app: Flask, client: FlaskClient, url: str) -> None:
-    assert _statements(app, client, url) <= 6
+@pytest.mark.parametrize(
+    ("url", "most"),
+    # The activity list also reads its filters' choices (objectives, implementers) and
+    # counts the rows it pages through.
+    [("/program/objectives", 6), ("/program/activities", 7), ("/program/crossref", 6)],
+)
+def test_program_pages_use_a_handful_of_queries(
+    app: Flask, client: FlaskClient, url: str, most: int
+) -> None:
+    assert _statements(app, client, url) <= most
 
 
 def test_an_entry_page_uses_a_handful_of_queries(
