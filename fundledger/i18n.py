@@ -152,7 +152,12 @@ def untranslated(domain: Domain, language: str) -> list[str]:
         if not message.id:
             continue
         found = catalog.get(message.id, context=message.context)
-        if found is None or not found.string or found.fuzzy:
+        strings = found.string if found is not None else ""
+        if (
+            found is None
+            or found.fuzzy
+            or not all(strings if isinstance(strings, tuple) else [strings])
+        ):
             missing.append(str(message.id if isinstance(message.id, str) else message.id[0]))
     return missing
 

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from fundledger.auth import sessions
 from fundledger.auth.models import Role
 from fundledger.errors import NotFound
+from fundledger.web.i18n import _
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -137,7 +138,7 @@ def _gate() -> Response | None:
         return None  # no such URL or method: the 404 or 405 follows
     rule = rule_for(current_app, endpoint)
     if rule is None:
-        abort(403, description="No role has been given access to this page.")
+        abort(403, description=_("No role has been given access to this page."))
     if rule.pending and not sessions.pending_fresh():
         return redirect(url_for("auth.login"))
     if not (rule.public or rule.pending):
@@ -145,10 +146,10 @@ def _gate() -> Response | None:
         if user is None:
             if sessions.ended_on_server():
                 sessions.sign_out()
-                flash("Your session has ended; sign in again.")
+                flash(_("Your session has ended; sign in again."))
             return _to_sign_in()
         if not rule.admits(user.roles):
-            abort(403, description="Your role does not give access to this page.")
+            abort(403, description=_("Your role does not give access to this page."))
     _check_csrf()
     return None
 
@@ -159,7 +160,7 @@ def _to_sign_in() -> Response:
         if request.query_string:
             here += "?" + request.query_string.decode("utf-8", "replace")
         return redirect(url_for("auth.login", next=here))
-    abort(401, description="Sign in first.")
+    abort(401, description=_("Sign in first."))
 
 
 def _check_csrf() -> None:
@@ -186,10 +187,10 @@ def donor_scope() -> int | None:
     """The one donor a donor login may see; none (all donors) for the other roles."""
     user = sessions.current()
     if user is None:
-        abort(401, description="Sign in first.")
+        abort(401, description=_("Sign in first."))
     if Role.DONOR in user.roles:
         if user.donor_id is None:  # refused when the user is saved; never trust it here
-            abort(403, description="This donor login is not tied to a donor.")
+            abort(403, description=_("This donor login is not tied to a donor."))
         return user.donor_id
     return None
 
@@ -199,4 +200,4 @@ def check_donor(donor_id: int) -> None:
     missing donor, so nobody learns which other donors exist."""
     scope = donor_scope()
     if scope is not None and scope != donor_id:
-        raise NotFound("There is no such donor.")
+        raise NotFound(_("There is no such donor."))

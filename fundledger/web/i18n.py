@@ -13,21 +13,15 @@ from typing import Any
 
 import flask_babel
 from babel.support import NullTranslations, Translations
-from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
-from werkzeug.wrappers import Response
+from flask import Flask, request
 
 from fundledger.auth import sessions
-from fundledger.auth.access import public
-from fundledger.auth.views import _local as local_path
 from fundledger.donors.models import Donor
 from fundledger.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, WEB, translations
 from fundledger.web.database import db_session
 
+#: The cookie that keeps the language picked with the switcher.
 COOKIE = "fundledger_language"
-#: A year: the choice is a preference, not a secret.
-COOKIE_AGE = 365 * 24 * 3600
-
-blueprint = Blueprint("language", __name__)
 
 
 def _(message: str, **values: Any) -> str:
@@ -54,6 +48,8 @@ class _WebDomain(flask_babel.Domain):  # type: ignore[misc]  # Flask-Babel is un
 def init_app(app: Flask) -> None:
     babel = flask_babel.Babel(app, locale_selector=select_language)
     babel.domain_instance = _WebDomain()
+    from fundledger.web.language import blueprint  # the switcher's view needs access rules
+
     app.register_blueprint(blueprint)
     app.jinja_env.globals["languages"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = current_language
@@ -75,22 +71,3 @@ def select_language() -> str:
         if donor is not None:
             return donor.language
     return request.accept_languages.best_match(LANGUAGES) or SOURCE_LANGUAGE
-
-
-@blueprint.post("/language")
-@public
-def choose() -> Response:
-    """Remember the language picked in the header and go back to the page it was picked on."""
-    language = request.form.get("language", "")
-    if language not in LANGUAGES:
-        abort(400, description=_("There is no such language."))
-    response = redirect(local_path(request.form.get("next")) or url_for("home.index"))
-    response.set_cookie(
-        COOKIE,
-        language,
-        max_age=COOKIE_AGE,
-        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
