@@ -36,17 +36,20 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.money import InvalidAmount, parse_decimal
+from fundledger.web.i18n import _, _l
 
 TYPE_LABELS = {
-    DonorType.MEMBER_STATE: "Member state",
-    DonorType.PERMANENT_OBSERVER: "Permanent observer",
-    DonorType.REGIONAL_ORG: "Regional organization",
-    DonorType.INTERNATIONAL_ORG: "International organization",
-    DonorType.CIVIL_SOCIETY: "Civil society",
-    DonorType.OTHER: "Other",
+    DonorType.MEMBER_STATE: _l("Member state"),
+    DonorType.PERMANENT_OBSERVER: _l("Permanent observer"),
+    DonorType.REGIONAL_ORG: _l("Regional organization"),
+    DonorType.INTERNATIONAL_ORG: _l("International organization"),
+    DonorType.CIVIL_SOCIETY: _l("Civil society"),
+    DonorType.OTHER: _l("Other"),
 }
-LANGUAGE_LABELS = {"en": "English", "es": "Spanish", "fr": "French", "pt": "Portuguese"}
-ACTIVE_CHOICES = {"": "Active and inactive", "yes": "Active only", "no": "Inactive only"}
+LANGUAGE_LABELS = {"en": _l("English"), "es": _l("Spanish"), "fr": _l("French"),
+                   "pt": _l("Portuguese")}  # fmt: skip
+ACTIVE_CHOICES = {"": _l("Active and inactive"), "yes": _l("Active only"),
+                  "no": _l("Inactive only")}  # fmt: skip
 #: Offered as suggestions only; any ISO 4217 code is accepted.
 COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "ARS", "CLP", "COP")
 INSTALMENT_ROWS = 4
@@ -108,11 +111,11 @@ class IsoDateField(StringField):
         if not text:
             return
         if not _ISO_DATE.fullmatch(text):
-            raise ValueError("Write the date as YYYY-MM-DD, like 2025-04-15.")
+            raise ValueError(_("Write the date as YYYY-MM-DD, like 2025-04-15."))
         try:
             self.data = dt.date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"{text} is not a date on the calendar.") from None
+            raise ValueError(_("%(text)s is not a date on the calendar.", text=text)) from None
 
     def _value(self) -> str:
         if self.raw_data:
@@ -144,8 +147,8 @@ class NotNegative(MoreThanZero):
 
 def _currency_field() -> StringField:
     return StringField(
-        "Currency",
-        validators=[InputRequired("Enter the currency, like USD or EUR."), Length(max=10)],
+        _l("Currency"),
+        validators=[InputRequired(_l("Enter the currency, like USD or EUR.")), Length(max=10)],
         filters=[_upper],
         render_kw={"list": "currencies", "autocomplete": "off", "size": 5},
     )
@@ -158,7 +161,7 @@ class PostsOnce(FlaskForm):
 
     attempt = HiddenField(
         default=lambda: uuid.uuid4().hex,
-        validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message="Reload the page.")],
+        validators=[Optional(), Regexp(r"^[0-9a-f]{32}$", message=_l("Reload the page."))],
     )
 
     def idempotency_key(self, kind: str) -> str | None:
@@ -180,53 +183,55 @@ class DonorForm(FlaskForm):
     """A donor's descriptive fields; code and type identify it and stay."""
 
     name = StringField(
-        "Name", validators=[InputRequired("Enter the donor's name."), Length(max=200)],
+        _l("Name"), validators=[InputRequired(_l("Enter the donor's name.")), Length(max=200)],
         filters=[_strip],
     )  # fmt: skip
     country = StringField(
-        "Country",
-        description="Two-letter ISO 3166 code, like MX; blank for organizations.",
-        validators=[Optional(), Length(max=2, message="The country is a two-letter code.")],
+        _l("Country"),
+        description=_l("Two-letter ISO 3166 code, like MX; blank for organizations."),
+        validators=[Optional(), Length(max=2, message=_l("The country is a two-letter code."))],
         filters=[_upper],
         render_kw={"size": 3, "autocomplete": "off"},
     )
     language = SelectField(
-        "Language of its statements",
+        _l("Language of its statements"),
         choices=[SelectChoice(code, LANGUAGE_LABELS[code]) for code in LANGUAGES],
         default="en",
     )
-    contact = StringField("Contact person or address", validators=[Length(max=500)],
+    contact = StringField(_l("Contact person or address"), validators=[Length(max=500)],
                           filters=[_strip])  # fmt: skip
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class NewDonorForm(DonorForm):
     code = StringField(
-        "Code",
-        description="1–20 letters, digits or dashes, like MEX, ES-OBS or IOM; it cannot change.",
-        validators=[InputRequired("Enter a short code."), Length(max=20)],
+        _l("Code"),
+        description=_l(
+            "1–20 letters, digits or dashes, like MEX, ES-OBS or IOM; it cannot change."
+        ),
+        validators=[InputRequired(_l("Enter a short code.")), Length(max=20)],
         filters=[_upper],
         render_kw={"autocomplete": "off", "size": 12},
     )
     type = SelectField(
-        "Type",
+        _l("Type"),
         choices=[SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
-        validators=[InputRequired("Choose the type of donor.")],
+        validators=[InputRequired(_l("Choose the type of donor."))],
     )
-    submit = SubmitField("Add donor")
+    submit = SubmitField(_l("Add donor"))
 
 
 class DonorFilterForm(Form):
     """The donor list's filters, read from the query string (the order is the list's)."""
 
     type = SelectField(
-        "Type",
-        choices=[SelectChoice("", "All types")]
+        _l("Type"),
+        choices=[SelectChoice("", _l("All types"))]
         + [SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
         default="",
     )
     active = SelectField(
-        "Status", choices=[SelectChoice(k, v) for k, v in ACTIVE_CHOICES.items()], default=""
+        _l("Status"), choices=[SelectChoice(k, v) for k, v in ACTIVE_CHOICES.items()], default=""
     )
 
     @property
@@ -239,22 +244,42 @@ class DonorFilterForm(Form):
 
 class RateForm(FlaskForm):
     currency = _currency_field()
-    rate_date = IsoDateField("Date", validators=[InputRequired("Enter the date.")])
+    rate_date = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     rate = AmountField(
-        "Rate",
-        description="USD per one unit of the currency, like 1.0850 for the euro.",
-        validators=[InputRequired("Enter the rate."), MoreThanZero("The rate is more than zero.")],
+        _l("Rate"),
+        description=_l("USD per one unit of the currency, like 1.0850 for the euro."),
+        validators=[
+            InputRequired(_l("Enter the rate.")),
+            MoreThanZero(_l("The rate is more than zero.")),
+        ],
         what="rate",
     )
-    submit = SubmitField("Save rate")
+    submit = SubmitField(_l("Save rate"))
 
 
 class RateFilterForm(Form):
-    currency = StringField("Currency", validators=[Optional(), Length(max=3)], filters=[_upper])
+    currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3)], filters=[_upper])
+
+
+class ContributionFilterForm(RateFilterForm):
+    """The receipt list's filters; the view offers the donors."""
+
+    donor = SelectField(_l("Donor"), choices=[SelectChoice("", _l("any"))], default="")
+    start = IsoDateField(_l("From"), name="from")
+    end = IsoDateField(_l("To"), name="to")
+
+
+class PledgeFilterForm(ContributionFilterForm):
+    status = SelectField(
+        _l("Status"),
+        choices=[SelectChoice("", _l("any")), SelectChoice("outstanding", _l("money still owed")),
+                 SelectChoice("settled", _l("settled"))],
+        default="",
+    )  # fmt: skip
 
 
 class AsOfForm(Form):
-    as_of = IsoDateField("As of")
+    as_of = IsoDateField(_l("As of"))
 
 
 # --- pledges --------------------------------------------------------------------------
@@ -263,45 +288,48 @@ class AsOfForm(Form):
 class InstalmentForm(Form):
     """One row of a pledge's schedule: both fields, or neither."""
 
-    due = IsoDateField("Due")
-    amount = AmountField("Amount", validators=[MoreThanZero("More than zero.")],
+    due = IsoDateField(_l("Due"))
+    amount = AmountField(_l("Amount"), validators=[MoreThanZero(_l("More than zero."))],
                          what="instalment")  # fmt: skip
 
     def validate_amount(self, field: AmountField) -> None:
         if not self.due.errors and (self.due.data is None) != (field.data is None):
-            raise ValidationError("Give both the due date and the amount, or neither.")
+            raise ValidationError(_l("Give both the due date and the amount, or neither."))
 
 
 class PledgeForm(PostsOnce):
     pledge_date = IsoDateField(
-        "Date the agreement was signed", validators=[InputRequired("Enter the pledge date.")]
+        _l("Date the agreement was signed"),
+        validators=[InputRequired(_l("Enter the pledge date."))],
     )
     amount = AmountField(
-        "Amount pledged",
-        description="In its currency, as a plain number: 50000.00.",
-        validators=[InputRequired("Enter the amount."),
-                    MoreThanZero("The amount pledged is more than zero.")],
+        _l("Amount pledged"),
+        description=_l("In its currency, as a plain number: 50000.00."),
+        validators=[InputRequired(_l("Enter the amount.")),
+                    MoreThanZero(_l("The amount pledged is more than zero."))],
     )  # fmt: skip
     currency = _currency_field()
     rate = AmountField(
-        "Rate",
-        description="USD per unit; blank: the rate table's for the pledge date.",
-        validators=[MoreThanZero("The rate is more than zero.")],
+        _l("Rate"),
+        description=_l("USD per unit; blank: the rate table's for the pledge date."),
+        validators=[MoreThanZero(_l("The rate is more than zero."))],
         what="rate",
     )
     earmark = StringField(
-        "Earmark",
-        description="objective:N, activity:N (1–32) or organ:CODE; blank: unrestricted.",
+        _l("Earmark"),
+        description=_l("objective:N, activity:N (1–32) or organ:CODE; blank: unrestricted."),
         validators=[Length(max=40)],
         filters=[_strip],
         render_kw={"autocomplete": "off"},
     )
-    due = IsoDateField("Due date", description="Blank: the last instalment's date, or none.")
-    reference = StringField("Agreement reference", validators=[Length(max=200)],
+    due = IsoDateField(
+        _l("Due date"), description=_l("Blank: the last instalment's date, or none.")
+    )
+    reference = StringField(_l("Agreement reference"), validators=[Length(max=200)],
                             filters=[_strip])  # fmt: skip
     instalments = FieldList(FormField(InstalmentForm), min_entries=INSTALMENT_ROWS,
                             max_entries=INSTALMENT_ROWS)  # fmt: skip
-    submit = SubmitField("Record pledge")
+    submit = SubmitField(_l("Record pledge"))
 
     def schedule(self) -> list[tuple[dt.date, Decimal]]:
         """The filled-in instalment rows, as (due date, amount)."""
@@ -314,26 +342,29 @@ class PledgeForm(PostsOnce):
 
 class ReduceForm(FlaskForm):
     action = RadioField(
-        "What to do",
+        _l("What to do"),
         choices=[
-            SelectChoice("reduce", "Reduce what is outstanding by an amount"),
-            SelectChoice("cancel", "Cancel everything still outstanding"),
+            SelectChoice("reduce", _l("Reduce what is outstanding by an amount")),
+            SelectChoice("cancel", _l("Cancel everything still outstanding")),
         ],
         default="reduce",
-        validators=[InputRequired("Choose to reduce or to cancel.")],
+        validators=[InputRequired(_l("Choose to reduce or to cancel."))],
     )
-    amount = AmountField("Reduce by", description="In the pledge's currency.",
-                         validators=[MoreThanZero("The reduction is more than zero.")])  # fmt: skip
-    on = IsoDateField("Date", validators=[InputRequired("Enter the date.")])
+    amount = AmountField(
+        _l("Reduce by"),
+        description=_l("In the pledge's currency."),
+        validators=[MoreThanZero(_l("The reduction is more than zero."))],
+    )
+    on = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     reason = StringField(
-        "Reason", validators=[InputRequired("Give the reason."), Length(max=500)],
+        _l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=500)],
         filters=[_strip],
     )  # fmt: skip
-    submit = SubmitField("Record")
+    submit = SubmitField(_l("Record"))
 
     def validate_amount(self, field: AmountField) -> None:
         if self.action.data == "reduce" and field.data is None and not field.errors:
-            raise ValidationError("Enter the amount to reduce by, or choose to cancel.")
+            raise ValidationError(_l("Enter the amount to reduce by, or choose to cancel."))
 
     @property
     def reduction(self) -> Decimal | None:
@@ -347,61 +378,68 @@ class ReduceForm(FlaskForm):
 class ReceiptForm(PostsOnce):
     """The view lists the donor's outstanding pledges in ``pledges``."""
 
-    value_date = IsoDateField("Value date", validators=[InputRequired("Enter the value date.")])
+    value_date = IsoDateField(
+        _l("Value date"), validators=[InputRequired(_l("Enter the value date."))]
+    )
     amount = AmountField(
-        "Amount the bank credited",
-        description="In its currency, after the bank's charges: 29980.00.",
-        validators=[InputRequired("Enter the amount."),
-                    MoreThanZero("The amount credited is more than zero.")],
+        _l("Amount the bank credited"),
+        description=_l("In its currency, after the bank's charges: 29980.00."),
+        validators=[InputRequired(_l("Enter the amount.")),
+                    MoreThanZero(_l("The amount credited is more than zero."))],
     )  # fmt: skip
     currency = _currency_field()
     rate = AmountField(
-        "Rate",
-        description="USD per unit; blank: the rate table's for the value date.",
-        validators=[MoreThanZero("The rate is more than zero.")],
+        _l("Rate"),
+        description=_l("USD per unit; blank: the rate table's for the value date."),
+        validators=[MoreThanZero(_l("The rate is more than zero."))],
         what="rate",
     )
     charges = AmountField(
-        "Bank charges",
-        description="What the bank deducted before crediting; credited plus charges is what "
-        "the donor paid.",
-        validators=[NotNegative("Bank charges cannot be negative.")],
+        _l("Bank charges"),
+        description=_l(
+            "What the bank deducted before crediting; credited plus charges is what the donor paid."
+        ),
+        validators=[NotNegative(_l("Bank charges cannot be negative."))],
         what="bank charges",
     )
     kind = RadioField(
-        "The money is",
+        _l("The money is"),
         choices=[
             SelectChoice(
                 "pledges",
-                "Against pledges: those ticked, or if none is ticked the "
-                "oldest outstanding in this currency first",
+                _l(
+                    "Against pledges: those ticked, or if none is ticked the "
+                    "oldest outstanding in this currency first"
+                ),
             ),
-            SelectChoice("unpledged", "Unpledged: no pledge, recognised as revenue now"),
+            SelectChoice("unpledged", _l("Unpledged: no pledge, recognised as revenue now")),
         ],
         default="pledges",
-        validators=[InputRequired("Choose what the money is for.")],
+        validators=[InputRequired(_l("Choose what the money is for."))],
     )
-    pledges = CheckboxListField("Pledges to settle, in this order", coerce=int, choices=[])
-    overpayment = BooleanField("Keep whatever exceeds the pledges as unapplied credit")
+    pledges = CheckboxListField(_l("Pledges to settle, in this order"), coerce=int, choices=[])
+    overpayment = BooleanField(_l("Keep whatever exceeds the pledges as unapplied credit"))
     earmark = StringField(
-        "Earmark",
-        description="For unpledged money only: objective:N, activity:N (1–32) or organ:CODE.",
+        _l("Earmark"),
+        description=_l("For unpledged money only: objective:N, activity:N (1–32) or organ:CODE."),
         validators=[Length(max=40)],
         filters=[_strip],
         render_kw={"autocomplete": "off"},
     )
-    reference = StringField("Bank reference", validators=[Length(max=200)], filters=[_strip])
-    submit = SubmitField("Record receipt")
+    reference = StringField(_l("Bank reference"), validators=[Length(max=200)], filters=[_strip])
+    submit = SubmitField(_l("Record receipt"))
 
 
 class CreditForm(FlaskForm):
-    on = IsoDateField("Date", validators=[InputRequired("Enter the date.")])
+    on = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     amount = AmountField(
-        "Amount",
-        description="In the pledge's currency; blank: as much as the credit and the pledge allow.",
-        validators=[MoreThanZero("The amount is more than zero.")],
+        _l("Amount"),
+        description=_l(
+            "In the pledge's currency; blank: as much as the credit and the pledge allow."
+        ),
+        validators=[MoreThanZero(_l("The amount is more than zero."))],
     )
-    submit = SubmitField("Apply credit")
+    submit = SubmitField(_l("Apply credit"))
 
 
 # --- import ---------------------------------------------------------------------------
@@ -409,13 +447,13 @@ class CreditForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(
-        "CSV file",
+        _l("CSV file"),
         validators=[
             FileRequired("Choose the CSV file to import."),
             FileAllowed(["csv", "txt"], "Choose a .csv file (save a spreadsheet as UTF-8 CSV)."),
         ],
     )
-    submit = SubmitField("Preview")
+    submit = SubmitField(_l("Preview"))
 
 
 class ConfirmImportForm(FlaskForm):
@@ -424,4 +462,4 @@ class ConfirmImportForm(FlaskForm):
     content = HiddenField(validators=[InputRequired()])
     seal = HiddenField(validators=[InputRequired()])
     filename = HiddenField(validators=[Length(max=255)])
-    submit = SubmitField("Post")
+    submit = SubmitField(_l("Post"))

@@ -6,6 +6,7 @@ Like :mod:`fundledger.donors.queries`, these only read; none of them imports Fla
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,11 +23,11 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
-from fundledger.donors.queries import ZERO, pledge_statuses
+from fundledger.donors.queries import ZERO, PledgeStatus, pledge_statuses
 from fundledger.donors.receipts import Credit, unapplied_credits
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.queries import entry_numbers
-from fundledger.listing import Columns, Sorts
+from fundledger.listing import Columns, RowKey, Sorts
 
 #: How the donor list may be sorted; each key ends on the code, so the order is total.
 DONOR_SORTS: Sorts[Columns] = Sorts(
@@ -50,6 +51,31 @@ RATE_SORTS: Sorts[Columns] = Sorts(
     default="date",
     descending=True,
 )
+#: How the pledge list may be sorted (in memory: what is owed is computed); newest first.
+PLEDGE_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "id": lambda s: s.pledge.id,
+        "date": lambda s: (s.pledge.pledge_date, s.pledge.id),
+        "donor": lambda s: (s.pledge.donor.code, s.pledge.id),
+        "amount": lambda s: (s.pledge.usd_amount, s.pledge.id),
+        "outstanding": lambda s: (s.outstanding_usd, s.pledge.id),
+        "due": lambda s: (s.pledge.due_date or dt.date.max, s.pledge.id),
+    },
+    default="date",
+    descending=True,
+)
+#: How the receipt list may be sorted; newest first unless asked otherwise.
+RECEIPT_SORTS: Sorts[Columns] = Sorts(
+    {
+        "id": (Receipt.id,),
+        "date": (Receipt.value_date, Receipt.id),
+        "donor": (Donor.code, Receipt.id),
+        "amount": (Receipt.usd_amount, Receipt.id),
+        "unapplied": (Receipt.unapplied_usd, Receipt.id),
+    },
+    default="date",
+    descending=True,
+)
 #: Idempotency keys looked up per query when checking an import file.
 _KEYS_PER_QUERY = 500
 
@@ -65,6 +91,50 @@ def donors_query(*, type: str | None = None, active: bool | None = None) -> Sele
         query = query.filter_by(type=type)
     if active is not None:
         query = query.filter_by(active=active)
+    return query
+
+
+def pledges_matching(
+    session: Session,
+    *,
+    donor_id: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    currency: str | None = None,
+    outstanding: bool | None = None,
+) -> list[PledgeStatus]:
+    """Every pledge of a donor, dated from ``start`` to ``end``, in a currency, with
+    money still owed or settled (each or all), with what is owed; in no order yet (see
+    :data:`PLEDGE_SORTS`). Three queries."""
+    return [
+        status
+        for status in pledge_statuses(session)
+        if (donor_id is None or status.pledge.donor_id == donor_id)
+        and (start is None or status.pledge.pledge_date >= start)
+        and (end is None or status.pledge.pledge_date <= end)
+        and (not currency or status.pledge.currency == currency)
+        and (outstanding is None or (status.outstanding > 0) == outstanding)
+    ]
+
+
+def receipts_query(
+    *,
+    donor_id: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    currency: str | None = None,
+) -> Select[Receipt]:
+    """Receipts of a donor, dated from ``start`` to ``end``, in a currency (each or all),
+    in no order yet (see :data:`RECEIPT_SORTS`, which may order by the donor's code)."""
+    query = select(Receipt).join(Donor, Donor.id == Receipt.donor_id)
+    if donor_id is not None:
+        query = query.where(Receipt.donor_id == donor_id)
+    if start is not None:
+        query = query.where(Receipt.value_date >= start)
+    if end is not None:
+        query = query.where(Receipt.value_date <= end)
+    if currency:
+        query = query.where(Receipt.currency == currency)
     return query
 
 

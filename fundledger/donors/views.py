@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -29,7 +29,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -45,11 +45,13 @@ from fundledger.donors.forms import (
     TYPE_LABELS,
     AsOfForm,
     ConfirmImportForm,
+    ContributionFilterForm,
     CreditForm,
     DonorFilterForm,
     DonorForm,
     ImportForm,
     NewDonorForm,
+    PledgeFilterForm,
     PledgeForm,
     RateFilterForm,
     RateForm,
@@ -65,16 +67,17 @@ from fundledger.donors.imports import (
     import_contributions,
     read_rows,
 )
-from fundledger.donors.models import Donor, ExchangeRate, Pledge
+from fundledger.donors.models import Donor, ExchangeRate, Pledge, Receipt
 from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.queries import entry_numbers
-from fundledger.listing import ListArgs, ordered, page_of
-from fundledger.money import format_money, plain
+from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
+from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _, money
 
 blueprint = Blueprint("donors", __name__)
 
@@ -132,7 +135,7 @@ def own() -> str:
     donor_id = donor_scope()
     donor = None if donor_id is None else db.get(Donor, donor_id)
     if donor is None:
-        raise NotFound("There is no such donor.")
+        raise NotFound(_("There is no such donor."))
     return _donor_page(db, donor)
 
 
@@ -152,7 +155,7 @@ def new() -> Page:
     except FundledgerError as refusal:
         return _refused("donors/donor_form.html", form, refusal, donor=None)
     db.commit()
-    flash(f"Added donor {donor.code} — {donor.name}.")
+    flash(_("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name))
     return redirect(url_for("donors.detail", code=donor.code))
 
 
@@ -172,7 +175,7 @@ def edit(code: str) -> Page:
     except FundledgerError as refusal:
         return _refused("donors/donor_form.html", form, refusal, donor=donor)
     db.commit()
-    flash(f"Saved donor {donor.code}.")
+    flash(_("Saved donor %(code)s.", code=donor.code))
     return redirect(url_for("donors.detail", code=donor.code))
 
 
@@ -193,9 +196,14 @@ def _set_active(code: str, *, active: bool) -> Response:
     donor = operations.set_donor_active(db, request_actor(), _donor_or_404(db, code), active)
     db.commit()
     if active:
-        flash(f"{donor.code} is active again: it may pledge and pay.")
+        flash(_("%(code)s is active again: it may pledge and pay.", code=donor.code))
     else:
-        flash(f"{donor.code} is deactivated: no new pledges or receipts; its history stays.")
+        flash(
+            _(
+                "%(code)s is deactivated: no new pledges or receipts; its history stays.",
+                code=donor.code,
+            )
+        )
     return redirect(url_for("donors.detail", code=donor.code))
 
 
@@ -222,8 +230,12 @@ def new_pledge(code: str) -> Page:
         return _refused("donors/pledge_form.html", form, refusal, donor=donor)
     db.commit()
     flash(
-        f"Recorded pledge #{pledge.id}: {format_money(pledge.amount, pledge.currency)}, "
-        f"carried at {format_money(pledge.usd_amount)}."
+        _(
+            "Recorded pledge #%(id)s: %(amount)s, carried at %(usd)s.",
+            id=pledge.id,
+            amount=money(pledge.amount, pledge.currency),
+            usd=money(pledge.usd_amount),
+        )
     )
     return redirect(url_for("donors.detail", code=donor.code))
 
@@ -245,8 +257,11 @@ def reduce(code: str, pledge_id: int) -> Page:
     except FundledgerError as refusal:
         return _refused("donors/reduce_form.html", form, refusal, **page)
     db.commit()
-    what = "Cancelled" if reduction.cancellation else "Reduced by"
-    flash(f"Pledge #{pledge.id}: {what} {format_money(reduction.amount, pledge.currency)}.")
+    amount = money(reduction.amount, pledge.currency)
+    if reduction.cancellation:
+        flash(_("Pledge #%(id)s: Cancelled %(amount)s.", id=pledge.id, amount=amount))
+    else:
+        flash(_("Pledge #%(id)s: Reduced by %(amount)s.", id=pledge.id, amount=amount))
     return redirect(url_for("donors.detail", code=donor.code))
 
 
@@ -269,8 +284,11 @@ def credit(code: str, pledge_id: int) -> Page:
     db.commit()
     total = sum((application.amount for application in applied), Decimal(0))
     flash(
-        f"Applied {format_money(total, pledge.currency)} of unapplied credit to pledge "
-        f"#{pledge.id}."
+        _(
+            "Applied %(amount)s of unapplied credit to pledge #%(id)s.",
+            amount=money(total, pledge.currency),
+            id=pledge.id,
+        )
     )
     return redirect(url_for("donors.detail", code=donor.code))
 
@@ -302,14 +320,71 @@ def new_receipt(code: str) -> Page:
     except FundledgerError as refusal:
         return _refused("donors/receipt_form.html", form, refusal, donor=donor)
     db.commit()
-    held = f"; {format_money(receipt.unapplied_usd)} held as unapplied credit"
-    flash(
-        f"Recorded receipt #{receipt.id}: {format_money(receipt.amount, receipt.currency)} "
-        f"credited, {format_money(receipt.usd_amount + receipt.usd_charges)} with the charges"
-        + (held if receipt.unapplied_usd else "")
-        + "."
-    )
+    recorded = {"id": receipt.id, "amount": money(receipt.amount, receipt.currency),
+                "paid": money(receipt.usd_amount + receipt.usd_charges)}  # fmt: skip
+    if receipt.unapplied_usd:
+        flash(_("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges; "
+                "%(held)s held as unapplied credit.", held=money(receipt.unapplied_usd),
+                **recorded))  # fmt: skip
+    else:
+        flash(_("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges.",
+                **recorded))  # fmt: skip
     return redirect(url_for("donors.detail", code=donor.code))
+
+
+# --- the fund's pledges and receipts --------------------------------------------------
+
+
+@blueprint.get("/pledges")
+@allow(*READERS)
+def pledges() -> str:
+    db = db_session()
+    filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
+    page = page_of_rows(_pledges(db, filters, order), order)
+    return render_template("donors/pledges.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/pledges.csv")
+@allow(*READERS)
+def pledges_csv() -> Response:
+    db = db_session()
+    filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
+    rows = [
+        (p.id, p.donor.code, p.pledge_date.isoformat(), p.currency, plain(p.amount),
+         f"{p.rate.normalize():f}", plain(p.usd_amount), plain(s.outstanding),
+         plain(s.outstanding_usd), p.due_date.isoformat() if p.due_date else "",
+         p.earmark or "", p.reference or "")
+        for s in _pledges(db, filters, order)
+        for p in (s.pledge,)
+    ]  # fmt: skip
+    header = ("id", "donor", "date", "currency", "amount", "rate", "usd", "outstanding",
+              "outstanding_usd", "due", "earmark", "reference")  # fmt: skip
+    return csv_download("pledges.csv", header, rows)
+
+
+@blueprint.get("/receipts")
+@allow(*READERS)
+def receipts() -> str:
+    db = db_session()
+    filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
+    page = page_of(db, _receipts(db, filters, order), order)
+    return render_template("donors/receipts.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/receipts.csv")
+@allow(*READERS)
+def receipts_csv() -> Response:
+    db = db_session()
+    filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
+    rows = [
+        (r.id, r.donor.code, r.value_date.isoformat(), r.currency, plain(r.amount),
+         plain(r.charges), f"{r.rate.normalize():f}", plain(r.usd_amount), plain(r.usd_charges),
+         plain(r.unapplied_usd), r.earmark or "", r.reference or "")
+        for r in db.scalars(_receipts(db, filters, order))
+    ]  # fmt: skip
+    header = ("id", "donor", "date", "currency", "amount", "charges", "rate", "usd",
+              "usd_charges", "unapplied_usd", "earmark", "reference")  # fmt: skip
+    return csv_download("receipts.csv", header, rows)
 
 
 # --- rates ----------------------------------------------------------------------------
@@ -347,7 +422,14 @@ def set_rate() -> Page:
     except FundledgerError as refusal:
         return _refused("donors/rate_form.html", form, refusal)
     db_session().commit()
-    flash(f"{saved.currency} on {saved.rate_date}: {saved.rate.normalize():f} USD per unit.")
+    flash(
+        _(
+            "%(currency)s on %(day)s: %(rate)s USD per unit.",
+            currency=saved.currency,
+            day=saved.rate_date,
+            rate=format(saved.rate.normalize(), "f"),
+        )
+    )
     return redirect(url_for("donors.rates", currency=saved.currency))
 
 
@@ -433,7 +515,8 @@ def import_confirm() -> Page:
         preview = _preview_of(db, data, filename, rejected.report)
         return _import_page(ImportForm(), preview), 422
     db.commit()
-    flash(f"Imported {filename or 'the file'}: {report.summary()}.")
+    flash(_("Imported %(name)s: %(summary)s.", name=filename or _("the file"),
+            summary=report.summary()))  # fmt: skip
     return redirect(url_for("donors.import_file"))
 
 
@@ -467,14 +550,14 @@ def _preview_of(db: Session, data: bytes, filename: str, report: ImportReport) -
 def _unsealed(form: ConfirmImportForm) -> tuple[bytes, str]:
     """The file the preview sent back, if it is the one previewed; else a 400."""
     if not form.validate_on_submit():
-        abort(400, description="The confirmation came without the file; upload it again.")
+        abort(400, description=_("The confirmation came without the file; upload it again."))
     try:
         data = base64.urlsafe_b64decode(form.content.data.encode("ascii"))
         digest = _sealer().loads(form.seal.data)
     except (binascii.Error, UnicodeEncodeError, BadSignature):
         data, digest = b"", None
     if digest != hashlib.sha256(data).hexdigest():
-        abort(400, description="The file sent back is not the one previewed; upload it again.")
+        abort(400, description=_("The file sent back is not the one previewed; upload it again."))
     return data, form.filename.data or ""
 
 
@@ -490,7 +573,7 @@ def _donor_or_404(db: Session, code: str) -> Donor:
     donor login) get the same answer."""
     donor = listings.donor_by_code(db, code) if len(code) <= 40 else None
     if donor is None:
-        raise NotFound("There is no such donor.")
+        raise NotFound(_("There is no such donor."))
     check_donor(donor.id)
     return donor
 
@@ -499,7 +582,7 @@ def _pledge_or_404(db: Session, code: str, pledge_id: int) -> tuple[Donor, Pledg
     donor = _donor_or_404(db, code)
     pledge = listings.pledge_of(db, donor, pledge_id)
     if pledge is None:
-        raise NotFound(f"{donor.code} has no pledge #{pledge_id}.")
+        raise NotFound(_("%(code)s has no pledge #%(id)s.", code=donor.code, id=pledge_id))
     return donor, pledge
 
 
@@ -524,12 +607,17 @@ def _status(db: Session, pledge: Pledge) -> queries.PledgeStatus:
 
 def _pledge_label(status: queries.PledgeStatus) -> str:
     pledge = status.pledge
-    label = (
-        f"#{pledge.id} of {pledge.pledge_date.isoformat()}: "
-        f"{format_money(status.outstanding, pledge.currency)} outstanding of "
-        f"{format_money(pledge.amount, pledge.currency)}"
-    )
-    return label + (f", earmarked {pledge.earmark}" if pledge.earmark else "")
+    values = {
+        "id": pledge.id,
+        "day": pledge.pledge_date.isoformat(),
+        "outstanding": money(status.outstanding, pledge.currency),
+        "amount": money(pledge.amount, pledge.currency),
+        "earmark": pledge.earmark,
+    }
+    if pledge.earmark:
+        return _("#%(id)s of %(day)s: %(outstanding)s outstanding of %(amount)s, earmarked "
+                 "%(earmark)s", **values)  # fmt: skip
+    return _("#%(id)s of %(day)s: %(outstanding)s outstanding of %(amount)s", **values)
 
 
 def _today() -> dt.date:
@@ -544,6 +632,39 @@ def _donors(filters: DonorFilterForm, order: ListArgs) -> Select[Donor]:
     """The donors the filters let through, in the order asked (the page and its export)."""
     query = listings.donors_query(type=filters.type.data or None, active=filters.active_only)
     return ordered(query, listings.DONOR_SORTS, order)
+
+
+F = TypeVar("F", bound=ContributionFilterForm)
+
+
+def _with_donors(db: Session, form: F) -> F:
+    """A contribution filter form read from the query string, offering every donor."""
+    codes = db.scalars(select(Donor.code).order_by(Donor.code))
+    form.donor.choices = [form.donor.choices[0], *map(SelectChoice, codes)]
+    form.process(request.args)
+    return lists.checked(form)
+
+
+def _donor_id(db: Session, form: ContributionFilterForm) -> int | None:
+    donor = listings.donor_by_code(db, form.donor.data) if form.donor.data else None
+    return None if donor is None else donor.id
+
+
+def _pledges(db: Session, filters: PledgeFilterForm, order: ListArgs) -> list[queries.PledgeStatus]:
+    outstanding = {"outstanding": True, "settled": False}.get(filters.status.data or "")
+    matching = listings.pledges_matching(
+        db, donor_id=_donor_id(db, filters), start=filters.start.data, end=filters.end.data,
+        currency=filters.currency.data or None, outstanding=outstanding,
+    )  # fmt: skip
+    return sorted_rows(matching, listings.PLEDGE_SORTS, order)
+
+
+def _receipts(db: Session, filters: ContributionFilterForm, order: ListArgs) -> Select[Receipt]:
+    query = listings.receipts_query(
+        donor_id=_donor_id(db, filters), start=filters.start.data, end=filters.end.data,
+        currency=filters.currency.data or None,
+    )  # fmt: skip
+    return ordered(query, listings.RECEIPT_SORTS, order)
 
 
 def _rate_filters() -> RateFilterForm:

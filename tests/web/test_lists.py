@@ -1,0 +1,333 @@
+"""Every list page pages, sorts, filters and exports the same way (fundledger.listing).
+
+One small set of books is enough: ``per_page=2`` makes several pages of a handful of rows.
+Each list is described once in :data:`LISTS`; the tests run over all of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from fundledger.actors import Actor
+from fundledger.allocations import operations as allocation_ops
+from fundledger.auth.models import User
+from fundledger.db import Database
+from fundledger.donors.operations import create_donor, set_rate
+from fundledger.donors.pledges import record_pledge
+from fundledger.donors.receipts import record_receipt
+from tests.factories import create_user
+from tests.web.test_pages import Table, _TableReader
+
+SETUP = Actor("setup@oas.org")
+D = Decimal
+#: An amount in a CSV file: a plain decimal, no thousands separator, no currency sign.
+PLAIN = re.compile(r"-?[0-9]+\.[0-9]{2}")
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@pytest.fixture
+def books(database: Database) -> None:
+    """Five donors, rates, six pledges (one in euros), four receipts, three allocations
+    (two submitted, one draft), four users; every one of them leaves journal entries
+    or audit events behind."""
+    with database.transaction() as session:
+        donors = {
+            code: create_donor(session, SETUP, code=code, name=name, type=kind)
+            for code, name, kind in [
+                ("MEX", "México", "member_state"),
+                ("CAN", "Canada", "member_state"),
+                ("IOM", "International Organization for Migration", "international_org"),
+                ("ESP", "Spain", "permanent_observer"),
+                ("ARG", "Argentina", "member_state"),
+            ]
+        }
+        for on, rate in [("2025-01-10", "1.0300"), ("2025-02-10", "1.0850"), ("2025-04-15", "1.1")]:
+            set_rate(session, SETUP, currency="EUR", on=day(on), rate=D(rate))
+        set_rate(session, SETUP, currency="JPY", on=day("2025-02-10"), rate=D("0.0067"))
+        pledges = [
+            record_pledge(session, SETUP, donors[code], pledge_date=day(on), amount=D(amount),
+                          currency=currency, due_date=day(on) + dt.timedelta(days=90))
+            for code, on, amount, currency in [
+                ("MEX", "2025-01-20", "50000", "USD"),
+                ("CAN", "2025-02-01", "100000", "USD"),
+                ("ESP", "2025-02-10", "20000", "EUR"),
+                ("IOM", "2025-03-05", "7500.50", "USD"),
+                ("ARG", "2025-05-01", "1200", "USD"),
+                ("MEX", "2026-01-15", "60000", "USD"),
+            ]
+        ]  # fmt: skip
+        for pledge, on in zip(
+            pledges[:4], ["2025-01-25", "2025-02-20", "2025-04-15", "2025-03-06"], strict=True
+        ):
+            record_receipt(session, SETUP, pledge.donor, value_date=day(on), amount=pledge.amount,
+                           currency=pledge.currency, pledges=[pledge])  # fmt: skip
+        for activity, amount, submit in [
+            (1, "300.00", True),
+            (29, "100.00", True),
+            (2, "50.00", False),
+        ]:
+            allocation = allocation_ops.propose_allocation(
+                session, SETUP, activity=activity, amount=D(amount), purpose=f"Work on {activity}",
+                period_start=day("2025-06-01"), period_end=day("2025-12-31"),
+            )  # fmt: skip
+            if submit:
+                allocation_ops.submit_allocation(session, SETUP, allocation)
+        for role, email in [("secretariat", "sec@oas.org"), ("cajp", "cajp@oas.org"),
+                            ("auditor", "aud@oas.org")]:  # fmt: skip
+            create_user(session, role, email=email)
+        create_user(session, "donor", email="mex@example.org", donor=donors["MEX"], active=False)
+
+
+@pytest.fixture
+def admin(client: FlaskClient, login_as: Callable[..., User], books: None) -> FlaskClient:
+    """An admin reads every list (the user list is the admin's alone)."""
+    login_as("admin", email="admin@oas.org")
+    return client
+
+
+# --- what each list is --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListPage:
+    url: str
+    csv: str
+    #: The start of the caption of the list's table.
+    caption: str
+    #: A sort key other than the default, and a filter with the rows it keeps.
+    sort: str
+    filter: str
+    kept: list[str]
+    #: CSV columns that hold amounts.
+    amounts: tuple[str, ...] = ()
+    #: The cells that name a row (enough to tell rows apart).
+    columns: tuple[int, ...] = (0, 1)
+    #: For a list that is not one table row per item: what names each item.
+    pattern: str | None = None
+
+    def rows(self, html: str) -> list[str]:
+        """The listed rows, in the order shown."""
+        if self.pattern is not None:
+            return re.findall(self.pattern, html)
+        reader = _TableReader()
+        reader.feed(html)
+        found = [t for t in reader.tables if t.caption.startswith(self.caption)]
+        assert len(found) <= 1, self.caption
+        return [" ".join(cells[i] for i in self.columns) for cells in _texts(found)]
+
+
+def _texts(found: list[Table]) -> list[list[str]]:
+    return found[0].texts()[1:] if found else []
+
+
+LISTS = [
+    ListPage("/donors", "/donors.csv", "Donors", "name", "type=member_state",
+             ["ARG Argentina", "CAN Canada", "MEX México"]),
+    ListPage("/rates", "/rates.csv", "Rates", "rate", "currency=jpy", ["2025-02-10 JPY"],
+             amounts=("usd_per_unit",)),
+    ListPage("/pledges", "/pledges.csv", "Pledges", "amount", "donor=MEX",
+             ["#6 2026-01-15", "#1 2025-01-20"], amounts=("usd", "outstanding_usd")),
+    ListPage("/receipts", "/receipts.csv", "Receipts", "amount", "currency=EUR",
+             ["#3 2025-04-15"], amounts=("usd", "usd_charges", "unapplied_usd")),
+    ListPage("/allocations", "/allocations.csv", "Allocations", "requested", "state=submitted",
+             ["#2 29", "#1 1"], amounts=("requested", "disbursed", "spent")),
+    ListPage("/journal", "/journal.csv", "Journal", "date", "donor=MEX", ["7", "6", "1"],
+             amounts=("debit", "credit"), pattern=r'href="/journal/([0-9]+)"'),
+    ListPage("/accounts", "/accounts.csv", "Accounts", "name", "type=liability",
+             ["2100 Unapplied donor credits", "2200 Refunds payable to donors"],
+             amounts=("debit", "credit")),
+    ListPage("/audit/", "/audit/log.csv", "Audit events", "action",
+             "action=rate.set&object_type=rate",
+             ["rate.set rate JPY:2025-02-10", "rate.set rate EUR:2025-04-15",
+              "rate.set rate EUR:2025-02-10", "rate.set rate EUR:2025-01-10"], columns=(2, 3)),
+    ListPage("/admin/users", "/admin/users.csv", "Users", "name", "role=cajp",
+             ["cajp@oas.org Cajp"]),
+    ListPage("/program/activities", "/program/activities.csv", "Activities", "title",
+             "organ=IACHR", ["1", "2", "3", "4"], columns=(0,)),
+]  # fmt: skip
+
+
+def get(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def csv_rows(response: TestResponse) -> list[dict[str, str]]:
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def next_link(html: str) -> str:
+    found = re.findall(r'href="([^"]+)" rel="next"', html)
+    assert found, "no link to the next page"
+    return found[0].replace("&amp;", "&")
+
+
+each_list = pytest.mark.parametrize("listing", LISTS, ids=[page.url for page in LISTS])
+
+
+# --- paging ---------------------------------------------------------------------------
+
+
+@each_list
+def test_page_two_shows_the_next_rows_and_past_the_end_the_last(
+    admin: FlaskClient, listing: ListPage
+) -> None:
+    everything = listing.rows(get(admin, f"{listing.url}?per_page=500"))
+    assert len(everything) >= 3
+    first = listing.rows(get(admin, f"{listing.url}?per_page=2"))
+    second = listing.rows(get(admin, f"{listing.url}?per_page=2&page=2"))
+    assert first + second == everything[:4]
+    pages = -(-len(everything) // 2)
+    for beyond in ("999999", str(10**30)):
+        last = get(admin, f"{listing.url}?per_page=2&page={beyond}")
+        assert f"Page {pages} of {pages}" in last
+        assert listing.rows(last) == everything[(pages - 1) * 2 :]
+    assert listing.rows(get(admin, f"{listing.url}?per_page=2&page=-1")) == first
+
+
+@each_list
+def test_page_links_keep_the_order_and_the_filters(admin: FlaskClient, listing: ListPage) -> None:
+    html = get(admin, f"{listing.url}?sort={listing.sort}&direction=desc&per_page=1")
+    link = next_link(html)
+    assert "page=2" in link
+    assert f"sort={listing.sort}" in link
+    assert "direction=desc" in link
+    filtered = get(admin, f"{listing.url}?{listing.filter}&per_page=1")
+    download = re.findall(r'href="([^"]+)" download', filtered)[0].replace("&amp;", "&")
+    assert download.startswith(listing.csv)
+    assert "page=" not in download
+    for piece in listing.filter.split("&"):
+        assert piece in download
+        if len(listing.kept) > 1:
+            assert piece in next_link(filtered)
+
+
+# --- sorting --------------------------------------------------------------------------
+
+
+@each_list
+def test_sorting_each_way(admin: FlaskClient, listing: ListPage) -> None:
+    default = listing.rows(get(admin, f"{listing.url}?per_page=500"))
+    up = listing.rows(get(admin, f"{listing.url}?sort={listing.sort}&direction=asc&per_page=500"))
+    down = listing.rows(
+        get(admin, f"{listing.url}?sort={listing.sort}&direction=desc&per_page=500")
+    )
+    assert sorted(up) == sorted(default)
+    assert up != default or down != default, "the sort changes the order"
+    assert down == list(reversed(up)), "every column of the order reverses"
+
+
+@each_list
+def test_the_sorted_column_says_so(admin: FlaskClient, listing: ListPage) -> None:
+    html = get(admin, f"{listing.url}?sort={listing.sort}&direction=desc")
+    if listing.pattern is None:
+        assert html.count('aria-sort="descending"') == 1
+    else:
+        assert 'aria-current="true" title="descending"' in html
+
+
+# --- filtering and export -------------------------------------------------------------
+
+
+@each_list
+def test_filters_keep_only_matching_rows(admin: FlaskClient, listing: ListPage) -> None:
+    assert listing.rows(get(admin, f"{listing.url}?{listing.filter}&per_page=500")) == listing.kept
+
+
+@each_list
+def test_csv_holds_every_filtered_row_with_plain_amounts(
+    admin: FlaskClient, listing: ListPage
+) -> None:
+    everything = listing.rows(get(admin, f"{listing.url}?per_page=500"))
+    whole = csv_rows(admin.get(f"{listing.csv}?per_page=1&page=2"))
+    if listing.pattern is None:
+        assert len(whole) == len(everything), "the whole list, not the page"
+    else:
+        assert len({row["entry"] for row in whole}) == len(everything)
+    filtered = csv_rows(admin.get(f"{listing.csv}?{listing.filter}"))
+    if listing.pattern is None:
+        assert len(filtered) == len(listing.kept)
+    else:
+        assert list(dict.fromkeys(row["entry"] for row in filtered)) == listing.kept
+    for row in whole:
+        for column in listing.amounts:
+            assert (
+                row[column] == ""
+                or PLAIN.fullmatch(row[column])
+                or (column == "usd_per_unit" and re.fullmatch(r"[0-9]+\.[0-9]+", row[column]))
+            ), (column, row[column])
+
+
+# --- hostile query strings ------------------------------------------------------------
+
+HOSTILE = [
+    "page=-1", "page=0", "page=1e9", "page=99999999999999999999999999", "page=%00",
+    "per_page=0", "per_page=1000000000", "per_page=-5", "per_page=ten",
+    "sort=unknown", "sort=__class__", "direction=sideways", "sort=&direction=",
+    "from=9999-12-31", "to=9999-12-31", "from=0001-01-01&to=9999-12-31", "from=2025-02-30",
+    "as_of=9999-12-31", "currency=%F0%9F%92%B0", "donor=NOPE", "type=%27%3B--",
+    "state=lost", "role=root", "object_type=nothing", "organ=" + "X" * 5000,
+]  # fmt: skip
+
+
+@each_list
+def test_hostile_query_strings_are_refused_cleanly(admin: FlaskClient, listing: ListPage) -> None:
+    for query in HOSTILE:
+        for url in (listing.url, listing.csv):
+            response = admin.get(f"{url}?{query}")
+            assert response.status_code in (200, 400), (url, query, response.status_code)
+            if response.status_code == 400:
+                page = response.get_data(as_text=True)
+                assert re.search(r'<p class="reason">[^<]*[a-z][^<]*</p>', page), (url, query)
+
+
+def test_bad_list_arguments_say_what_is_wrong(admin: FlaskClient) -> None:
+    for query, reason in [
+        ("page=1e9", "page must be a whole number, not “1e9”."),
+        ("per_page=0", "per_page must be from 1 to 500, not 0."),
+        ("per_page=1000000000", "per_page must be from 1 to 500, not 1000000000."),
+        ("sort=unknown", "sort must be one of code, name, type, country, language, active"),
+        ("direction=up", "direction must be asc or desc, not “up”."),
+    ]:
+        assert reason in get(admin, f"/donors?{query}", 400), query
+    assert "Page 1 of" not in get(admin, "/donors?page=-1"), "one page: no pager"
+
+
+# --- the trial balance: sorted and filtered, not paged --------------------------------
+
+
+def test_the_trial_balance_sorts_filters_and_exports(admin: FlaskClient) -> None:
+    def accounts(query: str) -> list[str]:
+        found = ListPage("/trial-balance", "", "Trial balance", "", "", [], columns=(0,))
+        return found.rows(get(admin, f"/trial-balance?{query}"))[:-1]  # the totals row
+
+    assert accounts("") == sorted(accounts(""))
+    by_debit = accounts("sort=debit&direction=desc")
+    assert by_debit[0] == "1010", "the bank holds the most"
+    assert accounts("sort=debit&direction=asc") == list(reversed(by_debit))
+    assert accounts("type=asset") == ["1010", "1100"]
+    assert accounts("as_of=2025-01-31&type=asset") == ["1010"], "the pledge was paid"
+    assert accounts("as_of=9999-12-31") == accounts("")
+    assert accounts("as_of=0001-01-01") == []
+
+    rows = csv_rows(admin.get("/trial-balance.csv?type=asset&sort=debit&direction=asc"))
+    assert [row["account"] for row in rows] == ["1100", "1010"]
+    assert all(PLAIN.fullmatch(row["debit"]) for row in rows)
+    assert "Page" not in get(admin, "/trial-balance?per_page=1"), "never paged"
