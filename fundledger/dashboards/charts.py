@@ -21,7 +21,7 @@ PALETTE = ("#12355b", "#4f8a8b", "#d9a441", "#8c4f9f", "#a4161a", "#5c6b73", "#2
 ZERO = Decimal(0)
 _PIXEL = Decimal("0.1")
 #: Room for the value axis labels (left), the category labels (below) and the legend.
-_LEFT, _RIGHT, _TOP, _BOTTOM, _LEGEND_ROW = 72, 8, 12, 24, 20
+_LEFT, _RIGHT, _TOP, _BOTTOM, _LEGEND_ROW = 56, 8, 12, 28, 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +51,7 @@ def bar_chart(
     series: Sequence[Series],
     *,
     width: int = 640,
-    height: int = 280,
+    height: int = 300,
     chart_id: str = "chart",
 ) -> Markup:
     """An accessible SVG of grouped bars: one group per category, one bar per series."""
@@ -78,7 +78,7 @@ def bar_chart(
         Markup(
             '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
             'viewBox="0 0 {} {}" width="100%" aria-labelledby="{}-title" '
-            'font-family="system-ui, sans-serif" font-size="12"><title id="{}-title">{}</title>'
+            'font-family="system-ui, sans-serif" font-size="15"><title id="{}-title">{}</title>'
         ).format(width, height, chart_id, chart_id, title)
     ]
     tick = axis_low
@@ -125,19 +125,19 @@ def bar_chart(
             )
         parts.append(
             Markup('<text x="{}" y="{}" text-anchor="middle" fill="#1b1f24">{}</text>').format(
-                _px(left + group * Decimal("0.4")), _px(y(axis_low) + 16), category
+                _px(left + group * Decimal("0.4")), _px(y(axis_low) + 20), category
             )
         )
     legend_top = height - _LEGEND_ROW * legend_rows
     column = Decimal(width - _LEFT) / 3
     for number, one in enumerate(series):
         row, place = divmod(number, 3)
-        lx, ly = plot_left + column * place, legend_top + _LEGEND_ROW * row + 4
+        lx, ly = plot_left + column * place, legend_top + _LEGEND_ROW * row + 6
         parts.append(
             Markup(
-                '<rect x="{}" y="{}" width="12" height="12" fill="{}"/>'
+                '<rect x="{}" y="{}" width="14" height="14" fill="{}"/>'
                 '<text x="{}" y="{}" fill="#1b1f24">{}</text>'
-            ).format(_px(lx), ly, _colour(number), _px(lx + 18), ly + 10, one.label)
+            ).format(_px(lx), ly, _colour(number), _px(lx + 20), ly + 12, one.label)
         )
     parts.append(Markup("</svg>"))
     return Markup("").join(parts)

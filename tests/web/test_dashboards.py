@@ -182,7 +182,7 @@ def test_the_secretariat_sees_the_work_waiting(database: Database, home: Visit) 
 
     assert "Returned by the CAJP for revision (1) Allocation #3 : activity 29, $40,000.00" in text
     assert "Approved, not yet disbursed (1) Allocation #2 : activity 1, $60,000.00" in text
-    assert "Fiscal years to close 2025" in text
+    assert "Fiscal years to close 2025 is over and still open" in text
     assert "Drafts not yet submitted" not in text
     assert "Expenditure reports due" not in text, "Mexico's allocation was closed"
     assert "Pledges overdue" not in text
