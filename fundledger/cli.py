@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import click
 from flask import current_app
@@ -19,7 +19,17 @@ from fundledger import create_app
 from fundledger.allocations.commands import COMMANDS as ALLOCATION_COMMANDS
 from fundledger.auth.commands import user
 from fundledger.backup_commands import COMMANDS as BACKUP_COMMANDS
-from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, report
+from fundledger.cli_tools import (
+    FORMAT,
+    ID,
+    actor,
+    check_text_parameters,
+    database,
+    date_option,
+    emit,
+    out_option,
+    report,
+)
 from fundledger.donors.commands import COMMANDS as DONOR_COMMANDS
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.money import plain
@@ -175,8 +185,8 @@ def entry() -> None:
 
 
 @entry.command("post")
-@click.argument("voucher", type=click.File("r", encoding="utf-8"))
-def entry_post(voucher: TextIO) -> None:
+@click.argument("voucher", type=click.File("rb"))
+def entry_post(voucher: BinaryIO) -> None:
     """Post the journal voucher in VOUCHER (a JSON file, - for stdin); prints its number.
 
     \b
@@ -205,7 +215,7 @@ def entry_post(voucher: TextIO) -> None:
 
 
 @entry.command("reverse")
-@click.argument("number", type=click.IntRange(min=1))
+@click.argument("number", type=ID)
 @click.option("--reason", required=True, help="Why the entry is reversed (kept in its memo).")
 @date_option("--date", "entry_date", help="Date of the reversal (default: the entry's date).")
 def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
@@ -267,7 +277,7 @@ def export() -> None:
 
 
 @export.command("hledger")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Default: stdout.")
+@out_option(help="Default: stdout.")
 def export_hledger(out: Path | None) -> None:
     """The journal in hledger's format; `hledger balance` matches `trial-balance`."""
     from fundledger.ledger.export import hledger_journal
@@ -303,3 +313,4 @@ def serve(host: str, port: int, debug: bool) -> None:
 cli.add_command(report)
 for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user, statement, *BACKUP_COMMANDS):
     cli.add_command(command)
+check_text_parameters(cli)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor, command_line_actor
 from fundledger.db import Database
 from fundledger.errors import FundledgerError
+from fundledger.inputs import MAX_ID, text_problem
 from fundledger.money import InvalidAmount, parse_decimal
 from fundledger.tabular import to_csv, to_table
 
@@ -31,6 +34,61 @@ FORMAT = click.option(
     show_default=True,
     help="Aligned text for people, or CSV for spreadsheets.",
 )
+
+
+#: Every id argument: a larger number could not be a row, and would overflow the driver.
+ID = click.IntRange(1, MAX_ID)
+
+
+class Text(click.types.StringParamType):
+    """A single line of text the database can store: no NUL, no other control character,
+    nothing that was not UTF-8 (Python hands such bytes on as lone surrogates)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = super().convert(value, param, ctx)
+        if problem := text_problem(text):
+            self.fail(f"{text[:40]!r} {problem}", param, ctx)
+        return text
+
+
+TEXT = Text()
+
+
+def check_text_parameters(group: click.Group) -> None:
+    """Give every plain-text parameter of every command under ``group`` the :data:`TEXT`
+    type, so that no command, present or future, can forget it."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            check_text_parameters(command)
+        for param in command.params:
+            if param.type is click.STRING:
+                param.type = TEXT
+
+
+def _writable_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Checked before any work is done: creating the file (and removing it again) is the
+    one test that catches every refusal (missing folder, permissions, a name too long)."""
+    if value is None:
+        return None
+    try:
+        if value.exists():
+            if value.is_dir() or not os.access(value, os.W_OK):
+                raise click.BadParameter(f"cannot write to {str(value)[:80]!r}", ctx, param)
+        else:
+            value.touch(exist_ok=False)
+            value.unlink()
+    except OSError as error:
+        raise click.BadParameter(
+            f"cannot write to {str(value)[:80]!r}: {error.strerror}", ctx, param
+        ) from None
+    return value
+
+
+def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--out FILE``, refused (exit 2) unless the file can be written."""
+    return click.option(
+        "--out", type=click.Path(path_type=Path), callback=_writable_file, help=help
+    )
 
 
 def database(*, migrated: bool = True) -> Database:

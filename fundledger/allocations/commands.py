@@ -16,6 +16,7 @@ from fundledger.allocations.models import Allocation, Budget
 from fundledger.cli_tools import (
     AS_USER,
     FORMAT,
+    ID,
     acting_as,
     amount_option,
     database,
@@ -63,7 +64,7 @@ def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
 
 
 @budget.command("approve")
-@click.argument("budget_id", type=click.IntRange(min=1))
+@click.argument("budget_id", type=ID)
 @click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
 @date_option("--date", "on", help="Date of the CAJP decision.", required=True)
 @click.option("--reject", is_flag=True, help="Reject the whole plan instead.")
@@ -155,7 +156,7 @@ def allocation_propose(
 
 
 @allocation.command("submit")
-@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.argument("allocation_id", type=ID)
 @AS_USER
 def allocation_submit(allocation_id: int, as_email: str) -> None:
     """Send a draft to the CAJP."""
@@ -167,7 +168,7 @@ def allocation_submit(allocation_id: int, as_email: str) -> None:
 
 
 @allocation.command("decide")
-@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.argument("allocation_id", type=ID)
 @click.option("--approve", "decision", flag_value="approve", help="Approve (see --amount).")
 @click.option("--reject", "decision", flag_value="reject")
 @click.option("--return", "decision", flag_value="return", help="Send back for revision.")
@@ -195,7 +196,7 @@ def allocation_decide(
 
 
 @allocation.command("disburse")
-@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.argument("allocation_id", type=ID)
 @amount_option("--amount", help="USD of this tranche.", required=True)
 @date_option("--date", "on", help="Value date.", required=True)
 @click.option("--ref", "reference", help="Bank reference.")
@@ -214,7 +215,7 @@ def allocation_disburse(
 
 
 @allocation.command("expenditure")
-@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.argument("allocation_id", type=ID)
 @amount_option("--amount", help="USD spent.", required=True)
 @date_option("--period-end", "period_end", help="End of the period reported.", required=True)
 @click.option("--category", required=True, type=click.Choice(
@@ -238,7 +239,7 @@ def allocation_expenditure(
 
 
 @allocation.command("close")
-@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.argument("allocation_id", type=ID)
 @date_option("--date", "on", help="Date the unspent balance came back.", required=True)
 @click.option("--comment")
 @AS_USER
@@ -287,7 +288,7 @@ def allocation_list(state: str | None, output_format: str) -> None:
 
 
 @allocation.command("show")
-@click.argument("allocation_id", type=click.IntRange(min=1))
+@click.argument("allocation_id", type=ID)
 def allocation_show(allocation_id: int) -> None:
     """One allocation's timeline: who did what, when, with which reference."""
     with database().session() as session:

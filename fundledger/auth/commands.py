@@ -118,7 +118,11 @@ def _read_password() -> str:
     if sys.stdin.isatty():
         entered: str = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         return entered
-    line = sys.stdin.readline().rstrip("\r\n")
+    raw = sys.stdin.buffer.readline().rstrip(b"\r\n")
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise click.UsageError("--password-stdin: the password is not UTF-8 text") from None
     if not line:
         raise click.UsageError("--password-stdin: standard input holds no password")
     return line

@@ -1,12 +1,18 @@
 """What every response carries: CSRF protection, cookie flags, security headers, and a
-cap on request size. The CSRF token itself is checked by the access gate, right after
-it has decided who may use the view."""
+cap on request size; and what every request's values must be before a view sees them
+(no NUL, ids within the database's range). The CSRF token itself is checked by the
+access gate, right after it has decided who may use the view."""
 
 from __future__ import annotations
 
-from flask import Flask, request
+from typing import Any
+
+from flask import Flask, abort, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
+
+from fundledger.inputs import MAX_ID
 
 #: Only our own origin, no inline script or style, never inside a frame.
 CONTENT_SECURITY_POLICY = (
@@ -25,7 +31,28 @@ DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 _PLAIN_HTTP = frozenset({"development", "testing"})
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in a URL: a number beyond the id columns' range matches no route
+    (404) instead of overflowing the database driver (500)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def refuse_nul() -> None:
+    """Every query-string and form value, names included: PostgreSQL's text cannot hold
+    NUL, so one would fail in the database instead of in a form's validation."""
+    for values in (request.args, request.form):
+        for name, value in values.items(multi=True):
+            if "\x00" in name or "\x00" in value:
+                abort(400, description=f"The field {name[:40]!r} contains a NUL character.")
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint binds its routes; before the access gate reads the request.
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul)
     secure = not (app.testing or app.config.get("DEPLOYMENT", "production") in _PLAIN_HTTP)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["SESSION_COOKIE_HTTPONLY"] = True

@@ -11,6 +11,7 @@ import click
 
 from fundledger.cli_tools import (
     FORMAT,
+    ID,
     actor,
     amount_option,
     database,
@@ -172,7 +173,7 @@ def pledge(
 
 
 @click.command("pledge-reduce")
-@click.argument("pledge_id", type=click.IntRange(min=1))
+@click.argument("pledge_id", type=ID)
 @amount_option("--amount", help="By how much, in the pledge's currency.", required=True)
 @click.option("--reason", required=True)
 @date_option("--date", "on", help="Date of the reduction (default: today).")
@@ -182,7 +183,7 @@ def pledge_reduce(pledge_id: int, amount: Decimal, reason: str, on: dt.date | No
 
 
 @click.command("pledge-cancel")
-@click.argument("pledge_id", type=click.IntRange(min=1))
+@click.argument("pledge_id", type=ID)
 @click.option("--reason", required=True)
 @date_option("--date", "on", help="Date of the cancellation (default: today).")
 def pledge_cancel(pledge_id: int, reason: str, on: dt.date | None) -> None:
@@ -213,7 +214,7 @@ def _reduce(pledge_id: int, amount: Decimal | None, reason: str, on: dt.date | N
     "--pledge",
     "pledge_ids",
     multiple=True,
-    type=click.IntRange(min=1),
+    type=ID,
     help="Pledge to settle; repeat for several (default: oldest first).",
 )
 @amount_option("--charges", help="Bank charges deducted before crediting.")
@@ -249,7 +250,7 @@ def receive(
 
 
 @click.command("credit-apply")
-@click.option("--pledge", "pledge_id", required=True, type=click.IntRange(min=1))
+@click.option("--pledge", "pledge_id", required=True, type=ID)
 @amount_option("--amount", help="How much (default: as much as both allow).")
 @date_option("--date", "on", help="Date of the application (default: today).")
 def credit_apply(pledge_id: int, amount: Decimal | None, on: dt.date | None) -> None:

@@ -31,6 +31,7 @@ from fundledger.donors.models import Donor, Pledge
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.errors import FundledgerError
+from fundledger.inputs import text_problem
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import lock_ledger
 from fundledger.money import check_currency, parse_decimal
@@ -113,7 +114,11 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[tuple[int, str]]]:
         return [], [(0, f"the file is not UTF-8 (byte {data[error.start]:#04x} at offset "
                         f"{error.start}); save it as UTF-8 CSV")]  # fmt: skip
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip().lower() for name in reader.fieldnames or []]
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as error:
+        return [], [(reader.reader.line_num, _not_csv(error))]
+    header = [name.strip().lower() for name in fieldnames or []]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if not header or missing or unknown or len(set(header)) != len(header):
@@ -130,27 +135,34 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[tuple[int, str]]]:
     rows: list[ImportRow] = []
     problems: list[tuple[int, str]] = []
     first_line_of: dict[str, int] = {}
-    for raw in reader:
-        line = reader.line_num
-        if len(rows) + len(problems) >= MAX_ROWS:
-            problems.append((line, f"the file has more than {MAX_ROWS} rows; split it"))
-            break
-        if None in raw:
-            problems.append((line, "more fields than columns"))
-            continue
-        try:
-            row = _row(line, {name: (value or "").strip() for name, value in raw.items()})
-        except (FundledgerError, ValueError) as error:
-            problems.append((line, str(error)))
-            continue
-        if row.key in first_line_of:
-            problems.append((line, f"repeats line {first_line_of[row.key]}"))
-            continue
-        first_line_of[row.key] = line
-        rows.append(row)
+    try:
+        for raw in reader:
+            line = reader.line_num
+            if len(rows) + len(problems) >= MAX_ROWS:
+                problems.append((line, f"the file has more than {MAX_ROWS} rows; split it"))
+                break
+            if None in raw:
+                problems.append((line, "more fields than columns"))
+                continue
+            try:
+                row = _row(line, {name: (value or "").strip() for name, value in raw.items()})
+            except (FundledgerError, ValueError) as error:
+                problems.append((line, str(error)))
+                continue
+            if row.key in first_line_of:
+                problems.append((line, f"repeats line {first_line_of[row.key]}"))
+                continue
+            first_line_of[row.key] = line
+            rows.append(row)
+    except csv.Error as error:  # the csv module gives up on the rest of the file
+        problems.append((reader.reader.line_num, _not_csv(error)))  # the line it was on
     if not rows and not problems:
         problems.append((1, "the file has no rows"))
     return rows, problems
+
+
+def _not_csv(error: csv.Error) -> str:
+    return f"not readable as CSV ({error}); nothing after it was read"
 
 
 def _optional_decimal(text: str, what: str) -> Decimal | None:
@@ -165,6 +177,9 @@ def _date(text: str, what: str) -> dt.date:
 
 
 def _row(line: int, raw: dict[str, str]) -> ImportRow:
+    for name, value in raw.items():
+        if problem := text_problem(value):
+            raise ContributionError(f"{name} {value[:20]!r} {problem}")
     kind = raw["type"].lower()
     if kind not in KINDS:
         raise ContributionError(f"type {raw['type'][:20]!r} must be one of {', '.join(KINDS)}")

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.donors.models import Donor
+from fundledger.inputs import text_problem
 from fundledger.ledger.errors import InvalidEntry, UnknownDimension
 from fundledger.ledger.operations import Line
 from fundledger.money import parse_decimal
@@ -42,8 +43,14 @@ class Voucher:
     lines: list[Line]
 
 
-def read_voucher(session: Session, text: str) -> Voucher:
-    """Parse and check a voucher's form; the posting service checks the accounting."""
+def read_voucher(session: Session, content: bytes) -> Voucher:
+    """Parse and check a voucher's form (a UTF-8 JSON file's bytes); the posting service
+    checks the accounting."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidEntry(f"the voucher is not UTF-8 (byte {content[error.start]:#04x} at "
+                           f"offset {error.start}); save it as UTF-8") from None  # fmt: skip
     try:
         data = json.loads(
             text, parse_float=Decimal, parse_int=Decimal, parse_constant=_refuse_constant
@@ -58,7 +65,7 @@ def read_voucher(session: Session, text: str) -> Voucher:
         raise InvalidEntry('the voucher needs "lines": a list of objects')
     return Voucher(
         entry_date=_date(data.get("date")),
-        memo=_text(data, "memo") or "",
+        memo=_text(data, "memo", single_line=False) or "",
         source_ref=_text(data, "source_ref"),
         idempotency_key=_text(data, "idempotency_key"),
         lines=[_line(session, n, raw) for n, raw in enumerate(raw_lines, start=1)],
@@ -94,7 +101,7 @@ def _line(session: Session, number: int, raw: Mapping[str, Any]) -> Line:
         if original is None
         else sign * abs(parse_decimal(_scalar(original, where), what=f"{where}: original_amount")),
         rate=None if rate is None else parse_decimal(_scalar(rate, where), what=f"{where}: rate"),
-        memo=_text(raw, "memo"),
+        memo=_text(raw, "memo", single_line=False),
     )
 
 
@@ -105,17 +112,26 @@ def _no_unknown_fields(where: str, data: Mapping[str, Any], known: set[str]) -> 
 
 
 def _scalar(value: Any, where: str) -> str | Decimal:
-    if isinstance(value, str | Decimal) and not isinstance(value, bool):
+    if isinstance(value, str):
+        return _storable(value, where)
+    if isinstance(value, Decimal):
         return value
     raise InvalidEntry(f"{where}: {value!r} should be a string or a number")
 
 
-def _text(data: Mapping[str, Any], key: str) -> str | None:
+def _text(data: Mapping[str, Any], key: str, *, single_line: bool = True) -> str | None:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
         raise InvalidEntry(f'"{key}" must be a string')
+    return _storable(value, f'"{key}"', single_line=single_line)
+
+
+def _storable(value: str, where: str, *, single_line: bool = True) -> str:
+    problem = text_problem(value, single_line=single_line)
+    if problem is not None:
+        raise InvalidEntry(f"{where} {value[:40]!r} {problem}")
     return value
 
 
@@ -141,7 +157,7 @@ def _integer(where: str, key: str, value: Any) -> int | None:
 def _donor_id(session: Session, where: str, code: Any) -> int | None:
     if code is None:
         return None
-    donor_id = session.scalar(select(Donor.id).filter_by(code=str(code)))
+    donor_id = session.scalar(select(Donor.id).filter_by(code=str(_scalar(code, where))))
     if donor_id is None:
         raise UnknownDimension(f"{where}: unknown donor {code!r}")
     return donor_id

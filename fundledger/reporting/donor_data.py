@@ -16,7 +16,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
+from fundledger.errors import FundledgerError
 from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
+from fundledger.ledger.operations import FIRST_DATE, LAST_DATE
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
     ACCOUNT_RECEIVABLE,
@@ -30,6 +32,11 @@ from fundledger.reporting.figures import (
     pool_money,
     position,
 )
+
+
+class PeriodOutsideLedger(FundledgerError):
+    """No entry can be dated there, and a period of thousands of years would print a
+    year-by-year table as long (and the day before 0001-01-01 does not exist)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,11 @@ def donor_statement(
     session: Session, donor: Donor, start: dt.date, end: dt.date
 ) -> DonorStatementData:
     """Everything the donor's statement for [start, end] prints."""
+    if not (start >= FIRST_DATE and end <= LAST_DATE):
+        raise PeriodOutsideLedger(
+            f"a statement's period lies within the ledger's dates, {FIRST_DATE.isoformat()} "
+            f"to {LAST_DATE.isoformat()}"
+        )
     details = DonorDetails(donor.code, donor.name, donor.type, donor.country, donor.language)
     opening, closing = _balances(session, donor, start, end)
     pledges = _pledges(session, donor, start, end)
