@@ -213,11 +213,13 @@ def test_a_pledge_past_due_and_advances_not_reported_are_tasks(
 
 
 def test_an_empty_fund_says_so(home: Visit) -> None:
-    text = words(home("admin"))
+    page = home("admin")
+    text = words(page)
     assert "Pledged $0.00" in text
     assert "Nothing has been recorded yet." in text
     assert "Nothing is waiting." in text
-    assert "<svg" not in text
+    assert "<svg" not in page
+    assert 'id="audit-heading"' not in page, "verifying the ledger is the auditor's dashboard"
 
 
 def test_the_chart_is_well_formed_svg_with_the_table_figures(
