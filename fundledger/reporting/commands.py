@@ -12,32 +12,22 @@ from typing import TYPE_CHECKING
 import click
 from flask import current_app
 
-from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, out_option
+from fundledger.cli_tools import FORMAT, actor, database, date_option, emit
 from fundledger.reporting.i18n import LANGUAGES
-from fundledger.reporting.models import StatementRecord
 
 if TYPE_CHECKING:
     from fundledger.reporting.render import Request
 
 LANGUAGE = click.Choice(LANGUAGES)
-OUT = out_option(help="Also write a copy of the PDF here (the archive keeps the original).")
+OUT = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Also write a copy of the PDF here (the archive keeps the original).",
+)
 
 
 def _archive() -> Path:
     return Path(current_app.config["STATEMENTS_DIR"])
-
-
-def describe(statement: StatementRecord) -> str:
-    """One line saying what a registered statement is."""
-    from fundledger.reporting.queries import request_of
-
-    parameters = request_of(statement).parameters
-    if statement.kind == "donor":
-        return (f"donor statement for {parameters['donor']}, "
-                f"{parameters['from']} to {parameters['to']}")  # fmt: skip
-    if statement.kind == "fund":
-        return f"fund statement for {parameters['year']}"
-    return f"CAJP meeting pack for the meeting of {parameters['meeting']}"
 
 
 def _issue(request: Request, language: str | None, out: Path | None) -> None:
@@ -132,12 +122,12 @@ def statement_donors(year: int) -> None:
 @FORMAT
 def statement_list(output_format: str) -> None:
     """The register: every statement issued, oldest first."""
-    from fundledger.reporting.queries import issued_on, statements
+    from fundledger.reporting.queries import describe, stamp, statements
 
     with database().session() as session:
         rows: list[Sequence[object]] = [
             (s.number, s.kind, describe(s), s.language,
-             issued_on(s).isoformat().replace("+00:00", "Z"), s.issued_by, s.sha256, s.path)
+             stamp(s), s.issued_by, s.sha256, s.path)
             for s in statements(session)
         ]  # fmt: skip
     emit(("number", "kind", "statement", "language", "issued_at", "issued_by", "sha256", "path"),
@@ -148,29 +138,13 @@ def statement_list(output_format: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def statement_verify(file: Path) -> None:
     """Whether FILE is a statement this fund issued (exit 0) or not (exit 1)."""
-    from fundledger.reporting.queries import issued_on, verify
+    from fundledger.reporting.queries import verdict_text, verify
 
     with database().session() as session:
         verdict = verify(session, file.read_bytes())
-        found = verdict.statement
-        if found is not None:
-            click.echo(
-                f"genuine: {found.number}, {describe(found)}, in {found.language}, issued "
-                f"{issued_on(found).isoformat().replace('+00:00', 'Z')} by {found.issued_by}"
-            )
-            return
-    if verdict.claimed and verdict.claimed_exists:
-        click.echo(
-            f"NOT GENUINE: the file claims to be statement {verdict.claimed}, but its "
-            "content differs from the document issued under that number: it was altered"
-        )
-    elif verdict.claimed:
-        click.echo(f"NOT GENUINE: the file claims to be statement {verdict.claimed}, a number "
-                   "this fund never issued")  # fmt: skip
-    else:
-        click.echo("NOT GENUINE: not a statement issued by this fund (its SHA-256 "
-                   f"{verdict.sha256} is not in the register)")  # fmt: skip
-    sys.exit(1)
+        click.echo(verdict_text(verdict))
+    if not verdict.genuine:
+        sys.exit(1)
 
 
 @statement.command("rebuild-check")

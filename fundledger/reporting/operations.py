@@ -23,6 +23,7 @@ from fundledger.ledger.operations import lock_ledger
 from fundledger.reporting.i18n import Language
 from fundledger.reporting.models import PREFIXES, StatementRecord
 from fundledger.reporting.pdf import Issue
+from fundledger.reporting.queries import issued_since
 from fundledger.reporting.render import Request, donor_of, render
 
 
@@ -82,6 +83,30 @@ def issue_statement(
                "language": chosen.code, "sha256": digest, "path": statement.path},
     )  # fmt: skip
     return statement
+
+
+def issue_once_a_day(
+    session: Session,
+    actor: Actor,
+    request: Request,
+    *,
+    language: str,
+    archive: Path,
+    now: dt.datetime | None = None,
+) -> tuple[StatementRecord, bool]:
+    """Issue the statement, unless the same one (request and language) was issued earlier
+    the same day (UTC): then that one, and False. How a donor's own requests are served,
+    so that asking again, or twice at once, does not fill the register.
+    """
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    lock_ledger(session)  # a request racing this one waits, then finds this one's statement
+    midnight = dt.datetime.combine(moment.date(), dt.time(), dt.UTC)
+    code = Language.of(language).code
+    earlier = issued_since(session, request, language=code, since=midnight)
+    if earlier is not None:
+        return earlier, False
+    return issue_statement(session, actor, request, language=code, archive=archive,
+                           now=moment), True  # fmt: skip
 
 
 def _write(path: Path, content: bytes) -> None:

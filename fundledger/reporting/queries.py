@@ -1,4 +1,5 @@
-"""Readers of the statement register: the list, one statement, verification, re-rendering."""
+"""Readers of the statement register: the list, one statement, verification, re-rendering,
+and the archived PDF of an issued statement."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from fundledger.donors.models import Donor
+from fundledger.errors import FundledgerError
+from fundledger.listing import Columns, Sorts
 from fundledger.reporting.models import StatementKind, StatementRecord
 from fundledger.reporting.pdf import Issue
-from fundledger.reporting.render import Request, issue_for, render
+from fundledger.reporting.render import Request, donor_of, issue_for, render
 
 #: How the statement number sits in an issued PDF's metadata (see layout.metadata).
 _CLAIMS = (
@@ -110,3 +114,128 @@ def rebuild_check(
 def issued_on(statement: StatementRecord) -> dt.datetime:
     """The issue time in UTC (SQLite returns it without its zone)."""
     return issue_of(statement).moment
+
+
+# --- what a statement is, in words (the CLI and the web pages say the same) -----------
+
+
+def describe(statement: StatementRecord) -> str:
+    """One line saying what a registered statement is."""
+    parameters = request_of(statement).parameters
+    if statement.kind == StatementKind.DONOR:
+        return (f"donor statement for {parameters['donor']}, "
+                f"{parameters['from']} to {parameters['to']}")  # fmt: skip
+    if statement.kind == StatementKind.FUND:
+        return f"fund statement for {parameters['year']}"
+    return f"CAJP meeting pack for the meeting of {parameters['meeting']}"
+
+
+def stamp(statement: StatementRecord) -> str:
+    """The issue time as the register prints it: ISO 8601 in UTC, ``Z`` for the zone."""
+    return issued_on(statement).isoformat().replace("+00:00", "Z")
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """The answer to "is this file one of our statements?", in one sentence."""
+    found = verdict.statement
+    if found is not None:
+        return (
+            f"genuine: {found.number}, {describe(found)}, in {found.language}, issued "
+            f"{stamp(found)} by {found.issued_by}"
+        )
+    if verdict.claimed and verdict.claimed_exists:
+        return (
+            f"NOT GENUINE: the file claims to be statement {verdict.claimed}, but its "
+            "content differs from the document issued under that number: it was altered"
+        )
+    if verdict.claimed:
+        return (f"NOT GENUINE: the file claims to be statement {verdict.claimed}, a number "
+                "this fund never issued")  # fmt: skip
+    return ("NOT GENUINE: not a statement issued by this fund (its SHA-256 "
+            f"{verdict.sha256} is not in the register)")  # fmt: skip
+
+
+# --- the register as the web pages read it --------------------------------------------
+
+#: How the register may be sorted; newest first unless asked otherwise. Each order ends
+#: on a unique column, so pages never overlap.
+REGISTER_SORTS: Sorts[Columns] = Sorts(
+    {
+        "issued": (StatementRecord.issued_at, StatementRecord.id),
+        "number": (StatementRecord.kind, StatementRecord.year, StatementRecord.sequence),
+        # The fund's own documents have no donor: "" sorts them first on either database.
+        "donor": (func.coalesce(Donor.code, ""), StatementRecord.issued_at, StatementRecord.id),
+        "language": (StatementRecord.language, StatementRecord.issued_at, StatementRecord.id),
+        "issued_by": (StatementRecord.issued_by, StatementRecord.issued_at, StatementRecord.id),
+    },
+    default="issued",
+    descending=True,
+)
+
+
+def register_query(
+    *, kind: StatementKind | None = None, donor: str | None = None, year: int | None = None
+) -> Select[StatementRecord]:
+    """The register's statements of one ``kind``, for one ``donor`` (its code), issued in
+    one ``year`` — each criterion left out when None — unordered (see REGISTER_SORTS)."""
+    query = select(StatementRecord).outerjoin(Donor, Donor.id == StatementRecord.donor_id)
+    if kind is not None:
+        query = query.where(StatementRecord.kind == kind)
+    if donor is not None:
+        query = query.where(Donor.code == donor)
+    if year is not None:
+        query = query.where(StatementRecord.year == year)
+    return query
+
+
+def statement_by_id(
+    session: Session, statement_id: int, *, donor_id: int | None = None
+) -> StatementRecord | None:
+    """The statement with this id; when ``donor_id`` is given (a donor login's scope),
+    only if it is that donor's, so another's reads as none at all."""
+    if not 0 < statement_id <= 2**31 - 1:
+        return None
+    statement = session.get(StatementRecord, statement_id)
+    if statement is None or (donor_id is not None and statement.donor_id != donor_id):
+        return None
+    return statement
+
+
+def issued_since(
+    session: Session, request: Request, *, language: str, since: dt.datetime
+) -> StatementRecord | None:
+    """The latest statement issued at or after ``since`` from the same request in the same
+    language, if there is one."""
+    query = (
+        select(StatementRecord)
+        .filter_by(kind=request.kind, language=language)
+        .where(StatementRecord.issued_at >= since)
+        .order_by(StatementRecord.issued_at.desc(), StatementRecord.id.desc())
+    )
+    if request.kind == StatementKind.DONOR:
+        donor = donor_of(session, request)
+        query = query.filter_by(donor_id=None if donor is None else donor.id)
+    return next((s for s in session.scalars(query) if request_of(s) == request), None)
+
+
+class ArchiveProblem(FundledgerError):
+    """The archived PDF of an issued statement is missing or is not the one registered."""
+
+
+def archived_pdf(archive: Path, statement: StatementRecord) -> bytes:
+    """The issued PDF exactly as archived, once its SHA-256 matches the register's."""
+    root = archive.resolve()
+    path = (root / statement.path).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise ArchiveProblem(
+            f"The PDF of statement {statement.number} is missing from the statements "
+            "archive, so it cannot be sent until the Secretariat restores it from a backup."
+        )
+    content = path.read_bytes()
+    if hashlib.sha256(content).hexdigest() != statement.sha256:
+        raise ArchiveProblem(
+            f"The archived PDF of statement {statement.number} is not the document that was "
+            "issued (its SHA-256 differs from the register's), so it cannot be sent until the "
+            "Secretariat restores it from a backup."
+        )
+    return content

@@ -48,6 +48,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from fundledger.donors.views import blueprint as donors
     from fundledger.ledger.views import blueprint as ledger
     from fundledger.program.views import blueprint as program
+    from fundledger.reporting.views import blueprint as statements
     from fundledger.web.views import blueprint as home
 
     app.register_blueprint(home)
@@ -57,4 +58,5 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(program)
     app.register_blueprint(allocations)
     app.register_blueprint(donors)
+    app.register_blueprint(statements)
     return app

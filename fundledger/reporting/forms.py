@@ -1,0 +1,127 @@
+"""The shapes of the statement forms: issuing each kind, filtering the register,
+verifying a file, and a donor's request for its current statement.
+
+Whether a donor exists is checked against the choices the view gives; whether a
+statement can be built from what was typed is for :mod:`fundledger.reporting.render`,
+whose refusal comes back to the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import Form, IntegerField, SelectChoice, SelectField, SubmitField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+
+from fundledger.donors.forms import LANGUAGE_LABELS, IsoDateField
+from fundledger.reporting.i18n import LANGUAGES
+from fundledger.reporting.models import StatementKind
+
+KIND_LABELS = {
+    StatementKind.DONOR: "Donor statement",
+    StatementKind.FUND: "Fund statement",
+    StatementKind.CAJP_PACK: "CAJP meeting pack",
+}
+#: The fiscal years a fund statement can be issued for (as ``Request.fund`` accepts).
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+_LANGUAGES = [SelectChoice(code, LANGUAGE_LABELS[code]) for code in LANGUAGES]
+_YEARS = NumberRange(FIRST_YEAR, LAST_YEAR, f"The year is from {FIRST_YEAR} to {LAST_YEAR}.")
+
+
+def _language(default: str = "en") -> SelectField:
+    return SelectField("Language", choices=_LANGUAGES, default=default)
+
+
+class KnownChoice:
+    """The value is one of the field's choices; else ``message`` with the value in it.
+
+    The view fills the choices (the donors); a value not among them was not offered, and
+    the message names it rather than WTForms' bare "Not a valid choice".
+    """
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(self.message % {"value": str(field.data)[:40]})
+
+
+# --- issuing --------------------------------------------------------------------------
+
+
+class DonorStatementForm(FlaskForm):
+    """The view lists the donors in ``donor``."""
+
+    donor = SelectField(
+        "Donor",
+        choices=[],
+        validate_choice=False,
+        validators=[
+            InputRequired("Choose the donor."),
+            KnownChoice("There is no donor %(value)s."),
+        ],
+    )
+    start = IsoDateField("From", validators=[InputRequired("Enter the first day of the period.")])
+    end = IsoDateField("To", validators=[InputRequired("Enter the last day of the period.")])
+    language = SelectField(
+        "Language",
+        choices=[SelectChoice("", "The donor's own language"), *_LANGUAGES],
+        default="",
+    )
+    submit = SubmitField("Issue the donor statement")
+
+    def validate_end(self, field: IsoDateField) -> None:
+        if self.start.data and field.data and field.data < self.start.data:
+            raise ValidationError(
+                f"The period ends ({field.data.isoformat()}) before it starts "
+                f"({self.start.data.isoformat()})."
+            )
+
+
+class FundStatementForm(FlaskForm):
+    year = IntegerField("Fiscal year", validators=[InputRequired("Enter the fiscal year."), _YEARS])
+    language = _language()
+    submit = SubmitField("Issue the fund statement")
+
+
+class MeetingPackForm(FlaskForm):
+    meeting = IsoDateField(
+        "Date of the CAJP meeting", validators=[InputRequired("Enter the date of the meeting.")]
+    )
+    language = _language()
+    submit = SubmitField("Issue the meeting pack")
+
+
+# --- the register ---------------------------------------------------------------------
+
+
+class RegisterFilterForm(Form):
+    """The register's filters, read from the query string; the view lists the donors."""
+
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice("", "All kinds")]
+        + [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        default="",
+    )
+    donor = SelectField(
+        "Donor",
+        choices=[],
+        validate_choice=False,
+        validators=[KnownChoice("there is no donor %(value)s")],
+    )
+    year = IntegerField("Year issued", validators=[Optional(), _YEARS])
+
+
+class VerifyForm(FlaskForm):
+    file = FileField("PDF file", validators=[FileRequired("Choose the PDF file to verify.")])
+    submit = SubmitField("Verify")
+
+
+class CurrentStatementForm(FlaskForm):
+    """A donor's request for its statement of the year so far; nothing to fill in."""
+
+    submit = SubmitField("Request my statement for this year to date")

@@ -1,0 +1,310 @@
+"""The statement pages (issue 5, item 7): the Secretariat issues statements; everyone who
+reads the books sees the register, downloads issued PDFs and verifies a file; a donor
+login sees and downloads its own donor's statements and requests a current one.
+
+A donor login reaches no other donor's statement and none of the fund's own documents by
+any URL: such an id reads as one that does not exist (404), so numbers are not
+confirmed. A download sends the archived bytes only once their SHA-256 matches the
+register's. Issuing is one operation, committed once, then a redirect.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf import FlaskForm
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from fundledger.auth.access import READERS, allow, donor_scope
+from fundledger.auth.models import Role
+from fundledger.auth.sessions import now, request_actor
+from fundledger.donors import listings
+from fundledger.donors.forms import LANGUAGE_LABELS, required
+from fundledger.donors.models import Donor
+from fundledger.donors.queries import donors
+from fundledger.errors import FundledgerError, NotFound
+from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.reporting import queries
+from fundledger.reporting.forms import (
+    KIND_LABELS,
+    CurrentStatementForm,
+    DonorStatementForm,
+    FundStatementForm,
+    MeetingPackForm,
+    RegisterFilterForm,
+    VerifyForm,
+)
+from fundledger.reporting.models import StatementKind, StatementRecord
+from fundledger.reporting.operations import issue_once_a_day, issue_statement
+from fundledger.reporting.render import Request
+from fundledger.web import lists
+from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
+
+blueprint = Blueprint("statements", __name__)
+
+Page = str | tuple[str, int] | Response
+
+REGISTER_COLUMNS = ("number", "kind", "statement", "language", "issued_at", "issued_by",
+                    "sha256", "size")  # fmt: skip
+
+
+@blueprint.context_processor
+def _labels() -> dict[str, Any]:
+    return {
+        "kind_labels": KIND_LABELS,
+        "language_labels": LANGUAGE_LABELS,
+        "parameters": lambda statement: queries.request_of(statement).parameters,
+        "stamp": queries.stamp,
+    }
+
+
+# --- the register ---------------------------------------------------------------------
+
+
+@blueprint.get("/statements")
+@allow(*READERS)
+def register() -> str:
+    known = donors(db_session())
+    filters, order = _register_filters(known), lists.order(queries.REGISTER_SORTS)
+    page = page_of(db_session(), _register(filters, order), order)
+    return render_template(
+        "reporting/register.html", page=page, filters=filters, order=order,
+        donor_names={d.code: d.name for d in known},
+    )  # fmt: skip
+
+
+@blueprint.get("/statements.csv")
+@allow(*READERS)
+def register_csv() -> Response:
+    filters = _register_filters(donors(db_session()))
+    found = db_session().scalars(_register(filters, lists.order(queries.REGISTER_SORTS)))
+    rows = [
+        (s.number, s.kind, queries.describe(s), s.language, queries.stamp(s), s.issued_by,
+         s.sha256, s.size)
+        for s in found
+    ]  # fmt: skip
+    return csv_download("statements.csv", REGISTER_COLUMNS, rows)
+
+
+@blueprint.get("/statements/<int:statement_id>.pdf")
+@allow(*READERS, Role.DONOR)
+def download(statement_id: int) -> Page:
+    """The issued PDF, byte for byte; a donor login only its own donor's."""
+    statement = queries.statement_by_id(db_session(), statement_id, donor_id=donor_scope())
+    if statement is None:
+        raise NotFound("There is no such statement.")
+    try:
+        content = queries.archived_pdf(_archive(), statement)
+    except queries.ArchiveProblem as problem:
+        current_app.logger.error("statement archive: %s", problem)
+        return render_template("error.html", status=409, title="Not available",
+                               reason=str(problem)), 409  # fmt: skip
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{statement.number}.pdf"',
+            "Content-Length": str(len(content)),
+        },
+    )
+
+
+# --- issuing --------------------------------------------------------------------------
+
+
+@blueprint.get("/statements/issue")
+@allow(Role.SECRETARIAT)
+def issue() -> Page:
+    return _issue_page()
+
+
+@blueprint.post("/statements/issue/donor")
+@allow(Role.SECRETARIAT)
+def issue_donor() -> Page:
+    db = db_session()
+    form = _donor_form(db)
+    if not form.validate_on_submit():
+        return _issue_page(donor_form=form)
+    donor = required(listings.donor_by_code(db, form.donor.data))  # one of the choices
+    wanted = Request.donor(donor.code, required(form.start.data), required(form.end.data))
+    return _issued(wanted, form.language.data or donor.language, donor_form=form)
+
+
+@blueprint.post("/statements/issue/fund")
+@allow(Role.SECRETARIAT)
+def issue_fund() -> Page:
+    form = FundStatementForm(prefix="fund")
+    if not form.validate_on_submit():
+        return _issue_page(fund_form=form)
+    return _issued(Request.fund(required(form.year.data)), form.language.data, fund_form=form)
+
+
+@blueprint.post("/statements/issue/pack")
+@allow(Role.SECRETARIAT)
+def issue_pack() -> Page:
+    form = MeetingPackForm(prefix="pack")
+    if not form.validate_on_submit():
+        return _issue_page(pack_form=form)
+    return _issued(Request.pack(required(form.meeting.data)), form.language.data,
+                   pack_form=form)  # fmt: skip
+
+
+def _issued(wanted: Request, language: str, **forms: FlaskForm) -> Page:
+    """Issue the statement and go to it in the register; a refusal shows on the form."""
+    db = db_session()
+    try:
+        statement = issue_statement(db, request_actor(), wanted, language=language,
+                                    archive=_archive(), now=now())  # fmt: skip
+    except FundledgerError as refusal:
+        db.rollback()
+        return _issue_page(refusal=str(refusal), **forms)
+    number = statement.number
+    db.commit()
+    flash(f"Issued {number}: {queries.describe(statement)}, in "
+          f"{LANGUAGE_LABELS[statement.language]}.")  # fmt: skip
+    return redirect(url_for("statements.register", _anchor=number))
+
+
+def _issue_page(
+    *, donor_form: DonorStatementForm | None = None, fund_form: FundStatementForm | None = None,
+    pack_form: MeetingPackForm | None = None, refusal: str | None = None,
+) -> tuple[str, int]:  # fmt: skip
+    """The three issuing forms; the one sent back keeps what was typed and its errors."""
+    today = now().date()
+    db = db_session()
+    sent = donor_form or fund_form or pack_form
+    status = 422 if refusal else 400 if sent is not None else 200
+    body = render_template(
+        "reporting/issue.html",
+        donor_form=donor_form or _donor_form(db, data={"start": dt.date(today.year, 1, 1),
+                                                       "end": today}),
+        fund_form=fund_form or FundStatementForm(prefix="fund", data={"year": today.year - 1}),
+        pack_form=pack_form or MeetingPackForm(prefix="pack", data={"meeting": today}),
+        refusal=refusal,
+    )  # fmt: skip
+    return body, status
+
+
+def _donor_form(db: Session, **kwargs: Any) -> DonorStatementForm:
+    form = DonorStatementForm(prefix="donor", **kwargs)
+    form.donor.choices = [SelectChoice("", "Choose a donor")] + [
+        SelectChoice(d.code, f"{d.code} — {d.name} ({LANGUAGE_LABELS[d.language]})"
+                     + ("" if d.active else ", inactive"))
+        for d in donors(db)
+    ]  # fmt: skip
+    return form
+
+
+# --- verification ---------------------------------------------------------------------
+
+
+@blueprint.route("/statements/verify", methods=["GET", "POST"])
+@allow(*READERS)
+def verify() -> Page:
+    """Upload a PDF: is it a statement this fund issued, and unaltered?"""
+    form = VerifyForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("reporting/verify.html", form=form, verdict=None), status
+    verdict = queries.verify(db_session(), form.file.data.read())
+    return render_template(
+        "reporting/verify.html", form=VerifyForm(formdata=None), verdict=verdict,
+        answer=queries.verdict_text(verdict), filename=(form.file.data.filename or "")[:200],
+    )  # fmt: skip
+
+
+# --- a donor's own statements ---------------------------------------------------------
+
+
+@blueprint.get("/my/statements")
+@allow(Role.DONOR)
+def own() -> str:
+    db = db_session()
+    donor = _own_donor(db)
+    return render_template(
+        "reporting/own.html", donor=donor, statements=queries.statements(db, donor_id=donor.id),
+        form=CurrentStatementForm(), period=_current_period(), donor_names={donor.code: donor.name},
+    )  # fmt: skip
+
+
+@blueprint.post("/my/statements/request")
+@allow(Role.DONOR)
+def request_current() -> Page:
+    """Issue the donor's statement from 1 January to today, in its language; asked again
+    the same day, the one issued earlier is the answer (see ``issue_once_a_day``)."""
+    db = db_session()
+    donor = _own_donor(db)
+    form = CurrentStatementForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("statements.own"))
+    start, end = _current_period()
+    try:
+        statement, new = issue_once_a_day(
+            db, request_actor(), Request.donor(donor.code, start, end),
+            language=donor.language, archive=_archive(), now=now(),
+        )  # fmt: skip
+    except FundledgerError as refusal:
+        db.rollback()
+        flash(f"Your statement could not be issued: {refusal}")
+        return redirect(url_for("statements.own"))
+    number = statement.number
+    db.commit()
+    if new:
+        flash(f"Issued {number}, your statement from {start.isoformat()} to {end.isoformat()}.")
+    else:
+        flash(f"Your statement for this period was issued earlier today: {number}.")
+    return redirect(url_for("statements.own", _anchor=number))
+
+
+def _own_donor(db: Session) -> Donor:
+    donor_id = donor_scope()
+    donor = None if donor_id is None else db.get(Donor, donor_id)
+    if donor is None:
+        raise NotFound("There is no such donor.")
+    return donor
+
+
+def _current_period() -> tuple[dt.date, dt.date]:
+    today = now().date()
+    return dt.date(today.year, 1, 1), today
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _archive() -> Path:
+    return Path(current_app.config["STATEMENTS_DIR"])
+
+
+def _register_filters(known: Sequence[Donor]) -> RegisterFilterForm:
+    form = RegisterFilterForm(request.args)
+    form.donor.choices = [SelectChoice("", "All donors")] + [
+        SelectChoice(d.code, f"{d.code} — {d.name}") for d in known
+    ]
+    return lists.checked(form)
+
+
+def _register(filters: RegisterFilterForm, order: ListArgs) -> Select[StatementRecord]:
+    """The statements the filters let through, in the order asked (the page and its export)."""
+    query = queries.register_query(
+        kind=StatementKind(filters.kind.data) if filters.kind.data else None,
+        donor=filters.donor.data or None,
+        year=filters.year.data,
+    )
+    return ordered(query, queries.REGISTER_SORTS, order)
