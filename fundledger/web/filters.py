@@ -12,8 +12,8 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from fundledger.auth.models import Role
-from fundledger.money import format_money, quantize
-from fundledger.web.i18n import _l, current_language
+from fundledger.money import quantize
+from fundledger.web.i18n import LazyText, _l, current_language, money
 
 #: What each role is called on the page header and the accounts pages.
 ROLE_NAMES = {
@@ -27,22 +27,38 @@ ROLE_NAMES = {
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(_amount, "amount")
+    app.add_template_filter(_usd, "usd")
+    app.add_template_filter(_rate, "rate")
     app.add_template_filter(_money, "money")
     app.add_template_filter(_number, "number")
     app.add_template_filter(_day, "day")
     app.add_template_filter(_role_name, "role_name")
+    app.add_template_test(_text, "text")
 
 
 def _amount(value: Decimal | None) -> str:
     """A USD amount with thousands separators and two places, blank for none or zero."""
     if value is None or value == 0:
         return ""
+    return _usd(value)
+
+
+def _usd(value: Decimal) -> str:
+    """A USD amount with thousands separators and two places, ``0.00`` for zero."""
     return str(format_decimal(quantize(value), format="#,##0.00", locale=current_language()))
+
+
+def _rate(value: Decimal) -> str:
+    """An exchange rate with the places it is written with: ``1.0850`` / ``1,0850``."""
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    pattern = "0." + "0" * places if places else "0"
+    return str(format_decimal(value, format=pattern, locale=current_language()))
 
 
 def _money(value: Decimal, currency: str = "USD") -> str:
     """An amount with its currency's sign and places, e.g. ``US$54,250.00``."""
-    return format_money(value, currency, locale=current_language())
+    return money(value, currency)
 
 
 def _number(value: int) -> str:
@@ -59,3 +75,9 @@ def _day(value: dt.date | None) -> str:
 
 def _role_name(role: str) -> str:
     return str(ROLE_NAMES.get(Role(role), role))
+
+
+def _text(value: object) -> bool:
+    """A message to show (``is text``): a string, or a label translated when shown; not
+    the nested errors of a list of subforms."""
+    return isinstance(value, str | LazyText)

@@ -9,15 +9,19 @@ through Flask-Babel, which reads the ``web`` catalogs of :mod:`fundledger.i18n`.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import flask_babel
 from babel.support import NullTranslations, Translations
 from flask import Flask, request
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 from fundledger.auth import sessions
 from fundledger.donors.models import Donor
 from fundledger.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, WEB, translations
+from fundledger.money import BASE_CURRENCY, format_money
 from fundledger.web.database import db_session
 
 #: The cookie that keeps the language picked with the switcher.
@@ -29,10 +33,18 @@ def _(message: str, **values: Any) -> str:
     return str(flask_babel.gettext(message, **values))
 
 
-def _l(message: str, **values: Any) -> Any:
+class LazyText(LazyString):  # type: ignore[misc]  # Flask-Babel is untyped
+    """Text translated when it is shown. Flask-Babel's lazy string passes itself to Jinja
+    as markup, unescaped; this one is escaped like any other text."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def _l(message: str, **values: Any) -> LazyText:
     """A string translated when it is shown: for labels declared once, at import time
     (form fields, tables of choices), and read in whichever language each request has."""
-    return flask_babel.lazy_gettext(message, **values)
+    return LazyText(flask_babel.gettext, message, **values)
 
 
 class _WebDomain(flask_babel.Domain):  # type: ignore[misc]  # Flask-Babel is untyped
@@ -59,6 +71,12 @@ def current_language() -> str:
     """The request's language code, e.g. for ``<html lang>``."""
     locale = flask_babel.get_locale()
     return str(locale) if locale is not None else SOURCE_LANGUAGE
+
+
+def money(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
+    """An amount with its currency in the request's language: ``US$54,250.00`` in English,
+    ``54.250,00 US$`` in Spanish (for messages; templates use the ``money`` filter)."""
+    return format_money(amount, currency, locale=current_language())
 
 
 def select_language() -> str:
