@@ -12,18 +12,14 @@ from typing import TYPE_CHECKING
 import click
 from flask import current_app
 
-from fundledger.cli_tools import FORMAT, actor, database, date_option, emit
+from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, out_option
 from fundledger.reporting.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from fundledger.reporting.render import Request
 
 LANGUAGE = click.Choice(LANGUAGES)
-OUT = click.option(
-    "--out",
-    type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Also write a copy of the PDF here (the archive keeps the original).",
-)
+OUT = out_option(help="Also write a copy of the PDF here (the archive keeps the original).")
 
 
 def _archive() -> Path:
