@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
@@ -26,6 +26,7 @@ from fundledger.donors.operations import create_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
+from fundledger.web.database import get_database
 from tests.web.test_pages import Table, _TableReader, figures
 
 D = Decimal
@@ -247,6 +248,41 @@ def test_the_chart_is_well_formed_svg_with_the_table_figures(
     assert [t.text for t in svg.iter(f"{SVG}text")][-5:] == [
         "Pledged", "Received", "Allocated", "Disbursed", "Spent",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["secretariat", "cajp", "auditor"])
+def test_the_dashboards_cost_the_same_number_of_queries_however_big_the_fund(
+    database: Database, app: Flask, home: Visit, role: str
+) -> None:
+    statements: list[str] = []
+    event.listen(get_database(app).engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))  # fmt: skip
+
+    def queries_for_the_home_page(visit: int) -> int:
+        statements.clear()
+        home(role, email=f"{role}-{visit}@example.org")
+        return len(statements)
+
+    known_fund(database)
+    small = queries_for_the_home_page(1)
+    for number in range(3):  # more donors with overdue instalments, more allocations
+        with database.transaction() as session:
+            donor = create_donor(session, SETUP, code=f"D{number}", name=f"Donor {number}",
+                                 type="member_state")  # fmt: skip
+            record_pledge(
+                session, SETUP, donor, pledge_date=day("2025-01-10"), amount=D("9000.00"),
+                currency="USD", instalments=[(day("2025-02-01"), D("4500.00")),
+                                             (day("2025-08-01"), D("4500.00"))],
+            )  # fmt: skip
+            record_receipt(
+                session, SETUP, donor, value_date=day("2025-01-11"), amount=D("3000.00"),
+                currency="USD", unpledged=True,
+            )  # fmt: skip
+        decide(database, submitted(database, 2, "1000.00", "unrestricted"), "approve",
+               "2025-04-01")  # fmt: skip
+        submitted(database, 3, "500.00", "unrestricted")
+
+    assert queries_for_the_home_page(2) == small
 
 
 # --- the CAJP --------------------------------------------------------------------------
