@@ -10,7 +10,9 @@ import hashlib
 import io
 import json
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,8 @@ from tests.web.conftest import Browser, Clock, sign_in
 from tests.web.test_donor_pages import body, captioned, flashes, text
 
 LoginAs = Callable[..., User]
+#: Requests of one donor sent at the same moment.
+RACERS = 4
 #: A form's CSRF field; a form with a prefix names it ``<prefix>-csrf_token``.
 _CSRF_FIELD = r'name="{prefix}csrf_token"[^>]*value="([^"]+)"'
 
@@ -442,3 +446,31 @@ def test_bad_input_is_refused_on_the_form_and_nothing_is_written(
     assert records(database) == []
     assert issued_events(database) == 0
     assert pdf_files(archive) == []
+
+
+def test_requests_sent_at_once_issue_one_statement(
+    app: Flask, login_as: LoginAs, database: Database, books: None, clock: Clock
+) -> None:
+    """The donor signed in on several devices presses the button on all of them at once."""
+    browsers = [Browser(app.test_client()) for _ in range(RACERS)]
+    user = login_as("donor", client=browsers[0].client, donor=donor_named(database, "ES-OBS"))
+    for other in browsers[1:]:
+        sign_in(other.client, database, user, now=clock.now)
+    tokens = [
+        re.search(_CSRF_FIELD.format(prefix=""), body(b.get("/my/statements"))) for b in browsers
+    ]
+    start = threading.Barrier(RACERS)
+
+    def send(racer: int) -> int:
+        token = tokens[racer]
+        assert token
+        start.wait()
+        response = browsers[racer].client.post(
+            "/my/statements/request", data={"csrf_token": token.group(1)}
+        )
+        return response.status_code
+
+    with ThreadPoolExecutor(RACERS) as pool:
+        assert list(pool.map(send, range(RACERS))) == [302] * RACERS
+    assert [r.number for r in records(database)] == ["DS-2026-0001"]
+    assert issued_events(database) == 1
