@@ -38,9 +38,10 @@ from wtforms.widgets import HiddenInput
 from fundledger.allocations.models import State
 from fundledger.allocations.operations import CATEGORIES
 from fundledger.money import InvalidAmount, parse_decimal
+from fundledger.web.i18n import _, _l
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
-ANY = SelectChoice("", "any")
+ANY = SelectChoice("", _l("any"))
 
 
 def _strip(value: str | None) -> str | None:
@@ -54,7 +55,7 @@ class AmountField(StringField):
 
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("filters", [_strip])
-        kwargs.setdefault("description", "USD, digits and a point: 40000.00")
+        kwargs.setdefault("description", _l("USD, digits and a point: 40000.00"))
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(label, validators, **kwargs)
         self.amount: Decimal | None = None
@@ -73,33 +74,69 @@ class AmountField(StringField):
                 self.amount = parse_decimal(self.data, what="the amount")
             except InvalidAmount as error:
                 raise ValidationError(
-                    f"{str(error).capitalize()}: write it like 40000.00."
+                    _("%(error)s: write it like 40000.00.", error=str(error).capitalize())
                 ) from None
 
 
-def _required(message: str) -> list[Any]:
+def _required(message: Any) -> list[Any]:
     return [InputRequired(message)]
 
 
-def _reference(label: str, *, required: bool) -> StringField:
-    checks = [InputRequired(f"Enter the {label.lower()}.")] if required else [Optional()]
+def _reference(label: Any, *, required: bool) -> StringField:
+    checks = [InputRequired(_l("Enter the reference."))] if required else [Optional()]
     return StringField(label, validators=[*checks, Length(max=200)], filters=[_strip])
 
 
-def _comment(label: str = "Comment (optional)") -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), Length(max=2000)], filters=[_strip])
+def _comment(label: Any = None) -> TextAreaField:
+    return TextAreaField(
+        label or _l("Comment (optional)"),
+        validators=[Optional(), Length(max=2000)],
+        filters=[_strip],
+    )
 
 
 # --- the allocations list -------------------------------------------------------------
 
 
-class AllocationFilterForm(Form):
-    """The list's query string (no CSRF: it changes nothing). The view lists the
+class QueueFilterForm(Form):
+    """The CAJP queue's query string (no CSRF: it changes nothing). The view lists the
     activities and organs."""
 
-    state = SelectField("State", choices=[ANY, *(SelectChoice(s.value) for s in State)], default="")
-    activity = SelectField("Activity", choices=[ANY], default="")
-    organ = SelectField("Organ", choices=[ANY], default="")
+    activity = SelectField(_l("Activity"), choices=[ANY], default="")
+    organ = SelectField(_l("Organ"), choices=[ANY], default="")
+
+
+class AllocationFilterForm(QueueFilterForm):
+    """The allocation list's query string: the queue's filters and the state."""
+
+    state = SelectField(
+        _l("State"), choices=[ANY, *(SelectChoice(s.value) for s in State)], default=""
+    )
+
+
+class BudgetFilterForm(Form):
+    year = IntegerField(
+        _l("Year"),
+        validators=[Optional(), NumberRange(2000, 2199, _l("A year 2000–2199."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    status = SelectField(
+        _l("Status"),
+        choices=[ANY, *map(SelectChoice, ("proposed", "approved", "rejected", "superseded"))],
+        default="",
+    )
+
+
+class PeriodFilterForm(Form):
+    status = SelectField(
+        _l("Status"),
+        choices=[
+            ANY,
+            SelectChoice("closed", _l("closed")),
+            SelectChoice("reopened", _l("reopened")),
+        ],
+        default="",
+    )
 
 
 # --- proposing and revising -----------------------------------------------------------
@@ -109,7 +146,7 @@ class ActivityChoiceForm(Form):
     """The first step of a proposal (a GET): which activity, to list the pools that may
     fund it. The view lists the fundable activities."""
 
-    activity = SelectField("Activity", choices=[], coerce=int)
+    activity = SelectField(_l("Activity"), choices=[], coerce=int)
 
 
 class PoolOrderForm(Form):
@@ -117,28 +154,32 @@ class PoolOrderForm(Form):
 
     pool = HiddenField(validators=[InputRequired(), Length(max=60)])
     order = IntegerField(
-        "Order",
-        validators=[Optional(), NumberRange(min=1, max=99, message="The order is 1 to 99.")],
+        _l("Order"),
+        validators=[Optional(), NumberRange(min=1, max=99, message=_l("The order is 1 to 99."))],
         render_kw={"inputmode": "numeric", "size": 3},
     )
 
 
 class RevisionForm(FlaskForm):
-    amount = AmountField("Requested amount", validators=_required("Enter the amount requested."))
+    amount = AmountField(
+        _l("Requested amount"), validators=_required(_l("Enter the amount requested."))
+    )
     purpose = TextAreaField(
-        "Purpose",
-        validators=[InputRequired("Say what the money is for."), Length(max=2000)],
+        _l("Purpose"),
+        validators=[InputRequired(_l("Say what the money is for.")), Length(max=2000)],
         filters=[_strip],
     )
-    period_start = DateField("Period from", validators=_required("Enter the period's start."))
-    period_end = DateField("Period to", validators=_required("Enter the period's end."))
-    pools = FieldList(FormField(PoolOrderForm), label="Funding pools")
-    submit = SubmitField("Save the revision")
+    period_start = DateField(
+        _l("Period from"), validators=_required(_l("Enter the period's start."))
+    )
+    period_end = DateField(_l("Period to"), validators=_required(_l("Enter the period's end.")))
+    pools = FieldList(FormField(PoolOrderForm), label=_l("Funding pools"))
+    submit = SubmitField(_l("Save the revision"))
 
     def validate_pools(self, field: FieldList) -> None:
         orders = [entry.order.data for entry in field if entry.order.data is not None]
         if len(set(orders)) != len(orders):
-            raise ValidationError("Give each pool you draw on its own place in the order.")
+            raise ValidationError(_l("Give each pool you draw on its own place in the order."))
 
     def chosen_pools(self) -> list[str]:
         """The pools given a place, in that order (none: the operation's default)."""
@@ -148,79 +189,84 @@ class RevisionForm(FlaskForm):
 
 class ProposalForm(RevisionForm):
     #: Chosen in the first step; carried along so that the pools table stays the same.
-    activity = IntegerField(widget=HiddenInput(), validators=_required("Choose an activity."))
-    submit = SubmitField("Propose as a draft")
+    activity = IntegerField(widget=HiddenInput(), validators=_required(_l("Choose an activity.")))
+    submit = SubmitField(_l("Propose as a draft"))
 
 
 # --- steps on an allocation -----------------------------------------------------------
 
 
 class SubmitForm(FlaskForm):
-    submit = SubmitField("Submit to the CAJP")
+    submit = SubmitField(_l("Submit to the CAJP"))
 
 
 DECISIONS = [
-    SelectChoice("approve", "Approve the amount requested"),
-    SelectChoice("reduce", "Approve a reduced amount"),
-    SelectChoice("reject", "Reject"),
-    SelectChoice("return", "Return to the Secretariat for revision"),
+    SelectChoice("approve", _l("Approve the amount requested")),
+    SelectChoice("reduce", _l("Approve a reduced amount")),
+    SelectChoice("reject", _l("Reject")),
+    SelectChoice("return", _l("Return to the Secretariat for revision")),
 ]
 
 
 class DecisionForm(FlaskForm):
-    decision = RadioField("Decision", choices=DECISIONS, validators=_required("Choose a decision."))
-    amount = AmountField("Reduced amount approved")
-    on = DateField("Date of the decision", validators=_required("Enter the decision's date."))
-    reference = _reference("CAJP document reference", required=True)
+    decision = RadioField(
+        _l("Decision"), choices=DECISIONS, validators=_required(_l("Choose a decision."))
+    )
+    amount = AmountField(_l("Reduced amount approved"))
+    on = DateField(
+        _l("Date of the decision"), validators=_required(_l("Enter the decision's date."))
+    )
+    reference = _reference(_l("CAJP document reference"), required=True)
     comment = _comment()
     #: Where the decision was taken: the allocation's page, or the CAJP's queue.
     back = HiddenField(validators=[Optional(), AnyOf(["queue"])])
-    submit = SubmitField("Record the decision")
+    submit = SubmitField(_l("Record the decision"))
 
     def validate_amount(self, field: AmountField) -> None:
         if self.decision.data == "reduce" and not field.data:
-            raise ValidationError("Enter the reduced amount the CAJP approved.")
+            raise ValidationError(_l("Enter the reduced amount the CAJP approved."))
         if self.decision.data != "reduce" and field.data:
-            raise ValidationError("An amount goes only with “Approve a reduced amount”.")
+            raise ValidationError(_l("An amount goes only with “Approve a reduced amount”."))
 
 
 class DisburseForm(FlaskForm):
-    amount = AmountField("Tranche", validators=_required("Enter the tranche's amount."))
-    on = DateField("Value date", validators=_required("Enter the value date."))
-    reference = _reference("Bank reference (optional)", required=False)
-    submit = SubmitField("Pay the tranche")
+    amount = AmountField(_l("Tranche"), validators=_required(_l("Enter the tranche's amount.")))
+    on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
+    reference = _reference(_l("Bank reference (optional)"), required=False)
+    submit = SubmitField(_l("Pay the tranche"))
 
 
 class ExpenditureForm(FlaskForm):
-    amount = AmountField("Amount spent", validators=_required("Enter the amount spent."))
+    amount = AmountField(_l("Amount spent"), validators=_required(_l("Enter the amount spent.")))
     period_end = DateField(
-        "End of the period reported", validators=_required("Enter the end of the period.")
+        _l("End of the period reported"), validators=_required(_l("Enter the end of the period."))
     )
-    category = SelectField("Category", choices=[SelectChoice(c) for c in CATEGORIES])
-    reference = _reference("The organ's report reference (optional)", required=False)
-    submit = SubmitField("Record the report")
+    category = SelectField(_l("Category"), choices=[SelectChoice(c) for c in CATEGORIES])
+    reference = _reference(_l("The organ's report reference (optional)"), required=False)
+    submit = SubmitField(_l("Record the report"))
 
 
 class CloseForm(FlaskForm):
     on = DateField(
-        "Date the unspent balance came back", validators=_required("Enter the closing date.")
+        _l("Date the unspent balance came back"),
+        validators=_required(_l("Enter the closing date.")),
     )
     comment = _comment()
-    submit = SubmitField("Close the allocation")
+    submit = SubmitField(_l("Close the allocation"))
 
 
 class RefundForm(FlaskForm):
     """The view lists the earmarked pools."""
 
-    pool = SelectField("Earmarked pool", choices=[])
-    amount = AmountField("Amount", validators=_required("Enter the amount to refund."))
-    on = DateField("Value date", validators=_required("Enter the value date."))
+    pool = SelectField(_l("Earmarked pool"), choices=[])
+    amount = AmountField(_l("Amount"), validators=_required(_l("Enter the amount to refund.")))
+    on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
     reason = TextAreaField(
-        "Reason",
-        validators=[InputRequired("Say why the money goes back."), Length(max=2000)],
+        _l("Reason"),
+        validators=[InputRequired(_l("Say why the money goes back.")), Length(max=2000)],
         filters=[_strip],
     )
-    submit = SubmitField("Refund to the donor")
+    submit = SubmitField(_l("Refund to the donor"))
 
 
 # --- work plans -----------------------------------------------------------------------
@@ -229,9 +275,11 @@ class RefundForm(FlaskForm):
 class BudgetLineForm(Form):
     """One line of a work plan; a line left wholly blank is not part of it."""
 
-    activity = SelectField("Activity", choices=[], default="")
-    amount = AmountField("Amount")
-    justification = StringField("Justification", validators=[Length(max=2000)], filters=[_strip])
+    activity = SelectField(_l("Activity"), choices=[], default="")
+    amount = AmountField(_l("Amount"))
+    justification = StringField(
+        _l("Justification"), validators=[Length(max=2000)], filters=[_strip]
+    )
 
     @property
     def blank(self) -> bool:
@@ -240,13 +288,16 @@ class BudgetLineForm(Form):
 
 class BudgetForm(FlaskForm):
     year = IntegerField(
-        "Year",
-        validators=[InputRequired("Enter the year."), NumberRange(2000, 2199, "A year 2000–2199.")],
+        _l("Year"),
+        validators=[
+            InputRequired(_l("Enter the year.")),
+            NumberRange(2000, 2199, _l("A year 2000–2199.")),
+        ],
         render_kw={"inputmode": "numeric"},
     )
-    lines = FieldList(FormField(BudgetLineForm), min_entries=6, label="Lines")
-    more = SubmitField("Add more lines")
-    submit = SubmitField("Propose the work plan")
+    lines = FieldList(FormField(BudgetLineForm), min_entries=6, label=_l("Lines"))
+    more = SubmitField(_l("Add more lines"))
+    submit = SubmitField(_l("Propose the work plan"))
 
     def validate_lines(self, field: FieldList) -> None:
         for number, entry in enumerate(field, start=1):
@@ -254,8 +305,11 @@ class BudgetForm(FlaskForm):
                 continue
             if not (entry.activity.data and entry.amount.data and entry.justification.data):
                 raise ValidationError(
-                    f"Line {number}: give the activity, the amount and a justification "
-                    "(or leave the whole line blank)."
+                    _(
+                        "Line %(number)s: give the activity, the amount and a justification "
+                        "(or leave the whole line blank).",
+                        number=number,
+                    )
                 )
 
     def filled_lines(self) -> list[tuple[int, Decimal, str]]:
@@ -270,26 +324,30 @@ class BudgetForm(FlaskForm):
 class LineVerdictForm(Form):
     activity = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
     verdict = RadioField(
-        "Verdict", choices=[SelectChoice("approve"), SelectChoice("reject")], validate_choice=False
+        _l("Verdict"),
+        choices=[SelectChoice("approve", _l("approve")), SelectChoice("reject", _l("reject"))],
+        validate_choice=False,
     )
 
 
 BUDGET_DECISIONS = [
-    SelectChoice("approve", "Approve the whole plan"),
-    SelectChoice("reject", "Reject the whole plan"),
-    SelectChoice("lines", "Decide line by line, as marked"),
+    SelectChoice("approve", _l("Approve the whole plan")),
+    SelectChoice("reject", _l("Reject the whole plan")),
+    SelectChoice("lines", _l("Decide line by line, as marked")),
 ]
 
 
 class BudgetDecisionForm(FlaskForm):
     decision = RadioField(
-        "Decision", choices=BUDGET_DECISIONS, validators=_required("Choose a decision.")
+        _l("Decision"), choices=BUDGET_DECISIONS, validators=_required(_l("Choose a decision."))
     )
     lines = FieldList(FormField(LineVerdictForm))
-    on = DateField("Date of the decision", validators=_required("Enter the decision's date."))
-    reference = _reference("CAJP document reference", required=True)
+    on = DateField(
+        _l("Date of the decision"), validators=_required(_l("Enter the decision's date."))
+    )
+    reference = _reference(_l("CAJP document reference"), required=True)
     comment = _comment()
-    submit = SubmitField("Record the decision")
+    submit = SubmitField(_l("Record the decision"))
 
     def validate_lines(self, field: FieldList) -> None:
         if self.decision.data != "lines":
@@ -297,8 +355,11 @@ class BudgetDecisionForm(FlaskForm):
         for entry in field:
             if entry.verdict.data not in ("approve", "reject"):
                 raise ValidationError(
-                    f"Mark activity {entry.activity.data} approve or reject, "
-                    "or decide the plan as a whole."
+                    _(
+                        "Mark activity %(number)s approve or reject, or decide the plan as a "
+                        "whole.",
+                        number=entry.activity.data,
+                    )
                 )
 
     def verdicts(self) -> dict[int, bool] | None:
@@ -312,13 +373,17 @@ class BudgetReportForm(Form):
     """The report's query string; the view puts this year in when none is given."""
 
     year = IntegerField(
-        "Year",
-        validators=[Optional(), NumberRange(2000, 2199, "A year 2000–2199.")],
+        _l("Year"),
+        validators=[Optional(), NumberRange(2000, 2199, _l("A year 2000–2199."))],
         render_kw={"inputmode": "numeric"},
     )
     by = SelectField(
-        "By",
-        choices=[SelectChoice("activity"), SelectChoice("organ"), SelectChoice("objective")],
+        _l("By"),
+        choices=[
+            SelectChoice("activity", _l("activity")),
+            SelectChoice("organ", _l("organ")),
+            SelectChoice("objective", _l("objective")),
+        ],
         default="activity",
     )
 
@@ -328,40 +393,45 @@ class BudgetReportForm(Form):
 
 class SettingsForm(FlaskForm):
     availability_basis = SelectField(
-        "Availability basis",
+        _l("Availability basis"),
         choices=[
-            SelectChoice("cash", "Cash: only money received counts as available"),
-            SelectChoice("cash_and_receivables", "Cash and receivables: pledged money counts too"),
+            SelectChoice("cash", _l("Cash: only money received counts as available")),
+            SelectChoice(
+                "cash_and_receivables", _l("Cash and receivables: pledged money counts too")
+            ),
         ],
     )
     indirect_cost_rate = StringField(
-        "Indirect cost recovery rate",
-        validators=[InputRequired("Enter a rate, 0 for none."), Length(max=20)],
+        _l("Indirect cost recovery rate"),
+        validators=[InputRequired(_l("Enter a rate, 0 for none.")), Length(max=20)],
         filters=[_strip],
-        description="A fraction of each disbursement: 0.07 for 7 %, 0 for none.",
+        description=_l("A fraction of each disbursement: 0.07 for 7 %, 0 for none."),
         render_kw={"inputmode": "decimal"},
     )
-    submit = SubmitField("Save the settings")
+    submit = SubmitField(_l("Save the settings"))
 
 
-def _year(label: str = "Fiscal year") -> IntegerField:
+def _year(label: Any = None) -> IntegerField:
     return IntegerField(
-        label,
-        validators=[InputRequired("Enter the year."), NumberRange(2000, 2199, "A year 2000–2199.")],
+        label or _l("Fiscal year"),
+        validators=[
+            InputRequired(_l("Enter the year.")),
+            NumberRange(2000, 2199, _l("A year 2000–2199.")),
+        ],
         render_kw={"inputmode": "numeric"},
     )
 
 
 class CloseYearForm(FlaskForm):
     year = _year()
-    submit = SubmitField("Close the year")
+    submit = SubmitField(_l("Close the year"))
 
 
 class ReopenYearForm(FlaskForm):
     year = _year()
     reason = TextAreaField(
-        "Reason",
-        validators=[InputRequired("Say why the year is reopened."), Length(max=2000)],
+        _l("Reason"),
+        validators=[InputRequired(_l("Say why the year is reopened.")), Length(max=2000)],
         filters=[_strip],
     )
-    submit = SubmitField("Reopen the year")
+    submit = SubmitField(_l("Reopen the year"))

@@ -21,7 +21,8 @@ from fundledger.allocations.pools import (
     parse_pool,
 )
 from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
-from fundledger.listing import Columns, Sorts
+from fundledger.ledger.models import FiscalPeriod
+from fundledger.listing import Columns, RowKey, Sorts
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
 
 #: States in which an allocation counts as allocated (the CAJP approved it).
@@ -108,6 +109,37 @@ def eligible_pools(
     return first + others
 
 
+#: How the CAJP's queue may be sorted (in memory: each item carries its pools' impact).
+QUEUE_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "id": lambda item: item.allocation.id,
+        "activity": lambda item: (item.allocation.activity_number, item.allocation.id),
+        "requested": lambda item: (item.allocation.requested_amount, item.allocation.id),
+    },
+    default="id",
+)
+#: How the work plans may be sorted; newest first unless asked otherwise.
+BUDGET_SORTS: Sorts[Columns] = Sorts(
+    {
+        "year": (Budget.year, Budget.version),
+        "status": (Budget.status, Budget.year, Budget.version),
+    },
+    default="year",
+    descending=True,
+)
+#: How the fiscal years may be sorted; newest first unless asked otherwise.
+PERIOD_SORTS: Sorts[Columns] = Sorts(
+    {
+        "year": (FiscalPeriod.year,),
+        "status": (FiscalPeriod.closed, FiscalPeriod.year),
+        "closed_by": (func.coalesce(FiscalPeriod.closed_by, ""), FiscalPeriod.year),
+        "closed_at": (FiscalPeriod.closed_at, FiscalPeriod.year),
+    },
+    default="year",
+    descending=True,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PoolImpact:
     pool: str
@@ -144,6 +176,32 @@ def cajp_queue(session: Session) -> list[QueueItem]:
             impacts.append(PoolImpact(pool.pool, before, before - take))
         items.append(QueueItem(allocation, impacts, fits=needed <= 0))
     return items
+
+
+def budgets_query(*, year: int | None = None, status: str | None = None) -> Select[Budget]:
+    """The work plans of a year, in a status (each or all), with their lines; in no
+    order yet (see :data:`BUDGET_SORTS`)."""
+    query = select(Budget).options(selectinload(Budget.lines))
+    if year is not None:
+        query = query.filter_by(year=year)
+    if status:
+        query = query.filter_by(status=status)
+    return query
+
+
+def latest_versions(session: Session) -> set[int]:
+    """The ids of each year's latest work plan version."""
+    rows = session.execute(select(Budget.year, Budget.id).order_by(Budget.year, Budget.version))
+    return set({year: budget_id for year, budget_id in rows}.values())
+
+
+def periods_query(*, closed: bool | None = None) -> Select[FiscalPeriod]:
+    """The fiscal years ever closed, closed now or reopened (each or all); in no order
+    yet (see :data:`PERIOD_SORTS`)."""
+    query = select(FiscalPeriod)
+    if closed is not None:
+        query = query.where(FiscalPeriod.closed.is_(closed))
+    return query
 
 
 def budgets(session: Session, year: int | None = None) -> Sequence[Budget]:

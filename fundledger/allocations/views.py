@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -28,6 +28,7 @@ from fundledger.allocations.forms import (
     ActivityChoiceForm,
     AllocationFilterForm,
     BudgetDecisionForm,
+    BudgetFilterForm,
     BudgetForm,
     BudgetReportForm,
     CloseForm,
@@ -35,7 +36,9 @@ from fundledger.allocations.forms import (
     DecisionForm,
     DisburseForm,
     ExpenditureForm,
+    PeriodFilterForm,
     ProposalForm,
+    QueueFilterForm,
     RefundForm,
     ReopenYearForm,
     RevisionForm,
@@ -59,15 +62,18 @@ from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.models import FiscalPeriod
 from fundledger.ledger.periods import close_year, reopen_year
 from fundledger.ledger.queries import entry_numbers
-from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
 from fundledger.money import plain
 from fundledger.program import queries as program
 from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _, usd
 
 blueprint = Blueprint("allocations", __name__)
+
+QF = TypeVar("QF", bound=QueueFilterForm)
 
 Page = str | tuple[str, int] | Response
 
@@ -159,7 +165,12 @@ def propose() -> Page:
         db.rollback()
         return _proposal_page(db, form, activity, refusal=refusal)
     db.commit()
-    flash(f"Allocation #{created.id} is proposed as a draft. Submit it to the CAJP when ready.")
+    flash(
+        _(
+            "Allocation #%(id)s is proposed as a draft. Submit it to the CAJP when ready.",
+            id=created.id,
+        )
+    )
     return redirect(url_for(".allocation", allocation_id=created.id))
 
 
@@ -184,7 +195,12 @@ def revise(allocation_id: int) -> Page:
         db.rollback()
         return _proposal_page(db, form, activity, allocation=allocation, refusal=refusal)
     db.commit()
-    flash(f"Allocation #{allocation.id} is revised; it is a draft until you submit it again.")
+    flash(
+        _(
+            "Allocation #%(id)s is revised; it is a draft until you submit it again.",
+            id=allocation.id,
+        )
+    )
     return redirect(url_for(".allocation", allocation_id=allocation.id))
 
 
@@ -193,7 +209,7 @@ def revise(allocation_id: int) -> Page:
 def submit(allocation_id: int) -> Page:
     def step(db: Session, allocation: Allocation, _form: Any) -> str:
         operations.submit_allocation(db, sessions.request_actor(), allocation)
-        return f"Allocation #{allocation.id} is in the CAJP's queue."
+        return _("Allocation #%(id)s is in the CAJP's queue.", id=allocation.id)
 
     return _take_step(allocation_id, "submit", step)
 
@@ -209,10 +225,13 @@ def decide(allocation_id: int) -> Page:
             reference=form.reference.data, approved_amount=form.amount.amount if reduced else None,
             comment=form.comment.data,
         )  # fmt: skip
-        verdict = allocation.state
+        said = {"id": allocation.id, "reference": form.reference.data}
         if allocation.approved_amount is not None:
-            verdict += f" for {allocation.approved_amount:,.2f}"
-        return f"Allocation #{allocation.id} is {verdict} under {form.reference.data}."
+            return _("Allocation #%(id)s is approved for %(amount)s under %(reference)s.",
+                     amount=usd(allocation.approved_amount), **said)  # fmt: skip
+        if allocation.state == "rejected":
+            return _("Allocation #%(id)s is rejected under %(reference)s.", **said)
+        return _("Allocation #%(id)s is returned under %(reference)s.", **said)
 
     return _take_step(allocation_id, "decide", step)
 
@@ -225,8 +244,9 @@ def disburse(allocation_id: int) -> Page:
             db, sessions.request_actor(), allocation, amount=form.amount.value,
             on=form.on.data, reference=form.reference.data or None,
         )  # fmt: skip
-        return (f"A tranche of {form.amount.value:,.2f} to {allocation.organ_code} is posted "
-                f"as entry #{entry.number}.")  # fmt: skip
+        return _("A tranche of %(amount)s to %(organ)s is posted as entry #%(number)s.",
+                 amount=usd(form.amount.value), organ=allocation.organ_code,
+                 number=entry.number)  # fmt: skip
 
     return _take_step(allocation_id, "disburse", step)
 
@@ -240,8 +260,9 @@ def report(allocation_id: int) -> Page:
             period_end=form.period_end.data, category=form.category.data,
             reference=form.reference.data or None,
         )  # fmt: skip
-        return (f"Expenditure of {form.amount.value:,.2f} ({form.category.data}) is posted "
-                f"as entry #{entry.number}.")  # fmt: skip
+        return _("Expenditure of %(amount)s (%(category)s) is posted as entry #%(number)s.",
+                 amount=usd(form.amount.value), category=form.category.data,
+                 number=entry.number)  # fmt: skip
 
     return _take_step(allocation_id, "report", step)
 
@@ -253,10 +274,14 @@ def close(allocation_id: int) -> Page:
         entry = operations.close_allocation(
             db, sessions.request_actor(), allocation, on=form.on.data, comment=form.comment.data
         )
-        returned = (
-            "" if entry is None else f"; the unspent balance came back as entry #{entry.number}"
+        if entry is None:
+            return _("Allocation #%(id)s is closed and its commitment released.", id=allocation.id)
+        return _(
+            "Allocation #%(id)s is closed and its commitment released; the unspent balance "
+            "came back as entry #%(number)s.",
+            id=allocation.id,
+            number=entry.number,
         )
-        return f"Allocation #{allocation.id} is closed and its commitment released{returned}."
 
     return _take_step(allocation_id, "close", step)
 
@@ -268,6 +293,23 @@ def close(allocation_id: int) -> Page:
 @allow(*READERS)
 def queue() -> Page:
     return _queue_page(db_session())
+
+
+@blueprint.get("/cajp/queue.csv")
+@allow(*READERS)
+def queue_csv() -> Response:
+    db = db_session()
+    items = _queue(db, _queue_filters(db), lists.order(queries.QUEUE_SORTS))
+    rows = [
+        (i.allocation.id, i.allocation.activity_number, i.allocation.organ_code,
+         plain(i.allocation.requested_amount),
+         " ".join(f"{p.pool}:{plain(p.available_before)}>{plain(p.available_after)}"
+                  for p in i.pools),
+         "yes" if i.fits else "no")
+        for i in items
+    ]  # fmt: skip
+    header = ("id", "activity", "organ", "requested", "pools_before_after", "fits")
+    return csv_download("cajp-queue.csv", header, rows)
 
 
 # --- funds available and refunds ------------------------------------------------------
@@ -320,7 +362,14 @@ def refund() -> Page:
         db.rollback()
         return _form_page("allocations/refund.html", form, refusal=refusal)
     db.commit()
-    flash(f"{form.amount.value:,.2f} from {form.pool.data} is refunded: entry #{entry.number}.")
+    flash(
+        _(
+            "%(amount)s from %(pool)s is refunded: entry #%(number)s.",
+            amount=usd(form.amount.value),
+            pool=form.pool.data,
+            number=entry.number,
+        )
+    )
     return redirect(url_for(".available"))
 
 
@@ -333,13 +382,28 @@ def budgets() -> Page:
     return _budgets_page(db_session())
 
 
+@blueprint.get("/budgets.csv")
+@allow(*READERS)
+def budgets_csv() -> Response:
+    budgets = db_session().scalars(_budgets(_budget_filters(), lists.order(queries.BUDGET_SORTS)))
+    rows = [
+        (b.id, b.year, b.version, b.status, line.activity_number, plain(line.amount),
+         line.status, line.justification)
+        for b in budgets
+        for line in b.lines
+    ]  # fmt: skip
+    header = ("budget", "year", "version", "status", "activity", "amount", "line_status",
+              "justification")  # fmt: skip
+    return csv_download("budgets.csv", header, rows)
+
+
 @blueprint.route("/budgets/new", methods=["GET", "POST"])
 @allow(Role.SECRETARIAT)
 def new_budget() -> Page:
     db = db_session()
     form = BudgetForm(data=_budget_copy(db, request.args.get("year", type=int)))
     if form.more.data:
-        for _ in range(4):
+        for _line in range(4):
             form.lines.append_entry()
     _line_choices(db, form)
     if form.more.data or not form.validate_on_submit():
@@ -352,7 +416,13 @@ def new_budget() -> Page:
         db.rollback()
         return _form_page("allocations/budget_form.html", form, refusal=refusal)
     db.commit()
-    flash(f"Work plan {created.year}, version {created.version}, is proposed to the CAJP.")
+    flash(
+        _(
+            "Work plan %(year)s, version %(version)s, is proposed to the CAJP.",
+            year=created.year,
+            version=created.version,
+        )
+    )
     return redirect(url_for(".budgets", _anchor=f"budget-{created.id}"))
 
 
@@ -362,7 +432,7 @@ def decide_budget(budget_id: int) -> Page:
     db = db_session()
     budget = db.get(Budget, budget_id) if budget_id <= _MAX_ID else None
     if budget is None:
-        raise NotFound(f"There is no work plan #{budget_id}.")
+        raise NotFound(_("There is no work plan #%(id)s.", id=budget_id))
     form = BudgetDecisionForm(prefix=f"budget-{budget.id}")
     if not form.validate_on_submit():
         return _budgets_page(db, posted=(budget.id, form), status=400)
@@ -377,7 +447,22 @@ def decide_budget(budget_id: int) -> Page:
         db.rollback()
         return _budgets_page(db, posted=(budget.id, form), refusal=refusal)
     db.commit()
-    flash(f"Work plan {budget.year}, version {budget.version}, is {budget.status}.")
+    if budget.status == "approved":
+        flash(
+            _(
+                "Work plan %(year)s, version %(version)s, is approved.",
+                year=budget.year,
+                version=budget.version,
+            )
+        )
+    else:
+        flash(
+            _(
+                "Work plan %(year)s, version %(version)s, is rejected.",
+                year=budget.year,
+                version=budget.version,
+            )
+        )
     return redirect(url_for(".budgets", _anchor=f"budget-{budget.id}"))
 
 
@@ -426,7 +511,7 @@ def change_settings() -> Page:
         db.rollback()
         return _settings_page(db, form, refusal=refusal)
     db.commit()
-    flash("The settings are saved.")
+    flash(_("The settings are saved."))
     return redirect(url_for(".settings"))
 
 
@@ -434,6 +519,18 @@ def change_settings() -> Page:
 @allow(*READERS)
 def periods() -> Page:
     return _periods_page(db_session())
+
+
+@blueprint.get("/periods.csv")
+@allow(*READERS)
+def periods_csv() -> Response:
+    periods = db_session().scalars(_periods(_period_filters(), lists.order(queries.PERIOD_SORTS)))
+    rows = [
+        (p.year, "closed" if p.closed else "reopened", p.closed_by or "",
+         "" if p.closed_at is None else as_utc(p.closed_at).isoformat())
+        for p in periods
+    ]  # fmt: skip
+    return csv_download("periods.csv", ("year", "status", "closed_by", "closed_at"), rows)
 
 
 @blueprint.post("/periods/close")
@@ -449,7 +546,12 @@ def close_period() -> Page:
         db.rollback()
         return _periods_page(db, close=form, refusal=refusal)
     db.commit()
-    flash(f"Fiscal year {form.year.data} is closed: its revenue and expenses are in net assets.")
+    flash(
+        _(
+            "Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
+            year=form.year.data,
+        )
+    )
     return redirect(url_for(".periods"))
 
 
@@ -466,7 +568,7 @@ def reopen_period() -> Page:
         db.rollback()
         return _periods_page(db, reopen=form, refusal=refusal)
     db.commit()
-    flash(f"Fiscal year {form.year.data} is open again.")
+    flash(_("Fiscal year %(year)s is open again.", year=form.year.data))
     return redirect(url_for(".periods"))
 
 
@@ -568,7 +670,10 @@ def _queue_page(
     refusal: FundledgerError | None = None,
     status: int | None = None,
 ) -> tuple[str, int]:
-    items = queries.cajp_queue(db)
+    filters = _queue_filters(db)
+    order = lists.order(queries.QUEUE_SORTS, endpoint="allocations.queue")
+    page = page_of_rows(_queue(db, filters, order), order)
+    items = page.items
     forms: dict[int, FlaskForm] = {}
     if can_view("allocations.decide"):
         forms = {
@@ -581,7 +686,9 @@ def _queue_page(
         forms[refused_id] = posted[1]
     html = render_template(
         "allocations/queue.html",
-        items=items,
+        page=page,
+        filters=filters,
+        order=order,
         forms=forms,
         activities=_activities(db),
         refusal=None if refusal is None else str(refusal),
@@ -672,8 +779,12 @@ def _budgets_page(
     refusal: FundledgerError | None = None,
     status: int | None = None,
 ) -> tuple[str, int]:
-    """Every version of the work plans, newest first, with the CAJP's decision forms."""
-    listed = list(reversed(queries.budgets(db)))
+    """The versions of the work plans asked for, newest first unless asked otherwise,
+    with the CAJP's decision forms."""
+    filters = _budget_filters()
+    order = lists.order(queries.BUDGET_SORTS, per_page=10, endpoint="allocations.budgets")
+    page = page_of(db, _budgets(filters, order), order)
+    listed = page.items
     forms: dict[int, FlaskForm] = {}
     if can_view("allocations.decide_budget"):
         forms = {
@@ -694,8 +805,10 @@ def _budgets_page(
         forms[refused_id] = posted[1]
     html = render_template(
         "allocations/budgets.html",
-        budgets=listed,
-        latest=set({budget.year: budget.id for budget in reversed(listed)}.values()),
+        page=page,
+        filters=filters,
+        order=order,
+        latest=queries.latest_versions(db),
         utc=as_utc,
         forms=forms,
         activities=_activities(db),
@@ -766,9 +879,13 @@ def _periods_page(
     status: int | None = None,
 ) -> tuple[str, int]:
     last_year = _today().year - 1
+    filters = _period_filters()
+    order = lists.order(queries.PERIOD_SORTS, endpoint="allocations.periods")
     html = render_template(
         "allocations/periods.html",
-        periods=db.scalars(select(FiscalPeriod).order_by(FiscalPeriod.year.desc())).all(),
+        page=page_of(db, _periods(filters, order), order),
+        filters=filters,
+        order=order,
         close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
         reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
         refused_form="close" if close is not None else "reopen" if reopen is not None else None,
@@ -782,9 +899,16 @@ def _periods_page(
 
 
 def _allocation_filters(db: Session) -> AllocationFilterForm:
-    """The list's filters from the query string, offering the fundable activities and
+    return _offering_activities(db, AllocationFilterForm(request.args))
+
+
+def _queue_filters(db: Session) -> QueueFilterForm:
+    return _offering_activities(db, QueueFilterForm(request.args))
+
+
+def _offering_activities(db: Session, form: QF) -> QF:
+    """A list's filters from the query string, offering the fundable activities and
     their organs (a 400 if it names something else)."""
-    form = AllocationFilterForm(request.args)
     activities = [activity for activity in _activities(db).values() if activity.fundable]
     form.activity.choices = [ANY, *_activity_choices(db)]
     form.organ.choices = [ANY, *map(SelectChoice, sorted({a.implementer_code for a in activities}))]
@@ -800,10 +924,41 @@ def _allocations(form: AllocationFilterForm, order: ListArgs) -> Select[Allocati
     return ordered(query, queries.ALLOCATION_SORTS, order)
 
 
+def _queue(db: Session, filters: QueueFilterForm, order: ListArgs) -> list[queries.QueueItem]:
+    items = [
+        item
+        for item in queries.cajp_queue(db)
+        if (
+            not filters.activity.data
+            or item.allocation.activity_number == int(filters.activity.data)
+        )
+        and (not filters.organ.data or item.allocation.organ_code == filters.organ.data)
+    ]
+    return sorted_rows(items, queries.QUEUE_SORTS, order)
+
+
+def _budget_filters() -> BudgetFilterForm:
+    return lists.checked(BudgetFilterForm(request.args))
+
+
+def _budgets(filters: BudgetFilterForm, order: ListArgs) -> Select[Budget]:
+    query = queries.budgets_query(year=filters.year.data, status=filters.status.data or None)
+    return ordered(query, queries.BUDGET_SORTS, order)
+
+
+def _period_filters() -> PeriodFilterForm:
+    return lists.checked(PeriodFilterForm(request.args))
+
+
+def _periods(filters: PeriodFilterForm, order: ListArgs) -> Select[FiscalPeriod]:
+    closed = {"closed": True, "reopened": False}.get(filters.status.data or "")
+    return ordered(queries.periods_query(closed=closed), queries.PERIOD_SORTS, order)
+
+
 def _allocation_or_404(db: Session, allocation_id: int) -> Allocation:
     found = db.get(Allocation, allocation_id) if allocation_id <= _MAX_ID else None
     if found is None:
-        raise NotFound(f"There is no allocation #{allocation_id}.")
+        raise NotFound(_("There is no allocation #%(id)s.", id=allocation_id))
     return found
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import abort, request
+from flask import abort, g, request
 from wtforms import Form
 
 from fundledger.listing import PER_PAGE, BadListArgument, ListArgs, Sorts, list_args
@@ -25,8 +25,12 @@ def checked(form: F) -> F:
     return form
 
 
-def order(sorts: Sorts[Any], *, per_page: int = PER_PAGE) -> ListArgs:
-    """The sort, direction, page and page size asked for, or a 400 with the reason."""
+def order(sorts: Sorts[Any], *, per_page: int = PER_PAGE, endpoint: str | None = None) -> ListArgs:
+    """The sort, direction, page and page size asked for, or a 400 with the reason.
+
+    The list's links (``templates/_listing.html``) lead to ``endpoint``: give it when the
+    list is also drawn in answer to a POST elsewhere (a refused form on the same page)."""
+    g.list_endpoint = endpoint or request.endpoint
     try:
         return list_args(request.args, sorts, per_page=per_page)
     except BadListArgument as bad:
