@@ -5,8 +5,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_WORKERS ?= 2
+# Ledger sizes (journal entries) and runs per figure for `make bench`; 1M is opt-in:
+# make bench SIZES="10000 100000 1000000"
+SIZES ?= 10000 100000
+RUNS ?= 3
 
-.PHONY: run test lint typecheck clean
+.PHONY: run test lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +38,16 @@ typecheck: $(VENV)/.installed-test
 
 test: lint typecheck
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[production]'
+	touch $@ $(VENV)/.installed
+
+# Figures on SQLite and PostgreSQL (FUNDLEDGER_BENCH_POSTGRES_URL, a user who may create
+# databases); writes bench/results/<time>.md and .json. See docs/PERFORMANCE.md.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --sizes $(SIZES) --runs $(RUNS) \
+	  --postgres "$${FUNDLEDGER_BENCH_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

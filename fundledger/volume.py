@@ -49,7 +49,7 @@ YEARS = (2022, 2023, 2024, 2025, 2026)
 DONORS_PER_BATCH = 20
 BULK_BATCH = 10_000
 #: How many of the ledger's first entries serve as templates for bulk copies.
-MAX_TEMPLATES = 5_000
+MAX_TEMPLATES = 2_000
 
 Progress = Callable[[int], None]
 
@@ -100,7 +100,7 @@ def grow_through_services(
             reported = now
             return now
 
-        gifts = min(HEAVY_GIFTS, (entries - start) // 10)
+        gifts = min(HEAVY_GIFTS, (entries - start) // 4)
         for number in range(gifts):
             on = dt.date(YEARS[0], 1, 1) + dt.timedelta(days=number * 365 * len(YEARS) // gifts)
             contributions.gift(heavy, "USD", on, earmark=None, reference=f"gift {number + 1}")

@@ -12,6 +12,7 @@ Like every writer it only flushes; the caller commits.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from fundledger.ledger.hashing import chain_hash, content_digest
-from fundledger.ledger.models import EntryKind, JournalEntry, Posting
+from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
 from fundledger.ledger.operations import (
     Line,
     _accounts_by_code,
@@ -60,9 +61,8 @@ def append_entries(
     if not checked:
         return 0
     accounts = _accounts_by_code(session, {line.account for spec in checked for line in spec.lines})
-    _check_dimensions(session, [line for spec in checked for line in spec.lines])
-    for entry_date in sorted({spec.entry_date for spec in checked}):
-        _check_open_period(session, entry_date)
+    _check_dimensions(session, list({line for spec in checked for line in spec.lines}))
+    _check_open_periods(session, {spec.entry_date for spec in checked})
 
     last_number, last_hash = lock_ledger(session)
     entry_table: Table = JournalEntry.__table__  # type: ignore[assignment]
@@ -119,13 +119,29 @@ def append_entries(
     return len(checked)
 
 
+#: post_entry's check of one line is a pure function of the line and its number; a load
+#: repeats lines (the same pledge pattern, the same accounts), so it is remembered.
+_normalized_line = functools.lru_cache(maxsize=100_000)(_normalized)
+
+
 def _checked(spec: EntrySpec) -> EntrySpec:
     """The spec with its lines normalized, or the ``InvalidEntry`` post_entry would raise."""
-    lines = [_normalized(number, line) for number, line in enumerate(spec.lines, start=1)]
+    lines = [_normalized_line(number, line) for number, line in enumerate(spec.lines, start=1)]
     _check_shape(spec.entry_date, spec.kind, spec.memo, spec.source_ref, spec.idempotency_key,
                  lines)  # fmt: skip
     return EntrySpec(spec.entry_date, lines, spec.kind, spec.memo, spec.source_ref,
                      spec.idempotency_key)  # fmt: skip
+
+
+def _check_open_periods(session: Session, dates: set[dt.date]) -> None:
+    """``post_entry``'s closed-period check for many dates, in one query."""
+    closed = session.execute(
+        select(FiscalPeriod.start_date, FiscalPeriod.end_date).where(FiscalPeriod.closed)
+    ).all()
+    for start, end in closed:
+        inside = sorted(day for day in dates if start <= day <= end)
+        if inside:
+            _check_open_period(session, inside[0])  # raises, naming the period
 
 
 def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:

@@ -1,0 +1,147 @@
+"""How the benchmark measures: whole processes (wall time, peak memory) and page latency.
+
+A command is timed as the operator sees it, start-up included; its peak memory is the
+child's own ``ru_maxrss`` from ``wait4`` (not the maximum over every child so far).
+Pages are fetched by concurrent clients that sign in once and reuse the cookie.
+"""
+
+from __future__ import annotations
+
+import html.parser
+import http.client
+import os
+import statistics
+import subprocess
+import threading
+import time
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    seconds: float
+    max_rss_mb: float
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """The median wall time of several runs and the largest peak memory among them."""
+
+    seconds: float
+    max_rss_mb: float
+    runs: int
+
+
+def run_once(argv: Sequence[str], env: Mapping[str, str]) -> Run:
+    """Run a command to completion; fails loudly if it fails (a benchmark of an error
+    is no benchmark)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(  # noqa: S603 - our own commands, no shell
+        argv, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    errors = child.stderr.read() if child.stderr else b""
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}: {errors.decode()[-2000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def figure(argv: Sequence[str], env: Mapping[str, str], runs: int) -> Figure:
+    measured = [run_once(argv, env) for _ in range(runs)]
+    return Figure(
+        statistics.median(run.seconds for run in measured),
+        max(run.max_rss_mb for run in measured),
+        runs,
+    )
+
+
+class _CsrfField(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.token = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fields = dict(attrs)
+        if tag == "input" and fields.get("name") == "csrf_token":
+            self.token = fields.get("value") or ""
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """Sign in once through the login form; the session cookie to reuse."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/login")
+    response = connection.getresponse()
+    cookie = response.getheader("Set-Cookie", "").split(";")[0]
+    parser = _CsrfField()
+    parser.feed(response.read().decode())
+    body = urllib.parse.urlencode(
+        {"csrf_token": parser.token, "email": email, "password": password, "next": ""}
+    )
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    connection.request("POST", "/login", body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    session = response.getheader("Set-Cookie", "").split(";")[0]
+    connection.close()
+    if response.status != 302 or not session:
+        raise RuntimeError(f"sign-in as {email} failed: HTTP {response.status}")
+    return session
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    p50_ms: float
+    p95_ms: float
+    requests: int
+
+
+def page_latency(port: int, path: str, cookie: str, *, clients: int, requests: int) -> Latency:
+    """``clients`` threads, each on its own keep-alive connection, fetch ``path``
+    ``requests`` times; every answer must be 200."""
+    timings: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        for _ in range(requests):
+            started = time.perf_counter()
+            connection.request("GET", path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            with lock:
+                timings.append(elapsed)
+                if response.status != 200:
+                    failures.append(f"{path}: HTTP {response.status}")
+        connection.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(failures[0])
+    if len(timings) < 2:
+        return Latency(timings[0] * 1000, timings[0] * 1000, 1)
+    cuts = statistics.quantiles(timings, n=100, method="inclusive")
+    return Latency(cuts[49] * 1000, cuts[94] * 1000, len(timings))
+
+
+def peak_rss_mb(pids: Sequence[int]) -> float:
+    """The largest high-water mark (VmHWM) among running processes."""
+    peak = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]) / 1024)
+        except FileNotFoundError:
+            continue
+    return peak

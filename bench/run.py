@@ -1,0 +1,306 @@
+"""``make bench``: fundledger's figures at each ledger size, on SQLite and PostgreSQL.
+
+For each backend and size: a fresh database; the demo and growth through the service
+layer to BASE_ENTRIES (timed: posting throughput), then bulk growth to the size in
+several steps (timed: bulk throughput); then each command as a whole process, the
+median of --runs runs, with its peak memory; the hledger export and ``hledger balance``
+on it; and the home and journal pages under concurrent signed-in clients against
+gunicorn. Prints a Markdown table per size and writes it (and the raw figures as JSON)
+to --out.
+
+    .venv/bin/python bench/run.py --sizes 10000 100000 --runs 3 --out bench/results
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import make_url, text
+
+from bench.measure import Figure, figure, page_latency, peak_rss_mb, run_once, sign_in
+from fundledger.actors import Actor
+from fundledger.db import Database, create_db_engine
+from fundledger.demo import demo_password
+from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
+
+VENV_BIN = Path(sys.executable).parent
+FUNDLEDGER = str(VENV_BIN / "fundledger")
+GUNICORN = str(VENV_BIN / "gunicorn")
+HLEDGER = shutil.which("hledger") or "/usr/bin/hledger"
+SEED = 2141
+#: Entries posted through the service layer before bulk growth, then SERVICE_SAMPLE more
+#: per further run.
+BASE_ENTRIES = 5_000
+SERVICE_SAMPLE = 1_000
+AS_OF = "2024-06-30"
+HEAVY_DONOR = "MEX"
+STATEMENT_YEAR = "2025"
+CLIENTS = 20
+REQUESTS_PER_CLIENT = 10
+#: Who signs in (demo logins without a second factor), and which pages are timed:
+#: name -> (path, login, concurrent clients, requests per client).
+LOGINS = {"auditor": "auditor@demo.fundledger.org", "donor": "mexico@demo.fundledger.org"}
+PAGES = {
+    "journal (auditor)": ("/journal", LOGINS["auditor"], CLIENTS, REQUESTS_PER_CLIENT),
+    "home (donor MEX)": ("/", LOGINS["donor"], CLIENTS, REQUESTS_PER_CLIENT),
+    "home (auditor)": ("/", LOGINS["auditor"], 1, 2),
+}
+OPERATOR = Actor("bench@fundledger.invalid", request_id="bench")
+
+Results = dict[str, Any]
+
+
+def main() -> None:
+    options = _arguments()
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(options.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Results]] = {}
+    for size in options.sizes:
+        for backend in options.backends:
+            print(f"== {backend}, {size} entries", file=sys.stderr, flush=True)
+            with _database(backend, size, work, options.postgres) as url:
+                results.setdefault(str(size), {})[backend] = _measure(url, size, work, options.runs)
+    report = _markdown(results, options)
+    print(report)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"{stamp}.md").write_text(report)
+    (out / f"{stamp}.json").write_text(json.dumps(results, indent=2))
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3, help="Runs per figure (median).")
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+                        help="A server where the user may create databases.")  # fmt: skip
+    parser.add_argument("--work", default="/tmp/fundledger-bench", help="Scratch directory.")  # noqa: S108 - a scratch default, overridable
+    parser.add_argument("--out", default="bench/results")
+    return parser.parse_args()
+
+
+@contextmanager
+def _database(backend: str, size: int, work: Path, postgres: str) -> Iterator[str]:
+    """A fresh empty database for one backend and size, dropped afterwards."""
+    if backend == "sqlite":
+        path = work / f"bench-{size}.sqlite3"
+        for stale in work.glob(f"bench-{size}.sqlite3*"):
+            stale.unlink()
+        yield f"sqlite:///{path}"
+        return
+    name = f"fundledger_bench_{size}"
+    admin = create_db_engine(postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _measure(url: str, size: int, work: Path, runs: int) -> Results:
+    env = {**os.environ, "FUNDLEDGER_DATABASE_URL": url,
+           "FUNDLEDGER_STATEMENTS_DIR": str(work / "statements"),
+           "FUNDLEDGER_SECRET_KEY": "bench-only-secret"}  # fmt: skip
+    results: Results = {}
+    run_once([FUNDLEDGER, "init"], env)
+    run_once([FUNDLEDGER, "demo", "--seed", str(SEED)], env)
+    database = Database(url)
+    try:
+        results["service_entries_per_s"] = _service_throughput(database, size, runs)
+        results["bulk_entries_per_s"] = _bulk_throughput(database, size, runs)
+        with database.session() as session:
+            results["entries"] = entry_count(session)
+    finally:
+        database.dispose()
+    commands = {
+        "startup (--help)": [FUNDLEDGER, "--help"],
+        "trial-balance": [FUNDLEDGER, "trial-balance"],
+        f"trial-balance --as-of {AS_OF}": [FUNDLEDGER, "trial-balance", "--as-of", AS_OF],
+        "verify": [FUNDLEDGER, "verify"],
+        f"donor statement ({HEAVY_DONOR}, 1,000 gifts)": [
+            FUNDLEDGER, "statement", "donor", HEAVY_DONOR, "--from", "2022-01-01",
+            "--to", "2026-12-31"],
+        f"all donors' statements {STATEMENT_YEAR}": [
+            FUNDLEDGER, "statement", "donors", "--year", STATEMENT_YEAR],
+    }  # fmt: skip
+    for name, argv in commands.items():
+        print(f"   {name}", file=sys.stderr, flush=True)
+        results[name] = _as_dict(figure(argv, env, runs))
+    journal = work / "fund.journal"
+    results["export hledger"] = _as_dict(
+        figure([FUNDLEDGER, "export", "hledger", "--out", str(journal)], env, runs)
+    )
+    results["hledger balance"] = _as_dict(
+        figure([HLEDGER, "-f", str(journal), "balance"], env, runs)
+    )
+    journal.unlink()
+    results["pages"] = _pages(env, runs)
+    return results
+
+
+def _service_throughput(database: Database, size: int, runs: int) -> list[float]:
+    """Entries/s through the service layer: the growth to BASE_ENTRIES (which gives the
+    heavy donor its gifts), then ``runs - 1`` growths of SERVICE_SAMPLE entries each."""
+    grow = partial(grow_through_services, database, OPERATOR, seed=SEED, progress=_quiet)
+    rates = [_rate(grow, min(size, BASE_ENTRIES))]
+    for _ in range(runs - 1):
+        with database.session() as session:
+            rates.append(_rate(grow, min(size, entry_count(session) + SERVICE_SAMPLE)))
+    return [rate for rate in rates if rate > 0]
+
+
+def _bulk_throughput(database: Database, size: int, runs: int) -> list[float]:
+    """Entries/s in bulk: the rest of the way to ``size`` in ``runs`` equal steps."""
+    grow = partial(grow_in_bulk, database, OPERATOR, progress=_quiet)
+    with database.session() as session:
+        start = entry_count(session)
+    step = max(1, -(-(size - start) // runs))
+    rates = [_rate(grow, min(target, size)) for target in range(start + step, size + step, step)]
+    return [rate for rate in rates if rate > 0]
+
+
+def _rate(grow: Callable[..., int], entries: int) -> float:
+    """Entries/s of one growth to ``entries`` (0 when there was nothing to add)."""
+    started = time.perf_counter()
+    added = grow(entries=entries)
+    return added / (time.perf_counter() - started) if added else 0.0
+
+
+def _quiet(_added: int) -> None:
+    """No progress bar inside the benchmark."""
+
+
+def _pages(env: dict[str, str], runs: int) -> Results:
+    """p50/p95 of each page under CLIENTS concurrent clients (median of ``runs``), signed
+    in once per role; the auditor's home page, which verifies the whole ledger on every
+    view, is timed by one client alone."""
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own server, no shell
+        [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "fundledger:create_app()"], env=env,
+    )  # fmt: skip
+    try:
+        _wait_for(port)
+        cookies = {email: sign_in(port, email, demo_password(role, SEED))
+                   for role, email in LOGINS.items()}  # fmt: skip
+        pages: Results = {}
+        for page, (path, email, clients, requests) in PAGES.items():
+            cookie = cookies[email]
+            page_latency(port, path, cookie, clients=clients, requests=1)  # warm the workers
+            measured = [
+                page_latency(port, path, cookie, clients=clients, requests=requests)
+                for _ in range(runs)
+            ]
+            pages[page] = {
+                "p50_ms": statistics.median(m.p50_ms for m in measured),
+                "p95_ms": statistics.median(m.p95_ms for m in measured),
+                "requests": sum(m.requests for m in measured),
+            }
+        pages["max_rss_mb"] = peak_rss_mb(_children(server.pid))
+        return pages
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not listen on port {port}")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _as_dict(measured: Figure) -> dict[str, float]:
+    return {"seconds": measured.seconds, "max_rss_mb": measured.max_rss_mb}
+
+
+def _process(measured: dict[str, float]) -> str:
+    return f"{measured['seconds']:.2f} s, {measured['max_rss_mb']:.0f} MB"
+
+
+def _latency(measured: dict[str, float]) -> str:
+    return f"p50 {measured['p50_ms']:.0f} ms, p95 {measured['p95_ms']:.0f} ms"
+
+
+def _median_rate(rates: list[float]) -> str:
+    return f"{statistics.median(rates):,.0f} entries/s" if rates else "n/a"
+
+
+def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> str:
+    ratio = ours["seconds"] / theirs["seconds"]
+    return f"{ratio:.3f} (hledger {1 / ratio:.0f}× slower)"
+
+
+def _markdown(results: dict[str, dict[str, Results]], options: argparse.Namespace) -> str:
+    backends = options.backends
+    lines = [
+        f"fundledger benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
+        f"{os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}; "
+        f"median of {options.runs} runs",
+        "",
+    ]
+    for size, by_backend in results.items():
+        lines += [f"### {int(size):,} entries", "",
+                  "| measure | " + " | ".join(backends) + " |",
+                  "|---|" + "---:|" * len(backends)]  # fmt: skip
+        first = by_backend[backends[0]]
+        for key in ("service_entries_per_s", "bulk_entries_per_s"):
+            cells = [_median_rate(by_backend[b][key]) for b in backends]
+            lines.append(
+                f"| {key.replace('_', ' ').replace(' per s', '')} | " + " | ".join(cells) + " |"
+            )
+        for name, value in first.items():
+            if isinstance(value, dict) and "seconds" in value:
+                cells = [_process(by_backend[b][name]) for b in backends]
+                lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        for name in ("trial-balance", f"trial-balance --as-of {AS_OF}"):
+            cells = [
+                _ratio(by_backend[b][name], by_backend[b]["hledger balance"]) for b in backends
+            ]
+            lines.append(f"| ours / hledger balance: {name} | " + " | ".join(cells) + " |")
+        for page, (_path, _login, clients, _requests) in PAGES.items():
+            cells = [_latency(by_backend[b]["pages"][page]) for b in backends]
+            lines.append(f"| page: {page}, {clients} client(s) | " + " | ".join(cells) + " |")
+        cells = [f"{by_backend[b]['pages']['max_rss_mb']:.0f} MB" for b in backends]
+        lines.append("| gunicorn worker peak memory | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
