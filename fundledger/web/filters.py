@@ -12,8 +12,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from fundledger.auth.models import Role
-from fundledger.money import quantize
-from fundledger.web.i18n import LazyText, _l, current_language, money
+from fundledger.web.i18n import LazyText, _l, current_language, money, usd
 
 #: What each role is called on the page header and the accounts pages.
 ROLE_NAMES = {
@@ -43,9 +42,9 @@ def _amount(value: Decimal | None) -> str:
     return _usd(value)
 
 
-def _usd(value: Decimal) -> str:
+def _usd(value: Decimal | int) -> str:
     """A USD amount with thousands separators and two places, ``0.00`` for zero."""
-    return str(format_decimal(quantize(value), format="#,##0.00", locale=current_language()))
+    return usd(value)
 
 
 def _rate(value: Decimal) -> str:

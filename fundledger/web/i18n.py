@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import flask_babel
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 from flask import Flask, request
 from flask_babel.speaklater import LazyString
@@ -21,7 +22,7 @@ from markupsafe import escape
 from fundledger.auth import sessions
 from fundledger.donors.models import Donor
 from fundledger.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, WEB, translations
-from fundledger.money import BASE_CURRENCY, format_money
+from fundledger.money import BASE_CURRENCY, format_money, quantize
 from fundledger.web.database import db_session
 
 #: The cookie that keeps the language picked with the switcher.
@@ -71,6 +72,13 @@ def current_language() -> str:
     """The request's language code, e.g. for ``<html lang>``."""
     locale = flask_babel.get_locale()
     return str(locale) if locale is not None else SOURCE_LANGUAGE
+
+
+def usd(amount: Decimal | int) -> str:
+    """A USD amount with thousands separators and two places in the request's language:
+    ``54,250.00`` / ``54.250,00`` / ``54 250,00`` (an int is a sum of no rows: 0)."""
+    exact = quantize(Decimal(amount))
+    return str(format_decimal(exact, format="#,##0.00", locale=current_language()))
 
 
 def money(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
