@@ -10,6 +10,7 @@ from wtforms.validators import Length
 
 from fundledger.audit.queries import AuditFilter
 from fundledger.donors.forms import IsoDateField
+from fundledger.web.i18n import _l
 
 
 def _strip(value: str | None) -> str:
@@ -17,13 +18,13 @@ def _strip(value: str | None) -> str:
 
 
 class AuditFilterForm(Form):
-    actor = StringField("Who", validators=[Length(max=200)], filters=[_strip])
-    action = StringField("Action starts with", validators=[Length(max=60)], filters=[_strip],
+    actor = StringField(_l("Who"), validators=[Length(max=200)], filters=[_strip])
+    action = StringField(_l("Action starts with"), validators=[Length(max=60)], filters=[_strip],
                          render_kw={"placeholder": "allocation."})  # fmt: skip
-    object_type = SelectField("Object", choices=[SelectChoice("", "any")], default="")
-    object_id = StringField("Object id", validators=[Length(max=60)], filters=[_strip])
-    since = IsoDateField("From", name="from")
-    until = IsoDateField("To", name="to")
+    object_type = SelectField(_l("Object"), choices=[SelectChoice("", _l("any"))], default="")
+    object_id = StringField(_l("Object id"), validators=[Length(max=60)], filters=[_strip])
+    since = IsoDateField(_l("From"), name="from")
+    until = IsoDateField(_l("To"), name="to")
 
     def where(self) -> AuditFilter:
         """The filter these fields describe."""

@@ -9,13 +9,14 @@ from wtforms import Form, SelectChoice, SelectField
 
 from fundledger.donors.forms import IsoDateField
 from fundledger.ledger.models import AccountType, EntryKind
+from fundledger.web.i18n import _l
 
-ANY = SelectChoice("", "any")
+ANY = SelectChoice("", _l("any"))
 
 
 def _type_field() -> SelectField:
     return SelectField(
-        "Type",
+        _l("Type"),
         choices=[ANY, *(SelectChoice(t.value, t.value.replace("_", " ")) for t in AccountType)],
         default="",
     )
@@ -24,22 +25,22 @@ def _type_field() -> SelectField:
 class AccountFilterForm(Form):
     type = _type_field()
     status = SelectField(
-        "Status", choices=[ANY, SelectChoice("open"), SelectChoice("closed")], default=""
+        _l("Status"), choices=[ANY, SelectChoice("open"), SelectChoice("closed")], default=""
     )
 
 
 class TrialBalanceFilterForm(Form):
-    as_of = IsoDateField("As of")
+    as_of = IsoDateField(_l("As of"))
     type = _type_field()
 
 
 class JournalFilterForm(Form):
-    start = IsoDateField("From", name="from")
-    end = IsoDateField("To", name="to")
+    start = IsoDateField(_l("From"), name="from")
+    end = IsoDateField(_l("To"), name="to")
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=[ANY, *(SelectChoice(k.value, k.value.replace("_", " ")) for k in EntryKind)],
         default="",
     )
-    account = SelectField("Account", choices=[ANY], default="")
-    donor = SelectField("Donor", choices=[ANY], default="")
+    account = SelectField(_l("Account"), choices=[ANY], default="")
+    donor = SelectField(_l("Donor"), choices=[ANY], default="")

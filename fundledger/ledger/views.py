@@ -27,6 +27,7 @@ from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _
 
 blueprint = Blueprint("ledger", __name__)
 
@@ -94,7 +95,7 @@ def entry(number: int) -> str:
     session = db_session()
     found = queries.entry_by_number(session, number) if number <= _MAX_NUMBER else None
     if found is None:
-        raise NotFound(f"There is no journal entry #{number}.")
+        raise NotFound(_("There is no journal entry #%(number)s.", number=number))
     return render_template(
         "ledger/entry.html",
         entry=found,

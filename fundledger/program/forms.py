@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from wtforms import Form, SelectChoice, SelectField
 
-ANY = SelectChoice("", "any")
+from fundledger.web.i18n import _l
+
+ANY = SelectChoice("", _l("any"))
 
 
 class ActivityFilterForm(Form):
-    objective = SelectField("Serves objective", choices=[ANY], default="")
-    organ = SelectField("Implementer", choices=[ANY], default="")
+    objective = SelectField(_l("Serves objective"), choices=[ANY], default="")
+    organ = SelectField(_l("Implementer"), choices=[ANY], default="")
     #: "1" is the value the older "fundable only" link sends.
     fundable = SelectField(
-        "Fundable", choices=[ANY, SelectChoice("1", "yes"), SelectChoice("0", "no")], default=""
+        _l("Fundable"),
+        choices=[ANY, SelectChoice("1", _l("yes")), SelectChoice("0", _l("no"))],
+        default="",
     )
 
     @property

@@ -16,6 +16,7 @@ from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _
 
 blueprint = Blueprint("program", __name__, url_prefix="/program")
 
@@ -59,7 +60,12 @@ def activities_csv() -> Response:
 def activity(number: int) -> str:
     found = db_session().get(Activity, number) if number <= _MAX_NUMBER else None
     if found is None:
-        raise NotFound(f"There is no activity {number}; the Program has activities 1 to 100.")
+        raise NotFound(
+            _(
+                "There is no activity %(number)s; the Program has activities 1 to 100.",
+                number=number,
+            )
+        )
     return render_template("program/activity.html", activity=found)
 
 

@@ -18,20 +18,21 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from fundledger.donors.forms import LANGUAGE_LABELS, IsoDateField
 from fundledger.reporting.i18n import LANGUAGES
 from fundledger.reporting.models import StatementKind
+from fundledger.web.i18n import _, _l
 
 KIND_LABELS = {
-    StatementKind.DONOR: "Donor statement",
-    StatementKind.FUND: "Fund statement",
-    StatementKind.CAJP_PACK: "CAJP meeting pack",
+    StatementKind.DONOR: _l("Donor statement"),
+    StatementKind.FUND: _l("Fund statement"),
+    StatementKind.CAJP_PACK: _l("CAJP meeting pack"),
 }
 #: The fiscal years a fund statement can be issued for (as ``Request.fund`` accepts).
 FIRST_YEAR, LAST_YEAR = 2000, 2199
 _LANGUAGES = [SelectChoice(code, LANGUAGE_LABELS[code]) for code in LANGUAGES]
-_YEARS = NumberRange(FIRST_YEAR, LAST_YEAR, f"The year is from {FIRST_YEAR} to {LAST_YEAR}.")
+_YEARS = NumberRange(FIRST_YEAR, LAST_YEAR, _l("The year is from %(min)s to %(max)s."))
 
 
 def _language(default: str = "en") -> SelectField:
-    return SelectField("Language", choices=_LANGUAGES, default=default)
+    return SelectField(_l("Language"), choices=_LANGUAGES, default=default)
 
 
 class KnownChoice:
@@ -56,43 +57,53 @@ class DonorStatementForm(FlaskForm):
     """The view lists the donors in ``donor``."""
 
     donor = SelectField(
-        "Donor",
+        _l("Donor"),
         choices=[],
         validate_choice=False,
         validators=[
-            InputRequired("Choose the donor."),
+            InputRequired(_l("Choose the donor.")),
             KnownChoice("There is no donor %(value)s."),
         ],
     )
-    start = IsoDateField("From", validators=[InputRequired("Enter the first day of the period.")])
-    end = IsoDateField("To", validators=[InputRequired("Enter the last day of the period.")])
+    start = IsoDateField(
+        _l("From"), validators=[InputRequired(_l("Enter the first day of the period."))]
+    )
+    end = IsoDateField(
+        _l("To"), validators=[InputRequired(_l("Enter the last day of the period."))]
+    )
     language = SelectField(
-        "Language",
-        choices=[SelectChoice("", "The donor's own language"), *_LANGUAGES],
+        _l("Language"),
+        choices=[SelectChoice("", _l("The donor's own language")), *_LANGUAGES],
         default="",
     )
-    submit = SubmitField("Issue the donor statement")
+    submit = SubmitField(_l("Issue the donor statement"))
 
     def validate_end(self, field: IsoDateField) -> None:
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError(
-                f"The period ends ({field.data.isoformat()}) before it starts "
-                f"({self.start.data.isoformat()})."
+                _(
+                    "The period ends (%(end)s) before it starts (%(start)s).",
+                    end=field.data.isoformat(),
+                    start=self.start.data.isoformat(),
+                )
             )
 
 
 class FundStatementForm(FlaskForm):
-    year = IntegerField("Fiscal year", validators=[InputRequired("Enter the fiscal year."), _YEARS])
+    year = IntegerField(
+        _l("Fiscal year"), validators=[InputRequired(_l("Enter the fiscal year.")), _YEARS]
+    )
     language = _language()
-    submit = SubmitField("Issue the fund statement")
+    submit = SubmitField(_l("Issue the fund statement"))
 
 
 class MeetingPackForm(FlaskForm):
     meeting = IsoDateField(
-        "Date of the CAJP meeting", validators=[InputRequired("Enter the date of the meeting.")]
+        _l("Date of the CAJP meeting"),
+        validators=[InputRequired(_l("Enter the date of the meeting."))],
     )
     language = _language()
-    submit = SubmitField("Issue the meeting pack")
+    submit = SubmitField(_l("Issue the meeting pack"))
 
 
 # --- the register ---------------------------------------------------------------------
@@ -102,26 +113,26 @@ class RegisterFilterForm(Form):
     """The register's filters, read from the query string; the view lists the donors."""
 
     kind = SelectField(
-        "Kind",
-        choices=[SelectChoice("", "All kinds")]
+        _l("Kind"),
+        choices=[SelectChoice("", _l("All kinds"))]
         + [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         default="",
     )
     donor = SelectField(
-        "Donor",
+        _l("Donor"),
         choices=[],
         validate_choice=False,
         validators=[KnownChoice("there is no donor %(value)s")],
     )
-    year = IntegerField("Year issued", validators=[Optional(), _YEARS])
+    year = IntegerField(_l("Year issued"), validators=[Optional(), _YEARS])
 
 
 class VerifyForm(FlaskForm):
-    file = FileField("PDF file", validators=[FileRequired("Choose the PDF file to verify.")])
-    submit = SubmitField("Verify")
+    file = FileField(_l("PDF file"), validators=[FileRequired("Choose the PDF file to verify.")])
+    submit = SubmitField(_l("Verify"))
 
 
 class CurrentStatementForm(FlaskForm):
     """A donor's request for its statement of the year so far; nothing to fill in."""
 
-    submit = SubmitField("Request my statement for this year to date")
+    submit = SubmitField(_l("Request my statement for this year to date"))

@@ -16,6 +16,7 @@ from fundledger.dashboards.charts import Series, bar_chart
 from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
 from fundledger.web.database import db_session
+from fundledger.web.i18n import _
 
 blueprint = Blueprint("home", __name__)
 
@@ -57,5 +58,5 @@ def _own_donor() -> Donor:
     donor_id = donor_scope()
     donor = None if donor_id is None else db_session().get(Donor, donor_id)
     if donor is None:
-        raise NotFound("There is no such donor.")
+        raise NotFound(_("There is no such donor."))
     return donor
