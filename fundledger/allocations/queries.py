@@ -140,6 +140,30 @@ PERIOD_SORTS: Sorts[Columns] = Sorts(
 )
 
 
+#: How the funds available may be sorted: unrestricted money first, then by pool.
+AVAILABLE_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "pool": lambda p: (p.pool != UNRESTRICTED, p.pool),
+        "money": lambda p: (p.money, p.pool),
+        "committed": lambda p: (p.committed, p.pool),
+        "available": lambda p: (p.available, p.pool),
+    },
+    default="pool",
+)
+#: How the budget report may be sorted; by its key (activity, organ, objective) first.
+BUDGET_REPORT_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "key": lambda r: (len(r.key), r.key),
+        "name": lambda r: (r.label.lower(), r.key),
+        "budget": lambda r: (r.budget, r.key),
+        "allocated": lambda r: (r.allocated, r.key),
+        "disbursed": lambda r: (r.disbursed, r.key),
+        "spent": lambda r: (r.spent, r.key),
+    },
+    default="key",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PoolImpact:
     pool: str

@@ -319,10 +319,12 @@ def queue_csv() -> Response:
 @allow(*READERS)
 def available() -> str:
     db = db_session()
-    pools = list(_availability(db).values())
+    order = lists.order(queries.AVAILABLE_SORTS)
+    pools = sorted_rows(_availability(db).values(), queries.AVAILABLE_SORTS, order)
     return render_template(
         "allocations/available.html",
         pools=pools,
+        order=order,
         totals=Availability(
             "total",
             sum((pool.money for pool in pools), ZERO),
@@ -335,9 +337,10 @@ def available() -> str:
 @blueprint.get("/available.csv")
 @allow(*READERS)
 def available_csv() -> Response:
+    order = lists.order(queries.AVAILABLE_SORTS)
     rows = [
         (p.pool, plain(p.money), plain(p.committed), plain(p.available))
-        for p in _availability(db_session()).values()
+        for p in sorted_rows(_availability(db_session()).values(), queries.AVAILABLE_SORTS, order)
     ]
     return csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
 
@@ -469,14 +472,14 @@ def decide_budget(budget_id: int) -> Page:
 @blueprint.get("/reports/budget")
 @allow(*READERS)
 def budget_report() -> Page:
-    form, rows = _budget_report()
-    return render_template("allocations/budget_report.html", form=form, rows=rows)
+    form, order, rows = _budget_report()
+    return render_template("allocations/budget_report.html", form=form, rows=rows, order=order)
 
 
 @blueprint.get("/reports/budget.csv")
 @allow(*READERS)
 def budget_report_csv() -> Response:
-    form, rows = _budget_report()
+    form, _order, rows = _budget_report()
     csv_rows = [
         (r.key, r.label, plain(r.budget), plain(r.allocated), plain(r.disbursed), plain(r.spent))
         for r in rows
@@ -840,11 +843,15 @@ def _line_choices(db: Session, form: BudgetForm) -> None:
         entry.activity.choices = choices
 
 
-def _budget_report() -> tuple[BudgetReportForm, list[queries.BudgetRow]]:
-    form = lists.checked(BudgetReportForm(request.args))
+def _budget_report() -> tuple[BudgetReportForm, ListArgs, list[queries.BudgetRow]]:
+    form, order = (
+        lists.checked(BudgetReportForm(request.args)),
+        lists.order(queries.BUDGET_REPORT_SORTS),
+    )
     if form.year.data is None:
         form.year.data = _today().year
-    return form, queries.budget_report(db_session(), form.year.data, form.by.data)
+    rows = queries.budget_report(db_session(), form.year.data, form.by.data)
+    return form, order, sorted_rows(rows, queries.BUDGET_REPORT_SORTS, order)
 
 
 # --- settings and periods -------------------------------------------------------------

@@ -76,6 +76,15 @@ RECEIPT_SORTS: Sorts[Columns] = Sorts(
     default="date",
     descending=True,
 )
+#: How the ageing report may be sorted (it has a totals row: it is not paged).
+AGEING_SORTS: Sorts[RowKey] = Sorts(
+    {
+        "donor": lambda row: row.donor.code,
+        "not_due": lambda row: (row.not_due, row.donor.code),
+        "total": lambda row: (row.total, row.donor.code),
+    },
+    default="donor",
+)
 #: Idempotency keys looked up per query when checking an import file.
 _KEYS_PER_QUERY = 500
 

@@ -439,22 +439,23 @@ def set_rate() -> Page:
 @blueprint.get("/reports/ageing")
 @allow(*READERS)
 def ageing() -> str:
-    as_of = lists.checked(AsOfForm(request.args)).as_of.data or _today()
-    rows = queries.ageing(db_session(), as_of)
+    (filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
+    rows = sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
     return render_template(
-        "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS
-    )
+        "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS,
+        filters=filters, order=order,
+    )  # fmt: skip
 
 
 @blueprint.get("/reports/ageing.csv")
 @allow(*READERS)
 def ageing_csv() -> Response:
-    as_of = lists.checked(AsOfForm(request.args)).as_of.data or _today()
+    (_filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
     buckets = [name for name, _, _ in queries.AGE_BUCKETS]
     rows = [
         (row.donor.code, plain(row.not_due), *(plain(row.overdue[name]) for name in buckets),
          plain(row.total))
-        for row in queries.ageing(db_session(), as_of)
+        for row in sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
     ]  # fmt: skip
     header = ("donor", "not_due", *buckets, "total")
     return csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
@@ -622,6 +623,13 @@ def _pledge_label(status: queries.PledgeStatus) -> str:
 
 def _today() -> dt.date:
     return now().date()
+
+
+def _ageing_filters() -> tuple[AsOfForm, dt.date]:
+    """The report's date: the one asked for, or today (shown in its form)."""
+    form = lists.checked(AsOfForm(request.args))
+    as_of = form.as_of.data = form.as_of.data or _today()
+    return form, as_of
 
 
 def _donor_filters() -> DonorFilterForm:

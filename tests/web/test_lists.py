@@ -43,7 +43,7 @@ def day(text: str) -> dt.date:
 
 @pytest.fixture
 def books(database: Database) -> None:
-    """Five donors, rates, six pledges (one in euros), four receipts, four allocations
+    """Five donors, rates, six pledges (one in euros), five receipts, four allocations
     (three submitted, one draft), three work plan versions, three fiscal years closed
     (one reopened), four users; every one leaves journal entries or audit events."""
     with database.transaction() as session:
@@ -77,6 +77,8 @@ def books(database: Database) -> None:
         ):
             record_receipt(session, SETUP, pledge.donor, value_date=day(on), amount=pledge.amount,
                            currency=pledge.currency, pledges=[pledge])  # fmt: skip
+        record_receipt(session, SETUP, donors["ARG"], value_date=day("2025-05-02"), amount=D(500),
+                       currency="USD", unpledged=True, earmark="activity:5")  # fmt: skip
         for activity, amount, submit in [
             (1, "300.00", True),
             (29, "100.00", True),
@@ -89,8 +91,9 @@ def books(database: Database) -> None:
             )  # fmt: skip
             if submit:
                 allocation_ops.submit_allocation(session, SETUP, allocation)
-        for year, activity in [(2025, 1), (2025, 2), (2026, 1)]:
-            plan = propose_budget(session, SETUP, year=year, lines=[(activity, D(1000), "Plan")])
+        for year, activities in [(2025, (1, 5)), (2025, (2,)), (2026, (1,))]:
+            lines = [(activity, D(1000) * activity, "Plan") for activity in activities]
+            plan = propose_budget(session, SETUP, year=year, lines=lines)
             if plan.id == 1:
                 decide_budget(
                     session, CAJP, plan, on=day("2025-01-05"), reference="CP/1", approve=True
@@ -350,3 +353,45 @@ def test_the_trial_balance_sorts_filters_and_exports(admin: FlaskClient) -> None
     assert [row["account"] for row in rows] == ["1100", "1010"]
     assert all(PLAIN.fullmatch(row["debit"]) for row in rows)
     assert "Page" not in get(admin, "/trial-balance?per_page=1"), "never paged"
+
+
+# --- reports: sorted, not paged (each has a totals row) -------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    url: str
+    csv: str
+    caption: str
+    sort: str
+    csv_key: str
+
+
+REPORTS = [
+    Report("/available", "/available.csv", "Funds available", "available", "pool"),
+    Report("/reports/budget?year=2025", "/reports/budget.csv?year=2025", "Budget against",
+           "budget", "activity"),
+    Report("/reports/ageing?as_of=2026-06-30", "/reports/ageing.csv?as_of=2026-06-30",
+           "Outstanding by donor", "total", "donor"),
+    Report("/trial-balance?type=asset", "/trial-balance.csv?type=asset", "Trial balance",
+           "debit", "account"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("report", REPORTS, ids=[report.url for report in REPORTS])
+def test_reports_sort_each_way_and_export_in_that_order(admin: FlaskClient, report: Report) -> None:
+    def keys(query: str) -> list[str]:
+        html = get(admin, f"{report.url}&{query}" if "?" in report.url else f"{report.url}?{query}")
+        rows = ListPage(report.url, "", report.caption, "", "", [], columns=(0,)).rows(html)
+        return [row.split()[0] for row in rows if row and row.split()[0] != "Total"]
+
+    up, down = keys(f"sort={report.sort}&direction=asc"), keys(f"sort={report.sort}&direction=desc")
+    assert len(up) >= 2
+    assert down == list(reversed(up))
+    glue = "&" if "?" in report.csv else "?"
+    exported = csv_rows(admin.get(f"{report.csv}{glue}sort={report.sort}&direction=desc"))
+    assert [row[report.csv_key] for row in exported] == down
+    for query in HOSTILE:
+        for url in (report.url, report.csv):
+            response = admin.get(f"{url}{'&' if '?' in url else '?'}{query}")
+            assert response.status_code in (200, 400), (url, query, response.status_code)
