@@ -57,7 +57,7 @@ LOGINS = {"auditor": "auditor@demo.fundledger.org", "donor": "mexico@demo.fundle
 PAGES = {
     "journal (auditor)": ("/journal", LOGINS["auditor"], CLIENTS, REQUESTS_PER_CLIENT),
     "home (donor MEX)": ("/", LOGINS["donor"], CLIENTS, REQUESTS_PER_CLIENT),
-    "home (auditor)": ("/", LOGINS["auditor"], 1, 2),
+    "home (auditor)": ("/", LOGINS["auditor"], 1, 1),
 }
 OPERATOR = Actor("bench@fundledger.invalid", request_id="bench")
 
@@ -71,16 +71,17 @@ def main() -> None:
     work = Path(options.work)
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, Results]] = {}
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     for size in options.sizes:
         for backend in options.backends:
             print(f"== {backend}, {size} entries", file=sys.stderr, flush=True)
             with _database(backend, size, work, options.postgres) as url:
                 results.setdefault(str(size), {})[backend] = _measure(url, size, work, options.runs)
+            # Saved as it goes: a long run that fails later keeps what it measured.
+            (out / f"{stamp}.json").write_text(json.dumps(results, indent=2))
     report = _markdown(results, options)
     print(report)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     (out / f"{stamp}.md").write_text(report)
-    (out / f"{stamp}.json").write_text(json.dumps(results, indent=2))
 
 
 def _arguments() -> argparse.Namespace:
@@ -154,7 +155,10 @@ def _measure(url: str, size: int, work: Path, runs: int) -> Results:
         figure([HLEDGER, "-f", str(journal), "balance"], env, runs)
     )
     journal.unlink()
-    results["pages"] = _pages(env, runs)
+    try:
+        results["pages"] = _pages(env, runs)
+    except (RuntimeError, OSError) as error:  # recorded: the other figures still count
+        results["pages_error"] = str(error)
     return results
 
 
@@ -197,7 +201,7 @@ def _pages(env: dict[str, str], runs: int) -> Results:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own server, no shell
         [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "fundledger:create_app()"], env=env,
+         "--timeout", "900", "fundledger:create_app()"], env=env,
     )  # fmt: skip
     try:
         _wait_for(port)
@@ -206,7 +210,8 @@ def _pages(env: dict[str, str], runs: int) -> Results:
         pages: Results = {}
         for page, (path, email, clients, requests) in PAGES.items():
             cookie = cookies[email]
-            page_latency(port, path, cookie, clients=clients, requests=1)  # warm the workers
+            if requests > 1:
+                page_latency(port, path, cookie, clients=clients, requests=1)  # warm workers
             measured = [
                 page_latency(port, path, cookie, clients=clients, requests=requests)
                 for _ in range(runs)
@@ -294,9 +299,11 @@ def _markdown(results: dict[str, dict[str, Results]], options: argparse.Namespac
             ]
             lines.append(f"| ours / hledger balance: {name} | " + " | ".join(cells) + " |")
         for page, (_path, _login, clients, _requests) in PAGES.items():
-            cells = [_latency(by_backend[b]["pages"][page]) for b in backends]
+            cells = [_latency(by_backend[b]["pages"][page]) if "pages" in by_backend[b]
+                     else "failed" for b in backends]  # fmt: skip
             lines.append(f"| page: {page}, {clients} client(s) | " + " | ".join(cells) + " |")
-        cells = [f"{by_backend[b]['pages']['max_rss_mb']:.0f} MB" for b in backends]
+        cells = [f"{by_backend[b]['pages']['max_rss_mb']:.0f} MB" if "pages" in by_backend[b]
+                 else by_backend[b].get("pages_error", "")[:80] for b in backends]  # fmt: skip
         lines.append("| gunicorn worker peak memory | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
