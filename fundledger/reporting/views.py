@@ -55,6 +55,7 @@ from fundledger.reporting.render import Request
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _
 
 blueprint = Blueprint("statements", __name__)
 
@@ -108,7 +109,7 @@ def download(statement_id: int) -> Page:
     """The issued PDF, byte for byte; a donor login only its own donor's."""
     statement = queries.statement_by_id(db_session(), statement_id, donor_id=donor_scope())
     if statement is None:
-        raise NotFound("There is no such statement.")
+        raise NotFound(_("There is no such statement."))
     try:
         content = queries.archived_pdf(_archive(), statement)
     except queries.ArchiveProblem as problem:
@@ -176,8 +177,9 @@ def _issued(wanted: Request, language: str, **forms: FlaskForm) -> Page:
         return _issue_page(refusal=str(refusal), **forms)
     number = statement.number
     db.commit()
-    flash(f"Issued {number}: {queries.describe(statement)}, in "
-          f"{LANGUAGE_LABELS[statement.language]}.")  # fmt: skip
+    flash(_("Issued %(number)s: %(what)s, in %(language)s.", number=number,
+            what=queries.describe(statement),
+            language=LANGUAGE_LABELS[statement.language]))  # fmt: skip
     return redirect(url_for("statements.register", _anchor=number))
 
 
@@ -261,14 +263,18 @@ def request_current() -> Page:
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
-        flash(f"Your statement could not be issued: {refusal}")
+        flash(_("Your statement could not be issued: %(reason)s", reason=refusal))
         return redirect(url_for("statements.own"))
     number = statement.number
     db.commit()
     if new:
-        flash(f"Issued {number}, your statement from {start.isoformat()} to {end.isoformat()}.")
+        flash(
+            _("Issued %(number)s, your statement from %(start)s to %(end)s.", number=number,
+              start=start.isoformat(), end=end.isoformat())
+        )  # fmt: skip
     else:
-        flash(f"Your statement for this period was issued earlier today: {number}.")
+        flash(_("Your statement for this period was issued earlier today: %(number)s.",
+                number=number))  # fmt: skip
     return redirect(url_for("statements.own", _anchor=number))
 
 
@@ -276,7 +282,7 @@ def _own_donor(db: Session) -> Donor:
     donor_id = donor_scope()
     donor = None if donor_id is None else db.get(Donor, donor_id)
     if donor is None:
-        raise NotFound("There is no such donor.")
+        raise NotFound(_("There is no such donor."))
     return donor
 
 
