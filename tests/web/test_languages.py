@@ -22,15 +22,15 @@ from tests.web.test_donor_pages import body, pledge
 LoginAs = Callable[..., User]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
-#: The worked example's pledge (€50,000.00 at 1.085) as each language writes it, and
-#: words of the donor page and the menu.
+#: The worked example's pledge (€50,000.00 at 1.085, signed 10 February 2025) as each
+#: language writes it, and words of the donor page and the menu.
 SPANISH_PLEDGE = {"pledge_date": "2025-02-10", "amount": "50000.00", "currency": "EUR",
                   "rate": "1.0850"}  # fmt: skip
 LOOKS = {
-    "en": ("54,250.00", "Outstanding", "Journal", "Sign out"),
-    "es": ("54.250,00", "Pendiente", "Libro diario", "Cerrar sesión"),
-    "fr": ("54\u202f250,00", "Restant dû", "Journal", "Se déconnecter"),
-    "pt": ("54.250,00", "Pendente", "Livro diário", "Sair"),
+    "en": ("54,250.00", "Outstanding", "Journal", "Sign out", "Feb 10, 2025"),
+    "es": ("54.250,00", "Pendiente", "Libro diario", "Cerrar sesión", "10 feb 2025"),
+    "fr": ("54\u202f250,00", "Restant dû", "Journal", "Se déconnecter", "10 févr. 2025"),
+    "pt": ("54.250,00", "Pendente", "Livro diário", "Sair", "10 de fev. de 2025"),
 }
 
 
@@ -61,12 +61,14 @@ def secretariat(browser: Browser, login_as: LoginAs, database: Database) -> Brow
 def test_the_switcher_changes_the_words_and_the_numbers(
     secretariat: Browser, language: str
 ) -> None:
-    amount, outstanding, journal, sign_out = LOOKS[language]
+    amount, outstanding, journal, sign_out, signed = LOOKS[language]
     page = choose(secretariat, language, on="/donors/ES-OBS")
     assert language_of(page) == language
     assert f"<dt>{outstanding}</dt><dd>{amount}</dd>" in html.unescape(page)
     assert f">{journal}</a>" in page
     assert f">{sign_out}</button>" in page
+    reduce = html.unescape(body(secretariat.get("/donors/ES-OBS/pledges/1/reduce")))
+    assert signed in reduce, "the pledge's date as the language writes it"
 
 
 def test_the_choice_holds_on_every_page_until_changed(secretariat: Browser) -> None:
