@@ -20,7 +20,8 @@ from fundledger.actors import Actor
 from fundledger.allocations import operations as allocation_ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
 from fundledger.allocations.models import Allocation
-from fundledger.allocations.pools import availability, eligibility_problem, parse_pool
+from fundledger.allocations.pools import availability
+from fundledger.allocations.queries import eligible_pools
 from fundledger.auth.operations import create_user, set_password
 from fundledger.auth.passwords import Passwords
 from fundledger.auth.queries import user_by_email
@@ -317,12 +318,8 @@ class AllocationPlanner:
 
     def pools_for(self, activity: Activity) -> list[str]:
         """Eligible pools with money available, earmarked ones first."""
-        pools = availability(self.session, with_receivables=False)
-        eligible = [
-            key for key, pool in pools.items()
-            if pool.available >= 1000
-            and eligibility_problem(self.session, parse_pool(key), activity) is None
-        ]  # fmt: skip
+        pools = eligible_pools(self.session, activity, with_receivables=False)
+        eligible = [pool.pool for pool in pools if pool.available >= 1000]
         return sorted(eligible, key=lambda key: key == "unrestricted")[:2]
 
     def allocations(self, year: int, *, current: bool) -> None:

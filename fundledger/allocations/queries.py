@@ -94,11 +94,12 @@ def spent(allocation: Allocation) -> Decimal:
 
 
 def eligible_pools(
-    session: Session, activity: Activity, keep: Sequence[str] = ()
+    session: Session, activity: Activity, *, with_receivables: bool, keep: Sequence[str] = ()
 ) -> list[Availability]:
     """The pools that may fund ``activity`` (unrestricted money always), and those in
-    ``keep`` first, in that order, with what each has available now."""
-    pools = availability(session, with_receivables=counts_receivables(session))
+    ``keep`` first, in that order, with what each has available now (counting pledges
+    not yet paid if ``with_receivables``)."""
+    pools = availability(session, with_receivables=with_receivables)
     pools.setdefault(UNRESTRICTED, Availability(UNRESTRICTED, ZERO, ZERO))
     first = [pools.get(key) or Availability(key, ZERO, ZERO) for key in keep]
     others = [

@@ -712,7 +712,11 @@ def _proposal_start(db: Session) -> Page:
     if not choice.validate():
         return render_template("allocations/allocation_form.html", choice=choice, form=None), 400
     activity = _fundable(db, choice.activity.data)
-    pools = queries.eligible_pools(db, activity) if activity is not None else []
+    pools = (
+        queries.eligible_pools(db, activity, with_receivables=counts_receivables(db))
+        if activity is not None
+        else []
+    )
     today = _today()
     form = ProposalForm(
         formdata=None,
@@ -756,7 +760,13 @@ def _revision_data(db: Session, allocation: Allocation) -> dict[str, Any]:
     """The allocation's values, shaped like the form (what was posted wins)."""
     chosen = [pool.pool for pool in allocation.pools]
     activity = _fundable(db, allocation.activity_number)
-    pools = [] if activity is None else queries.eligible_pools(db, activity, keep=chosen)
+    pools = (
+        []
+        if activity is None
+        else queries.eligible_pools(
+            db, activity, with_receivables=counts_receivables(db), keep=chosen
+        )
+    )
     return {
         "amount": plain(allocation.requested_amount),
         "purpose": allocation.purpose,
