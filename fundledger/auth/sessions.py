@@ -78,10 +78,6 @@ class SignedIn:
         return self.user.roles
 
     @property
-    def role_label(self) -> str:
-        return ", ".join(sorted(self.roles))
-
-    @property
     def donor_id(self) -> int | None:
         return self.user.donor_id
 
