@@ -10,9 +10,11 @@ import re
 from collections.abc import Callable
 
 import pytest
+from sqlalchemy import func, select
 
 from fundledger.auth.models import User
 from fundledger.db import Database
+from fundledger.donors.models import Donor
 from fundledger.i18n import LANGUAGES, WEB, read, untranslated
 from fundledger.web.i18n import COOKIE
 from tests.factories import create_donor
@@ -160,3 +162,34 @@ def test_translations_keep_their_placeholders(language: str) -> None:
 def test_catalogs_are_sources_only() -> None:
     assert sorted(p.parent.parent.name for p in WEB.directory.rglob("*.po")) == sorted(LANGUAGES)
     assert list(WEB.directory.rglob("*.mo")) == []
+
+
+def test_form_labels_and_refusals_follow_the_language(
+    secretariat: Browser, database: Database
+) -> None:
+    choose(secretariat, "es", on="/donors/new")
+    response = secretariat.submit("/donors/new", {"code": "", "name": "", "type": "other"})
+    assert response.status_code == 400
+    page = html.unescape(body(response))
+    assert '<label for="code">Código</label>' in page
+    assert "Ingrese un código corto." in page
+    assert "Ingrese el nombre del donante." in page
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Donor)) == 1, "nothing written"
+
+
+def test_messages_after_a_step_follow_the_language(secretariat: Browser) -> None:
+    choose(secretariat, "fr", on="/donors/ES-OBS")
+    page = html.unescape(pledge(secretariat, "ES-OBS", **SPANISH_PLEDGE))
+    (flash,) = re.findall(r'<p class="flash" role="status">(.*?)</p>', page)
+    assert flash.startswith("Annonce nº 2 enregistrée : 50\u202f000,00\u00a0€")
+    assert "54\u202f250,00\u00a0$US" in flash
+
+
+def test_error_pages_follow_the_language(secretariat: Browser) -> None:
+    choose(secretariat, "pt", on="/donors")
+    response = secretariat.get("/donors/NOPE")
+    assert response.status_code == 404
+    page = body(response)
+    assert "<h1>Não encontrado</h1>" in page
+    assert "Esse doador não existe." in page
