@@ -20,7 +20,7 @@ import datetime as dt
 import itertools
 import random
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 
 import click
 from sqlalchemy import select
@@ -78,8 +78,9 @@ def grow(database: Database, actor: Actor, *, entries: int, seed: int, bulk: boo
 def grow_through_services(
     database: Database, actor: Actor, *, entries: int, seed: int, progress: Progress
 ) -> int:
-    """Post through the service layer until the ledger holds ``entries``; returns how many
-    were posted. Run it after ``load_demo`` (allocations need its work plans)."""
+    """Post through the service layer until the ledger holds ``entries`` (or a few more:
+    a donor's year, or a round of allocations, is posted whole); returns how many were
+    posted. Run it after ``load_demo`` (allocations need its work plans)."""
     with database.session(write=True) as session:
         start = entry_count(session)
         if start >= entries:
@@ -110,15 +111,15 @@ def grow_through_services(
         years = itertools.cycle(YEARS)
         while count < entries:
             year = next(years)
-            for batch in _chunks(donors, DONORS_PER_BATCH):
-                for donor, currency in batch:
-                    contributions.year_of(donor, currency, year)
-                count = commit()
-                if count >= entries:
+            for number, (donor, currency) in enumerate(donors, start=1):
+                contributions.year_of(donor, currency, year)
+                if entry_count(session) >= entries:
                     break
+                if number % DONORS_PER_BATCH == 0:
+                    commit()
             else:
                 planner.allocations(year, current=False)
-                count = commit()
+            count = commit()
         return count - start
 
 
@@ -140,11 +141,6 @@ def _synthetic_donors(
         )
         result.append((donor, CURRENCIES[number % len(CURRENCIES)]))
     return result
-
-
-def _chunks(items: Sequence[tuple[Donor, str]], size: int) -> Iterator[Sequence[tuple[Donor, str]]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def grow_in_bulk(database: Database, actor: Actor, *, entries: int, progress: Progress) -> int:
