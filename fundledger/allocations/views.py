@@ -24,7 +24,6 @@ from fundledger.allocations import budgets as budget_ops
 from fundledger.allocations import operations, queries
 from fundledger.allocations.errors import IllegalTransition, NotAllowed
 from fundledger.allocations.forms import (
-    ANY,
     ActivityChoiceForm,
     AllocationFilterForm,
     BudgetDecisionForm,
@@ -927,8 +926,8 @@ def _offering_activities(db: Session, form: QF) -> QF:
     """A list's filters from the query string, offering the fundable activities and
     their organs (a 400 if it names something else)."""
     activities = [activity for activity in _activities(db).values() if activity.fundable]
-    form.activity.choices = [ANY, *_activity_choices(db)]
-    form.organ.choices = [ANY, *map(SelectChoice, sorted({a.implementer_code for a in activities}))]
+    lists.offer(form.activity, _activity_choices(db))
+    lists.offer(form.organ, sorted({a.implementer_code for a in activities}))
     return lists.checked(form)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import Select
-from wtforms import SelectChoice
 
 from fundledger.audit.forms import AuditFilterForm
 from fundledger.audit.models import AuditEvent
@@ -52,10 +51,7 @@ def verify() -> str:
 def _filters() -> AuditFilterForm:
     """The filters asked for, offering the kinds of object the log holds."""
     form = AuditFilterForm(request.args)
-    form.object_type.choices = [
-        form.object_type.choices[0],
-        *map(SelectChoice, object_types(db_session())),
-    ]
+    lists.offer(form.object_type, object_types(db_session()))
     return lists.checked(form)
 
 

@@ -29,7 +29,7 @@ from flask import (
 )
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -647,8 +647,7 @@ F = TypeVar("F", bound=ContributionFilterForm)
 
 def _with_donors(db: Session, form: F) -> F:
     """A contribution filter form read from the query string, offering every donor."""
-    codes = db.scalars(select(Donor.code).order_by(Donor.code))
-    form.donor.choices = [form.donor.choices[0], *map(SelectChoice, codes)]
+    lists.offer(form.donor, listings.donor_codes(db))
     form.process(request.args)
     return lists.checked(form)
 

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow
-from fundledger.donors.listings import donors_query
-from fundledger.donors.models import Donor
+from fundledger.donors.listings import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
 from fundledger.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
@@ -136,22 +135,16 @@ def _account_lines(filters: AccountFilterForm, order: ListArgs) -> list[queries.
 def _journal_filters(db: Session) -> JournalFilterForm:
     """The journal's filters, offering the chart's accounts and the donors."""
     form = JournalFilterForm(request.args)
-    form.account.choices = [
-        form.account.choices[0],
-        *(SelectChoice(a.code, f"{a.code} {a.name}") for a in queries.accounts(db)),
-    ]
-    form.donor.choices = [
-        form.donor.choices[0],
-        *(SelectChoice(d.code, d.code) for d in db.scalars(donors_query().order_by(Donor.code))),
-    ]
+    lists.offer(
+        form.account, (SelectChoice(a.code, f"{a.code} {a.name}") for a in queries.accounts(db))
+    )
+    lists.offer(form.donor, donor_codes(db))
     return lists.checked(form)
 
 
 def _entries(db: Session, filters: JournalFilterForm, order: ListArgs) -> Select[JournalEntry]:
-    donor_id = None
-    if filters.donor.data:
-        donor = db.scalar(donors_query().filter_by(code=filters.donor.data))
-        donor_id = None if donor is None else donor.id
+    donor = donor_by_code(db, filters.donor.data) if filters.donor.data else None
+    donor_id = None if donor is None else donor.id
     query = queries.journal_query(
         start=filters.start.data, end=filters.end.data, kind=filters.kind.data or None,
         account=filters.account.data or None, donor_id=donor_id,

@@ -84,14 +84,8 @@ def crossref() -> str:
 
 def _activity_filters(db: Session) -> ActivityFilterForm:
     form = ActivityFilterForm(request.args)
-    form.objective.choices = [
-        form.objective.choices[0],
-        *(SelectChoice(str(o.number), f"{o.number}") for o in queries.objectives(db)),
-    ]
-    form.organ.choices = [
-        form.organ.choices[0],
-        *(SelectChoice(i.code, i.name) for i in queries.implementers(db)),
-    ]
+    lists.offer(form.objective, (str(o.number) for o in queries.objectives(db)))
+    lists.offer(form.organ, (SelectChoice(i.code, i.name) for i in queries.implementers(db)))
     return lists.checked(form)
 
 

@@ -6,10 +6,11 @@ The list mechanism itself is :mod:`fundledger.listing` (no Flask there).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
 from flask import abort, g, request
-from wtforms import Form
+from wtforms import Form, SelectChoice, SelectField
 
 from fundledger.listing import PER_PAGE, BadListArgument, ListArgs, Sorts, list_args
 
@@ -23,6 +24,17 @@ def checked(form: F) -> F:
         name, errors = next(iter(form.errors.items()))
         abort(400, description=f"{form[name].label.text}: {_first(errors)}")
     return form
+
+
+def offer(field: SelectField, choices: Iterable[SelectChoice | str]) -> None:
+    """Give a filter's select its choices from the database, after its "any" choice."""
+    field.choices = [
+        field.choices[0],
+        *(
+            choice if isinstance(choice, SelectChoice) else SelectChoice(choice)
+            for choice in choices
+        ),
+    ]
 
 
 def order(sorts: Sorts[Any], *, per_page: int = PER_PAGE, endpoint: str | None = None) -> ListArgs:

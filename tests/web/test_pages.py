@@ -393,11 +393,16 @@ def test_a_reversal_links_both_ways(database: Database, client: FlaskClient) -> 
 
 
 @pytest.mark.usefixtures("two_entries")
-@pytest.mark.parametrize("url", ["/journal/3", "/journal/0", "/journal/99999999999999999999"])
+@pytest.mark.parametrize("url", ["/journal/3", "/journal/0"])
 def test_an_unknown_entry_is_404_with_the_reason(client: FlaskClient, url: str) -> None:
     html = get(client, url, status=404)
     number = url.rsplit("/", 1)[1]
     assert f"There is no journal entry #{number}." in html
+
+
+@pytest.mark.parametrize("url", ["/journal/99999999999999999999", "/program/activities/2147483648"])
+def test_a_number_past_any_id_matches_no_page(client: FlaskClient, url: str) -> None:
+    get(client, url, status=404)
 
 
 def test_memo_text_is_escaped(database: Database, client: FlaskClient) -> None:
@@ -516,7 +521,7 @@ def test_one_activity(client: FlaskClient) -> None:
     assert "Objective 9</a>" not in html
 
 
-@pytest.mark.parametrize("number", ["0", "101", "99999999999999999999"])
+@pytest.mark.parametrize("number", ["0", "101"])
 def test_an_unknown_activity_is_404(client: FlaskClient, number: str) -> None:
     html = get(client, f"/program/activities/{number}", status=404)
     assert f"There is no activity {number}" in html
