@@ -34,6 +34,19 @@ def objectives() -> str:
     )
 
 
+@blueprint.get("/objectives.csv")
+@allow(*EVERY_ROLE)
+def objectives_csv() -> Response:
+    """The Program's objectives, general then specific, as the resolution numbers them
+    (23 of them: the page neither pages nor sorts them)."""
+    session = db_session()
+    rows = [
+        *(("general", o.number, o.title) for o in queries.general_objectives(session)),
+        *(("specific", o.number, o.title) for o in queries.objectives(session)),
+    ]
+    return csv_download("objectives.csv", ("level", "number", "title"), rows)
+
+
 @blueprint.get("/activities")
 def activities() -> str:
     db = db_session()
@@ -67,6 +80,15 @@ def activity(number: int) -> str:
             )
         )
     return render_template("program/activity.html", activity=found)
+
+
+@blueprint.get("/crossref.csv")
+@allow(*EVERY_ROLE)
+def crossref_csv() -> Response:
+    """Appendix I as pairs, by activity then objective. The page is its matrix, in the
+    Appendix's order; filtering the activities is the activity list's job."""
+    rows = queries.crossref(db_session())
+    return csv_download("crossref.csv", ("activity", "objective"), rows)
 
 
 @blueprint.get("/crossref")

@@ -395,3 +395,24 @@ def test_reports_sort_each_way_and_export_in_that_order(admin: FlaskClient, repo
         for url in (report.url, report.csv):
             response = admin.get(f"{url}{'&' if '?' in url else '?'}{query}")
             assert response.status_code in (200, 400), (url, query, response.status_code)
+
+
+# --- the Program's reference lists: numbered by the resolution, exported whole --------
+
+
+def test_objectives_and_the_cross_reference_export_whole(admin: FlaskClient) -> None:
+    objectives = csv_rows(admin.get("/program/objectives.csv"))
+    assert [(row["level"], row["number"]) for row in objectives[:4]] == [
+        ("general", "1"),
+        ("general", "2"),
+        ("general", "3"),
+        ("specific", "1"),
+    ]
+    assert len(objectives) == 3 + 20
+    pairs = csv_rows(admin.get("/program/crossref.csv"))
+    assert {"activity": "1", "objective": "9"} in pairs
+    assert {"activity": "1", "objective": "13"} in pairs
+    assert len({row["activity"] for row in pairs}) == 65, "Appendix I: activities 1-65"
+    for page, download in [("/program/objectives", "/program/objectives.csv"),
+                           ("/program/crossref", "/program/crossref.csv")]:  # fmt: skip
+        assert f'href="{download}" download' in get(admin, page)
