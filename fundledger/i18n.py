@@ -48,6 +48,12 @@ class UnknownLanguage(FundledgerError):
     """A language fundledger is not translated into."""
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogs without translating it here: a table of labels,
+    or a refusal raised where no language is known, translated where it is shown."""
+    return message
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where marked strings are found: a folder, which files by which extractor, and the
@@ -99,7 +105,7 @@ def sources(domain: Domain) -> tuple[Source, ...]:
         Source(
             _PACKAGE,
             (*_WEB_PYTHON, ("reporting/**.py", "ignore"), ("**.py", "python")),
-            {"_": None, "_l": None, "ngettext": (1, 2)},
+            {"_": None, "_l": None, "N_": None, "ngettext": (1, 2)},
             {},
         ),
     )

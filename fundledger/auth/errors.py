@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.i18n import N_
 
 
 class SignInRefused(FundledgerError):
@@ -11,19 +12,21 @@ class SignInRefused(FundledgerError):
 
 class WrongCredentials(SignInRefused):
     def __init__(self) -> None:
-        super().__init__("The email or password is not right.")
+        super().__init__(N_("The email or password is not right."))
 
 
 class AccountInactive(SignInRefused):
     def __init__(self) -> None:
-        super().__init__("This account has been deactivated; ask an administrator.")
+        super().__init__(N_("This account has been deactivated; ask an administrator."))
 
 
 class WrongCode(SignInRefused):
     def __init__(self) -> None:
         super().__init__(
-            "That code is not right, or it was used already; "
-            "enter the current code from your authenticator app."
+            N_(
+                "That code is not right, or it was used already; "
+                "enter the current code from your authenticator app."
+            )
         )
 
 
@@ -42,7 +45,7 @@ class WrongPassword(FundledgerError):
     """The current password given to change it was not right."""
 
     def __init__(self) -> None:
-        super().__init__("Your current password is not right.")
+        super().__init__(N_("Your current password is not right."))
 
 
 class WeakPassword(FundledgerError):
@@ -60,7 +63,7 @@ class EmailTaken(InvalidUser):
 
 class LastAdmin(FundledgerError):
     def __init__(self) -> None:
-        super().__init__("At least one active admin must remain; make another admin first.")
+        super().__init__(N_("At least one active admin must remain; make another admin first."))
 
 
 class UnknownUser(NotFound):
@@ -70,6 +73,8 @@ class UnknownUser(NotFound):
 class SetupLinkInvalid(NotFound):
     def __init__(self) -> None:
         super().__init__(
-            "This setup link is not valid: it was used already, replaced, or has expired. "
-            "Ask an administrator for a new one."
+            N_(
+                "This setup link is not valid: it was used already, replaced, or has expired. "
+                "Ask an administrator for a new one."
+            )
         )

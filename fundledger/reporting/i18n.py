@@ -22,7 +22,7 @@ from babel.numbers import (
     get_group_symbol,
 )
 
-from fundledger.i18n import LANGUAGES, STATEMENTS, UnknownLanguage, translations
+from fundledger.i18n import LANGUAGES, N_, STATEMENTS, UnknownLanguage, translations
 from fundledger.money import minor_units
 
 __all__ = ["CATALOGS", "LANGUAGES", "N_", "Language", "UnknownLanguage"]
@@ -56,11 +56,6 @@ def _places(currency: str) -> int:
 def _date(day: dt.date, style: str, language: str) -> str:
     """A date in the locale's form; cached, as a statement prints the same days often."""
     return str(format_date(day, style, locale=language))
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogs without translating it yet (a table of labels)."""
-    return message
 
 
 @dataclass(frozen=True, slots=True)

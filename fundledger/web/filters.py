@@ -12,7 +12,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from fundledger.auth.models import Role
-from fundledger.web.i18n import LazyText, _l, current_language, money, usd
+from fundledger.web.i18n import LazyText, _, _l, current_language, money, usd
 
 #: What each role is called on the page header and the accounts pages.
 ROLE_NAMES = {
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_number, "number")
     app.add_template_filter(_day, "day")
     app.add_template_filter(_role_name, "role_name")
+    app.add_template_filter(_translated, "translated")
     app.add_template_test(_text, "text")
 
 
@@ -80,3 +81,9 @@ def _text(value: object) -> bool:
     """A message to show (``is text``): a string, or a label translated when shown; not
     the nested errors of a list of subforms."""
     return isinstance(value, str | LazyText)
+
+
+def _translated(message: object) -> str:
+    """A refusal raised where no language is known (its msgid marked with ``N_`` there),
+    in the reader's language; any other message as it is. Plain text: it is escaped."""
+    return _(str(message))

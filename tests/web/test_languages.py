@@ -193,3 +193,15 @@ def test_error_pages_follow_the_language(secretariat: Browser) -> None:
     page = body(response)
     assert "<h1>Não encontrado</h1>" in page
     assert "Esse doador não existe." in page
+
+
+def test_a_refusal_raised_below_the_web_reads_in_the_language(
+    browser: Browser, make_user: Callable[..., User]
+) -> None:
+    make_user("auditor", email="ana@example.org")
+    browser.client.set_cookie(COOKIE, "es")
+    response = browser.sign_in("ana@example.org", "not the password")
+    assert response.status_code == 401
+    assert "El correo electrónico o la contraseña no son correctos." in html.unescape(
+        body(response)
+    )
