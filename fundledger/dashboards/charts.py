@@ -10,7 +10,7 @@ template whose ``format`` escapes what goes into it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -53,8 +53,10 @@ def bar_chart(
     width: int = 640,
     height: int = 300,
     chart_id: str = "chart",
+    amount_text: Callable[[Decimal], str] = lambda amount: f"{amount:,.2f}",
 ) -> Markup:
-    """An accessible SVG of grouped bars: one group per category, one bar per series."""
+    """An accessible SVG of grouped bars: one group per category, one bar per series;
+    ``amount_text`` writes each bar's exact amount (in the reader's language)."""
     if any(len(s.values) != len(categories) for s in series):
         raise ValueError("every series needs one value per category")
     values = [v for s in series for v in s.values]
@@ -120,7 +122,7 @@ def bar_chart(
                     _colour(number),
                     category,
                     one.label,
-                    f"{amount:,.2f}",
+                    amount_text(amount),
                 )
             )
         parts.append(

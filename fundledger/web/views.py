@@ -16,7 +16,7 @@ from fundledger.dashboards.charts import Series, bar_chart
 from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
 from fundledger.web.database import db_session
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, _l, usd
 
 blueprint = Blueprint("home", __name__)
 
@@ -43,14 +43,24 @@ def index() -> str:
     return render_template("index.html", **panels)
 
 
+#: The chart's bars: a figure of each fiscal year, and its label.
+CHART_SERIES = (
+    ("pledged", _l("Pledged")),
+    ("received", _l("Received")),
+    ("allocated", _l("Allocated")),
+    ("disbursed", _l("Disbursed")),
+    ("spent", _l("Spent")),
+)
+
+
 def fund_chart(years: Sequence[queries.FundYear]) -> Markup:
     """Money in and out by fiscal year: the bars behind the table on the dashboard."""
-    figures = ("pledged", "received", "allocated", "disbursed", "spent")
     return bar_chart(
-        "Pledged, received, allocated, disbursed and spent by fiscal year, USD",
+        _("By fiscal year, USD"),
         [str(year.year) for year in years],
-        [Series(name.capitalize(), [getattr(y, name) for y in years]) for name in figures],
+        [Series(str(label), [getattr(y, name) for y in years]) for name, label in CHART_SERIES],
         chart_id="fund-chart",
+        amount_text=usd,
     )
 
 

@@ -27,6 +27,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.web.database import get_database
+from fundledger.web.i18n import COOKIE
 from tests.web.test_pages import Table, _TableReader, figures
 
 D = Decimal
@@ -283,6 +284,26 @@ def test_the_dashboards_cost_the_same_number_of_queries_however_big_the_fund(
         submitted(database, 3, "500.00", "unrestricted")
 
     assert queries_for_the_home_page(2) == small
+
+
+def test_the_chart_speaks_the_readers_language(
+    database: Database, app: Flask, login_as: Callable[..., User]
+) -> None:
+    known_fund(database)
+    client = app.test_client()
+    login_as("secretariat", client=client)
+    client.set_cookie(COOKIE, "es")
+    [markup] = re.findall(r"<svg\b.*?</svg>", client.get("/").get_data(as_text=True), re.DOTALL)
+    svg = ET.fromstring(markup)  # noqa: S314 - our own markup
+
+    title = svg.find(f"{SVG}title")
+    assert title is not None
+    assert title.text == "Por ejercicio fiscal, USD"
+    tooltips = [t.text for rect in svg.iter(f"{SVG}rect") for t in rect.iter(f"{SVG}title")]
+    assert "2025, Recibido: 204.400,00" in tooltips
+    assert [t.text for t in svg.iter(f"{SVG}text")][-5:] == [
+        "Prometido", "Recibido", "Asignado", "Desembolsado", "Gastado",
+    ]  # fmt: skip
 
 
 # --- the CAJP --------------------------------------------------------------------------
