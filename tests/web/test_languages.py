@@ -79,6 +79,7 @@ def test_the_choice_holds_on_every_page_until_changed(secretariat: Browser) -> N
         page = body(secretariat.get(url))
         assert language_of(page) == "es", url
         assert ">Libro diario</a>" in page, url
+        assert "Programa aprobado por la resolución AG/RES. 2141" in page, url
     page = choose(secretariat, "en", on="/journal")
     assert language_of(page) == "en"
     assert ">Journal</a>" in page
