@@ -10,14 +10,15 @@ from fundledger.actors import Actor
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import FundSetting
 from fundledger.audit.operations import record
+from fundledger.i18n import N_
 from fundledger.money import InvalidAmount, parse_decimal
 
 #: Each setting with its default and what it means.
 SETTINGS = {
-    "availability_basis": ("cash", "cash: only money received counts as available; "
-                           "cash_and_receivables: pledged money counts too"),
-    "indirect_cost_rate": ("0", "share of each disbursement paid as indirect cost recovery, "
-                           "e.g. 0.07 for 7 %"),
+    "availability_basis": ("cash", N_("cash: only money received counts as available; "
+                              "cash_and_receivables: pledged money counts too")),
+    "indirect_cost_rate": ("0", N_("share of each disbursement paid as indirect cost recovery, "
+                                   "e.g. 0.07 for 7 %")),
 }  # fmt: skip
 
 
