@@ -12,6 +12,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from fundledger.auth.models import Role
+from fundledger.ledger.models import AccountType, EntryKind, Side
 from fundledger.web.i18n import LazyText, _, _l, current_language, money, usd
 
 #: What each role is called on the page header and the accounts pages.
@@ -24,6 +25,33 @@ ROLE_NAMES = {
 }
 
 
+#: The ledger's words for account types, sides and kinds of entry, as pages show them.
+TERMS: dict[str, LazyText] = {
+    AccountType.ASSET: _l("asset"),
+    AccountType.LIABILITY: _l("liability"),
+    AccountType.NET_ASSETS: _l("net assets"),
+    AccountType.REVENUE: _l("revenue"),
+    AccountType.EXPENSE: _l("expense"),
+    Side.DEBIT: _l("debit"),
+    Side.CREDIT: _l("credit"),
+    EntryKind.MANUAL: _l("manual"),
+    EntryKind.OPENING: _l("opening"),
+    EntryKind.PLEDGE: _l("pledge"),
+    EntryKind.PLEDGE_REDUCTION: _l("pledge reduction"),
+    EntryKind.RECEIPT: _l("receipt"),
+    EntryKind.CREDIT_APPLICATION: _l("credit application"),
+    EntryKind.DISBURSEMENT: _l("disbursement"),
+    EntryKind.EXPENDITURE: _l("expenditure"),
+    EntryKind.RETURN: _l("return"),
+    EntryKind.REFUND: _l("refund"),
+    EntryKind.FX: _l("exchange difference"),
+    EntryKind.INTEREST: _l("interest"),
+    EntryKind.BANK_CHARGES: _l("bank charges"),
+    EntryKind.CLOSING: _l("closing"),
+    EntryKind.REVERSAL: _l("reversal"),
+}
+
+
 def init_app(app: Flask) -> None:
     app.add_template_filter(_amount, "amount")
     app.add_template_filter(_usd, "usd")
@@ -33,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(_day, "day")
     app.add_template_filter(_role_name, "role_name")
     app.add_template_filter(_translated, "translated")
+    app.add_template_filter(_term, "term")
     app.add_template_test(_text, "text")
 
 
@@ -87,3 +116,9 @@ def _translated(message: object) -> str:
     """A refusal raised where no language is known (its msgid marked with ``N_`` there),
     in the reader's language; any other message as it is. Plain text: it is escaped."""
     return _(str(message))
+
+
+def _term(value: str) -> str:
+    """An account type, side or kind of entry in the reader's language."""
+    label = TERMS.get(value)
+    return str(label) if label is not None else value.replace("_", " ")
