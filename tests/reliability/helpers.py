@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,6 +35,7 @@ from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.models import register_all
 from fundledger.web.database import get_database
+from tests.conftest import PostgresServer
 
 #: ``fundledger`` as the console script runs it, by this interpreter (the venv's).
 FUNDLEDGER = [sys.executable, "-c", "from fundledger.cli import main; main()"]
@@ -101,6 +104,23 @@ def verify_passes(url: str) -> str:
     assert verified.returncode == 0, verified.stderr + verified.stdout
     assert verified.stdout.startswith("ledger verified"), verified.stdout
     return verified.stdout.strip()
+
+
+# --- databases ----------------------------------------------------------------------
+
+
+def module_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                    name: str) -> Database:  # fmt: skip
+    """A new initialised database on the backend ``request.param``, for a module-scoped
+    fixture to seed once: every PostgreSQL database costs a checkpoint of the whole
+    server to drop at the end of the run (seconds, and more on a busy server)."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp(name) / "fundledger.sqlite3"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        return Database(f"sqlite:///{path}")
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return Database(server.create(f"{server.prefix}_{name}_{uuid.uuid4().hex[:8]}",
+                                  server.template))  # fmt: skip
 
 
 # --- a funded programme ---------------------------------------------------------------

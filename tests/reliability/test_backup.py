@@ -20,7 +20,7 @@ from fundledger.db import Database
 from fundledger.donors.imports import import_contributions
 from fundledger.ledger.periods import close_year
 from fundledger.web.database import get_database
-from tests.conftest import PostgresServer
+from tests.conftest import BACKENDS, PostgresServer
 from tests.reliability.figures import Figures
 from tests.reliability.helpers import (
     HEADER,
@@ -28,6 +28,7 @@ from tests.reliability.helpers import (
     InProcessCli,
     contribution_rows,
     fund_programme,
+    module_database,
     run_fundledger,
     snapshot,
     submit_allocations,
@@ -37,10 +38,16 @@ from tests.reliability.helpers import (
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def fund(database: Database) -> Database:
+@pytest.fixture(scope="module", params=BACKENDS)
+def fund(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     """A year of the fund's life, closed: contributions (an import of 40 rows),
-    allocations approved, paid out and reported on, then fiscal year 2025 closed."""
+    allocations approved, paid out and reported on, then fiscal year 2025 closed.
+
+    Built once per backend for the module: each test takes its own backup first, and
+    leaves the fund as it found it (the one that changes it restores that backup)."""
+    database = module_database(request, tmp_path_factory, "fund")
     fund_programme(database, earmarked=60000, unrestricted=100000)
     ids = submit_allocations(database, [Decimal(12000), Decimal(30000), Decimal(5000)])
     bank = HEADER + "\n" + "\n".join(contribution_rows(40, tag="backup")) + "\n"
@@ -64,7 +71,8 @@ def fund(database: Database) -> Database:
                 period_end=dt.date(2025, 9, 30), category="travel",
             )  # fmt: skip
         close_year(session, SECRETARIAT, 2025)
-    return database
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -50,9 +50,10 @@ from tests.reliability.helpers import (
 pytestmark = pytest.mark.slow
 
 #: Rows in the imported file, and the length of each row's bank reference: with long
-#: references SQLite's default 2 MB page cache overflows after some 300 rows and the
-#: uncommitted transaction spills into the WAL, leaving most of the file to kill in.
-ROWS = 2000
+#: references SQLite's default 2 MB page cache overflows after some 240 rows and the
+#: uncommitted transaction spills into the WAL, leaving some 360 rows (seconds of
+#: work) to kill in. Every row is posted twice more afterwards: keep the file small.
+ROWS = 600
 REFERENCE_PADDING = 1800
 #: Rows the PostgreSQL import must have inserted before it is killed.
 POSTED_BEFORE_KILL = 100
