@@ -9,6 +9,7 @@ from wtforms import Form, SelectChoice, SelectField
 
 from fundledger.donors.forms import IsoDateField
 from fundledger.ledger.models import AccountType, EntryKind
+from fundledger.web.filters import TERMS
 from fundledger.web.i18n import _l
 
 ANY = SelectChoice("", _l("any"))
@@ -17,7 +18,7 @@ ANY = SelectChoice("", _l("any"))
 def _type_field() -> SelectField:
     return SelectField(
         _l("Type"),
-        choices=[ANY, *(SelectChoice(t.value, t.value.replace("_", " ")) for t in AccountType)],
+        choices=[ANY, *(SelectChoice(t.value, TERMS[t]) for t in AccountType)],
         default="",
     )
 
@@ -39,7 +40,7 @@ class JournalFilterForm(Form):
     end = IsoDateField(_l("To"), name="to")
     kind = SelectField(
         _l("Kind"),
-        choices=[ANY, *(SelectChoice(k.value, k.value.replace("_", " ")) for k in EntryKind)],
+        choices=[ANY, *(SelectChoice(k.value, TERMS[k]) for k in EntryKind)],
         default="",
     )
     account = SelectField(_l("Account"), choices=[ANY], default="")
