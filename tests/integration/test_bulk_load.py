@@ -14,8 +14,10 @@ import pytest
 from click.testing import Result
 from sqlalchemy import select
 
+from fundledger import volume
 from fundledger.actors import Actor
 from fundledger.db import Database
+from fundledger.donors.models import Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries
 from fundledger.ledger.errors import ClosedPeriod, UnbalancedEntry
 from fundledger.ledger.models import FiscalPeriod, JournalEntry
@@ -120,3 +122,19 @@ def test_service_layer_growth_reaches_the_size_and_verifies(
     assert 400 <= total < 450  # a donor's year or a round of allocations is posted whole
     assert sum(steps) == added == total - start
     assert kinds >= {"pledge", "receipt"}
+
+
+def test_the_heavy_donor_makes_its_gifts_once_over_several_growths(
+    run: Callable[..., Result], database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(volume, "HEAVY_GIFTS", 6)
+    assert run("demo").exit_code == 0
+    with database.session() as session:
+        start = entry_count(session)
+    for target in (start + 40, start + 80):
+        grow_through_services(database, OPERATOR, entries=target, seed=7, progress=lambda _: None)
+    with database.session() as session:
+        references = session.scalars(
+            select(Receipt.reference).where(Receipt.reference.startswith("standing gift"))
+        ).all()
+    assert sorted(references) == [f"standing gift {n}" for n in range(1, 7)]
