@@ -20,6 +20,13 @@ TITLES = {
     429: _l("Too many requests"),
     500: _l("Internal server error"),
 }
+#: What to say when werkzeug gives only its own (English) explanation.
+REASONS = {
+    400: _l("The request could not be understood; go back and try again."),
+    404: _l("There is no page at this address."),
+    405: _l("This page does not accept that kind of request."),
+    413: _l("What was sent is larger than this page accepts."),
+}
 
 
 def init_app(app: Flask) -> None:
@@ -35,7 +42,11 @@ def _page(status: int, title: str, reason: str) -> tuple[str, int]:
 
 
 def _http_error(error: HTTPException) -> tuple[str, int]:
-    return _page(error.code or 500, error.name, error.description or "")
+    code = error.code or 500
+    reason = error.description or ""
+    if reason == type(error).description and code in REASONS:
+        reason = str(REASONS[code])
+    return _page(code, error.name, reason)
 
 
 def _not_found(error: NotFound) -> tuple[str, int]:

@@ -194,6 +194,8 @@ def test_error_pages_follow_the_language(secretariat: Browser) -> None:
     page = body(response)
     assert "<h1>Não encontrado</h1>" in page
     assert "Esse doador não existe." in page
+    page = body(secretariat.get("/no-such-page"))
+    assert "Não há nenhuma página neste endereço." in page
 
 
 def test_a_refusal_raised_below_the_web_reads_in_the_language(
