@@ -88,6 +88,8 @@ def money(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
 
 
 def select_language() -> str:
+    """The request's language, by the order in this module's docstring; an unknown value
+    in the cookie is ignored rather than refused, so a stale cookie never breaks a page."""
     chosen = request.cookies.get(COOKIE)
     if chosen in LANGUAGES:
         return chosen
