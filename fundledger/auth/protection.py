@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from fundledger.inputs import MAX_ID
+from fundledger.web.i18n import _
 
 #: Only our own origin, no inline script or style, never inside a frame.
 CONTENT_SECURITY_POLICY = (
@@ -46,7 +47,12 @@ def refuse_nul() -> None:
     for values in (request.args, request.form):
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
-                abort(400, description=f"The field {name[:40]!r} contains a NUL character.")
+                abort(
+                    400,
+                    description=_(
+                        "The field %(name)s contains a NUL character.", name=repr(name[:40])
+                    ),
+                )
 
 
 def init_app(app: Flask) -> None:

@@ -205,7 +205,7 @@ def _issue_page(
 
 def _donor_form(db: Session, **kwargs: Any) -> DonorStatementForm:
     form = DonorStatementForm(prefix="donor", **kwargs)
-    form.donor.choices = [SelectChoice("", "Choose a donor")] + [
+    form.donor.choices = [SelectChoice("", _("Choose a donor"))] + [
         SelectChoice(d.code, f"{d.code} — {d.name} ({LANGUAGE_LABELS[d.language]})"
                      + ("" if d.active else ", inactive"))
         for d in donors(db)
@@ -300,7 +300,7 @@ def _archive() -> Path:
 
 def _register_filters(known: Sequence[Donor]) -> RegisterFilterForm:
     form = RegisterFilterForm(request.args)
-    form.donor.choices = [SelectChoice("", "All donors")] + [
+    form.donor.choices = [SelectChoice("", _("All donors"))] + [
         SelectChoice(d.code, f"{d.code} — {d.name}") for d in known
     ]
     return lists.checked(form)

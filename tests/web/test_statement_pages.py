@@ -26,6 +26,7 @@ from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from fundledger.reporting.models import StatementRecord
+from fundledger.web.i18n import COOKIE
 from tests.integration.test_statements import (
     mexico_funds_activity_5,
     spain_pays_in_two_instalments,
@@ -302,6 +303,7 @@ def test_a_donor_sees_and_downloads_only_its_own_statements(
     spain, mexico, fund, pack = records(database)
 
     login_as("donor", donor=donor_named(database, "MEX"), email="mision@mex.example")
+    browser.client.set_cookie(COOKIE, "en")  # México's pages would be in Spanish
     page = body(browser.get("/my/statements"))
     rows = captioned(page, "Statements issued to MEX")[1:]
     assert [row[0] for row in rows] == ["DS-2026-0002"]
@@ -334,6 +336,7 @@ def test_a_donor_requests_its_statement_for_the_year_to_date(
     browser: Browser, login_as: LoginAs, database: Database, books: None, clock: Clock
 ) -> None:
     user = login_as("donor", donor=donor_named(database, "ES-OBS"), email="embajada@es.example")
+    browser.client.set_cookie(COOKIE, "en")  # Spain's pages would be in Spanish
     response = browser.submit("/my/statements/request", page="/my/statements")
     assert response.status_code == 302
     page = body(browser.get(response.headers["Location"]))
