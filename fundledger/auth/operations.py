@@ -36,6 +36,7 @@ from fundledger.auth.passwords import Passwords, new_token, token_digest, totp_s
 from fundledger.auth.throttle import ThrottlePolicy
 from fundledger.auth.timing import as_utc
 from fundledger.donors.models import Donor
+from fundledger.i18n import N_
 
 #: Duties that one person may not hold together (DESIGN §2: who proposes, who decides,
 #: who checks).
@@ -150,7 +151,7 @@ def normalise_email(email: str) -> str:
 def _checked_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise InvalidUser("A user needs a name.")
+        raise InvalidUser(N_("A user needs a name."))
     return name
 
 
@@ -160,17 +161,17 @@ def _checked_roles(roles: Collection[Role | str], donor: Donor | None) -> frozen
     except ValueError as error:
         raise InvalidUser(f"{error}; the roles are {', '.join(Role)}.") from None
     if not granted:
-        raise InvalidUser("A user needs at least one role.")
+        raise InvalidUser(N_("A user needs at least one role."))
     if Role.DONOR in granted and len(granted) > 1:
-        raise InvalidUser("A donor login cannot hold any other role.")
+        raise InvalidUser(N_("A donor login cannot hold any other role."))
     duties = granted & _SEPARATE_DUTIES
     if len(duties) > 1:
         listed = " and ".join(sorted(duties))
         raise InvalidUser(f"One person cannot be both {listed}: those duties are kept apart.")
     if Role.DONOR in granted and donor is None:
-        raise InvalidUser("A donor login must be tied to a donor.")
+        raise InvalidUser(N_("A donor login must be tied to a donor."))
     if Role.DONOR not in granted and donor is not None:
-        raise InvalidUser("Only a donor login is tied to a donor.")
+        raise InvalidUser(N_("Only a donor login is tied to a donor."))
     return granted
 
 
@@ -226,7 +227,7 @@ def change_password(
         throttle.record_failure(session, user.email, actor.address, now=now, policy=policy)
         raise WrongPassword()
     if new == current:
-        raise WeakPassword("The new password must differ from the current one.")
+        raise WeakPassword(N_("The new password must differ from the current one."))
     set_password(session, user, new, actor, passwords=passwords, now=now)
 
 

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from fundledger.auth.errors import WeakPassword
+from fundledger.i18n import N_
 
 MIN_LENGTH = 12
 #: Longer input is refused before hashing: argon2 costs grow with it.
@@ -77,7 +78,7 @@ def check_policy(password: str) -> None:
     if len(password) > MAX_LENGTH:
         raise WeakPassword(f"A password may have at most {MAX_LENGTH} characters.")
     if not password.strip():
-        raise WeakPassword("A password cannot be only spaces.")
+        raise WeakPassword(N_("A password cannot be only spaces."))
 
 
 def new_token() -> str:
