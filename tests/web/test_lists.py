@@ -13,9 +13,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from fundledger.actors import Actor
@@ -27,6 +30,7 @@ from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.web.database import get_database
 from tests.factories import create_user
 from tests.web.test_pages import Table, _TableReader
 
@@ -177,8 +181,8 @@ LISTS = [
              "action=rate.set&object_type=rate",
              ["rate.set rate JPY:2025-02-10", "rate.set rate EUR:2025-04-15",
               "rate.set rate EUR:2025-02-10", "rate.set rate EUR:2025-01-10"], columns=(2, 3)),
-    ListPage("/admin/users", "/admin/users.csv", "Users", "name", "role=cajp",
-             ["cajp@oas.org Cajp"]),
+    ListPage("/admin/users", "/admin/users.csv", "Users", "name", "status=inactive",
+             ["mex@example.org Mex"]),
     ListPage("/program/activities", "/program/activities.csv", "Activities", "title",
              "organ=IACHR", ["1", "2", "3", "4"], columns=(0,)),
 ]  # fmt: skip
@@ -243,6 +247,33 @@ def test_page_links_keep_the_order_and_the_filters(admin: FlaskClient, listing: 
             assert piece in next_link(filtered)
 
 
+@each_list
+def test_a_long_page_takes_no_more_queries_than_a_short_one(
+    app: Flask, admin: FlaskClient, listing: ListPage
+) -> None:
+    """No query per row (no N+1): the page of every row costs what a page of two does."""
+    engine = get_database(app).engine
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    def statements(url: str) -> int:
+        get(admin, url)  # the first request of a client may sign its session in
+        seen.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            get(admin, url)
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    short = f"{listing.url}?per_page=2&page=2"
+    assert statements(f"{listing.url}?per_page=500") == statements(short)
+    # The filter keeps fewer rows but may look one thing up (a donor by its code).
+    assert statements(listing.csv) <= statements(f"{listing.csv}?{listing.filter}")
+
+
 # --- sorting --------------------------------------------------------------------------
 
 
@@ -273,6 +304,35 @@ def test_the_sorted_column_says_so(admin: FlaskClient, listing: ListPage) -> Non
 @each_list
 def test_filters_keep_only_matching_rows(admin: FlaskClient, listing: ListPage) -> None:
     assert listing.rows(get(admin, f"{listing.url}?{listing.filter}&per_page=500")) == listing.kept
+
+
+MORE_FILTERS = [
+    ("/admin/users", "role=cajp", ["cajp@oas.org Cajp"]),
+    ("/admin/users", "text=SEC", ["sec@oas.org Sec"]),
+    ("/journal", "kind=receipt&from=2025-02-01&to=2025-03-31", ["10", "8"]),
+    ("/journal", "account=4100&to=2025-01-31", ["1"]),
+    ("/pledges", "status=outstanding", ["#6 2026-01-15", "#5 2025-05-01"]),
+    ("/pledges", "from=2025-02-01&to=2025-02-28", ["#3 2025-02-10", "#2 2025-02-01"]),
+    ("/receipts", "donor=ARG", ["#5 2025-05-02"]),
+    ("/allocations", "activity=1", ["#1 1"]),
+    ("/donors", "active=no", []),
+    ("/accounts", "type=expense&status=closed", []),
+    (
+        "/program/activities",
+        "fundable=0&objective=20&organ=MEMBER-STATES",
+        ["53", "54", "55", "57"],
+    ),
+    ("/budgets", "year=2026", ["3"]),
+    ("/cajp/queue", "activity=12", ["4"]),
+]
+
+
+@pytest.mark.parametrize(("url", "query", "kept"), MORE_FILTERS)
+def test_each_filter_keeps_only_its_rows(
+    admin: FlaskClient, url: str, query: str, kept: list[str]
+) -> None:
+    listing = next(page for page in LISTS if page.url == url)
+    assert listing.rows(get(admin, f"{url}?{query}")) == kept
 
 
 @each_list
