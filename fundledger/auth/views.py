@@ -63,7 +63,7 @@ def login() -> Page:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if not form.is_submitted():
-        form.next.data = _local(request.args.get("next"))
+        form.next.data = local_path(request.args.get("next"))
     if not form.validate_on_submit():
         return _form_page("auth/login.html", form)
     db = db_session()
@@ -80,7 +80,7 @@ def login() -> Page:
     except SignInRefused as refusal:
         db.commit()  # the failed attempt is recorded: audit event and throttle counter
         return _refused("auth/login.html", form, refusal)
-    next_url = _local(form.next.data)
+    next_url = local_path(form.next.data)
     if not user.needs_second_factor:
         return _finish_sign_in(db, user, next_url)
     db.commit()  # a password hash upgraded to the current parameters
@@ -143,7 +143,7 @@ def enrol() -> Page:
 
 def _finish_sign_in(db: Session, user: User, next_url: str | None) -> Response:
     _start_session(db, user)
-    return redirect(_local(next_url) or url_for("home.index"))
+    return redirect(local_path(next_url) or url_for("home.index"))
 
 
 def _start_session(db: Session, user: User) -> None:
@@ -385,7 +385,7 @@ def _refused(
     return response
 
 
-def _local(target: str | None) -> str | None:
+def local_path(target: str | None) -> str | None:
     """``target`` if it is a path on this site, so ``?next=`` cannot send anyone away."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None

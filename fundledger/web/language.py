@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from fundledger.auth.access import public
-from fundledger.auth.views import _local as local_path
+from fundledger.auth.views import local_path
 from fundledger.i18n import LANGUAGES
 from fundledger.web.i18n import COOKIE, _
 
