@@ -92,6 +92,10 @@ def sign_in(port: int, email: str, password: str) -> str:
     return session
 
 
+#: How long a client waits for one page before the measurement counts as failed.
+CLIENT_TIMEOUT = 120
+
+
 @dataclass(frozen=True, slots=True)
 class Latency:
     p50_ms: float
@@ -107,12 +111,17 @@ def page_latency(port: int, path: str, cookie: str, *, clients: int, requests: i
     lock = threading.Lock()
 
     def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=CLIENT_TIMEOUT)
         for _ in range(requests):
             started = time.perf_counter()
-            connection.request("GET", path, headers={"Cookie": cookie})
-            response = connection.getresponse()
-            response.read()
+            try:
+                connection.request("GET", path, headers={"Cookie": cookie})
+                response = connection.getresponse()
+                response.read()
+            except OSError as error:  # a timeout is a failure to report, not a gap
+                with lock:
+                    failures.append(f"{path}: {error or type(error).__name__}")
+                break
             elapsed = time.perf_counter() - started
             with lock:
                 timings.append(elapsed)
@@ -126,7 +135,9 @@ def page_latency(port: int, path: str, cookie: str, *, clients: int, requests: i
     for thread in threads:
         thread.join()
     if failures:
-        raise RuntimeError(failures[0])
+        raise RuntimeError(
+            f"{len(failures)} of {clients * requests} requests failed: {failures[0]}"
+        )
     if len(timings) < 2:
         return Latency(timings[0] * 1000, timings[0] * 1000, 1)
     cuts = statistics.quantiles(timings, n=100, method="inclusive")

@@ -209,23 +209,28 @@ def _pages(env: dict[str, str], runs: int) -> Results:
                    for role, email in LOGINS.items()}  # fmt: skip
         pages: Results = {}
         for page, (path, email, clients, requests) in PAGES.items():
-            cookie = cookies[email]
-            if requests > 1:
-                page_latency(port, path, cookie, clients=clients, requests=1)  # warm workers
-            measured = [
-                page_latency(port, path, cookie, clients=clients, requests=requests)
-                for _ in range(runs)
-            ]
-            pages[page] = {
-                "p50_ms": statistics.median(m.p50_ms for m in measured),
-                "p95_ms": statistics.median(m.p95_ms for m in measured),
-                "requests": sum(m.requests for m in measured),
-            }
+            try:
+                pages[page] = _page(port, path, cookies[email], clients, requests, runs)
+            except RuntimeError as error:  # recorded in its cell; the other pages still count
+                pages[page] = {"error": str(error)}
         pages["max_rss_mb"] = peak_rss_mb(_children(server.pid))
         return pages
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _page(port: int, path: str, cookie: str, clients: int, requests: int, runs: int) -> Results:
+    if requests > 1:
+        page_latency(port, path, cookie, clients=clients, requests=1)  # warm the workers
+    measured = [
+        page_latency(port, path, cookie, clients=clients, requests=requests) for _ in range(runs)
+    ]
+    return {
+        "p50_ms": statistics.median(m.p50_ms for m in measured),
+        "p95_ms": statistics.median(m.p95_ms for m in measured),
+        "requests": sum(m.requests for m in measured),
+    }
 
 
 def _free_port() -> int:
@@ -258,7 +263,9 @@ def _process(measured: dict[str, float]) -> str:
     return f"{measured['seconds']:.2f} s, {measured['max_rss_mb']:.0f} MB"
 
 
-def _latency(measured: dict[str, float]) -> str:
+def _latency(measured: dict[str, Any]) -> str:
+    if "error" in measured:
+        return f"failed: {measured['error'][:60]}"
     return f"p50 {measured['p50_ms']:.0f} ms, p95 {measured['p95_ms']:.0f} ms"
 
 
