@@ -75,8 +75,10 @@ def main() -> None:
     for size in options.sizes:
         for backend in options.backends:
             print(f"== {backend}, {size} entries", file=sys.stderr, flush=True)
-            with _database(backend, size, work, options.postgres) as url:
-                results.setdefault(str(size), {})[backend] = _measure(url, size, work, options.runs)
+            reuse = options.reuse and backend == "sqlite"
+            with _database(backend, size, work, options.postgres, reuse=reuse) as url:
+                measured = _measure(url, size, work, options.runs, build=not reuse)
+                results.setdefault(str(size), {})[backend] = measured
             # Saved as it goes: a long run that fails later keeps what it measured.
             (out / f"{stamp}.json").write_text(json.dumps(results, indent=2))
     report = _markdown(results, options)
@@ -93,16 +95,23 @@ def _arguments() -> argparse.Namespace:
                         help="A server where the user may create databases.")  # fmt: skip
     parser.add_argument("--work", default="/tmp/fundledger-bench", help="Scratch directory.")  # noqa: S108 - a scratch default, overridable
     parser.add_argument("--out", default="bench/results")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Measure the SQLite databases a previous run left, without "
+                        "building them again (no throughput figures).")  # fmt: skip
     return parser.parse_args()
 
 
 @contextmanager
-def _database(backend: str, size: int, work: Path, postgres: str) -> Iterator[str]:
-    """A fresh empty database for one backend and size, dropped afterwards."""
+def _database(
+    backend: str, size: int, work: Path, postgres: str, *, reuse: bool = False
+) -> Iterator[str]:
+    """A fresh empty database for one backend and size, dropped afterwards (an SQLite file
+    is kept until the next run, and with ``reuse`` measured again as it is)."""
     if backend == "sqlite":
         path = work / f"bench-{size}.sqlite3"
-        for stale in work.glob(f"bench-{size}.sqlite3*"):
-            stale.unlink()
+        if not reuse:
+            for stale in work.glob(f"bench-{size}.sqlite3*"):
+                stale.unlink()
         yield f"sqlite:///{path}"
         return
     name = f"fundledger_bench_{size}"
@@ -118,17 +127,19 @@ def _database(backend: str, size: int, work: Path, postgres: str) -> Iterator[st
         admin.dispose()
 
 
-def _measure(url: str, size: int, work: Path, runs: int) -> Results:
+def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) -> Results:
     env = {**os.environ, "FUNDLEDGER_DATABASE_URL": url,
            "FUNDLEDGER_STATEMENTS_DIR": str(work / "statements"),
            "FUNDLEDGER_SECRET_KEY": "bench-only-secret"}  # fmt: skip
-    results: Results = {}
-    run_once([FUNDLEDGER, "init"], env)
-    run_once([FUNDLEDGER, "demo", "--seed", str(SEED)], env)
+    results: Results = {"service_entries_per_s": [], "bulk_entries_per_s": []}
+    if build:
+        run_once([FUNDLEDGER, "init"], env)
+        run_once([FUNDLEDGER, "demo", "--seed", str(SEED)], env)
     database = Database(url)
     try:
-        results["service_entries_per_s"] = _service_throughput(database, size, runs)
-        results["bulk_entries_per_s"] = _bulk_throughput(database, size, runs)
+        if build:
+            results["service_entries_per_s"] = _service_throughput(database, size, runs)
+            results["bulk_entries_per_s"] = _bulk_throughput(database, size, runs)
         with database.session() as session:
             results["entries"] = entry_count(session)
     finally:
