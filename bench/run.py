@@ -228,7 +228,11 @@ def _pages(env: dict[str, str], runs: int) -> Results:
         return pages
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker still inside a long request
+            server.kill()
+            server.wait()
 
 
 def _page(port: int, path: str, cookie: str, clients: int, requests: int, runs: int) -> Results:
