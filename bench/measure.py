@@ -1,7 +1,7 @@
 """How the benchmark measures: whole processes (wall time, peak memory) and page latency.
 
-A command is timed as the operator sees it, start-up included; its peak memory is the
-child's own ``ru_maxrss`` from ``wait4`` (not the maximum over every child so far).
+A command is timed as the operator sees it, start-up included; its peak memory is
+what GNU time reports for it (its own maximum resident set).
 Pages are fetched by concurrent clients that sign in once and reuse the cookie.
 """
 
@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import html.parser
 import http.client
-import os
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+#: GNU time, which reports the peak memory of the command it runs.
+TIME = "/usr/bin/time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,18 +39,24 @@ class Figure:
 
 def run_once(argv: Sequence[str], env: Mapping[str, str]) -> Run:
     """Run a command to completion; fails loudly if it fails (a benchmark of an error
-    is no benchmark)."""
-    started = time.perf_counter()
-    child = subprocess.Popen(  # noqa: S603 - our own commands, no shell
-        argv, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    errors = child.stderr.read() if child.stderr else b""
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}: {errors.decode()[-2000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    is no benchmark).
+
+    The command is started by ``/usr/bin/time``: a child forked from this (large)
+    process would count this process's memory in its own peak until it execs.
+    """
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        started = time.perf_counter()
+        done = subprocess.run(  # noqa: S603 - our own commands, no shell
+            [TIME, "-f", "%M", "-o", rss.name, *argv], env=dict(env),
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        )  # fmt: skip
+        seconds = time.perf_counter() - started
+        peak_kb = int(rss.read().split()[-1])
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-2000:]}"
+        )
+    return Run(seconds, peak_kb / 1024)
 
 
 def figure(argv: Sequence[str], env: Mapping[str, str], runs: int) -> Figure:

@@ -290,7 +290,9 @@ def _median_rate(rates: list[float]) -> str:
 
 def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> str:
     ratio = ours["seconds"] / theirs["seconds"]
-    return f"{ratio:.3f} (hledger {1 / ratio:.0f}× slower)"
+    if ratio < 1:
+        return f"{ratio:.3f} (hledger {1 / ratio:.1f}× slower)"
+    return f"{ratio:.3f} (ours {ratio:.1f}× slower)"
 
 
 def _markdown(results: dict[str, dict[str, Results]], options: argparse.Namespace) -> str:
