@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.actors import Actor
@@ -176,12 +176,20 @@ def grow_in_bulk(database: Database, actor: Actor, *, entries: int, progress: Pr
 
 
 def _templates(session: Session) -> list[EntrySpec]:
-    """The ledger's first entries as specs; reversals are left out (each entry is
-    reversed at most once, so a reversal cannot be copied)."""
+    """The ledger's first entries as specs. Reversals are left out (each entry is
+    reversed at most once, so a reversal cannot be copied), and so are the heavy donor's
+    standing gifts: they are a thousand of the first entries, and copying them would make
+    that one donor half of a large ledger."""
     loaded = session.scalars(
         select(JournalEntry)
         .options(selectinload(JournalEntry.postings))
-        .where(JournalEntry.reverses_id.is_(None))
+        .where(
+            JournalEntry.reverses_id.is_(None),
+            or_(
+                JournalEntry.source_ref.is_(None),
+                JournalEntry.source_ref.not_like(f"{STANDING_GIFT} %"),
+            ),
+        )
         .order_by(JournalEntry.number)
         .limit(MAX_TEMPLATES)
     )

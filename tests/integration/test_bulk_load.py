@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import Result
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fundledger import volume
 from fundledger.actors import Actor
@@ -24,7 +24,7 @@ from fundledger.ledger.models import FiscalPeriod, JournalEntry
 from fundledger.ledger.operations import credit, debit, post_entry
 from fundledger.ledger.queries import trial_balance
 from fundledger.ledger.verify import verify_ledger
-from fundledger.volume import entry_count, grow_through_services
+from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
 
 OPERATOR = Actor("loader@example.org", request_id="bench")
 
@@ -124,7 +124,7 @@ def test_service_layer_growth_reaches_the_size_and_verifies(
     assert kinds >= {"pledge", "receipt"}
 
 
-def test_the_heavy_donor_makes_its_gifts_once_over_several_growths(
+def test_the_heavy_donor_makes_its_gifts_once_and_bulk_does_not_copy_them(
     run: Callable[..., Result], database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(volume, "HEAVY_GIFTS", 6)
@@ -133,8 +133,15 @@ def test_the_heavy_donor_makes_its_gifts_once_over_several_growths(
         start = entry_count(session)
     for target in (start + 40, start + 80):
         grow_through_services(database, OPERATOR, entries=target, seed=7, progress=lambda _: None)
+    grow_in_bulk(database, OPERATOR, entries=start + 200, progress=lambda _: None)
     with database.session() as session:
         references = session.scalars(
             select(Receipt.reference).where(Receipt.reference.startswith("standing gift"))
         ).all()
+        copied = session.scalar(
+            select(func.count(JournalEntry.id)).where(
+                JournalEntry.source_ref.startswith("standing gift")
+            )
+        )
     assert sorted(references) == [f"standing gift {n}" for n in range(1, 7)]
+    assert copied == 6  # bulk copies leave the heavy donor's gifts out
