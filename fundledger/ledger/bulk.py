@@ -115,7 +115,7 @@ def append_entries(
         text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1"),
         {"number": last_number + len(checked), "hash": last_hash},
     )
-    _advance_sequences(session, entry_table, posting_table)
+    _advance_sequences(session)
     return len(checked)
 
 
@@ -149,14 +149,16 @@ def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:
     return int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
 
 
-def _advance_sequences(session: Session, *tables: Table) -> None:
+def _advance_sequences(session: Session) -> None:
     """Explicit ids do not move PostgreSQL's sequences: move them past what was inserted."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for table in tables:
-        session.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"  # noqa: S608 - table names are ours
-                f" (SELECT max(id) FROM {table.name}))"
-            )
-        )
+    for statement in _SEQUENCE_CATCH_UP:
+        session.execute(text(statement))
+
+
+_SEQUENCE_CATCH_UP = (
+    "SELECT setval(pg_get_serial_sequence('journal_entries', 'id'),"
+    " (SELECT max(id) FROM journal_entries))",
+    "SELECT setval(pg_get_serial_sequence('postings', 'id'), (SELECT max(id) FROM postings))",
+)
