@@ -259,11 +259,11 @@ def trial_balance(as_of: dt.date | None, output_format: str) -> None:
 
 @cli.command()
 def verify() -> None:
-    """Recompute every ledger invariant; exit 1 naming each violation."""
-    from fundledger.ledger.verify import verify_ledger
+    """Recompute every ledger invariant and record the outcome in the audit log; exit 1
+    naming each violation."""
+    from fundledger.audit.verifications import verify_and_record
 
-    with database().session() as session:
-        report = verify_ledger(session)
+    report = verify_and_record(database(), actor())
     for violation in report.violations:
         click.echo(violation, err=True)
     click.echo(report.summary())

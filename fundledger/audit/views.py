@@ -8,12 +8,13 @@ from sqlalchemy import Select
 from fundledger.audit.forms import AuditFilterForm
 from fundledger.audit.models import AuditEvent
 from fundledger.audit.queries import AUDIT_SORTS, events_query, object_types
+from fundledger.audit.verifications import verify_and_record
 from fundledger.auth.access import allow
 from fundledger.auth.models import Role
-from fundledger.ledger.verify import verify_ledger
+from fundledger.auth.sessions import request_actor
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
-from fundledger.web.database import db_session
+from fundledger.web.database import db_session, get_database
 from fundledger.web.downloads import csv_download
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
@@ -44,8 +45,10 @@ def log_csv() -> Response:
 @blueprint.get("/verify")
 @allow(Role.AUDITOR, Role.ADMIN)
 def verify() -> str:
-    """Run every ledger check now and show the result (what `fundledger verify` prints)."""
-    return render_template("audit/verify.html", report=verify_ledger(db_session()))
+    """Run every ledger check now, record the outcome for the dashboard, and show the
+    result (what `fundledger verify` prints)."""
+    report = verify_and_record(get_database(), request_actor())
+    return render_template("audit/verify.html", report=report)
 
 
 def _filters() -> AuditFilterForm:

@@ -29,12 +29,20 @@ from fundledger.allocations.queries import QueueItem, budgets, cajp_queue
 from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.models import AuditEvent
 from fundledger.audit.queries import AuditFilter, event_page
+from fundledger.audit.verifications import ACTION as VERIFIED
+from fundledger.audit.verifications import Outcome
 from fundledger.donors.amounts import ACCOUNT_UNAPPLIED
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt
 from fundledger.donors.queries import AgeingRow, DonorPosition, ageing, donor_position
-from fundledger.ledger.models import Account, EntryKind, FiscalPeriod, JournalEntry, Posting
+from fundledger.ledger.models import (
+    Account,
+    EntryKind,
+    FiscalPeriod,
+    JournalEntry,
+    LedgerHead,
+    Posting,
+)
 from fundledger.ledger.queries import trial_balance
-from fundledger.ledger.verify import Report, verify_ledger
 from fundledger.reporting.figures import ACCOUNT_ADVANCES, ACCOUNT_EXPENDITURE, DRAW_ACCOUNTS
 from fundledger.reporting.uses import PoolUse, earmarked_pools
 
@@ -337,12 +345,44 @@ def donor_overview(session: Session, donor: Donor, today: dt.date) -> DonorOverv
 
 
 @dataclass(frozen=True, slots=True)
+class LatestVerification:
+    """The newest recorded run of the ledger checks, and how far the ledger has moved."""
+
+    occurred_at: dt.datetime
+    actor: str
+    outcome: Outcome
+    #: Entries appended after the ones that run checked: not yet verified.
+    appended_since: int
+
+
+@dataclass(frozen=True, slots=True)
 class AuditOverview:
-    #: What ``fundledger verify`` finds, recomputed now.
-    report: Report
+    #: The latest recorded verification; None if the ledger was never verified.
+    verification: LatestVerification | None
     latest: Sequence[AuditEvent]
 
 
 def audit_overview(session: Session) -> AuditOverview:
     events = event_page(session, AuditFilter(), page=1, per_page=LATEST_EVENTS).items
-    return AuditOverview(verify_ledger(session), events)
+    return AuditOverview(latest_verification(session), events)
+
+
+def latest_verification(session: Session) -> LatestVerification | None:
+    """What the last run of the checks found, read from its audit event (by the action
+    index) rather than recomputed: verifying reads the whole ledger."""
+    event = session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == VERIFIED)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    outcome = Outcome.from_event(event)
+    last_number = session.scalar(select(LedgerHead.last_number)) or 0
+    return LatestVerification(
+        occurred_at=event.occurred_at,
+        actor=event.actor,
+        outcome=outcome,
+        appended_since=max(last_number - outcome.last_number, 0),
+    )

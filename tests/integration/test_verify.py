@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import text
+import json
+from collections.abc import Callable
 
+import pytest
+from click.testing import Result
+from sqlalchemy import select, text
+
+from fundledger.audit.models import AuditEvent
 from fundledger.db import Database
+from fundledger.ledger.models import LedgerHead
 from fundledger.ledger.operations import credit, debit
 from fundledger.ledger.verify import verify_ledger
 from tests.factories import post
@@ -59,3 +65,34 @@ def test_verify_finds_a_cached_balance_that_drifted(ledger: Database) -> None:
     with ledger.session() as session:
         report = verify_ledger(session)
     assert "account 1010: cached balance" in report.violations[0]
+
+
+def verifications(database: Database) -> list[tuple[str, dict[str, object]]]:
+    """Who ran each recorded verification, and what it recorded, oldest first."""
+    with database.session() as session:
+        events = session.scalars(
+            select(AuditEvent).filter_by(action="ledger.verified").order_by(AuditEvent.id)
+        )
+        return [(event.actor, json.loads(event.after or "")) for event in events]
+
+
+def test_the_verify_command_records_its_outcome_in_the_audit_log(
+    ledger: Database, run: Callable[..., Result]
+) -> None:
+    with ledger.session() as session:
+        head = session.get(LedgerHead, 1)
+        assert head is not None
+        last_hash = head.last_hash
+    assert run("verify").exit_code == 0
+    tamper(ledger, "postings", "UPDATE postings SET amount = amount * 2 WHERE line_no = 1")
+    failed = run("verify")
+    assert failed.exit_code == 1
+
+    recorded = verifications(ledger)
+    assert [actor.startswith("cli:") for actor, _ in recorded] == [True, True]
+    assert [after for _, after in recorded] == [
+        {"ok": True, "problems": 0, "entries": 2, "last_number": 2, "last_hash": last_hash},
+        {"ok": False, "problems": failed.stderr.count("\n"), "entries": 2, "last_number": 2,
+         "last_hash": last_hash},
+    ]  # fmt: skip
+    assert failed.stderr.count("\n") > 0

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from fundledger.actors import Actor
+from fundledger.audit.models import AuditEvent
 from fundledger.db import Database
 from fundledger.donors.operations import create_donor, set_donor_active
 
@@ -76,3 +78,23 @@ def test_verification_page_reports_tampering(
     page = client.get("/audit/verify").get_data(as_text=True)
     assert "violation(s)" in page
     assert "cached balance" in page
+
+
+def test_each_verification_from_the_page_is_recorded_for_the_dashboard(
+    database: Database, client: FlaskClient, login_as: Callable[..., object]
+) -> None:
+    login_as("auditor", email="checker@example.org")
+    client.get("/audit/verify")
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE account_balances SET balance = balance + 1"))
+    client.get("/audit/verify")
+    with database.session() as session:
+        recorded = [
+            (event.actor, json.loads(event.after or ""))
+            for event in session.scalars(
+                select(AuditEvent).filter_by(action="ledger.verified").order_by(AuditEvent.id)
+            )
+        ]
+    assert [actor for actor, _ in recorded] == ["checker@example.org"] * 2
+    assert [(after["ok"], after["entries"]) for _, after in recorded] == [(True, 0), (False, 0)]
+    assert recorded[1][1]["problems"] > 0

@@ -19,6 +19,7 @@ from sqlalchemy import event, func, select
 from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
 from fundledger.allocations.models import Allocation
+from fundledger.audit.verifications import verify_and_record
 from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
@@ -367,23 +368,80 @@ def test_a_donor_never_sees_another_donors_figures(database: Database, home: Vis
 # --- the auditor -----------------------------------------------------------------------
 
 
-def test_the_auditor_sees_verification_and_the_latest_events(
+def test_the_auditor_sees_the_latest_recorded_verification_and_the_latest_events(
     database: Database, home: Visit
 ) -> None:
     known_fund(database)
+    verify_and_record(database, Actor("checker@oas.org"))
     page = home("auditor")
     with database.session() as session:
         entries = session.scalar(select(func.count()).select_from(JournalEntry))
 
     text = words(page)
-    assert f"Verified. ledger verified: {entries} entries" in text
+    assert f"Verified. Checked {entries} entries, up to #{entries}, on " in text
+    assert "UTC by checker@oas.org." in text
+    assert "Entries appended since: 0." in text
     assert 'href="/audit/verify"' in page
     assert 'href="/audit/"' in page
     events = tables(page)["The 10 newest events"].texts()[1:]
     assert len(events) == 10
     assert [event[1:3] for event in events[:2]] == [
         ["auditor@example.org", "user.logged_in"],  # signing in to read this page
-        ["proposer@oas.org", "allocation.submit"],  # allocation #4, the last step taken
+        ["checker@oas.org", "ledger.verified"],  # the verification, the last step taken
     ]
     assert "The fund" not in text
     assert "Waiting for the Secretariat" not in text
+
+
+def test_the_auditor_is_told_the_ledger_was_never_verified(database: Database, home: Visit) -> None:
+    known_fund(database)
+    text = words(home("auditor"))
+    assert "Never verified. No run of the ledger checks has been recorded yet." in text
+    assert "Verified." not in text
+    assert "Verify the ledger now" in text
+
+
+def test_the_auditor_sees_how_many_entries_were_appended_since_the_last_verification(
+    database: Database, home: Visit
+) -> None:
+    known_fund(database)
+    verify_and_record(database, Actor("checker@oas.org"))
+    with database.transaction() as session:
+        donor = session.scalars(select(Donor).filter_by(code="CAN")).one()
+        for day_of_month in ("2026-01-05", "2026-01-06"):
+            record_receipt(
+                session, SETUP, donor, value_date=day(day_of_month), amount=D("10.00"),
+                currency="USD", unpledged=True,
+            )  # fmt: skip
+    with database.session() as session:
+        entries = session.scalar(select(func.count()).select_from(JournalEntry))
+
+    text = words(home("auditor"))
+    assert f"Checked {entries - 2} entries, up to #{entries - 2}," in text
+    assert "Entries appended since: 2." in text
+
+
+def test_the_auditor_sees_the_violations_the_last_verification_found(
+    database: Database, home: Visit
+) -> None:
+    known_fund(database)
+    with database.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE account_balances SET balance = balance + 1")
+    verify_and_record(database, Actor("checker@oas.org"))
+    page = words(home("auditor"))
+    assert re.search(r"\b[1-9]\d* violation\(s\)\. Checked \d+ entries", page), page
+    assert "Verified." not in page
+
+
+def test_the_auditors_dashboard_does_not_verify_the_ledger(
+    database: Database, app: Flask, home: Visit
+) -> None:
+    """Verifying reads every posting; the dashboard only reads what the last run recorded."""
+    known_fund(database)
+    verify_and_record(database, Actor("checker@oas.org"))
+    statements: list[str] = []
+    event.listen(get_database(app).engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))  # fmt: skip
+    assert "Verified." in home("auditor")
+    assert statements, "the listener sees the page's queries"
+    assert not [sql for sql in statements if "postings" in sql], statements
