@@ -38,7 +38,7 @@ def index() -> str:
         panels["cajp"] = queries.cajp_overview(db)
     if Role.DONOR in roles:
         panels["donor"] = queries.donor_overview(db, _own_donor(), today)
-    if Role.AUDITOR in roles:  # verify reads the whole ledger: only for whom it is the job
+    if Role.AUDITOR in roles:  # the last verification and the audit log: the auditor's job
         panels["audit"] = queries.audit_overview(db)
     return render_template("index.html", **panels)
 
