@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -18,8 +19,12 @@ from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
 from fundledger.listing import Columns, Sorts
 from fundledger.reporting.models import StatementKind, StatementRecord
-from fundledger.reporting.pdf import Issue
-from fundledger.reporting.render import Request, donor_of, issue_for, render
+
+# The renderer brings in ReportLab; only the readers that render import it (a CLI command
+# or page that lists statements should not pay for it).
+if TYPE_CHECKING:
+    from fundledger.reporting.pdf import Issue
+    from fundledger.reporting.render import Request
 
 #: How the statement number sits in an issued PDF's metadata (see layout.metadata).
 _CLAIMS = (
@@ -42,16 +47,22 @@ def statement_by_number(session: Session, number: str) -> StatementRecord | None
 
 def request_of(statement: StatementRecord) -> Request:
     """What the statement was built from, as stored in the register."""
+    from fundledger.reporting.render import Request
+
     parameters = json.loads(statement.parameters)
     return Request(StatementKind(statement.kind), {k: str(v) for k, v in parameters.items()})
 
 
 def issue_of(statement: StatementRecord) -> Issue:
+    from fundledger.reporting.render import issue_for
+
     return issue_for(statement.number, statement.issued_at, statement.language)
 
 
 def rerender(session: Session, statement: StatementRecord) -> bytes:
     """Render the statement again from its record and today's ledger."""
+    from fundledger.reporting.render import render
+
     return render(session, request_of(statement), issue_of(statement))
 
 
@@ -213,6 +224,8 @@ def issued_since(
         .order_by(StatementRecord.issued_at.desc(), StatementRecord.id.desc())
     )
     if request.kind == StatementKind.DONOR:
+        from fundledger.reporting.render import donor_of
+
         donor = donor_of(session, request)
         query = query.filter_by(donor_id=None if donor is None else donor.id)
     return next((s for s in session.scalars(query) if request_of(s) == request), None)
