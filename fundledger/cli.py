@@ -6,19 +6,18 @@ Usage errors exit 2 (click); a refused operation prints one line on stderr and e
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo
 
-from fundledger import create_app
-from fundledger.allocations.commands import COMMANDS as ALLOCATION_COMMANDS
-from fundledger.auth.commands import user
-from fundledger.backup_commands import COMMANDS as BACKUP_COMMANDS
 from fundledger.cli_tools import (
     FORMAT,
     ID,
@@ -28,39 +27,145 @@ from fundledger.cli_tools import (
     date_option,
     emit,
     out_option,
-    report,
 )
-from fundledger.donors.commands import COMMANDS as DONOR_COMMANDS
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.money import plain
-from fundledger.reporting.commands import statement
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A command imported only when it runs (or its own help is asked for), so that one
+    command does not pay for importing every area's."""
+
+    #: What ``fundledger --help`` shows; tests/integration/test_startup.py keeps it equal
+    #: to the command's own short help.
+    help: str
+    #: ``module:attribute`` of the command.
+    target: str
+    #: Modules that add subcommands to it when imported.
+    also: tuple[str, ...] = ()
+
+    def load(self) -> click.Command:
+        for module in self.also:
+            importlib.import_module(module)
+        module, attribute = self.target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        check_text_parameters(command)
+        return command
+
+
+_DONORS = "fundledger.donors.commands"
+_ALLOCATIONS = "fundledger.allocations.commands"
+
+#: The areas' commands, by name.
+LAZY_COMMANDS = {
+    "allocation": Lazy("Allocations of the fund's money to activities, through the CAJP.",
+                       f"{_ALLOCATIONS}:allocation"),
+    "available": Lazy("Money, open commitments and what is available, per funding pool, in USD.",
+                      f"{_ALLOCATIONS}:available"),
+    "backup": Lazy("Write a consistent backup of the whole database to FILE, a new file; the "
+                   "application may keep running.", "fundledger.backup_commands:backup"),
+    "budget": Lazy("Annual work plans: planned amounts per activity, approved by the CAJP.",
+                   f"{_ALLOCATIONS}:budget"),
+    "credit-apply": Lazy("Settle a pledge from the donor's unapplied credit (earlier "
+                         "overpayments).", f"{_DONORS}:credit_apply"),
+    "donor": Lazy("Donors: member states, observers and organizations that contribute.",
+                  f"{_DONORS}:donor"),
+    "import": Lazy("Import files into the ledger.", f"{_DONORS}:import_group"),
+    "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
+                   "and reopen.", f"{_ALLOCATIONS}:period"),
+    "pledge": Lazy("Record a signed pledge; prints the pledge id.", f"{_DONORS}:pledge"),
+    "pledge-cancel": Lazy("Cancel what is still outstanding on a pledge.",
+                          f"{_DONORS}:pledge_cancel"),
+    "pledge-reduce": Lazy("Reduce what a donor owes on a pledge (a reversing entry, never an "
+                          "edit).", f"{_DONORS}:pledge_reduce"),
+    "pledges": Lazy("Pledges with what is still outstanding, in their currency and in USD.",
+                    f"{_DONORS}:pledges"),
+    "rate": Lazy("Exchange rates, always in USD per one unit of the currency.",
+                 f"{_DONORS}:rate"),
+    "receive": Lazy("Record money received from a donor; prints the receipt id.",
+                    f"{_DONORS}:receive"),
+    "refund": Lazy("Refund unused earmarked money to its donor; prints the entry number.",
+                   f"{_ALLOCATIONS}:refund"),
+    "report": Lazy("Reports on contributions, budgets and allocations.",
+                   "fundledger.cli_tools:report", also=(_DONORS, _ALLOCATIONS)),
+    "restore": Lazy("Replace the configured database with the backup in FILE, then verify "
+                    "the ledger.", "fundledger.backup_commands:restore"),
+    "setting": Lazy("The fund's settings.", f"{_ALLOCATIONS}:setting"),
+    "statement": Lazy("Statements: issue donor and fund statements and CAJP meeting packs, "
+                      "list the register of issued statements, verify a PDF.",
+                      "fundledger.reporting.commands:statement"),
+    "user": Lazy("People who sign in to the web application.", "fundledger.auth.commands:user"),
+}  # fmt: skip
 
 
 class FundledgerGroup(FlaskGroup):
     """Flask's CLI group: every command runs inside the app's context, and a refusal
-    becomes one line on stderr and exit status 1."""
+    becomes one line on stderr and exit status 1.
+
+    The areas' commands (:data:`LAZY_COMMANDS`) are imported on demand, and Flask's own
+    look-ups (plugin entry points, ``app.cli``) are skipped: the app adds no commands,
+    and building it to list them would cost every ``--help``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in LAZY_COMMANDS:
+            self.add_command(LAZY_COMMANDS[name].load(), name)
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Every command with its short help, without importing the lazy ones."""
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, self._short_help(name, limit)) for name in names])
+
+    def _short_help(self, name: str, limit: int) -> str:
+        command = self.commands.get(name) or click.Command(name, help=LAZY_COMMANDS[name].help)
+        return command.get_short_help_str(limit)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command, run inside the app's context: unless the caller supplied the app
+        (tests do), the whole app for the commands in :data:`WEB_COMMANDS`, for the others
+        only its configuration and database."""
+        name, command, rest = super().resolve_command(ctx, args)
+        info = ctx.ensure_object(ScriptInfo)
+        if info.create_app is None:
+            info.create_app = partial(_build_app, web=name in WEB_COMMANDS)
+        ctx.with_resource(info.load_app().app_context())
+        return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            with ctx.ensure_object(ScriptInfo).load_app().app_context():
-                return super().invoke(ctx)
+            return super().invoke(ctx)
         except FundledgerError as error:
             click.echo(f"fundledger: {error}", err=True)
             ctx.exit(1)
 
 
-def _build_app(*_args: object) -> Any:
+#: Commands that need the web side: ``serve`` serves it, ``user`` links to its pages.
+WEB_COMMANDS = frozenset({"serve", "user"})
+
+
+def _build_app(*, web: bool) -> Flask:
     """The app for this invocation; its connections close when the command ends."""
+    from fundledger.web.app import build_app
     from fundledger.web.database import get_database
 
-    app = create_app()
+    app = build_app(web=web)
     click.get_current_context().find_root().call_on_close(get_database(app).dispose)
     return app
 
 
 @click.group(
     cls=FundledgerGroup,
-    create_app=_build_app,
     add_default_commands=False,
     add_version_option=False,
     load_dotenv=False,
@@ -310,7 +415,4 @@ def serve(host: str, port: int, debug: bool) -> None:
     run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
 
 
-cli.add_command(report)
-for command in (*DONOR_COMMANDS, *ALLOCATION_COMMANDS, user, statement, *BACKUP_COMMANDS):
-    cli.add_command(command)
 check_text_parameters(cli)

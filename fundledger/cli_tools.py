@@ -54,15 +54,16 @@ class Text(click.types.StringParamType):
 TEXT = Text()
 
 
-def check_text_parameters(group: click.Group) -> None:
-    """Give every plain-text parameter of every command under ``group`` the :data:`TEXT`
-    type, so that no command, present or future, can forget it."""
-    for command in group.commands.values():
-        if isinstance(command, click.Group):
-            check_text_parameters(command)
-        for param in command.params:
-            if param.type is click.STRING:
-                param.type = TEXT
+def check_text_parameters(command: click.Command) -> None:
+    """Give every plain-text parameter of ``command`` and the commands under it the
+    :data:`TEXT` type, so that no command, present or future, can forget it. The CLI
+    applies it to each command as it is loaded."""
+    for param in command.params:
+        if param.type is click.STRING:
+            param.type = TEXT
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            check_text_parameters(subcommand)
 
 
 def _writable_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:

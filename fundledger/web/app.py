@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from fundledger.auth import access, protection, sessions
+from fundledger.auth import sessions
 from fundledger.config import (
     default_database_url,
     default_statements_dir,
@@ -17,10 +17,13 @@ from fundledger.config import (
 from fundledger.db import Database
 from fundledger.models import register_all
 from fundledger.resources import resource_dir
-from fundledger.web import database, errors, filters, i18n
+from fundledger.web import database
 
 
-def build_app(config: Mapping[str, Any] | None = None) -> Flask:
+def build_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> Flask:
+    """The application; with ``web=False`` only its configuration, database and sign-in
+    settings, which is all a CLI command needs: the pages, their forms, Babel and (through
+    the statements' views) ReportLab are most of the start-up time."""
     app = Flask(
         "fundledger",
         template_folder=str(resource_dir("templates")),
@@ -35,11 +38,22 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_all()
     database.init_app(app, Database(app.config["DATABASE_URL"]))
+    # Also the sign-in settings' defaults, which `fundledger user` reads.
+    sessions.init_app(app)
+    if web:
+        _init_web(app)
+    return app
+
+
+def _init_web(app: Flask) -> None:
+    """Template helpers, error pages, sign-in and access rules, and the areas' pages."""
+    from fundledger.auth import access, protection
+    from fundledger.web import errors, filters, i18n
+
     i18n.init_app(app)
     filters.init_app(app)
     errors.init_app(app)
     protection.init_app(app)
-    sessions.init_app(app)
     access.init_app(app)
 
     from fundledger.allocations.views import blueprint as allocations
@@ -59,4 +73,3 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(allocations)
     app.register_blueprint(donors)
     app.register_blueprint(statements)
-    return app

@@ -182,7 +182,10 @@ Token = str | FileArg
 def leaf_commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> Iterator[
     tuple[tuple[str, ...], click.Command]
 ]:  # fmt: skip
-    for name, command in sorted(group.commands.items()):
+    context = click.Context(group)  # list and get: the CLI loads its commands on demand
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
+        assert command is not None
         if isinstance(command, click.Group):
             yield from leaf_commands(command, (*path, name))
         elif (*path, name)[0] not in NOT_FUZZED:
