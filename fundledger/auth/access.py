@@ -19,7 +19,9 @@ from werkzeug.wrappers import Response
 
 from fundledger.auth import sessions
 from fundledger.auth.models import Role
+from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
+from fundledger.web.database import db_session
 from fundledger.web.i18n import _
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -193,6 +195,16 @@ def donor_scope() -> int | None:
             abort(403, description=_("This donor login is not tied to a donor."))
         return user.donor_id
     return None
+
+
+def own_donor() -> Donor:
+    """The donor a donor login stands for, behind the pages only donors open; for any
+    other user the same refusal as a missing donor."""
+    donor_id = donor_scope()
+    donor = None if donor_id is None else db_session().get(Donor, donor_id)
+    if donor is None:
+        raise NotFound(_("There is no such donor."))
+    return donor
 
 
 def check_donor(donor_id: int) -> None:

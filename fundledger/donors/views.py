@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from fundledger.auth.access import READERS, allow, check_donor, donor_scope
+from fundledger.auth.access import READERS, allow, check_donor, own_donor
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
 from fundledger.donors import listings, operations, queries
@@ -131,12 +131,7 @@ def detail(code: str) -> str:
 @allow(Role.DONOR)
 def own() -> str:
     """A donor login's own page (its address is the same for every donor login)."""
-    db = db_session()
-    donor_id = donor_scope()
-    donor = None if donor_id is None else db.get(Donor, donor_id)
-    if donor is None:
-        raise NotFound(_("There is no such donor."))
-    return _donor_page(db, donor)
+    return _donor_page(db_session(), own_donor())
 
 
 @blueprint.route("/donors/new", methods=["GET", "POST"])

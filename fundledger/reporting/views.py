@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from fundledger.auth.access import READERS, allow, donor_scope
+from fundledger.auth.access import READERS, allow, donor_scope, own_donor
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
 from fundledger.donors import listings
@@ -238,7 +238,7 @@ def verify() -> Page:
 @allow(Role.DONOR)
 def own() -> str:
     db = db_session()
-    donor = _own_donor(db)
+    donor = own_donor()
     return render_template(
         "reporting/own.html", donor=donor, statements=queries.statements(db, donor_id=donor.id),
         form=CurrentStatementForm(), period=_current_period(), donor_names={donor.code: donor.name},
@@ -251,7 +251,7 @@ def request_current() -> Page:
     """Issue the donor's statement from 1 January to today, in its language; asked again
     the same day, the one issued earlier is the answer (see ``issue_once_a_day``)."""
     db = db_session()
-    donor = _own_donor(db)
+    donor = own_donor()
     form = CurrentStatementForm()
     if not form.validate_on_submit():
         return redirect(url_for("statements.own"))
@@ -276,14 +276,6 @@ def request_current() -> Page:
         flash(_("Your statement for this period was issued earlier today: %(number)s.",
                 number=number))  # fmt: skip
     return redirect(url_for("statements.own", _anchor=number))
-
-
-def _own_donor(db: Session) -> Donor:
-    donor_id = donor_scope()
-    donor = None if donor_id is None else db.get(Donor, donor_id)
-    if donor is None:
-        raise NotFound(_("There is no such donor."))
-    return donor
 
 
 def _current_period() -> tuple[dt.date, dt.date]:

@@ -9,12 +9,10 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 
 from fundledger.auth import sessions
-from fundledger.auth.access import donor_scope
+from fundledger.auth.access import own_donor
 from fundledger.auth.models import Role
 from fundledger.dashboards import queries
 from fundledger.dashboards.charts import Series, bar_chart
-from fundledger.donors.models import Donor
-from fundledger.errors import NotFound
 from fundledger.web.database import db_session
 from fundledger.web.i18n import _, _l, usd
 
@@ -37,7 +35,7 @@ def index() -> str:
     if Role.CAJP in roles:
         panels["cajp"] = queries.cajp_overview(db)
     if Role.DONOR in roles:
-        panels["donor"] = queries.donor_overview(db, _own_donor(), today)
+        panels["donor"] = queries.donor_overview(db, own_donor(), today)
     if Role.AUDITOR in roles:  # the last verification and the audit log: the auditor's job
         panels["audit"] = queries.audit_overview(db)
     return render_template("index.html", **panels)
@@ -62,11 +60,3 @@ def fund_chart(years: Sequence[queries.FundYear]) -> Markup:
         chart_id="fund-chart",
         amount_text=usd,
     )
-
-
-def _own_donor() -> Donor:
-    donor_id = donor_scope()
-    donor = None if donor_id is None else db_session().get(Donor, donor_id)
-    if donor is None:
-        raise NotFound(_("There is no such donor."))
-    return donor
