@@ -5,7 +5,7 @@ debit and negative for a credit, so every entry's amounts sum to zero.
 
 The database backs the service layer up (see the ledger migration): entries and
 postings refuse UPDATE and DELETE, nothing can be posted into a closed period, and
-``account_balances`` is maintained by a trigger on every posting.
+``account_balances`` and ``daily_totals`` are maintained by triggers on every posting.
 """
 
 from __future__ import annotations
@@ -108,6 +108,29 @@ class AccountBalance(Base):
         ForeignKey("accounts.id", ondelete="RESTRICT"), primary_key=True
     )
     balance: Mapped[Decimal] = mapped_column(Money(18, 2), default=Decimal(0))
+
+
+class DailyTotal(Base):
+    """The sum of the postings of one day with the same account, entry kind, donor,
+    earmark and allocation, kept by a database trigger on postings (revision 0006).
+
+    Statements, dashboards and availability read these few rows instead of the
+    postings; ``fundledger verify`` checks that they equal the postings' sums.
+    """
+
+    __tablename__ = "daily_totals"
+    __table_args__ = (Index("ix_daily_totals_day_account", "entry_date", "account_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="RESTRICT"))
+    #: The kind of the postings' journal entries.
+    kind: Mapped[str] = mapped_column(String(30))
+    donor_id: Mapped[int | None] = mapped_column(ForeignKey("donors.id", ondelete="RESTRICT"))
+    earmark: Mapped[str | None] = mapped_column(String(30))
+    allocation_id: Mapped[int | None] = mapped_column(Integer)
+    #: USD; debit positive, credit negative.
+    amount: Mapped[Decimal] = mapped_column(Money(18, 2))
 
 
 class FiscalPeriod(Base):
