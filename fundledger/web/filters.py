@@ -13,7 +13,7 @@ from flask import Flask
 
 from fundledger.auth.models import Role
 from fundledger.ledger.models import AccountType, EntryKind, Side
-from fundledger.web.i18n import LazyText, _, _l, current_language, money, usd
+from fundledger.web.i18n import LazyText, _, _l, money, request_language, usd
 
 #: What each role is called on the page header and the accounts pages.
 ROLE_NAMES = {
@@ -82,7 +82,7 @@ def _rate(value: Decimal) -> str:
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pattern = "0." + "0" * places if places else "0"
-    return str(format_decimal(value, format=pattern, locale=current_language()))
+    return str(format_decimal(value, format=pattern, locale=request_language().locale))
 
 
 def _money(value: Decimal, currency: str = "USD") -> str:
@@ -92,14 +92,14 @@ def _money(value: Decimal, currency: str = "USD") -> str:
 
 def _number(value: int) -> str:
     """A count with the language's grouping: ``1,250`` / ``1.250`` / ``1 250``."""
-    return str(format_decimal(value, locale=current_language()))
+    return str(format_decimal(value, locale=request_language().locale))
 
 
 def _day(value: dt.date | None) -> str:
     """A date the way the language writes it, e.g. ``Feb 10, 2025`` / ``10 feb 2025``."""
     if value is None:
         return ""
-    return str(format_date(value, "medium", locale=current_language()))
+    return str(format_date(value, "medium", locale=request_language().locale))
 
 
 def _role_name(role: str) -> str:

@@ -9,15 +9,20 @@ through Flask-Babel, which reads the ``web`` catalogs of :mod:`fundledger.i18n`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import flask_babel
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations, Translations
-from flask import Flask, request
+from flask import Flask, g, has_app_context, request
 from flask_babel.speaklater import LazyString
-from markupsafe import escape
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from fundledger.auth import sessions
 from fundledger.donors.models import Donor
@@ -27,6 +32,40 @@ from fundledger.web.database import db_session
 
 #: The cookie that keeps the language picked with the switcher.
 COOKIE = "fundledger_language"
+#: Where a request keeps its :class:`PageLanguage` once chosen.
+_CHOSEN = "fundledger_page_language"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLanguage:
+    """A language of the pages with its catalog, locale and amount pattern, built once
+    per process: parsing the locale and the pattern again for each cell of a long table,
+    and finding the catalog again for each label, were most of a list page's time."""
+
+    code: str
+    locale: Locale
+    translations: Translations
+    #: USD amounts: thousands separators and two places.
+    usd: NumberPattern
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def page_language(code: str) -> PageLanguage:
+    locale = Locale.parse(code)
+    return PageLanguage(code, locale, translations(WEB, code), parse_pattern("#,##0.00"))
+
+
+def request_language() -> PageLanguage:
+    """The request's language, chosen once per request by :func:`select_language`
+    (through Flask-Babel); the source language outside a request."""
+    if not has_app_context():
+        return page_language(SOURCE_LANGUAGE)
+    chosen: PageLanguage | None = g.get(_CHOSEN)
+    if chosen is None:
+        locale = flask_babel.get_locale()
+        chosen = page_language(SOURCE_LANGUAGE if locale is None else str(locale))
+        setattr(g, _CHOSEN, chosen)
+    return chosen
 
 
 def _(message: str, **values: Any) -> str:
@@ -52,15 +91,26 @@ class _WebDomain(flask_babel.Domain):  # type: ignore[misc]  # Flask-Babel is un
     """Flask-Babel's domain, reading the ``web`` catalogs compiled from their ``.po``."""
 
     def get_translations(self) -> Translations | NullTranslations:
-        locale = flask_babel.get_locale()
-        if locale is None:  # outside a request
+        if not has_app_context():
             return NullTranslations()
-        return translations(WEB, str(locale))
+        return request_language().translations
+
+
+@pass_context
+def _template_gettext(context: Context, message: str, **values: Any) -> str:
+    """``_()`` and ``gettext()`` in templates: what Jinja's i18n extension does with
+    Flask-Babel's callables (the translation is markup, the values are escaped into it),
+    without looking the catalog up again through three calls per label."""
+    text = request_language().translations.gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704 - our catalogs' text, as Jinja's own gettext does
+    return text % values
 
 
 def init_app(app: Flask) -> None:
     babel = flask_babel.Babel(app, locale_selector=select_language)
     babel.domain_instance = _WebDomain()
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     from fundledger.web.language import blueprint  # the switcher's view needs access rules
 
     app.register_blueprint(blueprint)
@@ -70,15 +120,14 @@ def init_app(app: Flask) -> None:
 
 def current_language() -> str:
     """The request's language code, e.g. for ``<html lang>``."""
-    locale = flask_babel.get_locale()
-    return str(locale) if locale is not None else SOURCE_LANGUAGE
+    return request_language().code
 
 
 def usd(amount: Decimal | int) -> str:
     """A USD amount with thousands separators and two places in the request's language:
     ``54,250.00`` / ``54.250,00`` / ``54 250,00`` (an int is a sum of no rows: 0)."""
-    exact = quantize(Decimal(amount))
-    return str(format_decimal(exact, format="#,##0.00", locale=current_language()))
+    language = request_language()
+    return str(language.usd.apply(quantize(Decimal(amount)), language.locale))
 
 
 def money(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
