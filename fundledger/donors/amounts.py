@@ -95,6 +95,11 @@ def replayed(session: Session, model: type[T], idempotency_key: str | None) -> T
     entry_id = session.scalar(select(JournalEntry.id).filter_by(idempotency_key=idempotency_key))
     if entry_id is None:
         return None
+    return recorded_with(session, model, entry_id, idempotency_key)
+
+
+def recorded_with(session: Session, model: type[T], entry_id: int, idempotency_key: str) -> T:
+    """The record (pledge, receipt) made with the entry an idempotency key posted."""
     earlier = session.scalar(select(model).filter_by(entry_id=entry_id))
     if earlier is None:
         raise IdempotencyConflict(

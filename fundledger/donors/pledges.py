@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
@@ -17,6 +16,7 @@ from fundledger.donors.amounts import (
     checked_earmark,
     line,
     owed,
+    recorded_with,
     replayed,
     revenue_account,
 )
@@ -24,7 +24,7 @@ from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
 from fundledger.donors.operations import resolve_rate
 from fundledger.ledger.models import EntryKind
-from fundledger.ledger.operations import post_entry
+from fundledger.ledger.operations import post_entry, post_or_replay
 from fundledger.money import check_currency, plain, to_base
 
 
@@ -62,7 +62,7 @@ def record_pledge(
         raise ContributionError(f"due date {due_date} is before the pledge date {pledge_date}")
     usd = to_base(amount, rate)
     dims = {"donor_id": donor.id, "earmark": earmark}
-    entry = post_entry(
+    posted = post_or_replay(
         session,
         entry_date=pledge_date,
         kind=EntryKind.PLEDGE,
@@ -77,10 +77,11 @@ def record_pledge(
                  **dims),
         ],
     )  # fmt: skip
-    # A concurrent call with the same key may have posted first: post_entry then returns
-    # its entry, and the pledge it recorded is the answer.
-    if earlier := session.scalar(select(Pledge).filter_by(entry_id=entry.id)):
-        return earlier
+    entry = posted.entry
+    if not posted.new and idempotency_key is not None:
+        # A concurrent call with the same key posted first: the pledge it recorded is
+        # the answer.
+        return recorded_with(session, Pledge, entry.id, idempotency_key)
     pledge = Pledge(
         donor_id=donor.id,
         pledge_date=pledge_date,

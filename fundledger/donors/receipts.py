@@ -24,6 +24,7 @@ from fundledger.donors.amounts import (
     checked_earmark,
     line,
     owed,
+    recorded_with,
     replayed,
     revenue_account,
 )
@@ -31,7 +32,7 @@ from fundledger.donors.errors import ContributionError, Overapplication
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
 from fundledger.donors.operations import resolve_rate
 from fundledger.ledger.models import EntryKind
-from fundledger.ledger.operations import Line, post_entry
+from fundledger.ledger.operations import Line, post_entry, post_or_replay
 from fundledger.money import check_currency, plain, settled_usd, to_base
 
 
@@ -126,7 +127,7 @@ def record_receipt(
         )  # fmt: skip
     lines += credits
     lines += balancing_fx_line(lines)
-    entry = post_entry(
+    posted = post_or_replay(
         session,
         entry_date=value_date,
         kind=EntryKind.RECEIPT,
@@ -137,9 +138,10 @@ def record_receipt(
         request_id=actor.request_id,
         lines=lines,
     )
-    # A concurrent call with the same key may have posted first (see record_pledge).
-    if earlier := session.scalar(select(Receipt).filter_by(entry_id=entry.id)):
-        return earlier
+    entry = posted.entry
+    if not posted.new and idempotency_key is not None:
+        # A concurrent call with the same key posted first (see record_pledge).
+        return recorded_with(session, Receipt, entry.id, idempotency_key)
     receipt = Receipt(
         donor_id=donor.id,
         value_date=value_date,

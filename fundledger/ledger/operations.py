@@ -4,6 +4,10 @@
 before writing anything; it then appends under the ledger-head lock inside a savepoint,
 so a refusal by the database also leaves the caller's transaction as it was.
 Operations flush and never commit.
+
+Posting is on every contribution's path, so it keeps its statements few: the lock reads
+the chain's end, the idempotency key is looked up once (under the lock, columns only),
+and the postings go in one ``executemany``.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm.util import identity_key
 
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
@@ -47,6 +52,11 @@ FIRST_DATE = dt.date(1990, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
 MAX_RATE = Decimal(1_000_000)
 MAX_TEXT = 2000
+
+_LOCK_HEAD = text(
+    "UPDATE ledger_head SET last_number = last_number WHERE id = 1 RETURNING last_number, last_hash"
+)
+_ADVANCE_HEAD = text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +105,15 @@ def credit(account: str, amount: Decimal | str, **dimensions: object) -> Line:
     return Line(account, -Decimal(amount), **dimensions)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """What :func:`post_or_replay` did."""
+
+    entry: JournalEntry
+    #: False when an earlier call with the same idempotency key had posted ``entry``.
+    new: bool
+
+
 def post_entry(
     session: Session,
     *,
@@ -113,6 +132,35 @@ def post_entry(
     Raises :class:`~fundledger.ledger.errors.InvalidEntry` (a subclass naming the
     problem) or :class:`~fundledger.ledger.errors.IdempotencyConflict`.
     """
+    return post_or_replay(
+        session,
+        entry_date=entry_date,
+        lines=lines,
+        created_by=created_by,
+        kind=kind,
+        memo=memo,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key,
+        request_id=request_id,
+        reverses=reverses,
+    ).entry
+
+
+def post_or_replay(
+    session: Session,
+    *,
+    entry_date: dt.date,
+    lines: Sequence[Line],
+    created_by: str,
+    kind: EntryKind = EntryKind.MANUAL,
+    memo: str = "",
+    source_ref: str | None = None,
+    idempotency_key: str | None = None,
+    request_id: str | None = None,
+    reverses: JournalEntry | None = None,
+) -> Posted:
+    """:func:`post_entry`, also saying whether the entry is new: a caller that records
+    more than the entry (a pledge, a receipt) then knows without asking the database."""
     lines = [_normalized(number, line) for number, line in enumerate(lines, start=1)]
     _check_shape(entry_date, kind, memo, source_ref, idempotency_key, lines)
     accounts = _accounts_by_code(session, (line.account for line in lines))
@@ -125,18 +173,13 @@ def post_entry(
         reverses_number=None if reverses is None else reverses.number,
         lines=[line.canonical() for line in lines],
     )
-    if idempotency_key is not None and (
-        earlier := _earlier_entry(session, idempotency_key, digest)
-    ):
-        return earlier
-
     with session.begin_nested():
         last_number, last_hash = lock_ledger(session)
-        # Checked again under the lock: a concurrent poster may have just used the key.
+        # Looked up under the lock, so a concurrent retry that just posted is seen.
         if idempotency_key is not None and (
             earlier := _earlier_entry(session, idempotency_key, digest)
         ):
-            return earlier
+            return Posted(earlier, new=False)
         _check_open_period(session, entry_date)
         number = last_number + 1
         created_at = dt.datetime.now(dt.UTC)
@@ -162,18 +205,18 @@ def post_entry(
                 request_id=request_id,
                 created_at=created_at,
             ),
-            postings=[
-                _posting(line_no, line, accounts[line.account], entry_date)
-                for line_no, line in enumerate(lines, start=1)
-            ],
         )
         session.add(entry)
         session.flush()
         session.execute(
-            text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1"),
-            {"number": number, "hash": entry.hash},
+            insert(Posting),
+            [
+                _posting(entry.id, line_no, line, accounts[line.account].id, entry_date)
+                for line_no, line in enumerate(lines, start=1)
+            ],
         )
-    return entry
+        session.execute(_ADVANCE_HEAD, {"number": number, "hash": entry.hash})
+    return Posted(entry, new=True)
 
 
 def reverse_entry(
@@ -340,14 +383,15 @@ def _check_dimensions(session: Session, lines: Sequence[Line]) -> None:
         for line in lines
         if line.earmark is not None and line.earmark.startswith("organ:")
     }
-    checks: list[tuple[str, InstrumentedAttribute[Any], set[Any]]] = [
-        ("donor", Donor.id, {line.donor_id for line in lines}),
-        ("activity", Activity.number, {line.activity for line in lines}),
-        ("objective", Objective.number, {line.objective for line in lines}),
-        ("organ", Implementer.code, {line.organ for line in lines} | earmarked_organs),
+    checks: list[tuple[str, type[Any], InstrumentedAttribute[Any], set[Any]]] = [
+        ("donor", Donor, Donor.id, {line.donor_id for line in lines}),
+        ("activity", Activity, Activity.number, {line.activity for line in lines}),
+        ("objective", Objective, Objective.number, {line.objective for line in lines}),
+        ("organ", Implementer, Implementer.code, {line.organ for line in lines} | earmarked_organs),
     ]
-    for name, column, wanted in checks:
+    for name, model, column, wanted in checks:
         wanted.discard(None)
+        wanted -= _in_session(session, model, wanted)
         if not wanted:
             continue
         existing = set(session.scalars(select(column).where(column.in_(wanted))))
@@ -355,14 +399,32 @@ def _check_dimensions(session: Session, lines: Sequence[Line]) -> None:
             raise errors.UnknownDimension(f"unknown {name} {missing!r}")
 
 
+def _in_session(session: Session, model: type[Any], keys: set[Any]) -> set[Any]:
+    """The primary keys among ``keys`` whose rows this session has loaded: they exist
+    (rows the ledger names are never deleted), so the database need not be asked."""
+    return {
+        key
+        for key in keys
+        if (held := session.identity_map.get(identity_key(model, key))) is not None
+        and held not in session.deleted
+    }
+
+
 def _earlier_entry(session: Session, key: str, digest: str) -> JournalEntry | None:
-    earlier = session.scalar(select(JournalEntry).filter_by(idempotency_key=key))
-    if earlier is not None and earlier.content_digest != digest:
+    """The entry posted with ``key``; only a replay loads it whole."""
+    earlier = session.execute(
+        select(JournalEntry.id, JournalEntry.number, JournalEntry.content_digest).filter_by(
+            idempotency_key=key
+        )
+    ).one_or_none()
+    if earlier is None:
+        return None
+    if earlier.content_digest != digest:
         raise errors.IdempotencyConflict(
             f"idempotency key {key!r} was already used for entry #{earlier.number} "
             "with different content"
         )
-    return earlier
+    return session.get_one(JournalEntry, earlier.id)
 
 
 def lock_ledger(session: Session) -> tuple[int, str]:
@@ -373,12 +435,7 @@ def lock_ledger(session: Session) -> tuple[int, str]:
     Appends take it; so does anything that must see the ledger stand still while it
     decides (approving an allocation against the money in its pools).
     """
-    row = session.execute(
-        text(
-            "UPDATE ledger_head SET last_number = last_number WHERE id = 1"
-            " RETURNING last_number, last_hash"
-        )
-    ).one()
+    row = session.execute(_LOCK_HEAD).one()
     return int(row.last_number), str(row.last_hash)
 
 
@@ -396,21 +453,24 @@ def _check_open_period(session: Session, entry_date: dt.date) -> None:
         )
 
 
-def _posting(line_no: int, line: Line, account: Account, entry_date: dt.date) -> Posting:
-    return Posting(
-        line_no=line_no,
-        account_id=account.id,
-        account=account,
-        entry_date=entry_date,
-        amount=line.amount,
-        donor_id=line.donor_id,
-        activity_number=line.activity,
-        objective_number=line.objective,
-        organ_code=line.organ,
-        earmark=line.earmark,
-        allocation_id=line.allocation_id,
-        currency=line.currency,
-        original_amount=line.original_amount,
-        rate=line.rate,
-        memo=line.memo,
-    )
+def _posting(
+    entry_id: int, line_no: int, line: Line, account_id: int, entry_date: dt.date
+) -> dict[str, object]:
+    """One row of ``postings``, for the one insert that writes all of an entry's lines."""
+    return {
+        "entry_id": entry_id,
+        "line_no": line_no,
+        "account_id": account_id,
+        "entry_date": entry_date,
+        "amount": line.amount,
+        "donor_id": line.donor_id,
+        "activity_number": line.activity,
+        "objective_number": line.objective,
+        "organ_code": line.organ,
+        "earmark": line.earmark,
+        "allocation_id": line.allocation_id,
+        "currency": line.currency,
+        "original_amount": line.original_amount,
+        "rate": line.rate,
+        "memo": line.memo,
+    }
