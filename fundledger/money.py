@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from fundledger.errors import FundledgerError
@@ -71,8 +73,10 @@ def check_currency(code: str) -> str:
     return normalized
 
 
+@lru_cache(maxsize=64)
 def minor_units(currency: str) -> int:
-    """Decimal places the currency allows (USD 2, JPY 0, KWD 3), from Babel's CLDR data."""
+    """Decimal places the currency allows (USD 2, JPY 0, KWD 3), from Babel's CLDR data;
+    remembered, as pages quantize every amount they show."""
     return int(get_currency_precision(check_currency(currency)))
 
 
@@ -119,6 +123,8 @@ def plain(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
     return f"{quantize(amount, currency):f}"
 
 
-def format_money(amount: Decimal, currency: str = BASE_CURRENCY, locale: str = "en") -> str:
+def format_money(
+    amount: Decimal, currency: str = BASE_CURRENCY, locale: Locale | str = "en"
+) -> str:
     """Human form for the locale, e.g. ``US$54,250.00`` or ``54.250,00 US$``."""
     return str(format_currency(amount, currency, locale=locale))

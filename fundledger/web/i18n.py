@@ -133,7 +133,7 @@ def usd(amount: Decimal | int) -> str:
 def money(amount: Decimal, currency: str = BASE_CURRENCY) -> str:
     """An amount with its currency in the request's language: ``US$54,250.00`` in English,
     ``54.250,00 US$`` in Spanish (for messages; templates use the ``money`` filter)."""
-    return format_money(amount, currency, locale=current_language())
+    return format_money(amount, currency, locale=request_language().locale)
 
 
 def select_language() -> str:
