@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import Allocation, AllocationPool, State
 from fundledger.donors.models import Donor
-from fundledger.ledger.models import Account, Posting
+from fundledger.ledger.models import Account, DailyTotal
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Activity, ActivityObjective
 
@@ -84,14 +84,15 @@ def eligibility_problem(session: Session, pool: Pool, activity: Activity) -> str
 
 
 def pool_money(session: Session, *, with_receivables: bool) -> dict[str, Decimal]:
-    """Money in every pool that has any, by pool key, from the ledger."""
+    """Money in every pool that has any, by pool key, from the ledger's daily totals
+    (approving an allocation asks for it; the postings would grow with the ledger)."""
     accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
     rows = session.execute(
-        select(Donor.code, Posting.earmark, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .outerjoin(Donor, Donor.id == Posting.donor_id)
+        select(Donor.code, DailyTotal.earmark, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .outerjoin(Donor, Donor.id == DailyTotal.donor_id)
         .where(Account.code.in_(accounts))
-        .group_by(Donor.code, Posting.earmark)
+        .group_by(Donor.code, DailyTotal.earmark)
     )
     money: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for donor_code, earmark, total in rows:

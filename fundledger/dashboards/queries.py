@@ -1,8 +1,9 @@
 """Readers behind the dashboards: the fund's figures by fiscal year, the work waiting for
 each role, a donor's own contributions and their use, and the auditor's checks.
 
-Every reader runs a fixed number of grouped queries whatever the size of the books, so
-the home page costs the same with ten entries or ten thousand; the figures come from
+Every reader runs a fixed number of grouped queries whatever the size of the books, and
+reads the ledger through its daily totals (a few rows per day) rather than its postings,
+so the home page costs about the same with ten entries or a million; the figures come from
 the same tables and ledger accounts as the pages they link to, so they agree.
 """
 
@@ -34,14 +35,7 @@ from fundledger.audit.verifications import Outcome
 from fundledger.donors.amounts import ACCOUNT_UNAPPLIED
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt
 from fundledger.donors.queries import AgeingRow, DonorPosition, ageing, donor_position
-from fundledger.ledger.models import (
-    Account,
-    EntryKind,
-    FiscalPeriod,
-    JournalEntry,
-    LedgerHead,
-    Posting,
-)
+from fundledger.ledger.models import Account, DailyTotal, EntryKind, FiscalPeriod, LedgerHead
 from fundledger.ledger.queries import trial_balance
 from fundledger.reporting.figures import ACCOUNT_ADVANCES, ACCOUNT_EXPENDITURE, DRAW_ACCOUNTS
 from fundledger.reporting.uses import PoolUse, earmarked_pools
@@ -133,12 +127,12 @@ def fund_years(session: Session, today: dt.date, *, with_receivables: bool) -> l
         for year, total in session.execute(query):
             flows[key][int(year)] += total or ZERO
     ledger = session.execute(
-        select(Account.code, JournalEntry.kind, _year(Posting.entry_date), func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        select(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date),
+               func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
         .where(Account.code.in_([*CASH_ACCOUNTS, RECEIVABLE_ACCOUNT, ACCOUNT_ADVANCES,
-                                 ACCOUNT_EXPENDITURE]), JournalEntry.kind != EntryKind.CLOSING)
-        .group_by(Account.code, JournalEntry.kind, _year(Posting.entry_date))
+                                 ACCOUNT_EXPENDITURE]), DailyTotal.kind != EntryKind.CLOSING)
+        .group_by(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date))
     )  # fmt: skip
     money_accounts = {*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())}
     for code, kind, year, total in ledger:
@@ -212,12 +206,11 @@ def _commitments_at_year_ends(session: Session, years: range) -> dict[int, Decim
     )  # fmt: skip
     drawn: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     draws = session.execute(
-        select(Posting.allocation_id, _year(Posting.entry_date), func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Account.code.in_(DRAW_ACCOUNTS), JournalEntry.kind == EntryKind.DISBURSEMENT,
-               Posting.allocation_id.is_not(None))
-        .group_by(Posting.allocation_id, _year(Posting.entry_date))
+        select(DailyTotal.allocation_id, _year(DailyTotal.entry_date), func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(DRAW_ACCOUNTS), DailyTotal.kind == EntryKind.DISBURSEMENT,
+               DailyTotal.allocation_id.is_not(None))
+        .group_by(DailyTotal.allocation_id, _year(DailyTotal.entry_date))
     )  # fmt: skip
     for allocation_id, year, total in draws:
         drawn[allocation_id][int(year)] += total
@@ -293,7 +286,7 @@ def secretariat_tasks(session: Session, today: dt.date) -> Tasks:
 
 
 def _open_past_years(session: Session, today: dt.date) -> list[int]:
-    first = session.scalar(select(func.min(Posting.entry_date)))
+    first = session.scalar(select(func.min(DailyTotal.entry_date)))
     if first is None:
         return []
     closed = set(session.scalars(select(FiscalPeriod.year).filter_by(closed=True)))

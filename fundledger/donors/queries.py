@@ -19,7 +19,7 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
-from fundledger.ledger.models import Account, Posting
+from fundledger.ledger.models import Account, DailyTotal
 from fundledger.money import to_base
 
 ZERO = Decimal("0.00")
@@ -59,10 +59,10 @@ def donor_position(session: Session, donor: Donor) -> DonorPosition:
     )
     balances = dict(
         session.execute(
-            select(Account.code, func.coalesce(func.sum(Posting.amount), ZERO))
-            .join(Account, Account.id == Posting.account_id)
+            select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
+            .join(Account, Account.id == DailyTotal.account_id)
             .where(
-                Posting.donor_id == donor.id,
+                DailyTotal.donor_id == donor.id,
                 Account.code.in_([ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED]),
             )
             .group_by(Account.code)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
-from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
+from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.ledger.operations import FIRST_DATE, LAST_DATE
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
@@ -235,12 +235,12 @@ def _balances(
     result: list[dict[str, Decimal]] = []
     for day in (before, end):
         rows = session.execute(
-            select(Account.code, func.coalesce(func.sum(Posting.amount), ZERO))
-            .join(Account, Account.id == Posting.account_id)
+            select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
+            .join(Account, Account.id == DailyTotal.account_id)
             .where(
-                Posting.donor_id == donor.id,
+                DailyTotal.donor_id == donor.id,
                 Account.code.in_([ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED]),
-                Posting.entry_date <= day,
+                DailyTotal.entry_date <= day,
             )
             .group_by(Account.code)
         )
@@ -374,13 +374,12 @@ def fund_summary(session: Session, start: dt.date, end: dt.date) -> FundSummary:
         ).where(Receipt.value_date.between(start, end))
     )
     used = session.scalar(
-        select(func.coalesce(func.sum(Posting.amount), ZERO))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        select(func.coalesce(func.sum(DailyTotal.amount), ZERO))
+        .join(Account, Account.id == DailyTotal.account_id)
         .where(
             Account.code.in_(USE_ACCOUNTS),
-            JournalEntry.kind != EntryKind.CLOSING,
-            and_(Posting.entry_date >= start, Posting.entry_date <= end),
+            DailyTotal.kind != EntryKind.CLOSING,
+            and_(DailyTotal.entry_date >= start, DailyTotal.entry_date <= end),
         )
     )
     commitments = open_commitments(session, end)

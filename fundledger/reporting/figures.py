@@ -1,7 +1,8 @@
 """Ledger figures the statements share: balances as of a day, the fund's position, and
 the funding pools' money and open commitments as they stood at the end of a day.
 
-Everything is read from postings by business date (``entry_date``, decision dates), so
+Everything is read by business date (``entry_date``, decision dates) from the postings'
+daily totals (:class:`~fundledger.ledger.models.DailyTotal`, a few rows per day), so
 a statement for a past period says the same thing whenever it is rendered again.
 """
 
@@ -20,7 +21,7 @@ from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import CASH_ACCOUNTS, RECEIVABLE_ACCOUNT, Pool
 from fundledger.allocations.settings import counts_receivables
 from fundledger.donors.models import Donor
-from fundledger.ledger.models import Account, AccountType, EntryKind, JournalEntry, Posting
+from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
 from fundledger.ledger.periods import NET_ASSETS_RESTRICTED, RESTRICTED_PREFIX
 
 ZERO = Decimal("0.00")
@@ -60,13 +61,13 @@ def balances(
 ) -> dict[str, Decimal]:
     """Every account's balance at the end of ``as_of`` (debit positive), by code."""
     query = (
-        select(Account.code, func.coalesce(func.sum(Posting.amount), ZERO))
-        .join(Account, Account.id == Posting.account_id)
-        .where(Posting.entry_date <= as_of)
+        select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(DailyTotal.entry_date <= as_of)
         .group_by(Account.code)
     )
     if donor_id is not None:
-        query = query.where(Posting.donor_id == donor_id)
+        query = query.where(DailyTotal.donor_id == donor_id)
     return {code: total for code, total in session.execute(query) if total}
 
 
@@ -130,11 +131,11 @@ def pool_money(session: Session, as_of: dt.date) -> dict[str, Decimal]:
     """Money in each pool at the end of ``as_of``, on the fund's availability basis."""
     accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if counts_receivables(session) else ())]
     rows = session.execute(
-        select(Donor.code, Posting.earmark, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .outerjoin(Donor, Donor.id == Posting.donor_id)
-        .where(Account.code.in_(accounts), Posting.entry_date <= as_of)
-        .group_by(Donor.code, Posting.earmark)
+        select(Donor.code, DailyTotal.earmark, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .outerjoin(Donor, Donor.id == DailyTotal.donor_id)
+        .where(Account.code.in_(accounts), DailyTotal.entry_date <= as_of)
+        .group_by(Donor.code, DailyTotal.earmark)
     )
     money: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for code, earmark, total in rows:
@@ -184,19 +185,23 @@ def drawn(
     end of ``until``, by (allocation id, pool key)."""
     codes = donor_codes(session)
     query = (
-        select(Posting.allocation_id, Posting.donor_id, Posting.earmark, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        select(
+            DailyTotal.allocation_id,
+            DailyTotal.donor_id,
+            DailyTotal.earmark,
+            func.sum(DailyTotal.amount),
+        )
+        .join(Account, Account.id == DailyTotal.account_id)
         .where(
             Account.code.in_(DRAW_ACCOUNTS),
-            JournalEntry.kind == EntryKind.DISBURSEMENT,
-            Posting.allocation_id.is_not(None),
-            Posting.entry_date <= until,
+            DailyTotal.kind == EntryKind.DISBURSEMENT,
+            DailyTotal.allocation_id.is_not(None),
+            DailyTotal.entry_date <= until,
         )
-        .group_by(Posting.allocation_id, Posting.donor_id, Posting.earmark)
+        .group_by(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark)
     )
     if allocation_ids is not None:
-        query = query.where(Posting.allocation_id.in_(list(allocation_ids)))
+        query = query.where(DailyTotal.allocation_id.in_(list(allocation_ids)))
     result: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     for allocation_id, donor_id, earmark, total in session.execute(query):
         if allocation_id is None:  # excluded by the query; narrows the type

@@ -22,7 +22,7 @@ from fundledger.allocations.models import Allocation, AllocationPool
 from fundledger.allocations.pools import CASH_ACCOUNTS
 from fundledger.allocations.settings import counts_receivables
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
-from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
+from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.program.models import Activity, Implementer
 from fundledger.reporting.figures import (
     ACCOUNT_ADVANCES,
@@ -182,13 +182,12 @@ def earmarked_pools(session: Session, donor: Donor, start: dt.date, end: dt.date
     money: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     receivable: dict[str, Decimal] = defaultdict(lambda: ZERO)
     rows = session.execute(
-        select(Posting.earmark, Account.code, JournalEntry.kind, Posting.entry_date,
-               func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Posting.donor_id == donor.id, Posting.earmark.is_not(None),
-               Account.code.in_([*CASH_ACCOUNTS, ACCOUNT_RECEIVABLE]), Posting.entry_date <= end)
-        .group_by(Posting.earmark, Account.code, JournalEntry.kind, Posting.entry_date)
+        select(DailyTotal.earmark, Account.code, DailyTotal.kind, DailyTotal.entry_date,
+               func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(DailyTotal.donor_id == donor.id, DailyTotal.earmark.is_not(None),
+               Account.code.in_([*CASH_ACCOUNTS, ACCOUNT_RECEIVABLE]), DailyTotal.entry_date <= end)
+        .group_by(DailyTotal.earmark, Account.code, DailyTotal.kind, DailyTotal.entry_date)
     )  # fmt: skip
     for earmark, code, kind, day, total in rows:
         if earmark is None:  # excluded by the query; narrows the type
@@ -254,15 +253,14 @@ def _allocation_figures(
         lambda: defaultdict(lambda: ZERO)
     )
     rows = session.execute(
-        select(Posting.allocation_id, Posting.earmark, Account.code, JournalEntry.kind,
-               Posting.entry_date, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Posting.allocation_id.in_(ids), Posting.donor_id == donor.id,
-               Posting.earmark.is_not(None), Posting.entry_date <= end,
+        select(DailyTotal.allocation_id, DailyTotal.earmark, Account.code, DailyTotal.kind,
+               DailyTotal.entry_date, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(DailyTotal.allocation_id.in_(ids), DailyTotal.donor_id == donor.id,
+               DailyTotal.earmark.is_not(None), DailyTotal.entry_date <= end,
                Account.code.in_([ACCOUNT_ADVANCES, ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT]))
-        .group_by(Posting.allocation_id, Posting.earmark, Account.code, JournalEntry.kind,
-                  Posting.entry_date)
+        .group_by(DailyTotal.allocation_id, DailyTotal.earmark, Account.code, DailyTotal.kind,
+                  DailyTotal.entry_date)
     )  # fmt: skip
     for allocation_id, earmark, code, kind, day, total in rows:
         if allocation_id is None:  # excluded by the query; narrows the type
@@ -334,13 +332,12 @@ def unrestricted_share(
     share = UnrestrictedShare(donor_received, fund_received, ())
     ratio = share.ratio
     rows = session.execute(
-        select(Posting.allocation_id, Posting.entry_date, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        select(DailyTotal.allocation_id, DailyTotal.entry_date, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
         .where(Account.code.in_([ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT]),
-               JournalEntry.kind != EntryKind.CLOSING, Posting.earmark.is_(None),
-               Posting.allocation_id.is_not(None), Posting.entry_date.between(start, end))
-        .group_by(Posting.allocation_id, Posting.entry_date)
+               DailyTotal.kind != EntryKind.CLOSING, DailyTotal.earmark.is_(None),
+               DailyTotal.allocation_id.is_not(None), DailyTotal.entry_date.between(start, end))
+        .group_by(DailyTotal.allocation_id, DailyTotal.entry_date)
     )  # fmt: skip
     used: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for allocation_id, day, total in rows:
@@ -374,13 +371,12 @@ def by_year(
         received[day.year] += usd
     earmarked: dict[int, Decimal] = defaultdict(lambda: ZERO)
     rows = session.execute(
-        select(Posting.entry_date, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        select(DailyTotal.entry_date, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
         .where(Account.code.in_([ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT]),
-               JournalEntry.kind != EntryKind.CLOSING, Posting.donor_id == donor.id,
-               Posting.earmark.is_not(None), Posting.entry_date.between(start, end))
-        .group_by(Posting.entry_date)
+               DailyTotal.kind != EntryKind.CLOSING, DailyTotal.donor_id == donor.id,
+               DailyTotal.earmark.is_not(None), DailyTotal.entry_date.between(start, end))
+        .group_by(DailyTotal.entry_date)
     )  # fmt: skip
     for day, total in rows:
         earmarked[day.year] += total
