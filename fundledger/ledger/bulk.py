@@ -1,11 +1,13 @@
-"""Appending many journal entries fast: SQLAlchemy Core ``executemany`` instead of the ORM.
+"""Appending many journal entries fast: one COPY or executemany instead of the ORM.
 
 ``post_entry`` flushes one entry at a time through the unit of work, which is what a
 request needs and about 100 times slower than a load needs. :func:`append_entries` checks
 each entry with the same functions ``post_entry`` uses, computes the same content digest
 and chain hash (``fundledger verify`` recomputes both), and inserts a batch of entries and
-their postings in two statements under the ledger's lock. The database's triggers keep
-guarding what they guard (append-only, closed periods, cached balances, balanced entries).
+their postings in two statements under the ledger's lock (:mod:`fundledger.bulk_rows`).
+The database keeps guarding what it guards (append-only, closed periods, cached balances
+and totals, balanced entries): per statement on PostgreSQL, per batch on SQLite
+(:mod:`fundledger.ledger.load_guards`).
 Like every writer it only flushes; the caller commits.
 """
 
@@ -16,10 +18,12 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from fundledger.bulk_rows import insert_rows
 from fundledger.ledger.hashing import chain_hash, content_digest
+from fundledger.ledger.load_guards import guarded_load
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
 from fundledger.ledger.operations import (
     Line,
@@ -30,6 +34,17 @@ from fundledger.ledger.operations import (
     _normalized,
     lock_ledger,
 )
+
+#: The columns a load writes, in the order of the row tuples below.
+ENTRY_COLUMNS = ("id", "number", "entry_date", "kind", "memo", "source_ref", "idempotency_key",
+                 "content_digest", "created_by", "request_id", "created_at", "reverses_id",
+                 "prev_hash", "hash")  # fmt: skip
+POSTING_COLUMNS = ("id", "entry_id", "line_no", "account_id", "entry_date", "amount", "donor_id",
+                   "activity_number", "objective_number", "organ_code", "earmark",
+                   "allocation_id", "currency", "original_amount", "rate", "memo")  # fmt: skip
+
+_ENTRIES: Table = JournalEntry.__table__  # type: ignore[assignment]
+_POSTINGS: Table = Posting.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,13 +80,11 @@ def append_entries(
     _check_open_periods(session, {spec.entry_date for spec in checked})
 
     last_number, last_hash = lock_ledger(session)
-    entry_table: Table = JournalEntry.__table__  # type: ignore[assignment]
-    posting_table: Table = Posting.__table__  # type: ignore[assignment]
     first_entry_id = _next_id(session, JournalEntry.id)
     first_posting_id = _next_id(session, Posting.id)
     created_at = dt.datetime.now(dt.UTC)
-    entry_rows: list[dict[str, object]] = []
-    posting_rows: list[dict[str, object]] = []
+    entry_rows: list[tuple[object, ...]] = []
+    posting_rows: list[tuple[object, ...]] = []
     for offset, spec in enumerate(checked):
         number = last_number + 1 + offset
         entry_id = first_entry_id + offset
@@ -93,24 +106,20 @@ def append_entries(
             created_at=created_at,
         )
         entry_rows.append(
-            {"id": entry_id, "number": number, "entry_date": spec.entry_date,
-             "kind": str(spec.kind), "memo": spec.memo, "source_ref": spec.source_ref,
-             "idempotency_key": spec.idempotency_key, "content_digest": digest,
-             "created_by": created_by, "request_id": request_id, "created_at": created_at,
-             "reverses_id": None, "prev_hash": prev_hash, "hash": last_hash}
+            (entry_id, number, spec.entry_date, str(spec.kind), spec.memo, spec.source_ref,
+             spec.idempotency_key, digest, created_by, request_id, created_at, None, prev_hash,
+             last_hash)
         )  # fmt: skip
         for line_no, line in enumerate(spec.lines, start=1):
             posting_rows.append(
-                {"id": first_posting_id + len(posting_rows), "entry_id": entry_id,
-                 "line_no": line_no, "account_id": accounts[line.account].id,
-                 "entry_date": spec.entry_date, "amount": line.amount, "donor_id": line.donor_id,
-                 "activity_number": line.activity, "objective_number": line.objective,
-                 "organ_code": line.organ, "earmark": line.earmark,
-                 "allocation_id": line.allocation_id, "currency": line.currency,
-                 "original_amount": line.original_amount, "rate": line.rate, "memo": line.memo}
+                (first_posting_id + len(posting_rows), entry_id, line_no,
+                 accounts[line.account].id, spec.entry_date, line.amount, line.donor_id,
+                 line.activity, line.objective, line.organ, line.earmark, line.allocation_id,
+                 line.currency, line.original_amount, line.rate, line.memo)
             )  # fmt: skip
-    session.execute(insert(entry_table), entry_rows)
-    session.execute(insert(posting_table), posting_rows)
+    with guarded_load(session, first_entry=first_entry_id, first_posting=first_posting_id):
+        insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entry_rows)
+        insert_rows(session, _POSTINGS, POSTING_COLUMNS, posting_rows)
     session.execute(
         text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1"),
         {"number": last_number + len(checked), "hash": last_hash},

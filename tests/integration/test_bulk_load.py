@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 from click.testing import Result
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from fundledger import volume
 from fundledger.actors import Actor
@@ -145,3 +146,59 @@ def test_the_heavy_donor_makes_its_gifts_once_and_bulk_does_not_copy_them(
         )
     assert sorted(references) == [f"standing gift {n}" for n in range(1, 7)]
     assert copied == 6  # bulk copies leave the heavy donor's gifts out
+
+
+def _triggers(database: Database) -> set[str]:
+    with database.session() as session:
+        return _triggers_in(session)
+
+
+def test_the_database_guard_refuses_what_the_service_check_let_through(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the loader's own closed-period check switched off, the database still
+    refuses the batch (SQLite: the load's set-based check; PostgreSQL: the trigger),
+    writes nothing, and keeps every trigger."""
+    guards = _triggers(database)
+    with database.transaction() as session:
+        session.add(
+            FiscalPeriod(
+                year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31),
+                closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test",
+            )
+        )  # fmt: skip
+    monkeypatch.setattr("fundledger.ledger.bulk._check_open_periods", lambda *_args: None)
+    lines = [debit("1010", "5.00"), credit("4100", "5.00")]
+    with pytest.raises(Exception, match="closed fiscal period"), database.transaction() as s:
+        append_entries(s, [EntrySpec(dt.date(2024, 7, 1), lines)], created_by="a")
+    assert _balances(database) == {}
+    assert _triggers(database) == guards
+
+
+def test_a_load_keeps_every_trigger_even_when_it_fails(database: Database) -> None:
+    guards = _triggers(database)
+    lines = [debit("1010", "5.00"), credit("4100", "5.00")]
+    with database.transaction() as session:
+        append_entries(session, [EntrySpec(dt.date(2025, 1, 2), lines, idempotency_key="k")],
+                       created_by="a")  # fmt: skip
+    assert _triggers(database) == guards
+    with database.session(write=True) as session:
+        with pytest.raises(Exception, match=r"(?i)unique"):
+            append_entries(session, [EntrySpec(dt.date(2025, 1, 3), lines, idempotency_key="k")],
+                           created_by="a")  # fmt: skip
+        if database.dialect == "sqlite":  # PostgreSQL's failed transaction reads nothing
+            assert _triggers_in(session) == guards  # even before the caller rolls back
+        session.rollback()
+    with database.transaction() as session:  # the row triggers fire for the next poster
+        post_entry(session, entry_date=dt.date(2025, 1, 4), lines=lines, created_by="a")
+    assert _balances(database) == {"1010": Decimal("10.00"), "4100": Decimal("-10.00")}
+    assert _triggers(database) == guards
+
+
+def _triggers_in(session: Session) -> set[str]:
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        if session.get_bind().dialect.name == "sqlite"
+        else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    )
+    return set(session.execute(text(query)).scalars())
