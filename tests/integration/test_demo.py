@@ -34,3 +34,8 @@ def test_demo_loads_once_and_verifies(run: Callable[..., Result]) -> None:
     assert again.stdout.startswith("demo data is already loaded")
     assert run("verify").stdout == entries  # nothing was posted twice
 
+
+def test_a_small_seed_still_gives_valid_demo_logins(run: Callable[..., Result]) -> None:
+    loaded = run("demo", "--seed", "7")
+    assert loaded.exit_code == 0, loaded.stderr
+    assert "cajp-demo-0007" in loaded.stdout
