@@ -23,8 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ LOGINS = {"auditor": "auditor@demo.fundledger.org", "donor": "mexico@demo.fundle
 PAGES = {
     "journal (auditor)": ("/journal", LOGINS["auditor"], CLIENTS, REQUESTS_PER_CLIENT),
     "home (donor MEX)": ("/", LOGINS["donor"], CLIENTS, REQUESTS_PER_CLIENT),
-    "home (auditor)": ("/", LOGINS["auditor"], 1, 1),
+    "home (auditor)": ("/", LOGINS["auditor"], CLIENTS, REQUESTS_PER_CLIENT),
 }
 OPERATOR = Actor("bench@fundledger.invalid", request_id="bench")
 
@@ -75,10 +74,9 @@ def main() -> None:
     for size in options.sizes:
         for backend in options.backends:
             print(f"== {backend}, {size} entries", file=sys.stderr, flush=True)
-            reuse = options.reuse and backend == "sqlite"
-            with _database(backend, size, work, options.postgres, reuse=reuse) as url:
-                measured = _measure(url, size, work, options.runs, build=not reuse)
-                results.setdefault(str(size), {})[backend] = measured
+            url = _database(backend, size, work, options.postgres, reuse=options.reuse)
+            measured = _measure(url, size, work, options.runs, build=not options.reuse)
+            results.setdefault(str(size), {})[backend] = measured
             # Saved as it goes: a long run that fails later keeps what it measured.
             (out / f"{stamp}.json").write_text(json.dumps(results, indent=2))
     report = _markdown(results, options)
@@ -96,35 +94,29 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--work", default="/tmp/fundledger-bench", help="Scratch directory.")  # noqa: S108 - a scratch default, overridable
     parser.add_argument("--out", default="bench/results")
     parser.add_argument("--reuse", action="store_true",
-                        help="Measure the SQLite databases a previous run left, without "
-                        "building them again (no throughput figures).")  # fmt: skip
+                        help="Measure the databases a previous run left (migrated to the "
+                        "current schema), without building them again (no throughput "
+                        "figures).")  # fmt: skip
     return parser.parse_args()
 
 
-@contextmanager
-def _database(
-    backend: str, size: int, work: Path, postgres: str, *, reuse: bool = False
-) -> Iterator[str]:
-    """A fresh empty database for one backend and size, dropped afterwards (an SQLite file
-    is kept until the next run, and with ``reuse`` measured again as it is)."""
+def _database(backend: str, size: int, work: Path, postgres: str, *, reuse: bool) -> str:
+    """A fresh empty database for one backend and size, or with ``reuse`` the one the
+    last run left: each is kept until the next run of its backend and size."""
     if backend == "sqlite":
         path = work / f"bench-{size}.sqlite3"
         if not reuse:
             for stale in work.glob(f"bench-{size}.sqlite3*"):
                 stale.unlink()
-        yield f"sqlite:///{path}"
-        return
+        return f"sqlite:///{path}"
     name = f"fundledger_bench_{size}"
-    admin = create_db_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(postgres).set(database=name).render_as_string(hide_password=False)
-    finally:
+    if not reuse:
+        admin = create_db_engine(postgres, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
+    return make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
 
 def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) -> Results:
@@ -132,8 +124,8 @@ def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) 
            "FUNDLEDGER_STATEMENTS_DIR": str(work / "statements"),
            "FUNDLEDGER_SECRET_KEY": "bench-only-secret"}  # fmt: skip
     results: Results = {"service_entries_per_s": [], "bulk_entries_per_s": []}
+    run_once([FUNDLEDGER, "init"], env)  # a kept database is migrated to the current schema
     if build:
-        run_once([FUNDLEDGER, "init"], env)
         run_once([FUNDLEDGER, "demo", "--seed", str(SEED)], env)
     database = Database(url)
     try:
@@ -206,9 +198,8 @@ def _quiet(_added: int) -> None:
 
 
 def _pages(env: dict[str, str], runs: int) -> Results:
-    """p50/p95 of each page under CLIENTS concurrent clients (median of ``runs``), signed
-    in once per role; the auditor's home page, which verifies the whole ledger on every
-    view, is timed by one client alone."""
+    """p50/p95 of each page under its concurrent clients (median of ``runs``), signed in
+    once per role."""
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own server, no shell
         [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
