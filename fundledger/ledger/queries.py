@@ -11,9 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.ledger.models import (
@@ -24,7 +25,7 @@ from fundledger.ledger.models import (
     credit_part,
     debit_part,
 )
-from fundledger.listing import Columns, RowKey, Sorts
+from fundledger.listing import Columns, ListArgs, Page, RowKey, Sorts, page_of
 
 ZERO = Decimal("0.00")
 
@@ -162,8 +163,8 @@ def journal_query(
 ) -> Select[JournalEntry]:
     """Entries dated from ``start`` to ``end`` (both included), of one kind, with a
     posting to the account with this code, with a posting for this donor (each or all),
-    in no order yet (see :data:`JOURNAL_SORTS`). A page loads their postings with
-    ``selectinload``; an export reads :func:`journal_lines` instead."""
+    in no order yet (see :data:`JOURNAL_SORTS`). The page (:func:`journal_page`) and the
+    export read them through :func:`journal_lines`."""
     query = select(JournalEntry)
     if start is not None:
         query = query.where(JournalEntry.entry_date >= start)
@@ -197,6 +198,36 @@ def journal_lines(entries: Select[JournalEntry]) -> Select[*tuple[Any, ...]]:
         .join(Account, Account.id == Posting.account_id)
         .order_by(Posting.line_no)
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class JournalPageEntry:
+    """An entry as the journal page shows it, with its postings as :func:`journal_lines`
+    rows (the account's ``code`` and ``name`` beside each posting's columns)."""
+
+    number: int
+    entry_date: dt.date
+    kind: str
+    memo: str | None
+    lines: Sequence[Row[Any]]
+
+
+def journal_page(
+    session: Session, entries: Select[JournalEntry], args: ListArgs
+) -> Page[JournalPageEntry]:
+    """The page of the ordered ``entries`` that ``args`` asks for, in three queries (the
+    count, the page's entries, their postings) and as rows: building ORM objects for the
+    entries, postings and accounts cost more than the rest of the page's queries."""
+    ids = page_of(session, entries.with_only_columns(JournalEntry.id), args)
+    lines = session.execute(journal_lines(entries.where(JournalEntry.id.in_(ids.items))))
+    shown = []
+    for _, group in groupby(lines, key=lambda line: line.number):
+        rows = list(group)
+        head = rows[0]
+        shown.append(
+            JournalPageEntry(head.number, head.entry_date, head.kind, head.entry_memo, rows)
+        )
+    return Page(shown, ids.page, ids.per_page, ids.total)
 
 
 def entry_by_number(session: Session, number: int) -> JournalEntry | None:

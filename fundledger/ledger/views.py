@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import Select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow
@@ -22,7 +22,7 @@ from fundledger.errors import NotFound
 from fundledger.ledger import queries
 from fundledger.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
 from fundledger.ledger.models import JournalEntry, credit_part, debit_part
-from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
+from fundledger.listing import ListArgs, ordered, page_of_rows, sorted_rows
 from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -65,8 +65,7 @@ def accounts_csv() -> Response:
 def journal() -> str:
     db = db_session()
     filters, order = _journal_filters(db), lists.order(queries.JOURNAL_SORTS)
-    with_postings = _entries(db, filters, order).options(selectinload(JournalEntry.postings))
-    page = page_of(db, with_postings, order)
+    page = queries.journal_page(db, _entries(db, filters, order), order)
     return render_template("ledger/journal.html", page=page, filters=filters, order=order)
 
 

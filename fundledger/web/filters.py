@@ -12,7 +12,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from fundledger.auth.models import Role
-from fundledger.ledger.models import AccountType, EntryKind, Side
+from fundledger.ledger.models import AccountType, EntryKind, Side, credit_part, debit_part
 from fundledger.web.i18n import LazyText, _, _l, money, request_language, usd
 
 #: What each role is called on the page header and the accounts pages.
@@ -54,6 +54,8 @@ TERMS: dict[str, LazyText] = {
 
 def init_app(app: Flask) -> None:
     app.add_template_filter(_amount, "amount")
+    app.add_template_filter(debit_part, "debit")
+    app.add_template_filter(credit_part, "credit")
     app.add_template_filter(_usd, "usd")
     app.add_template_filter(_rate, "rate")
     app.add_template_filter(_money, "money")
