@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from fundledger.donors.errors import ContributionError
@@ -28,6 +28,9 @@ ACCOUNT_RESTRICTED = "4200"
 ACCOUNT_FX_GAINS = "4400"
 ACCOUNT_BANK_CHARGES = "5300"
 ACCOUNT_FX_LOSSES = "5400"
+
+#: Built once, as every contribution asks it (see the statements in ledger.operations).
+_ENTRY_ID_WITH_KEY = select(JournalEntry.id).where(JournalEntry.idempotency_key == bindparam("key"))
 
 
 def checked_amount(amount: Decimal, currency: str, what: str = "amount") -> Decimal:
@@ -92,7 +95,7 @@ def replayed(session: Session, model: type[T], idempotency_key: str | None) -> T
     else: a replay must succeed even when what it would compute today has changed."""
     if idempotency_key is None:
         return None
-    entry_id = session.scalar(select(JournalEntry.id).filter_by(idempotency_key=idempotency_key))
+    entry_id = session.scalar(_ENTRY_ID_WITH_KEY, {"key": idempotency_key})
     if entry_id is None:
         return None
     return recorded_with(session, model, entry_id, idempotency_key)

@@ -16,9 +16,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Select, Table, bindparam, insert, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.util import identity_key
 
@@ -53,10 +53,35 @@ LAST_DATE = dt.date(2199, 12, 31)
 MAX_RATE = Decimal(1_000_000)
 MAX_TEXT = 2000
 
+
+def _existing(key: InstrumentedAttribute[Any]) -> Select[Any]:
+    return select(key).where(key.in_(bindparam("keys", expanding=True)))
+
+
+# The statements of every posting, built once: SQLAlchemy caches a statement's compiled
+# form by its cache key, which a statement object remembers, so building them on each call
+# (and working out their keys) cost about three times what executing them costs.
 _LOCK_HEAD = text(
     "UPDATE ledger_head SET last_number = last_number WHERE id = 1 RETURNING last_number, last_hash"
 )
 _ADVANCE_HEAD = text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1")
+_ACCOUNTS = select(Account).where(Account.code.in_(bindparam("codes", expanding=True)))
+_DIMENSIONS: tuple[tuple[str, type[Any], Select[Any]], ...] = (
+    ("donor", Donor, _existing(Donor.id)),
+    ("activity", Activity, _existing(Activity.number)),
+    ("objective", Objective, _existing(Objective.number)),
+    ("organ", Implementer, _existing(Implementer.code)),
+)
+_ENTRY_WITH_KEY = select(JournalEntry.id, JournalEntry.number, JournalEntry.content_digest).where(
+    JournalEntry.idempotency_key == bindparam("key")
+)
+_CLOSED_YEAR = select(FiscalPeriod.year).where(
+    FiscalPeriod.closed,
+    FiscalPeriod.start_date <= bindparam("on"),
+    FiscalPeriod.end_date >= bindparam("on"),
+)
+# Into the table itself: the ORM's bulk insert costs three times as much.
+_INSERT_POSTINGS = insert(cast(Table, Posting.__table__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +234,7 @@ def post_or_replay(
         session.add(entry)
         session.flush()
         session.execute(
-            insert(Posting),
+            _INSERT_POSTINGS,
             [
                 _posting(entry.id, line_no, line, accounts[line.account].id, entry_date)
                 for line_no, line in enumerate(lines, start=1)
@@ -365,8 +390,7 @@ def _check_shape(
 def _accounts_by_code(session: Session, codes: Iterable[str]) -> dict[str, Account]:
     wanted = set(codes)
     found = {
-        account.code: account
-        for account in session.scalars(select(Account).where(Account.code.in_(wanted)))
+        account.code: account for account in session.scalars(_ACCOUNTS, {"codes": sorted(wanted)})
     }
     for code in sorted(wanted - found.keys()):
         raise errors.UnknownAccount(f"unknown account {code!r}")
@@ -383,18 +407,18 @@ def _check_dimensions(session: Session, lines: Sequence[Line]) -> None:
         for line in lines
         if line.earmark is not None and line.earmark.startswith("organ:")
     }
-    checks: list[tuple[str, type[Any], InstrumentedAttribute[Any], set[Any]]] = [
-        ("donor", Donor, Donor.id, {line.donor_id for line in lines}),
-        ("activity", Activity, Activity.number, {line.activity for line in lines}),
-        ("objective", Objective, Objective.number, {line.objective for line in lines}),
-        ("organ", Implementer, Implementer.code, {line.organ for line in lines} | earmarked_organs),
+    named: list[set[Any]] = [
+        {line.donor_id for line in lines},
+        {line.activity for line in lines},
+        {line.objective for line in lines},
+        {line.organ for line in lines} | earmarked_organs,
     ]
-    for name, model, column, wanted in checks:
+    for (name, model, statement), wanted in zip(_DIMENSIONS, named, strict=True):
         wanted.discard(None)
         wanted -= _in_session(session, model, wanted)
         if not wanted:
             continue
-        existing = set(session.scalars(select(column).where(column.in_(wanted))))
+        existing = set(session.scalars(statement, {"keys": sorted(wanted, key=str)}))
         for missing in sorted(wanted - existing, key=str):
             raise errors.UnknownDimension(f"unknown {name} {missing!r}")
 
@@ -412,11 +436,7 @@ def _in_session(session: Session, model: type[Any], keys: set[Any]) -> set[Any]:
 
 def _earlier_entry(session: Session, key: str, digest: str) -> JournalEntry | None:
     """The entry posted with ``key``; only a replay loads it whole."""
-    earlier = session.execute(
-        select(JournalEntry.id, JournalEntry.number, JournalEntry.content_digest).filter_by(
-            idempotency_key=key
-        )
-    ).one_or_none()
+    earlier = session.execute(_ENTRY_WITH_KEY, {"key": key}).one_or_none()
     if earlier is None:
         return None
     if earlier.content_digest != digest:
@@ -440,13 +460,7 @@ def lock_ledger(session: Session) -> tuple[int, str]:
 
 
 def _check_open_period(session: Session, entry_date: dt.date) -> None:
-    closed = session.scalar(
-        select(FiscalPeriod.year).where(
-            FiscalPeriod.closed,
-            FiscalPeriod.start_date <= entry_date,
-            FiscalPeriod.end_date >= entry_date,
-        )
-    )
+    closed = session.scalar(_CLOSED_YEAR, {"on": entry_date})
     if closed is not None:
         raise errors.ClosedPeriod(
             f"{entry_date.isoformat()} falls in fiscal year {closed}, which is closed"
