@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.allocations.models import Allocation, AllocationPool, Budget, BudgetLine, State
@@ -38,6 +38,18 @@ def allocations(session: Session, *, state: str | None = None) -> Sequence[Alloc
     if state is not None:
         query = query.filter_by(state=state)
     return session.scalars(query).all()
+
+
+def fundable_activities(session: Session) -> Sequence[Row[int, str, str]]:
+    """The activities this fund may finance, by number, as rows of ``number``, ``title``
+    and ``implementer_code``: what a filter or a choice of activity offers, without
+    loading each activity's implementer and objectives."""
+    query = (
+        select(Activity.number, Activity.title, Activity.implementer_code)
+        .where(Activity.fundable.is_(True))
+        .order_by(Activity.number)
+    )
+    return session.execute(query).all()
 
 
 def _pools_total(column: Any) -> Any:

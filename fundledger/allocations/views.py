@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import Select
+from sqlalchemy import Row, Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -925,9 +925,9 @@ def _queue_filters(db: Session) -> QueueFilterForm:
 def _offering_activities(db: Session, form: QF) -> QF:
     """A list's filters from the query string, offering the fundable activities and
     their organs (a 400 if it names something else)."""
-    activities = [activity for activity in _activities(db).values() if activity.fundable]
-    lists.offer(form.activity, _activity_choices(db))
-    lists.offer(form.organ, sorted({a.implementer_code for a in activities}))
+    fundable = queries.fundable_activities(db)
+    lists.offer(form.activity, [_activity_choice(activity) for activity in fundable])
+    lists.offer(form.organ, sorted({activity.implementer_code for activity in fundable}))
     return lists.checked(form)
 
 
@@ -991,11 +991,12 @@ def _activities(db: Session) -> dict[int, Activity]:
 
 
 def _activity_choices(db: Session) -> list[SelectChoice]:
-    return [
-        SelectChoice(str(a.number), f"{a.number} — {_short(a.title)} ({a.implementer_code})")
-        for a in _activities(db).values()
-        if a.fundable
-    ]
+    return [_activity_choice(activity) for activity in queries.fundable_activities(db)]
+
+
+def _activity_choice(activity: Row[int, str, str]) -> SelectChoice:
+    number, title, organ = activity
+    return SelectChoice(str(number), f"{number} — {_short(title)} ({organ})")
 
 
 def _short(text: str, length: int = 70) -> str:
