@@ -8,15 +8,19 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from fundledger.i18n import LANGUAGES, WEB, read, untranslated
-from fundledger.web.i18n import COOKIE
+from fundledger.web.i18n import COOKIE, page_language
 from tests.factories import create_donor
 from tests.web.conftest import Browser
 from tests.web.test_donor_pages import body, pledge
@@ -144,6 +148,17 @@ def test_the_switcher_never_sends_anyone_to_another_site(browser: Browser) -> No
         response = browser.submit("/language", {"language": "es", "next": target}, page="/login")
         assert response.status_code == 302
         assert response.headers["Location"] == "/", target
+
+
+@given(
+    amount=st.decimals(min_value=-(10**13), max_value=10**13, places=2)
+    | st.sampled_from([Decimal("-0.00"), Decimal("0"), Decimal("-0.01"), Decimal("999.99")]),
+    code=st.sampled_from(LANGUAGES),
+)
+def test_amounts_read_as_babel_would_write_them(amount: Decimal, code: str) -> None:
+    """The pages format USD themselves, per cell, for speed; the text must stay Babel's."""
+    expected = format_decimal(amount, format="#,##0.00", locale=code)
+    assert page_language(code).usd(amount) == expected
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
