@@ -77,12 +77,15 @@ def _event(
     """Move the allocation to the state ``action`` leads to, and put it on its timeline."""
     before = allocation.state
     allocation.state = next_state(allocation.id, before, action)
+    # Set from the event's side, the timeline is not loaded just to append to it (a
+    # timeline already loaded gets the event all the same).
     event = AllocationEvent(
+        allocation=allocation,
         action=action, from_state=before, to_state=allocation.state,
         actor=actor.name, at=dt.datetime.now(dt.UTC), on=on, amount=amount, comment=comment,
         reference=reference, category=category, entry_id=None if entry is None else entry.id,
     )  # fmt: skip
-    allocation.events.append(event)
+    session.add(event)
     session.flush()
     record(
         session, actor, f"allocation.{action}", "allocation", allocation.id,
