@@ -66,6 +66,8 @@ Results = dict[str, Any]
 
 def main() -> None:
     options = _arguments()
+    if not Path(HLEDGER).exists():
+        sys.exit(f"bench: {HLEDGER} not found; install it (apt-get install hledger)")
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     work = Path(options.work)
@@ -142,6 +144,12 @@ def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) 
         if build:
             results["service_entries_per_s"] = _service_throughput(database, size, runs)
             results["bulk_entries_per_s"] = _bulk_throughput(database, size, runs)
+            print(
+                f"   service {_median_rate(results['service_entries_per_s'])}, bulk"
+                f" {_median_rate(results['bulk_entries_per_s'])}",
+                file=sys.stderr,
+                flush=True,
+            )
         with database.session() as session:
             results["entries"] = entry_count(session)
     finally:
@@ -158,8 +166,8 @@ def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) 
             FUNDLEDGER, "statement", "donors", "--year", STATEMENT_YEAR],
     }  # fmt: skip
     for name, argv in commands.items():
-        print(f"   {name}", file=sys.stderr, flush=True)
         results[name] = _as_dict(figure(argv, env, runs))
+        print(f"   {name}: {_process(results[name])}", file=sys.stderr, flush=True)
     journal = work / "fund.journal"
     results["export hledger"] = _as_dict(
         figure([FUNDLEDGER, "export", "hledger", "--out", str(journal)], env, runs)
