@@ -119,7 +119,13 @@ class DailyTotal(Base):
     """
 
     __tablename__ = "daily_totals"
-    __table_args__ = (Index("ix_daily_totals_day_account", "entry_date", "account_id"),)
+    __table_args__ = (
+        # The trigger's lookup of the day's row (not unique: NULLs would all differ).
+        Index(
+            "ix_daily_totals_key",
+            "entry_date", "account_id", "kind", "donor_id", "earmark", "allocation_id",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_date: Mapped[dt.date] = mapped_column(Date)

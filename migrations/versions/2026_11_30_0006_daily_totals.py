@@ -5,8 +5,9 @@ One row per day, account, entry kind, donor, earmark and allocation holds the su
 postings with those values. The statements, the dashboards and funds availability sum
 these rows instead of millions of postings joined to their entries (1M entries come
 down to some 15,000 rows). Every append holds the ledger head's lock, so two
-transactions never add the same row at once; ``fundledger verify`` checks the totals
-against the postings.
+transactions never add the same row at once (nor could a unique constraint stop them:
+NULLs in the key all differ); ``fundledger verify`` checks the totals against the
+postings.
 
 Revision ID: 0006
 Revises: 0005
@@ -25,24 +26,25 @@ down_revision = "0005"
 branch_labels = None
 depends_on = None
 
+#: What a daily total adds up: the postings with these values.
+KEY = ("entry_date", "account_id", "kind", "donor_id", "earmark", "allocation_id")
 GUARDS = {
+    # Add to the day's row (``IS`` matches NULLs, which a unique constraint would treat
+    # as all different); only if there was none (changes() counts the trigger's own last
+    # statement, per SQLite's documentation) insert it.
     "sqlite": [
         "CREATE TRIGGER postings_add_to_daily_totals AFTER INSERT ON postings BEGIN"
-        " INSERT INTO daily_totals"
-        " (entry_date, account_id, kind, donor_id, earmark, allocation_id, amount)"
-        " SELECT NEW.entry_date, NEW.account_id,"
-        " (SELECT kind FROM journal_entries WHERE id = NEW.entry_id),"
-        " NEW.donor_id, NEW.earmark, NEW.allocation_id, 0"
-        " WHERE NOT EXISTS (SELECT 1 FROM daily_totals"
-        " WHERE entry_date = NEW.entry_date AND account_id = NEW.account_id"
-        " AND kind = (SELECT kind FROM journal_entries WHERE id = NEW.entry_id)"
-        " AND donor_id IS NEW.donor_id AND earmark IS NEW.earmark"
-        " AND allocation_id IS NEW.allocation_id);"
         " UPDATE daily_totals SET amount = amount + NEW.amount"
         " WHERE entry_date = NEW.entry_date AND account_id = NEW.account_id"
         " AND kind = (SELECT kind FROM journal_entries WHERE id = NEW.entry_id)"
         " AND donor_id IS NEW.donor_id AND earmark IS NEW.earmark"
         " AND allocation_id IS NEW.allocation_id;"
+        " INSERT INTO daily_totals"
+        " (entry_date, account_id, kind, donor_id, earmark, allocation_id, amount)"
+        " SELECT NEW.entry_date, NEW.account_id,"
+        " (SELECT kind FROM journal_entries WHERE id = NEW.entry_id),"
+        " NEW.donor_id, NEW.earmark, NEW.allocation_id, NEW.amount"
+        " WHERE changes() = 0;"
         " END",
     ],
     "postgresql": [
@@ -112,9 +114,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_daily_totals")),
     )
-    op.create_index(
-        "ix_daily_totals_day_account", "daily_totals", ["entry_date", "account_id"], unique=False
-    )
+    op.create_index("ix_daily_totals_key", "daily_totals", list(KEY), unique=False)
     op.execute(BACKFILL)
     for statement in GUARDS[op.get_bind().dialect.name]:
         op.execute(statement)
@@ -123,5 +123,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in UNGUARDS[op.get_bind().dialect.name]:
         op.execute(statement)
-    op.drop_index("ix_daily_totals_day_account", table_name="daily_totals")
+    op.drop_index("ix_daily_totals_key", table_name="daily_totals")
     op.drop_table("daily_totals")
