@@ -597,6 +597,12 @@ def test_program_pages_use_a_handful_of_queries(
     assert _statements(app, client, url) <= most
 
 
+def test_the_allocations_list_uses_a_handful_of_queries(app: Flask, client: FlaskClient) -> None:
+    # The session, the fundable activities its filters offer, the count, the page and
+    # the page's pools: the activities are read once, without their objectives.
+    assert _statements(app, client, "/allocations") <= 6
+
+
 def test_an_entry_page_uses_a_handful_of_queries(
     app: Flask, client: FlaskClient, database: Database
 ) -> None:
