@@ -121,10 +121,14 @@ def sorted_rows(rows: Iterable[T], sorts: Sorts[RowKey], args: ListArgs) -> list
     return sorted(rows, key=sorts.keys[args.sort], reverse=args.descending)
 
 
-def page_of(session: Session, query: Select[T], args: ListArgs) -> Page[T]:
+def page_of(
+    session: Session, query: Select[T], args: ListArgs, *, total: int | None = None
+) -> Page[T]:
     """The page of an ordered query's rows that ``args`` asks for, or the nearest one.
-    Two queries: the count and the page."""
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    Two queries: the count (unless the caller knows ``total``) and the page."""
+    if total is None:
+        count = select(func.count()).select_from(query.order_by(None).subquery())
+        total = session.scalar(count) or 0
     number = min(args.page, _pages(total, args.per_page))
     rows = session.scalars(query.limit(args.per_page).offset((number - 1) * args.per_page))
     return Page(rows.all(), number, args.per_page, total)

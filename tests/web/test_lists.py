@@ -231,6 +231,17 @@ def test_page_two_shows_the_next_rows_and_past_the_end_the_last(
 
 
 @each_list
+def test_the_summary_counts_every_row_whole_and_filtered(
+    admin: FlaskClient, listing: ListPage
+) -> None:
+    for query in ("", listing.filter):
+        everything = listing.rows(get(admin, f"{listing.url}?per_page=500&{query}"))
+        summary = re.search(r'class="list-summary">([0-9]+) ', get(admin, f"{listing.url}?{query}"))
+        assert summary is not None
+        assert int(summary.group(1)) == len(everything), query
+
+
+@each_list
 def test_page_links_keep_the_order_and_the_filters(admin: FlaskClient, listing: ListPage) -> None:
     html = get(admin, f"{listing.url}?sort={listing.sort}&direction=desc&per_page=1")
     link = next_link(html)
