@@ -30,7 +30,7 @@ from fundledger.actors import Actor
 from fundledger.db import Database
 from fundledger.demo import DONORS, AllocationPlanner, ContributionGenerator
 from fundledger.donors.models import Donor, DonorType, Receipt
-from fundledger.ledger.bulk import EntrySpec, append_entries
+from fundledger.ledger.bulk import EntrySpec, append_entries, refresh_statistics
 from fundledger.ledger.models import EntryKind, JournalEntry, LedgerHead
 from fundledger.ledger.operations import line_of
 
@@ -172,6 +172,8 @@ def grow_in_bulk(database: Database, actor: Actor, *, entries: int, progress: Pr
             session.commit()
             number += size
             progress(size)
+        refresh_statistics(session)
+        session.commit()
     return entries - start
 
 

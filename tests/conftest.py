@@ -110,6 +110,14 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[D
     db.dispose()
 
 
+@pytest.fixture(params=BACKENDS[1:])
+def postgres_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A fresh, initialised PostgreSQL database, for what only PostgreSQL does."""
+    db = Database(_new_database(request, request.param, tmp_path))
+    yield db
+    db.dispose()
+
+
 @pytest.fixture
 def sqlite_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, initialised SQLite database, for tests about one backend's plumbing."""

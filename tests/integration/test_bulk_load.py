@@ -11,12 +11,13 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from fundledger import volume
 from fundledger.actors import Actor
+from fundledger.cli import cli
 from fundledger.db import Database
 from fundledger.donors.models import Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries
@@ -202,3 +203,20 @@ def _triggers_in(session: Session) -> set[str]:
         else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
     )
     return set(session.execute(text(query)).scalars())
+
+
+def test_a_bulk_load_leaves_postgresql_statistics_that_know_the_new_rows(
+    postgres_database: Database,
+) -> None:
+    """Stale statistics made the planner scan every posting for one page of entries."""
+    env = {"FUNDLEDGER_DATABASE_URL": postgres_database.url}
+    assert CliRunner().invoke(cli, ["demo"], env=env).exit_code == 0
+    with postgres_database.session() as session:
+        demo_entries = entry_count(session)
+    grown = CliRunner().invoke(cli, ["demo", "--entries", str(2 * demo_entries), "--bulk"], env=env)
+    assert grown.exit_code == 0, grown.stderr
+    with postgres_database.session() as session:
+        estimated = session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'journal_entries'")
+        )
+    assert estimated == 2 * demo_entries
