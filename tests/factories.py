@@ -11,9 +11,17 @@ from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
 from fundledger.donors.models import Donor
-from fundledger.ledger.models import EntryKind, JournalEntry, Posting
+from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
 from fundledger.ledger.operations import Line, post_entry
 from fundledger.ledger.queries import account_balances
+
+
+def closed_year(year: int) -> FiscalPeriod:
+    """A fiscal year that is already closed, to test what may not be dated inside it."""
+    return FiscalPeriod(
+        year=year, start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31),
+        closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test",
+    )  # fmt: skip
 
 
 def post(

@@ -22,11 +22,12 @@ from fundledger.db import Database
 from fundledger.donors.models import Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries
 from fundledger.ledger.errors import ClosedPeriod, UnbalancedEntry
-from fundledger.ledger.models import FiscalPeriod, JournalEntry
+from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import credit, debit, post_entry
 from fundledger.ledger.queries import trial_balance
 from fundledger.ledger.verify import verify_ledger
 from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
+from tests.factories import closed_year
 
 OPERATOR = Actor("loader@example.org", request_id="bench")
 
@@ -91,12 +92,7 @@ def test_an_invalid_entry_refuses_the_whole_batch(database: Database) -> None:
 
 def test_a_date_in_a_closed_period_refuses_the_batch(database: Database) -> None:
     with database.transaction() as session:
-        session.add(
-            FiscalPeriod(
-                year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31),
-                closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test",
-            )
-        )  # fmt: skip
+        session.add(closed_year(2024))
     lines = [debit("1010", "5.00"), credit("4100", "5.00")]
     batch = [EntrySpec(dt.date(2025, 1, 2), lines), EntrySpec(dt.date(2024, 7, 1), lines)]
     with (
@@ -162,12 +158,7 @@ def test_the_database_guard_refuses_what_the_service_check_let_through(
     writes nothing, and keeps every trigger."""
     guards = _triggers(database)
     with database.transaction() as session:
-        session.add(
-            FiscalPeriod(
-                year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31),
-                closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test",
-            )
-        )  # fmt: skip
+        session.add(closed_year(2024))
     monkeypatch.setattr("fundledger.ledger.bulk._check_open_periods", lambda *_args: None)
     lines = [debit("1010", "5.00"), credit("4100", "5.00")]
     with pytest.raises(Exception, match="closed fiscal period"), database.transaction() as s:

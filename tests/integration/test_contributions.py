@@ -17,11 +17,11 @@ from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.queries import ageing, donor_position, pledge_statuses
 from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.ledger.errors import ClosedPeriod
-from fundledger.ledger.models import FiscalPeriod, JournalEntry
+from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.queries import trial_balance
 from fundledger.ledger.verify import verify_ledger
 from tests.factories import TEST_ACTOR as ACTOR
-from tests.factories import entry_lines, ledger_state
+from tests.factories import closed_year, entry_lines, ledger_state
 
 D = Decimal
 
@@ -281,10 +281,7 @@ def test_bad_receipts_are_refused(database: Database) -> None:
 def test_inactive_donor_and_closed_period(database: Database) -> None:
     with database.transaction() as session:
         peru = donor(session, "PER")
-        session.add(
-            FiscalPeriod(year=2024, start_date=day("2024-01-01"), end_date=day("2024-12-31"),
-                         closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test")
-        )  # fmt: skip
+        session.add(closed_year(2024))
         session.flush()
         with pytest.raises(ClosedPeriod, match="fiscal year 2024, which is closed"):
             record_pledge(session, ACTOR, peru, pledge_date=day("2024-12-01"), amount=D(1),

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select, text
 
 from fundledger.db import Database
-from fundledger.ledger.models import Account, AccountBalance, FiscalPeriod
+from fundledger.ledger.models import Account, AccountBalance
 from fundledger.ledger.operations import credit, debit, post_entry
+from tests.factories import closed_year
 
 ENTRY = (
     "INSERT INTO journal_entries (id, number, entry_date, kind, memo, content_digest,"
@@ -68,12 +69,7 @@ def test_a_posting_dated_otherwise_than_its_entry_refuses_the_statement(
 
 def test_a_posting_in_a_closed_period_is_refused(database: Database) -> None:
     with database.transaction() as session:
-        session.add(
-            FiscalPeriod(
-                year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31),
-                closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test",
-            )
-        )  # fmt: skip
+        session.add(closed_year(2024))
     with pytest.raises(Exception, match="closed fiscal period"):
         _insert(database, "2024-06-01", "2024-06-01")
     assert _cash(database) == Decimal(0)

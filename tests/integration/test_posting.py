@@ -10,11 +10,11 @@ from sqlalchemy import select, text
 
 from fundledger.db import Database
 from fundledger.ledger import errors
-from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry
+from fundledger.ledger.models import EntryKind, JournalEntry
 from fundledger.ledger.operations import credit, debit, reverse_entry
 from fundledger.ledger.queries import trial_balance
 from fundledger.ledger.verify import verify_ledger
-from tests.factories import create_donor, ledger_state, post
+from tests.factories import closed_year, create_donor, ledger_state, post
 
 D = Decimal
 
@@ -120,12 +120,7 @@ def test_a_date_in_a_closed_period_is_refused_by_the_service_and_the_database(
     database: Database,
 ) -> None:
     with database.transaction() as session:
-        session.add(
-            FiscalPeriod(
-                year=2024, start_date=dt.date(2024, 1, 1), end_date=dt.date(2024, 12, 31),
-                closed=True, closed_at=dt.datetime.now(dt.UTC), closed_by="test",
-            )
-        )  # fmt: skip
+        session.add(closed_year(2024))
     with database.transaction() as session:
         with pytest.raises(errors.ClosedPeriod, match="2024-12-31 falls in fiscal year 2024"):
             post(session, debit("1010", "1"), credit("4100", "1"), on="2024-12-31")
