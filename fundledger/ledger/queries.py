@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from fundledger.ledger.models import (
     Account,
     AccountBalance,
+    DailyTotal,
     JournalEntry,
     LedgerHead,
     Posting,
@@ -78,16 +79,20 @@ class TrialBalance:
 
 
 def trial_balance(session: Session, as_of: dt.date | None = None) -> TrialBalance:
-    """Every account with a non-zero balance, by code; as of a date if one is given."""
+    """Every account with a non-zero balance, by code; as of a date if one is given.
+
+    Both read what the posting triggers keep: the current balances, or the daily totals
+    up to the date (some 12,000 rows at 1M entries, where the postings up to a date are
+    millions)."""
     if as_of is None:
         balance = AccountBalance.balance
         source = select(AccountBalance.account_id, balance.label("balance")).subquery()
     else:
-        total = func.coalesce(func.sum(Posting.amount), ZERO)
+        total = func.coalesce(func.sum(DailyTotal.amount), ZERO)
         source = (
-            select(Posting.account_id, total.label("balance"))
-            .where(Posting.entry_date <= as_of)
-            .group_by(Posting.account_id)
+            select(DailyTotal.account_id, total.label("balance"))
+            .where(DailyTotal.entry_date <= as_of)
+            .group_by(DailyTotal.account_id)
             .subquery()
         )
     rows = session.execute(

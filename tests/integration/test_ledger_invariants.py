@@ -96,3 +96,35 @@ def test_random_entries_keep_every_invariant(
         assert report.ok, report.violations
         assert report.entries == posted
         session.rollback()
+
+
+#: A short span, so that entries often fall on the date asked for, or the day after.
+days = st.dates(min_value=dt.date(2025, 12, 27), max_value=dt.date(2026, 1, 5))
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    batch=st.lists(st.tuples(days, entries()), min_size=1, max_size=10),
+    as_of=days,
+)
+def test_the_trial_balance_as_of_a_date_sums_the_postings_up_to_it(
+    database: Database, batch: list[tuple[dt.date, tuple[str, list[Line]]]], as_of: dt.date
+) -> None:
+    """As of a date the trial balance reads the trigger-kept daily totals; it must say
+    what the postings up to that date say, entry by entry."""
+    expected: dict[str, Decimal] = {}
+    with database.session(write=True) as session:
+        for on, (validity, lines) in batch:
+            if validity != "valid":
+                continue
+            post_entry(session, entry_date=on, lines=lines, created_by="hypothesis")
+            if on <= as_of:
+                for line in lines:
+                    expected[line.account] = expected.get(line.account, Decimal(0)) + line.amount
+        shown = {row.code: row.balance for row in trial_balance(session, as_of).rows}
+        session.rollback()
+    assert shown == {code: total for code, total in expected.items() if total}
