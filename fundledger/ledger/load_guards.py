@@ -58,14 +58,14 @@ _SAME_TOTAL = (
 )
 # The two statements below are composed of the constants above only.
 _OPEN_NEW_TOTALS = text(
-    "INSERT INTO daily_totals"  # noqa: S608
+    "INSERT INTO daily_totals"  # noqa: S608  # nosec B608
     " (entry_date, account_id, kind, donor_id, earmark, allocation_id, amount)"
     " SELECT entry_date, account_id, kind, donor_id, earmark, allocation_id, 0"
     f" FROM ({_ADDED_TOTALS}) AS added"
     f" WHERE NOT EXISTS (SELECT 1 FROM daily_totals WHERE {_SAME_TOTAL})"
 )
 _ADD_TO_TOTALS = text(
-    "UPDATE daily_totals SET amount = daily_totals.amount + added.amount"  # noqa: S608
+    "UPDATE daily_totals SET amount = daily_totals.amount + added.amount"  # noqa: S608  # nosec B608
     f" FROM ({_ADDED_TOTALS}) AS added WHERE {_SAME_TOTAL}"
 )
 _ADD_TO_BALANCES = text(
