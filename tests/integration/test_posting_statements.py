@@ -7,9 +7,6 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import event
 
 from fundledger.db import Database
 from fundledger.donors import operations as donors
@@ -17,6 +14,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.operations import credit, debit, post_or_replay
 from tests.factories import TEST_ACTOR as ACTOR
+from tests.factories import statements_sent
 
 ON = dt.date(2026, 3, 2)
 
@@ -24,17 +22,8 @@ ON = dt.date(2026, 3, 2)
 @contextmanager
 def counted(database: Database) -> Iterator[Callable[[], list[str]]]:
     """The statements sent to the database inside the block (not BEGIN: the caller's)."""
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        if not args[2].startswith("BEGIN"):
-            seen.append(args[2])
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield lambda: seen
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
+    with statements_sent(database.engine) as sent:
+        yield lambda: [sql for sql in sent if not sql.startswith("BEGIN")]
 
 
 def test_a_pledge_takes_twelve_statements(database: Database) -> None:

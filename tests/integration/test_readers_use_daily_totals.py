@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from fundledger.actors import Actor
 from fundledger.allocations.pools import availability
@@ -19,6 +19,7 @@ from fundledger.db import Database
 from fundledger.demo import load_demo
 from fundledger.donors.models import Donor
 from fundledger.reporting.donor_data import donor_statement
+from tests.factories import statements_sent
 
 
 def test_statement_dashboards_and_availability_never_read_the_postings(
@@ -26,11 +27,8 @@ def test_statement_dashboards_and_availability_never_read_the_postings(
 ) -> None:
     with database.transaction() as session:
         load_demo(session, Actor("cli:demo"))
-    statements: list[str] = []
-    event.listen(database.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))  # fmt: skip
     today = dt.date(2026, 11, 30)
-    with database.session() as session:
+    with statements_sent(database.engine) as statements, database.session() as session:
         mexico = session.scalar(select(Donor).filter_by(code="MEX"))
         assert mexico is not None
         statement = donor_statement(session, mexico, dt.date(2022, 1, 1), dt.date(2026, 12, 31))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
@@ -29,6 +29,7 @@ from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.web.database import get_database
 from fundledger.web.i18n import COOKIE
+from tests.factories import statements_sent
 from tests.web.test_pages import Table, _TableReader, figures
 
 D = Decimal
@@ -256,13 +257,9 @@ def test_the_chart_is_well_formed_svg_with_the_table_figures(
 def test_the_dashboards_cost_the_same_number_of_queries_however_big_the_fund(
     database: Database, app: Flask, home: Visit, role: str
 ) -> None:
-    statements: list[str] = []
-    event.listen(get_database(app).engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))  # fmt: skip
-
     def queries_for_the_home_page(visit: int) -> int:
-        statements.clear()
-        home(role, email=f"{role}-{visit}@example.org")
+        with statements_sent(get_database(app).engine) as statements:
+            home(role, email=f"{role}-{visit}@example.org")
         return len(statements)
 
     known_fund(database)
@@ -439,9 +436,7 @@ def test_the_auditors_dashboard_does_not_verify_the_ledger(
     """Verifying reads every posting; the dashboard only reads what the last run recorded."""
     known_fund(database)
     verify_and_record(database, Actor("checker@oas.org"))
-    statements: list[str] = []
-    event.listen(get_database(app).engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))  # fmt: skip
-    assert "Verified." in home("auditor")
+    with statements_sent(get_database(app).engine) as statements:
+        assert "Verified." in home("auditor")
     assert statements, "the listener sees the page's queries"
     assert not [sql for sql in statements if "postings" in sql], statements

@@ -13,12 +13,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from fundledger.actors import Actor
@@ -31,7 +29,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.periods import close_year, reopen_year
 from fundledger.web.database import get_database
-from tests.factories import create_user
+from tests.factories import create_user, statements_sent
 from tests.web.test_pages import Table, _TableReader
 
 SETUP = Actor("setup@oas.org")
@@ -263,21 +261,12 @@ def test_a_long_page_takes_no_more_queries_than_a_short_one(
     app: Flask, admin: FlaskClient, listing: ListPage
 ) -> None:
     """No query per row (no N+1): the page of every row costs what a page of two does."""
-    engine = get_database(app).engine
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
 
     def statements(url: str) -> int:
         get(admin, url)  # the first request of a client may sign its session in
-        seen.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with statements_sent(get_database(app).engine) as sent:
             get(admin, url)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(seen)
+        return len(sent)
 
     short = f"{listing.url}?per_page=2&page=2"
     assert statements(f"{listing.url}?per_page=500") == statements(short)

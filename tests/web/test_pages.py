@@ -7,19 +7,17 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from fundledger import create_app
 from fundledger.db import Database
 from fundledger.ledger.operations import Line, credit, debit, post_entry, reverse_entry
 from fundledger.ledger.queries import entry_by_number
 from fundledger.web.database import get_database
-from tests.factories import create_user, open_session
+from tests.factories import create_user, open_session, statements_sent
 
 PAGES = [
     "/",
@@ -554,18 +552,9 @@ def test_crossref_matrix(client: FlaskClient) -> None:
 
 
 def _statements(app: Flask, client: FlaskClient, url: str) -> int:
-    engine = get_database(app).engine
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_sent(get_database(app).engine) as sent:
         get(client, url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
+    return len(sent)
 
 
 @pytest.mark.parametrize("url", ["/", "/accounts", "/journal", "/trial-balance", "/accounts.csv"])
