@@ -26,6 +26,8 @@ from fundledger.ledger.hashing import chain_hash, content_digest
 from fundledger.ledger.load_guards import guarded_load
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
 from fundledger.ledger.operations import (
+    _ADVANCE_HEAD,
+    POSTING_FIELDS,
     Line,
     _accounts_by_code,
     _check_dimensions,
@@ -33,15 +35,14 @@ from fundledger.ledger.operations import (
     _check_shape,
     _normalized,
     lock_ledger,
+    posting_values,
 )
 
 #: The columns a load writes, in the order of the row tuples below.
 ENTRY_COLUMNS = ("id", "number", "entry_date", "kind", "memo", "source_ref", "idempotency_key",
                  "content_digest", "created_by", "request_id", "created_at", "reverses_id",
                  "prev_hash", "hash")  # fmt: skip
-POSTING_COLUMNS = ("id", "entry_id", "line_no", "account_id", "entry_date", "amount", "donor_id",
-                   "activity_number", "objective_number", "organ_code", "earmark",
-                   "allocation_id", "currency", "original_amount", "rate", "memo")  # fmt: skip
+POSTING_COLUMNS = ("id", *POSTING_FIELDS)
 
 _ENTRIES: Table = JournalEntry.__table__  # type: ignore[assignment]
 _POSTINGS: Table = Posting.__table__  # type: ignore[assignment]
@@ -111,19 +112,14 @@ def append_entries(
              last_hash)
         )  # fmt: skip
         for line_no, line in enumerate(spec.lines, start=1):
-            posting_rows.append(
-                (first_posting_id + len(posting_rows), entry_id, line_no,
-                 accounts[line.account].id, spec.entry_date, line.amount, line.donor_id,
-                 line.activity, line.objective, line.organ, line.earmark, line.allocation_id,
-                 line.currency, line.original_amount, line.rate, line.memo)
-            )  # fmt: skip
+            values = posting_values(
+                entry_id, line_no, line, accounts[line.account].id, spec.entry_date
+            )
+            posting_rows.append((first_posting_id + len(posting_rows), *values))
     with guarded_load(session, first_entry=first_entry_id, first_posting=first_posting_id):
         insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entry_rows)
         insert_rows(session, _POSTINGS, POSTING_COLUMNS, posting_rows)
-    session.execute(
-        text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1"),
-        {"number": last_number + len(checked), "hash": last_hash},
-    )
+    session.execute(_ADVANCE_HEAD, {"number": last_number + len(checked), "hash": last_hash})
     _advance_sequences(session)
     return len(checked)
 
