@@ -8,6 +8,7 @@ fund counts them — and what is available is that money less open commitments.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -83,17 +84,23 @@ def eligibility_problem(session: Session, pool: Pool, activity: Activity) -> str
     return f"pool {pool} is earmarked to {earmark}; it cannot fund activity {activity.number}"
 
 
-def pool_money(session: Session, *, with_receivables: bool) -> dict[str, Decimal]:
-    """Money in every pool that has any, by pool key, from the ledger's daily totals
-    (approving an allocation asks for it; the postings would grow with the ledger)."""
+def pool_money(
+    session: Session, *, with_receivables: bool, as_of: dt.date | None = None
+) -> dict[str, Decimal]:
+    """Money in every pool that has any, by pool key, now or at the end of ``as_of``,
+    from the ledger's daily totals (approving an allocation asks for it; the postings
+    would grow with the ledger)."""
     accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
-    rows = session.execute(
+    query = (
         select(Donor.code, DailyTotal.earmark, func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)
         .outerjoin(Donor, Donor.id == DailyTotal.donor_id)
         .where(Account.code.in_(accounts))
         .group_by(Donor.code, DailyTotal.earmark)
     )
+    if as_of is not None:
+        query = query.where(DailyTotal.entry_date <= as_of)
+    rows = session.execute(query)
     money: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for donor_code, earmark, total in rows:
         money[Pool(donor_code, earmark).key] += total

@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import AllocationEvent, AllocationPool
-from fundledger.allocations.pools import CASH_ACCOUNTS, RECEIVABLE_ACCOUNT, Pool
+from fundledger.allocations.pools import Pool
+from fundledger.allocations.pools import pool_money as money_in_pools
 from fundledger.allocations.settings import counts_receivables
 from fundledger.donors.models import Donor
 from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
@@ -129,18 +130,7 @@ def pool_key(donor_code: str | None, earmark: str | None) -> str:
 
 def pool_money(session: Session, as_of: dt.date) -> dict[str, Decimal]:
     """Money in each pool at the end of ``as_of``, on the fund's availability basis."""
-    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if counts_receivables(session) else ())]
-    rows = session.execute(
-        select(Donor.code, DailyTotal.earmark, func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .outerjoin(Donor, Donor.id == DailyTotal.donor_id)
-        .where(Account.code.in_(accounts), DailyTotal.entry_date <= as_of)
-        .group_by(Donor.code, DailyTotal.earmark)
-    )
-    money: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for code, earmark, total in rows:
-        money[pool_key(code, earmark)] += total
-    return dict(money)
+    return money_in_pools(session, with_receivables=counts_receivables(session), as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)
