@@ -22,6 +22,7 @@ import io
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from babel.support import Translations
 
 from fundledger.errors import FundledgerError
@@ -123,6 +125,26 @@ def check_language(language: str) -> str:
 def read(domain: Domain, language: str) -> Catalog:
     with domain.path(language).open("rb") as source:
         return read_po(source, locale=language)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _number_signs(language: str) -> dict[int, str]:
+    """Python's ``,``, ``.`` and ``-`` mapped to the language's group, decimal and minus
+    signs (CLDR)."""
+    return {
+        ord(","): get_group_symbol(language),
+        ord("."): get_decimal_symbol(language),
+        ord("-"): get_minus_sign_symbol(language),
+    }
+
+
+def grouped(value: Decimal, places: int, language: str) -> str:
+    """``value`` rounded half up to ``places`` decimals, thousands grouped, in the
+    language's signs: the text Babel's ``format_decimal`` writes for ``#,##0.00`` (the
+    tests compare the two) at a fraction of its cost, for the pages' and statements'
+    thousands of numbers."""
+    exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{exact:,.{places}f}".translate(_number_signs(language))
 
 
 @lru_cache(maxsize=len(LANGUAGES) * len(DOMAINS))

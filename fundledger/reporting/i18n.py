@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
@@ -18,33 +18,15 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import (
     format_decimal,
     format_percent,
-    get_decimal_symbol,
-    get_group_symbol,
 )
 
-from fundledger.i18n import LANGUAGES, N_, STATEMENTS, UnknownLanguage, translations
+from fundledger.i18n import LANGUAGES, N_, STATEMENTS, UnknownLanguage, grouped, translations
 from fundledger.money import minor_units
 
 __all__ = ["CATALOGS", "LANGUAGES", "N_", "Language", "UnknownLanguage"]
 
 #: Where the statement catalogs are (the tests check they are sources only).
 CATALOGS = STATEMENTS.directory
-
-
-@lru_cache(maxsize=len(LANGUAGES))
-def _symbols(language: str) -> dict[int, str]:
-    """Python's ``,`` and ``.`` mapped to the locale's group and decimal symbols (CLDR)."""
-    return {ord(","): get_group_symbol(language), ord("."): get_decimal_symbol(language)}
-
-
-def _grouped(value: Decimal, places: int, language: str) -> str:
-    """``value`` with ``places`` decimals and thousands grouped, in the locale's symbols.
-
-    The same text as Babel's ``format_decimal`` with the pattern ``#,##0.00`` (the
-    tests compare the two), at a fraction of the cost: a statement prints thousands.
-    """
-    exact = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return f"{exact:,.{places}f}".translate(_symbols(language))
 
 
 @lru_cache(maxsize=256)
@@ -76,19 +58,19 @@ class Language:
 
     def money(self, amount: Decimal) -> str:
         """A USD amount for a table column: ``54,250.00`` / ``54.250,00`` / ``(22.00)``."""
-        text = _grouped(abs(amount), 2, self.code)
+        text = grouped(abs(amount), 2, self.code)
         return f"({text})" if amount < 0 else text
 
     def original(self, amount: Decimal, currency: str) -> str:
         """An amount in its own currency, with that currency's places (JPY 0, KWD 3)."""
-        text = _grouped(abs(amount), _places(currency), self.code)
+        text = grouped(abs(amount), _places(currency), self.code)
         return f"-{text}" if amount < 0 else text
 
     def rate(self, rate: Decimal) -> str:
         """An exchange rate with at least four places, and no trailing zeros beyond them."""
         exponent = rate.normalize().as_tuple().exponent
         places = min(10, max(4, -exponent if isinstance(exponent, int) else 4))
-        return _grouped(rate, places, self.code)
+        return grouped(rate, places, self.code)
 
     def integer(self, value: int) -> str:
         return str(format_decimal(value, format="#,##0", locale=self.code))

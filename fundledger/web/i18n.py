@@ -25,8 +25,15 @@ from markupsafe import Markup, escape
 
 from fundledger.auth import sessions
 from fundledger.donors.models import Donor
-from fundledger.i18n import LANGUAGE_NAMES, LANGUAGES, SOURCE_LANGUAGE, WEB, translations
-from fundledger.money import BASE_CURRENCY, format_money, quantize
+from fundledger.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    SOURCE_LANGUAGE,
+    WEB,
+    grouped,
+    translations,
+)
+from fundledger.money import BASE_CURRENCY, format_money, minor_units
 from fundledger.web.database import db_session
 
 #: The cookie that keeps the language picked with the switcher.
@@ -37,29 +44,23 @@ _CHOSEN = "fundledger_page_language"
 
 @dataclass(frozen=True, slots=True)
 class PageLanguage:
-    """A language of the pages with its catalog, locale and number symbols, built once per
-    process: parsing the locale and a number pattern again for each cell of a long table,
-    and finding the catalog again for each label, were most of a list page's time."""
+    """A language of the pages with its catalog and locale, built once per process:
+    parsing the locale and a number pattern again for each cell of a long table, and
+    finding the catalog again for each label, were most of a list page's time."""
 
     code: str
     locale: Locale
     translations: Translations
-    #: Python's ``,``, ``.`` and ``-`` mapped to the locale's group, decimal and minus signs.
-    symbols: dict[int, str]
 
     def usd(self, amount: Decimal | int) -> str:
-        """A USD amount with thousands separators and two places: the text Babel writes
-        for the pattern ``#,##0.00`` (tests/web/test_languages.py compares the two), as
-        the statements do (``fundledger.reporting.i18n``), without Babel's cost per cell."""
-        return f"{quantize(Decimal(amount)):,.2f}".translate(self.symbols)
+        """A USD amount with thousands separators and two places, as the statements
+        write it (tests/web/test_languages.py compares it with Babel's)."""
+        return grouped(Decimal(amount), minor_units(BASE_CURRENCY), self.code)
 
 
 @lru_cache(maxsize=len(LANGUAGES))
 def page_language(code: str) -> PageLanguage:
-    locale = Locale.parse(code)
-    signs = locale.number_symbols["latn"]
-    symbols = {ord(","): signs["group"], ord("."): signs["decimal"], ord("-"): signs["minusSign"]}
-    return PageLanguage(code, locale, translations(WEB, code), symbols)
+    return PageLanguage(code, Locale.parse(code), translations(WEB, code))
 
 
 def request_language() -> PageLanguage:
