@@ -200,6 +200,7 @@ def test_text_the_font_cannot_draw_falls_back_to_plain_letters() -> None:
 
 
 def test_a_chart_with_nothing_to_show() -> None:
+    register_fonts()
     drawing = bars(["2025"], [("Received", [D(0)]), ("Used", [D(0)])], Language.of("en"),
                    width=400, height=150, title="Received and used")  # fmt: skip
     assert drawing.width == 400
