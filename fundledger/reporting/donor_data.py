@@ -27,6 +27,7 @@ from fundledger.reporting.figures import (
     ZERO,
     AccountInfo,
     Position,
+    balances,
     chart,
     open_commitments,
     pool_money,
@@ -182,7 +183,9 @@ def donor_statement(
             f"to {LAST_DATE.isoformat()}"
         )
     details = DonorDetails(donor.code, donor.name, donor.type, donor.country, donor.language)
-    opening, closing = _balances(session, donor, start, end)
+    # The donor's receivable and unapplied credit at the start and at the end.
+    opening = balances(session, start - dt.timedelta(days=1), donor_id=donor.id)
+    closing = balances(session, end, donor_id=donor.id)
     pledges = _pledges(session, donor, start, end)
     reductions = _reductions(session, donor, start, end)
     applications = _applications(session, donor, start, end)
@@ -225,27 +228,6 @@ def donor_statement(
         years=tuple(years),
         fund=fund_summary(session, start, end),
     )
-
-
-def _balances(
-    session: Session, donor: Donor, start: dt.date, end: dt.date
-) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
-    """The donor's receivable and unapplied credit at the start and at the end."""
-    before = start - dt.timedelta(days=1)
-    result: list[dict[str, Decimal]] = []
-    for day in (before, end):
-        rows = session.execute(
-            select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
-            .join(Account, Account.id == DailyTotal.account_id)
-            .where(
-                DailyTotal.donor_id == donor.id,
-                Account.code.in_([ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED]),
-                DailyTotal.entry_date <= day,
-            )
-            .group_by(Account.code)
-        )
-        result.append(dict(rows.all()))
-    return result[0], result[1]
 
 
 def _pledges(session: Session, donor: Donor, start: dt.date, end: dt.date) -> list[PledgeLine]:
