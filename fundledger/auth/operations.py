@@ -13,7 +13,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
@@ -273,8 +273,17 @@ def use_setup_link(
     passwords: Passwords,
     now: dt.datetime,
 ) -> User:
-    """Set the password a setup link was issued for; the link is then spent."""
+    """Set the password a setup link was issued for; the link is then spent, by one
+    conditional UPDATE, so of two requests with the same link only one sets a password."""
     user = setup_link_user(session, token, now=now)
+    if not _changed(
+        session,
+        user,
+        User.setup_token_hash == token_digest(token),
+        setup_token_hash=None,
+        setup_token_expires_at=None,
+    ):
+        raise SetupLinkInvalid()
     set_password(
         session, user, password, replace(actor, name=user.email), passwords=passwords, now=now
     )
@@ -342,19 +351,23 @@ def check_code(
     now: dt.datetime,
 ) -> None:
     """The second step: a current code that was not used before. Wrong codes count
-    against the same throttle as wrong passwords."""
+    against the same throttle as wrong passwords. A code is spent by one conditional
+    UPDATE, so of two requests with the same code only one passes, however they overlap."""
     try:
         throttle.check(session, user.email, actor.address, now=now, policy=policy)
     except Throttled:
         _login_failed(session, actor, user.email, user, "throttled")
         raise
     step = None if user.totp_secret is None else totp_step(user.totp_secret, code, now)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if step is None or not _changed(
+        session,
+        user,
+        or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        totp_last_step=step,
+    ):
         throttle.record_failure(session, user.email, actor.address, now=now, policy=policy)
         _login_failed(session, actor, user.email, user, "wrong_code")
         raise WrongCode()
-    user.totp_last_step = step
-    session.flush()
 
 
 def enrol_second_factor(
@@ -362,12 +375,26 @@ def enrol_second_factor(
 ) -> None:
     """Keep the authenticator secret once the user shows a code made from it."""
     step = totp_step(secret, code, now)
-    if step is None:
+    # Of two browsers enrolling at once, the first keeps its secret; the other's code
+    # is then for a secret that was not kept.
+    if step is None or not _changed(
+        session, user, User.totp_secret.is_(None), totp_secret=secret, totp_last_step=step
+    ):
         raise WrongCode()
-    user.totp_secret = secret
-    user.totp_last_step = step
-    session.flush()
     record(session, actor, "user.totp_enrolled", "user", user.id)
+
+
+def _changed(session: Session, user: User, condition: Any, **values: Any) -> bool:
+    """Set ``values`` on the user's row if its stored state meets ``condition``, in one
+    statement: PostgreSQL re-checks the condition after a concurrent change commits."""
+    changed = session.execute(
+        update(User)
+        .where(User.id == user.id, condition)
+        .values(**values)
+        .returning(User.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return changed.first() is not None
 
 
 def reset_second_factor(session: Session, user: User, actor: Actor, *, now: dt.datetime) -> None:

@@ -4,6 +4,11 @@ Failures are counted per (account, client address) and per client address. Past 
 few free failures, each new one makes that key wait twice as long as the last before
 the next attempt is even checked. Nothing is counted per account alone, so the owner
 signing in from another address is never held up by an attacker's failures.
+
+Concurrent attempts must not all read "not blocked" before any of them is counted: the
+check locks both counters (creating them at zero) until the attempt's transaction ends,
+so for one key the check, the password or code and the count happen one attempt at a
+time, on PostgreSQL as on SQLite (whose writers are serialised anyway).
 """
 
 from __future__ import annotations
@@ -72,13 +77,12 @@ def _keys(email: str, address: str | None, policy: ThrottlePolicy) -> list[tuple
 def check(
     session: Session, email: str, address: str | None, *, now: dt.datetime, policy: ThrottlePolicy
 ) -> None:
-    """Raise :class:`Throttled` if either key must still wait; checks no password."""
+    """Raise :class:`Throttled` if either key must still wait; checks no password.
+    Both counters stay locked until the caller's transaction ends (see the module)."""
     waits = []
     for scope, key, _free in _keys(email, address, policy):
-        row = session.scalar(
-            select(LoginThrottle).where(LoginThrottle.scope == scope, LoginThrottle.key == key)
-        )
-        if row is not None and row.blocked_until is not None:
+        row = _locked_row(session, scope, key, now)
+        if row.blocked_until is not None:
             remaining = (as_utc(row.blocked_until) - now).total_seconds()
             if remaining > 0:
                 waits.append(remaining)
@@ -90,9 +94,15 @@ def record_failure(
     session: Session, email: str, address: str | None, *, now: dt.datetime, policy: ThrottlePolicy
 ) -> None:
     """Count one failure against both keys and set how long each must now wait.
-    Counters idle for longer than ``forget_after`` are dropped on the way."""
+    Counters idle for longer than ``forget_after`` are dropped on the way, but not those
+    another attempt holds: that would make two transactions wait for each other."""
     cutoff = now - dt.timedelta(seconds=policy.forget_after)
-    session.execute(delete(LoginThrottle).where(LoginThrottle.last_failure_at < cutoff))
+    idle = (
+        select(LoginThrottle.id)
+        .where(LoginThrottle.last_failure_at < cutoff)
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(delete(LoginThrottle).where(LoginThrottle.id.in_(idle)))
     for scope, key, free in _keys(email, address, policy):
         row = _locked_row(session, scope, key, now)
         row.failures += 1
@@ -111,11 +121,13 @@ def forget_pair(session: Session, email: str, address: str | None, policy: Throt
 
 
 def _locked_row(session: Session, scope: str, key: str, now: dt.datetime) -> LoginThrottle:
-    """The counter row, locked against a concurrent failure; created at zero if new."""
+    """The counter row, locked against a concurrent attempt, as stored now (not as this
+    session first saw it); created at zero if new."""
     query = (
         select(LoginThrottle)
         .where(LoginThrottle.scope == scope, LoginThrottle.key == key)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     row = session.scalar(query)
     if row is not None:
@@ -125,4 +137,4 @@ def _locked_row(session: Session, scope: str, key: str, now: dt.datetime) -> Log
             session.add(LoginThrottle(scope=scope, key=key, failures=0, last_failure_at=now))
     except IntegrityError:  # another request created it first
         pass
-    return session.scalars(query.execution_options(populate_existing=True)).one()
+    return session.scalars(query).one()
