@@ -202,7 +202,7 @@ def restore_database(database: Database, source: Path, *, force: bool = False) -
     else:
         _pg_restore(database.engine.url, source)
     database.dispose()
-    with database.session() as session:
+    with database.snapshot() as session:
         report = verify_ledger(session)
     return RestoreReport(source, revision, head, report)
 

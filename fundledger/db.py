@@ -113,6 +113,14 @@ class Database:
         self._writers = sessionmaker(
             self.engine.execution_options(fundledger_write=True), expire_on_commit=False
         )
+        # PostgreSQL's default, READ COMMITTED, takes a new snapshot for each statement.
+        # SQLite's read transaction (BEGIN, in WAL mode) sees one from its first read on.
+        snapshot = self.engine
+        if self.dialect == "postgresql":
+            snapshot = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self._snapshots = sessionmaker(snapshot, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -121,6 +129,13 @@ class Database:
     def session(self, *, write: bool = False) -> Session:
         """A new session; the caller commits (write) or closes it."""
         return (self._writers if write else self._readers)()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only session whose every query sees the same committed state, whatever
+        is committed meanwhile: for checks that compare one query's rows with another's."""
+        with self._snapshots() as session, session.begin():
+            yield session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -2,8 +2,9 @@
 
 Verifying reads the whole ledger (seconds at 10k entries, minutes at 1M), so the
 auditor's dashboard shows the latest recorded run instead of running one per page view.
-The checks read in their own session and the record is written in a short transaction of
-its own: the ledger is never locked while it is being checked.
+The checks read one snapshot of the ledger (:meth:`Database.snapshot`), so entries posted
+meanwhile are neither half-seen nor reported as a broken head, and the record is written
+in a short transaction of its own: the ledger is never locked while it is being checked.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ class Outcome:
 
 def verify_and_record(database: Database, actor: Actor) -> Report:
     """Run every ledger check, then record its outcome as ``actor``'s audit event."""
-    with database.session() as session:
+    with database.snapshot() as session:
         report = verify_ledger(session)
-        # Loaded by the checks when they compared it with the last entry: no new query.
+        # The head as of the same snapshot the checks compared with the last entry.
         head = session.get(LedgerHead, 1)
     outcome = Outcome(
         ok=report.ok,

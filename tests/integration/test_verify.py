@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 
 import pytest
 from click.testing import Result
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
+from fundledger.actors import Actor
 from fundledger.audit.models import AuditEvent
+from fundledger.audit.verifications import verify_and_record
 from fundledger.db import Database
 from fundledger.ledger.models import LedgerHead
 from fundledger.ledger.operations import credit, debit
@@ -96,3 +99,46 @@ def test_the_verify_command_records_its_outcome_in_the_audit_log(
          "last_hash": last_hash},
     ]  # fmt: skip
     assert failed.stderr.count("\n") > 0
+
+
+def test_verify_sees_one_state_of_the_ledger_while_entries_are_posted(
+    ledger: Database,
+) -> None:
+    """Run while a bulk load writes, verify once said "the ledger head does not point at
+    the last entry" on PostgreSQL and recorded it for the auditors (issue 12, item 13).
+    Here a thread posts entries in a loop, and each run of the checks waits, just before
+    it reads the ledger head, for one more entry to be committed."""
+    verifier, committed, done = threading.current_thread(), threading.Event(), threading.Event()
+    overtaken: list[str] = []
+
+    def poster() -> None:
+        while not done.is_set():
+            with ledger.transaction() as session:
+                post(session, debit("1010", "1.00"), credit("4100", "1.00"), memo="bulk")
+            committed.set()
+
+    def entry_committed_before_the_head_is_read(
+        _connection: object, _cursor: object, statement: str, *_args: object
+    ) -> None:
+        if threading.current_thread() is verifier and "FROM ledger_head" in statement:
+            committed.clear()
+            assert committed.wait(timeout=10), "the poster committed nothing"
+            overtaken.append(statement)
+
+    writer = threading.Thread(target=poster)
+    event.listen(ledger.engine, "before_cursor_execute", entry_committed_before_the_head_is_read)
+    writer.start()
+    try:
+        reports = [verify_and_record(ledger, Actor("cli:auditor")) for _ in range(3)]
+    finally:
+        done.set()
+        writer.join()
+        event.remove(
+            ledger.engine, "before_cursor_execute", entry_committed_before_the_head_is_read
+        )
+
+    assert len(overtaken) >= 3, "each run read the head after another entry was posted"
+    assert [report.violations for report in reports] == [[], [], []]
+    assert [after["ok"] for _, after in verifications(ledger)] == [True, True, True]
+    with ledger.session() as session:
+        assert verify_ledger(session).ok
