@@ -15,8 +15,7 @@ from flask import current_app, url_for
 from fundledger.auth import operations, queries
 from fundledger.auth.errors import UnknownUser
 from fundledger.auth.models import Role, User
-from fundledger.auth.passwords import Passwords
-from fundledger.auth.sessions import seconds
+from fundledger.auth.sessions import passwords, seconds
 from fundledger.auth.timing import utc_now
 from fundledger.cli_tools import actor as cli_actor
 from fundledger.cli_tools import database
@@ -77,7 +76,7 @@ def add(
             )
         else:
             operations.set_password(
-                session, added, password, actor, passwords=_passwords(), now=now
+                session, added, password, actor, passwords=passwords(), now=now
             )
         described = _describe(added)
     click.echo(f"user {described} added")
@@ -104,7 +103,7 @@ def set_password(email: str, password_stdin: bool) -> None:
             )
         else:
             operations.set_password(
-                session, found, password, actor, passwords=_passwords(), now=now
+                session, found, password, actor, passwords=passwords(), now=now
             )
         address = found.email
     if password is None:
@@ -126,10 +125,6 @@ def _read_password() -> str:
     if not line:
         raise click.UsageError("--password-stdin: standard input holds no password")
     return line
-
-
-def _passwords() -> Passwords:
-    return Passwords.from_config(current_app.config)
 
 
 def _link_lifetime() -> dt.timedelta:

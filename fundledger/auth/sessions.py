@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
 }
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _PENDING = "pending_login"
+_PASSWORDS = "fundledger.passwords"
 
 
 class SignedIn:
@@ -100,13 +101,16 @@ def seconds(key: str) -> dt.timedelta:
     return dt.timedelta(seconds=float(current_app.config[key]))
 
 
+def init_passwords(app: Flask) -> None:
+    """The web app's password hasher, made with the app (its decoy hash with it), so the
+    first sign-in with an unknown email is not the one slow one; the CLI's commands that
+    need no password do not pay for it."""
+    app.extensions[_PASSWORDS] = Passwords.from_config(app.config)
+
+
 def passwords() -> Passwords:
-    """The app's password hasher, built once from its configuration."""
-    hasher: Passwords | None = current_app.extensions.get("fundledger.passwords")
-    if hasher is None:
-        hasher = current_app.extensions["fundledger.passwords"] = Passwords.from_config(
-            current_app.config
-        )
+    """The app's password hasher (see :func:`init_passwords`)."""
+    hasher: Passwords = current_app.extensions[_PASSWORDS]
     return hasher
 
 

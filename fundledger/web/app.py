@@ -50,6 +50,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.auth import access, protection
     from fundledger.web import errors, filters, i18n
 
+    sessions.init_passwords(app)
     i18n.init_app(app)
     filters.init_app(app)
     errors.init_app(app)

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -21,6 +22,7 @@ from fundledger import create_app
 from fundledger.audit.models import AuditEvent
 from fundledger.auth.access import public
 from fundledger.auth.models import User
+from fundledger.auth.sessions import passwords
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from fundledger.web.database import get_database
@@ -172,6 +174,37 @@ def test_an_unknown_email_gets_the_same_answer(browser: Browser, database: Datab
         "unknown",
         {"email": "nobody@example.org", "reason": "unknown_email"},
     )
+
+
+def test_the_first_unknown_email_costs_no_more_than_the_next(
+    browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unknown email is checked against a decoy hash so it takes as long as a known
+    one; that decoy is made with the app, not by the first unknown email (which then
+    took two hashes' time: a timing oracle for the first probe)."""
+    hashed: list[str] = []
+    verified_against: list[str] = []
+    real_hash, real_verify = PasswordHasher.hash, PasswordHasher.verify
+
+    def counted_hash(self: PasswordHasher, password: str | bytes, **kwargs: Any) -> str:
+        hashed.append("hash")
+        return real_hash(self, password, **kwargs)
+
+    def recorded_verify(self: PasswordHasher, stored: str | bytes, password: str | bytes) -> Any:
+        verified_against.append(str(stored))
+        return real_verify(self, stored, password)
+
+    monkeypatch.setattr(PasswordHasher, "hash", counted_hash)
+    monkeypatch.setattr(PasswordHasher, "verify", recorded_verify)
+
+    assert browser.sign_in("nobody@example.org", PASSWORD).status_code == 401
+    assert browser.sign_in("no-one@example.org", PASSWORD).status_code == 401
+
+    assert hashed == [], "no hash is computed while answering"
+    with browser.client.application.app_context():
+        decoy = passwords().decoy
+    assert decoy.startswith("$argon2id$")
+    assert verified_against == [decoy, decoy]
 
 
 def test_a_deactivated_user_cannot_sign_in(browser: Browser, make_user: MakeUser) -> None:
