@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """The Flask application: configuration, database, blueprints, template helpers."""
+    """The Flask application as served (gunicorn calls this): configuration, database,
+    blueprints, template helpers. In production it refuses to start without
+    FUNDLEDGER_SECRET_KEY and FUNDLEDGER_PUBLIC_URL
+    (:class:`~fundledger.config.ConfigurationError`), rather than answer 500 to every
+    page or build links from the request's Host header."""
+    from fundledger.config import check_production
     from fundledger.web.app import build_app
 
-    return build_app(config)
+    app = build_app(config)
+    check_production(app.config)
+    return app

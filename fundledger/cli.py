@@ -408,6 +408,8 @@ def serve(host: str, port: int, debug: bool) -> None:
 
     if not current_app.config.get("SECRET_KEY"):
         current_app.config["SECRET_KEY"] = instance_secret_key(current_app.instance_path)
+    # Setup links point where this server listens, never at a request's Host header.
+    current_app.config.setdefault("PUBLIC_URL", f"http://{host}:{port}")
     from werkzeug.serving import run_simple
 
     # Flask's app.run() does nothing under its own CLI; serve the app directly.

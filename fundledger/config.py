@@ -19,9 +19,44 @@ ENVIRONMENT = {
     "FUNDLEDGER_SECRET_KEY": "SECRET_KEY",
     #: development, testing or production (the default): only production sets Secure cookies.
     "FUNDLEDGER_ENV": "DEPLOYMENT",
-    #: The site's address as users reach it, for the setup links the CLI prints.
+    #: The site's address as users reach it, for setup links (never the request's Host).
     "FUNDLEDGER_PUBLIC_URL": "PUBLIC_URL",
 }
+#: What a production web app cannot run without; `fundledger serve` supplies its own.
+PRODUCTION_NEEDS = {
+    "FUNDLEDGER_SECRET_KEY": "signs the session cookies; without it every page would fail",
+    "FUNDLEDGER_PUBLIC_URL": "the site's address for the setup links an admin hands out; "
+    "without it they would be built from the Host header a client sends",
+}
+#: FUNDLEDGER_ENV values for a machine of one's own over plain HTTP; anything else is
+#: production.
+PLAIN_HTTP = frozenset({"development", "testing"})
+
+
+class ConfigurationError(RuntimeError):
+    """The environment lacks what the application needs; nothing was started."""
+
+
+def in_production(config: Mapping[str, Any]) -> bool:
+    """Served to others: not a test, and FUNDLEDGER_ENV is not development or testing."""
+    return not config.get("TESTING") and config.get("DEPLOYMENT", "production") not in PLAIN_HTTP
+
+
+def check_production(config: Mapping[str, Any]) -> None:
+    """Refuse to start a production web app without a secret key or a public address,
+    naming each missing variable and what it is for."""
+    if not in_production(config):
+        return
+    missing = [
+        f"{variable} is not set ({why})"
+        for variable, why in PRODUCTION_NEEDS.items()
+        if not config.get(ENVIRONMENT[variable])
+    ]
+    if missing:
+        raise ConfigurationError(
+            "fundledger will not start in production: " + "; ".join(missing) + ". Set them "
+            "(see README, Configuration), or FUNDLEDGER_ENV=development on your own machine."
+        )
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

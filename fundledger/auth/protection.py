@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
+from fundledger.config import in_production
 from fundledger.inputs import MAX_ID
 from fundledger.web.i18n import _
 
@@ -28,8 +29,6 @@ HEADERS = {
 }
 #: Uploads (CSV bank statements…) larger than this are refused with 413.
 DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-#: FUNDLEDGER_ENV values that serve over plain HTTP, so cookies cannot be Secure.
-_PLAIN_HTTP = frozenset({"development", "testing"})
 
 
 class IdConverter(IntegerConverter):
@@ -59,7 +58,7 @@ def init_app(app: Flask) -> None:
     # Before any blueprint binds its routes; before the access gate reads the request.
     app.url_map.converters["int"] = IdConverter
     app.before_request(refuse_nul)
-    secure = not (app.testing or app.config.get("DEPLOYMENT", "production") in _PLAIN_HTTP)
+    secure = in_production(app.config)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     if app.config.get("SESSION_COOKIE_SAMESITE") is None:

@@ -21,7 +21,6 @@ from flask.cli import ScriptInfo
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from fundledger import create_app
 from fundledger.actors import Actor
 from fundledger.allocations import operations as allocations
 from fundledger.allocations.models import Allocation, State
@@ -34,6 +33,7 @@ from fundledger.donors.operations import create_donor
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.models import register_all
+from fundledger.web.app import build_app
 from fundledger.web.database import get_database
 from tests.conftest import PostgresServer
 
@@ -77,10 +77,10 @@ def run_fundledger(
 
 class InProcessCli:
     """``fundledger`` run inside the test process (click's CliRunner), on one app built
-    once: the same command code without a process start per call."""
+    once as the CLI builds it: the same command code without a process start per call."""
 
     def __init__(self, url: str, **config: object) -> None:
-        self.app = create_app({"DATABASE_URL": url, **config})
+        self.app = build_app({"DATABASE_URL": url, **config})
         self.script = ScriptInfo(create_app=lambda: self.app)
         self.runner = CliRunner()
 

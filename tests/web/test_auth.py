@@ -811,7 +811,10 @@ def test_the_session_cookie_is_http_only_and_same_site(
 def test_cookies_are_secure_unless_in_development(
     database: Database, deployment: str, secure: bool
 ) -> None:
-    app = create_app({"DATABASE_URL": database.url, "SECRET_KEY": "k", "DEPLOYMENT": deployment})
+    app = create_app(
+        {"DATABASE_URL": database.url, "SECRET_KEY": "k", "DEPLOYMENT": deployment,
+         "PUBLIC_URL": "https://fund.example.org"}
+    )  # fmt: skip
     try:
         response = app.test_client().get("/login")
         assert response.status_code == 200
