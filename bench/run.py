@@ -221,7 +221,8 @@ def _pages(env: dict[str, str], runs: int) -> Results:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own server, no shell
         [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--timeout", "900", "fundledger:create_app()"], env=env,
+         "--timeout", "900", "fundledger:create_app()"],
+        env={**env, "FUNDLEDGER_PUBLIC_URL": f"http://127.0.0.1:{port}"},
     )  # fmt: skip
     try:
         _wait_for(port)
