@@ -15,7 +15,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from psycopg import sql
-from sqlalchemy import Table, bindparam, insert
+from sqlalchemy import Dialect, Table, bindparam, insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any] | None
@@ -30,14 +31,31 @@ def insert_rows(
         return
     connection = session.connection()
     dialect = connection.dialect
-    processors = [table.c[name].type.bind_processor(dialect) for name in columns]
+    # The type as this dialect stores it: Money binds cents on SQLite through its dialect
+    # implementation; the generic type would pass its NUMERIC processor a float.
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+    ]
     processed = _processed(rows, processors)
     driver = connection.connection.driver_connection
+    try:
+        _send(driver, dialect, table, columns, processed)
+    except dialect.loaded_dbapi.Error as error:  # what SQLAlchemy raises for the same refusal
+        raise DBAPIError.instance(
+            f"bulk insert into {table.name}", None, error, dialect.loaded_dbapi.Error
+        ) from None
+
+
+def _send(
+    driver: Any, dialect: Dialect, table: Table, columns: Sequence[str],
+    processed: list[tuple[Any, ...]],
+) -> None:  # fmt: skip
+    """COPY on PostgreSQL, the driver's executemany on SQLite."""
     if dialect.name == "postgresql":
         copy_rows = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
-        with driver.cursor() as cursor, cursor.copy(copy_rows) as copy:  # type: ignore[union-attr]
+        with driver.cursor() as cursor, cursor.copy(copy_rows) as copy:
             for row in processed:
                 copy.write_row(row)
     else:
@@ -49,7 +67,7 @@ def insert_rows(
         order = [columns.index(name) for name in compiled.positiontup or ()]
         if order != list(range(len(columns))):  # the statement lists the table's order
             processed = [tuple(row[index] for index in order) for row in processed]
-        driver.executemany(str(compiled), processed)  # type: ignore[union-attr]
+        driver.executemany(str(compiled), processed)
 
 
 def _processed(

@@ -354,12 +354,13 @@ class AllocationPlanner:
         allocation_ops.decide_allocation(
             session, DEMO_CAJP, allocation, decision=decision, on=dt.date(year, 4, 2),
             reference=f"CP/CAJP-{rng.randint(2400, 2999)}/{year % 100:02d}",
-            approved_amount=reduced.quantize(Decimal(1)) if reduced else None,
+            approved_amount=None if reduced is None else reduced.quantize(Decimal(1)),
             comment="Please detail the travel costs" if decision == "return" else None,
         )  # fmt: skip
         if target in ("approved", "rejected", "returned"):
             return
-        approved = allocation.approved_amount or Decimal(0)
+        approved = allocation.approved_amount
+        assert approved is not None  # noqa: S101 - the decision above approved it
         first = (approved * Decimal("0.6")).quantize(Decimal(1))
         allocation_ops.disburse(session, DEMO_SECRETARIAT, allocation, amount=first,
                                 on=dt.date(year, 5, 1))  # fmt: skip

@@ -24,9 +24,15 @@ from fundledger.errors import FundledgerError
 
 BASE_CURRENCY = "USD"
 BASE_PLACES = 2
-#: Larger than any sum this fund will see; bounds every amount so that huge inputs are
-#: refused with a message instead of overflowing a column.
+#: Larger than any sum this fund will see; bounds every amount typed, every ledger line
+#: and every entry's total (debits), so that huge inputs are refused with a message
+#: instead of overflowing a column. Exclusive: 99,999,999,999,999.99 is the largest.
 MAX_AMOUNT = Decimal("1e14")
+#: The bound on a running sum: an account's balance and a day's total (debit or credit)
+#: stay below it. Ten entries of the largest size, and ten times below what PostgreSQL's
+#: NUMERIC(18, 2) holds (SQLite's 64-bit cents hold 92 times more), so every sum stays
+#: exact; the database refuses more too (revision 0008). See docs/LEDGER.md.
+MAX_BALANCE = Decimal("1e15")
 
 _PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
@@ -61,7 +67,7 @@ def parse_decimal(text: str | Decimal | int, *, what: str = "amount") -> Decimal
         except InvalidOperation as error:  # pragma: no cover - the pattern admits none
             raise InvalidAmount(f"{what} {cleaned!r} is not a number") from error
     if value.copy_abs() >= MAX_AMOUNT:  # exact: abs() rounds, and overflows past 10**6 digits
-        raise InvalidAmount(f"{what} {value} is out of range (at most {MAX_AMOUNT:,.0f})")
+        raise InvalidAmount(f"{what} {value} is out of range (below {MAX_AMOUNT:,.0f})")
     return value
 
 

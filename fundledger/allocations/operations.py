@@ -194,7 +194,11 @@ def decide_allocation(
     next_state(allocation.id, allocation.state, decision)
     amount = None
     if decision == "approve":
-        amount = usd_amount(approved_amount or allocation.requested_amount, "approved amount")
+        # A reduced amount of zero is a value, not a missing one: usd_amount refuses it.
+        amount = usd_amount(
+            allocation.requested_amount if approved_amount is None else approved_amount,
+            "the approved amount",
+        )
         if amount > allocation.requested_amount:
             raise AllocationError(
                 f"the approved amount {plain(amount)} exceeds the "
@@ -269,7 +273,7 @@ def disburse(
     next_state(allocation.id, allocation.state, "disburse")
     amount = usd_amount(amount, "tranche")
     advanced = sum((pool.advanced for pool in allocation.pools), ZERO)
-    approved = allocation.approved_amount or ZERO
+    approved = allocation.approved_amount if allocation.approved_amount is not None else ZERO
     if advanced + amount > approved:
         raise AllocationError(
             f"allocation {allocation.id} was approved for {plain(approved)} and "

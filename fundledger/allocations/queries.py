@@ -281,7 +281,8 @@ def budget_report(session: Session, year: int, by: str = "activity") -> list[Bud
         if allocation.state not in ALLOCATED or allocation.period_start.year != year:
             continue
         target = row(allocation.activity_number)
-        target.allocated += allocation.approved_amount or ZERO
+        if allocation.approved_amount is not None:
+            target.allocated += allocation.approved_amount
         target.disbursed += disbursed(allocation)
         target.spent += spent(allocation)
     if by == "activity":

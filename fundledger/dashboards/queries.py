@@ -125,7 +125,7 @@ def fund_years(session: Session, today: dt.date, *, with_receivables: bool) -> l
     flows: dict[str, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for key, query in _yearly_queries().items():
         for year, total in session.execute(query):
-            flows[key][int(year)] += total or ZERO
+            flows[key][int(year)] += total if total is not None else ZERO
     ledger = session.execute(
         select(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date),
                func.sum(DailyTotal.amount))
@@ -219,7 +219,7 @@ def _commitments_at_year_ends(session: Session, years: range) -> dict[int, Decim
         end = dt.date(year, 12, 31)
         result[year] = sum(
             (
-                (committed.get(allocation_id) or ZERO)
+                committed.get(allocation_id, ZERO)
                 - sum((v for y, v in drawn[allocation_id].items() if y <= year), ZERO)
                 for allocation_id, on in approved.items()
                 if on <= end and not (allocation_id in closed and closed[allocation_id] <= end)

@@ -243,8 +243,9 @@ def receive(
             pledges.append(found)
         receipt = record_receipt(
             session, actor(), active_donor(session, code), value_date=on, amount=amount,
-            currency=currency, rate=rate, charges=charges or Decimal(0), pledges=pledges,
-            unpledged=unpledged, earmark=earmark, overpayment=overpayment, reference=reference,
+            currency=currency, rate=rate, charges=Decimal(0) if charges is None else charges,
+            pledges=pledges, unpledged=unpledged, earmark=earmark, overpayment=overpayment,
+            reference=reference,
         )  # fmt: skip
         click.echo(receipt.id)
 

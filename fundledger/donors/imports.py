@@ -199,7 +199,7 @@ def _row(line: int, raw: dict[str, str]) -> ImportRow:
         amount=parse_decimal(raw["amount"]),
         currency=check_currency(raw["currency"]),
         rate=_optional_decimal(raw.get("rate", ""), "rate"),
-        charges=_optional_decimal(raw.get("charges", ""), "charges") or Decimal(0),
+        charges=parse_decimal(raw["charges"], what="charges") if raw.get("charges") else Decimal(0),
         earmark=raw.get("earmark") or None,
         pledges=tuple(int(part) for part in pledge_text),
         reference=raw.get("reference") or None,

@@ -43,20 +43,20 @@ class DonorPosition:
 
 
 def donor_position(session: Session, donor: Donor) -> DonorPosition:
-    pledged = session.scalar(
+    pledged = session.execute(
         select(func.coalesce(func.sum(Pledge.usd_amount), ZERO)).filter_by(donor_id=donor.id)
-    )
-    reduced = session.scalar(
+    ).scalar_one()
+    reduced = session.execute(
         select(func.coalesce(func.sum(PledgeReduction.usd_amount), ZERO))
         .join(Pledge, Pledge.id == PledgeReduction.pledge_id)
         .where(Pledge.donor_id == donor.id)
-    )
-    received = session.scalar(
+    ).scalar_one()
+    received = session.execute(
         select(
             func.coalesce(func.sum(Receipt.usd_amount), ZERO)
             + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
         ).filter_by(donor_id=donor.id)
-    )
+    ).scalar_one()
     balances = dict(
         session.execute(
             select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
@@ -69,8 +69,8 @@ def donor_position(session: Session, donor: Donor) -> DonorPosition:
         ).all()
     )
     return DonorPosition(
-        pledged=(pledged or ZERO) - (reduced or ZERO),
-        received=received or ZERO,
+        pledged=pledged - reduced,
+        received=received,
         outstanding=balances.get(ACCOUNT_RECEIVABLE, ZERO),
         unapplied=-balances.get(ACCOUNT_UNAPPLIED, ZERO),
     )

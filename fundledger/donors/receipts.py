@@ -301,12 +301,12 @@ def unapplied_credits(session: Session, donor: Donor, currency: str) -> list[Cre
     ).all()
     credits = []
     for receipt in receipts:
-        applied = session.scalar(
+        applied = session.execute(
             select(func.coalesce(func.sum(ReceiptApplication.amount), Decimal(0))).where(
                 ReceiptApplication.receipt_id == receipt.id
             )
-        )
-        original = receipt.gross - receipt.revenue_amount - (applied or Decimal(0))
+        ).scalar_one()
+        original = receipt.gross - receipt.revenue_amount - applied
         if original > 0:
             credits.append(Credit(receipt, original))
     return credits

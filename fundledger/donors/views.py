@@ -306,7 +306,7 @@ def new_receipt(code: str) -> Page:
         receipt = record_receipt(
             db, request_actor(), donor, value_date=required(form.value_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
-            charges=form.charges.data or Decimal(0),
+            charges=Decimal(0) if form.charges.data is None else form.charges.data,
             pledges=[by_id[pledge_id] for pledge_id in form.pledges.data],
             unpledged=form.kind.data == "unpledged", earmark=form.earmark.data or None,
             overpayment=form.overpayment.data, reference=form.reference.data or None,

@@ -36,6 +36,7 @@ from fundledger.ledger.operations import (
     _normalized,
     lock_ledger,
     posting_values,
+    refused_beyond_bound,
 )
 
 #: The columns a load writes, in the order of the row tuples below.
@@ -70,8 +71,9 @@ def append_entries(
     """Append ``specs`` in order as new entries; returns how many were appended.
 
     All or nothing: the first invalid entry raises the ``InvalidEntry`` that
-    ``post_entry`` would, before anything is written. Idempotency keys must be new (the
-    unique index refuses a repeat); a load is not a retry.
+    ``post_entry`` would, before anything is written; a balance or daily total the load
+    would take beyond the bound raises ``BeyondBound`` and the load is rolled back.
+    Idempotency keys must be new (the unique index refuses a repeat); a load is not a retry.
     """
     checked = [_checked(spec) for spec in specs]
     if not checked:
@@ -116,7 +118,12 @@ def append_entries(
                 entry_id, line_no, line, accounts[line.account].id, spec.entry_date
             )
             posting_rows.append((first_posting_id + len(posting_rows), *values))
-    with guarded_load(session, first_entry=first_entry_id, first_posting=first_posting_id):
+    appended = [(spec.entry_date, str(spec.kind), spec.lines) for spec in checked]
+    with (
+        refused_beyond_bound(session, appended),
+        session.begin_nested(),  # a refused load leaves the caller's transaction usable
+        guarded_load(session, first_entry=first_entry_id, first_posting=first_posting_id),
+    ):
         insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entry_rows)
         insert_rows(session, _POSTINGS, POSTING_COLUMNS, posting_rows)
     session.execute(_ADVANCE_HEAD, {"number": last_number + len(checked), "hash": last_hash})

@@ -33,6 +33,10 @@ class UnknownDimension(InvalidEntry):
     """A donor, activity, objective, organ or earmark that does not exist."""
 
 
+class BeyondBound(InvalidEntry):
+    """A line, an entry's total or a balance beyond what the ledger holds (docs/LEDGER.md)."""
+
+
 class ConversionMismatch(InvalidEntry):
     """A line's USD amount is not its original amount at its rate."""
 

@@ -8,17 +8,25 @@ Operations flush and never commit.
 Posting is on every contribution's path, so it keeps its statements few: the lock reads
 the chain's end, the idempotency key is looked up once (under the lock, columns only),
 and the postings go in one ``executemany``.
+
+Amounts are bounded (docs/LEDGER.md): a line and an entry's total by ``MAX_AMOUNT``,
+checked here before anything is written; an account's balance and a day's total by
+``MAX_BALANCE``, which the database's triggers and constraints refuse as they add the
+postings up (revision 0008), at no cost to an entry within it. The refusal rolls back
+the savepoint and :func:`bound_problem` says which account it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.util import identity_key
 
@@ -28,6 +36,8 @@ from fundledger.ledger import errors
 from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
 from fundledger.ledger.models import (
     Account,
+    AccountBalance,
+    DailyTotal,
     EntryKind,
     FiscalPeriod,
     JournalEntry,
@@ -37,6 +47,7 @@ from fundledger.ledger.queries import reversal_of
 from fundledger.money import (
     BASE_CURRENCY,
     MAX_AMOUNT,
+    MAX_BALANCE,
     check_currency,
     converts_to,
     decimal_places,
@@ -47,6 +58,7 @@ from fundledger.money import (
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Activity, Implementer, Objective
 
+ZERO = Decimal("0.00")
 #: Dates the ledger accepts; anything outside is a typing error, not a transaction.
 FIRST_DATE = dt.date(1990, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
@@ -198,7 +210,7 @@ def post_or_replay(
         reverses_number=None if reverses is None else reverses.number,
         lines=[line.canonical() for line in lines],
     )
-    with session.begin_nested():
+    with refused_beyond_bound(session, [(entry_date, str(kind), lines)]), session.begin_nested():
         last_number, last_hash = lock_ledger(session)
         # Looked up under the lock, so a concurrent retry that just posted is seen.
         if idempotency_key is not None and (
@@ -305,7 +317,9 @@ def _normalized(number: int, line: Line) -> Line:
     if amount == 0:
         raise errors.ZeroLine(f"{where}: amount is zero; leave the line out")
     if abs(amount) >= MAX_AMOUNT:
-        raise errors.InvalidEntry(f"{where}: amount {amount} is out of range")
+        raise errors.BeyondBound(
+            f"{where}: amount {amount} is out of range (below {MAX_AMOUNT:,.0f} USD)"
+        )
     if not fits_currency(amount, BASE_CURRENCY):
         raise errors.TooManyDecimals(
             f"{where}: {amount} has more decimals than USD allows ({minor_units(BASE_CURRENCY)})"
@@ -385,6 +399,66 @@ def _check_shape(
             f"entry does not balance: debits {debits:f}, credits {credits:f}, "
             f"difference {debits - credits:f}"
         )
+    if debits >= MAX_AMOUNT:
+        raise errors.BeyondBound(
+            f"entry moves {debits:,.2f} USD; an entry moves less than {MAX_AMOUNT:,.0f} USD"
+        )
+
+
+#: What the database says when a balance or a daily total would leave the bound: SQLite's
+#: trigger, PostgreSQL's constraints, and PostgreSQL's NUMERIC overflow (a sum of a load's
+#: postings can pass the bound and the column's precision in one statement).
+_BOUND_REFUSALS = ("within the ledger's bound", "_within_bound", "numeric field overflow",
+                   "integer overflow")  # fmt: skip
+#: (entry date, entry kind, lines) of what is being posted.
+Appended = tuple[dt.date, str, Sequence[Line]]
+
+
+@contextmanager
+def refused_beyond_bound(session: Session, entries: Sequence[Appended]) -> Iterator[None]:
+    """Around a savepoint that appends ``entries``: the database's refusal of a balance or
+    a daily total beyond the bound becomes :class:`~errors.BeyondBound`, naming it."""
+    try:
+        yield
+    except DBAPIError as error:
+        if not any(words in str(error.orig) for words in _BOUND_REFUSALS):
+            raise
+        raise errors.BeyondBound(bound_problem(session, entries)) from None
+
+
+def bound_problem(session: Session, entries: Sequence[Appended]) -> str:
+    """Which balance or daily total ``entries`` would take beyond ``MAX_BALANCE``, read
+    after the refusal rolled them back (so only when one was refused)."""
+    by_account: dict[str, Decimal] = {}
+    by_day: dict[tuple[Any, ...], Decimal] = {}
+    for entry_date, kind, lines in entries:
+        for line in lines:
+            by_account[line.account] = by_account.get(line.account, ZERO) + line.amount
+            day = (entry_date, line.account, kind, line.donor_id, line.earmark, line.allocation_id)
+            by_day[day] = by_day.get(day, ZERO) + line.amount
+    held: dict[str, Decimal] = dict(session.execute(
+        select(Account.code, AccountBalance.balance)
+        .join(AccountBalance, AccountBalance.account_id == Account.id)
+        .where(Account.code.in_(by_account))
+    ).all())  # fmt: skip
+    bound = f"the ledger's bound is ±{MAX_BALANCE - Decimal('0.01'):,.2f} USD"
+    for code, change in sorted(by_account.items()):
+        if abs(after := held.get(code, ZERO) + change) >= MAX_BALANCE:
+            return f"the balance of account {code} would be {after:,.2f} USD; {bound}"
+    totals = session.execute(
+        select(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+               DailyTotal.earmark, DailyTotal.allocation_id, DailyTotal.amount)
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(by_account),
+               DailyTotal.entry_date.in_({day[0] for day in by_day}))
+    ).all()  # fmt: skip
+    stored = {tuple(row[:6]): row[6] for row in totals}
+    for key, change in sorted(by_day.items(), key=str):
+        if abs(after := stored.get(key, ZERO) + change) >= MAX_BALANCE:
+            on, code, kind = key[:3]
+            return (f"the {kind} postings of {on} on account {code} would total "
+                    f"{after:,.2f} USD; {bound}")  # fmt: skip
+    return f"a balance would leave the ledger's bound; {bound}"
 
 
 def _accounts_by_code(session: Session, codes: Iterable[str]) -> dict[str, Account]:

@@ -7,6 +7,10 @@
 Each line has exactly one of ``debit`` or ``credit`` (positive decimal strings), and
 optionally ``donor`` (code), ``activity``, ``objective``, ``organ``, ``earmark``,
 ``currency`` with ``original_amount`` and ``rate``, and ``memo``.
+
+Amounts and rates are JSON strings, never JSON numbers: most programs that write or read
+JSON take a number for a binary float, and ``1e2`` is not how anyone checking a voucher
+reads 100.00. A field given twice in one object is refused, not resolved to the last.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from fundledger.donors.models import Donor
 from fundledger.inputs import text_problem
 from fundledger.ledger.errors import InvalidEntry, UnknownDimension
 from fundledger.ledger.operations import Line
-from fundledger.money import parse_decimal
+from fundledger.money import decimal_places, parse_decimal
 
 _ENTRY_FIELDS = {"date", "memo", "kind", "source_ref", "idempotency_key", "lines"}
 _LINE_FIELDS = {
@@ -53,7 +57,11 @@ def read_voucher(session: Session, content: bytes) -> Voucher:
                            f"offset {error.start}); save it as UTF-8") from None  # fmt: skip
     try:
         data = json.loads(
-            text, parse_float=Decimal, parse_int=Decimal, parse_constant=_refuse_constant
+            text,
+            object_pairs_hook=_fields_once,
+            parse_float=Decimal,
+            parse_int=Decimal,
+            parse_constant=_refuse_constant,
         )
     except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: nested too deep
         raise InvalidEntry(f"the voucher is not valid JSON: {error}") from error
@@ -76,13 +84,23 @@ def _refuse_constant(name: str) -> Any:
     raise InvalidEntry(f"{name} is not an amount")
 
 
+def _fields_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose every field appears once: which of two debits would count?"""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise InvalidEntry(f"the voucher gives the field {key[:40]!r} twice in one object")
+        data[key] = value
+    return data
+
+
 def _line(session: Session, number: int, raw: Mapping[str, Any]) -> Line:
     where = f"line {number}"
     _no_unknown_fields(where, raw, _LINE_FIELDS)
     if ("debit" in raw) == ("credit" in raw):
         raise InvalidEntry(f'{where}: give exactly one of "debit" or "credit"')
     side = "debit" if "debit" in raw else "credit"
-    amount = parse_decimal(_scalar(raw[side], where), what=f"{where}: {side}")
+    amount = _amount(where, side, raw[side])
     if amount <= 0:
         raise InvalidEntry(f"{where}: {side} must be positive")
     sign = 1 if side == "debit" else -1
@@ -99,8 +117,8 @@ def _line(session: Session, number: int, raw: Mapping[str, Any]) -> Line:
         currency=_text(raw, "currency"),
         original_amount=None
         if original is None
-        else sign * abs(parse_decimal(_scalar(original, where), what=f"{where}: original_amount")),
-        rate=None if rate is None else parse_decimal(_scalar(rate, where), what=f"{where}: rate"),
+        else sign * abs(_amount(where, "original_amount", original)),
+        rate=None if rate is None else _amount(where, "rate", rate),
         memo=_text(raw, "memo", single_line=False),
     )
 
@@ -109,6 +127,28 @@ def _no_unknown_fields(where: str, data: Mapping[str, Any], known: set[str]) -> 
     unknown = sorted(set(data) - known)
     if unknown:
         raise InvalidEntry(f"{where}: unknown field(s) {', '.join(unknown)}")
+
+
+def _amount(where: str, key: str, value: Any) -> Decimal:
+    """An amount or rate written as a JSON string; a JSON number is refused, saying
+    which string to write instead."""
+    if isinstance(value, Decimal):
+        raise InvalidEntry(
+            f"{where}: {key} is the JSON number {value}; write it as a string: "
+            f'"{_as_string(key, value)}"'
+        )
+    if not isinstance(value, str):
+        raise InvalidEntry(f'{where}: {key} must be a string such as "100.00"')
+    return parse_decimal(_storable(value, where), what=f"{where}: {key}")
+
+
+def _as_string(key: str, number: Decimal) -> str:
+    """How ``number`` reads as a voucher's string: amounts with their cents."""
+    if not -20 < number.adjusted() < 20:  # far out of range: an example will do
+        return "100.00"
+    if key != "rate" and decimal_places(number) < 2:
+        number = number.quantize(Decimal("0.01"))
+    return f"{number:f}"
 
 
 def _scalar(value: Any, where: str) -> str | Decimal:

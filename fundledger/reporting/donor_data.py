@@ -349,13 +349,13 @@ def _outstanding(session: Session, donor: Donor, end: dt.date) -> list[Outstandi
 
 def fund_summary(session: Session, start: dt.date, end: dt.date) -> FundSummary:
     """The fund's receipts and use of money in the period, and its position at the end."""
-    received = session.scalar(
+    received = session.execute(
         select(
             func.coalesce(func.sum(Receipt.usd_amount), ZERO)
             + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
         ).where(Receipt.value_date.between(start, end))
-    )
-    used = session.scalar(
+    ).scalar_one()
+    used = session.execute(
         select(func.coalesce(func.sum(DailyTotal.amount), ZERO))
         .join(Account, Account.id == DailyTotal.account_id)
         .where(
@@ -363,13 +363,13 @@ def fund_summary(session: Session, start: dt.date, end: dt.date) -> FundSummary:
             DailyTotal.kind != EntryKind.CLOSING,
             and_(DailyTotal.entry_date >= start, DailyTotal.entry_date <= end),
         )
-    )
+    ).scalar_one()
     commitments = open_commitments(session, end)
     money = pool_money(session, end)
     accounts = chart(session)
     return FundSummary(
-        received=received or ZERO,
-        used=used or ZERO,
+        received=received,
+        used=used,
         accounts=accounts,
         position=position(session, end, accounts),
         commitments=sum(commitments.values(), ZERO),

@@ -236,13 +236,13 @@ def _contributions(session: Session, start: dt.date, end: dt.date) -> list[Donor
     rows = []
     for donor in session.scalars(select(Donor).order_by(Donor.code)):
         row = DonorContribution(
-            donor.code, donor.name, donor.type, -(recognised.get(donor.id) or ZERO),
-            received.get(donor.id) or ZERO, outstanding.get(donor.id) or ZERO,
+            donor.code, donor.name, donor.type, -recognised.get(donor.id, ZERO),
+            received.get(donor.id, ZERO), outstanding.get(donor.id, ZERO),
         )  # fmt: skip
         if row.recognised or row.received or row.outstanding:
             rows.append(row)
-    loose = DonorContribution(None, "", None, -(recognised.get(None) or ZERO), ZERO,
-                              outstanding.get(None) or ZERO)  # fmt: skip
+    loose = DonorContribution(None, "", None, -recognised.get(None, ZERO), ZERO,
+                              outstanding.get(None, ZERO))  # fmt: skip
     if loose.recognised or loose.outstanding:
         rows.append(loose)
     return rows
@@ -267,7 +267,7 @@ def _budget_by_activity(
         .where(AllocationEvent.action == "approve", AllocationEvent.on.between(start, end))
     )
     for approved_activity, approved_amount in approved:
-        figures[approved_activity][1] += approved_amount or ZERO
+        figures[approved_activity][1] += approved_amount if approved_amount is not None else ZERO
     moved = session.execute(
         select(Posting.activity_number, Account.code, func.sum(Posting.amount))
         .join(Account, Account.id == Posting.account_id)

@@ -275,7 +275,8 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
         ]  # fmt: skip
         rows.append((_("Total"), "", "", "", "", "",
                      money(_sum(d.requested for d in data.decisions)),
-                     money(_sum(d.approved or ZERO for d in data.decisions))))  # fmt: skip
+                     money(_sum(d.approved for d in data.decisions
+                                if d.approved is not None))))  # fmt: skip
         header = (_("Date"), _("Reference"), _("Decision"), _("Allocation"), _("Activity"),
                   _("Organ"), _("Requested"), _("Approved"))  # fmt: skip
         story += [subheading(_("Allocations")),

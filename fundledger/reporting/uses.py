@@ -321,7 +321,7 @@ def unrestricted_received(
     if donor is not None:
         applied = applied.where(Pledge.donor_id == donor.id)
         gifts = gifts.where(Receipt.donor_id == donor.id)
-    return (session.scalar(applied) or ZERO) + (session.scalar(gifts) or ZERO)
+    return session.execute(applied).scalar_one() + session.execute(gifts).scalar_one()
 
 
 def unrestricted_share(

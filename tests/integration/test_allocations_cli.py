@@ -129,3 +129,33 @@ def test_unknown_or_inactive_users_cannot_act(fund: Run) -> None:
                   "--as", "nobody@oas.org")  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == "fundledger: there is no active user 'nobody@oas.org'\n"
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("0", "must be more than zero, not 0"),
+        ("0.00", "must be more than zero, not 0.00"),
+        ("-0.00", "must be more than zero, not -0.00"),
+        ("40000.01", "the approved amount 40000.01 exceeds the 40000.00 requested"),
+    ],
+)
+def test_a_reduced_approval_of_zero_or_more_than_requested_is_refused(
+    fund: Run, amount: str, reason: str
+) -> None:
+    """``--amount 0`` is a reduced amount of zero, not "the amount requested"."""
+    run = fund
+    proposed = run("allocation", "propose", "--activity", "5", "--amount", "40000",
+                   "--purpose", "Research", "--from", "2025-03-04",
+                   "--pool", "earmark:MEX/activity:5", "--as", "sec@oas.org")  # fmt: skip
+    allocation = ok(proposed).strip()
+    ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
+    refused = run("allocation", "decide", allocation, "--approve", "--amount", amount,
+                  "--decision-ref", "CP/CAJP-0000/25", "--date", "2025-03-18",
+                  "--as", "cajp@oas.org")  # fmt: skip
+    assert refused.exit_code == 1
+    assert reason in refused.stderr
+    assert "approved" not in refused.stdout
+    assert ok(run("available", "--format", "csv")) == (
+        "pool,money,committed,available\nMEX/activity:5,50000.00,0.00,50000.00\n"
+    )

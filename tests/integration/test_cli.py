@@ -109,6 +109,47 @@ def test_a_bad_voucher_exits_1_with_one_line_and_posts_nothing(
     assert run("verify").output.startswith("ledger verified: 0 entries")
 
 
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("1e2", 'line 1: debit is the JSON number 1E+2; write it as a string: "100.00"'),
+        ("100", 'line 1: debit is the JSON number 100; write it as a string: "100.00"'),
+        ("100.0", 'line 1: debit is the JSON number 100.0; write it as a string: "100.00"'),
+    ],
+)
+def test_a_voucher_amount_written_as_a_json_number_is_refused(
+    run, tmp_path: Path, number: str, message: str
+) -> None:
+    """A JSON number is a float to most programs; ``1e2`` must not post as 100.00."""
+    path = tmp_path / "number.json"
+    lines = f'[{{"account": "1010", "debit": {number}}}, {{"account": "4100", "credit": "100.00"}}]'
+    path.write_text(f'{{"date": "2025-03-04", "lines": {lines}}}')
+    result = run("entry", "post", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert message in result.stderr
+    assert run("verify").output.startswith("ledger verified: 0 entries")
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"date": "2025-03-04", "date": "2025-03-05", "lines": []}', "date"),
+        ('{"date": "2025-03-04", "lines": [{"account": "1010", "debit": "1.00", "debit": "9.00"},'
+         ' {"account": "4100", "credit": "9.00"}]}', "debit"),
+    ],
+)  # fmt: skip
+def test_a_voucher_giving_a_field_twice_is_refused(
+    run, tmp_path: Path, text: str, field: str
+) -> None:
+    """JSON parsers differ on which of two equal keys wins: the voucher must say one."""
+    path = tmp_path / "twice.json"
+    path.write_text(text)
+    result = run("entry", "post", str(path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert f"the voucher gives the field '{field}' twice in one object" in result.stderr
+    assert run("verify").output.startswith("ledger verified: 0 entries")
+
+
 def test_invalid_json_and_usage_errors(run, tmp_path: Path) -> None:
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")

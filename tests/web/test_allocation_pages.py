@@ -405,6 +405,33 @@ def test_worked_example_3_refuses_an_approval_with_nothing_available(
     assert written(database) == before
 
 
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("0", "the approved amount must be more than zero, not 0"),
+        ("0.00", "the approved amount must be more than zero, not 0.00"),
+        ("-0.00", "the approved amount must be more than zero, not -0.00"),
+        ("-1.00", "the approved amount must be more than zero, not -1.00"),
+        ("5000.01", "the approved amount 5000.01 exceeds the 5000.00 requested"),
+    ],
+)
+def test_a_reduced_amount_must_be_above_zero_and_within_the_request(
+    database: Database, carla: Browser, typed: str, reason: str
+) -> None:
+    """Zero is an amount, not a missing one: it must not approve the whole request."""
+    canada_gives_100000(database)
+    allocation_id = submitted(database, 1, "5000")
+    before = written(database)
+    refused = carla.submit(
+        f"/allocations/{allocation_id}/decide",
+        decision(allocation_id, "reduce", amount=typed),
+        page=f"/allocations/{allocation_id}",
+    )
+    assert refused.status_code == 422
+    assert reason in text(refused)
+    assert written(database) == before
+
+
 def test_forms_keep_what_was_typed_and_say_what_is_wrong(database: Database, ana: Browser) -> None:
     mexico_pays_50000_for_activity_5(database)
     before = written(database)
