@@ -12,7 +12,7 @@ guards hold for raw SQL and for a bulk load's grouped updates alike.
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-01
+Create Date: 2026-12-07
 """
 
 from __future__ import annotations
