@@ -156,13 +156,13 @@ def test_the_database_refuses_a_raw_posting_past_the_bound(
         assert ledger_state(session).entries == 0
 
 
-def test_sqlite_refuses_a_balance_that_is_not_whole_cents(database: Database) -> None:
-    """A float reaching the cached balance is refused: SQLite turns an integer sum that
-    overflows into one, and a raw 0.5 is one."""
-    if database.dialect != "sqlite":
-        pytest.skip("PostgreSQL's NUMERIC holds exact decimals")
+def test_sqlite_refuses_a_balance_that_is_not_whole_cents(sqlite_database: Database) -> None:
+    """A non-integer reaching the cached balance is refused: SQLite turns an integer sum
+    that overflows into a REAL, and a raw half cent is one (PostgreSQL's NUMERIC holds
+    exact decimals, so this is SQLite's own guard)."""
+    half_cent = text("SELECT CAST(1 AS REAL) / 2")
     refused = pytest.raises(DBAPIError, match="within the ledger's bound")
-    with refused, database.engine.begin() as connection:
-        _raw_entry(connection, 0.5)
-    with database.session() as session:
+    with refused, sqlite_database.engine.begin() as connection:
+        _raw_entry(connection, connection.scalar(half_cent))
+    with sqlite_database.session() as session:
         assert ledger_state(session).entries == 0
