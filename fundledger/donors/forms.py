@@ -19,7 +19,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -36,6 +35,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.money import InvalidAmount, parse_decimal
+from fundledger.web.forms import RowList
 from fundledger.web.i18n import _, _l
 
 TYPE_LABELS = {
@@ -327,8 +327,8 @@ class PledgeForm(PostsOnce):
     )
     reference = StringField(_l("Agreement reference"), validators=[Length(max=200)],
                             filters=[_strip])  # fmt: skip
-    instalments = FieldList(FormField(InstalmentForm), min_entries=INSTALMENT_ROWS,
-                            max_entries=INSTALMENT_ROWS)  # fmt: skip
+    instalments = RowList(FormField(InstalmentForm), label=_l("Instalments"),
+                          min_entries=INSTALMENT_ROWS, max_entries=INSTALMENT_ROWS)  # fmt: skip
     submit = SubmitField(_l("Record pledge"))
 
     def schedule(self) -> list[tuple[dt.date, Decimal]]:
