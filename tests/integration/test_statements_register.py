@@ -229,4 +229,7 @@ def test_an_issued_document_renders_the_same_after_a_setting_changes(
             })  # fmt: skip
             assert render(session, legacy, issue_of(record)) == archived, record.number
         assert all(r.reproduced and r.archived for r in rebuild_check(session, tmp_path))
+        assert SettingValues.at(session, dt.datetime.now(dt.UTC)) == SettingValues(
+            "cash_and_receivables", "0.07"
+        )
     assert [r.number for r in issued] == ["DS-2026-0001", "CP-2026-0001"]
