@@ -71,6 +71,12 @@ def parse_decimal(text: str | Decimal | int, *, what: str = "amount") -> Decimal
     return value
 
 
+def is_plain_decimal(text: str) -> bool:
+    """Whether ``text`` is written exactly as an amount is (``-3.50``): a number to a
+    spreadsheet, not a formula."""
+    return _PLAIN_DECIMAL.fullmatch(text) is not None
+
+
 def check_currency(code: str) -> str:
     """The upper-cased ISO 4217 code, or :class:`UnknownCurrency`."""
     normalized = code.strip().upper()

@@ -5,13 +5,48 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from decimal import Decimal
+
+from fundledger.money import is_plain_decimal
+
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = frozenset("=+-@\t\r")
+#: The mark put before such a cell: a spreadsheet then shows the text as typed.
+TEXT_MARK = "'"
+
+
+def csv_cell(value: object) -> str:
+    """``value`` as a CSV cell a spreadsheet will not evaluate, losslessly.
+
+    A cell that starts like a formula gets :data:`TEXT_MARK` in front, unless it is a plain
+    decimal (``-3.50`` is a number). So that a reader can undo it, a cell that already
+    starts with the mark followed by such a character, or by the mark itself, gets one
+    too: a machine reading the file removes one leading mark wherever it is followed by
+    one of those characters (docs/EXPORTS.md).
+    """
+    text = "" if value is None else str(value)
+    if isinstance(value, int | Decimal) or is_plain_decimal(text):
+        return text
+    if text[:1] in FORMULA_STARTS or (
+        text[:1] == TEXT_MARK and text[1:2] in FORMULA_STARTS | {TEXT_MARK}
+    ):
+        return TEXT_MARK + text
+    return text
 
 
 def to_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """The one CSV writer (web downloads and ``--format csv``): every cell through
+    :func:`csv_cell`; the csv module quotes cells holding a comma, quote or line break.
+
+    Python 3.11's writer leaves a lone CR unquoted when lines end in LF, which a reader
+    takes for the end of the row, so a row holding one has every cell quoted.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    minimal = csv.writer(buffer, lineterminator="\n")
+    quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [header, *rows]:
+        cells = [csv_cell(cell) for cell in row]
+        (quoted if any("\r" in cell for cell in cells) else minimal).writerow(cells)
     return buffer.getvalue()
 
 

@@ -13,7 +13,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -38,10 +37,16 @@ from wtforms.widgets import HiddenInput
 from fundledger.allocations.models import State
 from fundledger.allocations.operations import CATEGORIES
 from fundledger.money import InvalidAmount, parse_decimal
+from fundledger.web.forms import RowList
 from fundledger.web.i18n import _, _l
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
 ANY = SelectChoice("", _l("any"))
+#: Most lines a work plan form takes: one per fundable activity (32) leaves room to spare.
+MAX_BUDGET_LINES = 100
+#: Most rows of a proposal's pools table: unrestricted money and each donor's earmarks
+#: that may fund the activity, far more than the fund's donors can make.
+MAX_POOL_ROWS = 1000
 
 
 def _strip(value: str | None) -> str | None:
@@ -173,10 +178,10 @@ class RevisionForm(FlaskForm):
         _l("Period from"), validators=_required(_l("Enter the period's start."))
     )
     period_end = DateField(_l("Period to"), validators=_required(_l("Enter the period's end.")))
-    pools = FieldList(FormField(PoolOrderForm), label=_l("Funding pools"))
+    pools = RowList(FormField(PoolOrderForm), label=_l("Funding pools"), max_entries=MAX_POOL_ROWS)
     submit = SubmitField(_l("Save the revision"))
 
-    def validate_pools(self, field: FieldList) -> None:
+    def validate_pools(self, field: RowList) -> None:
         orders = [entry.order.data for entry in field if entry.order.data is not None]
         if len(set(orders)) != len(orders):
             raise ValidationError(_l("Give each pool you draw on its own place in the order."))
@@ -295,11 +300,13 @@ class BudgetForm(FlaskForm):
         ],
         render_kw={"inputmode": "numeric"},
     )
-    lines = FieldList(FormField(BudgetLineForm), min_entries=6, label=_l("Lines"))
+    lines = RowList(
+        FormField(BudgetLineForm), min_entries=6, max_entries=MAX_BUDGET_LINES, label=_l("Lines")
+    )
     more = SubmitField(_l("Add more lines"))
     submit = SubmitField(_l("Propose the work plan"))
 
-    def validate_lines(self, field: FieldList) -> None:
+    def validate_lines(self, field: RowList) -> None:
         for number, entry in enumerate(field, start=1):
             if entry.form.blank:
                 continue
@@ -341,7 +348,7 @@ class BudgetDecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"), choices=BUDGET_DECISIONS, validators=_required(_l("Choose a decision."))
     )
-    lines = FieldList(FormField(LineVerdictForm))
+    lines = RowList(FormField(LineVerdictForm), label=_l("Lines"), max_entries=MAX_BUDGET_LINES)
     on = DateField(
         _l("Date of the decision"), validators=_required(_l("Enter the decision's date."))
     )
@@ -349,7 +356,7 @@ class BudgetDecisionForm(FlaskForm):
     comment = _comment()
     submit = SubmitField(_l("Record the decision"))
 
-    def validate_lines(self, field: FieldList) -> None:
+    def validate_lines(self, field: RowList) -> None:
         if self.decision.data != "lines":
             return
         for entry in field:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import FundSetting
+from fundledger.audit.models import AuditEvent
 from fundledger.audit.operations import record
 from fundledger.i18n import N_
 from fundledger.money import InvalidAmount, parse_decimal
@@ -22,13 +27,52 @@ SETTINGS = {
 }  # fmt: skip
 
 
+#: The availability basis under which pledged money counts as available.
+RECEIVABLES_BASIS = "cash_and_receivables"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingValues:
+    """Every setting's value at one moment, as stored: what an issued document was
+    rendered with, kept in its register row so that it renders the same later."""
+
+    availability_basis: str
+    indirect_cost_rate: str
+
+    @classmethod
+    def now(cls, session: Session) -> SettingValues:
+        return cls(**{key: get_setting(session, key) for key in SETTINGS})
+
+    @classmethod
+    def at(cls, session: Session, moment: dt.datetime) -> SettingValues:
+        """As they stood at ``moment``, from the audit log's record of every change."""
+        values = {key: default for key, (default, _) in SETTINGS.items()}
+        changes = select(AuditEvent.after).filter_by(action="setting.changed")
+        for after in session.scalars(
+            changes.where(AuditEvent.occurred_at <= moment).order_by(AuditEvent.id)
+        ):
+            values.update((k, v) for k, v in json.loads(after or "{}").items() if k in values)
+        return cls(**values)
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @property
+    def counts_receivables(self) -> bool:
+        return self.availability_basis == RECEIVABLES_BASIS
+
+    @property
+    def indirect_rate(self) -> Decimal:
+        return Decimal(self.indirect_cost_rate)
+
+
 def get_setting(session: Session, key: str) -> str:
     stored = session.get(FundSetting, key)
     return stored.value if stored is not None else SETTINGS[key][0]
 
 
 def counts_receivables(session: Session) -> bool:
-    return get_setting(session, "availability_basis") == "cash_and_receivables"
+    return get_setting(session, "availability_basis") == RECEIVABLES_BASIS
 
 
 def indirect_cost_rate(session: Session) -> Decimal:
@@ -39,7 +83,7 @@ def set_setting(session: Session, actor: Actor, key: str, value: str) -> FundSet
     if key not in SETTINGS:
         raise AllocationError(f"unknown setting {key[:40]!r}; known: {', '.join(SETTINGS)}")
     value = value.strip()
-    if key == "availability_basis" and value not in ("cash", "cash_and_receivables"):
+    if key == "availability_basis" and value not in ("cash", RECEIVABLES_BASIS):
         raise AllocationError("availability_basis is cash or cash_and_receivables")
     if key == "indirect_cost_rate":
         try:

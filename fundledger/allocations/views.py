@@ -24,6 +24,7 @@ from fundledger.allocations import budgets as budget_ops
 from fundledger.allocations import operations, queries
 from fundledger.allocations.errors import IllegalTransition, NotAllowed
 from fundledger.allocations.forms import (
+    MAX_BUDGET_LINES,
     ActivityChoiceForm,
     AllocationFilterForm,
     BudgetDecisionForm,
@@ -405,7 +406,7 @@ def new_budget() -> Page:
     db = db_session()
     form = BudgetForm(data=_budget_copy(db, request.args.get("year", type=int)))
     if form.more.data:
-        for _line in range(4):
+        for _line in range(min(4, MAX_BUDGET_LINES - len(form.lines))):
             form.lines.append_entry()
     _line_choices(db, form)
     if form.more.data or not form.validate_on_submit():

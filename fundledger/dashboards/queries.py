@@ -330,7 +330,9 @@ def donor_overview(session: Session, donor: Donor, today: dt.date) -> DonorOverv
     return DonorOverview(
         donor=donor,
         position=donor_position(session, donor),
-        earmarks=earmarked_pools(session, donor, dt.date.min, today),
+        earmarks=earmarked_pools(
+            session, donor, dt.date.min, today, with_receivables=counts_receivables(session)
+        ),
     )
 
 

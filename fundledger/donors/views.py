@@ -210,7 +210,7 @@ def _set_active(code: str, *, active: bool) -> Response:
 def new_pledge(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
-    form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"})
+    form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"}, scope=_issued_for(donor))
     if not form.validate_on_submit():
         return _form_page("donors/pledge_form.html", form, donor=donor)
     try:
@@ -219,7 +219,7 @@ def new_pledge(code: str) -> Page:
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
             earmark=form.earmark.data or None, due_date=form.due.data,
             reference=form.reference.data or None, instalments=form.schedule(),
-            idempotency_key=form.idempotency_key("pledge"),
+            idempotency_key=form.idempotency_key(),
         )  # fmt: skip
     except FundledgerError as refusal:
         return _refused("donors/pledge_form.html", form, refusal, donor=donor)
@@ -297,7 +297,7 @@ def new_receipt(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     outstanding = [s for s in queries.pledge_statuses(db, donor) if s.outstanding > 0]
-    form = ReceiptForm(data={"value_date": _today(), "currency": "USD"})
+    form = ReceiptForm(data={"value_date": _today(), "currency": "USD"}, scope=_issued_for(donor))
     form.pledges.choices = [SelectChoice(s.pledge.id, _pledge_label(s)) for s in outstanding]
     if not form.validate_on_submit():
         return _form_page("donors/receipt_form.html", form, donor=donor)
@@ -310,7 +310,7 @@ def new_receipt(code: str) -> Page:
             pledges=[by_id[pledge_id] for pledge_id in form.pledges.data],
             unpledged=form.kind.data == "unpledged", earmark=form.earmark.data or None,
             overpayment=form.overpayment.data, reference=form.reference.data or None,
-            idempotency_key=form.idempotency_key("receipt"),
+            idempotency_key=form.idempotency_key(),
         )  # fmt: skip
     except FundledgerError as refusal:
         return _refused("donors/receipt_form.html", form, refusal, donor=donor)
@@ -676,6 +676,12 @@ def _rate_filters() -> RateFilterForm:
 def _rates(filters: RateFilterForm, order: ListArgs) -> Select[ExchangeRate]:
     query = listings.rates_query(currency=filters.currency.data or None)
     return ordered(query, listings.RATE_SORTS, order)
+
+
+def _issued_for(donor: Donor) -> tuple[str, str]:
+    """What a form that posts money is issued for: the donor in the URL and the signed-in
+    user (see :class:`~fundledger.donors.forms.PostsOnce`)."""
+    return donor.code, request_actor().name
 
 
 def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
 from fundledger.ledger.models import Account, DailyTotal, EntryKind
@@ -174,9 +175,10 @@ class DonorStatementData:
 
 
 def donor_statement(
-    session: Session, donor: Donor, start: dt.date, end: dt.date
+    session: Session, donor: Donor, start: dt.date, end: dt.date, *, settings: SettingValues
 ) -> DonorStatementData:
-    """Everything the donor's statement for [start, end] prints."""
+    """Everything the donor's statement for [start, end] prints, with the fund's
+    ``settings`` as they stood when it was issued."""
     if not (start >= FIRST_DATE and end <= LAST_DATE):
         raise PeriodOutsideLedger(
             f"a statement's period lies within the ledger's dates, {FIRST_DATE.isoformat()} "
@@ -209,7 +211,8 @@ def donor_statement(
         ),
         -closing.get(ACCOUNT_UNAPPLIED, ZERO),
     )
-    earmarked = uses.earmarked_pools(session, donor, start, end)
+    with_receivables = settings.counts_receivables
+    earmarked = uses.earmarked_pools(session, donor, start, end, with_receivables=with_receivables)
     unrestricted = uses.unrestricted_share(session, donor, start, end)
     years = uses.by_year(session, donor, start, end, receipts=[(r.date, r.usd) for r in receipts],
                          unrestricted=unrestricted)  # fmt: skip
@@ -226,7 +229,7 @@ def donor_statement(
         earmarked=tuple(earmarked),
         unrestricted=unrestricted,
         years=tuple(years),
-        fund=fund_summary(session, start, end),
+        fund=fund_summary(session, start, end, with_receivables=with_receivables),
     )
 
 
@@ -347,7 +350,9 @@ def _outstanding(session: Session, donor: Donor, end: dt.date) -> list[Outstandi
     return lines
 
 
-def fund_summary(session: Session, start: dt.date, end: dt.date) -> FundSummary:
+def fund_summary(
+    session: Session, start: dt.date, end: dt.date, *, with_receivables: bool
+) -> FundSummary:
     """The fund's receipts and use of money in the period, and its position at the end."""
     received = session.execute(
         select(
@@ -365,7 +370,7 @@ def fund_summary(session: Session, start: dt.date, end: dt.date) -> FundSummary:
         )
     ).scalar_one()
     commitments = open_commitments(session, end)
-    money = pool_money(session, end)
+    money = pool_money(session, end, with_receivables=with_receivables)
     accounts = chart(session)
     return FundSummary(
         received=received,

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
 from fundledger.allocations.pools import pool_money as money_in_pools
-from fundledger.allocations.settings import counts_receivables
 from fundledger.donors.models import Donor
 from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
 from fundledger.ledger.periods import NET_ASSETS_RESTRICTED, RESTRICTED_PREFIX
@@ -128,9 +127,9 @@ def pool_key(donor_code: str | None, earmark: str | None) -> str:
     return Pool(donor_code, earmark).key
 
 
-def pool_money(session: Session, as_of: dt.date) -> dict[str, Decimal]:
-    """Money in each pool at the end of ``as_of``, on the fund's availability basis."""
-    return money_in_pools(session, with_receivables=counts_receivables(session), as_of=as_of)
+def pool_money(session: Session, as_of: dt.date, *, with_receivables: bool) -> dict[str, Decimal]:
+    """Money in each pool at the end of ``as_of``, on the availability basis given."""
+    return money_in_pools(session, with_receivables=with_receivables, as_of=as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.allocations.settings import SettingValues
 from fundledger.audit.operations import record
 from fundledger.ledger.operations import lock_ledger
 from fundledger.reporting.i18n import Language
@@ -49,6 +50,7 @@ def issue_statement(
     chosen = Language.of(language)
     donor = donor_of(session, request)
     lock_ledger(session)
+    request = request.with_settings(SettingValues.now(session))
     issued_at = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     year = issued_at.year
     last = session.scalar(
@@ -102,6 +104,7 @@ def issue_once_a_day(
     lock_ledger(session)  # a request racing this one waits, then finds this one's statement
     midnight = dt.datetime.combine(moment.date(), dt.time(), dt.UTC)
     code = Language.of(language).code
+    request = request.with_settings(SettingValues.now(session))  # a setting changed: anew
     earlier = issued_since(session, request, language=code, since=midnight)
     if earlier is not None:
         return earlier, False

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
 from fundledger.allocations.pools import CASH_ACCOUNTS, COMMITTING, RECEIVABLE_ACCOUNT
-from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
+from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor
 from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
 from fundledger.program.models import Activity, Implementer
@@ -81,15 +81,19 @@ class PackData:
         return sum((p.requested for p in self.proposals), ZERO)
 
 
-def meeting_pack(session: Session, meeting: dt.date, as_of: dt.datetime) -> PackData:
+def meeting_pack(
+    session: Session, meeting: dt.date, as_of: dt.datetime, *, settings: SettingValues
+) -> PackData:
+    """The pack for ``meeting`` as it stood at ``as_of``, with the fund's ``settings`` as
+    they stood then (the availability basis, the indirect cost rate)."""
     states, submissions = _timeline(session, as_of)
-    with_receivables = counts_receivables(session)
+    with_receivables = settings.counts_receivables
     money = _money(session, as_of, with_receivables)
     committed = _commitments(session, as_of, states)
     keys = sorted(set(money) | set(committed), key=_pool_order)
     pools = [PoolLine(key, money.get(key, ZERO), committed.get(key, ZERO)) for key in keys]
     available = {line.pool: line.available for line in pools}
-    rate = indirect_cost_rate(session)
+    rate = settings.indirect_rate
     pending = sorted(a for a, state in states.items() if state == State.SUBMITTED)
     proposals = []
     for allocation, title, organ_name in _allocations(session, pending):

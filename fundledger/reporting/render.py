@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundledger.allocations.settings import SETTINGS, SettingValues
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.reporting.donor_data import donor_statement
@@ -29,7 +30,10 @@ class StatementError(FundledgerError):
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """What to build: the kind and its parameters, as stored in the register (JSON)."""
+    """What to build: the kind and its parameters, as stored in the register (JSON).
+
+    An issued statement's parameters also hold the fund's settings it was rendered with
+    (:meth:`with_settings`), so that it renders the same after a setting changes."""
 
     kind: StatementKind
     parameters: Mapping[str, str]
@@ -54,6 +58,16 @@ class Request:
     def date(self, name: str) -> dt.date:
         return dt.date.fromisoformat(self.parameters[name])
 
+    def with_settings(self, settings: SettingValues) -> Request:
+        return Request(self.kind, {**self.parameters, **settings.as_dict()})
+
+    @property
+    def settings(self) -> SettingValues | None:
+        """The settings it was issued with; None for one issued before they were kept."""
+        if not all(key in self.parameters for key in SETTINGS):
+            return None
+        return SettingValues(**{key: self.parameters[key] for key in SETTINGS})
+
 
 def donor_of(session: Session, request: Request) -> Donor | None:
     """The donor a donor statement is for (None for the fund's own documents)."""
@@ -67,17 +81,24 @@ def donor_of(session: Session, request: Request) -> Donor | None:
 
 
 def render(session: Session, request: Request, issue: Issue) -> bytes:
-    """Build the statement's data from the ledger and render it for ``issue``."""
+    """Build the statement's data from the ledger and render it for ``issue``, with the
+    settings the request holds (else those in force at the issue time, from the audit
+    log: a statement issued before the register kept them)."""
+    settings = request.settings
+    if settings is None:
+        settings = SettingValues.at(session, issue.instant)
     if request.kind == StatementKind.DONOR:
         donor = donor_of(session, request)
         assert donor is not None  # noqa: S101 - donor_of returns one for donor statements
-        data = donor_statement(session, donor, request.date("from"), request.date("to"))
+        start, end = request.date("from"), request.date("to")
+        data = donor_statement(session, donor, start, end, settings=settings)
         return render_donor_statement(data, issue)
     if request.kind == StatementKind.FUND:
         return render_fund_statement(
             fund_statement(session, int(request.parameters["year"])), issue
         )
-    return render_meeting_pack(meeting_pack(session, request.date("meeting"), issue.instant), issue)
+    pack = meeting_pack(session, request.date("meeting"), issue.instant, settings=settings)
+    return render_meeting_pack(pack, issue)
 
 
 def issue_for(number: str, issued_at: dt.datetime, language: str) -> Issue:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationPool
 from fundledger.allocations.pools import CASH_ACCOUNTS
-from fundledger.allocations.settings import counts_receivables
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
 from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.program.models import Activity, Implementer
@@ -177,8 +176,11 @@ def allocation_infos(session: Session, ids: Iterable[int]) -> dict[int, Allocati
     return result
 
 
-def earmarked_pools(session: Session, donor: Donor, start: dt.date, end: dt.date) -> list[PoolUse]:
-    """Each earmark the donor's money sat in up to ``end``, with its allocations."""
+def earmarked_pools(
+    session: Session, donor: Donor, start: dt.date, end: dt.date, *, with_receivables: bool
+) -> list[PoolUse]:
+    """Each earmark the donor's money sat in up to ``end``, with its allocations;
+    ``with_receivables`` is the availability basis the figures are given on."""
     money: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     receivable: dict[str, Decimal] = defaultdict(lambda: ZERO)
     rows = session.execute(
@@ -198,7 +200,6 @@ def earmarked_pools(session: Session, donor: Donor, start: dt.date, end: dt.date
             money[earmark]["opening" if day < start else POOL_MOVEMENTS.get(kind, "other")] += total
     keys = {earmark: pool_key(donor.code, earmark) for earmark in set(money) | set(receivable)}
     figures = _allocation_figures(session, donor, keys, start, end)
-    with_receivables = counts_receivables(session)
     pools = []
     for earmark in sorted(keys, key=_earmark_order):
         flows = money[earmark]

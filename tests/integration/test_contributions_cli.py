@@ -152,3 +152,26 @@ def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert result.stderr == "fundledger: the database is empty; run `fundledger init` first\n"
+
+
+def test_csv_output_marks_formulas_as_text(spain: Run, tmp_path: Path) -> None:
+    """Names, references and imported bank references that a spreadsheet would run as a
+    formula are printed with a leading ' (docs/EXPORTS.md); amounts stay numbers."""
+    run = spain
+    ok(run("donor", "add", "--code", "EVIL", "--name", '=HYPERLINK("http://x","y")',
+           "--type", "member_state"))  # fmt: skip
+    ok(run("pledge", "--donor", "EVIL", "--date", "2025-02-10", "--amount", "10",
+           "--currency", "USD", "--ref", "@SUM(1+1)"))  # fmt: skip
+    bank = tmp_path / "bank.csv"
+    bank.write_text(
+        "type,donor,date,amount,currency,reference\n"
+        "pledge,ES-OBS,2025-02-10,20.00,USD,\"+cmd|' /C calc'!A0\"\n"
+        "pledge,ES-OBS,2025-02-11,30.00,USD,-2+3+cmd\n"
+    )
+    ok(run("import", "contributions", str(bank)))
+    donors = list(csv.DictReader(io.StringIO(ok(run("donor", "list", "--format", "csv")))))
+    assert donors[1]["name"] == '\'=HYPERLINK("http://x","y")'
+    listed = list(csv.DictReader(io.StringIO(ok(run("pledges", "--format", "csv")))))
+    assert [(row["amount"], row["reference"]) for row in listed] == [
+        ("10.00", "'@SUM(1+1)"), ("20.00", "'+cmd|' /C calc'!A0"), ("30.00", "'-2+3+cmd"),
+    ]  # fmt: skip

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fundledger.actors import Actor
 from fundledger.allocations.pools import availability
+from fundledger.allocations.settings import SettingValues
 from fundledger.dashboards.queries import (
     cajp_overview,
     donor_overview,
@@ -31,7 +32,13 @@ def test_statement_dashboards_and_availability_never_read_the_postings(
     with statements_sent(database.engine) as statements, database.session() as session:
         mexico = session.scalar(select(Donor).filter_by(code="MEX"))
         assert mexico is not None
-        statement = donor_statement(session, mexico, dt.date(2022, 1, 1), dt.date(2026, 12, 31))
+        statement = donor_statement(
+            session,
+            mexico,
+            dt.date(2022, 1, 1),
+            dt.date(2026, 12, 31),
+            settings=SettingValues.now(session),
+        )
         overview = donor_overview(session, mexico, today)
         fund = fund_overview(session, today)
         cajp_overview(session)

@@ -16,6 +16,7 @@ from fundledger.allocations import operations as ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
 from fundledger.allocations.models import Allocation
 from fundledger.allocations.queries import cajp_queue
+from fundledger.allocations.settings import SettingValues
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from fundledger.donors.operations import create_donor
@@ -123,7 +124,13 @@ def unrestricted_money_shared(session: Session) -> None:
 def test_worked_example_1_data(database: Database) -> None:
     with database.transaction() as session:
         spain = spain_pays_in_two_instalments(session)
-        data = donor_statement(session, spain, day("2025-01-01"), day("2025-12-31"))
+        data = donor_statement(
+            session,
+            spain,
+            day("2025-01-01"),
+            day("2025-12-31"),
+            settings=SettingValues.now(session),
+        )
     receivable = data.receivable
     assert receivable.opening == receivable.closing == D("0.00")
     assert {m.key: m.amount for m in receivable.movements} == {
@@ -178,7 +185,13 @@ def test_worked_example_2_data(database: Database) -> None:
     with database.transaction() as session:
         mexico_funds_activity_5(session)
         mexico = session.query(Donor).filter_by(code="MEX").one()
-        data = donor_statement(session, mexico, day("2025-01-01"), day("2026-12-31"))
+        data = donor_statement(
+            session,
+            mexico,
+            day("2025-01-01"),
+            day("2026-12-31"),
+            settings=SettingValues.now(session),
+        )
     assert data.received == D("50000.00")
     (pool,) = data.earmarked
     assert pool.earmark == "activity:5"
@@ -206,7 +219,13 @@ def test_worked_example_2_while_the_allocation_is_open(database: Database) -> No
     with database.transaction() as session:
         mexico_funds_activity_5(session)
         mexico = session.query(Donor).filter_by(code="MEX").one()
-        data = donor_statement(session, mexico, day("2025-01-01"), day("2025-12-31"))
+        data = donor_statement(
+            session,
+            mexico,
+            day("2025-01-01"),
+            day("2025-12-31"),
+            settings=SettingValues.now(session),
+        )
     (pool,) = data.earmarked
     (use,) = pool.allocations
     assert (use.held, pool.closing, pool.commitments) == (
@@ -245,7 +264,13 @@ def test_worked_example_3_pro_rata_share(database: Database) -> None:
     with database.transaction() as session:
         unrestricted_money_shared(session)
         canada = session.query(Donor).filter_by(code="CAN").one()
-        data = donor_statement(session, canada, day("2025-01-01"), day("2025-12-31"))
+        data = donor_statement(
+            session,
+            canada,
+            day("2025-01-01"),
+            day("2025-12-31"),
+            settings=SettingValues.now(session),
+        )
     share = data.unrestricted
     assert (share.donor_received, share.fund_received, share.ratio) == (
         D("100000.00"), D("400000.00"), D("0.25"),
@@ -362,7 +387,9 @@ def test_meeting_pack_matches_the_cajp_queue_and_stays_as_issued(database: Datab
     issued_at = dt.datetime.now(dt.UTC)
     with database.session() as session:
         (queued,) = cajp_queue(session)
-        data = meeting_pack(session, day("2026-03-10"), issued_at)
+        data = meeting_pack(
+            session, day("2026-03-10"), issued_at, settings=SettingValues.now(session)
+        )
         request, issue = Request.pack(day("2026-03-10")), issue_for("CP-2026-0001", issued_at, "en")
         first = render(session, request, issue)
     (item,) = data.proposals

@@ -14,18 +14,29 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from fundledger.allocations.operations import propose_allocation, submit_allocation
+from fundledger.allocations.settings import SettingValues, set_setting
 from fundledger.audit.models import AuditEvent
 from fundledger.db import Database
-from fundledger.donors.operations import donor_by_code
+from fundledger.donors.operations import create_donor, donor_by_code
+from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.errors import NotFound
 from fundledger.reporting.i18n import UnknownLanguage
 from fundledger.reporting.models import StatementRecord
 from fundledger.reporting.operations import issue_statement
-from fundledger.reporting.queries import rebuild_check, rerender, statements, verify
-from fundledger.reporting.render import Request, StatementError
+from fundledger.reporting.queries import (
+    issue_of,
+    rebuild_check,
+    request_of,
+    rerender,
+    statements,
+    verify,
+)
+from fundledger.reporting.render import Request, StatementError, render
 from tests.integration.test_statements import (
     SECRETARIAT,
+    D,
     day,
     mexico_funds_activity_5,
     spain_pays_in_two_instalments,
@@ -62,7 +73,8 @@ def test_issuing_numbers_archives_and_registers(database: Database, tmp_path: Pa
     assert first.sha256 == hashlib.sha256(pdf).hexdigest()
     assert first.size == len(pdf)
     assert json.loads(first.parameters) == {"donor": "ES-OBS", "from": "2025-01-01",
-                                            "to": "2025-12-31"}  # fmt: skip
+                                            "to": "2025-12-31", "availability_basis": "cash",
+                                            "indirect_cost_rate": "0"}  # fmt: skip
     assert (first.kind, first.language, first.issued_by) == ("donor", "es", SECRETARIAT.name)
     assert first.donor_id is not None
     assert second.donor_id is None
@@ -173,3 +185,51 @@ def test_the_register_is_append_only(database: Database, tmp_path: Path) -> None
             session.execute(text(statement))
     with database.session() as session:
         assert len(session.scalars(select(StatementRecord)).all()) == 1
+
+
+def test_an_issued_document_renders_the_same_after_a_setting_changes(
+    database: Database, tmp_path: Path
+) -> None:
+    """Issue 12, item 11: after ``setting set indirect_cost_rate`` an issued CAJP pack,
+    and after a change of ``availability_basis`` a donor statement, no longer rendered as
+    issued. Each is kept with the settings it was rendered with."""
+    with database.transaction() as session:
+        mexico = create_donor(session, SECRETARIAT, code="MEX", name="México",
+                              type="member_state")  # fmt: skip
+        pledge = record_pledge(session, SECRETARIAT, mexico, pledge_date=day("2025-01-20"),
+                               amount=D(50000), currency="USD", earmark="activity:5")  # fmt: skip
+        record_receipt(session, SECRETARIAT, mexico, value_date=day("2025-02-20"),
+                       amount=D(30000), currency="USD", pledges=[pledge])  # fmt: skip
+        proposal = propose_allocation(
+            session, SECRETARIAT, activity=5, amount=D(10000), purpose="Research",
+            period_start=day("2026-01-01"), period_end=day("2026-12-31"),
+            pools=["MEX/activity:5"],
+        )  # fmt: skip
+        submit_allocation(session, SECRETARIAT, proposal)
+        issued = [
+            issue_statement(session, SECRETARIAT, request, language="en", archive=tmp_path,
+                            now=NOW)
+            for request in (Request.donor("MEX", day("2025-01-01"), day("2025-12-31")),
+                            Request.pack(day("2026-03-10")))
+        ]  # fmt: skip
+    with database.transaction() as session:
+        set_setting(session, SECRETARIAT, "availability_basis", "cash_and_receivables")
+        set_setting(session, SECRETARIAT, "indirect_cost_rate", "0.07")
+    with database.session() as session:
+        for record in statements(session):
+            archived = (tmp_path / record.path).read_bytes()
+            assert rerender(session, record) == archived, record.number
+            today = request_of(record).with_settings(SettingValues.now(session))
+            assert render(session, today, issue_of(record)) != archived, "the settings matter"
+            # A statement issued before the register kept its settings: those of the audit
+            # log at its issue time (the changes above came after it).
+            legacy = Request(request_of(record).kind, {
+                key: value for key, value in request_of(record).parameters.items()
+                if key not in SettingValues.now(session).as_dict()
+            })  # fmt: skip
+            assert render(session, legacy, issue_of(record)) == archived, record.number
+        assert all(r.reproduced and r.archived for r in rebuild_check(session, tmp_path))
+        assert SettingValues.at(session, dt.datetime.now(dt.UTC)) == SettingValues(
+            "cash_and_receivables", "0.07"
+        )
+    assert [r.number for r in issued] == ["DS-2026-0001", "CP-2026-0001"]

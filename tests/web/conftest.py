@@ -26,6 +26,7 @@ HOME_ADDRESS = "192.0.2.10"
 IDLE_TIMEOUT = 600
 ABSOLUTE_TIMEOUT = 3600
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_ATTEMPT = re.compile(r'name="attempt"[^>]*value="([^"]+)"')
 
 
 class Clock:
@@ -47,7 +48,7 @@ class Clock:
 
 class Browser:
     """A test client used like a browser: each form is fetched first, and posted with
-    the CSRF token it carries."""
+    the CSRF token (and the attempt token) it carries."""
 
     def __init__(self, client: FlaskClient, address: str = HOME_ADDRESS) -> None:
         self.client = client
@@ -63,7 +64,10 @@ class Browser:
         html = self.client.get(page or url).get_data(as_text=True)
         found = _CSRF.search(html)
         assert found, f"no CSRF token on {page or url}"
-        return self.client.post(url, data={**(data or {}), "csrf_token": found.group(1)})
+        hidden = {"csrf_token": found.group(1)}
+        if attempt := _ATTEMPT.search(html):  # a form that posts money (donors.forms.PostsOnce)
+            hidden["attempt"] = attempt.group(1)
+        return self.client.post(url, data={**hidden, **(data or {})})
 
     def sign_in(self, email: str, password: str, **kwargs: Any) -> TestResponse:
         return self.submit("/login", {"email": email, "password": password, **kwargs})

@@ -367,6 +367,7 @@ def test_a_donor_requests_its_statement_for_the_year_to_date(
     assert [r.number for r in records(database)] == ["DS-2026-0001", "DS-2026-0002"]
     assert json.loads(records(database)[1].parameters) == {
         "donor": "ES-OBS", "from": "2026-01-01", "to": "2026-03-03",
+        "availability_basis": "cash", "indirect_cost_rate": "0",
     }  # fmt: skip
 
 
