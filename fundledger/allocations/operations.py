@@ -32,7 +32,7 @@ from fundledger.allocations.transitions import next_state
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
 from fundledger.ledger.models import EntryKind, JournalEntry
-from fundledger.ledger.operations import Line, lock_ledger, post_entry
+from fundledger.ledger.operations import Line, lock_ledger, post_entry, replayed_entry
 from fundledger.money import plain
 from fundledger.program.models import Activity
 
@@ -263,13 +263,17 @@ def disburse(
     amount: Decimal,
     on: dt.date,
     reference: str | None = None,
+    idempotency_key: str | None = None,
 ) -> JournalEntry:
     """Pay a tranche to the organ: advances up, bank down, indirect costs on their own line.
 
     The tranche draws on the pools in order, within what approval committed in each;
     the bank must hold the money (under the receivables basis it may not have come yet).
+    Replaying the same ``idempotency_key`` returns the entry posted the first time.
     """
     session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
+    if earlier := replayed_entry(session, idempotency_key):
+        return earlier
     next_state(allocation.id, allocation.state, "disburse")
     amount = usd_amount(amount, "tranche")
     advanced = sum((pool.advanced for pool in allocation.pools), ZERO)
@@ -309,7 +313,8 @@ def disburse(
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.DISBURSEMENT, lines=lines,
         memo=f"Disbursement to {allocation.organ_code}, allocation {allocation.id}",
-        source_ref=reference, created_by=actor.name, request_id=actor.request_id,
+        source_ref=reference, idempotency_key=idempotency_key, created_by=actor.name,
+        request_id=actor.request_id,
     )  # fmt: skip
     _event(session, actor, allocation, "disburse", on=on, amount=amount, reference=reference,
            entry=entry)  # fmt: skip
@@ -325,10 +330,14 @@ def report_expenditure(
     period_end: dt.date,
     category: str,
     reference: str | None = None,
+    idempotency_key: str | None = None,
 ) -> JournalEntry:
     """The organ reports spending: expenditure up, advances down; restricted money spent
-    is released from its restriction (4290 → 4190)."""
+    is released from its restriction (4290 → 4190). Replaying the same
+    ``idempotency_key`` returns the entry posted the first time."""
     session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
+    if earlier := replayed_entry(session, idempotency_key):
+        return earlier
     next_state(allocation.id, allocation.state, "report")
     if category not in CATEGORIES:
         raise AllocationError(f"category {category[:30]!r} must be one of {', '.join(CATEGORIES)}")
@@ -360,7 +369,8 @@ def report_expenditure(
         session, entry_date=period_end, kind=EntryKind.EXPENDITURE, lines=lines,
         memo=f"Expenditure report of {allocation.organ_code}, allocation {allocation.id}, "
         f"{category}",
-        source_ref=reference, created_by=actor.name, request_id=actor.request_id,
+        source_ref=reference, idempotency_key=idempotency_key, created_by=actor.name,
+        request_id=actor.request_id,
     )  # fmt: skip
     _event(session, actor, allocation, "report", on=period_end, amount=amount,
            reference=reference, category=category, entry=entry)  # fmt: skip
@@ -374,9 +384,17 @@ def close_allocation(
     *,
     on: dt.date,
     comment: str | None = None,
+    idempotency_key: str | None = None,
 ) -> JournalEntry | None:
-    """Close: the organ returns the unspent advances and the commitment is released."""
+    """Close: the organ returns the unspent advances and the commitment is released.
+
+    Replaying the same ``idempotency_key`` returns the return entry posted the first
+    time; a close that returned nothing posted no entry, and the closed state refuses
+    a second one.
+    """
     session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
+    if earlier := replayed_entry(session, idempotency_key):
+        return earlier
     next_state(allocation.id, allocation.state, "close")
     lines: list[Line] = []
     returned = ZERO
@@ -395,7 +413,7 @@ def close_allocation(
             session, entry_date=on, kind=EntryKind.RETURN, lines=lines,
             memo=f"{allocation.organ_code} returns the unspent balance of allocation "
             f"{allocation.id}",
-            created_by=actor.name, request_id=actor.request_id,
+            idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
         )  # fmt: skip
     _event(session, actor, allocation, "close", on=on, amount=returned, entry=entry,
            comment=text_field(comment, "comment", required=False))  # fmt: skip
@@ -403,9 +421,21 @@ def close_allocation(
 
 
 def refund_to_donor(
-    session: Session, actor: Actor, *, pool: str, amount: Decimal, on: dt.date, reason: str
+    session: Session,
+    actor: Actor,
+    *,
+    pool: str,
+    amount: Decimal,
+    on: dt.date,
+    reason: str,
+    idempotency_key: str | None = None,
 ) -> JournalEntry:
-    """Give unused earmarked money back to its donor (within what the pool has available)."""
+    """Give unused earmarked money back to its donor (within what the pool has available).
+
+    Replaying the same ``idempotency_key`` returns the entry posted the first time.
+    """
+    if earlier := replayed_entry(session, idempotency_key):
+        return earlier
     parsed = parse_pool(pool)
     if parsed.earmark is None:
         raise AllocationError("only earmarked money is refunded; name a DONOR/earmark pool")
@@ -424,7 +454,7 @@ def refund_to_donor(
         lines=[Line("4200", amount, donor_id=donor_id, earmark=parsed.earmark),
                Line(ACCOUNT_BANK, -amount, donor_id=donor_id, earmark=parsed.earmark)],
         memo=f"Refund to {parsed.donor_code} of unused {parsed.earmark} money: {reason_text}",
-        created_by=actor.name, request_id=actor.request_id,
+        idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
     )  # fmt: skip
     record(session, actor, "donor.refunded", "pool", parsed.key,
            after={"amount": amount, "reason": reason_text, "entry": entry.number})  # fmt: skip

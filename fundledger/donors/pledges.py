@@ -24,7 +24,7 @@ from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
 from fundledger.donors.operations import resolve_rate
 from fundledger.ledger.models import EntryKind
-from fundledger.ledger.operations import post_entry, post_or_replay
+from fundledger.ledger.operations import post_entry, post_or_replay, replayed_entry
 from fundledger.money import check_currency, plain, to_base
 
 
@@ -136,11 +136,15 @@ def reduce_pledge(
     on: dt.date,
     reason: str,
     amount: Decimal | None = None,
+    idempotency_key: str | None = None,
 ) -> PledgeReduction:
     """Reduce what a donor owes on a pledge, or cancel all of it (``amount=None``).
 
-    Reverses that part of the revenue and the receivable at the pledge's rate.
+    Reverses that part of the revenue and the receivable at the pledge's rate. Replaying
+    the same ``idempotency_key`` returns the reduction recorded the first time.
     """
+    if idempotency_key is not None and (earlier := replayed_entry(session, idempotency_key)):
+        return recorded_with(session, PledgeReduction, earlier.id, idempotency_key)
     reason = " ".join(reason.split())
     if not reason:
         raise ContributionError("a reduction or cancellation needs a reason")
@@ -166,6 +170,7 @@ def reduce_pledge(
         entry_date=on,
         kind=EntryKind.PLEDGE_REDUCTION,
         memo=f"{what} of pledge {pledge.id} ({pledge.donor.code}): {reason}",
+        idempotency_key=idempotency_key,
         created_by=actor.name,
         request_id=actor.request_id,
         lines=[

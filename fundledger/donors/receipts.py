@@ -32,7 +32,7 @@ from fundledger.donors.errors import ContributionError, Overapplication
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
 from fundledger.donors.operations import resolve_rate
 from fundledger.ledger.models import EntryKind
-from fundledger.ledger.operations import Line, post_entry, post_or_replay
+from fundledger.ledger.operations import Line, post_entry, post_or_replay, replayed_entry
 from fundledger.money import check_currency, plain, settled_usd, to_base
 
 
@@ -319,8 +319,18 @@ def apply_credit(
     *,
     on: dt.date,
     amount: Decimal | None = None,
+    idempotency_key: str | None = None,
 ) -> list[ReceiptApplication]:
-    """Settle (part of) a pledge from the donor's unapplied credit, oldest credit first."""
+    """Settle (part of) a pledge from the donor's unapplied credit, oldest credit first.
+
+    Replaying the same ``idempotency_key`` returns what the first call applied.
+    """
+    if idempotency_key is not None and (earlier := replayed_entry(session, idempotency_key)):
+        applied = session.scalars(select(ReceiptApplication).filter_by(entry_id=earlier.id))
+        # None: the key posted another kind of entry, which recorded_with refuses.
+        return list(applied) or [
+            recorded_with(session, ReceiptApplication, earlier.id, idempotency_key)
+        ]
     donor = pledge.donor
     outstanding = owed(session, pledge)
     if outstanding.original <= 0:
@@ -374,6 +384,7 @@ def apply_credit(
         entry_date=on,
         kind=EntryKind.CREDIT_APPLICATION,
         memo=f"Unapplied credit of {donor.code} applied to pledge {pledge.id}",
+        idempotency_key=idempotency_key,
         created_by=actor.name,
         request_id=actor.request_id,
         lines=lines,

@@ -256,6 +256,22 @@ def post_or_replay(
     return Posted(entry, new=True)
 
 
+def replayed_entry(session: Session, idempotency_key: str | None) -> JournalEntry | None:
+    """The entry an earlier call with this idempotency key posted, if any.
+
+    An operation that checks what its entry would change (what is outstanding, undrawn,
+    unspent, available) asks this first, so that a replay answers with what the first
+    call posted instead of being refused by the change it made. It takes the ledger's
+    lock first: a concurrent retry waits for the first call to commit, then finds its
+    entry. (An operation that locks a row of its own takes that lock before this one.)
+    """
+    if idempotency_key is None:
+        return None
+    lock_ledger(session)
+    earlier = session.execute(_ENTRY_WITH_KEY, {"key": idempotency_key}).one_or_none()
+    return None if earlier is None else session.get_one(JournalEntry, earlier.id)
+
+
 def reverse_entry(
     session: Session,
     entry: JournalEntry,
