@@ -37,7 +37,7 @@ from wtforms.widgets import HiddenInput
 from fundledger.allocations.models import State
 from fundledger.allocations.operations import CATEGORIES
 from fundledger.money import InvalidAmount, parse_decimal
-from fundledger.web.forms import RowList
+from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _, _l
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
@@ -234,14 +234,16 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("An amount goes only with “Approve a reduced amount”."))
 
 
-class DisburseForm(FlaskForm):
+class DisburseForm(PostsOnce):
+    posts = "disbursement"
     amount = AmountField(_l("Tranche"), validators=_required(_l("Enter the tranche's amount.")))
     on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
     reference = _reference(_l("Bank reference (optional)"), required=False)
     submit = SubmitField(_l("Pay the tranche"))
 
 
-class ExpenditureForm(FlaskForm):
+class ExpenditureForm(PostsOnce):
+    posts = "expenditure"
     amount = AmountField(_l("Amount spent"), validators=_required(_l("Enter the amount spent.")))
     period_end = DateField(
         _l("End of the period reported"), validators=_required(_l("Enter the end of the period."))
@@ -251,7 +253,8 @@ class ExpenditureForm(FlaskForm):
     submit = SubmitField(_l("Record the report"))
 
 
-class CloseForm(FlaskForm):
+class CloseForm(PostsOnce):
+    posts = "allocation-closing"
     on = DateField(
         _l("Date the unspent balance came back"),
         validators=_required(_l("Enter the closing date.")),
@@ -260,8 +263,10 @@ class CloseForm(FlaskForm):
     submit = SubmitField(_l("Close the allocation"))
 
 
-class RefundForm(FlaskForm):
+class RefundForm(PostsOnce):
     """The view lists the earmarked pools."""
+
+    posts = "refund"
 
     pool = SelectField(_l("Earmarked pool"), choices=[])
     amount = AmountField(_l("Amount"), validators=_required(_l("Enter the amount to refund.")))

@@ -69,6 +69,7 @@ from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.forms import PostsOnce
 from fundledger.web.i18n import _, usd
 
 blueprint = Blueprint("allocations", __name__)
@@ -243,6 +244,7 @@ def disburse(allocation_id: int) -> Page:
         entry = operations.disburse(
             db, sessions.request_actor(), allocation, amount=form.amount.value,
             on=form.on.data, reference=form.reference.data or None,
+            idempotency_key=form.idempotency_key(),
         )  # fmt: skip
         return _("A tranche of %(amount)s to %(organ)s is posted as entry #%(number)s.",
                  amount=usd(form.amount.value), organ=allocation.organ_code,
@@ -258,7 +260,7 @@ def report(allocation_id: int) -> Page:
         entry = operations.report_expenditure(
             db, sessions.request_actor(), allocation, amount=form.amount.value,
             period_end=form.period_end.data, category=form.category.data,
-            reference=form.reference.data or None,
+            reference=form.reference.data or None, idempotency_key=form.idempotency_key(),
         )  # fmt: skip
         return _("Expenditure of %(amount)s (%(category)s) is posted as entry #%(number)s.",
                  amount=usd(form.amount.value), category=form.category.data,
@@ -272,8 +274,9 @@ def report(allocation_id: int) -> Page:
 def close(allocation_id: int) -> Page:
     def step(db: Session, allocation: Allocation, form: Any) -> str:
         entry = operations.close_allocation(
-            db, sessions.request_actor(), allocation, on=form.on.data, comment=form.comment.data
-        )
+            db, sessions.request_actor(), allocation, on=form.on.data, comment=form.comment.data,
+            idempotency_key=form.idempotency_key(),
+        )  # fmt: skip
         if entry is None:
             return _("Allocation #%(id)s is closed and its commitment released.", id=allocation.id)
         return _(
@@ -349,7 +352,7 @@ def available_csv() -> Response:
 @allow(Role.SECRETARIAT)
 def refund() -> Page:
     db = db_session()
-    form = RefundForm(data={"pool": request.args.get("pool", ""), "on": _today()})
+    form = RefundForm(data={"pool": request.args.get("pool", ""), "on": _today()}, scope=[])
     pools = [pool for key, pool in _availability(db).items() if key != UNRESTRICTED]
     form.pool.choices = [
         SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available") for p in pools
@@ -359,7 +362,7 @@ def refund() -> Page:
     try:
         entry = operations.refund_to_donor(
             db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
-            on=form.on.data, reason=form.reason.data,
+            on=form.on.data, reason=form.reason.data, idempotency_key=form.idempotency_key(),
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
@@ -585,7 +588,7 @@ def _take_step(
     once and go back with its message. A refusal shows on the page, nothing written."""
     db = db_session()
     allocation = _allocation_or_404(db, allocation_id)
-    form = STEP_FORMS[step](prefix=_prefix(step, allocation.id))
+    form = _step_form(step, allocation)
     in_queue = step == "decide" and form.back.data == "queue"
     if not form.validate_on_submit():
         return _back_to(db, allocation, step, form, in_queue, status=400)
@@ -628,9 +631,12 @@ def _allocation_page(
     offered = _offered_steps(allocation)
     forms = {step: _blank_step_form(step, allocation) for step in offered if step in STEP_FORMS}
     refused_step = None
+    reason = None if refusal is None else str(refusal)
     if posted is not None and posted[0] in forms:
         refused_step = posted[0]
         forms[refused_step] = posted[1]
+    elif posted is not None and reason is None:  # a form the page does not show: say why
+        reason = " ".join(str(error) for errors in posted[1].errors.values() for error in errors)
     html = render_template(
         "allocations/allocation.html",
         allocation=allocation,
@@ -639,7 +645,7 @@ def _allocation_page(
         utc=as_utc,
         offered=offered,
         forms=forms,
-        refusal=None if refusal is None else str(refusal),
+        refusal=reason,
         refused_step=refused_step,
     )
     return html, status or _status(refusal)
@@ -654,11 +660,18 @@ def _offered_steps(allocation: Allocation) -> list[str]:
 
 def _blank_step_form(step: str, allocation: Allocation, **data: Any) -> FlaskForm:
     today = _today()
-    return STEP_FORMS[step](
-        formdata=None,
-        prefix=_prefix(step, allocation.id),
-        data={"on": today, "period_end": today, **data},
+    return _step_form(
+        step, allocation, formdata=None, data={"on": today, "period_end": today, **data}
     )
+
+
+def _step_form(step: str, allocation: Allocation, **kwargs: Any) -> FlaskForm:
+    """The step's form, its fields named apart; one that posts money is issued for this
+    allocation (submitting and deciding move its state, which refuses a second post)."""
+    form = STEP_FORMS[step]
+    if issubclass(form, PostsOnce):
+        kwargs["scope"] = [allocation.id]
+    return form(prefix=_prefix(step, allocation.id), **kwargs)
 
 
 def _prefix(step: str, allocation_id: int) -> str:

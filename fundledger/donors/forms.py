@@ -9,15 +9,10 @@ their refusals come back to the form as its error. Amounts are text read by
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
-import uuid
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -38,7 +33,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.money import InvalidAmount, parse_decimal
-from fundledger.web.forms import RowList
+from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _, _l
 
 TYPE_LABELS = {
@@ -58,7 +53,6 @@ COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "AR
 INSTALMENT_ROWS = 4
 T = TypeVar("T")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_NONCE = re.compile(r"[0-9a-f]{32}")
 
 
 def _strip(value: str | None) -> str | None:
@@ -156,58 +150,6 @@ def _currency_field() -> StringField:
         filters=[_upper],
         render_kw={"list": "currencies", "autocomplete": "off", "size": 5},
     )
-
-
-class PostsOnce(FlaskForm):
-    """A form that posts money: sent twice (a double click, a retry after a timeout), it
-    posts once, and only where and by whom it was issued.
-
-    Each page carries a fresh ``attempt`` token: a nonce with an HMAC (the app's secret
-    key) over the form's kind, its ``scope`` (the donor in the URL, the signed-in user)
-    and the nonce. A post without a valid token is refused, and the form comes back with
-    a fresh one; with one, the nonce and a digest of what was typed make the operation's
-    idempotency key, so the same form sent again answers with what the first one
-    recorded, and a changed form is a new entry.
-    """
-
-    #: What the form records; part of what its token is signed for.
-    posts = ""
-    attempt = HiddenField(_l("Form token"))
-
-    def __init__(self, *args: Any, scope: Sequence[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.scope = tuple(scope)
-        if not self.is_submitted():
-            self.attempt.data = self._token(uuid.uuid4().hex)
-
-    def _token(self, nonce: str) -> str:
-        message = "\0".join(("fundledger.attempt", self.posts, *self.scope, nonce))
-        secret = current_app.secret_key
-        key = secret.encode() if isinstance(secret, str) else bytes(secret or b"")
-        return f"{nonce}.{hmac.new(key, message.encode(), 'sha256').hexdigest()[:32]}"
-
-    def validate_attempt(self, field: HiddenField) -> None:
-        token = field.data or ""
-        nonce = token.partition(".")[0]
-        if not (
-            _NONCE.fullmatch(nonce)
-            and hmac.compare_digest(token.encode(), self._token(nonce).encode())
-        ):
-            field.data = self._token(uuid.uuid4().hex)
-            raise ValidationError(
-                _l("This form was not issued for this donor and this user, or it has lost "
-                   "its token: check what it says and send it again.")
-            )  # fmt: skip
-
-    def idempotency_key(self) -> str:
-        """The operation's key, once the form validated (so its token is genuine)."""
-        typed = sorted(
-            (name, str(value))
-            for name, value in self.data.items()
-            if name not in ("csrf_token", "submit", "attempt")
-        )
-        digest = hashlib.sha256(repr(typed).encode()).hexdigest()[:32]
-        return f"web:{self.posts}:{self.attempt.data.partition('.')[0]}:{digest}"
 
 
 # --- donors ---------------------------------------------------------------------------
@@ -375,7 +317,8 @@ class PledgeForm(PostsOnce):
         ]
 
 
-class ReduceForm(FlaskForm):
+class ReduceForm(PostsOnce):
+    posts = "pledge-reduction"
     action = RadioField(
         _l("What to do"),
         choices=[
@@ -467,7 +410,8 @@ class ReceiptForm(PostsOnce):
     submit = SubmitField(_l("Record receipt"))
 
 
-class CreditForm(FlaskForm):
+class CreditForm(PostsOnce):
+    posts = "credit-application"
     on = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
     amount = AmountField(
         _l("Amount"),

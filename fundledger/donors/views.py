@@ -210,7 +210,7 @@ def _set_active(code: str, *, active: bool) -> Response:
 def new_pledge(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
-    form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"}, scope=_issued_for(donor))
+    form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"}, scope=[donor.code])
     if not form.validate_on_submit():
         return _form_page("donors/pledge_form.html", form, donor=donor)
     try:
@@ -240,14 +240,14 @@ def new_pledge(code: str) -> Page:
 def reduce(code: str, pledge_id: int) -> Page:
     db = db_session()
     donor, pledge = _pledge_or_404(db, code, pledge_id)
-    form = ReduceForm(data={"on": _today()})
+    form = ReduceForm(data={"on": _today()}, scope=[donor.code, pledge.id])
     page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge)}
     if not form.validate_on_submit():
         return _form_page("donors/reduce_form.html", form, **page)
     try:
         reduction = reduce_pledge(
             db, request_actor(), pledge, on=required(form.on.data), reason=form.reason.data,
-            amount=form.reduction,
+            amount=form.reduction, idempotency_key=form.idempotency_key(),
         )  # fmt: skip
     except FundledgerError as refusal:
         return _refused("donors/reduce_form.html", form, refusal, **page)
@@ -265,15 +265,16 @@ def reduce(code: str, pledge_id: int) -> Page:
 def credit(code: str, pledge_id: int) -> Page:
     db = db_session()
     donor, pledge = _pledge_or_404(db, code, pledge_id)
-    form = CreditForm(data={"on": _today()})
+    form = CreditForm(data={"on": _today()}, scope=[donor.code, pledge.id])
     credits = [c for c in listings.credits_of(db, donor) if c.receipt.currency == pledge.currency]
     page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge), "credits": credits}
     if not form.validate_on_submit():
         return _form_page("donors/credit_form.html", form, **page)
     try:
         applied = apply_credit(
-            db, request_actor(), pledge, on=required(form.on.data), amount=form.amount.data
-        )
+            db, request_actor(), pledge, on=required(form.on.data), amount=form.amount.data,
+            idempotency_key=form.idempotency_key(),
+        )  # fmt: skip
     except FundledgerError as refusal:
         return _refused("donors/credit_form.html", form, refusal, **page)
     db.commit()
@@ -297,7 +298,7 @@ def new_receipt(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     outstanding = [s for s in queries.pledge_statuses(db, donor) if s.outstanding > 0]
-    form = ReceiptForm(data={"value_date": _today(), "currency": "USD"}, scope=_issued_for(donor))
+    form = ReceiptForm(data={"value_date": _today(), "currency": "USD"}, scope=[donor.code])
     form.pledges.choices = [SelectChoice(s.pledge.id, _pledge_label(s)) for s in outstanding]
     if not form.validate_on_submit():
         return _form_page("donors/receipt_form.html", form, donor=donor)
@@ -676,12 +677,6 @@ def _rate_filters() -> RateFilterForm:
 def _rates(filters: RateFilterForm, order: ListArgs) -> Select[ExchangeRate]:
     query = listings.rates_query(currency=filters.currency.data or None)
     return ordered(query, listings.RATE_SORTS, order)
-
-
-def _issued_for(donor: Donor) -> tuple[str, str]:
-    """What a form that posts money is issued for: the donor in the URL and the signed-in
-    user (see :class:`~fundledger.donors.forms.PostsOnce`)."""
-    return donor.code, request_actor().name
 
 
 def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:

@@ -26,7 +26,7 @@ HOME_ADDRESS = "192.0.2.10"
 IDLE_TIMEOUT = 600
 ABSOLUTE_TIMEOUT = 3600
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-_ATTEMPT = re.compile(r'name="attempt"[^>]*value="([^"]+)"')
+_ATTEMPT = re.compile(r'name="((?:[\w-]+-)?attempt)"[^>]*value="([^"]+)"')
 
 
 class Clock:
@@ -64,9 +64,9 @@ class Browser:
         html = self.client.get(page or url).get_data(as_text=True)
         found = _CSRF.search(html)
         assert found, f"no CSRF token on {page or url}"
-        hidden = {"csrf_token": found.group(1)}
-        if attempt := _ATTEMPT.search(html):  # a form that posts money (donors.forms.PostsOnce)
-            hidden["attempt"] = attempt.group(1)
+        # The attempt tokens of the page's forms that post once (web.forms.PostsOnce);
+        # a form reads only its own (a step's is prefixed, like "disburse-1-attempt").
+        hidden = {"csrf_token": found.group(1), **dict(_ATTEMPT.findall(html))}
         return self.client.post(url, data={**hidden, **(data or {})})
 
     def sign_in(self, email: str, password: str, **kwargs: Any) -> TestResponse:
