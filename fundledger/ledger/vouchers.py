@@ -187,8 +187,8 @@ def _date(value: Any) -> dt.date:
 def _integer(where: str, key: str, value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = str(int(value))
+    if isinstance(value, Decimal) and value.adjusted() < 20 and value == int(value):
+        value = str(int(value))  # within parse_id's digits; 1E+999999 would be a huge int
     if isinstance(value, str):
         try:
             return parse_id(value, key)

@@ -64,7 +64,11 @@ def test_numbers_past_the_id_range_are_refused(
         exits(iom(*approve, "--line", f"{activity}:approve", "--as", "ana@example.org"), 2,
               "--line")  # fmt: skip
         exits(iom("entry", "post", voucher(tmp_path, activity=activity)), 1, "line 2: activity")
-    exits(iom("entry", "post", voucher(tmp_path, objective=2**63)), 1, "line 2: objective")
+    for huge in (2**63, 1e308):
+        exits(iom("entry", "post", voucher(tmp_path, objective=huge)), 1, "line 2: objective")
+    (tmp_path / "e.json").write_text(Path(voucher(tmp_path)).read_text().replace(
+        '"credit": "5"', '"credit": "5", "activity": 1E+999999'))  # fmt: skip
+    exits(iom("entry", "post", str(tmp_path / "e.json")), 1, "line 2: activity")
     pledged = tmp_path / "pledged.csv"
     pledged.write_text(
         f"type,donor,date,amount,currency,pledge\nreceipt,IOM,2025-03-01,5,USD,{2**63}\n"
