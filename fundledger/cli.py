@@ -143,10 +143,18 @@ class FundledgerGroup(FlaskGroup):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
+        """A refusal, or a file or standard output that cannot be written (a full disk,
+        a closed pipe), is one line on stderr and exit status 1, for every command."""
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, not at exit, where a failure would be a traceback
+            return result
         except FundledgerError as error:
             click.echo(f"fundledger: {error}", err=True)
+            ctx.exit(1)
+        except OSError as error:
+            where = f" ({str(error.filename)[:80]!r})" if error.filename else ""
+            click.echo(f"fundledger: {error.strerror or error}{where}", err=True)
             ctx.exit(1)
 
 

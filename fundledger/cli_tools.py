@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor, command_line_actor
 from fundledger.db import Database
 from fundledger.errors import FundledgerError
-from fundledger.inputs import MAX_ID, text_problem
+from fundledger.inputs import MAX_ID, InvalidInput, parse_date, text_problem
 from fundledger.money import InvalidAmount, parse_decimal
 from fundledger.tabular import to_csv, to_table
 
@@ -148,9 +148,9 @@ def _parse_date(_ctx: click.Context, param: click.Parameter, value: str | None) 
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param=param) from None
+        return parse_date(value)
+    except InvalidInput as error:
+        raise click.BadParameter(str(error), param=param) from None
 
 
 def date_option(

@@ -11,10 +11,21 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Dialect, Engine, MetaData, Numeric, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    Dialect,
+    Engine,
+    MetaData,
+    Numeric,
+    create_engine,
+    event,
+    inspect,
+)
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from fundledger.inputs import InvalidInput, text_problem
 
 #: Constraint names are part of the schema: migrations and error messages refer to them.
 NAMING_CONVENTION = {
@@ -103,6 +114,21 @@ def create_db_engine(url: str, **options: Any) -> Engine:
     return engine
 
 
+def refuse_unstorable_text(session: Session, _context: Any, _instances: Any) -> None:
+    """Before every flush: no text column is written with what no field may hold (NUL,
+    ESC, BEL and the other control characters; see :func:`fundledger.inputs.text_problem`).
+    The forms, the CLI and the import refuse it first and say so in their user's words;
+    this is the service layer's own refusal, for whatever path forgets to."""
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        changed = state.dict if state.key is None else state.committed_state
+        for name in changed:
+            value = state.dict.get(name)
+            if isinstance(value, str) and (problem := text_problem(value, single_line=False)):
+                what = f"{state.mapper.class_.__name__.lower()} {name}"
+                raise InvalidInput(f"{what} {value[:40]!r} {problem}", "text")
+
+
 class Database:
     """The engine and the two kinds of session: read-only and read-write."""
 
@@ -121,6 +147,8 @@ class Database:
                 isolation_level="REPEATABLE READ", postgresql_readonly=True
             )
         self._snapshots = sessionmaker(snapshot, expire_on_commit=False)
+        for maker in (self._readers, self._writers):
+            event.listen(maker, "before_flush", refuse_unstorable_text)
 
     @property
     def dialect(self) -> str:

@@ -21,6 +21,7 @@ from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from fundledger.errors import FundledgerError
+from fundledger.inputs import upper_code
 
 BASE_CURRENCY = "USD"
 BASE_PLACES = 2
@@ -79,7 +80,7 @@ def is_plain_decimal(text: str) -> bool:
 
 def check_currency(code: str) -> str:
     """The upper-cased ISO 4217 code, or :class:`UnknownCurrency`."""
-    normalized = code.strip().upper()
+    normalized = upper_code(code, "currency")
     if len(normalized) != 3 or not is_currency(normalized):
         raise UnknownCurrency(f"{code!r} is not an ISO 4217 currency code")
     return normalized

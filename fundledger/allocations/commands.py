@@ -25,6 +25,7 @@ from fundledger.cli_tools import (
     report,
 )
 from fundledger.errors import NotFound
+from fundledger.inputs import InvalidInput, parse_id
 from fundledger.money import InvalidAmount, parse_decimal, plain
 
 
@@ -54,8 +55,8 @@ def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
         activity, _, rest = line.partition(":")
         amount, _, why = rest.partition(":")
         try:
-            parsed.append((int(activity), parse_decimal(amount), why))
-        except (ValueError, InvalidAmount):
+            parsed.append((parse_id(activity, "activity"), parse_decimal(amount), why))
+        except (InvalidInput, InvalidAmount):
             raise click.BadParameter(f"{line!r} is not ACTIVITY:AMOUNT:WHY",
                                      param_hint="--line") from None  # fmt: skip
     with database().transaction() as session:
@@ -84,10 +85,13 @@ def budget_approve(
         by_line = {}
         for verdict in verdicts:
             activity, _, word = verdict.partition(":")
-            if not activity.isdigit() or word not in ("approve", "reject"):
+            try:
+                if word not in ("approve", "reject"):
+                    raise InvalidInput(f"{word[:20]!r} is not approve or reject", "form")
+                by_line[parse_id(activity, "activity")] = word == "approve"
+            except InvalidInput:
                 raise click.BadParameter(f"{verdict!r} is not ACTIVITY:approve|reject",
-                                         param_hint="--line")  # fmt: skip
-            by_line[int(activity)] = word == "approve"
+                                         param_hint="--line") from None  # fmt: skip
     with database().transaction() as session:
         actor = acting_as(session, as_email, "cajp")
         found = session.get(Budget, budget_id)

@@ -12,7 +12,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     Form,
     FormField,
     HiddenField,
@@ -26,7 +25,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     AnyOf,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -37,6 +35,7 @@ from wtforms.widgets import HiddenInput
 from fundledger.allocations.models import State
 from fundledger.allocations.operations import CATEGORIES
 from fundledger.money import InvalidAmount, parse_decimal
+from fundledger.web.fields import DateField, IdField, Required, id_number
 from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _, _l
 
@@ -84,11 +83,11 @@ class AmountField(StringField):
 
 
 def _required(message: Any) -> list[Any]:
-    return [InputRequired(message)]
+    return [Required(message)]
 
 
 def _reference(label: Any, *, required: bool) -> StringField:
-    checks = [InputRequired(_l("Enter the reference."))] if required else [Optional()]
+    checks = [Required(_l("Enter the reference."))] if required else [Optional()]
     return StringField(label, validators=[*checks, Length(max=200)], filters=[_strip])
 
 
@@ -151,13 +150,13 @@ class ActivityChoiceForm(Form):
     """The first step of a proposal (a GET): which activity, to list the pools that may
     fund it. The view lists the fundable activities."""
 
-    activity = SelectField(_l("Activity"), choices=[], coerce=int)
+    activity = SelectField(_l("Activity"), choices=[], coerce=id_number)
 
 
 class PoolOrderForm(Form):
     """One pool of the table: its key and its place in the drawing order (blank: not used)."""
 
-    pool = HiddenField(validators=[InputRequired(), Length(max=60)])
+    pool = HiddenField(validators=[Required(), Length(max=60)])
     order = IntegerField(
         _l("Order"),
         validators=[Optional(), NumberRange(min=1, max=99, message=_l("The order is 1 to 99."))],
@@ -171,7 +170,7 @@ class RevisionForm(FlaskForm):
     )
     purpose = TextAreaField(
         _l("Purpose"),
-        validators=[InputRequired(_l("Say what the money is for.")), Length(max=2000)],
+        validators=[Required(_l("Say what the money is for.")), Length(max=2000)],
         filters=[_strip],
     )
     period_start = DateField(
@@ -194,7 +193,7 @@ class RevisionForm(FlaskForm):
 
 class ProposalForm(RevisionForm):
     #: Chosen in the first step; carried along so that the pools table stays the same.
-    activity = IntegerField(widget=HiddenInput(), validators=_required(_l("Choose an activity.")))
+    activity = IdField(widget=HiddenInput(), validators=_required(_l("Choose an activity.")))
     submit = SubmitField(_l("Propose as a draft"))
 
 
@@ -273,7 +272,7 @@ class RefundForm(PostsOnce):
     on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
     reason = TextAreaField(
         _l("Reason"),
-        validators=[InputRequired(_l("Say why the money goes back.")), Length(max=2000)],
+        validators=[Required(_l("Say why the money goes back.")), Length(max=2000)],
         filters=[_strip],
     )
     submit = SubmitField(_l("Refund to the donor"))
@@ -300,7 +299,7 @@ class BudgetForm(FlaskForm):
     year = IntegerField(
         _l("Year"),
         validators=[
-            InputRequired(_l("Enter the year.")),
+            Required(_l("Enter the year.")),
             NumberRange(2000, 2199, _l("A year 2000–2199.")),
         ],
         render_kw={"inputmode": "numeric"},
@@ -334,7 +333,7 @@ class BudgetForm(FlaskForm):
 
 
 class LineVerdictForm(Form):
-    activity = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    activity = IdField(widget=HiddenInput(), validators=[Required()])
     verdict = RadioField(
         _l("Verdict"),
         choices=[SelectChoice("approve", _l("approve")), SelectChoice("reject", _l("reject"))],
@@ -415,7 +414,7 @@ class SettingsForm(FlaskForm):
     )
     indirect_cost_rate = StringField(
         _l("Indirect cost recovery rate"),
-        validators=[InputRequired(_l("Enter a rate, 0 for none.")), Length(max=20)],
+        validators=[Required(_l("Enter a rate, 0 for none.")), Length(max=20)],
         filters=[_strip],
         description=_l("A fraction of each disbursement: 0.07 for 7 %, 0 for none."),
         render_kw={"inputmode": "decimal"},
@@ -427,7 +426,7 @@ def _year(label: Any = None) -> IntegerField:
     return IntegerField(
         label or _l("Fiscal year"),
         validators=[
-            InputRequired(_l("Enter the year.")),
+            Required(_l("Enter the year.")),
             NumberRange(2000, 2199, _l("A year 2000–2199.")),
         ],
         render_kw={"inputmode": "numeric"},
@@ -443,7 +442,7 @@ class ReopenYearForm(FlaskForm):
     year = _year()
     reason = TextAreaField(
         _l("Reason"),
-        validators=[InputRequired(_l("Say why the year is reopened.")), Length(max=2000)],
+        validators=[Required(_l("Say why the year is reopened.")), Length(max=2000)],
         filters=[_strip],
     )
     submit = SubmitField(_l("Reopen the year"))

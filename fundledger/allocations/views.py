@@ -69,6 +69,7 @@ from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.fields import required
 from fundledger.web.forms import PostsOnce
 from fundledger.web.i18n import _, usd
 
@@ -158,9 +159,10 @@ def propose() -> Page:
         return _proposal_page(db, form, activity, status=400)
     try:
         created = operations.propose_allocation(
-            db, sessions.request_actor(), activity=form.activity.data, amount=form.amount.value,
-            purpose=form.purpose.data, period_start=form.period_start.data,
-            period_end=form.period_end.data, pools=form.chosen_pools(),
+            db, sessions.request_actor(), activity=required(form.activity.data),
+            amount=form.amount.value, purpose=form.purpose.data,
+            period_start=required(form.period_start.data),
+            period_end=required(form.period_end.data), pools=form.chosen_pools(),
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
@@ -189,8 +191,8 @@ def revise(allocation_id: int) -> Page:
     try:
         operations.revise_allocation(
             db, sessions.request_actor(), allocation, amount=form.amount.value,
-            purpose=form.purpose.data, period_start=form.period_start.data,
-            period_end=form.period_end.data, pools=form.chosen_pools(),
+            purpose=form.purpose.data, period_start=required(form.period_start.data),
+            period_end=required(form.period_end.data), pools=form.chosen_pools(),
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
@@ -362,7 +364,8 @@ def refund() -> Page:
     try:
         entry = operations.refund_to_donor(
             db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
-            on=form.on.data, reason=form.reason.data, idempotency_key=form.idempotency_key(),
+            on=required(form.on.data), reason=form.reason.data,
+            idempotency_key=form.idempotency_key(),
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
@@ -445,7 +448,8 @@ def decide_budget(budget_id: int) -> Page:
     verdicts = form.verdicts()
     try:
         budget_ops.decide_budget(
-            db, sessions.request_actor(), budget, on=form.on.data, reference=form.reference.data,
+            db, sessions.request_actor(), budget, on=required(form.on.data),
+            reference=form.reference.data,
             approve=None if verdicts is not None else form.decision.data == "approve",
             lines=verdicts, comment=form.comment.data,
         )  # fmt: skip

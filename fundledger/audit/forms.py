@@ -9,7 +9,7 @@ from wtforms import Form, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 from fundledger.audit.queries import AuditFilter
-from fundledger.donors.forms import IsoDateField
+from fundledger.web.fields import DateField
 from fundledger.web.i18n import _l
 
 
@@ -23,8 +23,8 @@ class AuditFilterForm(Form):
                          render_kw={"placeholder": "allocation."})  # fmt: skip
     object_type = SelectField(_l("Object"), choices=[SelectChoice("", _l("any"))], default="")
     object_id = StringField(_l("Object id"), validators=[Length(max=60)], filters=[_strip])
-    since = IsoDateField(_l("From"), name="from")
-    until = IsoDateField(_l("To"), name="to")
+    since = DateField(_l("From"), name="from")
+    until = DateField(_l("To"), name="to")
 
     def where(self) -> AuditFilter:
         """The filter these fields describe."""

@@ -15,11 +15,12 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+from wtforms.validators import EqualTo, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.auth.models import Role
 from fundledger.auth.passwords import MAX_LENGTH
+from fundledger.web.fields import Required
 from fundledger.web.i18n import _l
 
 ROLE_LABELS = {
@@ -41,13 +42,13 @@ def _strip(value: str | None) -> str | None:
 class SignInForm(FlaskForm):
     email = StringField(
         _l("Email"),
-        validators=[InputRequired(_l("Enter your email.")), Length(max=254)],
+        validators=[Required(_l("Enter your email.")), Length(max=254)],
         filters=[_strip],
         render_kw={"autocomplete": "username", "inputmode": "email"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[InputRequired(_l("Enter your password.")), Length(max=MAX_LENGTH)],
+        validators=[Required(_l("Enter your password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
@@ -58,7 +59,7 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Six-digit code"),
         validators=[
-            InputRequired(_l("Enter the code from your authenticator app.")),
+            Required(_l("Enter the code from your authenticator app.")),
             Regexp(r"^\s*[0-9]{3}\s?[0-9]{3}\s*$", message=_l("The code is six digits.")),
         ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
@@ -69,13 +70,13 @@ class CodeForm(FlaskForm):
 class NewPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[InputRequired(_l("Choose a password.")), Length(max=MAX_LENGTH)],
+        validators=[Required(_l("Choose a password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("The new password again"),
         validators=[
-            InputRequired(_l("Type the new password again.")),
+            Required(_l("Type the new password again.")),
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -86,18 +87,18 @@ class NewPasswordForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(
         _l("Current password"),
-        validators=[InputRequired(_l("Enter your current password.")), Length(max=MAX_LENGTH)],
+        validators=[Required(_l("Enter your current password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
         _l("New password"),
-        validators=[InputRequired(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
+        validators=[Required(_l("Choose a new password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("The new password again"),
         validators=[
-            InputRequired(_l("Type the new password again.")),
+            Required(_l("Type the new password again.")),
             EqualTo("password", message=_l("The two passwords are not the same.")),
         ],
         render_kw={"autocomplete": "new-password"},
@@ -115,7 +116,7 @@ class UserForm(FlaskForm):
 
     name = StringField(
         _l("Name"),
-        validators=[InputRequired(_l("Enter a name.")), Length(max=200)],
+        validators=[Required(_l("Enter a name.")), Length(max=200)],
         filters=[_strip],
     )
     roles = RoleField(
@@ -131,7 +132,7 @@ class UserForm(FlaskForm):
 class NewUserForm(UserForm):
     email = StringField(
         _l("Email"),
-        validators=[InputRequired(_l("Enter an email.")), Length(max=254)],
+        validators=[Required(_l("Enter an email.")), Length(max=254)],
         filters=[_strip],
         render_kw={"inputmode": "email"},
     )

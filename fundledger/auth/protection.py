@@ -1,7 +1,7 @@
 """What every response carries: CSRF protection, cookie flags, security headers, and a
 cap on request size; and what every request's values must be before a view sees them
-(no NUL, ids within the database's range). The CSRF token itself is checked by the
-access gate, right after it has decided who may use the view."""
+(no NUL or other control character, ids within the database's range). The CSRF token
+itself is checked by the access gate, right after it has decided who may use the view."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from fundledger.config import in_production
-from fundledger.inputs import MAX_ID
+from fundledger.inputs import MAX_ID, text_problem
 from fundledger.web.i18n import _
 
 #: Only our own origin, no inline script or style, never inside a frame.
@@ -40,9 +40,11 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-def refuse_nul() -> None:
-    """Every query-string and form value, names included: PostgreSQL's text cannot hold
-    NUL, so one would fail in the database instead of in a form's validation."""
+def refuse_unstorable_text() -> None:
+    """Every query-string and form value, names included, and the URL's path: text no
+    field may hold (:func:`~fundledger.inputs.text_problem`: NUL, which PostgreSQL's text
+    cannot store, ESC and the other control characters, which garble terminals and
+    documents) is refused here, the one rule for every form, present or future."""
     for values in (request.args, request.form):
         for name, value in values.items(multi=True):
             if "\x00" in name or "\x00" in value:
@@ -52,12 +54,21 @@ def refuse_nul() -> None:
                         "The field %(name)s contains a NUL character.", name=repr(name[:40])
                     ),
                 )
+            if text_problem(name) or text_problem(value, single_line=False):
+                abort(
+                    400,
+                    description=_(
+                        "The field %(name)s contains a control character.", name=repr(name[:40])
+                    ),
+                )
+    if text_problem(request.path):
+        abort(404)
 
 
 def init_app(app: Flask) -> None:
     # Before any blueprint binds its routes; before the access gate reads the request.
     app.url_map.converters["int"] = IdConverter
-    app.before_request(refuse_nul)
+    app.before_request(refuse_unstorable_text)
     secure = in_production(app.config)
     app.config["SESSION_COOKIE_SECURE"] = secure
     app.config["SESSION_COOKIE_HTTPONLY"] = True

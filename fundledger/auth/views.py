@@ -42,6 +42,7 @@ from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
 from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
+from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -386,8 +387,11 @@ def _refused(
 
 
 def local_path(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, so ``?next=`` cannot send anyone away."""
+    """``target`` if it is a path on this site, so ``?next=`` cannot send anyone away (nor,
+    with a line break, add a header to the redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if text_problem(target):
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target

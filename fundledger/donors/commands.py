@@ -21,6 +21,7 @@ from fundledger.cli_tools import (
 )
 from fundledger.donors.models import DonorType
 from fundledger.errors import NotFound
+from fundledger.inputs import InvalidInput, parse_date
 from fundledger.money import InvalidAmount, parse_decimal, plain
 
 LANGUAGE = click.Choice(["en", "es", "fr", "pt"])
@@ -130,8 +131,8 @@ def _instalments(values: tuple[str, ...]) -> list[tuple[dt.date, Decimal]]:
     for value in values:
         day, _, amount = value.partition(":")
         try:
-            schedule.append((dt.date.fromisoformat(day), parse_decimal(amount)))
-        except (ValueError, InvalidAmount):
+            schedule.append((parse_date(day), parse_decimal(amount)))
+        except (InvalidInput, InvalidAmount):
             raise click.BadParameter(
                 f"{value!r} is not DATE:AMOUNT (e.g. 2025-06-30:25000)", param_hint="--instalment"
             ) from None

@@ -9,9 +9,8 @@ their refusals come back to the form as its error. Amounts are text read by
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -27,14 +26,15 @@ from wtforms import (
     StringField,
     SubmitField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget
+from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.money import InvalidAmount, parse_decimal
+from fundledger.web.fields import DateField, Required, code, id_number
 from fundledger.web.forms import PostsOnce, RowList
-from fundledger.web.i18n import _, _l
+from fundledger.web.i18n import _l
 
 TYPE_LABELS = {
     DonorType.MEMBER_STATE: _l("Member state"),
@@ -51,26 +51,13 @@ ACTIVE_CHOICES = {"": _l("Active and inactive"), "yes": _l("Active only"),
 #: Offered as suggestions only; any ISO 4217 code is accepted.
 COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "ARS", "CLP", "COP")
 INSTALMENT_ROWS = 4
-T = TypeVar("T")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def _upper(value: str | None) -> str | None:
-    return value.strip().upper() if isinstance(value, str) else value
-
-
 # --- fields ---------------------------------------------------------------------------
-
-
-def required(data: T | None) -> T:
-    """A required field's value once the form is valid (its InputRequired saw to it)."""
-    if data is None:
-        raise ValueError("a required field has no value: is InputRequired missing?")
-    return data
 
 
 class AmountField(StringField):
@@ -98,31 +85,6 @@ class AmountField(StringField):
         return "" if self.data is None else f"{self.data:f}"
 
 
-class IsoDateField(StringField):
-    """A date written YYYY-MM-DD (what a browser's date picker sends)."""
-
-    widget = DateInput()
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = valuelist[0].strip() if valuelist else ""
-        if not text:
-            return
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError(_("Write the date as YYYY-MM-DD, like 2025-04-15."))
-        try:
-            self.data = dt.date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(_("%(text)s is not a date on the calendar.", text=text)) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        if isinstance(self.data, dt.date):
-            return self.data.isoformat()
-        return "" if self.data is None else str(self.data)  # prefilled from a link
-
-
 class CheckboxListField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -146,8 +108,8 @@ class NotNegative(MoreThanZero):
 def _currency_field() -> StringField:
     return StringField(
         _l("Currency"),
-        validators=[InputRequired(_l("Enter the currency, like USD or EUR.")), Length(max=10)],
-        filters=[_upper],
+        validators=[Required(_l("Enter the currency, like USD or EUR.")), Length(max=10)],
+        filters=[code],
         render_kw={"list": "currencies", "autocomplete": "off", "size": 5},
     )
 
@@ -159,14 +121,14 @@ class DonorForm(FlaskForm):
     """A donor's descriptive fields; code and type identify it and stay."""
 
     name = StringField(
-        _l("Name"), validators=[InputRequired(_l("Enter the donor's name.")), Length(max=200)],
+        _l("Name"), validators=[Required(_l("Enter the donor's name.")), Length(max=200)],
         filters=[_strip],
     )  # fmt: skip
     country = StringField(
         _l("Country"),
         description=_l("Two-letter ISO 3166 code, like MX; blank for organizations."),
         validators=[Optional(), Length(max=2, message=_l("The country is a two-letter code."))],
-        filters=[_upper],
+        filters=[code],
         render_kw={"size": 3, "autocomplete": "off"},
     )
     language = SelectField(
@@ -185,14 +147,14 @@ class NewDonorForm(DonorForm):
         description=_l(
             "1–20 letters, digits or dashes, like MEX, ES-OBS or IOM; it cannot change."
         ),
-        validators=[InputRequired(_l("Enter a short code.")), Length(max=20)],
-        filters=[_upper],
+        validators=[Required(_l("Enter a short code.")), Length(max=20)],
+        filters=[code],
         render_kw={"autocomplete": "off", "size": 12},
     )
     type = SelectField(
         _l("Type"),
         choices=[SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
-        validators=[InputRequired(_l("Choose the type of donor."))],
+        validators=[Required(_l("Choose the type of donor."))],
     )
     submit = SubmitField(_l("Add donor"))
 
@@ -220,12 +182,12 @@ class DonorFilterForm(Form):
 
 class RateForm(FlaskForm):
     currency = _currency_field()
-    rate_date = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    rate_date = DateField(_l("Date"), validators=[Required(_l("Enter the date."))])
     rate = AmountField(
         _l("Rate"),
         description=_l("USD per one unit of the currency, like 1.0850 for the euro."),
         validators=[
-            InputRequired(_l("Enter the rate.")),
+            Required(_l("Enter the rate.")),
             MoreThanZero(_l("The rate is more than zero.")),
         ],
         what="rate",
@@ -234,15 +196,15 @@ class RateForm(FlaskForm):
 
 
 class RateFilterForm(Form):
-    currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3)], filters=[_upper])
+    currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3)], filters=[code])
 
 
 class ContributionFilterForm(RateFilterForm):
     """The receipt list's filters; the view offers the donors."""
 
     donor = SelectField(_l("Donor"), choices=[SelectChoice("", _l("any"))], default="")
-    start = IsoDateField(_l("From"), name="from")
-    end = IsoDateField(_l("To"), name="to")
+    start = DateField(_l("From"), name="from")
+    end = DateField(_l("To"), name="to")
 
 
 class PledgeFilterForm(ContributionFilterForm):
@@ -255,7 +217,7 @@ class PledgeFilterForm(ContributionFilterForm):
 
 
 class AsOfForm(Form):
-    as_of = IsoDateField(_l("As of"))
+    as_of = DateField(_l("As of"))
 
 
 # --- pledges --------------------------------------------------------------------------
@@ -264,7 +226,7 @@ class AsOfForm(Form):
 class InstalmentForm(Form):
     """One row of a pledge's schedule: both fields, or neither."""
 
-    due = IsoDateField(_l("Due"))
+    due = DateField(_l("Due"))
     amount = AmountField(_l("Amount"), validators=[MoreThanZero(_l("More than zero."))],
                          what="instalment")  # fmt: skip
 
@@ -275,14 +237,14 @@ class InstalmentForm(Form):
 
 class PledgeForm(PostsOnce):
     posts = "pledge"
-    pledge_date = IsoDateField(
+    pledge_date = DateField(
         _l("Date the agreement was signed"),
-        validators=[InputRequired(_l("Enter the pledge date."))],
+        validators=[Required(_l("Enter the pledge date."))],
     )
     amount = AmountField(
         _l("Amount pledged"),
         description=_l("In its currency, as a plain number: 50000.00."),
-        validators=[InputRequired(_l("Enter the amount.")),
+        validators=[Required(_l("Enter the amount.")),
                     MoreThanZero(_l("The amount pledged is more than zero."))],
     )  # fmt: skip
     currency = _currency_field()
@@ -299,9 +261,7 @@ class PledgeForm(PostsOnce):
         filters=[_strip],
         render_kw={"autocomplete": "off"},
     )
-    due = IsoDateField(
-        _l("Due date"), description=_l("Blank: the last instalment's date, or none.")
-    )
+    due = DateField(_l("Due date"), description=_l("Blank: the last instalment's date, or none."))
     reference = StringField(_l("Agreement reference"), validators=[Length(max=200)],
                             filters=[_strip])  # fmt: skip
     instalments = RowList(FormField(InstalmentForm), label=_l("Instalments"),
@@ -326,16 +286,16 @@ class ReduceForm(PostsOnce):
             SelectChoice("cancel", _l("Cancel everything still outstanding")),
         ],
         default="reduce",
-        validators=[InputRequired(_l("Choose to reduce or to cancel."))],
+        validators=[Required(_l("Choose to reduce or to cancel."))],
     )
     amount = AmountField(
         _l("Reduce by"),
         description=_l("In the pledge's currency."),
         validators=[MoreThanZero(_l("The reduction is more than zero."))],
     )
-    on = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    on = DateField(_l("Date"), validators=[Required(_l("Enter the date."))])
     reason = StringField(
-        _l("Reason"), validators=[InputRequired(_l("Give the reason.")), Length(max=500)],
+        _l("Reason"), validators=[Required(_l("Give the reason.")), Length(max=500)],
         filters=[_strip],
     )  # fmt: skip
     submit = SubmitField(_l("Record"))
@@ -358,13 +318,11 @@ class ReceiptForm(PostsOnce):
 
     posts = "receipt"
 
-    value_date = IsoDateField(
-        _l("Value date"), validators=[InputRequired(_l("Enter the value date."))]
-    )
+    value_date = DateField(_l("Value date"), validators=[Required(_l("Enter the value date."))])
     amount = AmountField(
         _l("Amount the bank credited"),
         description=_l("In its currency, after the bank's charges: 29980.00."),
-        validators=[InputRequired(_l("Enter the amount.")),
+        validators=[Required(_l("Enter the amount.")),
                     MoreThanZero(_l("The amount credited is more than zero."))],
     )  # fmt: skip
     currency = _currency_field()
@@ -395,9 +353,10 @@ class ReceiptForm(PostsOnce):
             SelectChoice("unpledged", _l("Unpledged: no pledge, recognised as revenue now")),
         ],
         default="pledges",
-        validators=[InputRequired(_l("Choose what the money is for."))],
+        validators=[Required(_l("Choose what the money is for."))],
     )
-    pledges = CheckboxListField(_l("Pledges to settle, in this order"), coerce=int, choices=[])
+    pledges = CheckboxListField(_l("Pledges to settle, in this order"), coerce=id_number,
+                                choices=[])  # fmt: skip
     overpayment = BooleanField(_l("Keep whatever exceeds the pledges as unapplied credit"))
     earmark = StringField(
         _l("Earmark"),
@@ -412,7 +371,7 @@ class ReceiptForm(PostsOnce):
 
 class CreditForm(PostsOnce):
     posts = "credit-application"
-    on = IsoDateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    on = DateField(_l("Date"), validators=[Required(_l("Enter the date."))])
     amount = AmountField(
         _l("Amount"),
         description=_l(
@@ -440,7 +399,7 @@ class ImportForm(FlaskForm):
 class ConfirmImportForm(FlaskForm):
     """The previewed file, sent back to be posted (see ``donors.views.import_confirm``)."""
 
-    content = HiddenField(validators=[InputRequired()])
-    seal = HiddenField(validators=[InputRequired()])
+    content = HiddenField(validators=[Required()])
+    seal = HiddenField(validators=[Required()])
     filename = HiddenField(validators=[Length(max=255)])
     submit = SubmitField(_l("Post"))

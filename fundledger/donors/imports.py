@@ -31,7 +31,7 @@ from fundledger.donors.models import Donor, Pledge
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.errors import FundledgerError
-from fundledger.inputs import text_problem
+from fundledger.inputs import parse_date, parse_id, text_problem, upper_code
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import lock_ledger
 from fundledger.money import check_currency, parse_decimal
@@ -169,13 +169,6 @@ def _optional_decimal(text: str, what: str) -> Decimal | None:
     return parse_decimal(text, what=what) if text else None
 
 
-def _date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ContributionError(f"{what} {text[:20]!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _row(line: int, raw: dict[str, str]) -> ImportRow:
     for name, value in raw.items():
         if problem := text_problem(value):
@@ -189,21 +182,19 @@ def _row(line: int, raw: dict[str, str]) -> ImportRow:
     if overpayment is None:
         raise ContributionError(f"overpayment {raw['overpayment'][:10]!r} must be yes or no")
     pledge_text = raw.get("pledge", "").replace(";", " ").replace(",", " ").split()
-    if not all(part.isdigit() and len(part) < 10 for part in pledge_text):
-        raise ContributionError(f"pledge {raw['pledge'][:30]!r} must be pledge ids")
     return ImportRow(
         line=line,
         kind=kind,
-        donor=raw["donor"].upper(),
-        on=_date(raw["date"], "date"),
+        donor=upper_code(raw["donor"], "donor"),
+        on=parse_date(raw["date"]),
         amount=parse_decimal(raw["amount"]),
         currency=check_currency(raw["currency"]),
         rate=_optional_decimal(raw.get("rate", ""), "rate"),
         charges=parse_decimal(raw["charges"], what="charges") if raw.get("charges") else Decimal(0),
         earmark=raw.get("earmark") or None,
-        pledges=tuple(int(part) for part in pledge_text),
+        pledges=tuple(parse_id(part, "pledge") for part in pledge_text),
         reference=raw.get("reference") or None,
-        due=_date(raw["due"], "due") if raw.get("due") else None,
+        due=parse_date(raw["due"], "due") if raw.get("due") else None,
         overpayment=overpayment,
     )
 

@@ -25,6 +25,7 @@ from fundledger.donors.models import (
 )
 from fundledger.donors.queries import ZERO, PledgeStatus, pledge_statuses
 from fundledger.donors.receipts import Credit, unapplied_credits
+from fundledger.inputs import upper_code
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import Columns, RowKey, Sorts
@@ -154,7 +155,7 @@ def donor_codes(session: Session) -> Sequence[str]:
 
 def donor_by_code(session: Session, code: str) -> Donor | None:
     """The donor with this code (any case), or none."""
-    return session.scalar(select(Donor).filter_by(code=code.strip().upper()))
+    return session.scalar(select(Donor).filter_by(code=upper_code(code, "donor code")))
 
 
 def pledge_of(session: Session, donor: Donor, pledge_id: int) -> Pledge | None:

@@ -15,6 +15,7 @@ from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.errors import ContributionError, MissingRate, UnknownDonor
 from fundledger.donors.models import Donor, DonorType, ExchangeRate
+from fundledger.inputs import upper_code
 from fundledger.money import BASE_CURRENCY, check_currency, decimal_places
 
 LANGUAGES = ("en", "es", "fr", "pt")
@@ -37,7 +38,7 @@ def _donor_fields(donor: Donor) -> dict[str, Any]:
 def _checked_country(country: str | None) -> str | None:
     if country is None or not country.strip():
         return None
-    code = country.strip().upper()
+    code = upper_code(country, "country")
     if len(code) != 2 or not code.isalpha() or code not in Locale("en").territories:
         raise ContributionError(f"country {country[:20]!r} is not an ISO 3166 alpha-2 code")
     return code
@@ -67,7 +68,7 @@ def create_donor(
     language: str = "en",
     contact: str | None = None,
 ) -> Donor:
-    code = code.strip().upper()
+    code = upper_code(code, "donor code")
     if not _CODE.fullmatch(code):
         raise ContributionError(
             f"donor code {code[:30]!r} must be 1–20 letters, digits or dashes (like MEX or ES-OBS)"
@@ -136,7 +137,7 @@ def set_donor_active(session: Session, actor: Actor, donor: Donor, active: bool)
 
 
 def donor_by_code(session: Session, code: str) -> Donor:
-    donor = session.scalar(select(Donor).filter_by(code=code.strip().upper()))
+    donor = session.scalar(select(Donor).filter_by(code=upper_code(code, "donor code")))
     if donor is None:
         raise UnknownDonor(f"unknown donor {code[:30]!r}")
     return donor

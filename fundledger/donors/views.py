@@ -57,7 +57,6 @@ from fundledger.donors.forms import (
     RateForm,
     ReceiptForm,
     ReduceForm,
-    required,
 )
 from fundledger.donors.imports import (
     COLUMNS,
@@ -77,6 +76,7 @@ from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.fields import required
 from fundledger.web.i18n import _, money
 
 blueprint = Blueprint("donors", __name__)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from wtforms import Form, SelectChoice, SelectField
 
-from fundledger.donors.forms import IsoDateField
 from fundledger.ledger.models import AccountType, EntryKind
+from fundledger.web.fields import DateField
 from fundledger.web.filters import TERMS
 from fundledger.web.i18n import _l
 
@@ -31,13 +31,13 @@ class AccountFilterForm(Form):
 
 
 class TrialBalanceFilterForm(Form):
-    as_of = IsoDateField(_l("As of"))
+    as_of = DateField(_l("As of"))
     type = _type_field()
 
 
 class JournalFilterForm(Form):
-    start = IsoDateField(_l("From"), name="from")
-    end = IsoDateField(_l("To"), name="to")
+    start = DateField(_l("From"), name="from")
+    end = DateField(_l("To"), name="to")
     kind = SelectField(
         _l("Kind"),
         choices=[ANY, *(SelectChoice(k.value, TERMS[k]) for k in EntryKind)],

@@ -32,6 +32,7 @@ from sqlalchemy.orm.util import identity_key
 
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
+from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
 from fundledger.ledger import errors
 from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
 from fundledger.ledger.models import (
@@ -59,9 +60,6 @@ from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Activity, Implementer, Objective
 
 ZERO = Decimal("0.00")
-#: Dates the ledger accepts; anything outside is a typing error, not a transaction.
-FIRST_DATE = dt.date(1990, 1, 1)
-LAST_DATE = dt.date(2199, 12, 31)
 MAX_RATE = Decimal(1_000_000)
 MAX_TEXT = 2000
 
@@ -347,7 +345,7 @@ def _normalized(number: int, line: Line) -> Line:
         except FundledgerError as error:
             raise errors.UnknownDimension(f"{where}: {error}") from error
     if line.organ is not None:
-        line = replace(line, organ=line.organ.strip().upper())
+        line = replace(line, organ=upper_code(line.organ, f"{where}: organ"))
     if line.memo is not None and len(line.memo) > MAX_TEXT:
         raise errors.InvalidEntry(f"{where}: memo is longer than {MAX_TEXT} characters")
     return _checked_original(where, line)
@@ -396,10 +394,10 @@ def _check_shape(
     idempotency_key: str | None,
     lines: Sequence[Line],
 ) -> None:
-    if not FIRST_DATE <= entry_date <= LAST_DATE:
+    if not FIRST_DAY <= entry_date <= LAST_DAY:
         raise errors.InvalidEntry(
             f"date {entry_date.isoformat()} is outside the ledger's range "
-            f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
         )
     EntryKind(kind)
     if len(memo) > MAX_TEXT or (source_ref is not None and len(source_ref) > MAX_TEXT):

@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.donors.models import Donor
-from fundledger.inputs import text_problem
+from fundledger.inputs import InvalidInput, parse_date, parse_id, text_problem
 from fundledger.ledger.errors import InvalidEntry, UnknownDimension
 from fundledger.ledger.operations import Line
 from fundledger.money import decimal_places, parse_decimal
@@ -179,18 +179,21 @@ def _date(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise InvalidEntry('the voucher needs "date": "YYYY-MM-DD"')
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError as error:
-        raise InvalidEntry(f"date {value[:20]!r} is not a date (YYYY-MM-DD)") from error
+        return parse_date(value)
+    except InvalidInput as error:
+        raise InvalidEntry(str(error)) from None
 
 
 def _integer(where: str, key: str, value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
+    if isinstance(value, Decimal) and value.adjusted() < 20 and value == int(value):
+        value = str(int(value))  # within parse_id's digits; 1E+999999 would be a huge int
+    if isinstance(value, str):
+        try:
+            return parse_id(value, key)
+        except InvalidInput as error:
+            raise InvalidEntry(f"{where}: {error}") from None
     raise InvalidEntry(f"{where}: {key} must be a whole number")
 
 

@@ -13,6 +13,7 @@ import click
 from flask import current_app
 
 from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, out_option
+from fundledger.inputs import upper_code
 from fundledger.reporting.i18n import LANGUAGES
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def statement_donor(
     """Issue donor CODE's statement for a period; prints its number and file."""
     from fundledger.reporting.render import Request
 
-    _issue(Request.donor(code.strip().upper(), start, end), language, out)
+    _issue(Request.donor(upper_code(code, "donor code"), start, end), language, out)
 
 
 @statement.command("fund")

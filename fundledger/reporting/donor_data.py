@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
+from fundledger.inputs import FIRST_DAY, LAST_DAY
 from fundledger.ledger.models import Account, DailyTotal, EntryKind
-from fundledger.ledger.operations import FIRST_DATE, LAST_DATE
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
     ACCOUNT_RECEIVABLE,
@@ -179,10 +179,10 @@ def donor_statement(
 ) -> DonorStatementData:
     """Everything the donor's statement for [start, end] prints, with the fund's
     ``settings`` as they stood when it was issued."""
-    if not (start >= FIRST_DATE and end <= LAST_DATE):
+    if not (start >= FIRST_DAY and end <= LAST_DAY):
         raise PeriodOutsideLedger(
-            f"a statement's period lies within the ledger's dates, {FIRST_DATE.isoformat()} "
-            f"to {LAST_DATE.isoformat()}"
+            f"a statement's period lies within the ledger's dates, {FIRST_DAY.isoformat()} "
+            f"to {LAST_DAY.isoformat()}"
         )
     details = DonorDetails(donor.code, donor.name, donor.type, donor.country, donor.language)
     # The donor's receivable and unapplied credit at the start and at the end.

@@ -13,11 +13,12 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import Form, IntegerField, SelectChoice, SelectField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
-from fundledger.donors.forms import LANGUAGE_LABELS, IsoDateField
+from fundledger.donors.forms import LANGUAGE_LABELS
 from fundledger.reporting.i18n import LANGUAGES
 from fundledger.reporting.models import StatementKind
+from fundledger.web.fields import DateField, Required
 from fundledger.web.i18n import _, _l
 
 KIND_LABELS = {
@@ -61,16 +62,12 @@ class DonorStatementForm(FlaskForm):
         choices=[],
         validate_choice=False,
         validators=[
-            InputRequired(_l("Choose the donor.")),
+            Required(_l("Choose the donor.")),
             KnownChoice("There is no donor %(value)s."),
         ],
     )
-    start = IsoDateField(
-        _l("From"), validators=[InputRequired(_l("Enter the first day of the period."))]
-    )
-    end = IsoDateField(
-        _l("To"), validators=[InputRequired(_l("Enter the last day of the period."))]
-    )
+    start = DateField(_l("From"), validators=[Required(_l("Enter the first day of the period."))])
+    end = DateField(_l("To"), validators=[Required(_l("Enter the last day of the period."))])
     language = SelectField(
         _l("Language"),
         choices=[SelectChoice("", _l("The donor's own language")), *_LANGUAGES],
@@ -78,7 +75,7 @@ class DonorStatementForm(FlaskForm):
     )
     submit = SubmitField(_l("Issue the donor statement"))
 
-    def validate_end(self, field: IsoDateField) -> None:
+    def validate_end(self, field: DateField) -> None:
         if self.start.data and field.data and field.data < self.start.data:
             raise ValidationError(
                 _(
@@ -91,16 +88,16 @@ class DonorStatementForm(FlaskForm):
 
 class FundStatementForm(FlaskForm):
     year = IntegerField(
-        _l("Fiscal year"), validators=[InputRequired(_l("Enter the fiscal year.")), _YEARS]
+        _l("Fiscal year"), validators=[Required(_l("Enter the fiscal year.")), _YEARS]
     )
     language = _language()
     submit = SubmitField(_l("Issue the fund statement"))
 
 
 class MeetingPackForm(FlaskForm):
-    meeting = IsoDateField(
+    meeting = DateField(
         _l("Date of the CAJP meeting"),
-        validators=[InputRequired(_l("Enter the date of the meeting."))],
+        validators=[Required(_l("Enter the date of the meeting."))],
     )
     language = _language()
     submit = SubmitField(_l("Issue the meeting pack"))

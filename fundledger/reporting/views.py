@@ -34,7 +34,7 @@ from fundledger.auth.access import READERS, allow, donor_scope, own_donor
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
 from fundledger.donors import listings
-from fundledger.donors.forms import LANGUAGE_LABELS, required
+from fundledger.donors.forms import LANGUAGE_LABELS
 from fundledger.donors.models import Donor
 from fundledger.donors.queries import donors
 from fundledger.errors import FundledgerError, NotFound
@@ -55,6 +55,7 @@ from fundledger.reporting.render import Request
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.fields import required
 from fundledger.web.i18n import _
 
 blueprint = Blueprint("statements", __name__)

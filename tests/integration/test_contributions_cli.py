@@ -127,7 +127,7 @@ def test_import_cli_reports_each_bad_line_and_is_idempotent(spain: Run, tmp_path
     result = run("import", "contributions", str(bad))
     assert result.exit_code == 1
     assert "line 2: amount 'abc' is not a plain decimal number" in result.stderr
-    assert "line 3: date '2025-02-31' is not a date (YYYY-MM-DD)" in result.stderr
+    assert "line 3: date 2025-02-31 is not a date on the calendar" in result.stderr
     assert ok(run("verify")).startswith("ledger verified: 2 entries")
 
 

@@ -887,7 +887,7 @@ def test_import_lists_every_problem_by_line_and_posts_nothing(
     response = upload(secretariat, BANK_FILE + b"pledge,ES-OBS,2025-02-31,10.00,USD,,,\n")
     assert response.status_code == 422
     assert captioned(body(response), "Problems")[1:] == [
-        ["4", "date '2025-02-31' is not a date (YYYY-MM-DD)"]
+        ["4", "date 2025-02-31 is not a date on the calendar"]
     ]
 
     response = upload(secretariat, b"\xff\xfe not utf-8")

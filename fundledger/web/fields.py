@@ -1,0 +1,105 @@
+"""What every form's fields share: the rules of :mod:`fundledger.inputs` (dates, ids,
+codes), worded for the page in its reader's language, and a required field that a value
+of spaces does not fill. Forms use these, never WTForms' own ``DateField``,
+``IntegerField`` for an id, or ``InputRequired`` (tests/web/test_inputs.py looks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from wtforms import IntegerField, StringField
+from wtforms.validators import InputRequired, StopValidation
+from wtforms.widgets import DateInput
+
+from fundledger.inputs import FIRST_DAY, LAST_DAY, InvalidInput, parse_date, parse_id, upper_code
+from fundledger.web.i18n import _
+
+T = TypeVar("T")
+
+
+def required(data: T | None) -> T:
+    """A required field's value once the form is valid (its :class:`Required` saw to it)."""
+    if data is None:
+        raise ValueError("a required field has no value: is Required missing?")
+    return data
+
+
+class Required(InputRequired):
+    """``InputRequired`` that takes a value of spaces as missing. WTForms' own looks at the
+    raw value, which " " fills, while the field's data is empty: the view then met a
+    required field with nothing in it (a 500)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        first = field.raw_data[0] if field.raw_data else None
+        if isinstance(first, str) and not first.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message or field.gettext("This field is required."))
+        super().__call__(form, field)
+
+
+class DateField(StringField):
+    """A date written YYYY-MM-DD (what a browser's date picker sends), within the fund's
+    days: :func:`fundledger.inputs.parse_date`."""
+
+    widget = DateInput()
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"min": FIRST_DAY.isoformat(), "max": LAST_DAY.isoformat()})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        try:
+            self.data = parse_date(text)
+        except InvalidInput as error:
+            if error.kind == "calendar":
+                raise ValueError(_("%(text)s is not a date on the calendar.", text=text)) from None
+            if error.kind == "range":
+                raise ValueError(
+                    _("Dates run from %(first)s to %(last)s.", first=FIRST_DAY, last=LAST_DAY)
+                ) from None
+            raise ValueError(_("Write the date as YYYY-MM-DD, like 2025-04-15.")) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if isinstance(self.data, dt.date):
+            return self.data.isoformat()
+        return "" if self.data is None else str(self.data)  # prefilled from a link
+
+
+class IdField(IntegerField):
+    """The number of a row (an activity, a pledge), 1 to :data:`~fundledger.inputs.MAX_ID`:
+    a larger one would overflow the database driver instead of finding nothing."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if not valuelist or not str(valuelist[0]).strip():
+            return
+        text = str(valuelist[0])
+        try:
+            self.data = parse_id(text)
+        except InvalidInput:
+            raise ValueError(_("There is no %(text)s to choose.", text=text[:20])) from None
+
+
+def id_number(value: Any) -> int:
+    """``coerce`` for a choice of rows: a number out of range is no choice (ValueError)."""
+    try:
+        return parse_id(str(value))
+    except InvalidInput as error:
+        raise ValueError(str(error)) from None
+
+
+def code(value: Any) -> Any:
+    """A code field's filter: stripped and upper-cased, and refused unless ASCII."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return upper_code(value)
+    except InvalidInput:
+        raise ValueError(_("Write the code in ASCII letters, digits and dashes.")) from None
