@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -82,6 +81,7 @@ from tests.reliability.helpers import (
 from tests.reliability.hostile import (
     LOOKALIKES,
     SCRIPT,
+    SLOW,
     hostile,
     sweep,
 )
@@ -89,9 +89,6 @@ from tests.reliability.test_hostile_input import CSV_ROW, _csv, _hostile_csv
 from tests.reliability.web_forms import PageField, PageForm, page_forms
 from tests.web.conftest import sign_in
 
-#: FUNDLEDGER_FUZZ=slow: every value of every class in every field, and more
-#: Hypothesis examples (``make test-slow``).
-SLOW = os.environ.get("FUNDLEDGER_FUZZ") == "slow"
 WEB_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "fuzz",
@@ -217,6 +214,8 @@ class Target:
     endpoint: str
     page: str
     user: str | None = "sec@oas.org"
+    #: The test's id, when an endpoint is a target twice (with other valid values).
+    name: str = ""
     make: Callable[[Session], dict[str, Any]] | None = None
     valid: Mapping[str, str | Callable[[], str]] = field(default_factory=dict)
     refusal_writes: frozenset[str] = frozenset()
@@ -279,6 +278,10 @@ TARGETS = [
     Target("allocations.decide", "/allocations/{allocation_id}", user="cajp@oas.org",
            make=lambda s: _allocation(s, "submit"),
            valid={"decision": "approve", "on": DAY, "reference": "CP/fuzz"}),
+    # Again with a reduced amount, so that the amount field is swept where it counts.
+    Target("allocations.decide", "/allocations/{allocation_id}", user="cajp@oas.org",
+           make=lambda s: _allocation(s, "submit"), name="allocations.decide reduced",
+           valid={"decision": "reduce", "amount": "50.00", "on": DAY, "reference": "CP/fuzz"}),
     Target("allocations.disburse", "/allocations/{allocation_id}",
            make=lambda s: _allocation(s, "submit", "approve"),
            valid={"amount": "10.00", "on": DAY}),
@@ -484,7 +487,7 @@ class Attacker:
             allocation = session.scalars(
                 select(Allocation).order_by(Allocation.id.desc()).limit(1)
             ).one()  # the one just decided: the newest (made for this try)
-            approved, requested = allocation.approved_amount, allocation.amount
+            approved, requested = allocation.approved_amount, allocation.requested_amount
         try:
             typed = Decimal(amount.strip())
         except InvalidOperation:
@@ -499,10 +502,11 @@ class Attacker:
 
 def _typed_by_people(form: PageForm, name: str) -> bool:
     """A field whose value, when accepted, is stored as it was typed: not a password, a
-    button, a lone checkbox or a hidden value the page made (ignored unless chosen)."""
+    button, a lone checkbox, a radio choice (ignored unless it applies) or a hidden value
+    the page made (ignored unless chosen)."""
     page_field = form.fields.get(name, PageField(name, "text"))
     return not (NOT_STORED.search(name) or page_field.boolean
-                or page_field.kind in ("hidden", "submit", "password"))  # fmt: skip
+                or page_field.kind in ("hidden", "submit", "password", "radio"))  # fmt: skip
 
 
 def _named(form: PageForm, name: str) -> list[str]:
@@ -550,7 +554,7 @@ def _sweep(form: PageForm) -> Iterator[dict[str, Any]]:
             yield {name: value}
 
 
-@pytest.mark.parametrize("target", TARGETS, ids=[target.endpoint for target in TARGETS])
+@pytest.mark.parametrize("target", TARGETS, ids=[t.name or t.endpoint for t in TARGETS])
 def test_a_form_refuses_hostile_fields_cleanly_and_writes_nothing_when_it_refuses(
     target: Target, fuzzed: Database, figures: Figures
 ) -> None:
@@ -586,7 +590,7 @@ def test_a_form_refuses_hostile_fields_cleanly_and_writes_nothing_when_it_refuse
         tried = sum(attacker.tried.values())
         figures.add("bad_inputs", tried, part="web")
         for name, count in attacker.tried.items():
-            figures.field(f"web {target.endpoint}", name, count)
+            figures.field(f"web {target.name or target.endpoint}", name, count)
 
 
 # --- the GET filters of every list page ----------------------------------------------

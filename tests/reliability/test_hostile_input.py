@@ -26,6 +26,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -39,13 +41,28 @@ from hypothesis import strategies as st
 
 from fundledger.cli import cli
 from fundledger.db import Database
+from fundledger.inputs import text_problem
 from tests.reliability.figures import Figures
-from tests.reliability.helpers import InProcessCli, snapshot
-from tests.reliability.hostile import TEN_MB_TEXT, hostile, safe_name
+from tests.reliability.helpers import (
+    InProcessCli,
+    ledger_problems,
+    snapshot,
+    stored_controls,
+    stored_verbatim,
+)
+from tests.reliability.hostile import (
+    LOOKALIKES,
+    SLOW,
+    TEN_MB_TEXT,
+    hostile,
+    safe_name,
+    sweep,
+)
 
 FUZZ_SETTINGS = settings(
     deadline=None,
     database=None,
+    derandomize=not SLOW,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -102,6 +119,29 @@ class FileArg:
 
 
 Token = str | FileArg
+#: What a terminal acts on (colours, titles, the bell, backspace): never printed raw.
+TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One command line: the command, its arguments, standard input, and the hostile
+    value given to each attacked parameter."""
+
+    path: tuple[str, ...]
+    argv: list[Token]
+    stdin: str | bytes | None
+    attacked: dict[str, Token | None]
+
+    def typed(self) -> dict[str, str]:
+        """The hostile text given to parameters other than file names."""
+        return {name: value for name, value in self.attacked.items()
+                if isinstance(value, str) and name not in PATH_PARAMS}  # fmt: skip
+
+    def shown(self) -> str:
+        args = [repr(t) if isinstance(t, FileArg) else t for t in self.argv]
+        text = " ".join(str(a) if len(str(a)) < 80 else f"<{len(str(a))} chars>" for a in args)
+        return repr(text)
 
 
 def leaf_commands(group: click.Group = cli, path: tuple[str, ...] = ()) -> Iterator[
@@ -241,6 +281,12 @@ def _hostile_voucher(draw: st.DrawFn) -> bytes:
             # journal page down for minutes (see docs/RELIABILITY.md).
             json.dumps({**VOUCHER, "lines": VOUCHER["lines"] * 500}),
             json.dumps({**VOUCHER, "memo": "\ud800"}),  # a lone surrogate, escaped
+            # 10^19 cents each side: beyond a 64-bit integer of cents (issue 12, item 2).
+            json.dumps({**VOUCHER, "lines": [
+                {"account": "1010", "debit": "99999999999999.99"},
+                {"account": "4100", "credit": "99999999999999.99", "donor": "MEX"}] * 1000}),
+            '{"date": "2025-03-01", "date": "2025-03-02", "lines": []}',  # a duplicate key
+            json.dumps(VOUCHER).replace('"10.00"', "1e1"),  # amounts as JSON numbers
         ]))  # fmt: skip
         return draw(st.sampled_from([text.encode(), text.encode("latin-1", "replace")]))
     value: Any = draw(st.one_of(
@@ -307,7 +353,7 @@ def _hostile_csv(draw: st.DrawFn) -> bytes:
 @st.composite
 def cli_invocation(
     draw: st.DrawFn, leaves: Sequence[tuple[tuple[str, ...], click.Command]]
-) -> tuple[list[Token], str | bytes | None]:
+) -> Invocation:
     """A command line: the command, each parameter valid or hostile (at most two
     hostile), sometimes junk at the end; and what goes to standard input."""
     path, command = draw(st.sampled_from(leaves))
@@ -338,7 +384,54 @@ def cli_invocation(
     opens_file = any(isinstance(p.type, click.File) for p in params)
     if not opens_file and draw(st.integers(0, 9)) == 0:
         argv.append(draw(st.sampled_from(JUNK_ARGUMENTS)))
-    return argv, stdin
+    return Invocation(path, argv, stdin, {p.name or "": _arg(argv, p) for p in attacked})
+
+
+def _arg(argv: Sequence[Token], param: click.Parameter) -> Token | None:
+    """The value given to ``param`` (its first, if repeated); none if left out."""
+    if isinstance(param, click.Option):
+        for position, token in enumerate(argv[:-1]):
+            if token == param.opts[0]:
+                return argv[position + 1]
+    return None
+
+
+def _valid_token(path: tuple[str, ...], param: click.Parameter) -> Token:
+    """The first valid value of ``param``: what the sweep leaves the others at."""
+    name = param.name or ""
+    if isinstance(param.type, click.File):
+        if path == ("entry", "post"):
+            return FileArg("voucher.json", json.dumps(
+                {**VOUCHER, "idempotency_key": uuid.uuid4().hex}).encode())  # fmt: skip
+        return FileArg("bank.csv", _csv([[*CSV_ROW[:9], uuid.uuid4().hex, "", ""]]))
+    if isinstance(param.type, click.Path):
+        fresh = path == ("backup",) or name == "out"
+        return f"{name}-{uuid.uuid4().hex[:10]}.file" if fresh else "missing.file"
+    if name == "as_email":
+        return ACTING.get(path, "sec@oas.org")
+    if name in VALID:
+        return VALID[name][0]
+    if isinstance(param.type, click.Choice):
+        return str(param.type.choices[0])
+    return {"integer": "1", "date": "2025-03-01", "number": "100.00"}.get(_kind(param), "ok")
+
+
+def swept_invocations(path: tuple[str, ...], command: click.Command) -> Iterator[Invocation]:
+    """One command line per parameter and class of issue 12 (hostile.sweep), the other
+    parameters valid (the optional ones left out)."""
+    values = [p for p in command.params
+              if p.name != "help" and not (isinstance(p, click.Option) and p.is_flag)]  # fmt: skip
+    for position, attacked in enumerate(values):
+        for hostile_value in sweep(_kind(attacked), position, full=SLOW):
+            argv: list[Token] = list(path)
+            for param in values:
+                if param is not attacked and not param.required:
+                    continue
+                value = hostile_value if param is attacked else _valid_token(path, param)
+                if isinstance(param, click.Option):
+                    argv.append(param.opts[0])
+                argv.append(value)
+            yield Invocation(path, argv, None, {attacked.name or "": hostile_value})
 
 
 def _materialize(argv: Sequence[Token], folder: Path) -> list[str]:
@@ -356,15 +449,22 @@ def _materialize(argv: Sequence[Token], folder: Path) -> list[str]:
 class Tally:
     tried: int = 0
     outcomes: dict[int, int] = field(default_factory=dict)
+    #: Hostile values tried, by command and parameter.
+    params: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _examples(leaves: Sequence[tuple[tuple[str, ...], click.Command]]) -> int:
+    """Random command lines after the sweep (which gives every parameter each class):
+    combinations, junk arguments, standard input; four times as many when slow."""
     if all(not [p for p in command.params if p.name != "help"] for _, command in leaves):
         return 6  # only junk arguments to vary
-    return max(20, min(50, 10 * len(leaves)))
+    return max(10, min(25, 5 * len(leaves))) * (4 if SLOW else 1)
 
 
 LEAVES = list(leaf_commands())
+#: Parameters that name files: what they are given is a file name, not stored text.
+PATH_PARAMS = {param.name for _, command in LEAVES for param in command.params
+               if isinstance(param.type, click.Path | click.File)}  # fmt: skip
 CLI_TARGETS = sorted({path[0] for path, _ in LEAVES})
 
 
@@ -383,30 +483,76 @@ def test_a_command_refuses_hostile_arguments_cleanly_and_writes_nothing_when_it_
     tally = Tally()
     last = [snapshot(database)]
 
-    @settings(FUZZ_SETTINGS, max_examples=_examples(leaves))
-    @given(invocation=cli_invocation(leaves))
-    def attempt(invocation: tuple[list[Token], str | bytes | None]) -> None:
-        argv, stdin = invocation
-        result = fundledger(*_materialize(argv, tmp_path), stdin=stdin, catch=True)
+    for path, command in leaves:
+        for param in command.params:
+            if param.name != "help" and not (isinstance(param, click.Option) and param.is_flag):
+                tally.params[" ".join(path), param.name or ""] = 0
+    controls = [stored_controls(database)]
+
+    def attempt(invocation: Invocation) -> None:
+        result = fundledger(*_materialize(invocation.argv, tmp_path), stdin=invocation.stdin,
+                            catch=True)  # fmt: skip
         tally.tried += 1
         tally.outcomes[result.exit_code] = tally.outcomes.get(result.exit_code, 0) + 1
+        for name in invocation.attacked:
+            key = " ".join(invocation.path), name
+            tally.params[key] = tally.params.get(key, 0) + 1
         after = snapshot(database)
         before, last[0] = last[0], after
+        shown = invocation.shown()
         crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
-        assert not crashed, f"{argv[:3]} crashed: {result.exception!r}"
-        assert result.exit_code in (0, 1, 2), result.output[-500:]
-        assert "Traceback" not in result.output
+        assert not crashed, f"{shown} crashed: {result.exception!r}"
+        assert result.exit_code in (0, 1, 2), f"{shown}: {result.output[-500:]}"
+        assert "Traceback" not in result.output, f"{shown}: a traceback"
         if result.exit_code != 0:
-            assert before == after, f"refused but wrote: {before.changes(after)}"
+            assert before == after, f"{shown} refused but wrote: {before.changes(after)}"
         if result.exit_code == 1:
-            assert result.stderr.strip() or result.stdout.strip(), "refused without saying why"
+            assert result.stderr.strip() or result.stdout.strip(), f"{shown}: refused, no reason"
+        if result.exit_code != 0:
+            return
+        raw = TERMINAL_CONTROL.search(result.stdout)
+        assert raw is None, f"{shown} printed {raw.group()!r} raw to the terminal" if raw else ""
+        typed = invocation.typed()
+        if any(text_problem(value, single_line=False) for value in typed.values()):
+            now = stored_controls(database)
+            new, controls[0] = now - controls[0], now
+            assert not new, f"{shown} stored control characters: {sorted(new)[:3]}"
+        lookalikes = {value for value in typed.values()
+                      if any(look in value for look in LOOKALIKES)}  # fmt: skip
+        if lookalikes:
+            kept = stored_verbatim(database, lookalikes)
+            assert lookalikes <= kept, (
+                f"{shown} exited 0 but stored {sorted(lookalikes - kept)} as something else "
+                "(or read it as the code it resembles)"
+            )
+        if before.balances != after.balances:
+            problems = ledger_problems(database)
+            assert not problems, f"{shown}: the ledger no longer verifies: {problems}"
+
+    @settings(FUZZ_SETTINGS, max_examples=_examples(leaves))
+    @given(invocation=cli_invocation(leaves))
+    def fuzz(invocation: Invocation) -> None:
+        attempt(invocation)
 
     try:
-        attempt()
+        failures = []
+        for path, command in leaves:
+            for invocation in swept_invocations(path, command):
+                try:
+                    attempt(invocation)
+                except AssertionError as failure:
+                    failures.append(str(failure).splitlines()[0][:300])
+        assert not failures, f"{len(failures)} of the sweep's tries failed:\n" + "\n".join(
+            failures[:12]
+        )
+        fuzz()
     finally:
         fundledger.close()
         figures.add("bad_inputs", tally.tried, part="CLI")
-    assert tally.tried > 0
+        for (command_name, name), count in tally.params.items():
+            figures.field(f"cli {command_name}", name, count)
+    never = sorted(key for key, count in tally.params.items() if count == 0)
+    assert not never, f"parameters never tried: {never}"
 
 
 # --- known bugs -----------------------------------------------------------------------
