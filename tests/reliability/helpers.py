@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -372,10 +373,11 @@ def stored_controls(database: Database) -> set[tuple[str, str]]:
     }
 
 
-def stored_verbatim(database: Database, values: Iterable[str]) -> set[str]:
-    """Which of ``values`` are stored somewhere as they are, as a value or inside one."""
+def stored_count(database: Database, values: Iterable[str]) -> Counter[str]:
+    """How many stored text values hold each of ``values`` as it is: more after a try
+    than before means the try stored it as typed."""
     wanted = set(values)
-    found = set()
+    found: Counter[str] = Counter()
     for _where, value in stored_text(database):
         found.update(item for item in wanted if item in value)
     return found

@@ -28,6 +28,7 @@ import io
 import json
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,7 +49,7 @@ from tests.reliability.helpers import (
     ledger_problems,
     snapshot,
     stored_controls,
-    stored_verbatim,
+    stored_count,
 )
 from tests.reliability.hostile import (
     LOOKALIKES,
@@ -490,6 +491,9 @@ def test_a_command_refuses_hostile_arguments_cleanly_and_writes_nothing_when_it_
     controls = [stored_controls(database)]
 
     def attempt(invocation: Invocation) -> None:
+        lookalikes = {value for value in invocation.typed().values()
+                      if any(look in value for look in LOOKALIKES)}  # fmt: skip
+        stored_before = stored_count(database, lookalikes) if lookalikes else Counter[str]()
         result = fundledger(*_materialize(invocation.argv, tmp_path), stdin=invocation.stdin,
                             catch=True)  # fmt: skip
         tally.tried += 1
@@ -517,10 +521,9 @@ def test_a_command_refuses_hostile_arguments_cleanly_and_writes_nothing_when_it_
             now = stored_controls(database)
             new, controls[0] = now - controls[0], now
             assert not new, f"{shown} stored control characters: {sorted(new)[:3]}"
-        lookalikes = {value for value in typed.values()
-                      if any(look in value for look in LOOKALIKES)}  # fmt: skip
         if lookalikes:
-            kept = stored_verbatim(database, lookalikes)
+            now_stored = stored_count(database, lookalikes)
+            kept = {value for value in lookalikes if now_stored[value] > stored_before[value]}
             assert lookalikes <= kept, (
                 f"{shown} exited 0 but stored {sorted(lookalikes - kept)} as something else "
                 "(or read it as the code it resembles)"
