@@ -53,6 +53,8 @@ HUGE_AMOUNTS = ["99999999999999.99", "999999999999999999.99", "1e2", "1E+15", "1
 LOOKALIKES = ["ıom", "ß", "ﬀ", "ＭＥＸ", "МЕХ", "ＵＳＤ", "\u212aRW", "ﬀ-ıom"]
 CONTROLS = ["ACME\x1b[31m", "bell\x07", "back\x08space", "line\r\nbreak", "tab\there",
             "\x1b]0;title\x07", "del\x7f", "nel\x85"]  # fmt: skip
+#: Line breaks where one line is expected: a redirect's ``next``, a header, a CSV cell.
+LINE_BREAKS = ["line\r\nbreak", "/\r\nSet-Cookie: fuzz=1", "\n"]
 DATE_FORMS = ["2026-W01-1", "20260101", "0001-01-01", "9999-12-31", "2026-1-1",
               " 2026-01-01 ", "2026-001", "2026-01-01T00:00", "2026/01/01", "01/02/2026",
               "２０２６-０１-０１"]  # fmt: skip
@@ -60,6 +62,7 @@ DATE_FORMS = ["2026-W01-1", "20260101", "0001-01-01", "9999-12-31", "2026-1-1",
 CLASSES = {"whitespace": WHITESPACE, "zero": ZEROS, "negative": NEGATIVES,
            "integer": BOUNDARY_INTEGERS,
            "huge": HUGE_AMOUNTS, "lookalike": LOOKALIKES, "control": CONTROLS,
+           "line break": LINE_BREAKS,
            "date": DATE_FORMS}  # fmt: skip
 
 NUMBERS = [
@@ -83,7 +86,7 @@ TEXT = [
     "\u202eevil\u202c", "مرحبا بالعالم", "שלום", "e\u0301\u0302\u0303\u0304\u0305",
     "Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇", "👩‍👩‍👧‍👦🏳️‍🌈", "\ufeffBOM", "\u200b", "\u2028\u2029",
     "\x01\x02\x07\x1b[31mred\x1b[0m", "line\r\nbreak", "\x7f", "\x85", "A" * 10_000,
-    TEN_MB_TEXT, *WHITESPACE, *LOOKALIKES, *CONTROLS,
+    TEN_MB_TEXT, *WHITESPACE, *LOOKALIKES, *CONTROLS, *LINE_BREAKS,
 ]  # fmt: skip
 #: Integers for ids and years, beyond the databases' integer ranges too. No 2025:
 #: closing the seeded year would leave every later try nothing to get past but that.
@@ -132,7 +135,7 @@ _SWEPT = {
     "number": ["zero", "negative", "huge", "control", "lookalike"],
     "integer": ["integer", "zero", "control", "lookalike"],
     "date": ["date", "control", "lookalike"],
-    "text": ["control", "lookalike", "zero"],
+    "text": ["control", "line break", "lookalike", "zero"],
 }
 
 

@@ -35,7 +35,8 @@ class PageField:
             return self.kind
         if self.kind in CHOICES or self.kind == "hidden":
             # Choices and hidden fields carry ids and codes: ids get the integer edges.
-            if self.options and all(option.lstrip("-").isdigit() for option in self.options):
+            chosen = [option for option in self.options if option]  # "" is "any" or "none"
+            if chosen and all(option.lstrip("-").isdigit() for option in chosen):
                 return "integer"
             if self.values and all(value.isdigit() for value in self.values):
                 return "integer"
