@@ -17,6 +17,7 @@ one of each, so that every field meets every class even when Hypothesis's draws 
 from __future__ import annotations
 
 import os
+import re
 import string
 
 from hypothesis import strategies as st
@@ -58,6 +59,16 @@ LINE_BREAKS = ["line\r\nbreak", "/\r\nSet-Cookie: fuzz=1", "\n"]
 DATE_FORMS = ["2026-W01-1", "20260101", "0001-01-01", "9999-12-31", "2026-1-1",
               " 2026-01-01 ", "2026-001", "2026-01-01T00:00", "2026/01/01", "01/02/2026",
               "２０２６-０１-０１"]  # fmt: skip
+_ISO_DAY = re.compile(r"\s*((\d{4})-\d{2}-\d{2})\s*")
+
+
+def odd_date(value: str) -> bool:
+    """A date an accepted try should not have taken: not YYYY-MM-DD, or outside the
+    ledger's dates, 1990 to 2199 (issue 12, item 8)."""
+    match = _ISO_DAY.fullmatch(value)
+    return match is None or not 1990 <= int(match.group(2)) <= 2199
+
+
 #: Each class of issue 12, by name: what a field of each kind is swept with.
 CLASSES = {"whitespace": WHITESPACE, "zero": ZEROS, "negative": NEGATIVES,
            "integer": BOUNDARY_INTEGERS,

@@ -85,6 +85,7 @@ from tests.reliability.hostile import (
     SCRIPT,
     SLOW,
     hostile,
+    odd_date,
     sweep,
 )
 from tests.reliability.test_hostile_input import CSV_ROW, _csv, _hostile_csv
@@ -466,6 +467,10 @@ class Attacker:
         if not self.target.idempotent:
             self.values = None  # the object changed: the next try gets a fresh one
         typed = {name: value for name, value in attack.items() if isinstance(value, str)}
+        dates = [name for name, value in typed.items()
+                 if form.fields.get(name, PageField(name, "text")).kind == "date"
+                 and odd_date(value)]  # fmt: skip
+        assert not dates, f"accepted {shown}: a date that is not YYYY-MM-DD in 1990–2199"
         controls = [name for name, value in typed.items()
                     if text_problem(value, single_line=False) is not None]  # fmt: skip
         if controls:

@@ -56,6 +56,7 @@ from tests.reliability.hostile import (
     SLOW,
     TEN_MB_TEXT,
     hostile,
+    odd_date,
     safe_name,
     sweep,
 )
@@ -463,6 +464,9 @@ def _examples(leaves: Sequence[tuple[tuple[str, ...], click.Command]]) -> int:
 
 
 LEAVES = list(leaf_commands())
+#: Parameters that take a date.
+DATE_PARAMS = {param.name for _, command in LEAVES for param in command.params
+               if _kind(param) == "date"}  # fmt: skip
 #: Parameters that name files: what they are given is a file name, not stored text.
 PATH_PARAMS = {param.name for _, command in LEAVES for param in command.params
                if isinstance(param.type, click.Path | click.File)}  # fmt: skip
@@ -512,11 +516,14 @@ def test_a_command_refuses_hostile_arguments_cleanly_and_writes_nothing_when_it_
             assert before == after, f"{shown} refused but wrote: {before.changes(after)}"
         if result.exit_code == 1:
             assert result.stderr.strip() or result.stdout.strip(), f"{shown}: refused, no reason"
-        if result.exit_code != 0:
-            return
+        if result.exit_code != 0 or "--help" in invocation.argv:
+            return  # refused, or only the help printed
         raw = TERMINAL_CONTROL.search(result.stdout)
         assert raw is None, f"{shown} printed {raw.group()!r} raw to the terminal" if raw else ""
         typed = invocation.typed()
+        dates = [name for name, value in typed.items()
+                 if name in DATE_PARAMS and isinstance(value, str) and odd_date(value)]  # fmt: skip
+        assert not dates, f"{shown} exited 0 with a date that is not YYYY-MM-DD in 1990–2199"
         if any(text_problem(value, single_line=False) for value in typed.values()):
             now = stored_controls(database)
             new, controls[0] = now - controls[0], now
