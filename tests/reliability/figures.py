@@ -17,6 +17,8 @@ from collections import Counter
 import pytest
 
 PREFIX = "reliability:"
+#: A field's tries: ``reliability-field:<form>\t<field>``.
+FIELD_PREFIX = "reliability-field:"
 
 #: Each figure with the words that explain it, in the order printed.
 FIGURES = {
@@ -45,6 +47,19 @@ class Figures:
 
     def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
+        self.fields: Counter[tuple[str, str]] = Counter()
+
+    def field(self, form: str, name: str, count: int) -> None:
+        """``count`` hostile values tried in the field ``name`` of ``form`` (a web form or
+        a command): recorded even when zero, so that a field never tried shows."""
+        self.fields[form, name] += count
+
+    def properties(self) -> list[tuple[str, int]]:
+        """The user properties that carry these figures on the test's report."""
+        return [(PREFIX + name, count) for name, count in sorted(self.counts.items())] + [
+            (f"{FIELD_PREFIX}{form}\t{name}", count)
+            for (form, name), count in sorted(self.fields.items())
+        ]
 
     def add(self, figure: str, count: int = 1, *, part: str | None = None) -> None:
         if figure not in FIGURES:
@@ -59,6 +74,7 @@ class Collector:
     def __init__(self) -> None:
         self.totals: Counter[str] = Counter()
         self.parts: Counter[str] = Counter()
+        self.fields: Counter[tuple[str, str]] = Counter()
         self.failed: list[str] = []
 
     @pytest.hookimpl
@@ -68,6 +84,10 @@ class Collector:
         if report.when != "teardown":
             return
         for name, value in report.user_properties:
+            if isinstance(name, str) and name.startswith(FIELD_PREFIX) and isinstance(value, int):
+                form, _, field = name.removeprefix(FIELD_PREFIX).partition("\t")
+                self.fields[form, field] += value
+                continue
             if not (isinstance(name, str) and name.startswith(PREFIX) and isinstance(value, int)):
                 continue
             figure = name.removeprefix(PREFIX)
@@ -93,11 +113,28 @@ class Collector:
             terminalreporter.write_line(
                 f"reliability: {words}: {self.totals[figure]}{split} — {DETAILS[figure]}"
             )
+        if self.fields:
+            self._fields(terminalreporter)
         if self.failed:
             terminalreporter.write_line(
                 f"reliability: {len(self.failed)} test phase(s) failed; the figures above "
                 "count what was tried, not what passed"
             )
+
+    def _fields(self, terminalreporter: pytest.TerminalReporter) -> None:
+        """One line per form or command: each field and the hostile values it got."""
+        forms: dict[str, list[str]] = {}
+        for (form, name), count in sorted(self.fields.items()):
+            forms.setdefault(form, []).append(f"{name}={count}")
+        never = sorted(f"{form}: {name}" for (form, name), count in self.fields.items()
+                       if count == 0)  # fmt: skip
+        terminalreporter.write_line(
+            f"reliability: inputs tried per field: {len(self.fields)} fields of {len(forms)} "
+            f"forms and commands, {len(never)} never tried"
+            + (f" ({', '.join(never)})" if never else "")
+        )
+        for form, counts in forms.items():
+            terminalreporter.write_line(f"  {form}: {' '.join(counts)}")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -10,7 +10,8 @@ import shutil
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from flask.cli import ScriptInfo
-from sqlalchemy import func, select, text
+from sqlalchemy import String, func, select, text
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
@@ -31,7 +32,9 @@ from fundledger.db import Base, Database
 from fundledger.donors.imports import read_rows
 from fundledger.donors.operations import create_donor
 from fundledger.donors.receipts import record_receipt
+from fundledger.inputs import text_problem
 from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.verify import verify_ledger
 from fundledger.models import register_all
 from fundledger.web.app import build_app
 from fundledger.web.database import get_database
@@ -282,19 +285,31 @@ def count_keys(session: Session, expected: set[str]) -> KeyCount:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Rows in every table and the end of the hash chain: equal snapshots mean that
-    nothing was written."""
+    """Rows in every table, the end of the hash chain and every account's balance (the
+    trial balance): equal snapshots mean that nothing was written."""
 
     rows: Mapping[str, int]
     head: tuple[int, str]
+    balances: tuple[tuple[int, object], ...] = ()
 
-    def changes(self, after: Snapshot) -> dict[str, tuple[int, int]]:
-        """Tables whose row count differs, with the counts before and after."""
-        return {
+    def changes(self, after: Snapshot) -> dict[str, object]:
+        """Tables whose row count differs, with the counts before and after; the accounts
+        whose balance moved, and the ledger head if it moved."""
+        changed: dict[str, object] = {
             table: (count, after.rows.get(table, 0))
             for table, count in self.rows.items()
             if after.rows.get(table, 0) != count
         }
+        if self.balances != after.balances:
+            moved = dict(after.balances)
+            changed["trial balance"] = [
+                (account, balance, moved.get(account))
+                for account, balance in self.balances
+                if moved.get(account) != balance
+            ]
+        if self.head != after.head:
+            changed["ledger head"] = (self.head[0], after.head[0])
+        return changed
 
 
 def snapshot(database: Database) -> Snapshot:
@@ -306,4 +321,63 @@ def snapshot(database: Database) -> Snapshot:
     with database.engine.connect() as connection:
         rows = {row.name: int(row.n) for row in connection.execute(text(counts))}
         head = connection.execute(text("SELECT last_number, last_hash FROM ledger_head")).one()
-    return Snapshot(rows, (int(head.last_number), str(head.last_hash)))
+        # As stored: on SQLite an integer of cents, or a float once one overflowed.
+        balances = tuple(
+            (int(row.account_id), row.balance)
+            for row in connection.execute(
+                text("SELECT account_id, balance FROM account_balances ORDER BY account_id")
+            )
+        )
+    return Snapshot(rows, (int(head.last_number), str(head.last_hash)), balances)
+
+
+def ledger_problems(database: Database) -> list[str]:
+    """What ``fundledger verify`` would report (or the exception it would crash with),
+    and on SQLite any cached balance no longer stored as whole cents."""
+    problems = []
+    try:
+        with database.session() as session:
+            problems.extend(verify_ledger(session).violations)
+    except Exception as error:
+        problems.append(f"verify crashed: {error!r}")
+    if database.engine.dialect.name == "sqlite":
+        with database.engine.connect() as connection:
+            inexact = connection.execute(text(
+                "SELECT account_id, balance FROM account_balances"
+                " WHERE typeof(balance) <> 'integer'")).all()  # fmt: skip
+        problems.extend(f"account {row[0]}'s balance is stored as {row[1]!r}" for row in inexact)
+    return problems
+
+
+def stored_text(database: Database) -> Iterator[tuple[str, str]]:
+    """Every text value in the database, as ``table.column`` and the value."""
+    register_all()
+    with database.engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            columns = [c for c in table.columns if isinstance(c.type, String)]
+            if not columns:
+                continue
+            for row in connection.execute(select(*columns)):
+                for column, value in zip(columns, row, strict=True):
+                    if isinstance(value, str):
+                        yield f"{table.name}.{column.name}", value
+
+
+def stored_controls(database: Database) -> set[tuple[str, str]]:
+    """Stored text holding a control character other than tab and line breaks: what
+    garbles terminals, tables and PDFs (fundledger.inputs.text_problem's multi-line rule)."""
+    return {
+        (where, value)
+        for where, value in stored_text(database)
+        if text_problem(value, single_line=False) is not None
+    }
+
+
+def stored_count(database: Database, values: Iterable[str]) -> Counter[str]:
+    """How many stored text values hold each of ``values`` as it is: more after a try
+    than before means the try stored it as typed."""
+    wanted = set(values)
+    found: Counter[str] = Counter()
+    for _where, value in stored_text(database):
+        found.update(item for item in wanted if item in value)
+    return found
