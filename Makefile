@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 SIZES ?= 10000 100000
 RUNS ?= 3
 
-.PHONY: run test lint typecheck audit bench clean
+.PHONY: run test test-slow lint typecheck audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ audit: $(VENV)/.installed-test
 
 test: lint typecheck audit
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# The heavier tier CI runs after `make test`: every hostile value of every class through
+# every form field and command option (docs/RELIABILITY.md).
+test-slow: $(VENV)/.installed-test
+	FUNDLEDGER_FUZZ=slow $(BIN)/pytest -n $(PYTEST_WORKERS) tests/reliability/test_hostile_input.py tests/reliability/test_hostile_forms.py
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[production]'
