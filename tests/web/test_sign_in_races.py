@@ -3,20 +3,15 @@ session, a setup link sets one password, and no more passwords are checked than 
 throttle allows (issue 12, item 3).
 
 Each test holds its requests at a rendezvous inside the step (after it has read what it
-needs, before it decides), so the race the review found happens on every run instead of
-now and then. The rendezvous gives up after a moment: a request that waits for a lock
-held by one already there must not hang the test, it only narrows the race again.
+needs, before it decides; see tests/races.py).
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import pyotp
 import pytest
@@ -29,34 +24,11 @@ from fundledger.auth.models import User, UserSession
 from fundledger.auth.passwords import Passwords
 from fundledger.db import Database
 from tests.factories import PASSWORD
+from tests.races import all_at_once, rendezvous
 from tests.web.conftest import Browser, Clock
 
 ATTACKER_ADDRESS = "203.0.113.66"
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-Answer = TypeVar("Answer")
-
-
-def rendezvous(parties: int, patience: float = 1.0) -> Callable[[], None]:
-    """Wait until ``parties`` threads are here, or ``patience`` seconds have passed."""
-    barrier = threading.Barrier(parties, timeout=patience)
-
-    def meet() -> None:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait()
-
-    return meet
-
-
-def all_at_once(count: int, work: Callable[[int], Answer]) -> list[Answer]:
-    """``work(i)`` in ``count`` threads released together."""
-    start = threading.Barrier(count)
-
-    def task(i: int) -> Answer:
-        start.wait()
-        return work(i)
-
-    with ThreadPoolExecutor(count) as pool:
-        return list(pool.map(task, range(count)))
 
 
 def csrf_token(browser: Browser, page: str) -> str:
