@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Pledge, PledgeReduction, ReceiptApplication
 from fundledger.ledger.errors import IdempotencyConflict
-from fundledger.ledger.models import JournalEntry
-from fundledger.ledger.operations import Line
+from fundledger.ledger.operations import Line, replayed_entry
 from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, settled_usd
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Implementer
@@ -28,9 +27,6 @@ ACCOUNT_RESTRICTED = "4200"
 ACCOUNT_FX_GAINS = "4400"
 ACCOUNT_BANK_CHARGES = "5300"
 ACCOUNT_FX_LOSSES = "5400"
-
-#: Built once, as every contribution asks it (see the statements in ledger.operations).
-_ENTRY_ID_WITH_KEY = select(JournalEntry.id).where(JournalEntry.idempotency_key == bindparam("key"))
 
 
 def checked_amount(amount: Decimal, currency: str, what: str = "amount") -> Decimal:
@@ -92,13 +88,15 @@ def balancing_fx_line(lines: list[Line], **dimensions: Any) -> list[Line]:
 
 def replayed(session: Session, model: type[T], idempotency_key: str | None) -> T | None:
     """The record an earlier call with this idempotency key made, checked before anything
-    else: a replay must succeed even when what it would compute today has changed."""
-    if idempotency_key is None:
+    else: a replay must succeed even when what it would compute today has changed.
+
+    Looked up under the ledger's lock (:func:`replayed_entry`): a concurrent retry waits
+    for the first call to commit and answers with its record, instead of reading what the
+    first call changed (a receipt's pledge, now settled) and refusing.
+    """
+    if idempotency_key is None or (earlier := replayed_entry(session, idempotency_key)) is None:
         return None
-    entry_id = session.scalar(_ENTRY_ID_WITH_KEY, {"key": idempotency_key})
-    if entry_id is None:
-        return None
-    return recorded_with(session, model, entry_id, idempotency_key)
+    return recorded_with(session, model, earlier.id, idempotency_key)
 
 
 def recorded_with(session: Session, model: type[T], entry_id: int, idempotency_key: str) -> T:

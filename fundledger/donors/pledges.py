@@ -24,7 +24,7 @@ from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
 from fundledger.donors.operations import resolve_rate
 from fundledger.ledger.models import EntryKind
-from fundledger.ledger.operations import post_entry, post_or_replay, replayed_entry
+from fundledger.ledger.operations import post_entry, post_or_replay
 from fundledger.money import check_currency, plain, to_base
 
 
@@ -143,8 +143,8 @@ def reduce_pledge(
     Reverses that part of the revenue and the receivable at the pledge's rate. Replaying
     the same ``idempotency_key`` returns the reduction recorded the first time.
     """
-    if idempotency_key is not None and (earlier := replayed_entry(session, idempotency_key)):
-        return recorded_with(session, PledgeReduction, earlier.id, idempotency_key)
+    if earlier := replayed(session, PledgeReduction, idempotency_key):
+        return earlier
     reason = " ".join(reason.split())
     if not reason:
         raise ContributionError("a reduction or cancellation needs a reason")

@@ -26,9 +26,10 @@ def counted(database: Database) -> Iterator[Callable[[], list[str]]]:
         yield lambda: [sql for sql in sent if not sql.startswith("BEGIN")]
 
 
-def test_a_pledge_takes_twelve_statements(database: Database) -> None:
-    """Idempotency look-up, accounts, savepoint, lock, key under the lock, open period,
-    entry, postings (one executemany), ledger head, release, pledge, audit event."""
+def test_a_pledge_takes_thirteen_statements(database: Database) -> None:
+    """Lock and idempotency look-up (a retry racing the first call waits for it, then
+    replays it), accounts, savepoint, lock, key under the lock, open period, entry,
+    postings (one executemany), ledger head, release, pledge, audit event."""
     with database.transaction() as session:
         donor = donors.create_donor(session, ACTOR, code="MEX", name="Mexico", type="member_state")
         with counted(database) as statements:
@@ -36,10 +37,10 @@ def test_a_pledge_takes_twelve_statements(database: Database) -> None:
                 session, ACTOR, donor, pledge_date=ON, amount=Decimal("1000.00"),
                 currency="USD", idempotency_key="pledge-1",
             )  # fmt: skip
-        assert len(statements()) == 12, statements()
+        assert len(statements()) == 13, statements()
 
 
-def test_an_unpledged_receipt_takes_twelve_statements(database: Database) -> None:
+def test_an_unpledged_receipt_takes_thirteen_statements(database: Database) -> None:
     with database.transaction() as session:
         donor = donors.create_donor(session, ACTOR, code="MEX", name="Mexico", type="member_state")
         with counted(database) as statements:
@@ -47,13 +48,13 @@ def test_an_unpledged_receipt_takes_twelve_statements(database: Database) -> Non
                 session, ACTOR, donor, value_date=ON, amount=Decimal("500.00"),
                 currency="USD", unpledged=True, idempotency_key="receipt-1",
             )  # fmt: skip
-        assert len(statements()) == 12, statements()
+        assert len(statements()) == 13, statements()
 
 
 def test_a_receipt_settling_a_pledge_adds_only_the_pledge_and_its_application(
     database: Database,
 ) -> None:
-    """Twelve, plus the donor's pledges, what each still owes (reductions and receipts
+    """Thirteen, plus the donor's pledges, what each still owes (reductions and receipts
     applied: two sums) and the application row."""
     with database.transaction() as session:
         donor = donors.create_donor(session, ACTOR, code="MEX", name="Mexico", type="member_state")
@@ -65,7 +66,7 @@ def test_a_receipt_settling_a_pledge_adds_only_the_pledge_and_its_application(
                 session, ACTOR, donor, value_date=ON, amount=Decimal("1000.00"),
                 currency="USD", idempotency_key="receipt-1",
             )  # fmt: skip
-        assert len(statements()) == 16, statements()
+        assert len(statements()) == 17, statements()
 
 
 def test_a_replay_is_not_new_and_posts_nothing(database: Database) -> None:
