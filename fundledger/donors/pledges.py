@@ -16,7 +16,6 @@ from fundledger.donors.amounts import (
     checked_earmark,
     line,
     owed,
-    recorded_with,
     replayed,
     revenue_account,
 )
@@ -78,10 +77,6 @@ def record_pledge(
         ],
     )  # fmt: skip
     entry = posted.entry
-    if not posted.new and idempotency_key is not None:
-        # A concurrent call with the same key posted first: the pledge it recorded is
-        # the answer.
-        return recorded_with(session, Pledge, entry.id, idempotency_key)
     pledge = Pledge(
         donor_id=donor.id,
         pledge_date=pledge_date,

@@ -139,9 +139,6 @@ def record_receipt(
         lines=lines,
     )
     entry = posted.entry
-    if not posted.new and idempotency_key is not None:
-        # A concurrent call with the same key posted first (see record_pledge).
-        return recorded_with(session, Receipt, entry.id, idempotency_key)
     receipt = Receipt(
         donor_id=donor.id,
         value_date=value_date,
