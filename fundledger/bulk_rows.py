@@ -55,14 +55,19 @@ def _refuse_unstorable_text(
     table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """What the session refuses to flush (:func:`fundledger.db.refuse_unstorable_text`), a
-    load refuses to insert: the load bypasses the session."""
+    load refuses to insert: the load bypasses the session. A column whose values are all
+    printable (no control character, no surrogate) is cleared in one pass at C speed;
+    only the others are checked value by value (1M entries: seconds, not tens)."""
     for index, name in enumerate(columns):
         column = table.c[name]
         if not isinstance(column.type, String):
             continue
-        for row in rows:
-            if problem := column_text_problem(column, row[index]):
-                raise InvalidInput(f"{table.name} {name} {row[index][:40]!r} {problem}", "text")
+        values = [row[index] for row in rows if isinstance(row[index], str)]
+        if " ".join(values).isprintable():
+            continue
+        for value in values:
+            if problem := column_text_problem(column, value):
+                raise InvalidInput(f"{table.name} {name} {value[:40]!r} {problem}", "text")
 
 
 def _send(
