@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql import ColumnElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from fundledger.inputs import InvalidInput, text_problem
@@ -114,19 +115,35 @@ def create_db_engine(url: str, **options: Any) -> Engine:
     return engine
 
 
+#: ``info`` of a free-text column that keeps tabs and line breaks (a voucher's memos);
+#: every other text column holds one line. Purposes, comments and reasons typed in a text
+#: area are stored with their whitespace collapsed (``allocations.checks.text_field``).
+MULTI_LINE: dict[str, Any] = {"multi_line": True}
+
+
+def column_text_problem(column: ColumnElement[Any], value: object) -> str | None:
+    """Why ``value`` cannot be written to ``column`` (see :func:`~fundledger.inputs.
+    text_problem`), or None: a line break only in a column marked :data:`MULTI_LINE`."""
+    if not isinstance(value, str):
+        return None
+    return text_problem(value, single_line=not column.info.get("multi_line", False))
+
+
 def refuse_unstorable_text(session: Session, _context: Any, _instances: Any) -> None:
-    """Before every flush: no text column is written with what no field may hold (NUL,
-    ESC, BEL and the other control characters; see :func:`fundledger.inputs.text_problem`).
-    The forms, the CLI and the import refuse it first and say so in their user's words;
-    this is the service layer's own refusal, for whatever path forgets to."""
+    """Before every flush: no text column is written with what it may not hold (NUL, ESC,
+    BEL and the other control characters; a line break or tab outside the few multi-line
+    columns). The forms, the CLI and the import refuse it first and say so in their
+    user's words; this is the service layer's own refusal, for whatever path forgets to
+    (:func:`fundledger.bulk_rows.insert_rows` applies the same rule to a load)."""
     for instance in (*session.new, *session.dirty):
         state = inspect(instance)
         changed = state.dict if state.key is None else state.committed_state
         for name in changed:
+            column = state.mapper.columns.get(name)
             value = state.dict.get(name)
-            if isinstance(value, str) and (problem := text_problem(value, single_line=False)):
+            if column is not None and (problem := column_text_problem(column, value)):
                 what = f"{state.mapper.class_.__name__.lower()} {name}"
-                raise InvalidInput(f"{what} {value[:40]!r} {problem}", "text")
+                raise InvalidInput(f"{what} {str(value)[:40]!r} {problem}", "text")
 
 
 class Database:

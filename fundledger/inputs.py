@@ -15,10 +15,12 @@ Codes (donors, currencies, countries, organs) are ASCII: Unicode case mapping tu
 Text: PostgreSQL's text cannot store NUL, and a lone surrogate (what Python makes of bytes
 that are not UTF-8) cannot be encoded for any database; both would fail deep inside the
 driver. A single-line value (a name, a code, a reference) has no business holding other
-control characters either: they garble tables, PDFs and terminals. Each edge (the
-request guard, the CLI's text type, the import, the voucher) asks :func:`text_problem`
-and words the refusal for its user; the database session refuses to flush what slipped
-past them (:func:`fundledger.db.refuse_unstorable_text`).
+control characters either, line breaks and tabs included: they garble tables, PDFs and
+terminals. Only free text (a purpose or comment typed in a text area, a voucher's memo)
+may hold tabs and line breaks. Each edge (the request guard, the form fields, the CLI's text
+type, the import, the voucher) asks :func:`text_problem` and words the refusal for its
+user; the database refuses to write what slipped past them, by the column's own rule
+(:func:`fundledger.db.column_text_problem`).
 """
 
 from __future__ import annotations
@@ -39,9 +41,9 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-#: C0 controls, DEL and C1 controls (U+009B is an 8-bit ESC [ to many terminals); a
-#: multi-line value keeps tab and line breaks.
-_SINGLE_LINE_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: C0 controls, DEL and C1 controls (U+009B is an 8-bit ESC [ to many terminals): what a
+#: single-line value may not hold; a multi-line value keeps tab and line breaks.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _MULTI_LINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -51,7 +53,7 @@ def text_problem(value: str, *, single_line: bool = True) -> str | None:
         return "contains a NUL character"
     if _SURROGATE.search(value):
         return "is not valid UTF-8 text"
-    control = (_SINGLE_LINE_CONTROL if single_line else _MULTI_LINE_CONTROL).search(value)
+    control = (CONTROL if single_line else _MULTI_LINE_CONTROL).search(value)
     if control is not None:
         return f"contains a control character (U+{ord(control.group()):04X})"
     return None

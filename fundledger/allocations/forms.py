@@ -19,9 +19,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import (
     AnyOf,
@@ -35,7 +33,14 @@ from wtforms.widgets import HiddenInput
 from fundledger.allocations.models import State
 from fundledger.allocations.operations import CATEGORIES
 from fundledger.money import InvalidAmount, parse_decimal
-from fundledger.web.fields import DateField, IdField, Required, id_number
+from fundledger.web.fields import (
+    DateField,
+    IdField,
+    Required,
+    StringField,
+    TextAreaField,
+    id_number,
+)
 from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _, _l
 

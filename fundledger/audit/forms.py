@@ -5,11 +5,11 @@ The view offers the object types the log holds.
 
 from __future__ import annotations
 
-from wtforms import Form, SelectChoice, SelectField, StringField
+from wtforms import Form, SelectChoice, SelectField
 from wtforms.validators import Length
 
 from fundledger.audit.queries import AuditFilter
-from fundledger.web.fields import DateField
+from fundledger.web.fields import DateField, StringField
 from fundledger.web.i18n import _l
 
 

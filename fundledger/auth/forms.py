@@ -12,7 +12,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
 )
 from wtforms.validators import EqualTo, Length, Regexp
@@ -20,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.auth.models import Role
 from fundledger.auth.passwords import MAX_LENGTH
-from fundledger.web.fields import Required
+from fundledger.web.fields import Required, StringField
 from fundledger.web.i18n import _l
 
 ROLE_LABELS = {

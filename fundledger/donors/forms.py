@@ -23,7 +23,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
 )
 from wtforms.validators import Length, Optional, ValidationError
@@ -32,7 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.money import InvalidAmount, parse_decimal
-from fundledger.web.fields import DateField, Required, code, id_number
+from fundledger.web.fields import DateField, Required, StringField, code, id_number
 from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _l
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundledger.db import Base, Money
+from fundledger.db import MULTI_LINE, Base, Money
 
 
 def debit_part(amount: Decimal) -> Decimal:
@@ -176,7 +176,7 @@ class JournalEntry(Base):
     number: Mapped[int] = mapped_column(Integer, unique=True)
     entry_date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(30))
-    memo: Mapped[str] = mapped_column(Text, default="")
+    memo: Mapped[str] = mapped_column(Text, default="", info=MULTI_LINE)
     #: Where it came from: a bank reference, an import file and row, a document number.
     source_ref: Mapped[str | None] = mapped_column(Text)
     #: Posting the same key twice yields the first entry; None for one-off vouchers.
@@ -249,7 +249,7 @@ class Posting(Base):
     original_amount: Mapped[Decimal | None] = mapped_column(Money(20, 4))
     #: USD per one unit of ``currency``.
     rate: Mapped[Decimal | None] = mapped_column(Money(20, 10))
-    memo: Mapped[str | None] = mapped_column(Text)
+    memo: Mapped[str | None] = mapped_column(Text, info=MULTI_LINE)
 
     entry: Mapped[JournalEntry] = relationship(back_populates="postings")
     account: Mapped[Account] = relationship(lazy="joined")

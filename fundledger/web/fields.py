@@ -1,18 +1,28 @@
 """What every form's fields share: the rules of :mod:`fundledger.inputs` (dates, ids,
-codes), worded for the page in its reader's language, and a required field that a value
-of spaces does not fill. Forms use these, never WTForms' own ``DateField``,
-``IntegerField`` for an id, or ``InputRequired`` (tests/web/test_inputs.py looks)."""
+codes, text), worded for the page in its reader's language, and a required field that a
+value of spaces does not fill. Forms use these, never WTForms' own ``StringField``,
+``TextAreaField``, ``DateField``, ``IntegerField`` for an id, or ``InputRequired``
+(tests/web/test_inputs.py looks)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any, TypeVar
 
-from wtforms import IntegerField, StringField
+import wtforms
+from wtforms import IntegerField
 from wtforms.validators import InputRequired, StopValidation
-from wtforms.widgets import DateInput
+from wtforms.widgets import DateInput, TextArea
 
-from fundledger.inputs import FIRST_DAY, LAST_DAY, InvalidInput, parse_date, parse_id, upper_code
+from fundledger.inputs import (
+    FIRST_DAY,
+    LAST_DAY,
+    InvalidInput,
+    parse_date,
+    parse_id,
+    text_problem,
+    upper_code,
+)
 from fundledger.web.i18n import _
 
 T = TypeVar("T")
@@ -36,6 +46,31 @@ class Required(InputRequired):
             field.errors[:] = []
             raise StopValidation(self.message or field.gettext("This field is required."))
         super().__call__(form, field)
+
+
+class StringField(wtforms.StringField):
+    """One line of text (a name, a reference, an email): no line break, tab or other
+    control character (:func:`fundledger.inputs.text_problem`), as on the command line
+    and in the import. The request guard cannot tell a name from a comment, so it
+    refuses only what no field may hold; the field knows, and says so beside itself."""
+
+    single_line = True
+
+    def pre_validate(self, form: Any) -> None:
+        value = self.data
+        if not isinstance(value, str) or not text_problem(value, single_line=self.single_line):
+            return
+        if self.single_line and ("\n" in value or "\r" in value):
+            raise StopValidation(_("Write this on one line: it contains a line break."))
+        raise StopValidation(_("This field contains a control character."))
+
+
+class TextAreaField(StringField):
+    """Free text (a purpose, a comment) typed over several lines: tabs and line breaks are
+    not refused (the service collapses them), other control characters are."""
+
+    widget = TextArea()
+    single_line = False
 
 
 class DateField(StringField):

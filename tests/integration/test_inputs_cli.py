@@ -4,19 +4,25 @@ or 2 with its reason on stderr, never a traceback, and writes nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
+from sqlalchemy import select, text
 
 from fundledger.actors import Actor
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from fundledger.donors.operations import create_donor
 from fundledger.inputs import InvalidInput
+from fundledger.ledger.bulk import EntrySpec, append_entries
+from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.operations import credit, debit, post_entry
 from tests.factories import ledger_state
 
 Run = Callable[..., Result]
@@ -133,3 +139,61 @@ def test_no_path_can_store_a_control_character(database: Database, character: st
         session.merge(donor).contact = f"ring{character}"
     with database.session() as session:
         assert [(d.name, d.contact) for d in session.query(Donor)] == [("Mexico", None)]
+
+
+LINES = (debit("1010", "5.00"), credit("4100", "5.00"))
+
+
+@pytest.mark.parametrize("character", ["\n", "\r", "\t"])
+def test_a_line_break_is_stored_only_in_a_multi_line_column(
+    database: Database, character: str
+) -> None:
+    """A one-line column (a name, a contact, a reference) refuses what a memo keeps,
+    whichever path writes it: a flush, or a load that bypasses the session."""
+    actor = Actor("setup@oas.org")
+    with database.transaction() as session:
+        donor = create_donor(session, actor, code="MEX", name="Mexico", type="member_state")
+    with pytest.raises(InvalidInput, match="donor contact"), database.transaction() as session:
+        session.merge(donor).contact = f"ring{character}twice"
+    on = dt.date(2025, 3, 1)
+    with pytest.raises(InvalidInput, match="source_ref"), database.transaction() as session:
+        post_entry(session, entry_date=on, lines=LINES, created_by="a", source_ref=f"B{character}1")
+    with pytest.raises(InvalidInput, match="source_ref"), database.transaction() as session:
+        append_entries(session, [EntrySpec(on, LINES, source_ref=f"B{character}1")], created_by="a")
+    memo = f"first{character}second"
+    with database.transaction() as session:
+        post_entry(session, entry_date=on, lines=LINES, created_by="a", memo=memo)
+        append_entries(session, [EntrySpec(on, LINES, memo=memo)], created_by="a")
+    with database.session() as session:
+        assert [(d.name, d.contact) for d in session.query(Donor)] == [("Mexico", None)]
+        assert session.scalars(select(JournalEntry.memo)).all() == [memo, memo]
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\x9b"])
+def test_a_load_cannot_store_a_control_character_either(database: Database, character: str) -> None:
+    spec = EntrySpec(dt.date(2025, 3, 1), LINES, memo=f"a{character}[31mb")
+    with pytest.raises(InvalidInput, match="memo"), database.transaction() as session:
+        append_entries(session, [spec], created_by="a")
+    assert entries(database) == 0
+
+
+def test_a_table_shows_a_stored_control_character_as_its_escape(
+    iom: Run, database: Database
+) -> None:
+    """A row stored before the rule (or by hand) must not drive the terminal; the CSV
+    keeps the value as stored."""
+    assert iom("pledge", "--donor", "IOM", "--date", "2025-03-01", "--amount", "10",
+               "--currency", "USD").exit_code == 0  # fmt: skip
+    with database.transaction() as session:
+        session.execute(text("UPDATE donors SET name = :name"), {"name": "IOM\x1b[2J\x07\nX"})
+        session.execute(text("UPDATE pledges SET reference = :ref"), {"ref": "NV\x1b]0;x\x07"})
+    donors = iom("donor", "list")
+    assert donors.exit_code == 0, donors.stderr
+    assert "IOM\\x1b[2J\\x07\\nX" in donors.stdout
+    pledges = iom("pledges")
+    assert pledges.exit_code == 0, pledges.stderr
+    assert "NV\\x1b]0;x\\x07" in pledges.stdout
+    for shown in (donors.stdout, pledges.stdout):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
+    # (click drops ANSI sequences such as ESC [2J when its output is not a terminal)
+    assert '"IOM\x07\nX"' in iom("donor", "list", "--format", "csv").stdout

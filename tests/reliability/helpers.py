@@ -15,11 +15,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 from flask.cli import ScriptInfo
-from sqlalchemy import String, func, select, text
+from sqlalchemy import Column, String, func, select, text
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
@@ -28,11 +29,10 @@ from fundledger.allocations.models import Allocation, State
 from fundledger.allocations.settings import set_setting
 from fundledger.audit.models import AuditEvent
 from fundledger.cli import cli
-from fundledger.db import Base, Database
+from fundledger.db import Base, Database, column_text_problem
 from fundledger.donors.imports import read_rows
 from fundledger.donors.operations import create_donor
 from fundledger.donors.receipts import record_receipt
-from fundledger.inputs import text_problem
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.verify import verify_ledger
 from fundledger.models import register_all
@@ -349,8 +349,8 @@ def ledger_problems(database: Database) -> list[str]:
     return problems
 
 
-def stored_text(database: Database) -> Iterator[tuple[str, str]]:
-    """Every text value in the database, as ``table.column`` and the value."""
+def stored_text(database: Database) -> Iterator[tuple[Column[Any], str]]:
+    """Every text value in the database, with its column."""
     register_all()
     with database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:
@@ -360,16 +360,17 @@ def stored_text(database: Database) -> Iterator[tuple[str, str]]:
             for row in connection.execute(select(*columns)):
                 for column, value in zip(columns, row, strict=True):
                     if isinstance(value, str):
-                        yield f"{table.name}.{column.name}", value
+                        yield column, value
 
 
 def stored_controls(database: Database) -> set[tuple[str, str]]:
-    """Stored text holding a control character other than tab and line breaks: what
-    garbles terminals, tables and PDFs (fundledger.inputs.text_problem's multi-line rule)."""
+    """Stored text its column may not hold: a control character, or a tab or line break
+    outside the multi-line columns (fundledger.db.column_text_problem); what garbles
+    terminals, tables and PDFs."""
     return {
-        (where, value)
-        for where, value in stored_text(database)
-        if text_problem(value, single_line=False) is not None
+        (f"{column.table.name}.{column.name}", value)
+        for column, value in stored_text(database)
+        if column_text_problem(column, value) is not None
     }
 
 

@@ -472,7 +472,7 @@ class Attacker:
                  and odd_date(value)]  # fmt: skip
         assert not dates, f"accepted {shown}: a date that is not YYYY-MM-DD in range"
         controls = [name for name, value in typed.items()
-                    if text_problem(value, single_line=False) is not None]  # fmt: skip
+                    if text_problem(value) is not None]  # fmt: skip
         if controls:
             now = stored_controls(self.database)
             new = now - self.controls

@@ -524,7 +524,7 @@ def test_a_command_refuses_hostile_arguments_cleanly_and_writes_nothing_when_it_
         dates = [name for name, value in typed.items()
                  if name in DATE_PARAMS and isinstance(value, str) and odd_date(value)]  # fmt: skip
         assert not dates, f"{shown} exited 0 with a date that is not YYYY-MM-DD in range"
-        if any(text_problem(value, single_line=False) for value in typed.values()):
+        if any(text_problem(value) for value in typed.values()):
             now = stored_controls(database)
             new, controls[0] = now - controls[0], now
             assert not new, f"{shown} stored control characters: {sorted(new)[:3]}"

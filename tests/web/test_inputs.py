@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from fundledger.allocations.models import Allocation
 from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
@@ -162,13 +163,13 @@ def posts_with(character: str) -> list[tuple[str, dict[str, str]]]:
     """A donor's name and contact, references and a user's name, each with ``character``."""
     return [
         ("/donors/new", {"code": "ESC", "name": f"a{character}[31mb", "type": "other"}),
-        ("/donors/MEX/edit", {"name": "Mexico", "contact": f"ring{character}"}),
+        ("/donors/MEX/edit", {"name": "Mexico", "contact": f"ring{character}twice"}),
         ("/donors/MEX/pledges/new", {"pledge_date": "2025-03-01", "amount": "10",
-                                     "currency": "USD", "reference": f"NV{character}"}),
+                                     "currency": "USD", "reference": f"NV{character}1"}),
         ("/donors/MEX/receipts/new", {"value_date": "2025-03-01", "amount": "10",
                                       "currency": "USD", "kind": "unpledged",
-                                      "reference": f"B{character}"}),
-        ("/admin/users/new", {"name": f"Eve{character}", "email": "eve@example.org",
+                                      "reference": f"B{character}1"}),
+        ("/admin/users/new", {"name": f"Eve{character}Doe", "email": "eve@example.org",
                               "roles": "auditor"}),
     ]  # fmt: skip
 
@@ -186,12 +187,39 @@ def test_a_control_character_is_refused_in_every_field(
         assert session.scalars(select(User.id).where(User.name.like("Eve%"))).all() == []
 
 
+def test_a_one_line_field_refuses_a_line_break_a_text_area_takes_it(
+    staff: Browser, database: Database
+) -> None:
+    """The request guard lets line breaks through (a comment may hold them); each field
+    applies its own rule, as the command line and the import do."""
+    mexico_pays_50000_for_activity_5(database)
+    before = written(database)
+    for character, message in [("\n", "Write this on one line: it contains a line break."),
+                               ("\r", "Write this on one line: it contains a line break."),
+                               ("\t", "This field contains a control character.")]:  # fmt: skip
+        for url, data in posts_with(character):
+            refused(staff, url, {"language": "en", **data}, message)
+    assert written(database) == before
+    with database.session() as session:
+        assert [(d.name, d.contact) for d in session.scalars(select(Donor))] == [("México", None)]
+        assert session.scalars(select(User.id).where(User.name.like("Eve%"))).all() == []
+    proposal = {"activity": "5", "amount": "100", "purpose": "Research\r\n\tfield work",
+                "period_start": "2025-03-01", "period_end": "2025-12-31"}  # fmt: skip
+    response = staff.submit("/allocations/new", proposal, page="/allocations/new?activity=5")
+    assert response.status_code == 302, text(response)[-600:]
+    with database.session() as session:  # the service collapses a text's whitespace
+        assert session.scalars(select(Allocation.purpose)).all() == ["Research field work"]
+
+
 def test_forms_use_the_shared_fields() -> None:
     """WTForms' own InputRequired lets a value of spaces through, its DateField reads
-    other forms of dates, and its IntegerField any size of number."""
+    other forms of dates, its IntegerField any size of number, and its StringField a
+    line break in a name."""
     for path in PACKAGE.glob("*/forms.py"):
         source = path.read_text()
         assert "InputRequired" not in source, path
         imported = re.findall(r"^from wtforms import (\([^)]*\)|.*)$", source, re.M)
         assert not any(re.search(r"\bDateField\b", names) for names in imported), path
         assert "IntegerField(widget=HiddenInput()" not in source, path
+        assert not any(re.search(r"\b(StringField|TextAreaField)\b", names)
+                       for names in imported), path  # fmt: skip
