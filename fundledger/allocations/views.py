@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import Row, Select
 from sqlalchemy.orm import Session
@@ -22,7 +22,6 @@ from wtforms import SelectChoice
 
 from fundledger.allocations import budgets as budget_ops
 from fundledger.allocations import operations, queries
-from fundledger.allocations.errors import IllegalTransition, NotAllowed
 from fundledger.allocations.forms import (
     MAX_BUDGET_LINES,
     ActivityChoiceForm,
@@ -72,12 +71,11 @@ from fundledger.web.downloads import csv_download
 from fundledger.web.fields import required
 from fundledger.web.forms import PostsOnce
 from fundledger.web.i18n import _, usd
+from fundledger.web.pages import Page, form_page, reason, template_page
 
 blueprint = Blueprint("allocations", __name__)
 
 QF = TypeVar("QF", bound=QueueFilterForm)
-
-Page = str | tuple[str, int] | Response
 
 #: Ids are 32-bit integers; a larger one in a URL names nothing.
 _MAX_ID = 2**31 - 1
@@ -142,7 +140,7 @@ def allocations_csv() -> Response:
 @allow(*READERS)
 def allocation(allocation_id: int) -> Page:
     db = db_session()
-    return _allocation_page(db, _allocation_or_404(db, allocation_id))
+    return _allocation_page(db, _allocation_or_404(db, allocation_id), None, None)
 
 
 @blueprint.route("/allocations/new", methods=["GET", "POST"])
@@ -155,26 +153,21 @@ def propose() -> Page:
         return _proposal_start(db)
     form = ProposalForm()
     activity = _fundable(db, form.activity.data)
-    if not form.validate_on_submit():
-        return _proposal_page(db, form, activity, status=400)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         created = operations.propose_allocation(
             db, sessions.request_actor(), activity=required(form.activity.data),
             amount=form.amount.value, purpose=form.purpose.data,
             period_start=required(form.period_start.data),
             period_end=required(form.period_end.data), pools=form.chosen_pools(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _proposal_page(db, form, activity, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Allocation #%(id)s is proposed as a draft. Submit it to the CAJP when ready.",
-            id=created.id,
-        )
-    )
-    return redirect(url_for(".allocation", allocation_id=created.id))
+        return (
+            _("Allocation #%(id)s is proposed as a draft. Submit it to the CAJP when ready.",
+              id=created.id),
+            url_for(".allocation", allocation_id=created.id),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, lambda refusal: _proposal_page(db, form, activity, refusal))
 
 
 @blueprint.route("/allocations/<int:allocation_id>/revise", methods=["GET", "POST"])
@@ -186,25 +179,22 @@ def revise(allocation_id: int) -> Page:
         next_state(allocation.id, allocation.state, "revise")  # the reason, if it is too late
     activity = _fundable(db, allocation.activity_number)
     form = RevisionForm(data=_revision_data(db, allocation))
-    if not form.validate_on_submit():
-        return _proposal_page(db, form, activity, allocation=allocation, status=400)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         operations.revise_allocation(
             db, sessions.request_actor(), allocation, amount=form.amount.value,
             purpose=form.purpose.data, period_start=required(form.period_start.data),
             period_end=required(form.period_end.data), pools=form.chosen_pools(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _proposal_page(db, form, activity, allocation=allocation, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Allocation #%(id)s is revised; it is a draft until you submit it again.",
-            id=allocation.id,
-        )
+        return (
+            _("Allocation #%(id)s is revised; it is a draft until you submit it again.",
+              id=allocation.id),
+            url_for(".allocation", allocation_id=allocation.id),
+        )  # fmt: skip
+
+    return form_page(
+        form, carry_out, lambda refusal: _proposal_page(db, form, activity, refusal, allocation)
     )
-    return redirect(url_for(".allocation", allocation_id=allocation.id))
 
 
 @blueprint.post("/allocations/<int:allocation_id>/submit")
@@ -297,7 +287,7 @@ def close(allocation_id: int) -> Page:
 @blueprint.get("/cajp/queue")
 @allow(*READERS)
 def queue() -> Page:
-    return _queue_page(db_session())
+    return _queue_page(db_session(), None, None)
 
 
 @blueprint.get("/cajp/queue.csv")
@@ -359,27 +349,20 @@ def refund() -> Page:
     form.pool.choices = [
         SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available") for p in pools
     ]
-    if not form.validate_on_submit():
-        return _form_page("allocations/refund.html", form)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         entry = operations.refund_to_donor(
             db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
             on=required(form.on.data), reason=form.reason.data,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _form_page("allocations/refund.html", form, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "%(amount)s from %(pool)s is refunded: entry #%(number)s.",
-            amount=usd(form.amount.value),
-            pool=form.pool.data,
-            number=entry.number,
-        )
-    )
-    return redirect(url_for(".available"))
+        return (
+            _("%(amount)s from %(pool)s is refunded: entry #%(number)s.",
+              amount=usd(form.amount.value), pool=form.pool.data, number=entry.number),
+            url_for(".available"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, template_page("allocations/refund.html", form))
 
 
 # --- work plans and the budget report -------------------------------------------------
@@ -388,7 +371,7 @@ def refund() -> Page:
 @blueprint.get("/budgets")
 @allow(*READERS)
 def budgets() -> Page:
-    return _budgets_page(db_session())
+    return _budgets_page(db_session(), None, None)
 
 
 @blueprint.get("/budgets.csv")
@@ -415,24 +398,21 @@ def new_budget() -> Page:
         for _line in range(min(4, MAX_BUDGET_LINES - len(form.lines))):
             form.lines.append_entry()
     _line_choices(db, form)
-    if form.more.data or not form.validate_on_submit():
-        return _form_page("allocations/budget_form.html", form, more=bool(form.more.data))
-    try:
+    page = template_page("allocations/budget_form.html", form, more=bool(form.more.data))
+    if form.more.data:  # more rows asked for: the form again, not yet sent
+        return page(None)
+
+    def carry_out() -> tuple[str, str]:
         created = budget_ops.propose_budget(
             db, sessions.request_actor(), year=form.year.data, lines=form.filled_lines()
         )
-    except FundledgerError as refusal:
-        db.rollback()
-        return _form_page("allocations/budget_form.html", form, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Work plan %(year)s, version %(version)s, is proposed to the CAJP.",
-            year=created.year,
-            version=created.version,
-        )
-    )
-    return redirect(url_for(".budgets", _anchor=f"budget-{created.id}"))
+        return (
+            _("Work plan %(year)s, version %(version)s, is proposed to the CAJP.",
+              year=created.year, version=created.version),
+            url_for(".budgets", _anchor=f"budget-{created.id}"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, page)
 
 
 @blueprint.post("/budgets/<int:budget_id>/decide")
@@ -443,37 +423,23 @@ def decide_budget(budget_id: int) -> Page:
     if budget is None:
         raise NotFound(_("There is no work plan #%(id)s.", id=budget_id))
     form = BudgetDecisionForm(prefix=f"budget-{budget.id}")
-    if not form.validate_on_submit():
-        return _budgets_page(db, posted=(budget.id, form), status=400)
-    verdicts = form.verdicts()
-    try:
+
+    def carry_out() -> tuple[str, str]:
+        verdicts = form.verdicts()
         budget_ops.decide_budget(
             db, sessions.request_actor(), budget, on=required(form.on.data),
             reference=form.reference.data,
             approve=None if verdicts is not None else form.decision.data == "approve",
             lines=verdicts, comment=form.comment.data,
         )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _budgets_page(db, posted=(budget.id, form), refusal=refusal)
-    db.commit()
-    if budget.status == "approved":
-        flash(
-            _(
-                "Work plan %(year)s, version %(version)s, is approved.",
-                year=budget.year,
-                version=budget.version,
-            )
-        )
-    else:
-        flash(
-            _(
-                "Work plan %(year)s, version %(version)s, is rejected.",
-                year=budget.year,
-                version=budget.version,
-            )
-        )
-    return redirect(url_for(".budgets", _anchor=f"budget-{budget.id}"))
+        said = {"year": budget.year, "version": budget.version}
+        if budget.status == "approved":
+            message = _("Work plan %(year)s, version %(version)s, is approved.", **said)
+        else:
+            message = _("Work plan %(year)s, version %(version)s, is rejected.", **said)
+        return message, url_for(".budgets", _anchor=f"budget-{budget.id}")
+
+    return form_page(form, carry_out, lambda refusal: _budgets_page(db, (budget.id, form), refusal))
 
 
 @blueprint.get("/reports/budget")
@@ -502,7 +468,7 @@ def budget_report_csv() -> Response:
 @allow(*READERS)
 def settings() -> Page:
     db = db_session()
-    return _settings_page(db, SettingsForm(data=_settings_data(db)))
+    return _settings_page(db, SettingsForm(data=_settings_data(db)), None)
 
 
 @blueprint.post("/settings")
@@ -510,25 +476,21 @@ def settings() -> Page:
 def change_settings() -> Page:
     db = db_session()
     form = SettingsForm()
-    if not form.validate_on_submit():
-        return _settings_page(db, form, status=400)
-    actor = sessions.request_actor()
-    try:
+
+    def carry_out() -> tuple[str, str]:
+        actor = sessions.request_actor()
         for key, value in _settings_data(db).items():
             if form[key].data != value:
                 set_setting(db, actor, key, form[key].data)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _settings_page(db, form, refusal=refusal)
-    db.commit()
-    flash(_("The settings are saved."))
-    return redirect(url_for(".settings"))
+        return _("The settings are saved."), url_for(".settings")
+
+    return form_page(form, carry_out, lambda refusal: _settings_page(db, form, refusal))
 
 
 @blueprint.get("/periods")
 @allow(*READERS)
 def periods() -> Page:
-    return _periods_page(db_session())
+    return _periods_page(db_session(), None)
 
 
 @blueprint.get("/periods.csv")
@@ -548,21 +510,16 @@ def periods_csv() -> Response:
 def close_period() -> Page:
     db = db_session()
     form = CloseYearForm(prefix="close")
-    if not form.validate_on_submit():
-        return _periods_page(db, close=form, status=400)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         close_year(db, sessions.request_actor(), form.year.data)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _periods_page(db, close=form, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
-            year=form.year.data,
-        )
-    )
-    return redirect(url_for(".periods"))
+        return (
+            _("Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
+              year=form.year.data),
+            url_for(".periods"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, close=form))
 
 
 @blueprint.post("/periods/reopen")
@@ -570,16 +527,12 @@ def close_period() -> Page:
 def reopen_period() -> Page:
     db = db_session()
     form = ReopenYearForm(prefix="reopen")
-    if not form.validate_on_submit():
-        return _periods_page(db, reopen=form, status=400)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         reopen_year(db, sessions.request_actor(), form.year.data, reason=form.reason.data)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _periods_page(db, reopen=form, refusal=refusal)
-    db.commit()
-    flash(_("Fiscal year %(year)s is open again.", year=form.year.data))
-    return redirect(url_for(".periods"))
+        return _("Fiscal year %(year)s is open again.", year=form.year.data), url_for(".periods")
+
+    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, reopen=form))
 
 
 # --- the allocation's page and its steps ----------------------------------------------
@@ -594,54 +547,33 @@ def _take_step(
     allocation = _allocation_or_404(db, allocation_id)
     form = _step_form(step, allocation)
     in_queue = step == "decide" and form.back.data == "queue"
-    if not form.validate_on_submit():
-        return _back_to(db, allocation, step, form, in_queue, status=400)
-    try:
-        message = carry_out(db, allocation, form)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _back_to(db, allocation, step, form, in_queue, refusal=refusal)
-    db.commit()
-    flash(message)
-    if in_queue:
-        return redirect(url_for(".queue"))
-    return redirect(url_for(".allocation", allocation_id=allocation.id))
+    back = url_for(".queue") if in_queue else url_for(".allocation", allocation_id=allocation.id)
 
+    def redisplay(refusal: FundledgerError | None) -> str:
+        if in_queue:
+            return _queue_page(db, (allocation.id, form), refusal)
+        return _allocation_page(db, allocation, (step, form), refusal)
 
-def _back_to(
-    db: Session,
-    allocation: Allocation,
-    step: str,
-    form: FlaskForm,
-    in_queue: bool,
-    *,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    if in_queue:
-        return _queue_page(db, posted=(allocation.id, form), refusal=refusal, status=status)
-    return _allocation_page(db, allocation, posted=(step, form), refusal=refusal, status=status)
+    return form_page(form, lambda: (carry_out(db, allocation, form), back), redisplay)
 
 
 def _allocation_page(
     db: Session,
     allocation: Allocation,
-    *,
-    posted: tuple[str, FlaskForm] | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+    posted: tuple[str, FlaskForm] | None,
+    refusal: FundledgerError | None,
+) -> str:
     """The allocation, its pools and timeline, and the steps the viewer may take now."""
     offered = _offered_steps(allocation)
     forms = {step: _blank_step_form(step, allocation) for step in offered if step in STEP_FORMS}
     refused_step = None
-    reason = None if refusal is None else str(refusal)
+    said = reason(refusal)
     if posted is not None and posted[0] in forms:
         refused_step = posted[0]
         forms[refused_step] = posted[1]
-    elif posted is not None and reason is None:  # a form the page does not show: say why
-        reason = " ".join(str(error) for errors in posted[1].errors.values() for error in errors)
-    html = render_template(
+    elif posted is not None and said is None:  # a form the page does not show: say why
+        said = " ".join(str(error) for errors in posted[1].errors.values() for error in errors)
+    return render_template(
         "allocations/allocation.html",
         allocation=allocation,
         activity=db.get(Activity, allocation.activity_number),
@@ -649,10 +581,9 @@ def _allocation_page(
         utc=as_utc,
         offered=offered,
         forms=forms,
-        refusal=reason,
+        refusal=said,
         refused_step=refused_step,
     )
-    return html, status or _status(refusal)
 
 
 def _offered_steps(allocation: Allocation) -> list[str]:
@@ -684,12 +615,8 @@ def _prefix(step: str, allocation_id: int) -> str:
 
 
 def _queue_page(
-    db: Session,
-    *,
-    posted: tuple[int, FlaskForm] | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+    db: Session, posted: tuple[int, FlaskForm] | None, refusal: FundledgerError | None
+) -> str:
     filters = _queue_filters(db)
     order = lists.order(queries.QUEUE_SORTS, endpoint="allocations.queue")
     page = page_of_rows(_queue(db, filters, order), order)
@@ -704,17 +631,16 @@ def _queue_page(
     if posted is not None and posted[0] in forms:
         refused_id = posted[0]
         forms[refused_id] = posted[1]
-    html = render_template(
+    return render_template(
         "allocations/queue.html",
         page=page,
         filters=filters,
         order=order,
         forms=forms,
         activities=_activities(db),
-        refusal=None if refusal is None else str(refusal),
+        refusal=reason(refusal),
         refused_id=refused_id,
     )
-    return html, status or _status(refusal)
 
 
 # --- proposing and revising -----------------------------------------------------------
@@ -751,26 +677,23 @@ def _proposal_page(
     db: Session,
     form: RevisionForm,
     activity: Activity | None,
-    *,
-    allocation: Allocation | None = None,
     refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+    allocation: Allocation | None = None,
+) -> str:
     """The proposal (or revision) form with the pools table of its activity."""
     choice = None
     if allocation is None:
         choice = ActivityChoiceForm(data={"activity": form.activity.data})
         choice.activity.choices = _activity_choices(db)
-    html = render_template(
+    return render_template(
         "allocations/allocation_form.html",
         choice=choice,
         form=form,
         activity=activity,
         allocation=allocation,
         pools=_availability(db),
-        refusal=None if refusal is None else str(refusal),
+        refusal=reason(refusal),
     )
-    return html, status or _status(refusal)
 
 
 def _revision_data(db: Session, allocation: Allocation) -> dict[str, Any]:
@@ -803,12 +726,8 @@ def _revision_data(db: Session, allocation: Allocation) -> dict[str, Any]:
 
 
 def _budgets_page(
-    db: Session,
-    *,
-    posted: tuple[int, FlaskForm] | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+    db: Session, posted: tuple[int, FlaskForm] | None, refusal: FundledgerError | None
+) -> str:
     """The versions of the work plans asked for, newest first unless asked otherwise,
     with the CAJP's decision forms."""
     filters = _budget_filters()
@@ -833,7 +752,7 @@ def _budgets_page(
     if posted is not None and posted[0] in forms:
         refused_id = posted[0]
         forms[refused_id] = posted[1]
-    html = render_template(
+    return render_template(
         "allocations/budgets.html",
         page=page,
         filters=filters,
@@ -842,10 +761,9 @@ def _budgets_page(
         utc=as_utc,
         forms=forms,
         activities=_activities(db),
-        refusal=None if refusal is None else str(refusal),
+        refusal=reason(refusal),
         refused_id=refused_id,
     )
-    return html, status or _status(refusal)
 
 
 def _budget_copy(db: Session, year: int | None) -> dict[str, Any]:
@@ -888,34 +806,26 @@ def _settings_data(db: Session) -> dict[str, str]:
     return {key: get_setting(db, key) for key in SETTINGS}
 
 
-def _settings_page(
-    db: Session,
-    form: SettingsForm,
-    *,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    html = render_template(
+def _settings_page(db: Session, form: SettingsForm, refusal: FundledgerError | None) -> str:
+    return render_template(
         "allocations/settings.html",
         form=form,
         settings=[(key, get_setting(db, key), meaning) for key, (_, meaning) in SETTINGS.items()],
-        refusal=None if refusal is None else str(refusal),
+        refusal=reason(refusal),
     )
-    return html, status or _status(refusal)
 
 
 def _periods_page(
     db: Session,
+    refusal: FundledgerError | None,
     *,
     close: CloseYearForm | None = None,
     reopen: ReopenYearForm | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+) -> str:
     last_year = _today().year - 1
     filters = _period_filters()
     order = lists.order(queries.PERIOD_SORTS, endpoint="allocations.periods")
-    html = render_template(
+    return render_template(
         "allocations/periods.html",
         page=page_of(db, _periods(filters, order), order),
         filters=filters,
@@ -924,9 +834,8 @@ def _periods_page(
         reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
         refused_form="close" if close is not None else "reopen" if reopen is not None else None,
         utc=as_utc,
-        refusal=None if refusal is None else str(refusal),
+        refusal=reason(refusal),
     )
-    return html, status or _status(refusal)
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -1023,33 +932,6 @@ def _short(text: str, length: int = 70) -> str:
 
 def _availability(db: Session) -> dict[str, Availability]:
     return availability(db, with_receivables=counts_receivables(db))
-
-
-def _form_page(
-    template: str, form: FlaskForm, *, refusal: FundledgerError | None = None, **context: Any
-) -> tuple[str, int]:
-    """The form again, with what was typed: 400 if it was sent and is not valid, the
-    refusal's status if an operation refused it."""
-    html = render_template(
-        template, form=form, refusal=None if refusal is None else str(refusal), **context
-    )
-    if refusal is not None:
-        return html, _status(refusal)
-    return html, 400 if form.is_submitted() and form.errors else 200
-
-
-def _status(refusal: FundledgerError | None) -> int:
-    """The HTTP status of a refusal: who may not, what is not there, what cannot happen
-    in this state, and everything else the request asked for that cannot be done."""
-    if refusal is None:
-        return 200
-    if isinstance(refusal, NotAllowed):
-        return 403
-    if isinstance(refusal, NotFound):
-        return 404
-    if isinstance(refusal, IllegalTransition):
-        return 409
-    return 422
 
 
 def _today() -> dt.date:

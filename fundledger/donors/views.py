@@ -78,10 +78,9 @@ from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _, money
+from fundledger.web.pages import Page, Redisplay, form_again, form_page, reason, refused
 
 blueprint = Blueprint("donors", __name__)
-
-Page = str | tuple[str, int] | Response
 
 #: Rows of an import file listed in its preview; the counts cover every row.
 PREVIEW_ROWS = 200
@@ -138,20 +137,19 @@ def own() -> str:
 @allow(Role.SECRETARIAT)
 def new() -> Page:
     form = NewDonorForm()
-    if not form.validate_on_submit():
-        return _form_page("donors/donor_form.html", form, donor=None)
-    db = db_session()
-    try:
+
+    def carry_out() -> tuple[str, str]:
         donor = operations.create_donor(
-            db, request_actor(), code=form.code.data, name=form.name.data, type=form.type.data,
-            country=form.country.data or None, language=form.language.data,
-            contact=form.contact.data or None,
+            db_session(), request_actor(), code=form.code.data, name=form.name.data,
+            type=form.type.data, country=form.country.data or None,
+            language=form.language.data, contact=form.contact.data or None,
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/donor_form.html", form, refusal, donor=None)
-    db.commit()
-    flash(_("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name))
-    return redirect(url_for("donors.detail", code=donor.code))
+        return (
+            _("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name),
+            url_for("donors.detail", code=donor.code),
+        )
+
+    return form_page(form, carry_out, _shown("donors/donor_form.html", form, donor=None))
 
 
 @blueprint.route("/donors/<code>/edit", methods=["GET", "POST"])
@@ -160,18 +158,15 @@ def edit(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     form = DonorForm(obj=donor)
-    if not form.validate_on_submit():
-        return _form_page("donors/donor_form.html", form, donor=donor)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         operations.update_donor(
             db, request_actor(), donor, name=form.name.data, country=form.country.data or None,
             language=form.language.data, contact=form.contact.data or None,
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/donor_form.html", form, refusal, donor=donor)
-    db.commit()
-    flash(_("Saved donor %(code)s.", code=donor.code))
-    return redirect(url_for("donors.detail", code=donor.code))
+        return _("Saved donor %(code)s.", code=donor.code), _detail(donor)
+
+    return form_page(form, carry_out, _shown("donors/donor_form.html", form, donor=donor))
 
 
 @blueprint.post("/donors/<code>/deactivate")
@@ -211,9 +206,8 @@ def new_pledge(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"}, scope=[donor.code])
-    if not form.validate_on_submit():
-        return _form_page("donors/pledge_form.html", form, donor=donor)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         pledge = record_pledge(
             db, request_actor(), donor, pledge_date=required(form.pledge_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
@@ -221,18 +215,13 @@ def new_pledge(code: str) -> Page:
             reference=form.reference.data or None, instalments=form.schedule(),
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/pledge_form.html", form, refusal, donor=donor)
-    db.commit()
-    flash(
-        _(
-            "Recorded pledge #%(id)s: %(amount)s, carried at %(usd)s.",
-            id=pledge.id,
-            amount=money(pledge.amount, pledge.currency),
-            usd=money(pledge.usd_amount),
-        )
-    )
-    return redirect(url_for("donors.detail", code=donor.code))
+        return (
+            _("Recorded pledge #%(id)s: %(amount)s, carried at %(usd)s.", id=pledge.id,
+              amount=money(pledge.amount, pledge.currency), usd=money(pledge.usd_amount)),
+            _detail(donor),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, _shown("donors/pledge_form.html", form, donor=donor))
 
 
 @blueprint.route("/donors/<code>/pledges/<int:pledge_id>/reduce", methods=["GET", "POST"])
@@ -242,22 +231,22 @@ def reduce(code: str, pledge_id: int) -> Page:
     donor, pledge = _pledge_or_404(db, code, pledge_id)
     form = ReduceForm(data={"on": _today()}, scope=[donor.code, pledge.id])
     page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge)}
-    if not form.validate_on_submit():
-        return _form_page("donors/reduce_form.html", form, **page)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         reduction = reduce_pledge(
             db, request_actor(), pledge, on=required(form.on.data), reason=form.reason.data,
             amount=form.reduction, idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/reduce_form.html", form, refusal, **page)
-    db.commit()
-    amount = money(reduction.amount, pledge.currency)
-    if reduction.cancellation:
-        flash(_("Pledge #%(id)s: Cancelled %(amount)s.", id=pledge.id, amount=amount))
-    else:
-        flash(_("Pledge #%(id)s: Reduced by %(amount)s.", id=pledge.id, amount=amount))
-    return redirect(url_for("donors.detail", code=donor.code))
+        amount = money(reduction.amount, pledge.currency)
+        if reduction.cancellation:
+            return _("Pledge #%(id)s: Cancelled %(amount)s.", id=pledge.id, amount=amount), (
+                _detail(donor)
+            )
+        return _("Pledge #%(id)s: Reduced by %(amount)s.", id=pledge.id, amount=amount), (
+            _detail(donor)
+        )
+
+    return form_page(form, carry_out, _shown("donors/reduce_form.html", form, **page))
 
 
 @blueprint.route("/donors/<code>/pledges/<int:pledge_id>/apply-credit", methods=["GET", "POST"])
@@ -268,25 +257,20 @@ def credit(code: str, pledge_id: int) -> Page:
     form = CreditForm(data={"on": _today()}, scope=[donor.code, pledge.id])
     credits = [c for c in listings.credits_of(db, donor) if c.receipt.currency == pledge.currency]
     page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge), "credits": credits}
-    if not form.validate_on_submit():
-        return _form_page("donors/credit_form.html", form, **page)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         applied = apply_credit(
             db, request_actor(), pledge, on=required(form.on.data), amount=form.amount.data,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/credit_form.html", form, refusal, **page)
-    db.commit()
-    total = sum((application.amount for application in applied), Decimal(0))
-    flash(
-        _(
-            "Applied %(amount)s of unapplied credit to pledge #%(id)s.",
-            amount=money(total, pledge.currency),
-            id=pledge.id,
-        )
-    )
-    return redirect(url_for("donors.detail", code=donor.code))
+        total = sum((application.amount for application in applied), Decimal(0))
+        return (
+            _("Applied %(amount)s of unapplied credit to pledge #%(id)s.",
+              amount=money(total, pledge.currency), id=pledge.id),
+            _detail(donor),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, _shown("donors/credit_form.html", form, **page))
 
 
 # --- receipts -------------------------------------------------------------------------
@@ -300,10 +284,9 @@ def new_receipt(code: str) -> Page:
     outstanding = [s for s in queries.pledge_statuses(db, donor) if s.outstanding > 0]
     form = ReceiptForm(data={"value_date": _today(), "currency": "USD"}, scope=[donor.code])
     form.pledges.choices = [SelectChoice(s.pledge.id, _pledge_label(s)) for s in outstanding]
-    if not form.validate_on_submit():
-        return _form_page("donors/receipt_form.html", form, donor=donor)
     by_id = {s.pledge.id: s.pledge for s in outstanding}
-    try:
+
+    def carry_out() -> tuple[str, str]:
         receipt = record_receipt(
             db, request_actor(), donor, value_date=required(form.value_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
@@ -313,19 +296,16 @@ def new_receipt(code: str) -> Page:
             overpayment=form.overpayment.data, reference=form.reference.data or None,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/receipt_form.html", form, refusal, donor=donor)
-    db.commit()
-    recorded = {"id": receipt.id, "amount": money(receipt.amount, receipt.currency),
-                "paid": money(receipt.usd_amount + receipt.usd_charges)}  # fmt: skip
-    if receipt.unapplied_usd:
-        flash(_("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges; "
-                "%(held)s held as unapplied credit.", held=money(receipt.unapplied_usd),
-                **recorded))  # fmt: skip
-    else:
-        flash(_("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges.",
-                **recorded))  # fmt: skip
-    return redirect(url_for("donors.detail", code=donor.code))
+        recorded = {"id": receipt.id, "amount": money(receipt.amount, receipt.currency),
+                    "paid": money(receipt.usd_amount + receipt.usd_charges)}  # fmt: skip
+        if receipt.unapplied_usd:
+            return _("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the "
+                     "charges; %(held)s held as unapplied credit.",
+                     held=money(receipt.unapplied_usd), **recorded), _detail(donor)  # fmt: skip
+        return _("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges.",
+                 **recorded), _detail(donor)  # fmt: skip
+
+    return form_page(form, carry_out, _shown("donors/receipt_form.html", form, donor=donor))
 
 
 # --- the fund's pledges and receipts --------------------------------------------------
@@ -408,25 +388,19 @@ def set_rate() -> Page:
     """The rate form; ``?currency=EUR&date=2025-02-10`` fills it in (from a missing rate)."""
     form = RateForm(data={"currency": request.args.get("currency", "")[:3],
                           "rate_date": request.args.get("date", "")[:10] or _today()})  # fmt: skip
-    if not form.validate_on_submit():
-        return _form_page("donors/rate_form.html", form)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         saved = operations.set_rate(
             db_session(), request_actor(), currency=form.currency.data,
             on=required(form.rate_date.data), rate=required(form.rate.data),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/rate_form.html", form, refusal)
-    db_session().commit()
-    flash(
-        _(
-            "%(currency)s on %(day)s: %(rate)s USD per unit.",
-            currency=saved.currency,
-            day=saved.rate_date,
-            rate=format(saved.rate.normalize(), "f"),
-        )
-    )
-    return redirect(url_for("donors.rates", currency=saved.currency))
+        return (
+            _("%(currency)s on %(day)s: %(rate)s USD per unit.", currency=saved.currency,
+              day=saved.rate_date, rate=format(saved.rate.normalize(), "f")),
+            url_for("donors.rates", currency=saved.currency),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, _shown("donors/rate_form.html", form))
 
 
 # --- ageing ---------------------------------------------------------------------------
@@ -485,7 +459,7 @@ def import_file() -> Page:
     """Upload a file and see what it would post; nothing is posted here."""
     form = ImportForm()
     if not form.validate_on_submit():
-        return _form_page("donors/import.html", form, preview=None, columns=COLUMNS)
+        return form_again("donors/import.html", form, preview=None, columns=COLUMNS)
     data = form.file.data.read()
     preview = _preview(db_session(), data, form.file.data.filename or "")
     status = 200 if preview.report.ok else 422
@@ -510,7 +484,7 @@ def import_confirm() -> Page:
     except ImportRejected as rejected:
         db.rollback()
         preview = _preview_of(db, data, filename, rejected.report)
-        return _import_page(ImportForm(), preview), 422
+        return refused(_import_page(ImportForm(), preview), rejected)
     db.commit()
     flash(_("Imported %(name)s: %(summary)s.", name=filename or _("the file"),
             summary=report.summary()))  # fmt: skip
@@ -679,19 +653,17 @@ def _rates(filters: RateFilterForm, order: ListArgs) -> Select[ExchangeRate]:
     return ordered(query, listings.RATE_SORTS, order)
 
 
-def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
-    """The form again, with what the user typed; 400 if it was sent and is not valid."""
-    status = 400 if form.is_submitted() else 200
-    return render_template(template, form=form, **context), status
+def _shown(template: str, form: FlaskForm, **context: Any) -> Redisplay:
+    """A contribution form's page; a missing rate's refusal links to the rate form."""
+
+    def render(refusal: FundledgerError | None) -> str:
+        return render_template(
+            template, form=form, refusal=reason(refusal),
+            missing_rate=isinstance(refusal, MissingRate), **context,
+        )  # fmt: skip
+
+    return render
 
 
-def _refused(
-    template: str, form: FlaskForm, refusal: FundledgerError, **context: Any
-) -> tuple[str, int]:
-    """The form again, as typed, with the operation's reason; nothing it did is kept."""
-    db_session().rollback()
-    body = render_template(
-        template, form=form, refusal=str(refusal),
-        missing_rate=isinstance(refusal, MissingRate), **context,
-    )  # fmt: skip
-    return body, 422
+def _detail(donor: Donor) -> str:
+    return url_for("donors.detail", code=donor.code)
