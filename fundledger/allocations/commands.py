@@ -282,8 +282,7 @@ def allocation_list(state: str | None, output_format: str) -> None:
         rows = [
             (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
              plain(a.approved_amount) if a.approved_amount is not None else "",
-             plain(sum((p.advanced for p in a.pools), Decimal(0))),
-             plain(sum((p.spent for p in a.pools), Decimal(0))),
+             plain(a.disbursed), plain(a.spent),
              " ".join(p.pool for p in a.pools))
             for a in allocations(session, state=state)
         ]  # fmt: skip

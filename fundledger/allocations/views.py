@@ -111,10 +111,7 @@ def allocations() -> str:
     db = db_session()
     form, order = _allocation_filters(db), lists.order(queries.ALLOCATION_SORTS)
     page = page_of(db, _allocations(form, order), order)
-    return render_template(
-        "allocations/list.html", form=form, page=page, order=order,
-        disbursed=queries.disbursed, spent=queries.spent,
-    )  # fmt: skip
+    return render_template("allocations/list.html", form=form, page=page, order=order)
 
 
 @blueprint.get("/allocations.csv")
@@ -129,7 +126,7 @@ def allocations_csv() -> Response:
     rows = [
         (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
          "" if a.approved_amount is None else plain(a.approved_amount),
-         plain(queries.disbursed(a)), plain(queries.spent(a)), a.period_start.isoformat(),
+         plain(a.disbursed), plain(a.spent), a.period_start.isoformat(),
          a.period_end.isoformat(), " ".join(pool.pool for pool in a.pools), a.purpose)
         for a in listed
     ]  # fmt: skip
@@ -446,7 +443,10 @@ def decide_budget(budget_id: int) -> Page:
 @allow(*READERS)
 def budget_report() -> Page:
     form, order, rows = _budget_report()
-    return render_template("allocations/budget_report.html", form=form, rows=rows, order=order)
+    return render_template(
+        "allocations/budget_report.html", form=form, rows=rows, order=order,
+        total=queries.budget_total(rows),
+    )  # fmt: skip
 
 
 @blueprint.get("/reports/budget.csv")

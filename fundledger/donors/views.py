@@ -413,7 +413,7 @@ def ageing() -> str:
     rows = sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
     return render_template(
         "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS,
-        filters=filters, order=order,
+        filters=filters, order=order, total=queries.ageing_total(rows),
     )  # fmt: skip
 
 
