@@ -57,7 +57,13 @@ def _init_web(app: Flask) -> None:
     protection.init_app(app)
     access.init_app(app)
 
-    from fundledger.allocations.views import blueprint as allocations
+    from fundledger.allocations import (  # noqa: F401 (each adds its pages to the blueprint)
+        budget_views,
+        fund_views,
+        proposal_views,
+        views,
+    )
+    from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
     from fundledger.donors.views import blueprint as donors
