@@ -57,12 +57,13 @@ def _init_web(app: Flask) -> None:
     protection.init_app(app)
     access.init_app(app)
 
-    from fundledger.allocations import (  # noqa: F401 (each adds its pages to the blueprint)
-        budget_views,
-        fund_views,
-        proposal_views,
-        views,
-    )
+    # An area's pages split by sub-area each add theirs to the area's one blueprint.
+    import fundledger.allocations.budget_views
+    import fundledger.allocations.fund_views
+    import fundledger.allocations.proposal_views
+    import fundledger.allocations.views
+    import fundledger.donors.fund_views
+    import fundledger.donors.import_views  # noqa: F401
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
