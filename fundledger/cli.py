@@ -76,7 +76,7 @@ LAZY_COMMANDS = {
                   f"{_DONORS}:donor"),
     "import": Lazy("Import files into the ledger.", f"{_DONORS}:import_group"),
     "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
-                   "and reopen.", f"{_ALLOCATIONS}:period"),
+                   "and reopen.", "fundledger.ledger.commands:period"),
     "pledge": Lazy("Record a signed pledge; prints the pledge id.", f"{_DONORS}:pledge"),
     "pledge-cancel": Lazy("Cancel what is still outstanding on a pledge.",
                           f"{_DONORS}:pledge_cancel"),

@@ -16,15 +16,10 @@ from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor, command_line_actor
 from fundledger.db import Database
-from fundledger.errors import FundledgerError
+from fundledger.errors import FundledgerError, NotAllowed
 from fundledger.inputs import MAX_ID, InvalidInput, parse_date, text_problem
 from fundledger.money import InvalidAmount, parse_decimal
 from fundledger.tabular import to_csv, to_table
-
-
-class NotAllowed(FundledgerError):
-    """The user named with --as may not take this step."""
-
 
 FORMAT = click.option(
     "--format",

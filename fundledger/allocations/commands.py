@@ -1,7 +1,7 @@
-"""CLI commands for work plans, allocations, availability, refunds, periods and settings.
+"""CLI commands for work plans, allocations, availability, refunds and settings.
 
 Steps taken by a person name them with ``--as EMAIL``; the account must hold the role
-the step needs (secretariat proposes and pays, cajp decides, admin reopens and configures).
+the step needs (secretariat proposes and pays, cajp decides, admin configures).
 """
 
 from __future__ import annotations
@@ -282,8 +282,7 @@ def allocation_list(state: str | None, output_format: str) -> None:
         rows = [
             (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
              plain(a.approved_amount) if a.approved_amount is not None else "",
-             plain(sum((p.advanced for p in a.pools), Decimal(0))),
-             plain(sum((p.spent for p in a.pools), Decimal(0))),
+             plain(a.disbursed), plain(a.spent),
              " ".join(p.pool for p in a.pools))
             for a in allocations(session, state=state)
         ]  # fmt: skip
@@ -377,36 +376,6 @@ def refund(pool: str, amount: Decimal, on: dt.date, reason: str, as_email: str) 
 
 
 @click.group()
-def period() -> None:
-    """Fiscal years: close (revenue and expenses into net assets, then lock) and reopen."""
-
-
-@period.command("close")
-@click.argument("year", type=click.IntRange(2000, 2199))
-@AS_USER
-def period_close(year: int, as_email: str) -> None:
-    """Close YEAR: post the closing entry and lock the year."""
-    from fundledger.ledger.periods import close_year
-
-    with database().transaction() as session:
-        close_year(session, acting_as(session, as_email, "secretariat"), year)
-    click.echo(f"fiscal year {year} closed")
-
-
-@period.command("reopen")
-@click.argument("year", type=click.IntRange(2000, 2199))
-@click.option("--reason", required=True)
-@AS_USER
-def period_reopen(year: int, reason: str, as_email: str) -> None:
-    """Reopen YEAR (an admin other than the one who closed it)."""
-    from fundledger.ledger.periods import reopen_year
-
-    with database().transaction() as session:
-        reopen_year(session, acting_as(session, as_email, "admin"), year, reason=reason)
-    click.echo(f"fiscal year {year} reopened")
-
-
-@click.group()
 def setting() -> None:
     """The fund's settings."""
 
@@ -433,4 +402,4 @@ def setting_set(key: str, value: str, as_email: str) -> None:
         set_setting(session, acting_as(session, as_email, "admin"), key, value)
 
 
-COMMANDS = (budget, allocation, available, refund, period, setting)
+COMMANDS = (budget, allocation, available, refund, setting)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fundledger import errors
 from fundledger.errors import FundledgerError
 
 
@@ -12,8 +13,10 @@ class AllocationError(FundledgerError):
 class IllegalTransition(AllocationError):
     """The allocation's state does not allow this step."""
 
+    status = 409
 
-class NotAllowed(AllocationError):
+
+class NotAllowed(AllocationError, errors.NotAllowed):
     """This person may not take this step (maker–checker, role)."""
 
 

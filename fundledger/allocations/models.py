@@ -64,6 +64,16 @@ class Budget(Base):
         back_populates="budget", order_by="BudgetLine.activity_number"
     )
 
+    @property
+    def total(self) -> Decimal:
+        """What all its lines ask for."""
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+    @property
+    def approved_total(self) -> Decimal:
+        """What the CAJP approved of it, line by line."""
+        return sum((line.amount for line in self.lines if line.status == "approved"), Decimal(0))
+
 
 class BudgetLine(Base):
     __tablename__ = "budget_lines"
@@ -114,6 +124,46 @@ class Allocation(Base):
     events: Mapped[list[AllocationEvent]] = relationship(
         back_populates="allocation", order_by="AllocationEvent.id"
     )
+
+    # What the allocation's pools hold, in all: the one place these figures are summed,
+    # for the page, the CSV and the command line alike.
+
+    @property
+    def committed(self) -> Decimal:
+        """Reserved at approval in all its pools."""
+        return sum((pool.committed for pool in self.pools), Decimal(0))
+
+    @property
+    def disbursed(self) -> Decimal:
+        """What its tranches advanced to the organ."""
+        return sum((pool.advanced for pool in self.pools), Decimal(0))
+
+    @property
+    def undisbursed(self) -> Decimal:
+        """Approved but not yet advanced (nothing before approval)."""
+        if self.approved_amount is None:
+            return Decimal(0)
+        return self.approved_amount - self.disbursed
+
+    @property
+    def indirect(self) -> Decimal:
+        """Indirect cost recovery paid with the tranches."""
+        return sum((pool.indirect for pool in self.pools), Decimal(0))
+
+    @property
+    def spent(self) -> Decimal:
+        """What the organ reported spent."""
+        return sum((pool.spent for pool in self.pools), Decimal(0))
+
+    @property
+    def returned(self) -> Decimal:
+        """Unspent advances the organ returned at close."""
+        return sum((pool.returned for pool in self.pools), Decimal(0))
+
+    @property
+    def unspent(self) -> Decimal:
+        """Advances the organ still holds."""
+        return sum((pool.unspent for pool in self.pools), Decimal(0))
 
     @property
     def makers(self) -> set[str]:

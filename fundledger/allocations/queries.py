@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -93,16 +93,6 @@ def allocations_query(
     if organ:
         query = query.filter_by(organ_code=organ)
     return query
-
-
-def disbursed(allocation: Allocation) -> Decimal:
-    """What the allocation's tranches advanced to the organ, in all."""
-    return sum((pool.advanced for pool in allocation.pools), ZERO)
-
-
-def spent(allocation: Allocation) -> Decimal:
-    """What the organ reported spent of the allocation, in all."""
-    return sum((pool.spent for pool in allocation.pools), ZERO)
 
 
 def eligible_pools(
@@ -258,6 +248,17 @@ class BudgetRow:
     spent: Decimal = ZERO
 
 
+def budget_total(rows: Iterable[BudgetRow]) -> BudgetRow:
+    """The report's total row (by objective the rows overlap: that view shows none)."""
+    total = BudgetRow("", "total")
+    for row in rows:
+        total.budget += row.budget
+        total.allocated += row.allocated
+        total.disbursed += row.disbursed
+        total.spent += row.spent
+    return total
+
+
 def budget_report(session: Session, year: int, by: str = "activity") -> list[BudgetRow]:
     """Budget against allocated, disbursed and spent for a year, by activity, organ or
     objective. By objective an activity counts under each objective it serves, so that
@@ -283,8 +284,8 @@ def budget_report(session: Session, year: int, by: str = "activity") -> list[Bud
         target = row(allocation.activity_number)
         if allocation.approved_amount is not None:
             target.allocated += allocation.approved_amount
-        target.disbursed += disbursed(allocation)
-        target.spent += spent(allocation)
+        target.disbursed += allocation.disbursed
+        target.spent += allocation.spent
     if by == "activity":
         return [per_activity[number] for number in sorted(per_activity)]
     groups: dict[str, BudgetRow] = {}

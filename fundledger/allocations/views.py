@@ -1,5 +1,6 @@
-"""Pages of the allocations area: allocations and their timelines, the CAJP's queue,
-funds available, work plans and the budget report, the fund's settings and fiscal years.
+"""Pages of the allocations area: allocations, their timelines and steps, and the CAJP's
+queue (proposing and revising are in proposal_views.py, work plans in budget_views.py;
+funds available, refunds, settings and fiscal years in fund_views.py).
 
 A page that changes something takes a POST (the app checks its CSRF token), calls one
 operation as the signed-in user, commits once and redirects with a message. A refusal
@@ -9,78 +10,51 @@ nothing is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import Row, Select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice
 
-from fundledger.allocations import budgets as budget_ops
 from fundledger.allocations import operations, queries
-from fundledger.allocations.errors import IllegalTransition, NotAllowed
+from fundledger.allocations.blueprint import (
+    activities_by_number,
+    activity_choice,
+    allocation_or_404,
+    blueprint,
+    today,
+)
 from fundledger.allocations.forms import (
-    MAX_BUDGET_LINES,
-    ActivityChoiceForm,
     AllocationFilterForm,
-    BudgetDecisionForm,
-    BudgetFilterForm,
-    BudgetForm,
-    BudgetReportForm,
     CloseForm,
-    CloseYearForm,
     DecisionForm,
     DisburseForm,
     ExpenditureForm,
-    PeriodFilterForm,
-    ProposalForm,
     QueueFilterForm,
-    RefundForm,
-    ReopenYearForm,
-    RevisionForm,
-    SettingsForm,
     SubmitForm,
 )
-from fundledger.allocations.models import Allocation, Budget
-from fundledger.allocations.pools import (
-    UNRESTRICTED,
-    ZERO,
-    Availability,
-    availability,
-)
-from fundledger.allocations.settings import SETTINGS, counts_receivables, get_setting, set_setting
-from fundledger.allocations.transitions import TRANSITIONS, next_state
+from fundledger.allocations.models import Allocation
+from fundledger.allocations.transitions import TRANSITIONS
 from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow, can_view
 from fundledger.auth.models import Role
 from fundledger.auth.timing import as_utc
-from fundledger.errors import FundledgerError, NotFound
-from fundledger.ledger.models import FiscalPeriod
-from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.errors import FundledgerError
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
 from fundledger.money import plain
-from fundledger.program import queries as program
 from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
-from fundledger.web.fields import required
 from fundledger.web.forms import PostsOnce
 from fundledger.web.i18n import _, usd
-
-blueprint = Blueprint("allocations", __name__)
+from fundledger.web.pages import Page, form_page, reason
 
 QF = TypeVar("QF", bound=QueueFilterForm)
-
-Page = str | tuple[str, int] | Response
-
-#: Ids are 32-bit integers; a larger one in a URL names nothing.
-_MAX_ID = 2**31 - 1
 
 #: The page step that takes each action of the lifecycle table, in the order offered.
 STEP_OF = {
@@ -113,10 +87,7 @@ def allocations() -> str:
     db = db_session()
     form, order = _allocation_filters(db), lists.order(queries.ALLOCATION_SORTS)
     page = page_of(db, _allocations(form, order), order)
-    return render_template(
-        "allocations/list.html", form=form, page=page, order=order,
-        disbursed=queries.disbursed, spent=queries.spent,
-    )  # fmt: skip
+    return render_template("allocations/list.html", form=form, page=page, order=order)
 
 
 @blueprint.get("/allocations.csv")
@@ -131,7 +102,7 @@ def allocations_csv() -> Response:
     rows = [
         (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
          "" if a.approved_amount is None else plain(a.approved_amount),
-         plain(queries.disbursed(a)), plain(queries.spent(a)), a.period_start.isoformat(),
+         plain(a.disbursed), plain(a.spent), a.period_start.isoformat(),
          a.period_end.isoformat(), " ".join(pool.pool for pool in a.pools), a.purpose)
         for a in listed
     ]  # fmt: skip
@@ -142,69 +113,7 @@ def allocations_csv() -> Response:
 @allow(*READERS)
 def allocation(allocation_id: int) -> Page:
     db = db_session()
-    return _allocation_page(db, _allocation_or_404(db, allocation_id))
-
-
-@blueprint.route("/allocations/new", methods=["GET", "POST"])
-@allow(Role.SECRETARIAT)
-def propose() -> Page:
-    """Two steps: choose the activity (a GET, which lists the pools that may fund it),
-    then fill in and post the proposal."""
-    db = db_session()
-    if request.method == "GET":
-        return _proposal_start(db)
-    form = ProposalForm()
-    activity = _fundable(db, form.activity.data)
-    if not form.validate_on_submit():
-        return _proposal_page(db, form, activity, status=400)
-    try:
-        created = operations.propose_allocation(
-            db, sessions.request_actor(), activity=required(form.activity.data),
-            amount=form.amount.value, purpose=form.purpose.data,
-            period_start=required(form.period_start.data),
-            period_end=required(form.period_end.data), pools=form.chosen_pools(),
-        )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _proposal_page(db, form, activity, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Allocation #%(id)s is proposed as a draft. Submit it to the CAJP when ready.",
-            id=created.id,
-        )
-    )
-    return redirect(url_for(".allocation", allocation_id=created.id))
-
-
-@blueprint.route("/allocations/<int:allocation_id>/revise", methods=["GET", "POST"])
-@allow(Role.SECRETARIAT)
-def revise(allocation_id: int) -> Page:
-    db = db_session()
-    allocation = _allocation_or_404(db, allocation_id)
-    if request.method == "GET":
-        next_state(allocation.id, allocation.state, "revise")  # the reason, if it is too late
-    activity = _fundable(db, allocation.activity_number)
-    form = RevisionForm(data=_revision_data(db, allocation))
-    if not form.validate_on_submit():
-        return _proposal_page(db, form, activity, allocation=allocation, status=400)
-    try:
-        operations.revise_allocation(
-            db, sessions.request_actor(), allocation, amount=form.amount.value,
-            purpose=form.purpose.data, period_start=required(form.period_start.data),
-            period_end=required(form.period_end.data), pools=form.chosen_pools(),
-        )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _proposal_page(db, form, activity, allocation=allocation, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Allocation #%(id)s is revised; it is a draft until you submit it again.",
-            id=allocation.id,
-        )
-    )
-    return redirect(url_for(".allocation", allocation_id=allocation.id))
+    return _allocation_page(db, allocation_or_404(db, allocation_id), None, None)
 
 
 @blueprint.post("/allocations/<int:allocation_id>/submit")
@@ -297,7 +206,7 @@ def close(allocation_id: int) -> Page:
 @blueprint.get("/cajp/queue")
 @allow(*READERS)
 def queue() -> Page:
-    return _queue_page(db_session())
+    return _queue_page(db_session(), None, None)
 
 
 @blueprint.get("/cajp/queue.csv")
@@ -317,271 +226,6 @@ def queue_csv() -> Response:
     return csv_download("cajp-queue.csv", header, rows)
 
 
-# --- funds available and refunds ------------------------------------------------------
-
-
-@blueprint.get("/available")
-@allow(*READERS)
-def available() -> str:
-    db = db_session()
-    order = lists.order(queries.AVAILABLE_SORTS)
-    pools = sorted_rows(_availability(db).values(), queries.AVAILABLE_SORTS, order)
-    return render_template(
-        "allocations/available.html",
-        pools=pools,
-        order=order,
-        totals=Availability(
-            "total",
-            sum((pool.money for pool in pools), ZERO),
-            sum((pool.committed for pool in pools), ZERO),
-        ),
-        basis=get_setting(db, "availability_basis"),
-    )
-
-
-@blueprint.get("/available.csv")
-@allow(*READERS)
-def available_csv() -> Response:
-    order = lists.order(queries.AVAILABLE_SORTS)
-    rows = [
-        (p.pool, plain(p.money), plain(p.committed), plain(p.available))
-        for p in sorted_rows(_availability(db_session()).values(), queries.AVAILABLE_SORTS, order)
-    ]
-    return csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
-
-
-@blueprint.route("/refunds/new", methods=["GET", "POST"])
-@allow(Role.SECRETARIAT)
-def refund() -> Page:
-    db = db_session()
-    form = RefundForm(data={"pool": request.args.get("pool", ""), "on": _today()}, scope=[])
-    pools = [pool for key, pool in _availability(db).items() if key != UNRESTRICTED]
-    form.pool.choices = [
-        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available") for p in pools
-    ]
-    if not form.validate_on_submit():
-        return _form_page("allocations/refund.html", form)
-    try:
-        entry = operations.refund_to_donor(
-            db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
-            on=required(form.on.data), reason=form.reason.data,
-            idempotency_key=form.idempotency_key(),
-        )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _form_page("allocations/refund.html", form, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "%(amount)s from %(pool)s is refunded: entry #%(number)s.",
-            amount=usd(form.amount.value),
-            pool=form.pool.data,
-            number=entry.number,
-        )
-    )
-    return redirect(url_for(".available"))
-
-
-# --- work plans and the budget report -------------------------------------------------
-
-
-@blueprint.get("/budgets")
-@allow(*READERS)
-def budgets() -> Page:
-    return _budgets_page(db_session())
-
-
-@blueprint.get("/budgets.csv")
-@allow(*READERS)
-def budgets_csv() -> Response:
-    budgets = db_session().scalars(_budgets(_budget_filters(), lists.order(queries.BUDGET_SORTS)))
-    rows = [
-        (b.id, b.year, b.version, b.status, line.activity_number, plain(line.amount),
-         line.status, line.justification)
-        for b in budgets
-        for line in b.lines
-    ]  # fmt: skip
-    header = ("budget", "year", "version", "status", "activity", "amount", "line_status",
-              "justification")  # fmt: skip
-    return csv_download("budgets.csv", header, rows)
-
-
-@blueprint.route("/budgets/new", methods=["GET", "POST"])
-@allow(Role.SECRETARIAT)
-def new_budget() -> Page:
-    db = db_session()
-    form = BudgetForm(data=_budget_copy(db, request.args.get("year", type=int)))
-    if form.more.data:
-        for _line in range(min(4, MAX_BUDGET_LINES - len(form.lines))):
-            form.lines.append_entry()
-    _line_choices(db, form)
-    if form.more.data or not form.validate_on_submit():
-        return _form_page("allocations/budget_form.html", form, more=bool(form.more.data))
-    try:
-        created = budget_ops.propose_budget(
-            db, sessions.request_actor(), year=form.year.data, lines=form.filled_lines()
-        )
-    except FundledgerError as refusal:
-        db.rollback()
-        return _form_page("allocations/budget_form.html", form, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Work plan %(year)s, version %(version)s, is proposed to the CAJP.",
-            year=created.year,
-            version=created.version,
-        )
-    )
-    return redirect(url_for(".budgets", _anchor=f"budget-{created.id}"))
-
-
-@blueprint.post("/budgets/<int:budget_id>/decide")
-@allow(Role.CAJP)
-def decide_budget(budget_id: int) -> Page:
-    db = db_session()
-    budget = db.get(Budget, budget_id) if budget_id <= _MAX_ID else None
-    if budget is None:
-        raise NotFound(_("There is no work plan #%(id)s.", id=budget_id))
-    form = BudgetDecisionForm(prefix=f"budget-{budget.id}")
-    if not form.validate_on_submit():
-        return _budgets_page(db, posted=(budget.id, form), status=400)
-    verdicts = form.verdicts()
-    try:
-        budget_ops.decide_budget(
-            db, sessions.request_actor(), budget, on=required(form.on.data),
-            reference=form.reference.data,
-            approve=None if verdicts is not None else form.decision.data == "approve",
-            lines=verdicts, comment=form.comment.data,
-        )  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _budgets_page(db, posted=(budget.id, form), refusal=refusal)
-    db.commit()
-    if budget.status == "approved":
-        flash(
-            _(
-                "Work plan %(year)s, version %(version)s, is approved.",
-                year=budget.year,
-                version=budget.version,
-            )
-        )
-    else:
-        flash(
-            _(
-                "Work plan %(year)s, version %(version)s, is rejected.",
-                year=budget.year,
-                version=budget.version,
-            )
-        )
-    return redirect(url_for(".budgets", _anchor=f"budget-{budget.id}"))
-
-
-@blueprint.get("/reports/budget")
-@allow(*READERS)
-def budget_report() -> Page:
-    form, order, rows = _budget_report()
-    return render_template("allocations/budget_report.html", form=form, rows=rows, order=order)
-
-
-@blueprint.get("/reports/budget.csv")
-@allow(*READERS)
-def budget_report_csv() -> Response:
-    form, _order, rows = _budget_report()
-    csv_rows = [
-        (r.key, r.label, plain(r.budget), plain(r.allocated), plain(r.disbursed), plain(r.spent))
-        for r in rows
-    ]
-    header = (form.by.data, "name", "budget", "allocated", "disbursed", "spent")
-    return csv_download(f"budget-{form.year.data}-by-{form.by.data}.csv", header, csv_rows)
-
-
-# --- the fund's settings and fiscal years ---------------------------------------------
-
-
-@blueprint.get("/settings")
-@allow(*READERS)
-def settings() -> Page:
-    db = db_session()
-    return _settings_page(db, SettingsForm(data=_settings_data(db)))
-
-
-@blueprint.post("/settings")
-@allow(Role.ADMIN)
-def change_settings() -> Page:
-    db = db_session()
-    form = SettingsForm()
-    if not form.validate_on_submit():
-        return _settings_page(db, form, status=400)
-    actor = sessions.request_actor()
-    try:
-        for key, value in _settings_data(db).items():
-            if form[key].data != value:
-                set_setting(db, actor, key, form[key].data)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _settings_page(db, form, refusal=refusal)
-    db.commit()
-    flash(_("The settings are saved."))
-    return redirect(url_for(".settings"))
-
-
-@blueprint.get("/periods")
-@allow(*READERS)
-def periods() -> Page:
-    return _periods_page(db_session())
-
-
-@blueprint.get("/periods.csv")
-@allow(*READERS)
-def periods_csv() -> Response:
-    periods = db_session().scalars(_periods(_period_filters(), lists.order(queries.PERIOD_SORTS)))
-    rows = [
-        (p.year, "closed" if p.closed else "reopened", p.closed_by or "",
-         "" if p.closed_at is None else as_utc(p.closed_at).isoformat())
-        for p in periods
-    ]  # fmt: skip
-    return csv_download("periods.csv", ("year", "status", "closed_by", "closed_at"), rows)
-
-
-@blueprint.post("/periods/close")
-@allow(Role.SECRETARIAT)
-def close_period() -> Page:
-    db = db_session()
-    form = CloseYearForm(prefix="close")
-    if not form.validate_on_submit():
-        return _periods_page(db, close=form, status=400)
-    try:
-        close_year(db, sessions.request_actor(), form.year.data)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _periods_page(db, close=form, refusal=refusal)
-    db.commit()
-    flash(
-        _(
-            "Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
-            year=form.year.data,
-        )
-    )
-    return redirect(url_for(".periods"))
-
-
-@blueprint.post("/periods/reopen")
-@allow(Role.ADMIN)
-def reopen_period() -> Page:
-    db = db_session()
-    form = ReopenYearForm(prefix="reopen")
-    if not form.validate_on_submit():
-        return _periods_page(db, reopen=form, status=400)
-    try:
-        reopen_year(db, sessions.request_actor(), form.year.data, reason=form.reason.data)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _periods_page(db, reopen=form, refusal=refusal)
-    db.commit()
-    flash(_("Fiscal year %(year)s is open again.", year=form.year.data))
-    return redirect(url_for(".periods"))
-
-
 # --- the allocation's page and its steps ----------------------------------------------
 
 
@@ -591,57 +235,36 @@ def _take_step(
     """Load the allocation or 404, validate the step's form, carry the step out, commit
     once and go back with its message. A refusal shows on the page, nothing written."""
     db = db_session()
-    allocation = _allocation_or_404(db, allocation_id)
+    allocation = allocation_or_404(db, allocation_id)
     form = _step_form(step, allocation)
     in_queue = step == "decide" and form.back.data == "queue"
-    if not form.validate_on_submit():
-        return _back_to(db, allocation, step, form, in_queue, status=400)
-    try:
-        message = carry_out(db, allocation, form)
-    except FundledgerError as refusal:
-        db.rollback()
-        return _back_to(db, allocation, step, form, in_queue, refusal=refusal)
-    db.commit()
-    flash(message)
-    if in_queue:
-        return redirect(url_for(".queue"))
-    return redirect(url_for(".allocation", allocation_id=allocation.id))
+    back = url_for(".queue") if in_queue else url_for(".allocation", allocation_id=allocation.id)
 
+    def redisplay(refusal: FundledgerError | None) -> str:
+        if in_queue:
+            return _queue_page(db, (allocation.id, form), refusal)
+        return _allocation_page(db, allocation, (step, form), refusal)
 
-def _back_to(
-    db: Session,
-    allocation: Allocation,
-    step: str,
-    form: FlaskForm,
-    in_queue: bool,
-    *,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    if in_queue:
-        return _queue_page(db, posted=(allocation.id, form), refusal=refusal, status=status)
-    return _allocation_page(db, allocation, posted=(step, form), refusal=refusal, status=status)
+    return form_page(form, lambda: (carry_out(db, allocation, form), back), redisplay)
 
 
 def _allocation_page(
     db: Session,
     allocation: Allocation,
-    *,
-    posted: tuple[str, FlaskForm] | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+    posted: tuple[str, FlaskForm] | None,
+    refusal: FundledgerError | None,
+) -> str:
     """The allocation, its pools and timeline, and the steps the viewer may take now."""
     offered = _offered_steps(allocation)
     forms = {step: _blank_step_form(step, allocation) for step in offered if step in STEP_FORMS}
     refused_step = None
-    reason = None if refusal is None else str(refusal)
+    said = reason(refusal)
     if posted is not None and posted[0] in forms:
         refused_step = posted[0]
         forms[refused_step] = posted[1]
-    elif posted is not None and reason is None:  # a form the page does not show: say why
-        reason = " ".join(str(error) for errors in posted[1].errors.values() for error in errors)
-    html = render_template(
+    elif posted is not None and said is None:  # a form the page does not show: say why
+        said = " ".join(str(error) for errors in posted[1].errors.values() for error in errors)
+    return render_template(
         "allocations/allocation.html",
         allocation=allocation,
         activity=db.get(Activity, allocation.activity_number),
@@ -649,10 +272,9 @@ def _allocation_page(
         utc=as_utc,
         offered=offered,
         forms=forms,
-        refusal=reason,
+        refusal=said,
         refused_step=refused_step,
     )
-    return html, status or _status(refusal)
 
 
 def _offered_steps(allocation: Allocation) -> list[str]:
@@ -663,10 +285,8 @@ def _offered_steps(allocation: Allocation) -> list[str]:
 
 
 def _blank_step_form(step: str, allocation: Allocation, **data: Any) -> FlaskForm:
-    today = _today()
-    return _step_form(
-        step, allocation, formdata=None, data={"on": today, "period_end": today, **data}
-    )
+    now = today()
+    return _step_form(step, allocation, formdata=None, data={"on": now, "period_end": now, **data})
 
 
 def _step_form(step: str, allocation: Allocation, **kwargs: Any) -> FlaskForm:
@@ -684,12 +304,8 @@ def _prefix(step: str, allocation_id: int) -> str:
 
 
 def _queue_page(
-    db: Session,
-    *,
-    posted: tuple[int, FlaskForm] | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
+    db: Session, posted: tuple[int, FlaskForm] | None, refusal: FundledgerError | None
+) -> str:
     filters = _queue_filters(db)
     order = lists.order(queries.QUEUE_SORTS, endpoint="allocations.queue")
     page = page_of_rows(_queue(db, filters, order), order)
@@ -704,229 +320,16 @@ def _queue_page(
     if posted is not None and posted[0] in forms:
         refused_id = posted[0]
         forms[refused_id] = posted[1]
-    html = render_template(
+    return render_template(
         "allocations/queue.html",
         page=page,
         filters=filters,
         order=order,
         forms=forms,
-        activities=_activities(db),
-        refusal=None if refusal is None else str(refusal),
+        activities=activities_by_number(db),
+        refusal=reason(refusal),
         refused_id=refused_id,
     )
-    return html, status or _status(refusal)
-
-
-# --- proposing and revising -----------------------------------------------------------
-
-
-def _proposal_start(db: Session) -> Page:
-    """The first step, and the second once an activity is chosen."""
-    choice = ActivityChoiceForm(request.args)
-    choice.activity.choices = _activity_choices(db)
-    if "activity" not in request.args:
-        return render_template("allocations/allocation_form.html", choice=choice, form=None)
-    if not choice.validate():
-        return render_template("allocations/allocation_form.html", choice=choice, form=None), 400
-    activity = _fundable(db, choice.activity.data)
-    pools = (
-        queries.eligible_pools(db, activity, with_receivables=counts_receivables(db))
-        if activity is not None
-        else []
-    )
-    today = _today()
-    form = ProposalForm(
-        formdata=None,
-        data={
-            "activity": choice.activity.data,
-            "period_start": today,
-            "period_end": dt.date(today.year, 12, 31),
-            "pools": [{"pool": pool.pool} for pool in pools],
-        },
-    )
-    return _proposal_page(db, form, activity)
-
-
-def _proposal_page(
-    db: Session,
-    form: RevisionForm,
-    activity: Activity | None,
-    *,
-    allocation: Allocation | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    """The proposal (or revision) form with the pools table of its activity."""
-    choice = None
-    if allocation is None:
-        choice = ActivityChoiceForm(data={"activity": form.activity.data})
-        choice.activity.choices = _activity_choices(db)
-    html = render_template(
-        "allocations/allocation_form.html",
-        choice=choice,
-        form=form,
-        activity=activity,
-        allocation=allocation,
-        pools=_availability(db),
-        refusal=None if refusal is None else str(refusal),
-    )
-    return html, status or _status(refusal)
-
-
-def _revision_data(db: Session, allocation: Allocation) -> dict[str, Any]:
-    """The allocation's values, shaped like the form (what was posted wins)."""
-    chosen = [pool.pool for pool in allocation.pools]
-    activity = _fundable(db, allocation.activity_number)
-    pools = (
-        []
-        if activity is None
-        else queries.eligible_pools(
-            db, activity, with_receivables=counts_receivables(db), keep=chosen
-        )
-    )
-    return {
-        "amount": plain(allocation.requested_amount),
-        "purpose": allocation.purpose,
-        "period_start": allocation.period_start,
-        "period_end": allocation.period_end,
-        "pools": [
-            {
-                "pool": pool.pool,
-                "order": chosen.index(pool.pool) + 1 if pool.pool in chosen else None,
-            }
-            for pool in pools
-        ],
-    }
-
-
-# --- work plans -----------------------------------------------------------------------
-
-
-def _budgets_page(
-    db: Session,
-    *,
-    posted: tuple[int, FlaskForm] | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    """The versions of the work plans asked for, newest first unless asked otherwise,
-    with the CAJP's decision forms."""
-    filters = _budget_filters()
-    order = lists.order(queries.BUDGET_SORTS, per_page=10, endpoint="allocations.budgets")
-    page = page_of(db, _budgets(filters, order), order)
-    listed = page.items
-    forms: dict[int, FlaskForm] = {}
-    if can_view("allocations.decide_budget"):
-        forms = {
-            budget.id: BudgetDecisionForm(
-                formdata=None,
-                prefix=f"budget-{budget.id}",
-                data={
-                    "on": _today(),
-                    "lines": [{"activity": line.activity_number} for line in budget.lines],
-                },
-            )
-            for budget in listed
-            if budget.status == "proposed"
-        }
-    refused_id = None
-    if posted is not None and posted[0] in forms:
-        refused_id = posted[0]
-        forms[refused_id] = posted[1]
-    html = render_template(
-        "allocations/budgets.html",
-        page=page,
-        filters=filters,
-        order=order,
-        latest=queries.latest_versions(db),
-        utc=as_utc,
-        forms=forms,
-        activities=_activities(db),
-        refusal=None if refusal is None else str(refusal),
-        refused_id=refused_id,
-    )
-    return html, status or _status(refusal)
-
-
-def _budget_copy(db: Session, year: int | None) -> dict[str, Any]:
-    """A new version of ``year``'s plan starts from its latest version's lines."""
-    if year is None:
-        return {"year": _today().year}
-    versions = queries.budgets(db, year) if 2000 <= year <= 2199 else []
-    lines = versions[-1].lines if versions else []
-    return {
-        "year": year,
-        "lines": [
-            {"activity": str(line.activity_number), "amount": plain(line.amount),
-             "justification": line.justification}
-            for line in lines
-        ],
-    }  # fmt: skip
-
-
-def _line_choices(db: Session, form: BudgetForm) -> None:
-    choices = [SelectChoice("", "—"), *_activity_choices(db)]
-    for entry in form.lines:
-        entry.activity.choices = choices
-
-
-def _budget_report() -> tuple[BudgetReportForm, ListArgs, list[queries.BudgetRow]]:
-    form, order = (
-        lists.checked(BudgetReportForm(request.args)),
-        lists.order(queries.BUDGET_REPORT_SORTS),
-    )
-    if form.year.data is None:
-        form.year.data = _today().year
-    rows = queries.budget_report(db_session(), form.year.data, form.by.data)
-    return form, order, sorted_rows(rows, queries.BUDGET_REPORT_SORTS, order)
-
-
-# --- settings and periods -------------------------------------------------------------
-
-
-def _settings_data(db: Session) -> dict[str, str]:
-    return {key: get_setting(db, key) for key in SETTINGS}
-
-
-def _settings_page(
-    db: Session,
-    form: SettingsForm,
-    *,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    html = render_template(
-        "allocations/settings.html",
-        form=form,
-        settings=[(key, get_setting(db, key), meaning) for key, (_, meaning) in SETTINGS.items()],
-        refusal=None if refusal is None else str(refusal),
-    )
-    return html, status or _status(refusal)
-
-
-def _periods_page(
-    db: Session,
-    *,
-    close: CloseYearForm | None = None,
-    reopen: ReopenYearForm | None = None,
-    refusal: FundledgerError | None = None,
-    status: int | None = None,
-) -> tuple[str, int]:
-    last_year = _today().year - 1
-    filters = _period_filters()
-    order = lists.order(queries.PERIOD_SORTS, endpoint="allocations.periods")
-    html = render_template(
-        "allocations/periods.html",
-        page=page_of(db, _periods(filters, order), order),
-        filters=filters,
-        order=order,
-        close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
-        reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
-        refused_form="close" if close is not None else "reopen" if reopen is not None else None,
-        utc=as_utc,
-        refusal=None if refusal is None else str(refusal),
-    )
-    return html, status or _status(refusal)
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -944,7 +347,7 @@ def _offering_activities(db: Session, form: QF) -> QF:
     """A list's filters from the query string, offering the fundable activities and
     their organs (a 400 if it names something else)."""
     fundable = queries.fundable_activities(db)
-    lists.offer(form.activity, [_activity_choice(activity) for activity in fundable])
+    lists.offer(form.activity, [activity_choice(activity) for activity in fundable])
     lists.offer(form.organ, sorted({activity.implementer_code for activity in fundable}))
     return lists.checked(form)
 
@@ -969,88 +372,3 @@ def _queue(db: Session, filters: QueueFilterForm, order: ListArgs) -> list[queri
         and (not filters.organ.data or item.allocation.organ_code == filters.organ.data)
     ]
     return sorted_rows(items, queries.QUEUE_SORTS, order)
-
-
-def _budget_filters() -> BudgetFilterForm:
-    return lists.checked(BudgetFilterForm(request.args))
-
-
-def _budgets(filters: BudgetFilterForm, order: ListArgs) -> Select[Budget]:
-    query = queries.budgets_query(year=filters.year.data, status=filters.status.data or None)
-    return ordered(query, queries.BUDGET_SORTS, order)
-
-
-def _period_filters() -> PeriodFilterForm:
-    return lists.checked(PeriodFilterForm(request.args))
-
-
-def _periods(filters: PeriodFilterForm, order: ListArgs) -> Select[FiscalPeriod]:
-    closed = {"closed": True, "reopened": False}.get(filters.status.data or "")
-    return ordered(queries.periods_query(closed=closed), queries.PERIOD_SORTS, order)
-
-
-def _allocation_or_404(db: Session, allocation_id: int) -> Allocation:
-    found = db.get(Allocation, allocation_id) if allocation_id <= _MAX_ID else None
-    if found is None:
-        raise NotFound(_("There is no allocation #%(id)s.", id=allocation_id))
-    return found
-
-
-def _fundable(db: Session, number: Any) -> Activity | None:
-    """The fundable activity ``number``, or none (the operations say why it is refused)."""
-    if not isinstance(number, int) or not 1 <= number <= _MAX_ID:
-        return None
-    found = db.get(Activity, number)
-    return found if found is not None and found.fundable else None
-
-
-def _activities(db: Session) -> dict[int, Activity]:
-    return {activity.number: activity for activity in program.activities(db)}
-
-
-def _activity_choices(db: Session) -> list[SelectChoice]:
-    return [_activity_choice(activity) for activity in queries.fundable_activities(db)]
-
-
-def _activity_choice(activity: Row[int, str, str]) -> SelectChoice:
-    number, title, organ = activity
-    return SelectChoice(str(number), f"{number} — {_short(title)} ({organ})")
-
-
-def _short(text: str, length: int = 70) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def _availability(db: Session) -> dict[str, Availability]:
-    return availability(db, with_receivables=counts_receivables(db))
-
-
-def _form_page(
-    template: str, form: FlaskForm, *, refusal: FundledgerError | None = None, **context: Any
-) -> tuple[str, int]:
-    """The form again, with what was typed: 400 if it was sent and is not valid, the
-    refusal's status if an operation refused it."""
-    html = render_template(
-        template, form=form, refusal=None if refusal is None else str(refusal), **context
-    )
-    if refusal is not None:
-        return html, _status(refusal)
-    return html, 400 if form.is_submitted() and form.errors else 200
-
-
-def _status(refusal: FundledgerError | None) -> int:
-    """The HTTP status of a refusal: who may not, what is not there, what cannot happen
-    in this state, and everything else the request asked for that cannot be done."""
-    if refusal is None:
-        return 200
-    if isinstance(refusal, NotAllowed):
-        return 403
-    if isinstance(refusal, NotFound):
-        return 404
-    if isinstance(refusal, IllegalTransition):
-        return 409
-    return 422
-
-
-def _today() -> dt.date:
-    return sessions.now().date()

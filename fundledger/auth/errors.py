@@ -9,6 +9,8 @@ from fundledger.i18n import N_
 class SignInRefused(FundledgerError):
     """A sign-in attempt that did not succeed (recorded before it is raised)."""
 
+    status = 401
+
 
 class WrongCredentials(SignInRefused):
     def __init__(self) -> None:
@@ -16,6 +18,8 @@ class WrongCredentials(SignInRefused):
 
 
 class AccountInactive(SignInRefused):
+    status = 403
+
     def __init__(self) -> None:
         super().__init__(N_("This account has been deactivated; ask an administrator."))
 
@@ -33,12 +37,17 @@ class WrongCode(SignInRefused):
 class Throttled(SignInRefused):
     """Too many recent failures from this address; nothing was checked."""
 
+    status = 429
+
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
         unit = "second" if retry_after == 1 else "seconds"
         super().__init__(
             f"Too many failed attempts from your address; try again in {retry_after} {unit}."
         )
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class WrongPassword(FundledgerError):

@@ -17,7 +17,6 @@ from wtforms import SelectChoice
 from fundledger.auth import operations, queries, sessions
 from fundledger.auth.access import EVERY_ROLE, allow, pending_sign_in, public
 from fundledger.auth.errors import (
-    AccountInactive,
     InvalidUser,
     LastAdmin,
     SignInRefused,
@@ -41,17 +40,16 @@ from fundledger.auth.models import Role, User
 from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
 from fundledger.donors.models import Donor
-from fundledger.errors import NotFound
+from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.i18n import _
+from fundledger.web.pages import Page, form_again, refused, template_page
 
 blueprint = Blueprint("auth", __name__)
-
-Page = str | tuple[str, int] | Response
 
 
 # --- signing in and out ---------------------------------------------------------------
@@ -66,7 +64,7 @@ def login() -> Page:
     if not form.is_submitted():
         form.next.data = local_path(request.args.get("next"))
     if not form.validate_on_submit():
-        return _form_page("auth/login.html", form)
+        return form_again("auth/login.html", form)
     db = db_session()
     try:
         user = operations.check_password(
@@ -98,7 +96,7 @@ def login_code() -> Page:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if not form.validate_on_submit():
-        return _form_page("auth/code.html", form)
+        return form_again("auth/code.html", form)
     try:
         operations.check_code(
             db,
@@ -131,7 +129,7 @@ def enrol() -> Page:
     form = CodeForm()
     extra = {"secret": secret, "uri": totp_uri(secret, user.email), "user": user}
     if not form.validate_on_submit():
-        return _form_page("auth/enrol.html", form, **extra)
+        return form_again("auth/enrol.html", form, **extra)
     actor = replace(sessions.request_actor(), name=user.email)
     try:
         operations.enrol_second_factor(
@@ -175,7 +173,7 @@ def setup(token: str) -> Page:
     user = operations.setup_link_user(db, token, now=sessions.now())
     form = NewPasswordForm()
     if not form.validate_on_submit():
-        return _form_page("auth/setup.html", form, user=user)
+        return form_again("auth/setup.html", form, user=user)
     try:
         operations.use_setup_link(
             db,
@@ -210,7 +208,7 @@ def change_password() -> Page:
     signed_in = _signed_in()
     form = ChangePasswordForm()
     if not form.validate_on_submit():
-        return _form_page("auth/change_password.html", form)
+        return form_again("auth/change_password.html", form)
     db = db_session()
     try:
         operations.change_password(
@@ -278,7 +276,7 @@ def new_user() -> Page:
     form = NewUserForm()
     _donor_choices(db, form)
     if not form.validate_on_submit():
-        return _form_page("auth/user_form.html", form, user=None)
+        return form_again("auth/user_form.html", form, user=None)
     actor, moment = sessions.request_actor(), sessions.now()
     try:
         user = operations.create_user(
@@ -305,7 +303,7 @@ def edit_user(user_id: int) -> Page:
     form = UserForm(data=_form_data(db, user))
     _donor_choices(db, form)
     if not form.validate_on_submit():
-        return _form_page("auth/user_form.html", form, user=user)
+        return form_again("auth/user_form.html", form, user=user)
     try:
         operations.update_user(
             db,
@@ -357,33 +355,17 @@ def _signed_in() -> SignedIn:
     return user
 
 
-def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
-    """The form again, with what the user typed; 400 if it was sent and is not valid."""
-    status = 400 if form.is_submitted() else 200
-    return render_template(template, form=form, **context), status
-
-
 def _refused(
-    template: str, form: FlaskForm, refusal: Exception, *, field: Any = None, **context: Any
+    template: str, form: FlaskForm, refusal: FundledgerError, *, field: Any = None, **context: Any
 ) -> Page:
-    """The form again with the refusal's reason, and the status that fits it."""
-    status = 422
-    if isinstance(refusal, Throttled):
-        status = 429
-    elif isinstance(refusal, AccountInactive):
-        status = 403
-    elif isinstance(refusal, SignInRefused):
-        status = 401
-    if field is not None:
-        field.errors = [*field.errors, str(refusal)]
-        message = None
-    else:
-        message = str(refusal)
-    body = render_template(template, form=form, refusal=message, **context)
-    response = current_app.make_response((body, status))
-    if isinstance(refusal, Throttled):
-        response.headers["Retry-After"] = str(refusal.retry_after)
-    return response
+    """The form again with the refusal's reason, under ``field`` if it names one.
+
+    Not :func:`form_page`: a refused sign-in is recorded (audit, throttle), so it commits.
+    """
+    if field is None:
+        return refused(template_page(template, form, **context)(refusal), refusal)
+    field.errors = [*field.errors, str(refusal)]
+    return refused(template_page(template, form, **context)(None), refusal)
 
 
 def local_path(target: str | None) -> str | None:

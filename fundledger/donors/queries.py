@@ -147,8 +147,31 @@ class AgeingRow:
         (name for name, _, _ in AGE_BUCKETS), ZERO))  # fmt: skip
 
     @property
+    def overdue_total(self) -> Decimal:
+        """Overdue in all, whatever the age."""
+        return sum(self.overdue.values(), ZERO)
+
+    @property
     def total(self) -> Decimal:
-        return self.not_due + sum(self.overdue.values(), ZERO)
+        return self.not_due + self.overdue_total
+
+
+@dataclass(frozen=True, slots=True)
+class AgeingTotal:
+    """The ageing report's total line."""
+
+    not_due: Decimal
+    overdue: dict[str, Decimal]
+    total: Decimal
+
+
+def ageing_total(rows: Sequence[AgeingRow]) -> AgeingTotal:
+    """What the rows add up to, column by column."""
+    return AgeingTotal(
+        sum((row.not_due for row in rows), ZERO),
+        {name: sum((row.overdue[name] for row in rows), ZERO) for name, _, _ in AGE_BUCKETS},
+        sum((row.total for row in rows), ZERO),
+    )
 
 
 def _bucket(days_overdue: int) -> str:

@@ -1,5 +1,6 @@
 """The contribution pages (issue 3, item 7): donors, pledges, receipts, unapplied credit,
-exchange rates, the CSV import and the ageing report; and a donor login's own page.
+exchange rates; and a donor login's own page (the fund's pledge and receipt lists and the
+ageing report are in fund_views.py, the CSV import in import_views.py).
 
 Everyone who reads the books reads these pages; only the Secretariat changes anything.
 A donor login sees its own donor and nothing of any other (another's code reads as an
@@ -8,19 +9,12 @@ unknown one). Each change is one operation, committed once, then a redirect.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,7 +22,6 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -43,50 +36,33 @@ from fundledger.donors.forms import (
     COMMON_CURRENCIES,
     LANGUAGE_LABELS,
     TYPE_LABELS,
-    AsOfForm,
-    ConfirmImportForm,
-    ContributionFilterForm,
     CreditForm,
     DonorFilterForm,
     DonorForm,
-    ImportForm,
     NewDonorForm,
-    PledgeFilterForm,
     PledgeForm,
     RateFilterForm,
     RateForm,
     ReceiptForm,
     ReduceForm,
 )
-from fundledger.donors.imports import (
-    COLUMNS,
-    ImportRejected,
-    ImportReport,
-    ImportRow,
-    import_contributions,
-    read_rows,
-)
-from fundledger.donors.models import Donor, ExchangeRate, Pledge, Receipt
+from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.queries import entry_numbers
-from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
+from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _, money
+from fundledger.web.pages import Page, Redisplay, form_page, reason
 
 blueprint = Blueprint("donors", __name__)
 
-Page = str | tuple[str, int] | Response
-
-#: Rows of an import file listed in its preview; the counts cover every row.
-PREVIEW_ROWS = 200
 DONOR_COLUMNS = ("code", "name", "type", "country", "language", "active")
-_SEAL_SALT = "fundledger.donors.import"
 
 
 @blueprint.context_processor
@@ -138,20 +114,19 @@ def own() -> str:
 @allow(Role.SECRETARIAT)
 def new() -> Page:
     form = NewDonorForm()
-    if not form.validate_on_submit():
-        return _form_page("donors/donor_form.html", form, donor=None)
-    db = db_session()
-    try:
+
+    def carry_out() -> tuple[str, str]:
         donor = operations.create_donor(
-            db, request_actor(), code=form.code.data, name=form.name.data, type=form.type.data,
-            country=form.country.data or None, language=form.language.data,
-            contact=form.contact.data or None,
+            db_session(), request_actor(), code=form.code.data, name=form.name.data,
+            type=form.type.data, country=form.country.data or None,
+            language=form.language.data, contact=form.contact.data or None,
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/donor_form.html", form, refusal, donor=None)
-    db.commit()
-    flash(_("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name))
-    return redirect(url_for("donors.detail", code=donor.code))
+        return (
+            _("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name),
+            url_for("donors.detail", code=donor.code),
+        )
+
+    return form_page(form, carry_out, _shown("donors/donor_form.html", form, donor=None))
 
 
 @blueprint.route("/donors/<code>/edit", methods=["GET", "POST"])
@@ -160,18 +135,15 @@ def edit(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     form = DonorForm(obj=donor)
-    if not form.validate_on_submit():
-        return _form_page("donors/donor_form.html", form, donor=donor)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         operations.update_donor(
             db, request_actor(), donor, name=form.name.data, country=form.country.data or None,
             language=form.language.data, contact=form.contact.data or None,
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/donor_form.html", form, refusal, donor=donor)
-    db.commit()
-    flash(_("Saved donor %(code)s.", code=donor.code))
-    return redirect(url_for("donors.detail", code=donor.code))
+        return _("Saved donor %(code)s.", code=donor.code), _detail(donor)
+
+    return form_page(form, carry_out, _shown("donors/donor_form.html", form, donor=donor))
 
 
 @blueprint.post("/donors/<code>/deactivate")
@@ -211,9 +183,8 @@ def new_pledge(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"}, scope=[donor.code])
-    if not form.validate_on_submit():
-        return _form_page("donors/pledge_form.html", form, donor=donor)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         pledge = record_pledge(
             db, request_actor(), donor, pledge_date=required(form.pledge_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
@@ -221,18 +192,13 @@ def new_pledge(code: str) -> Page:
             reference=form.reference.data or None, instalments=form.schedule(),
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/pledge_form.html", form, refusal, donor=donor)
-    db.commit()
-    flash(
-        _(
-            "Recorded pledge #%(id)s: %(amount)s, carried at %(usd)s.",
-            id=pledge.id,
-            amount=money(pledge.amount, pledge.currency),
-            usd=money(pledge.usd_amount),
-        )
-    )
-    return redirect(url_for("donors.detail", code=donor.code))
+        return (
+            _("Recorded pledge #%(id)s: %(amount)s, carried at %(usd)s.", id=pledge.id,
+              amount=money(pledge.amount, pledge.currency), usd=money(pledge.usd_amount)),
+            _detail(donor),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, _shown("donors/pledge_form.html", form, donor=donor))
 
 
 @blueprint.route("/donors/<code>/pledges/<int:pledge_id>/reduce", methods=["GET", "POST"])
@@ -242,22 +208,22 @@ def reduce(code: str, pledge_id: int) -> Page:
     donor, pledge = _pledge_or_404(db, code, pledge_id)
     form = ReduceForm(data={"on": _today()}, scope=[donor.code, pledge.id])
     page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge)}
-    if not form.validate_on_submit():
-        return _form_page("donors/reduce_form.html", form, **page)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         reduction = reduce_pledge(
             db, request_actor(), pledge, on=required(form.on.data), reason=form.reason.data,
             amount=form.reduction, idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/reduce_form.html", form, refusal, **page)
-    db.commit()
-    amount = money(reduction.amount, pledge.currency)
-    if reduction.cancellation:
-        flash(_("Pledge #%(id)s: Cancelled %(amount)s.", id=pledge.id, amount=amount))
-    else:
-        flash(_("Pledge #%(id)s: Reduced by %(amount)s.", id=pledge.id, amount=amount))
-    return redirect(url_for("donors.detail", code=donor.code))
+        amount = money(reduction.amount, pledge.currency)
+        if reduction.cancellation:
+            return _("Pledge #%(id)s: Cancelled %(amount)s.", id=pledge.id, amount=amount), (
+                _detail(donor)
+            )
+        return _("Pledge #%(id)s: Reduced by %(amount)s.", id=pledge.id, amount=amount), (
+            _detail(donor)
+        )
+
+    return form_page(form, carry_out, _shown("donors/reduce_form.html", form, **page))
 
 
 @blueprint.route("/donors/<code>/pledges/<int:pledge_id>/apply-credit", methods=["GET", "POST"])
@@ -268,25 +234,20 @@ def credit(code: str, pledge_id: int) -> Page:
     form = CreditForm(data={"on": _today()}, scope=[donor.code, pledge.id])
     credits = [c for c in listings.credits_of(db, donor) if c.receipt.currency == pledge.currency]
     page = {"donor": donor, "pledge": pledge, "status": _status(db, pledge), "credits": credits}
-    if not form.validate_on_submit():
-        return _form_page("donors/credit_form.html", form, **page)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         applied = apply_credit(
             db, request_actor(), pledge, on=required(form.on.data), amount=form.amount.data,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/credit_form.html", form, refusal, **page)
-    db.commit()
-    total = sum((application.amount for application in applied), Decimal(0))
-    flash(
-        _(
-            "Applied %(amount)s of unapplied credit to pledge #%(id)s.",
-            amount=money(total, pledge.currency),
-            id=pledge.id,
-        )
-    )
-    return redirect(url_for("donors.detail", code=donor.code))
+        total = sum((application.amount for application in applied), Decimal(0))
+        return (
+            _("Applied %(amount)s of unapplied credit to pledge #%(id)s.",
+              amount=money(total, pledge.currency), id=pledge.id),
+            _detail(donor),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, _shown("donors/credit_form.html", form, **page))
 
 
 # --- receipts -------------------------------------------------------------------------
@@ -300,10 +261,9 @@ def new_receipt(code: str) -> Page:
     outstanding = [s for s in queries.pledge_statuses(db, donor) if s.outstanding > 0]
     form = ReceiptForm(data={"value_date": _today(), "currency": "USD"}, scope=[donor.code])
     form.pledges.choices = [SelectChoice(s.pledge.id, _pledge_label(s)) for s in outstanding]
-    if not form.validate_on_submit():
-        return _form_page("donors/receipt_form.html", form, donor=donor)
     by_id = {s.pledge.id: s.pledge for s in outstanding}
-    try:
+
+    def carry_out() -> tuple[str, str]:
         receipt = record_receipt(
             db, request_actor(), donor, value_date=required(form.value_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
@@ -313,74 +273,16 @@ def new_receipt(code: str) -> Page:
             overpayment=form.overpayment.data, reference=form.reference.data or None,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/receipt_form.html", form, refusal, donor=donor)
-    db.commit()
-    recorded = {"id": receipt.id, "amount": money(receipt.amount, receipt.currency),
-                "paid": money(receipt.usd_amount + receipt.usd_charges)}  # fmt: skip
-    if receipt.unapplied_usd:
-        flash(_("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges; "
-                "%(held)s held as unapplied credit.", held=money(receipt.unapplied_usd),
-                **recorded))  # fmt: skip
-    else:
-        flash(_("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges.",
-                **recorded))  # fmt: skip
-    return redirect(url_for("donors.detail", code=donor.code))
+        recorded = {"id": receipt.id, "amount": money(receipt.amount, receipt.currency),
+                    "paid": money(receipt.usd_amount + receipt.usd_charges)}  # fmt: skip
+        if receipt.unapplied_usd:
+            return _("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the "
+                     "charges; %(held)s held as unapplied credit.",
+                     held=money(receipt.unapplied_usd), **recorded), _detail(donor)  # fmt: skip
+        return _("Recorded receipt #%(id)s: %(amount)s credited, %(paid)s with the charges.",
+                 **recorded), _detail(donor)  # fmt: skip
 
-
-# --- the fund's pledges and receipts --------------------------------------------------
-
-
-@blueprint.get("/pledges")
-@allow(*READERS)
-def pledges() -> str:
-    db = db_session()
-    filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
-    page = page_of_rows(_pledges(db, filters, order), order)
-    return render_template("donors/pledges.html", page=page, filters=filters, order=order)
-
-
-@blueprint.get("/pledges.csv")
-@allow(*READERS)
-def pledges_csv() -> Response:
-    db = db_session()
-    filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
-    rows = [
-        (p.id, p.donor.code, p.pledge_date.isoformat(), p.currency, plain(p.amount),
-         f"{p.rate.normalize():f}", plain(p.usd_amount), plain(s.outstanding),
-         plain(s.outstanding_usd), p.due_date.isoformat() if p.due_date else "",
-         p.earmark or "", p.reference or "")
-        for s in _pledges(db, filters, order)
-        for p in (s.pledge,)
-    ]  # fmt: skip
-    header = ("id", "donor", "date", "currency", "amount", "rate", "usd", "outstanding",
-              "outstanding_usd", "due", "earmark", "reference")  # fmt: skip
-    return csv_download("pledges.csv", header, rows)
-
-
-@blueprint.get("/receipts")
-@allow(*READERS)
-def receipts() -> str:
-    db = db_session()
-    filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
-    page = page_of(db, _receipts(db, filters, order), order)
-    return render_template("donors/receipts.html", page=page, filters=filters, order=order)
-
-
-@blueprint.get("/receipts.csv")
-@allow(*READERS)
-def receipts_csv() -> Response:
-    db = db_session()
-    filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
-    rows = [
-        (r.id, r.donor.code, r.value_date.isoformat(), r.currency, plain(r.amount),
-         plain(r.charges), f"{r.rate.normalize():f}", plain(r.usd_amount), plain(r.usd_charges),
-         plain(r.unapplied_usd), r.earmark or "", r.reference or "")
-        for r in db.scalars(_receipts(db, filters, order))
-    ]  # fmt: skip
-    header = ("id", "donor", "date", "currency", "amount", "charges", "rate", "usd",
-              "usd_charges", "unapplied_usd", "earmark", "reference")  # fmt: skip
-    return csv_download("receipts.csv", header, rows)
+    return form_page(form, carry_out, _shown("donors/receipt_form.html", form, donor=donor))
 
 
 # --- rates ----------------------------------------------------------------------------
@@ -408,158 +310,19 @@ def set_rate() -> Page:
     """The rate form; ``?currency=EUR&date=2025-02-10`` fills it in (from a missing rate)."""
     form = RateForm(data={"currency": request.args.get("currency", "")[:3],
                           "rate_date": request.args.get("date", "")[:10] or _today()})  # fmt: skip
-    if not form.validate_on_submit():
-        return _form_page("donors/rate_form.html", form)
-    try:
+
+    def carry_out() -> tuple[str, str]:
         saved = operations.set_rate(
             db_session(), request_actor(), currency=form.currency.data,
             on=required(form.rate_date.data), rate=required(form.rate.data),
         )  # fmt: skip
-    except FundledgerError as refusal:
-        return _refused("donors/rate_form.html", form, refusal)
-    db_session().commit()
-    flash(
-        _(
-            "%(currency)s on %(day)s: %(rate)s USD per unit.",
-            currency=saved.currency,
-            day=saved.rate_date,
-            rate=format(saved.rate.normalize(), "f"),
-        )
-    )
-    return redirect(url_for("donors.rates", currency=saved.currency))
+        return (
+            _("%(currency)s on %(day)s: %(rate)s USD per unit.", currency=saved.currency,
+              day=saved.rate_date, rate=format(saved.rate.normalize(), "f")),
+            url_for("donors.rates", currency=saved.currency),
+        )  # fmt: skip
 
-
-# --- ageing ---------------------------------------------------------------------------
-
-
-@blueprint.get("/reports/ageing")
-@allow(*READERS)
-def ageing() -> str:
-    (filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
-    rows = sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
-    return render_template(
-        "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS,
-        filters=filters, order=order,
-    )  # fmt: skip
-
-
-@blueprint.get("/reports/ageing.csv")
-@allow(*READERS)
-def ageing_csv() -> Response:
-    (_filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
-    buckets = [name for name, _, _ in queries.AGE_BUCKETS]
-    rows = [
-        (row.donor.code, plain(row.not_due), *(plain(row.overdue[name]) for name in buckets),
-         plain(row.total))
-        for row in sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
-    ]  # fmt: skip
-    header = ("donor", "not_due", *buckets, "total")
-    return csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
-
-
-# --- import ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ImportPreview:
-    """What importing a file would do, found by importing it and rolling back."""
-
-    filename: str
-    report: ImportReport
-    #: The first rows of the file, each with whether it was posted before.
-    rows: Sequence[tuple[ImportRow, bool]]
-    #: The file, to be sent back with the confirmation (see :func:`import_confirm`).
-    content: str
-    seal: str
-
-    @property
-    def confirmable(self) -> bool:
-        """Whether the file can come back in a request (it cannot when it is near the limit)."""
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        return limit is None or len(self.content) + 4096 < limit
-
-
-@blueprint.route("/import", methods=["GET", "POST"])
-@allow(Role.SECRETARIAT)
-def import_file() -> Page:
-    """Upload a file and see what it would post; nothing is posted here."""
-    form = ImportForm()
-    if not form.validate_on_submit():
-        return _form_page("donors/import.html", form, preview=None, columns=COLUMNS)
-    data = form.file.data.read()
-    preview = _preview(db_session(), data, form.file.data.filename or "")
-    status = 200 if preview.report.ok else 422
-    return _import_page(form, preview), status
-
-
-@blueprint.post("/import/confirm")
-@allow(Role.SECRETARIAT)
-def import_confirm() -> Page:
-    """Post the previewed file for real.
-
-    The preview page sends the file back in a hidden field, sealed with the app's key so
-    that what posts is byte for byte what was previewed. Nothing is kept on the server
-    between the two requests, so no upload has to be stored, expired or shared between
-    workers; the price is the file's round trip, which MAX_CONTENT_LENGTH bounds.
-    """
-    form = ConfirmImportForm()
-    data, filename = _unsealed(form)
-    db = db_session()
-    try:
-        report = import_contributions(db, request_actor(), data)
-    except ImportRejected as rejected:
-        db.rollback()
-        preview = _preview_of(db, data, filename, rejected.report)
-        return _import_page(ImportForm(), preview), 422
-    db.commit()
-    flash(_("Imported %(name)s: %(summary)s.", name=filename or _("the file"),
-            summary=report.summary()))  # fmt: skip
-    return redirect(url_for("donors.import_file"))
-
-
-def _import_page(form: ImportForm, preview: ImportPreview) -> str:
-    return render_template("donors/import.html", form=form, preview=preview, columns=COLUMNS)
-
-
-def _preview(db: Session, data: bytes, filename: str) -> ImportPreview:
-    try:
-        report = import_contributions(db, request_actor(), data)
-    except ImportRejected as rejected:
-        report = rejected.report
-    finally:
-        db.rollback()  # a preview: whatever the import posted is undone
-    return _preview_of(db, data, filename, report)
-
-
-def _preview_of(db: Session, data: bytes, filename: str, report: ImportReport) -> ImportPreview:
-    rows, _problems = read_rows(data)
-    shown = rows[:PREVIEW_ROWS]
-    posted = listings.posted_keys(db, (row.key for row in shown))
-    return ImportPreview(
-        filename=filename[:200],
-        report=report,
-        rows=[(row, row.key in posted) for row in shown],
-        content=base64.urlsafe_b64encode(data).decode("ascii"),
-        seal=_sealer().dumps(hashlib.sha256(data).hexdigest()),
-    )
-
-
-def _unsealed(form: ConfirmImportForm) -> tuple[bytes, str]:
-    """The file the preview sent back, if it is the one previewed; else a 400."""
-    if not form.validate_on_submit():
-        abort(400, description=_("The confirmation came without the file; upload it again."))
-    try:
-        data = base64.urlsafe_b64decode(form.content.data.encode("ascii"))
-        digest = _sealer().loads(form.seal.data)
-    except (binascii.Error, UnicodeEncodeError, BadSignature):
-        data, digest = b"", None
-    if digest != hashlib.sha256(data).hexdigest():
-        abort(400, description=_("The file sent back is not the one previewed; upload it again."))
-    return data, form.filename.data or ""
-
-
-def _sealer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key or "", salt=_SEAL_SALT)
+    return form_page(form, carry_out, _shown("donors/rate_form.html", form))
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -621,13 +384,6 @@ def _today() -> dt.date:
     return now().date()
 
 
-def _ageing_filters() -> tuple[AsOfForm, dt.date]:
-    """The report's date: the one asked for, or today (shown in its form)."""
-    form = lists.checked(AsOfForm(request.args))
-    as_of = form.as_of.data = form.as_of.data or _today()
-    return form, as_of
-
-
 def _donor_filters() -> DonorFilterForm:
     return lists.checked(DonorFilterForm(request.args))
 
@@ -636,38 +392,6 @@ def _donors(filters: DonorFilterForm, order: ListArgs) -> Select[Donor]:
     """The donors the filters let through, in the order asked (the page and its export)."""
     query = listings.donors_query(type=filters.type.data or None, active=filters.active_only)
     return ordered(query, listings.DONOR_SORTS, order)
-
-
-F = TypeVar("F", bound=ContributionFilterForm)
-
-
-def _with_donors(db: Session, form: F) -> F:
-    """A contribution filter form read from the query string, offering every donor."""
-    lists.offer(form.donor, listings.donor_codes(db))
-    form.process(request.args)
-    return lists.checked(form)
-
-
-def _donor_id(db: Session, form: ContributionFilterForm) -> int | None:
-    donor = listings.donor_by_code(db, form.donor.data) if form.donor.data else None
-    return None if donor is None else donor.id
-
-
-def _pledges(db: Session, filters: PledgeFilterForm, order: ListArgs) -> list[queries.PledgeStatus]:
-    outstanding = {"outstanding": True, "settled": False}.get(filters.status.data or "")
-    matching = listings.pledges_matching(
-        db, donor_id=_donor_id(db, filters), start=filters.start.data, end=filters.end.data,
-        currency=filters.currency.data or None, outstanding=outstanding,
-    )  # fmt: skip
-    return sorted_rows(matching, listings.PLEDGE_SORTS, order)
-
-
-def _receipts(db: Session, filters: ContributionFilterForm, order: ListArgs) -> Select[Receipt]:
-    query = listings.receipts_query(
-        donor_id=_donor_id(db, filters), start=filters.start.data, end=filters.end.data,
-        currency=filters.currency.data or None,
-    )  # fmt: skip
-    return ordered(query, listings.RECEIPT_SORTS, order)
 
 
 def _rate_filters() -> RateFilterForm:
@@ -679,19 +403,17 @@ def _rates(filters: RateFilterForm, order: ListArgs) -> Select[ExchangeRate]:
     return ordered(query, listings.RATE_SORTS, order)
 
 
-def _form_page(template: str, form: FlaskForm, **context: Any) -> tuple[str, int]:
-    """The form again, with what the user typed; 400 if it was sent and is not valid."""
-    status = 400 if form.is_submitted() else 200
-    return render_template(template, form=form, **context), status
+def _shown(template: str, form: FlaskForm, **context: Any) -> Redisplay:
+    """A contribution form's page; a missing rate's refusal links to the rate form."""
+
+    def render(refusal: FundledgerError | None) -> str:
+        return render_template(
+            template, form=form, refusal=reason(refusal),
+            missing_rate=isinstance(refusal, MissingRate), **context,
+        )  # fmt: skip
+
+    return render
 
 
-def _refused(
-    template: str, form: FlaskForm, refusal: FundledgerError, **context: Any
-) -> tuple[str, int]:
-    """The form again, as typed, with the operation's reason; nothing it did is kept."""
-    db_session().rollback()
-    body = render_template(
-        template, form=form, refusal=str(refusal),
-        missing_rate=isinstance(refusal, MissingRate), **context,
-    )  # fmt: skip
-    return body, 422
+def _detail(donor: Donor) -> str:
+    return url_for("donors.detail", code=donor.code)

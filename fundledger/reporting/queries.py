@@ -234,6 +234,8 @@ def issued_since(
 class ArchiveProblem(FundledgerError):
     """The archived PDF of an issued statement is missing or is not the one registered."""
 
+    status = 409
+
 
 def archived_pdf(archive: Path, statement: StatementRecord) -> bytes:
     """The issued PDF exactly as archived, once its SHA-256 matches the register's."""

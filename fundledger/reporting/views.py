@@ -24,7 +24,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -57,10 +56,9 @@ from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _
+from fundledger.web.pages import Page, form_page, reason, refused
 
 blueprint = Blueprint("statements", __name__)
-
-Page = str | tuple[str, int] | Response
 
 REGISTER_COLUMNS = ("number", "kind", "statement", "language", "issued_at", "issued_by",
                     "sha256", "size")  # fmt: skip
@@ -115,8 +113,10 @@ def download(statement_id: int) -> Page:
         content = queries.archived_pdf(_archive(), statement)
     except queries.ArchiveProblem as problem:
         current_app.logger.error("statement archive: %s", problem)
-        return render_template("error.html", status=409, title="Not available",
-                               reason=str(problem)), 409  # fmt: skip
+        page = render_template(
+            "error.html", status=problem.status, title="Not available", reason=str(problem)
+        )
+        return refused(page, problem)
     return Response(
         content,
         mimetype="application/pdf",
@@ -133,7 +133,7 @@ def download(statement_id: int) -> Page:
 @blueprint.get("/statements/issue")
 @allow(Role.SECRETARIAT)
 def issue() -> Page:
-    return _issue_page()
+    return _issue_page(None)
 
 
 @blueprint.post("/statements/issue/donor")
@@ -141,67 +141,62 @@ def issue() -> Page:
 def issue_donor() -> Page:
     db = db_session()
     form = _donor_form(db)
-    if not form.validate_on_submit():
-        return _issue_page(donor_form=form)
-    donor = required(listings.donor_by_code(db, form.donor.data))  # one of the choices
-    wanted = Request.donor(donor.code, required(form.start.data), required(form.end.data))
-    return _issued(wanted, form.language.data or donor.language, donor_form=form)
+
+    def carry_out() -> tuple[str, str]:
+        donor = required(listings.donor_by_code(db, form.donor.data))  # one of the choices
+        wanted = Request.donor(donor.code, required(form.start.data), required(form.end.data))
+        return _issued(wanted, form.language.data or donor.language)
+
+    return form_page(form, carry_out, lambda refusal: _issue_page(refusal, donor_form=form))
 
 
 @blueprint.post("/statements/issue/fund")
 @allow(Role.SECRETARIAT)
 def issue_fund() -> Page:
     form = FundStatementForm(prefix="fund")
-    if not form.validate_on_submit():
-        return _issue_page(fund_form=form)
-    return _issued(Request.fund(required(form.year.data)), form.language.data, fund_form=form)
+    return form_page(
+        form,
+        lambda: _issued(Request.fund(required(form.year.data)), form.language.data),
+        lambda refusal: _issue_page(refusal, fund_form=form),
+    )
 
 
 @blueprint.post("/statements/issue/pack")
 @allow(Role.SECRETARIAT)
 def issue_pack() -> Page:
     form = MeetingPackForm(prefix="pack")
-    if not form.validate_on_submit():
-        return _issue_page(pack_form=form)
-    return _issued(Request.pack(required(form.meeting.data)), form.language.data,
-                   pack_form=form)  # fmt: skip
+    return form_page(
+        form,
+        lambda: _issued(Request.pack(required(form.meeting.data)), form.language.data),
+        lambda refusal: _issue_page(refusal, pack_form=form),
+    )
 
 
-def _issued(wanted: Request, language: str, **forms: FlaskForm) -> Page:
-    """Issue the statement and go to it in the register; a refusal shows on the form."""
-    db = db_session()
-    try:
-        statement = issue_statement(db, request_actor(), wanted, language=language,
-                                    archive=_archive(), now=now())  # fmt: skip
-    except FundledgerError as refusal:
-        db.rollback()
-        return _issue_page(refusal=str(refusal), **forms)
-    number = statement.number
-    db.commit()
-    flash(_("Issued %(number)s: %(what)s, in %(language)s.", number=number,
-            what=queries.describe(statement),
-            language=LANGUAGE_LABELS[statement.language]))  # fmt: skip
-    return redirect(url_for("statements.register", _anchor=number))
+def _issued(wanted: Request, language: str) -> tuple[str, str]:
+    """Issue the statement; its message, and its place in the register."""
+    statement = issue_statement(db_session(), request_actor(), wanted, language=language,
+                                archive=_archive(), now=now())  # fmt: skip
+    message = _("Issued %(number)s: %(what)s, in %(language)s.", number=statement.number,
+                what=queries.describe(statement),
+                language=LANGUAGE_LABELS[statement.language])  # fmt: skip
+    return message, url_for("statements.register", _anchor=statement.number)
 
 
 def _issue_page(
-    *, donor_form: DonorStatementForm | None = None, fund_form: FundStatementForm | None = None,
-    pack_form: MeetingPackForm | None = None, refusal: str | None = None,
-) -> tuple[str, int]:  # fmt: skip
+    refusal: FundledgerError | None, *, donor_form: DonorStatementForm | None = None,
+    fund_form: FundStatementForm | None = None, pack_form: MeetingPackForm | None = None,
+) -> str:  # fmt: skip
     """The three issuing forms; the one sent back keeps what was typed and its errors."""
     today = now().date()
     db = db_session()
-    sent = donor_form or fund_form or pack_form
-    status = 422 if refusal else 400 if sent is not None else 200
-    body = render_template(
+    return render_template(
         "reporting/issue.html",
         donor_form=donor_form or _donor_form(db, data={"start": dt.date(today.year, 1, 1),
                                                        "end": today}),
         fund_form=fund_form or FundStatementForm(prefix="fund", data={"year": today.year - 1}),
         pack_form=pack_form or MeetingPackForm(prefix="pack", data={"meeting": today}),
-        refusal=refusal,
+        refusal=reason(refusal),
     )  # fmt: skip
-    return body, status
 
 
 def _donor_form(db: Session, **kwargs: Any) -> DonorStatementForm:

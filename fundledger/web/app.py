@@ -57,7 +57,14 @@ def _init_web(app: Flask) -> None:
     protection.init_app(app)
     access.init_app(app)
 
-    from fundledger.allocations.views import blueprint as allocations
+    # An area's pages split by sub-area each add theirs to the area's one blueprint.
+    import fundledger.allocations.budget_views
+    import fundledger.allocations.fund_views
+    import fundledger.allocations.proposal_views
+    import fundledger.allocations.views
+    import fundledger.donors.fund_views
+    import fundledger.donors.import_views  # noqa: F401
+    from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
     from fundledger.donors.views import blueprint as donors

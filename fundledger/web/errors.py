@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
-from fundledger.errors import FundledgerError, NotFound
+from fundledger.errors import FundledgerError
 from fundledger.web.i18n import _, _l
+from fundledger.web.pages import refused
 
 #: Page titles by status, in the reader's language (werkzeug's names are English only).
 TITLES = {
@@ -31,7 +33,6 @@ REASONS = {
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(NotFound, _not_found)
     app.register_error_handler(FundledgerError, _refused)
     app.register_error_handler(Exception, _unexpected)
 
@@ -49,12 +50,10 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
     return _page(code, error.name, reason)
 
 
-def _not_found(error: NotFound) -> tuple[str, int]:
-    return _page(404, "Not found", str(error))
-
-
-def _refused(error: FundledgerError) -> tuple[str, int]:
-    return _page(422, "Refused", str(error))
+def _refused(error: FundledgerError) -> Response:
+    """A refusal no form showed: a page with its reason, at its status."""
+    html, _status = _page(error.status, "Refused", str(error))
+    return refused(html, error)
 
 
 def _unexpected(error: Exception) -> tuple[str, int]:

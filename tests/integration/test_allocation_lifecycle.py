@@ -173,7 +173,10 @@ class Lifecycle(RuleBasedStateMachine):
         total_committed = session.scalar(
             select(func.coalesce(func.sum(AllocationPool.committed), Decimal(0)))
         )
-        assert total_committed is not None
+        approved = session.scalar(
+            select(func.coalesce(func.sum(Allocation.approved_amount), Decimal(0)))
+        )
+        assert total_committed == approved
 
     def teardown(self) -> None:
         assert verify_ledger(self.session).ok

@@ -336,8 +336,9 @@ def test_only_legal_steps_are_offered_and_a_forged_one_is_refused(
     assert f'href="{url}/revise"' in text(ana.get(url))
     assert "cannot submit" in text(ana.submit(f"{url}/submit", page=url))
 
-    revise_page = text(ana.get(f"{url}/revise"))
-    assert 'value="5000.00"' in revise_page
+    revise_get = ana.get(f"{url}/revise")
+    assert revise_get.status_code == 200, "the form, not yet sent, is no bad request"
+    assert 'value="5000.00"' in text(revise_get)
     revised = ana.submit(
         f"{url}/revise",
         {"amount": "4000.00", "purpose": "Forum", "period_start": "2025-03-01",
@@ -351,6 +352,10 @@ def test_only_legal_steps_are_offered_and_a_forged_one_is_refused(
 
     refused = carla.get(f"{url}/revise")
     assert refused.status_code == 403, "the CAJP does not revise proposals"
+    ana.submit(f"{url}/submit", page=url)
+    too_late = ana.get(f"{url}/revise")
+    assert too_late.status_code == 409, "a submitted proposal is too late to revise"
+    assert "cannot revise" in text(too_late)
 
 
 def test_an_earmarked_pool_that_may_not_fund_the_activity_is_refused(

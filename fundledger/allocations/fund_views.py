@@ -1,0 +1,226 @@
+"""Pages of the allocations area for the fund as a whole: funds available by pool,
+refunds to donors, the fund's settings and its fiscal years."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import SelectChoice
+
+from fundledger.allocations import operations, queries
+from fundledger.allocations.blueprint import (
+    availability_now,
+    blueprint,
+    today,
+)
+from fundledger.allocations.forms import (
+    CloseYearForm,
+    PeriodFilterForm,
+    RefundForm,
+    ReopenYearForm,
+    SettingsForm,
+)
+from fundledger.allocations.pools import (
+    UNRESTRICTED,
+    ZERO,
+    Availability,
+)
+from fundledger.allocations.settings import SETTINGS, get_setting, set_setting
+from fundledger.auth import sessions
+from fundledger.auth.access import READERS, allow
+from fundledger.auth.models import Role
+from fundledger.auth.timing import as_utc
+from fundledger.errors import FundledgerError
+from fundledger.ledger.models import FiscalPeriod
+from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.listing import ListArgs, ordered, page_of, sorted_rows
+from fundledger.money import plain
+from fundledger.web import lists
+from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
+from fundledger.web.fields import required
+from fundledger.web.i18n import _, usd
+from fundledger.web.pages import Page, form_page, reason, template_page
+
+# --- funds available and refunds ------------------------------------------------------
+
+
+@blueprint.get("/available")
+@allow(*READERS)
+def available() -> str:
+    db = db_session()
+    order = lists.order(queries.AVAILABLE_SORTS)
+    pools = sorted_rows(availability_now(db).values(), queries.AVAILABLE_SORTS, order)
+    return render_template(
+        "allocations/available.html",
+        pools=pools,
+        order=order,
+        totals=Availability(
+            "total",
+            sum((pool.money for pool in pools), ZERO),
+            sum((pool.committed for pool in pools), ZERO),
+        ),
+        basis=get_setting(db, "availability_basis"),
+    )
+
+
+@blueprint.get("/available.csv")
+@allow(*READERS)
+def available_csv() -> Response:
+    order = lists.order(queries.AVAILABLE_SORTS)
+    rows = [
+        (p.pool, plain(p.money), plain(p.committed), plain(p.available))
+        for p in sorted_rows(
+            availability_now(db_session()).values(), queries.AVAILABLE_SORTS, order
+        )
+    ]
+    return csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
+
+
+@blueprint.route("/refunds/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def refund() -> Page:
+    db = db_session()
+    form = RefundForm(data={"pool": request.args.get("pool", ""), "on": today()}, scope=[])
+    pools = [pool for key, pool in availability_now(db).items() if key != UNRESTRICTED]
+    form.pool.choices = [
+        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available") for p in pools
+    ]
+
+    def carry_out() -> tuple[str, str]:
+        entry = operations.refund_to_donor(
+            db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
+            on=required(form.on.data), reason=form.reason.data,
+            idempotency_key=form.idempotency_key(),
+        )  # fmt: skip
+        return (
+            _("%(amount)s from %(pool)s is refunded: entry #%(number)s.",
+              amount=usd(form.amount.value), pool=form.pool.data, number=entry.number),
+            url_for(".available"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, template_page("allocations/refund.html", form))
+
+
+# --- the fund's settings and fiscal years ---------------------------------------------
+
+
+@blueprint.get("/settings")
+@allow(*READERS)
+def settings() -> Page:
+    db = db_session()
+    return _settings_page(db, SettingsForm(data=_settings_data(db)), None)
+
+
+@blueprint.post("/settings")
+@allow(Role.ADMIN)
+def change_settings() -> Page:
+    db = db_session()
+    form = SettingsForm()
+
+    def carry_out() -> tuple[str, str]:
+        actor = sessions.request_actor()
+        for key, value in _settings_data(db).items():
+            if form[key].data != value:
+                set_setting(db, actor, key, form[key].data)
+        return _("The settings are saved."), url_for(".settings")
+
+    return form_page(form, carry_out, lambda refusal: _settings_page(db, form, refusal))
+
+
+@blueprint.get("/periods")
+@allow(*READERS)
+def periods() -> Page:
+    return _periods_page(db_session(), None)
+
+
+@blueprint.get("/periods.csv")
+@allow(*READERS)
+def periods_csv() -> Response:
+    periods = db_session().scalars(_periods(_period_filters(), lists.order(queries.PERIOD_SORTS)))
+    rows = [
+        (p.year, "closed" if p.closed else "reopened", p.closed_by or "",
+         "" if p.closed_at is None else as_utc(p.closed_at).isoformat())
+        for p in periods
+    ]  # fmt: skip
+    return csv_download("periods.csv", ("year", "status", "closed_by", "closed_at"), rows)
+
+
+@blueprint.post("/periods/close")
+@allow(Role.SECRETARIAT)
+def close_period() -> Page:
+    db = db_session()
+    form = CloseYearForm(prefix="close")
+
+    def carry_out() -> tuple[str, str]:
+        close_year(db, sessions.request_actor(), form.year.data)
+        return (
+            _("Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
+              year=form.year.data),
+            url_for(".periods"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, close=form))
+
+
+@blueprint.post("/periods/reopen")
+@allow(Role.ADMIN)
+def reopen_period() -> Page:
+    db = db_session()
+    form = ReopenYearForm(prefix="reopen")
+
+    def carry_out() -> tuple[str, str]:
+        reopen_year(db, sessions.request_actor(), form.year.data, reason=form.reason.data)
+        return _("Fiscal year %(year)s is open again.", year=form.year.data), url_for(".periods")
+
+    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, reopen=form))
+
+
+# --- settings and periods -------------------------------------------------------------
+
+
+def _settings_data(db: Session) -> dict[str, str]:
+    return {key: get_setting(db, key) for key in SETTINGS}
+
+
+def _settings_page(db: Session, form: SettingsForm, refusal: FundledgerError | None) -> str:
+    return render_template(
+        "allocations/settings.html",
+        form=form,
+        settings=[(key, get_setting(db, key), meaning) for key, (_, meaning) in SETTINGS.items()],
+        refusal=reason(refusal),
+    )
+
+
+def _periods_page(
+    db: Session,
+    refusal: FundledgerError | None,
+    *,
+    close: CloseYearForm | None = None,
+    reopen: ReopenYearForm | None = None,
+) -> str:
+    last_year = today().year - 1
+    filters = _period_filters()
+    order = lists.order(queries.PERIOD_SORTS, endpoint="allocations.periods")
+    return render_template(
+        "allocations/periods.html",
+        page=page_of(db, _periods(filters, order), order),
+        filters=filters,
+        order=order,
+        close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
+        reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
+        refused_form="close" if close is not None else "reopen" if reopen is not None else None,
+        utc=as_utc,
+        refusal=reason(refusal),
+    )
+
+
+def _period_filters() -> PeriodFilterForm:
+    return lists.checked(PeriodFilterForm(request.args))
+
+
+def _periods(filters: PeriodFilterForm, order: ListArgs) -> Select[FiscalPeriod]:
+    closed = {"closed": True, "reopened": False}.get(filters.status.data or "")
+    return ordered(queries.periods_query(closed=closed), queries.PERIOD_SORTS, order)

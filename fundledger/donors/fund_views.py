@@ -1,0 +1,154 @@
+"""The fund's pledges and receipts, across donors, and the ageing of what is owed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypeVar
+
+from flask import (
+    render_template,
+    request,
+)
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from fundledger.auth.access import READERS, allow
+from fundledger.auth.sessions import now
+from fundledger.donors import listings, queries
+from fundledger.donors.forms import (
+    AsOfForm,
+    ContributionFilterForm,
+    PledgeFilterForm,
+)
+from fundledger.donors.models import Receipt
+from fundledger.donors.views import blueprint
+from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
+from fundledger.money import plain
+from fundledger.web import lists
+from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
+
+# --- the fund's pledges and receipts --------------------------------------------------
+
+
+@blueprint.get("/pledges")
+@allow(*READERS)
+def pledges() -> str:
+    db = db_session()
+    filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
+    page = page_of_rows(_pledges(db, filters, order), order)
+    return render_template("donors/pledges.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/pledges.csv")
+@allow(*READERS)
+def pledges_csv() -> Response:
+    db = db_session()
+    filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
+    rows = [
+        (p.id, p.donor.code, p.pledge_date.isoformat(), p.currency, plain(p.amount),
+         f"{p.rate.normalize():f}", plain(p.usd_amount), plain(s.outstanding),
+         plain(s.outstanding_usd), p.due_date.isoformat() if p.due_date else "",
+         p.earmark or "", p.reference or "")
+        for s in _pledges(db, filters, order)
+        for p in (s.pledge,)
+    ]  # fmt: skip
+    header = ("id", "donor", "date", "currency", "amount", "rate", "usd", "outstanding",
+              "outstanding_usd", "due", "earmark", "reference")  # fmt: skip
+    return csv_download("pledges.csv", header, rows)
+
+
+@blueprint.get("/receipts")
+@allow(*READERS)
+def receipts() -> str:
+    db = db_session()
+    filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
+    page = page_of(db, _receipts(db, filters, order), order)
+    return render_template("donors/receipts.html", page=page, filters=filters, order=order)
+
+
+@blueprint.get("/receipts.csv")
+@allow(*READERS)
+def receipts_csv() -> Response:
+    db = db_session()
+    filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
+    rows = [
+        (r.id, r.donor.code, r.value_date.isoformat(), r.currency, plain(r.amount),
+         plain(r.charges), f"{r.rate.normalize():f}", plain(r.usd_amount), plain(r.usd_charges),
+         plain(r.unapplied_usd), r.earmark or "", r.reference or "")
+        for r in db.scalars(_receipts(db, filters, order))
+    ]  # fmt: skip
+    header = ("id", "donor", "date", "currency", "amount", "charges", "rate", "usd",
+              "usd_charges", "unapplied_usd", "earmark", "reference")  # fmt: skip
+    return csv_download("receipts.csv", header, rows)
+
+
+# --- ageing ---------------------------------------------------------------------------
+
+
+@blueprint.get("/reports/ageing")
+@allow(*READERS)
+def ageing() -> str:
+    (filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
+    rows = sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
+    return render_template(
+        "donors/ageing.html", rows=rows, as_of=as_of, buckets=queries.AGE_BUCKETS,
+        filters=filters, order=order, total=queries.ageing_total(rows),
+    )  # fmt: skip
+
+
+@blueprint.get("/reports/ageing.csv")
+@allow(*READERS)
+def ageing_csv() -> Response:
+    (_filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
+    buckets = [name for name, _, _ in queries.AGE_BUCKETS]
+    rows = [
+        (row.donor.code, plain(row.not_due), *(plain(row.overdue[name]) for name in buckets),
+         plain(row.total))
+        for row in sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
+    ]  # fmt: skip
+    header = ("donor", "not_due", *buckets, "total")
+    return csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _ageing_filters() -> tuple[AsOfForm, dt.date]:
+    """The report's date: the one asked for, or today (shown in its form)."""
+    form = lists.checked(AsOfForm(request.args))
+    as_of = form.as_of.data = form.as_of.data or now().date()
+    return form, as_of
+
+
+F = TypeVar("F", bound=ContributionFilterForm)
+
+
+def _with_donors(db: Session, form: F) -> F:
+    """A contribution filter form read from the query string, offering every donor."""
+    lists.offer(form.donor, listings.donor_codes(db))
+    form.process(request.args)
+    return lists.checked(form)
+
+
+def _donor_id(db: Session, form: ContributionFilterForm) -> int | None:
+    donor = listings.donor_by_code(db, form.donor.data) if form.donor.data else None
+    return None if donor is None else donor.id
+
+
+def _pledges(db: Session, filters: PledgeFilterForm, order: ListArgs) -> list[queries.PledgeStatus]:
+    outstanding = {"outstanding": True, "settled": False}.get(filters.status.data or "")
+    matching = listings.pledges_matching(
+        db, donor_id=_donor_id(db, filters), start=filters.start.data, end=filters.end.data,
+        currency=filters.currency.data or None, outstanding=outstanding,
+    )  # fmt: skip
+    return sorted_rows(matching, listings.PLEDGE_SORTS, order)
+
+
+def _receipts(db: Session, filters: ContributionFilterForm, order: ListArgs) -> Select[Receipt]:
+    query = listings.receipts_query(
+        donor_id=_donor_id(db, filters), start=filters.start.data, end=filters.end.data,
+        currency=filters.currency.data or None,
+    )  # fmt: skip
+    return ordered(query, listings.RECEIPT_SORTS, order)

@@ -1,0 +1,44 @@
+"""CLI commands of the ledger: closing and reopening fiscal years.
+
+Steps taken by a person name them with ``--as EMAIL``; closing needs the secretariat
+role, reopening the admin role (another admin than the one who closed the year).
+"""
+
+from __future__ import annotations
+
+import click
+
+from fundledger.cli_tools import AS_USER, acting_as, database
+
+
+@click.group()
+def period() -> None:
+    """Fiscal years: close (revenue and expenses into net assets, then lock) and reopen."""
+
+
+@period.command("close")
+@click.argument("year", type=click.IntRange(2000, 2199))
+@AS_USER
+def period_close(year: int, as_email: str) -> None:
+    """Close YEAR: post the closing entry and lock the year."""
+    from fundledger.ledger.periods import close_year
+
+    with database().transaction() as session:
+        close_year(session, acting_as(session, as_email, "secretariat"), year)
+    click.echo(f"fiscal year {year} closed")
+
+
+@period.command("reopen")
+@click.argument("year", type=click.IntRange(2000, 2199))
+@click.option("--reason", required=True)
+@AS_USER
+def period_reopen(year: int, reason: str, as_email: str) -> None:
+    """Reopen YEAR (an admin other than the one who closed it)."""
+    from fundledger.ledger.periods import reopen_year
+
+    with database().transaction() as session:
+        reopen_year(session, acting_as(session, as_email, "admin"), year, reason=reason)
+    click.echo(f"fiscal year {year} reopened")
+
+
+COMMANDS = (period,)
