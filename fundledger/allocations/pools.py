@@ -20,15 +20,13 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import Allocation, AllocationPool, State
 from fundledger.donors.models import Donor
+from fundledger.ledger.chart import CASH_ACCOUNTS, RECEIVABLE
 from fundledger.ledger.models import Account, DailyTotal
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Activity, ActivityObjective
 
 UNRESTRICTED = "unrestricted"
 ZERO = Decimal("0.00")
-#: Accounts whose balances make up the money in a pool.
-CASH_ACCOUNTS = ("1010", "2100", "2200")
-RECEIVABLE_ACCOUNT = "1100"
 #: States whose approval still reserves money.
 COMMITTING = (State.APPROVED, State.DISBURSED, State.REPORTED)
 _POOL = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]{0,19})/(.+)")
@@ -90,7 +88,7 @@ def pool_money(
     """Money in every pool that has any, by pool key, now or at the end of ``as_of``,
     from the ledger's daily totals (approving an allocation asks for it; the postings
     would grow with the ledger)."""
-    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
+    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())]
     query = (
         select(Donor.code, DailyTotal.earmark, func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)

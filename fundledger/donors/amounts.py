@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session
 
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Pledge, PledgeReduction, ReceiptApplication
+from fundledger.ledger.chart import (
+    CONTRIBUTIONS_RESTRICTED,
+    CONTRIBUTIONS_UNRESTRICTED,
+    FX_GAINS,
+    FX_LOSSES,
+)
 from fundledger.ledger.errors import IdempotencyConflict
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import Line
@@ -20,14 +26,6 @@ from fundledger.program.models import Implementer
 
 T = TypeVar("T")
 
-ACCOUNT_BANK = "1010"
-ACCOUNT_RECEIVABLE = "1100"
-ACCOUNT_UNAPPLIED = "2100"
-ACCOUNT_UNRESTRICTED = "4100"
-ACCOUNT_RESTRICTED = "4200"
-ACCOUNT_FX_GAINS = "4400"
-ACCOUNT_BANK_CHARGES = "5300"
-ACCOUNT_FX_LOSSES = "5400"
 
 #: Built once, as every contribution asks it (see the statements in ledger.operations).
 _ENTRY_ID_WITH_KEY = select(JournalEntry.id).where(JournalEntry.idempotency_key == bindparam("key"))
@@ -61,7 +59,7 @@ def checked_earmark(session: Session, text: str | None) -> str | None:
 
 
 def revenue_account(earmark: str | None) -> str:
-    return ACCOUNT_UNRESTRICTED if earmark is None else ACCOUNT_RESTRICTED
+    return CONTRIBUTIONS_UNRESTRICTED if earmark is None else CONTRIBUTIONS_RESTRICTED
 
 
 def line(
@@ -86,7 +84,7 @@ def balancing_fx_line(lines: list[Line], **dimensions: Any) -> list[Line]:
     amount = -sum((each.amount for each in lines), Decimal(0))
     if amount == 0:
         return []
-    account = ACCOUNT_FX_GAINS if amount < 0 else ACCOUNT_FX_LOSSES
+    account = FX_GAINS if amount < 0 else FX_LOSSES
     return [Line(account, amount, **dimensions)]
 
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.amounts import (
-    ACCOUNT_RECEIVABLE,
     checked_amount,
     checked_earmark,
     line,
@@ -23,6 +22,7 @@ from fundledger.donors.amounts import (
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
 from fundledger.donors.operations import resolve_rate
+from fundledger.ledger.chart import RECEIVABLE
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import post_entry, post_or_replay, replayed_entry
 from fundledger.money import check_currency, plain, to_base
@@ -72,7 +72,7 @@ def record_pledge(
         created_by=actor.name,
         request_id=actor.request_id,
         lines=[
-            line(ACCOUNT_RECEIVABLE, usd, original=amount, currency=currency, rate=rate, **dims),
+            line(RECEIVABLE, usd, original=amount, currency=currency, rate=rate, **dims),
             line(revenue_account(earmark), -usd, original=amount, currency=currency, rate=rate,
                  **dims),
         ],
@@ -176,7 +176,7 @@ def reduce_pledge(
         lines=[
             line(revenue_account(pledge.earmark), usd, original=amount, currency=currency,
                  rate=rate, **dims),
-            line(ACCOUNT_RECEIVABLE, -usd, original=amount, currency=currency, rate=rate, **dims),
+            line(RECEIVABLE, -usd, original=amount, currency=currency, rate=rate, **dims),
         ],
     )  # fmt: skip
     reduction = PledgeReduction(

@@ -11,7 +11,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.donors.amounts import ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED
 from fundledger.donors.models import (
     Donor,
     Pledge,
@@ -19,6 +18,7 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
+from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
 from fundledger.ledger.models import Account, DailyTotal
 from fundledger.money import to_base
 
@@ -63,7 +63,7 @@ def donor_position(session: Session, donor: Donor) -> DonorPosition:
             .join(Account, Account.id == DailyTotal.account_id)
             .where(
                 DailyTotal.donor_id == donor.id,
-                Account.code.in_([ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED]),
+                Account.code.in_([RECEIVABLE, UNAPPLIED]),
             )
             .group_by(Account.code)
         ).all()
@@ -71,8 +71,8 @@ def donor_position(session: Session, donor: Donor) -> DonorPosition:
     return DonorPosition(
         pledged=pledged - reduced,
         received=received,
-        outstanding=balances.get(ACCOUNT_RECEIVABLE, ZERO),
-        unapplied=-balances.get(ACCOUNT_UNAPPLIED, ZERO),
+        outstanding=balances.get(RECEIVABLE, ZERO),
+        unapplied=-balances.get(UNAPPLIED, ZERO),
     )
 
 

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.errors import FundledgerError
+from fundledger.ledger.chart import (
+    NET_ASSETS_RESTRICTED,
+    NET_ASSETS_UNRESTRICTED,
+    RESTRICTED_PREFIX,
+)
 from fundledger.ledger.models import Account, AccountType, EntryKind, FiscalPeriod, Posting
 from fundledger.ledger.operations import Line, lock_ledger, post_entry
-
-NET_ASSETS_UNRESTRICTED = "3100"
-NET_ASSETS_RESTRICTED = "3200"
-RESTRICTED_PREFIX = "42"
 
 
 class PeriodError(FundledgerError):

@@ -21,25 +21,10 @@ from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
 from fundledger.allocations.pools import pool_money as money_in_pools
 from fundledger.donors.models import Donor
+from fundledger.ledger.chart import DRAW_ACCOUNTS, is_restricted
 from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
-from fundledger.ledger.periods import NET_ASSETS_RESTRICTED, RESTRICTED_PREFIX
 
 ZERO = Decimal("0.00")
-ACCOUNT_BANK = "1010"
-ACCOUNT_RECEIVABLE = "1100"
-ACCOUNT_ADVANCES = "1200"
-ACCOUNT_UNAPPLIED = "2100"
-ACCOUNT_EXPENDITURE = "5100"
-ACCOUNT_INDIRECT = "5200"
-#: Accounts whose debits are money leaving a pool for an allocation (advances, indirect).
-DRAW_ACCOUNTS = (ACCOUNT_ADVANCES, ACCOUNT_INDIRECT)
-#: Expenses that count as the use of money: what organs spent, and indirect cost recovery.
-USE_ACCOUNTS = (ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT)
-
-
-def is_restricted(code: str) -> bool:
-    """Whether an account belongs to the restricted class of net assets (3200, 42xx)."""
-    return code == NET_ASSETS_RESTRICTED or code.startswith(RESTRICTED_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
