@@ -1,5 +1,6 @@
 """The house plan, checked: the ledger core stays free of Flask (scripts and workers can
-use it without a web app), and the chart's codes are spelled in the chart only."""
+use it without a web app) and of the areas built on it, and the chart's codes are
+spelled in the chart only."""
 
 from __future__ import annotations
 
@@ -32,6 +33,36 @@ def test_ledger_core_imports_no_flask() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+#: The areas built on the ledger, and the web shell: the ledger's core imports none.
+ABOVE_THE_LEDGER = ("allocations", "audit", "auth", "dashboards", "donors", "program",
+                    "reporting", "web")  # fmt: skip
+#: The ledger's own pages and forms are its web shell, above the core like every area's.
+LEDGER_SHELL = {"views.py", "forms.py"}
+
+
+def imported(path: Path) -> set[str]:
+    """Every module ``path`` imports, at the top or inside a function."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module is not None and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def test_the_ledger_imports_no_area() -> None:
+    found = [
+        f"{path.relative_to(PACKAGE)} imports {name}"
+        for path in python_modules(PACKAGE / "ledger")
+        if path.name not in LEDGER_SHELL
+        for name in sorted(imported(path))
+        if name.split(".")[:2] in (["fundledger", area] for area in ABOVE_THE_LEDGER)
+    ]
+    assert found == []
 
 
 def chart_codes() -> set[str]:
