@@ -19,6 +19,7 @@ from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
+from fundledger.ledger.balances import balances
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED, USE_ACCOUNTS
 from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.reporting import uses
@@ -26,7 +27,6 @@ from fundledger.reporting.figures import (
     ZERO,
     AccountInfo,
     Position,
-    balances,
     chart,
     open_commitments,
     pool_money,

@@ -21,6 +21,7 @@ from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
 from fundledger.allocations.pools import pool_money as money_in_pools
 from fundledger.donors.models import Donor
+from fundledger.ledger.balances import balances
 from fundledger.ledger.chart import DRAW_ACCOUNTS, is_restricted
 from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
 
@@ -39,21 +40,6 @@ def chart(session: Session) -> dict[str, AccountInfo]:
     """Every account by code, in code order."""
     rows = session.execute(select(Account.code, Account.name, Account.type).order_by(Account.code))
     return {code: AccountInfo(code, name, kind) for code, name, kind in rows}
-
-
-def balances(
-    session: Session, as_of: dt.date, *, donor_id: int | None = None
-) -> dict[str, Decimal]:
-    """Every account's balance at the end of ``as_of`` (debit positive), by code."""
-    query = (
-        select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(DailyTotal.entry_date <= as_of)
-        .group_by(Account.code)
-    )
-    if donor_id is not None:
-        query = query.where(DailyTotal.donor_id == donor_id)
-    return {code: total for code, total in session.execute(query) if total}
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,29 @@ def test_the_ledger_imports_no_area() -> None:
     assert found == []
 
 
+#: Readers still to move into ledger/balances (issue 13): the list may only shrink.
+READERS_TO_MOVE = {
+    "dashboards/queries.py",
+    "reporting/donor_data.py",
+    "reporting/figures.py",
+    "reporting/fund_data.py",
+    "reporting/pack_data.py",
+    "reporting/uses.py",
+}
+
+
+def test_balances_are_read_in_the_ledger_only() -> None:
+    """No module outside fundledger/ledger imports Posting or DailyTotal: they ask
+    ledger.balances, the one place that knows how balances run over time."""
+    tables = {"fundledger.ledger.models.Posting", "fundledger.ledger.models.DailyTotal"}
+    readers = {
+        str(path.relative_to(PACKAGE))
+        for path in python_modules(PACKAGE)
+        if "ledger" not in path.relative_to(PACKAGE).parts[:1] and imported(path) & tables
+    }
+    assert readers == READERS_TO_MOVE
+
+
 def chart_codes() -> set[str]:
     with CHART_CSV.open(encoding="utf-8") as rows:
         return {row["code"] for row in csv.DictReader(rows)}
