@@ -31,17 +31,20 @@ from fundledger.allocations.settings import counts_receivables, indirect_cost_ra
 from fundledger.allocations.transitions import next_state
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
+from fundledger.ledger.chart import (
+    ADVANCES,
+    BANK,
+    CONTRIBUTIONS_RESTRICTED,
+    EXPENDITURE,
+    INDIRECT,
+    RELEASES_RESTRICTED,
+    RELEASES_UNRESTRICTED,
+)
 from fundledger.ledger.models import EntryKind, JournalEntry
 from fundledger.ledger.operations import Line, lock_ledger, post_entry, replayed_entry
 from fundledger.money import plain
 from fundledger.program.models import Activity
 
-ACCOUNT_BANK = "1010"
-ACCOUNT_ADVANCES = "1200"
-ACCOUNT_RESTRICTED_RELEASE = "4290"
-ACCOUNT_UNRESTRICTED_RELEASE = "4190"
-ACCOUNT_EXPENDITURE = "5100"
-ACCOUNT_INDIRECT = "5200"
 CATEGORIES = ("personnel", "consultants", "travel", "meetings", "publications", "other")
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
 
@@ -300,10 +303,10 @@ def disburse(
                 f"needs {plain(drawn)} from it (pledged money not received yet?)"
             )
         if take_advance:
-            lines.append(_line(session, ACCOUNT_ADVANCES, take_advance, allocation, pool))
+            lines.append(_line(session, ADVANCES, take_advance, allocation, pool))
         if take_indirect:
-            lines.append(_line(session, ACCOUNT_INDIRECT, take_indirect, allocation, pool))
-        lines.append(_line(session, ACCOUNT_BANK, -drawn, allocation, pool))
+            lines.append(_line(session, INDIRECT, take_indirect, allocation, pool))
+        lines.append(_line(session, BANK, -drawn, allocation, pool))
         pool.advanced += take_advance
         pool.indirect += take_indirect
         left_advance -= take_advance
@@ -355,13 +358,13 @@ def report_expenditure(
         if not part:
             continue
         lines += [
-            _line(session, ACCOUNT_EXPENDITURE, part, allocation, pool),
-            _line(session, ACCOUNT_ADVANCES, -part, allocation, pool),
+            _line(session, EXPENDITURE, part, allocation, pool),
+            _line(session, ADVANCES, -part, allocation, pool),
         ]
         if pool.pool != UNRESTRICTED:
             lines += [
-                _line(session, ACCOUNT_RESTRICTED_RELEASE, part, allocation, pool),
-                _line(session, ACCOUNT_UNRESTRICTED_RELEASE, -part, allocation, pool),
+                _line(session, RELEASES_RESTRICTED, part, allocation, pool),
+                _line(session, RELEASES_UNRESTRICTED, -part, allocation, pool),
             ]
         pool.spent += part
         left -= part
@@ -402,8 +405,8 @@ def close_allocation(
         part = pool.unspent
         if part:
             lines += [
-                _line(session, ACCOUNT_BANK, part, allocation, pool),
-                _line(session, ACCOUNT_ADVANCES, -part, allocation, pool),
+                _line(session, BANK, part, allocation, pool),
+                _line(session, ADVANCES, -part, allocation, pool),
             ]
             pool.returned += part
             returned += part
@@ -451,8 +454,8 @@ def refund_to_donor(
     donor_id = session.scalar(select(Donor.id).filter_by(code=parsed.donor_code))
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.REFUND,
-        lines=[Line("4200", amount, donor_id=donor_id, earmark=parsed.earmark),
-               Line(ACCOUNT_BANK, -amount, donor_id=donor_id, earmark=parsed.earmark)],
+        lines=[Line(CONTRIBUTIONS_RESTRICTED, amount, donor_id=donor_id, earmark=parsed.earmark),
+               Line(BANK, -amount, donor_id=donor_id, earmark=parsed.earmark)],
         memo=f"Refund to {parsed.donor_code} of unused {parsed.earmark} money: {reason_text}",
         idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
     )  # fmt: skip

@@ -20,15 +20,13 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import Allocation, AllocationPool, State
 from fundledger.donors.models import Donor
-from fundledger.ledger.models import Account, DailyTotal
+from fundledger.ledger.balances import pool_balances
+from fundledger.ledger.chart import CASH_ACCOUNTS, RECEIVABLE
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Activity, ActivityObjective
 
 UNRESTRICTED = "unrestricted"
 ZERO = Decimal("0.00")
-#: Accounts whose balances make up the money in a pool.
-CASH_ACCOUNTS = ("1010", "2100", "2200")
-RECEIVABLE_ACCOUNT = "1100"
 #: States whose approval still reserves money.
 COMMITTING = (State.APPROVED, State.DISBURSED, State.REPORTED)
 _POOL = re.compile(r"([A-Za-z0-9][A-Za-z0-9-]{0,19})/(.+)")
@@ -90,20 +88,13 @@ def pool_money(
     """Money in every pool that has any, by pool key, now or at the end of ``as_of``,
     from the ledger's daily totals (approving an allocation asks for it; the postings
     would grow with the ledger)."""
-    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
-    query = (
-        select(Donor.code, DailyTotal.earmark, func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .outerjoin(Donor, Donor.id == DailyTotal.donor_id)
-        .where(Account.code.in_(accounts))
-        .group_by(Donor.code, DailyTotal.earmark)
-    )
-    if as_of is not None:
-        query = query.where(DailyTotal.entry_date <= as_of)
-    rows = session.execute(query)
+    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())]
+    held = pool_balances(session, accounts, as_of=as_of)
+    donor_ids = sorted({donor_id for donor_id, _earmark in held if donor_id is not None})
+    codes = dict(session.execute(select(Donor.id, Donor.code).where(Donor.id.in_(donor_ids))).all())
     money: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for donor_code, earmark, total in rows:
-        money[Pool(donor_code, earmark).key] += total
+    for (donor_id, earmark), total in held.items():
+        money[Pool(None if donor_id is None else codes[donor_id], earmark).key] += total
     return dict(money)
 
 

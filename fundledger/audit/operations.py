@@ -57,3 +57,15 @@ def record(
             "request_id": actor.request_id,
         },
     )
+
+
+def record_period_change(
+    session: Session,
+    actor: Actor,
+    action: str,
+    year: int,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+) -> None:
+    """The audit event of a fiscal year's close or reopening (see ledger.periods)."""
+    record(session, actor, action, "fiscal_year", year, before=before, after=after)

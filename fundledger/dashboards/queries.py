@@ -20,24 +20,25 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
-from fundledger.allocations.pools import (
-    CASH_ACCOUNTS,
-    RECEIVABLE_ACCOUNT,
-    Availability,
-    availability,
-)
+from fundledger.allocations.pools import Availability, availability
 from fundledger.allocations.queries import QueueItem, budgets, cajp_queue
 from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.models import AuditEvent
 from fundledger.audit.queries import AuditFilter, event_page
 from fundledger.audit.verifications import ACTION as VERIFIED
 from fundledger.audit.verifications import Outcome
-from fundledger.donors.amounts import ACCOUNT_UNAPPLIED
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt
 from fundledger.donors.queries import AgeingRow, DonorPosition, ageing, donor_position
+from fundledger.ledger.chart import (
+    ADVANCES,
+    CASH_ACCOUNTS,
+    DRAW_ACCOUNTS,
+    EXPENDITURE,
+    RECEIVABLE,
+    UNAPPLIED,
+)
 from fundledger.ledger.models import Account, DailyTotal, EntryKind, FiscalPeriod, LedgerHead
 from fundledger.ledger.queries import trial_balance
-from fundledger.reporting.figures import ACCOUNT_ADVANCES, ACCOUNT_EXPENDITURE, DRAW_ACCOUNTS
 from fundledger.reporting.uses import PoolUse, earmarked_pools
 
 ZERO = Decimal("0.00")
@@ -110,7 +111,7 @@ class FundOverview:
 def fund_overview(session: Session, today: dt.date) -> FundOverview:
     with_receivables = counts_receivables(session)
     receivable = next(
-        (row.balance for row in trial_balance(session).rows if row.code == RECEIVABLE_ACCOUNT),
+        (row.balance for row in trial_balance(session).rows if row.code == RECEIVABLE),
         ZERO,
     )
     return FundOverview(
@@ -130,19 +131,19 @@ def fund_years(session: Session, today: dt.date, *, with_receivables: bool) -> l
         select(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date),
                func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_([*CASH_ACCOUNTS, RECEIVABLE_ACCOUNT, ACCOUNT_ADVANCES,
-                                 ACCOUNT_EXPENDITURE]), DailyTotal.kind != EntryKind.CLOSING)
+        .where(Account.code.in_([*CASH_ACCOUNTS, RECEIVABLE, ADVANCES,
+                                 EXPENDITURE]), DailyTotal.kind != EntryKind.CLOSING)
         .group_by(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date))
     )  # fmt: skip
-    money_accounts = {*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())}
+    money_accounts = {*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())}
     for code, kind, year, total in ledger:
         if code in money_accounts:
             flows["money"][int(year)] += total
-        if code == RECEIVABLE_ACCOUNT:
+        if code == RECEIVABLE:
             flows["receivable"][int(year)] += total
-        elif code == ACCOUNT_ADVANCES and kind == EntryKind.DISBURSEMENT:
+        elif code == ADVANCES and kind == EntryKind.DISBURSEMENT:
             flows["disbursed"][int(year)] += total
-        elif code == ACCOUNT_EXPENDITURE:
+        elif code == EXPENDITURE:
             flows["spent"][int(year)] += total
     seen = [year for figures in flows.values() for year in figures]
     if not seen:
@@ -271,7 +272,7 @@ def secretariat_tasks(session: Session, today: dt.date) -> Tasks:
         if allocation.period_end < today and sum((p.unspent for p in allocation.pools), ZERO) > 0
     ]
     unapplied = next(
-        (row.balance for row in trial_balance(session).rows if row.code == ACCOUNT_UNAPPLIED),
+        (row.balance for row in trial_balance(session).rows if row.code == UNAPPLIED),
         ZERO,
     )
     return Tasks(

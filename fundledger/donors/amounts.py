@@ -11,6 +11,12 @@ from sqlalchemy.orm import Session
 
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Pledge, PledgeReduction, ReceiptApplication
+from fundledger.ledger.chart import (
+    CONTRIBUTIONS_RESTRICTED,
+    CONTRIBUTIONS_UNRESTRICTED,
+    FX_GAINS,
+    FX_LOSSES,
+)
 from fundledger.ledger.errors import IdempotencyConflict
 from fundledger.ledger.operations import Line, replayed_entry
 from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, settled_usd
@@ -19,14 +25,6 @@ from fundledger.program.models import Implementer
 
 T = TypeVar("T")
 
-ACCOUNT_BANK = "1010"
-ACCOUNT_RECEIVABLE = "1100"
-ACCOUNT_UNAPPLIED = "2100"
-ACCOUNT_UNRESTRICTED = "4100"
-ACCOUNT_RESTRICTED = "4200"
-ACCOUNT_FX_GAINS = "4400"
-ACCOUNT_BANK_CHARGES = "5300"
-ACCOUNT_FX_LOSSES = "5400"
 
 
 def checked_amount(amount: Decimal, currency: str, what: str = "amount") -> Decimal:
@@ -57,7 +55,7 @@ def checked_earmark(session: Session, text: str | None) -> str | None:
 
 
 def revenue_account(earmark: str | None) -> str:
-    return ACCOUNT_UNRESTRICTED if earmark is None else ACCOUNT_RESTRICTED
+    return CONTRIBUTIONS_UNRESTRICTED if earmark is None else CONTRIBUTIONS_RESTRICTED
 
 
 def line(
@@ -82,7 +80,7 @@ def balancing_fx_line(lines: list[Line], **dimensions: Any) -> list[Line]:
     amount = -sum((each.amount for each in lines), Decimal(0))
     if amount == 0:
         return []
-    account = ACCOUNT_FX_GAINS if amount < 0 else ACCOUNT_FX_LOSSES
+    account = FX_GAINS if amount < 0 else FX_LOSSES
     return [Line(account, amount, **dimensions)]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundledger.db import Base, Money
+from fundledger.ledger import dimensions
 
 
 class DonorType(StrEnum):
@@ -58,6 +59,10 @@ class Donor(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+#: A posting's donor is a donor's id; a voucher may name it by code.
+dimensions.register("donor", Donor.id, code=Donor.code)
 
 
 class ExchangeRate(Base):

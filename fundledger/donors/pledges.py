@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.amounts import (
-    ACCOUNT_RECEIVABLE,
     checked_amount,
     checked_earmark,
     line,
@@ -22,6 +21,7 @@ from fundledger.donors.amounts import (
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
 from fundledger.donors.operations import resolve_rate
+from fundledger.ledger.chart import RECEIVABLE
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import post_entry, post_or_replay
 from fundledger.money import check_currency, plain, to_base
@@ -71,7 +71,7 @@ def record_pledge(
         created_by=actor.name,
         request_id=actor.request_id,
         lines=[
-            line(ACCOUNT_RECEIVABLE, usd, original=amount, currency=currency, rate=rate, **dims),
+            line(RECEIVABLE, usd, original=amount, currency=currency, rate=rate, **dims),
             line(revenue_account(earmark), -usd, original=amount, currency=currency, rate=rate,
                  **dims),
         ],
@@ -171,7 +171,7 @@ def reduce_pledge(
         lines=[
             line(revenue_account(pledge.earmark), usd, original=amount, currency=currency,
                  rate=rate, **dims),
-            line(ACCOUNT_RECEIVABLE, -usd, original=amount, currency=currency, rate=rate, **dims),
+            line(RECEIVABLE, -usd, original=amount, currency=currency, rate=rate, **dims),
         ],
     )  # fmt: skip
     reduction = PledgeReduction(

@@ -11,7 +11,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.donors.amounts import ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED
 from fundledger.donors.models import (
     Donor,
     Pledge,
@@ -19,7 +18,8 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
-from fundledger.ledger.models import Account, DailyTotal
+from fundledger.ledger.balances import donor_balances
+from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
 from fundledger.money import to_base
 
 ZERO = Decimal("0.00")
@@ -57,22 +57,12 @@ def donor_position(session: Session, donor: Donor) -> DonorPosition:
             + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
         ).filter_by(donor_id=donor.id)
     ).scalar_one()
-    balances = dict(
-        session.execute(
-            select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
-            .join(Account, Account.id == DailyTotal.account_id)
-            .where(
-                DailyTotal.donor_id == donor.id,
-                Account.code.in_([ACCOUNT_RECEIVABLE, ACCOUNT_UNAPPLIED]),
-            )
-            .group_by(Account.code)
-        ).all()
-    )
+    balances = donor_balances(session, donor.id, [RECEIVABLE, UNAPPLIED])
     return DonorPosition(
         pledged=pledged - reduced,
         received=received,
-        outstanding=balances.get(ACCOUNT_RECEIVABLE, ZERO),
-        unapplied=-balances.get(ACCOUNT_UNAPPLIED, ZERO),
+        outstanding=balances.get(RECEIVABLE, ZERO),
+        unapplied=-balances.get(UNAPPLIED, ZERO),
     )
 
 

@@ -14,10 +14,6 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.amounts import (
-    ACCOUNT_BANK,
-    ACCOUNT_BANK_CHARGES,
-    ACCOUNT_RECEIVABLE,
-    ACCOUNT_UNAPPLIED,
     Owed,
     balancing_fx_line,
     checked_amount,
@@ -31,6 +27,7 @@ from fundledger.donors.amounts import (
 from fundledger.donors.errors import ContributionError, Overapplication
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
 from fundledger.donors.operations import resolve_rate
+from fundledger.ledger.chart import BANK, BANK_CHARGES, RECEIVABLE, UNAPPLIED
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import Line, post_entry, post_or_replay, replayed_entry
 from fundledger.money import check_currency, plain, settled_usd, to_base
@@ -107,7 +104,7 @@ def record_receipt(
         for part in parts:
             pools[part.pledge.earmark] = pools.get(part.pledge.earmark, Decimal(0)) + part.amount
         credits = [
-            line(ACCOUNT_RECEIVABLE, -part.owed.usd_for(part.amount, part.pledge.rate),
+            line(RECEIVABLE, -part.owed.usd_for(part.amount, part.pledge.rate),
                  original=part.amount, currency=currency, rate=part.pledge.rate,
                  earmark=part.pledge.earmark, **dims)
             for part in parts
@@ -115,14 +112,14 @@ def record_receipt(
         if excess:
             pools[None] = pools.get(None, Decimal(0)) + excess
             credits.append(
-                line(ACCOUNT_UNAPPLIED, -to_base(excess, rate), original=excess,
+                line(UNAPPLIED, -to_base(excess, rate), original=excess,
                      currency=currency, rate=rate, **dims)
             )  # fmt: skip
 
     lines = _bank_lines(pools, charges, amount, usd_bank, currency, rate, donor.id)
     if usd_charges:
         lines.append(
-            Line(ACCOUNT_BANK_CHARGES, usd_charges, donor_id=donor.id,
+            Line(BANK_CHARGES, usd_charges, donor_id=donor.id,
                  memo=f"{plain(charges, currency)} {currency} deducted by the bank")
         )  # fmt: skip
     lines += credits
@@ -258,7 +255,7 @@ def _bank_lines(
     if len(pools) == 1:
         (earmark,) = pools
         return [
-            line(ACCOUNT_BANK, usd_bank, original=amount, currency=currency, rate=rate,
+            line(BANK, usd_bank, original=amount, currency=currency, rate=rate,
                  donor_id=donor_id, earmark=earmark)
         ]  # fmt: skip
     lines = []
@@ -273,7 +270,7 @@ def _bank_lines(
         remaining_usd -= usd
         if usd:
             lines.append(
-                Line(ACCOUNT_BANK, usd, donor_id=donor_id, earmark=earmark,
+                Line(BANK, usd, donor_id=donor_id, earmark=earmark,
                      memo=f"{plain(net, currency)} {currency} at {rate.normalize():f}")
             )  # fmt: skip
     return lines
@@ -362,18 +359,18 @@ def apply_credit(
     cash_usd = sum((usd for _, _, usd in chunks), Decimal(0))
     dims = {"donor_id": donor.id}
     lines = [
-        line(ACCOUNT_UNAPPLIED, usd, original=part, currency=pledge.currency,
+        line(UNAPPLIED, usd, original=part, currency=pledge.currency,
              rate=credit.receipt.rate, **dims)
         for credit, part, usd in chunks
     ]  # fmt: skip
     lines.append(
-        line(ACCOUNT_RECEIVABLE, -receivable_usd, original=wanted, currency=pledge.currency,
+        line(RECEIVABLE, -receivable_usd, original=wanted, currency=pledge.currency,
              rate=pledge.rate, earmark=pledge.earmark, **dims)
     )  # fmt: skip
     if pledge.earmark is not None:  # the cash joins the pledge's pool
         lines += [
-            Line(ACCOUNT_BANK, cash_usd, earmark=pledge.earmark, donor_id=donor.id),
-            Line(ACCOUNT_BANK, -cash_usd, donor_id=donor.id),
+            Line(BANK, cash_usd, earmark=pledge.earmark, donor_id=donor.id),
+            Line(BANK, -cash_usd, donor_id=donor.id),
         ]
     lines += balancing_fx_line(lines)
     entry = post_entry(

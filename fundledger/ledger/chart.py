@@ -1,7 +1,9 @@
 """The fund's default chart of accounts (DESIGN.md §3), shipped as data in chart.csv.
 
 The chart is data: ``fundledger init`` adds the accounts that are missing and leaves
-existing ones (and any the Secretariat added) alone.
+existing ones (and any the Secretariat added) alone. The codes the program posts to or
+reads by name are the constants below, and only here: no other module spells a code
+(tests/unit/test_layers.py checks), so a reader finds every use of an account by name.
 """
 
 from __future__ import annotations
@@ -13,6 +15,40 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.ledger.models import Account, AccountType, Side
+
+BANK = "1010"
+RECEIVABLE = "1100"
+ADVANCES = "1200"
+UNAPPLIED = "2100"
+REFUNDS_PAYABLE = "2200"
+NET_ASSETS_UNRESTRICTED = "3100"
+NET_ASSETS_RESTRICTED = "3200"
+CONTRIBUTIONS_UNRESTRICTED = "4100"
+RELEASES_UNRESTRICTED = "4190"
+CONTRIBUTIONS_RESTRICTED = "4200"
+RELEASES_RESTRICTED = "4290"
+INTEREST = "4300"
+FX_GAINS = "4400"
+EXPENDITURE = "5100"
+INDIRECT = "5200"
+BANK_CHARGES = "5300"
+FX_LOSSES = "5400"
+
+#: Revenue accounts of the restricted class start so (what closes into 3200).
+RESTRICTED_PREFIX = "42"
+#: Accounts whose balances make up the money in a pool: bank, less what is owed back.
+CASH_ACCOUNTS = (BANK, UNAPPLIED, REFUNDS_PAYABLE)
+#: Accounts whose debits are money leaving a pool for an allocation (advances, indirect).
+DRAW_ACCOUNTS = (ADVANCES, INDIRECT)
+#: Expenses that count as the use of money: what organs spent, and indirect cost recovery.
+USE_ACCOUNTS = (EXPENDITURE, INDIRECT)
+#: Contributions of both classes.
+CONTRIBUTION_ACCOUNTS = (CONTRIBUTIONS_UNRESTRICTED, CONTRIBUTIONS_RESTRICTED)
+
+
+def is_restricted(code: str) -> bool:
+    """Whether an account belongs to the restricted class of net assets (3200, 42xx)."""
+    return code == NET_ASSETS_RESTRICTED or code.startswith(RESTRICTED_PREFIX)
 
 
 def default_chart() -> list[Account]:

@@ -25,15 +25,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, insert, select, text
+from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
-from fundledger.ledger import errors
+from fundledger.ledger import dimensions, errors
 from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
 from fundledger.ledger.models import (
     Account,
@@ -56,16 +55,10 @@ from fundledger.money import (
     minor_units,
     to_base,
 )
-from fundledger.program.earmarks import parse_earmark
-from fundledger.program.models import Activity, Implementer, Objective
 
 ZERO = Decimal("0.00")
 MAX_RATE = Decimal(1_000_000)
 MAX_TEXT = 2000
-
-
-def _existing(key: InstrumentedAttribute[Any]) -> Select[Any]:
-    return select(key).where(key.in_(bindparam("keys", expanding=True)))
 
 
 # The statements of every posting, built once: SQLAlchemy caches a statement's compiled
@@ -76,12 +69,6 @@ _LOCK_HEAD = text(
 )
 _ADVANCE_HEAD = text("UPDATE ledger_head SET last_number = :number, last_hash = :hash WHERE id = 1")
 _ACCOUNTS = select(Account).where(Account.code.in_(bindparam("codes", expanding=True)))
-_DIMENSIONS: tuple[tuple[str, type[Any], Select[Any]], ...] = (
-    ("donor", Donor, _existing(Donor.id)),
-    ("activity", Activity, _existing(Activity.number)),
-    ("objective", Objective, _existing(Objective.number)),
-    ("organ", Implementer, _existing(Implementer.code)),
-)
 _ENTRY_WITH_KEY = select(JournalEntry.id, JournalEntry.number, JournalEntry.content_digest).where(
     JournalEntry.idempotency_key == bindparam("key")
 )
@@ -341,7 +328,7 @@ def _normalized(number: int, line: Line) -> Line:
     line = replace(line, amount=amount.quantize(Decimal("0.01")))
     if line.earmark is not None:
         try:
-            line = replace(line, earmark=str(parse_earmark(line.earmark)))
+            line = replace(line, earmark=dimensions.canonical_earmark(line.earmark))
         except FundledgerError as error:
             raise errors.UnknownDimension(f"{where}: {error}") from error
     if line.organ is not None:
@@ -501,12 +488,15 @@ def _check_dimensions(session: Session, lines: Sequence[Line]) -> None:
         {line.objective for line in lines},
         {line.organ for line in lines} | earmarked_organs,
     ]
-    for (name, model, statement), wanted in zip(_DIMENSIONS, named, strict=True):
+    for name, wanted in zip(dimensions.NAMES, named, strict=True):
         wanted.discard(None)
-        wanted -= _in_session(session, model, wanted)
         if not wanted:
             continue
-        existing = set(session.scalars(statement, {"keys": sorted(wanted, key=str)}))
+        rows = dimensions.dimension(name)
+        wanted -= _in_session(session, rows.model, wanted)
+        if not wanted:
+            continue
+        existing = set(session.scalars(rows.existing, {"keys": sorted(wanted, key=str)}))
         for missing in sorted(wanted - existing, key=str):
             raise errors.UnknownDimension(f"unknown {name} {missing!r}")
 

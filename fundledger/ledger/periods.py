@@ -2,30 +2,56 @@
 
 Restricted revenue (the 42xx accounts) closes into 3200 keeping its donor and earmark;
 everything else closes into 3100. Reopening needs someone other than who closed it.
+
+The audit trail is an area built on the ledger, so a close or a reopening is told to
+whoever registered with :func:`on_period_change` (the audit trail does, at start-up, in
+``fundledger.models.register_all``), in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.audit.operations import record
 from fundledger.errors import FundledgerError
+from fundledger.ledger.chart import (
+    NET_ASSETS_RESTRICTED,
+    NET_ASSETS_UNRESTRICTED,
+    RESTRICTED_PREFIX,
+)
 from fundledger.ledger.models import Account, AccountType, EntryKind, FiscalPeriod, Posting
 from fundledger.ledger.operations import Line, lock_ledger, post_entry
-
-NET_ASSETS_UNRESTRICTED = "3100"
-NET_ASSETS_RESTRICTED = "3200"
-RESTRICTED_PREFIX = "42"
 
 
 class PeriodError(FundledgerError):
     pass
+
+
+#: Told of a close or a reopening: (session, actor, action, year, before, after).
+PeriodListener = Callable[
+    [Session, Actor, str, int, Mapping[str, Any] | None, Mapping[str, Any]], None
+]
+_LISTENERS: dict[str, PeriodListener] = {}
+
+
+def on_period_change(listener: PeriodListener) -> None:
+    """Have ``listener`` told of every close and reopening (once, however often asked)."""
+    _LISTENERS[f"{listener.__module__}.{listener.__qualname__}"] = listener
+
+
+def _changed(
+    session: Session, actor: Actor, action: str, year: int,
+    before: Mapping[str, Any] | None, after: Mapping[str, Any],
+) -> None:  # fmt: skip
+    for listener in _LISTENERS.values():
+        listener(session, actor, action, year, before, after)
 
 
 def fiscal_year(year: int) -> tuple[dt.date, dt.date]:
@@ -83,7 +109,7 @@ def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
     period.closed_at = dt.datetime.now(dt.UTC)
     period.closed_by = actor.name
     session.flush()
-    record(session, actor, "period.closed", "fiscal_year", year, after={"closed": True})
+    _changed(session, actor, "period.closed", year, None, {"closed": True})
     return period
 
 
@@ -104,7 +130,7 @@ def reopen_year(session: Session, actor: Actor, year: int, *, reason: str) -> Fi
         raise PeriodError(f"reopen {later} first; years reopen from the latest")
     period.closed = False
     session.flush()
-    record(session, actor, "period.reopened", "fiscal_year", year,
-           before={"closed": True, "closed_by": period.closed_by},
-           after={"closed": False, "reason": reason})  # fmt: skip
+    _changed(session, actor, "period.reopened", year,
+             {"closed": True, "closed_by": period.closed_by},
+             {"closed": False, "reason": reason})  # fmt: skip
     return period

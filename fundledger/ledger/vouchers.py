@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundledger.donors.models import Donor
 from fundledger.inputs import InvalidInput, parse_date, parse_id, text_problem
+from fundledger.ledger import dimensions
 from fundledger.ledger.errors import InvalidEntry, UnknownDimension
 from fundledger.ledger.operations import Line
 from fundledger.money import decimal_places, parse_decimal
@@ -200,7 +199,7 @@ def _integer(where: str, key: str, value: Any) -> int | None:
 def _donor_id(session: Session, where: str, code: Any) -> int | None:
     if code is None:
         return None
-    donor_id = session.scalar(select(Donor.id).filter_by(code=str(_scalar(code, where))))
+    donor_id: int | None = dimensions.key_for_code(session, "donor", str(_scalar(code, where)))
     if donor_id is None:
         raise UnknownDimension(f"{where}: unknown donor {code!r}")
     return donor_id

@@ -6,6 +6,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundledger.db import Base
+from fundledger.ledger import dimensions
+from fundledger.program.earmarks import parse_earmark
 
 
 class GeneralObjective(Base):
@@ -68,3 +70,11 @@ class ActivityObjective(Base):
     objective_number: Mapped[int] = mapped_column(
         ForeignKey("objectives.number", ondelete="RESTRICT"), primary_key=True
     )
+
+
+# A posting names the programme by activity and objective number, an organ by its code,
+# and an earmark in the canonical spelling parse_earmark gives it.
+dimensions.register("activity", Activity.number)
+dimensions.register("objective", Objective.number)
+dimensions.register("organ", Implementer.code)
+dimensions.register_earmark(lambda text: str(parse_earmark(text)))

@@ -19,16 +19,14 @@ from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
+from fundledger.ledger.balances import balances
+from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED, USE_ACCOUNTS
 from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
-    ACCOUNT_RECEIVABLE,
-    ACCOUNT_UNAPPLIED,
-    USE_ACCOUNTS,
     ZERO,
     AccountInfo,
     Position,
-    balances,
     chart,
     open_commitments,
     pool_money,
@@ -194,22 +192,22 @@ def donor_statement(
     receipts = _receipts(session, donor, start, end, applications)
     from_credit = [a for a in applications if not a.with_receipt]
     receivable = RollForward(
-        opening.get(ACCOUNT_RECEIVABLE, ZERO),
+        opening.get(RECEIVABLE, ZERO),
         (
             Movement("pledged", sum((p.usd for p in pledges), ZERO)),
             Movement("reduced", -sum((r.usd for r in reductions), ZERO)),
             Movement("settled_by_payments", -sum((r.applied for r in receipts), ZERO)),
             Movement("settled_from_credit", -sum((a.pledge_usd for a in from_credit), ZERO)),
         ),
-        closing.get(ACCOUNT_RECEIVABLE, ZERO),
+        closing.get(RECEIVABLE, ZERO),
     )
     unapplied = RollForward(
-        -opening.get(ACCOUNT_UNAPPLIED, ZERO),
+        -opening.get(UNAPPLIED, ZERO),
         (
             Movement("overpaid", sum((r.unapplied for r in receipts), ZERO)),
             Movement("applied", -sum((a.receipt_usd for a in from_credit), ZERO)),
         ),
-        -closing.get(ACCOUNT_UNAPPLIED, ZERO),
+        -closing.get(UNAPPLIED, ZERO),
     )
     with_receivables = settings.counts_receivables
     earmarked = uses.earmarked_pools(session, donor, start, end, with_receivables=with_receivables)

@@ -21,25 +21,11 @@ from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
 from fundledger.allocations.pools import pool_money as money_in_pools
 from fundledger.donors.models import Donor
+from fundledger.ledger.balances import balances
+from fundledger.ledger.chart import DRAW_ACCOUNTS, is_restricted
 from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
-from fundledger.ledger.periods import NET_ASSETS_RESTRICTED, RESTRICTED_PREFIX
 
 ZERO = Decimal("0.00")
-ACCOUNT_BANK = "1010"
-ACCOUNT_RECEIVABLE = "1100"
-ACCOUNT_ADVANCES = "1200"
-ACCOUNT_UNAPPLIED = "2100"
-ACCOUNT_EXPENDITURE = "5100"
-ACCOUNT_INDIRECT = "5200"
-#: Accounts whose debits are money leaving a pool for an allocation (advances, indirect).
-DRAW_ACCOUNTS = (ACCOUNT_ADVANCES, ACCOUNT_INDIRECT)
-#: Expenses that count as the use of money: what organs spent, and indirect cost recovery.
-USE_ACCOUNTS = (ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT)
-
-
-def is_restricted(code: str) -> bool:
-    """Whether an account belongs to the restricted class of net assets (3200, 42xx)."""
-    return code == NET_ASSETS_RESTRICTED or code.startswith(RESTRICTED_PREFIX)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,21 +40,6 @@ def chart(session: Session) -> dict[str, AccountInfo]:
     """Every account by code, in code order."""
     rows = session.execute(select(Account.code, Account.name, Account.type).order_by(Account.code))
     return {code: AccountInfo(code, name, kind) for code, name, kind in rows}
-
-
-def balances(
-    session: Session, as_of: dt.date, *, donor_id: int | None = None
-) -> dict[str, Decimal]:
-    """Every account's balance at the end of ``as_of`` (debit positive), by code."""
-    query = (
-        select(Account.code, func.coalesce(func.sum(DailyTotal.amount), ZERO))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(DailyTotal.entry_date <= as_of)
-        .group_by(Account.code)
-    )
-    if donor_id is not None:
-        query = query.where(DailyTotal.donor_id == donor_id)
-    return {code: total for code, total in session.execute(query) if total}
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,25 +17,29 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, Budget, BudgetLine
 from fundledger.donors.models import Donor, Receipt
+from fundledger.ledger.chart import (
+    ADVANCES,
+    CONTRIBUTION_ACCOUNTS,
+    CONTRIBUTIONS_RESTRICTED,
+    CONTRIBUTIONS_UNRESTRICTED,
+    EXPENDITURE,
+    RECEIVABLE,
+    RELEASES_RESTRICTED,
+    RELEASES_UNRESTRICTED,
+    is_restricted,
+)
 from fundledger.ledger.models import Account, AccountType, EntryKind, JournalEntry, Posting
 from fundledger.ledger.periods import fiscal_year
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
-from fundledger.reporting.figures import (
-    ACCOUNT_ADVANCES,
-    ACCOUNT_EXPENDITURE,
-    ACCOUNT_RECEIVABLE,
-    ZERO,
-    AccountInfo,
-    Position,
-    chart,
-    is_restricted,
-    position,
-)
+from fundledger.reporting.figures import ZERO, AccountInfo, Position, chart, position
 
 #: Revenue accounts shown together on one line of the changes in net assets.
-MERGED_LINES = {"4100": "contributions", "4200": "contributions",
-                "4190": "releases", "4290": "releases"}  # fmt: skip
-CONTRIBUTION_ACCOUNTS = ("4100", "4200")
+MERGED_LINES = {
+    CONTRIBUTIONS_UNRESTRICTED: "contributions",
+    CONTRIBUTIONS_RESTRICTED: "contributions",
+    RELEASES_UNRESTRICTED: "releases",
+    RELEASES_RESTRICTED: "releases",
+}
 DECISIONS = ("approve", "reject", "return")
 
 
@@ -229,7 +233,7 @@ def _contributions(session: Session, start: dt.date, end: dt.date) -> list[Donor
         session.execute(
             select(Posting.donor_id, func.sum(Posting.amount))
             .join(Account, Account.id == Posting.account_id)
-            .where(Account.code == ACCOUNT_RECEIVABLE, Posting.entry_date <= end)
+            .where(Account.code == RECEIVABLE, Posting.entry_date <= end)
             .group_by(Posting.donor_id)
         ).all()
     )  # fmt: skip
@@ -273,12 +277,12 @@ def _budget_by_activity(
         .join(Account, Account.id == Posting.account_id)
         .join(JournalEntry, JournalEntry.id == Posting.entry_id)
         .where(Posting.entry_date.between(start, end), JournalEntry.kind != EntryKind.CLOSING,
-               ((Account.code == ACCOUNT_ADVANCES) & (JournalEntry.kind == EntryKind.DISBURSEMENT))
-               | (Account.code == ACCOUNT_EXPENDITURE))
+               ((Account.code == ADVANCES) & (JournalEntry.kind == EntryKind.DISBURSEMENT))
+               | (Account.code == EXPENDITURE))
         .group_by(Posting.activity_number, Account.code)
     )  # fmt: skip
     for moved_activity, code, total in moved:
-        figures[moved_activity][2 if code == ACCOUNT_ADVANCES else 3] += total
+        figures[moved_activity][2 if code == ADVANCES else 3] += total
     titles = dict(session.execute(select(Activity.number, Activity.title)).all())
     return [
         BudgetLineFigures("" if number is None else str(number),

@@ -19,12 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
-from fundledger.allocations.pools import CASH_ACCOUNTS, COMMITTING, RECEIVABLE_ACCOUNT
+from fundledger.allocations.pools import COMMITTING
 from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor
+from fundledger.ledger.chart import CASH_ACCOUNTS, DRAW_ACCOUNTS, RECEIVABLE
 from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
 from fundledger.program.models import Activity, Implementer
-from fundledger.reporting.figures import DRAW_ACCOUNTS, ZERO, donor_codes, pool_key
+from fundledger.reporting.figures import ZERO, donor_codes, pool_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +150,7 @@ def _timeline(
 
 
 def _money(session: Session, as_of: dt.datetime, with_receivables: bool) -> dict[str, Decimal]:
-    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE_ACCOUNT,) if with_receivables else ())]
+    accounts = [*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())]
     rows = session.execute(
         select(Donor.code, Posting.earmark, func.sum(Posting.amount))
         .join(Account, Account.id == Posting.account_id)

@@ -19,15 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationPool
-from fundledger.allocations.pools import CASH_ACCOUNTS
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
+from fundledger.ledger.chart import ADVANCES, CASH_ACCOUNTS, EXPENDITURE, INDIRECT, RECEIVABLE
 from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.program.models import Activity, Implementer
 from fundledger.reporting.figures import (
-    ACCOUNT_ADVANCES,
-    ACCOUNT_EXPENDITURE,
-    ACCOUNT_INDIRECT,
-    ACCOUNT_RECEIVABLE,
     ZERO,
     Decision,
     approvals,
@@ -188,13 +184,13 @@ def earmarked_pools(
                func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)
         .where(DailyTotal.donor_id == donor.id, DailyTotal.earmark.is_not(None),
-               Account.code.in_([*CASH_ACCOUNTS, ACCOUNT_RECEIVABLE]), DailyTotal.entry_date <= end)
+               Account.code.in_([*CASH_ACCOUNTS, RECEIVABLE]), DailyTotal.entry_date <= end)
         .group_by(DailyTotal.earmark, Account.code, DailyTotal.kind, DailyTotal.entry_date)
     )  # fmt: skip
     for earmark, code, kind, day, total in rows:
         if earmark is None:  # excluded by the query; narrows the type
             continue
-        if code == ACCOUNT_RECEIVABLE:
+        if code == RECEIVABLE:
             receivable[earmark] += total
         else:
             money[earmark]["opening" if day < start else POOL_MOVEMENTS.get(kind, "other")] += total
@@ -259,7 +255,7 @@ def _allocation_figures(
         .join(Account, Account.id == DailyTotal.account_id)
         .where(DailyTotal.allocation_id.in_(ids), DailyTotal.donor_id == donor.id,
                DailyTotal.earmark.is_not(None), DailyTotal.entry_date <= end,
-               Account.code.in_([ACCOUNT_ADVANCES, ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT]))
+               Account.code.in_([ADVANCES, EXPENDITURE, INDIRECT]))
         .group_by(DailyTotal.allocation_id, DailyTotal.earmark, Account.code, DailyTotal.kind,
                   DailyTotal.entry_date)
     )  # fmt: skip
@@ -267,14 +263,14 @@ def _allocation_figures(
         if allocation_id is None:  # excluded by the query; narrows the type
             continue
         cell = flows[(allocation_id, pool_key(donor.code, earmark))]
-        cell["held"] += total if code == ACCOUNT_ADVANCES else ZERO
+        cell["held"] += total if code == ADVANCES else ZERO
         if day < start:
             continue
-        if kind == EntryKind.DISBURSEMENT and code in (ACCOUNT_ADVANCES, ACCOUNT_INDIRECT):
+        if kind == EntryKind.DISBURSEMENT and code in (ADVANCES, INDIRECT):
             cell["disbursed"] += total
-        if code in (ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT):
+        if code in (EXPENDITURE, INDIRECT):
             cell["spent"] += total
-        if kind == EntryKind.RETURN and code == ACCOUNT_ADVANCES:
+        if kind == EntryKind.RETURN and code == ADVANCES:
             cell["returned"] -= total
     infos = allocation_infos(session, ids)
     decided = approvals(session, ids)
@@ -335,7 +331,7 @@ def unrestricted_share(
     rows = session.execute(
         select(DailyTotal.allocation_id, DailyTotal.entry_date, func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_([ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT]),
+        .where(Account.code.in_([EXPENDITURE, INDIRECT]),
                DailyTotal.kind != EntryKind.CLOSING, DailyTotal.earmark.is_(None),
                DailyTotal.allocation_id.is_not(None), DailyTotal.entry_date.between(start, end))
         .group_by(DailyTotal.allocation_id, DailyTotal.entry_date)
@@ -374,7 +370,7 @@ def by_year(
     rows = session.execute(
         select(DailyTotal.entry_date, func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_([ACCOUNT_EXPENDITURE, ACCOUNT_INDIRECT]),
+        .where(Account.code.in_([EXPENDITURE, INDIRECT]),
                DailyTotal.kind != EntryKind.CLOSING, DailyTotal.donor_id == donor.id,
                DailyTotal.earmark.is_not(None), DailyTotal.entry_date.between(start, end))
         .group_by(DailyTotal.entry_date)

@@ -6,6 +6,10 @@ from collections.abc import Callable
 
 import pytest
 from click.testing import Result
+from sqlalchemy import select
+
+from fundledger.audit.models import AuditEvent
+from fundledger.db import Database
 
 Run = Callable[..., Result]
 
@@ -105,7 +109,9 @@ def test_work_plan_line_by_line(fund: Run) -> None:
     assert "CIM,Inter-American Commission of Women (CIM),20000.00,0.00,0.00,0.00" in report
 
 
-def test_period_close_locks_the_year_and_reopen_needs_another_admin(fund: Run) -> None:
+def test_period_close_locks_the_year_and_reopen_needs_another_admin(
+    fund: Run, database: Database
+) -> None:
     run = fund
     assert ok(run("period", "close", "2025", "--as", "sec@oas.org")) == "fiscal year 2025 closed\n"
     trial = ok(run("trial-balance", "--format", "csv")).splitlines()
@@ -122,6 +128,18 @@ def test_period_close_locks_the_year_and_reopen_needs_another_admin(fund: Run) -
     ok(run("receive", "--donor", "MEX", "--date", "2025-12-31", "--amount", "5", "--currency",
            "USD", "--unpledged"))  # fmt: skip
     assert ok(run("verify")).startswith("ledger verified")
+    # The ledger writes no audit trail itself; the one the command line wires in does.
+    with database.session() as session:
+        trail = session.execute(
+            select(AuditEvent.action, AuditEvent.actor, AuditEvent.object_type,
+                   AuditEvent.object_id, AuditEvent.after)
+            .where(AuditEvent.action.startswith("period.")).order_by(AuditEvent.id)
+        ).all()  # fmt: skip
+    assert [tuple(row) for row in trail] == [
+        ("period.closed", "sec@oas.org", "fiscal_year", "2025", '{"closed": true}'),
+        ("period.reopened", "admin@oas.org", "fiscal_year", "2025",
+         '{"closed": false, "reason": "audit adjustment"}'),
+    ]  # fmt: skip
 
 
 def test_unknown_or_inactive_users_cannot_act(fund: Run) -> None:
