@@ -157,6 +157,12 @@ def reduce_pledge(
     if on < pledge.pledge_date:
         raise ContributionError(f"{on} is before the pledge date {pledge.pledge_date}")
     usd = outstanding.usd_for(amount, pledge.rate)
+    if usd == 0:  # the receivable, carried in cents, would not move: no entry to post
+        raise ContributionError(
+            f"a reduction of {plain(amount, pledge.currency)} {pledge.currency} moves 0.00 USD "
+            f"of pledge {pledge.id}'s receivable at its rate {pledge.rate}; reduce it by more, "
+            "or cancel what is outstanding"
+        )
     dims = {"donor_id": pledge.donor_id, "earmark": pledge.earmark}
     what = "Cancellation" if cancellation else "Reduction"
     rate, currency = pledge.rate, pledge.currency

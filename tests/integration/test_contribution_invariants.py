@@ -58,12 +58,12 @@ def perform(session: Session, donors: list[Donor], step: tuple, on: dt.date) -> 
     elif kind == "reduce" and pledges:
         _, index, divisor = step
         pledge = pledges[index % len(pledges)]
-        amount = None
+        amount = None  # a cancellation
         if divisor:
             (status,) = [s for s in pledge_statuses(session) if s.pledge.id == pledge.id]
             places = Decimal(1) if pledge.currency == "JPY" else Decimal("0.01")
-            amount = (status.outstanding / divisor).quantize(places)
-        reduce_pledge(session, ACTOR, pledge, on=on, reason="property", amount=amount or None)
+            amount = (status.outstanding / divisor).quantize(places)  # 0 is refused
+        reduce_pledge(session, ACTOR, pledge, on=on, reason="property", amount=amount)
     elif kind == "apply" and pledges:
         apply_credit(session, ACTOR, pledges[step[1] % len(pledges)], on=on)
 

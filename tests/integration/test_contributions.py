@@ -216,6 +216,26 @@ def test_reduction_and_cancellation(database: Database) -> None:
             reduce_pledge(session, ACTOR, pledge, on=day("2025-06-02"), reason="again")
 
 
+def test_a_reduction_worth_less_than_a_cent_is_refused_and_a_cancellation_is_not(
+    database: Database,
+) -> None:
+    """2 JPY carried as 0.01 USD: taking 1 JPY off leaves 0.01 USD carried, so nothing
+    would move in the ledger; cancelling both yen moves the cent."""
+    with database.transaction() as session:
+        japan = donor(session, "JPN")
+        pledge = record_pledge(
+            session, ACTOR, japan, pledge_date=day("2025-01-10"), amount=D("2"),
+            currency="JPY", rate=D("0.0067"),
+        )  # fmt: skip
+        before = ledger_state(session)
+        with pytest.raises(ContributionError, match="moves 0.00 USD .* reduce it by more"):
+            reduce_pledge(session, ACTOR, pledge, on=day("2025-02-01"), amount=D("1"),
+                          reason="rounding")  # fmt: skip
+        assert ledger_state(session) == before
+        cancellation = reduce_pledge(session, ACTOR, pledge, on=day("2025-02-01"), reason="gone")
+        assert cancellation.usd_amount == D("0.01")
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
