@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 import re
 import string
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from hypothesis import strategies as st
 
@@ -143,7 +145,7 @@ def hostile(kind: str, *, argv: bool = False) -> st.SearchStrategy[str]:
 
 
 #: The classes a field of each kind is swept with, its own kind's first; the slow tier
-#: sweeps every field with every class.
+#: sweeps each field with every value of its kind's classes and of whitespace.
 _SWEPT = {
     "number": ["zero", "negative", "huge", "control", "lookalike"],
     "integer": ["integer", "zero", "control", "lookalike"],
@@ -155,13 +157,32 @@ _SWEPT = {
 def sweep(kind: str, position: int, *, full: bool) -> list[str]:
     """The values a field of ``kind`` (number, integer, date, or anything else: text) is
     tried with: a single space (the commonest whitespace-only value), then one value of
-    each class its kind is swept with, or, when ``full``, every value of every class.
-    ``position`` (the field's place in its form) rotates through each class's values, so
-    that the fields of a form between them try all of them."""
-    if full:
-        return list(dict.fromkeys(value for values in CLASSES.values() for value in values))
+    each class its kind is swept with, or, when ``full``, every value of those classes
+    and every whitespace-only one. ``position`` (the field's place in its form) rotates
+    through each class's values, so that the fields of a form between them try all of
+    them."""
     classes = _SWEPT.get(kind, _SWEPT["text"])
+    if full:
+        every = (value for name in ("whitespace", *classes) for value in CLASSES[name])
+        return list(dict.fromkeys(every))
     return [" ", *(CLASSES[name][position % len(CLASSES[name])] for name in classes)]
+
+
+Try = TypeVar("Try")
+
+
+def assert_each_passes(attempt: Callable[[Try], None], tries: Iterable[Try]) -> None:
+    """Make every try of a sweep, then fail once with the first line of each failure
+    (the first twelve shown): one bad field must not hide the others' verdicts."""
+    failures = []
+    for one in tries:
+        try:
+            attempt(one)
+        except AssertionError as failure:
+            failures.append(str(failure).splitlines()[0][:300])
+    assert not failures, f"{len(failures)} of the sweep's tries failed:\n" + "\n".join(
+        failures[:12]
+    )
 
 
 def safe_name() -> st.SearchStrategy[str]:
