@@ -228,7 +228,7 @@ def test_a_reduction_worth_less_than_a_cent_is_refused_and_a_cancellation_is_not
             currency="JPY", rate=D("0.0067"),
         )  # fmt: skip
         before = ledger_state(session)
-        with pytest.raises(ContributionError, match="moves 0.00 USD .* reduce it by more"):
+        with pytest.raises(ContributionError, match=r"moves 0\.00 USD .* reduce it by more"):
             reduce_pledge(session, ACTOR, pledge, on=day("2025-02-01"), amount=D("1"),
                           reason="rounding")  # fmt: skip
         assert ledger_state(session) == before
