@@ -38,6 +38,7 @@ from sqlalchemy.engine import URL
 
 from fundledger.db import Database
 from fundledger.errors import FundledgerError
+from fundledger.inputs import visible
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.verify import Report, verify_ledger
 from fundledger.migrate import alembic_config
@@ -127,8 +128,8 @@ def _partial(target: Path) -> Iterator[Path]:
 
 
 def _shown(path: Path) -> str:
-    """A path for a message: long ones are cut."""
-    name = str(path)
+    """A path for a message: long ones are cut, control characters escaped."""
+    name = visible(path)
     return name if len(name) <= 120 else name[:117] + "..."
 
 

@@ -29,6 +29,7 @@ from fundledger.cli_tools import (
     out_option,
 )
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.inputs import visible
 from fundledger.money import plain
 
 if TYPE_CHECKING:
@@ -150,7 +151,7 @@ class FundledgerGroup(FlaskGroup):
             sys.stdout.flush()  # here, not at exit, where a failure would be a traceback
             return result
         except FundledgerError as error:
-            click.echo(f"fundledger: {error}", err=True)
+            click.echo(f"fundledger: {visible(error)}", err=True)
             ctx.exit(1)
         except OSError as error:
             where = f" ({str(error.filename)[:80]!r})" if error.filename else ""

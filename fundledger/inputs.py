@@ -45,6 +45,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #: single-line value may not hold; a multi-line value keeps tab and line breaks.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _MULTI_LINE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(value: object) -> str:
+    """``value`` as a terminal shows it safely: each control character written as its
+    escape (``\\x1b``, ``\\n``), so that a value stored before the text rule, or a file
+    name typed on the command line, can neither drive the terminal nor break a line."""
+    return CONTROL.sub(_escape, str(value))
+
+
+def _escape(match: re.Match[str]) -> str:
+    character = match.group()
+    return _ESCAPES.get(character) or f"\\x{ord(character):02x}"
 
 
 def text_problem(value: str, *, single_line: bool = True) -> str | None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from fundledger.inputs import CONTROL
+from fundledger.inputs import visible
 from fundledger.money import is_plain_decimal
 
 #: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
@@ -52,28 +51,13 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return buffer.getvalue()
 
 
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _visible(match: re.Match[str]) -> str:
-    character = match.group()
-    return _ESCAPES.get(character) or f"\\x{ord(character):02x}"
-
-
-def _table_cell(value: object) -> str:
-    """``value`` as a terminal shows it safely: each control character written as its
-    escape (``\\x1b``, ``\\n``), so that a value stored before the text rule, or typed
-    into a multi-line field, can neither drive the terminal nor break the table's rows.
-    CSV keeps the value as it is."""
-    return CONTROL.sub(_visible, str(value))
-
-
 def to_table(
     header: Sequence[str], rows: Sequence[Sequence[object]], *, numeric: Sequence[int] = ()
 ) -> str:
-    """Columns padded to their widest cell (:func:`_table_cell`); the ``numeric`` columns
+    """Columns padded to their widest cell, each shown as a terminal shows it safely
+    (:func:`~fundledger.inputs.visible`; CSV keeps values as they are); the ``numeric`` columns
     right-aligned."""
-    cells = [[_table_cell(cell) for cell in row] for row in [header, *rows]]
+    cells = [[visible(cell) for cell in row] for row in [header, *rows]]
     widths = [max(len(row[column]) for row in cells) for column in range(len(header))]
 
     def line(row: list[str]) -> str:

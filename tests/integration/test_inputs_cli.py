@@ -197,3 +197,19 @@ def test_a_table_shows_a_stored_control_character_as_its_escape(
         assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
     # (click drops ANSI sequences such as ESC [2J when its output is not a terminal)
     assert '"IOM\x07\nX"' in iom("donor", "list", "--format", "csv").stdout
+
+
+def test_a_file_name_or_a_refusal_is_printed_with_its_controls_escaped(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A control character in a file name (which the file system takes) is echoed back in
+    the summary and in a refusal as its escape, never raw to the terminal."""
+    monkeypatch.chdir(tmp_path)
+    written = run("backup", "bell\x07")
+    assert written.exit_code == 0, written.stderr
+    assert "backup written to bell\\x07 (" in written.stdout
+    again = run("backup", "bell\x07")
+    assert again.exit_code == 1
+    assert "bell\\x07" in again.stderr
+    for shown in (written.stdout, again.stderr):
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", shown), shown
