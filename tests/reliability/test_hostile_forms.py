@@ -131,6 +131,14 @@ def _donor(session: Session, code: str) -> Donor:
     return found
 
 
+def _donors_active(session: Session) -> None:
+    """The shared fund's donors active again: an accepted command-line try may have
+    deactivated one (``donor deactivate MEX`` is a valid command), and the forms' objects
+    and files are made for active donors."""
+    for donor in session.scalars(select(Donor).filter_by(active=False)):
+        set_donor_active(session, SECRETARIAT, donor, True)
+
+
 def _allocation(session: Session, *steps: str) -> dict[str, Any]:
     """A new allocation of 100 to activity 5, taken through ``steps``."""
     made = allocations.propose_allocation(
@@ -366,10 +374,9 @@ class Attacker:
     def form(self) -> tuple[PageForm, FlaskClient]:
         client = self.client()
         if self.values is None:
-            self.values = {}
-            if self.target.make is not None:
-                with self.database.transaction() as session:
-                    self.values = self.target.make(session)
+            with self.database.transaction() as session:
+                _donors_active(session)
+                self.values = {} if self.target.make is None else self.target.make(session)
         page = self.target.page.format(**self.values)
         if self.target.endpoint == "donors.import_confirm":
             response = client.post("/import", data={"file": (io.BytesIO(_import_file()),
