@@ -50,7 +50,7 @@ audit: $(VENV)/.installed-test
 test: lint typecheck audit
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
-# The heavier tier CI runs after `make test`: every hostile value of every class through
+# The heavier tier CI runs after `make test`: every hostile value of a field kind's classes through
 # every form field and command option (docs/RELIABILITY.md).
 test-slow: $(VENV)/.installed-test
 	FUNDLEDGER_FUZZ=slow $(BIN)/pytest -n $(PYTEST_WORKERS) tests/reliability/test_hostile_input.py tests/reliability/test_hostile_forms.py

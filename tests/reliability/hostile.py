@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from fundledger.inputs import FIRST_DAY, LAST_DAY
 
-#: FUNDLEDGER_FUZZ=slow (``make test-slow``): every value of every class in every field
+#: FUNDLEDGER_FUZZ=slow (``make test-slow``): every value of its kind's classes in every field
 #: and command parameter, and more Hypothesis examples, not derandomized.
 SLOW = os.environ.get("FUNDLEDGER_FUZZ") == "slow"
 

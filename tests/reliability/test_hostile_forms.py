@@ -10,7 +10,7 @@ attacked field. ``test_every_form_is_a_target`` fails when an endpoint has none.
 
 Each field is swept with one value of each class of issue 12 (a single space, zero and
 negative amounts, the integer types' edges, huge amounts, Unicode lookalikes, control
-characters, other date forms; every value of every class with FUNDLEDGER_FUZZ=slow),
+characters, other date forms; every value of its classes with FUNDLEDGER_FUZZ=slow),
 the others left as the page filled them in; then Hypothesis attacks one to three fields
 at a time with everything in tests/reliability/hostile.py. After each try:
 
