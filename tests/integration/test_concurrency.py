@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -18,20 +15,9 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import credit, debit
 from fundledger.ledger.verify import verify_ledger
 from tests.factories import TEST_ACTOR, post
+from tests.races import all_at_once
 
 THREADS = 8
-
-
-def run_together(database: Database, work: Callable[[int], int]) -> list[int]:
-    """Run ``work(i)`` in THREADS threads released at the same moment."""
-    start = threading.Barrier(THREADS)
-
-    def task(i: int) -> int:
-        start.wait()
-        return work(i)
-
-    with ThreadPoolExecutor(THREADS) as pool:
-        return list(pool.map(task, range(THREADS)))
 
 
 def test_one_idempotency_key_from_eight_threads_posts_one_entry(database: Database) -> None:
@@ -39,7 +25,7 @@ def test_one_idempotency_key_from_eight_threads_posts_one_entry(database: Databa
         with database.transaction() as session:
             return post(session, debit("1010", "25"), credit("4100", "25"), key="wire-42").number
 
-    numbers = run_together(database, post_same)
+    numbers = all_at_once(THREADS, post_same)
 
     assert set(numbers) == {1}
     with database.session() as session:
@@ -58,7 +44,7 @@ def test_concurrent_posts_keep_numbers_gapless_and_the_chain_unforked(
                 numbers.append(entry.number)
         return max(numbers)
 
-    run_together(database, post_own)
+    all_at_once(THREADS, post_own)
 
     with database.session() as session:
         numbers = list(session.scalars(select(JournalEntry.number).order_by(JournalEntry.number)))
@@ -80,7 +66,7 @@ def test_one_pledge_submitted_eight_times_at_once_is_recorded_once(database: Dat
                 amount=Decimal(50000), currency="USD", idempotency_key="form:pledge:1",
             ).id  # fmt: skip
 
-    ids = run_together(database, pledge_same)
+    ids = all_at_once(THREADS, pledge_same)
 
     assert len(set(ids)) == 1
     with database.session() as session:

@@ -10,9 +10,7 @@ import hashlib
 import io
 import json
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from tests.integration.test_statements import (
     spain_pays_in_two_instalments,
     text_of,
 )
+from tests.races import all_at_once
 from tests.web.conftest import Browser, Clock, sign_in
 from tests.web.test_donor_pages import body, captioned, flashes, text
 
@@ -463,18 +462,15 @@ def test_requests_sent_at_once_issue_one_statement(
     tokens = [
         re.search(_CSRF_FIELD.format(prefix=""), body(b.get("/my/statements"))) for b in browsers
     ]
-    start = threading.Barrier(RACERS)
 
     def send(racer: int) -> int:
         token = tokens[racer]
         assert token
-        start.wait()
         response = browsers[racer].client.post(
             "/my/statements/request", data={"csrf_token": token.group(1)}
         )
         return response.status_code
 
-    with ThreadPoolExecutor(RACERS) as pool:
-        assert list(pool.map(send, range(RACERS))) == [302] * RACERS
+    assert all_at_once(RACERS, send) == [302] * RACERS
     assert [r.number for r in records(database)] == ["DS-2026-0001"]
     assert issued_events(database) == 1
