@@ -15,10 +15,13 @@ from sqlalchemy import (
     BigInteger,
     Dialect,
     Engine,
+    Integer,
     MetaData,
     Numeric,
+    cast,
     create_engine,
     event,
+    extract,
     inspect,
 )
 from sqlalchemy.engine import Connection
@@ -84,6 +87,11 @@ class Money(TypeDecorator[Decimal]):
         if dialect.name == "sqlite":
             return Decimal(int(value)).scaleb(-self.scale)
         return Decimal(value).quantize(Decimal(1).scaleb(-self.scale))
+
+
+def year_of(column: Any) -> Any:
+    """The calendar (= fiscal) year of a date column, as an integer on both databases."""
+    return cast(extract("year", column), Integer)
 
 
 def create_db_engine(url: str, **options: Any) -> Engine:

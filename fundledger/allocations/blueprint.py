@@ -2,8 +2,8 @@
 
 The area's pages are split by sub-area: allocations, their steps and the CAJP's queue
 (views.py), proposing and revising one (proposal_views.py), work plans and the budget
-report (budget_views.py), funds available, refunds, the fund's settings and fiscal
-years (fund_views.py). Every page joins the one blueprint here, so endpoints stay
+report (budget_views.py), funds available, refunds and the fund's settings
+(fund_views.py). Every page joins the one blueprint here, so endpoints stay
 ``allocations.*`` and URLs are unchanged.
 """
 

@@ -1,4 +1,4 @@
-"""The shapes of the allocation, CAJP, work-plan, availability and period forms.
+"""The shapes of the allocation, CAJP, work-plan, availability and settings forms.
 
 Forms say what must be filled in and how it is written; whether money is available, a
 pool may fund an activity, a step is legal now or this person may take it is for the
@@ -40,6 +40,7 @@ from fundledger.web.fields import (
     StringField,
     TextAreaField,
     id_number,
+    stripped,
 )
 from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _, _l
@@ -53,17 +54,13 @@ MAX_BUDGET_LINES = 100
 MAX_POOL_ROWS = 1000
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 class AmountField(StringField):
     """A USD amount typed as text and read by :func:`parse_decimal`, never through a
     float. What was typed stays in ``data`` (the form shows it again as it was); the
     ``Decimal`` is in ``amount`` once the form validates."""
 
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("filters", [_strip])
+        kwargs.setdefault("filters", [stripped])
         kwargs.setdefault("description", _l("USD, digits and a point: 40000.00"))
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(label, validators, **kwargs)
@@ -93,14 +90,14 @@ def _required(message: Any) -> list[Any]:
 
 def _reference(label: Any, *, required: bool) -> StringField:
     checks = [Required(_l("Enter the reference."))] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=200)], filters=[_strip])
+    return StringField(label, validators=[*checks, Length(max=200)], filters=[stripped])
 
 
 def _comment(label: Any = None) -> TextAreaField:
     return TextAreaField(
         label or _l("Comment (optional)"),
         validators=[Optional(), Length(max=2000)],
-        filters=[_strip],
+        filters=[stripped],
     )
 
 
@@ -136,18 +133,6 @@ class BudgetFilterForm(Form):
     )
 
 
-class PeriodFilterForm(Form):
-    status = SelectField(
-        _l("Status"),
-        choices=[
-            ANY,
-            SelectChoice("closed", _l("closed")),
-            SelectChoice("reopened", _l("reopened")),
-        ],
-        default="",
-    )
-
-
 # --- proposing and revising -----------------------------------------------------------
 
 
@@ -176,7 +161,7 @@ class RevisionForm(FlaskForm):
     purpose = TextAreaField(
         _l("Purpose"),
         validators=[Required(_l("Say what the money is for.")), Length(max=2000)],
-        filters=[_strip],
+        filters=[stripped],
     )
     period_start = DateField(
         _l("Period from"), validators=_required(_l("Enter the period's start."))
@@ -278,7 +263,7 @@ class RefundForm(PostsOnce):
     reason = TextAreaField(
         _l("Reason"),
         validators=[Required(_l("Say why the money goes back.")), Length(max=2000)],
-        filters=[_strip],
+        filters=[stripped],
     )
     submit = SubmitField(_l("Refund to the donor"))
 
@@ -292,7 +277,7 @@ class BudgetLineForm(Form):
     activity = SelectField(_l("Activity"), choices=[], default="")
     amount = AmountField(_l("Amount"))
     justification = StringField(
-        _l("Justification"), validators=[Length(max=2000)], filters=[_strip]
+        _l("Justification"), validators=[Length(max=2000)], filters=[stripped]
     )
 
     @property
@@ -404,7 +389,7 @@ class BudgetReportForm(Form):
     )
 
 
-# --- settings and periods -------------------------------------------------------------
+# --- settings -------------------------------------------------------------------------
 
 
 class SettingsForm(FlaskForm):
@@ -420,34 +405,9 @@ class SettingsForm(FlaskForm):
     indirect_cost_rate = StringField(
         _l("Indirect cost recovery rate"),
         validators=[Required(_l("Enter a rate, 0 for none.")), Length(max=20)],
-        filters=[_strip],
+        filters=[stripped],
         description=_l("A fraction of each disbursement: 0.07 for 7 %, 0 for none."),
         render_kw={"inputmode": "decimal"},
     )
     submit = SubmitField(_l("Save the settings"))
 
-
-def _year(label: Any = None) -> IntegerField:
-    return IntegerField(
-        label or _l("Fiscal year"),
-        validators=[
-            Required(_l("Enter the year.")),
-            NumberRange(2000, 2199, _l("A year 2000–2199.")),
-        ],
-        render_kw={"inputmode": "numeric"},
-    )
-
-
-class CloseYearForm(FlaskForm):
-    year = _year()
-    submit = SubmitField(_l("Close the year"))
-
-
-class ReopenYearForm(FlaskForm):
-    year = _year()
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[Required(_l("Say why the year is reopened.")), Length(max=2000)],
-        filters=[_strip],
-    )
-    submit = SubmitField(_l("Reopen the year"))

@@ -1,10 +1,9 @@
 """Pages of the allocations area for the fund as a whole: funds available by pool,
-refunds to donors, the fund's settings and its fiscal years."""
+refunds to donors and the fund's settings (its fiscal years are the ledger's pages)."""
 
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
@@ -16,10 +15,7 @@ from fundledger.allocations.blueprint import (
     today,
 )
 from fundledger.allocations.forms import (
-    CloseYearForm,
-    PeriodFilterForm,
     RefundForm,
-    ReopenYearForm,
     SettingsForm,
 )
 from fundledger.allocations.pools import (
@@ -31,11 +27,8 @@ from fundledger.allocations.settings import SETTINGS, get_setting, set_setting
 from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow
 from fundledger.auth.models import Role
-from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError
-from fundledger.ledger.models import FiscalPeriod
-from fundledger.ledger.periods import close_year, reopen_year
-from fundledger.listing import ListArgs, ordered, page_of, sorted_rows
+from fundledger.listing import sorted_rows
 from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -104,7 +97,7 @@ def refund() -> Page:
     return form_page(form, carry_out, template_page("allocations/refund.html", form))
 
 
-# --- the fund's settings and fiscal years ---------------------------------------------
+# --- the fund's settings --------------------------------------------------------------
 
 
 @blueprint.get("/settings")
@@ -130,55 +123,7 @@ def change_settings() -> Page:
     return form_page(form, carry_out, lambda refusal: _settings_page(db, form, refusal))
 
 
-@blueprint.get("/periods")
-@allow(*READERS)
-def periods() -> Page:
-    return _periods_page(db_session(), None)
-
-
-@blueprint.get("/periods.csv")
-@allow(*READERS)
-def periods_csv() -> Response:
-    periods = db_session().scalars(_periods(_period_filters(), lists.order(queries.PERIOD_SORTS)))
-    rows = [
-        (p.year, "closed" if p.closed else "reopened", p.closed_by or "",
-         "" if p.closed_at is None else as_utc(p.closed_at).isoformat())
-        for p in periods
-    ]  # fmt: skip
-    return csv_download("periods.csv", ("year", "status", "closed_by", "closed_at"), rows)
-
-
-@blueprint.post("/periods/close")
-@allow(Role.SECRETARIAT)
-def close_period() -> Page:
-    db = db_session()
-    form = CloseYearForm(prefix="close")
-
-    def carry_out() -> tuple[str, str]:
-        close_year(db, sessions.request_actor(), form.year.data)
-        return (
-            _("Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
-              year=form.year.data),
-            url_for(".periods"),
-        )  # fmt: skip
-
-    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, close=form))
-
-
-@blueprint.post("/periods/reopen")
-@allow(Role.ADMIN)
-def reopen_period() -> Page:
-    db = db_session()
-    form = ReopenYearForm(prefix="reopen")
-
-    def carry_out() -> tuple[str, str]:
-        reopen_year(db, sessions.request_actor(), form.year.data, reason=form.reason.data)
-        return _("Fiscal year %(year)s is open again.", year=form.year.data), url_for(".periods")
-
-    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, reopen=form))
-
-
-# --- settings and periods -------------------------------------------------------------
+# --- helpers --------------------------------------------------------------------------
 
 
 def _settings_data(db: Session) -> dict[str, str]:
@@ -192,35 +137,3 @@ def _settings_page(db: Session, form: SettingsForm, refusal: FundledgerError | N
         settings=[(key, get_setting(db, key), meaning) for key, (_, meaning) in SETTINGS.items()],
         refusal=reason(refusal),
     )
-
-
-def _periods_page(
-    db: Session,
-    refusal: FundledgerError | None,
-    *,
-    close: CloseYearForm | None = None,
-    reopen: ReopenYearForm | None = None,
-) -> str:
-    last_year = today().year - 1
-    filters = _period_filters()
-    order = lists.order(queries.PERIOD_SORTS, endpoint="allocations.periods")
-    return render_template(
-        "allocations/periods.html",
-        page=page_of(db, _periods(filters, order), order),
-        filters=filters,
-        order=order,
-        close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
-        reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
-        refused_form="close" if close is not None else "reopen" if reopen is not None else None,
-        utc=as_utc,
-        refusal=reason(refusal),
-    )
-
-
-def _period_filters() -> PeriodFilterForm:
-    return lists.checked(PeriodFilterForm(request.args))
-
-
-def _periods(filters: PeriodFilterForm, order: ListArgs) -> Select[FiscalPeriod]:
-    closed = {"closed": True, "reopened": False}.get(filters.status.data or "")
-    return ordered(queries.periods_query(closed=closed), queries.PERIOD_SORTS, order)

@@ -21,7 +21,6 @@ from fundledger.allocations.pools import (
     parse_pool,
 )
 from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
-from fundledger.ledger.models import FiscalPeriod
 from fundledger.listing import Columns, RowKey, Sorts
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
 
@@ -130,17 +129,6 @@ BUDGET_SORTS: Sorts[Columns] = Sorts(
     default="year",
     descending=True,
 )
-#: How the fiscal years may be sorted; newest first unless asked otherwise.
-PERIOD_SORTS: Sorts[Columns] = Sorts(
-    {
-        "year": (FiscalPeriod.year,),
-        "status": (FiscalPeriod.closed, FiscalPeriod.year),
-        "closed_by": (func.coalesce(FiscalPeriod.closed_by, ""), FiscalPeriod.year),
-        "closed_at": (FiscalPeriod.closed_at, FiscalPeriod.year),
-    },
-    default="year",
-    descending=True,
-)
 
 
 #: How the funds available may be sorted: unrestricted money first, then by pool.
@@ -220,15 +208,6 @@ def latest_versions(session: Session) -> set[int]:
     """The ids of each year's latest work plan version."""
     rows = session.execute(select(Budget.year, Budget.id).order_by(Budget.year, Budget.version))
     return set({year: budget_id for year, budget_id in rows}.values())
-
-
-def periods_query(*, closed: bool | None = None) -> Select[FiscalPeriod]:
-    """The fiscal years ever closed, closed now or reopened (each or all); in no order
-    yet (see :data:`PERIOD_SORTS`)."""
-    query = select(FiscalPeriod)
-    if closed is not None:
-        query = query.where(FiscalPeriod.closed.is_(closed))
-    return query
 
 
 def budgets(session: Session, year: int | None = None) -> Sequence[Budget]:

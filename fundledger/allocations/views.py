@@ -1,6 +1,6 @@
 """Pages of the allocations area: allocations, their timelines and steps, and the CAJP's
 queue (proposing and revising are in proposal_views.py, work plans in budget_views.py;
-funds available, refunds, settings and fiscal years in fund_views.py).
+funds available, refunds and settings in fund_views.py).
 
 A page that changes something takes a POST (the app checks its CSRF token), calls one
 operation as the signed-in user, commits once and redirects with a message. A refusal

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
@@ -27,28 +27,24 @@ from fundledger.audit.models import AuditEvent
 from fundledger.audit.queries import AuditFilter, event_page
 from fundledger.audit.verifications import ACTION as VERIFIED
 from fundledger.audit.verifications import Outcome
+from fundledger.db import year_of
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt
 from fundledger.donors.queries import AgeingRow, DonorPosition, ageing, donor_position
+from fundledger.ledger.balances import draws, first_day, yearly_movements
 from fundledger.ledger.chart import (
     ADVANCES,
     CASH_ACCOUNTS,
-    DRAW_ACCOUNTS,
     EXPENDITURE,
     RECEIVABLE,
     UNAPPLIED,
 )
-from fundledger.ledger.models import Account, DailyTotal, EntryKind, FiscalPeriod, LedgerHead
+from fundledger.ledger.models import EntryKind, FiscalPeriod, LedgerHead
 from fundledger.ledger.queries import trial_balance
 from fundledger.reporting.uses import PoolUse, earmarked_pools
 
 ZERO = Decimal("0.00")
 #: How many of the newest audit events the auditor's dashboard lists.
 LATEST_EVENTS = 10
-
-
-def _year(column: Any) -> Any:
-    """The calendar (= fiscal) year of a date column, as an integer on both databases."""
-    return cast(extract("year", column), Integer)
 
 
 # --- the fund, for the Secretariat and admins ------------------------------------------
@@ -127,24 +123,17 @@ def fund_years(session: Session, today: dt.date, *, with_receivables: bool) -> l
     for key, query in _yearly_queries().items():
         for year, total in session.execute(query):
             flows[key][int(year)] += total if total is not None else ZERO
-    ledger = session.execute(
-        select(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date),
-               func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_([*CASH_ACCOUNTS, RECEIVABLE, ADVANCES,
-                                 EXPENDITURE]), DailyTotal.kind != EntryKind.CLOSING)
-        .group_by(Account.code, DailyTotal.kind, _year(DailyTotal.entry_date))
-    )  # fmt: skip
+    ledger = yearly_movements(session, [*CASH_ACCOUNTS, RECEIVABLE, ADVANCES, EXPENDITURE])
     money_accounts = {*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())}
-    for code, kind, year, total in ledger:
+    for (code, kind, year), total in ledger.items():
         if code in money_accounts:
-            flows["money"][int(year)] += total
+            flows["money"][year] += total
         if code == RECEIVABLE:
-            flows["receivable"][int(year)] += total
+            flows["receivable"][year] += total
         elif code == ADVANCES and kind == EntryKind.DISBURSEMENT:
-            flows["disbursed"][int(year)] += total
+            flows["disbursed"][year] += total
         elif code == EXPENDITURE:
-            flows["spent"][int(year)] += total
+            flows["spent"][year] += total
     seen = [year for figures in flows.values() for year in figures]
     if not seen:
         return []
@@ -173,16 +162,16 @@ def _yearly_queries() -> dict[str, Any]:
     """Year → total for the figures that come from the contribution and decision records."""
     approvals = AllocationEvent.action == "approve"
     return {
-        "pledged": select(_year(Pledge.pledge_date), func.sum(Pledge.usd_amount))
-        .group_by(_year(Pledge.pledge_date)),
-        "reduced": select(_year(PledgeReduction.reduction_date),
+        "pledged": select(year_of(Pledge.pledge_date), func.sum(Pledge.usd_amount))
+        .group_by(year_of(Pledge.pledge_date)),
+        "reduced": select(year_of(PledgeReduction.reduction_date),
                           func.sum(PledgeReduction.usd_amount))
-        .group_by(_year(PledgeReduction.reduction_date)),
-        "received": select(_year(Receipt.value_date),
+        .group_by(year_of(PledgeReduction.reduction_date)),
+        "received": select(year_of(Receipt.value_date),
                            func.sum(Receipt.usd_amount + Receipt.usd_charges))
-        .group_by(_year(Receipt.value_date)),
-        "allocated": select(_year(AllocationEvent.on), func.sum(AllocationEvent.amount))
-        .where(approvals).group_by(_year(AllocationEvent.on)),
+        .group_by(year_of(Receipt.value_date)),
+        "allocated": select(year_of(AllocationEvent.on), func.sum(AllocationEvent.amount))
+        .where(approvals).group_by(year_of(AllocationEvent.on)),
     }  # fmt: skip
 
 
@@ -206,15 +195,8 @@ def _commitments_at_year_ends(session: Session, years: range) -> dict[int, Decim
         ).all()
     )  # fmt: skip
     drawn: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    draws = session.execute(
-        select(DailyTotal.allocation_id, _year(DailyTotal.entry_date), func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_(DRAW_ACCOUNTS), DailyTotal.kind == EntryKind.DISBURSEMENT,
-               DailyTotal.allocation_id.is_not(None))
-        .group_by(DailyTotal.allocation_id, _year(DailyTotal.entry_date))
-    )  # fmt: skip
-    for allocation_id, year, total in draws:
-        drawn[allocation_id][int(year)] += total
+    for (allocation_id, _donor_id, _earmark, year), total in draws(session).items():
+        drawn[allocation_id][year] += total
     result: dict[int, Decimal] = {}
     for year in years:
         end = dt.date(year, 12, 31)
@@ -287,7 +269,7 @@ def secretariat_tasks(session: Session, today: dt.date) -> Tasks:
 
 
 def _open_past_years(session: Session, today: dt.date) -> list[int]:
-    first = session.scalar(select(func.min(DailyTotal.entry_date)))
+    first = first_day(session)
     if first is None:
         return []
     closed = set(session.scalars(select(FiscalPeriod.year).filter_by(closed=True)))

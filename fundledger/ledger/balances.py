@@ -18,7 +18,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundledger.ledger.models import Account, DailyTotal
+from fundledger.db import year_of
+from fundledger.ledger.chart import DRAW_ACCOUNTS
+from fundledger.ledger.models import Account, DailyTotal, EntryKind
 
 ZERO = Decimal("0.00")
 
@@ -65,3 +67,72 @@ def pool_balances(
     if as_of is not None:
         query = query.where(DailyTotal.entry_date <= as_of)
     return {(donor_id, earmark): total for donor_id, earmark, total in session.execute(query)}
+
+
+# --- movements over a period or by year, and what allocations drew --------------------
+# (issue 13: the readers the statements and dashboards held themselves, moved here)
+
+
+def first_day(session: Session) -> dt.date | None:
+    """The date of the earliest posting, or None for an empty ledger."""
+    return session.scalar(select(func.min(DailyTotal.entry_date)))
+
+
+def movements(
+    session: Session, start: dt.date, end: dt.date
+) -> dict[tuple[str, int | None], Decimal]:
+    """What moved in each account for each donor (None: no donor) from ``start`` to
+    ``end``, both included, without the year-end closing entries (they would zero the
+    revenue and expense a period reports); a movement of zero is left out."""
+    rows = session.execute(
+        select(Account.code, DailyTotal.donor_id, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(DailyTotal.entry_date.between(start, end), DailyTotal.kind != EntryKind.CLOSING)
+        .group_by(Account.code, DailyTotal.donor_id)
+    )
+    return {(code, donor_id): total for code, donor_id, total in rows if total}
+
+
+def yearly_movements(
+    session: Session, accounts: Iterable[str]
+) -> dict[tuple[str, str, int], Decimal]:
+    """What moved in each of ``accounts`` in each year, by (code, entry kind, year),
+    without the year-end closing entries."""
+    year = year_of(DailyTotal.entry_date)
+    rows = session.execute(
+        select(Account.code, DailyTotal.kind, year, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)), DailyTotal.kind != EntryKind.CLOSING)
+        .group_by(Account.code, DailyTotal.kind, year)
+    )
+    return {(code, kind, int(y)): total for code, kind, y, total in rows}
+
+
+def draws(
+    session: Session,
+    *,
+    until: dt.date | None = None,
+    allocation_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int | None, str | None, int], Decimal]:
+    """What each allocation drew (advances and indirect cost recovery paid) from each
+    donor's money under each earmark in each year, by (allocation id, donor id,
+    earmark, year); all of it, or up to the end of ``until``, for every allocation or
+    those of ``allocation_ids``."""
+    year = year_of(DailyTotal.entry_date)
+    query = (
+        select(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark, year,
+               func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(DRAW_ACCOUNTS), DailyTotal.kind == EntryKind.DISBURSEMENT,
+               DailyTotal.allocation_id.is_not(None))
+        .group_by(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark, year)
+    )  # fmt: skip
+    if until is not None:
+        query = query.where(DailyTotal.entry_date <= until)
+    if allocation_ids is not None:
+        query = query.where(DailyTotal.allocation_id.in_(list(allocation_ids)))
+    return {
+        (allocation_id, donor_id, earmark, int(y)): total
+        for allocation_id, donor_id, earmark, y, total in session.execute(query)
+        if allocation_id is not None  # excluded by the query; narrows the type
+    }

@@ -1,4 +1,4 @@
-"""Readers of the ledger: balances, the trial balance, the journal.
+"""Readers of the ledger: balances, the trial balance, the journal, the fiscal years.
 
 Balances always come from postings: the current balance from the trigger-kept cache
 (which ``verify`` proves equal to the sum), a balance as of a date from the
@@ -21,6 +21,7 @@ from fundledger.ledger.models import (
     Account,
     AccountBalance,
     DailyTotal,
+    FiscalPeriod,
     JournalEntry,
     LedgerHead,
     Posting,
@@ -126,6 +127,18 @@ TRIAL_BALANCE_SORTS: Sorts[RowKey] = Sorts(
         "credit": lambda row: (row.credit, row.code),
     },
     default="code",
+)
+
+#: How the fiscal years may be sorted; newest first unless asked otherwise.
+PERIOD_SORTS: Sorts[Columns] = Sorts(
+    {
+        "year": (FiscalPeriod.year,),
+        "status": (FiscalPeriod.closed, FiscalPeriod.year),
+        "closed_by": (func.coalesce(FiscalPeriod.closed_by, ""), FiscalPeriod.year),
+        "closed_at": (FiscalPeriod.closed_at, FiscalPeriod.year),
+    },
+    default="year",
+    descending=True,
 )
 
 
@@ -263,3 +276,12 @@ def entry_numbers(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
 def reversal_of(session: Session, entry: JournalEntry) -> int | None:
     """The number of the entry that reverses ``entry`` (there is at most one), or None."""
     return session.scalar(select(JournalEntry.number).filter_by(reverses_id=entry.id))
+
+
+def periods_query(*, closed: bool | None = None) -> Select[FiscalPeriod]:
+    """The fiscal years ever closed, closed now or reopened (each or all); in no order
+    yet (see :data:`PERIOD_SORTS`)."""
+    query = select(FiscalPeriod)
+    if closed is not None:
+        query = query.where(FiscalPeriod.closed.is_(closed))
+    return query

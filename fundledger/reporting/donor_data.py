@@ -12,16 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundledger.allocations.pools import pool_money
 from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
-from fundledger.ledger.balances import balances
+from fundledger.ledger.balances import balances, movements
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED, USE_ACCOUNTS
-from fundledger.ledger.models import Account, DailyTotal, EntryKind
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
     ZERO,
@@ -29,7 +29,6 @@ from fundledger.reporting.figures import (
     Position,
     chart,
     open_commitments,
-    pool_money,
     position,
 )
 
@@ -358,17 +357,10 @@ def fund_summary(
             + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
         ).where(Receipt.value_date.between(start, end))
     ).scalar_one()
-    used = session.execute(
-        select(func.coalesce(func.sum(DailyTotal.amount), ZERO))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(
-            Account.code.in_(USE_ACCOUNTS),
-            DailyTotal.kind != EntryKind.CLOSING,
-            and_(DailyTotal.entry_date >= start, DailyTotal.entry_date <= end),
-        )
-    ).scalar_one()
+    moved = movements(session, start, end)
+    used = sum((total for (code, _donor), total in moved.items() if code in USE_ACCOUNTS), ZERO)
     commitments = open_commitments(session, end)
-    money = pool_money(session, end, with_receivables=with_receivables)
+    money = pool_money(session, with_receivables=with_receivables, as_of=end)
     accounts = chart(session)
     return FundSummary(
         received=received,

@@ -1,9 +1,9 @@
 """Ledger figures the statements share: balances as of a day, the fund's position, and
 the funding pools' money and open commitments as they stood at the end of a day.
 
-Everything is read by business date (``entry_date``, decision dates) from the postings'
-daily totals (:class:`~fundledger.ledger.models.DailyTotal`, a few rows per day), so
-a statement for a past period says the same thing whenever it is rendered again.
+Everything is read by business date (``entry_date``, decision dates), the ledger's
+figures through :mod:`fundledger.ledger.balances`, so a statement for a past period says
+the same thing whenever it is rendered again.
 """
 
 from __future__ import annotations
@@ -14,16 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
-from fundledger.allocations.pools import pool_money as money_in_pools
 from fundledger.donors.models import Donor
-from fundledger.ledger.balances import balances
-from fundledger.ledger.chart import DRAW_ACCOUNTS, is_restricted
-from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
+from fundledger.ledger.balances import balances, draws
+from fundledger.ledger.chart import is_restricted
+from fundledger.ledger.models import Account, AccountType
 
 ZERO = Decimal("0.00")
 
@@ -98,11 +97,6 @@ def pool_key(donor_code: str | None, earmark: str | None) -> str:
     return Pool(donor_code, earmark).key
 
 
-def pool_money(session: Session, as_of: dt.date, *, with_receivables: bool) -> dict[str, Decimal]:
-    """Money in each pool at the end of ``as_of``, on the availability basis given."""
-    return money_in_pools(session, with_receivables=with_receivables, as_of=as_of)
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The CAJP's approval of an allocation: when, under which document, how much."""
@@ -144,28 +138,10 @@ def drawn(
     """What each allocation drew from each pool (advances and indirect costs) up to the
     end of ``until``, by (allocation id, pool key)."""
     codes = donor_codes(session)
-    query = (
-        select(
-            DailyTotal.allocation_id,
-            DailyTotal.donor_id,
-            DailyTotal.earmark,
-            func.sum(DailyTotal.amount),
-        )
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(
-            Account.code.in_(DRAW_ACCOUNTS),
-            DailyTotal.kind == EntryKind.DISBURSEMENT,
-            DailyTotal.allocation_id.is_not(None),
-            DailyTotal.entry_date <= until,
-        )
-        .group_by(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark)
-    )
-    if allocation_ids is not None:
-        query = query.where(DailyTotal.allocation_id.in_(list(allocation_ids)))
     result: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
-    for allocation_id, donor_id, earmark, total in session.execute(query):
-        if allocation_id is None:  # excluded by the query; narrows the type
-            continue
+    for (allocation_id, donor_id, earmark, _year), total in draws(
+        session, until=until, allocation_ids=allocation_ids
+    ).items():
         code = None if donor_id is None else codes.get(donor_id)
         result[(allocation_id, pool_key(code, earmark))] += total
     return dict(result)

@@ -17,19 +17,20 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, Budget, BudgetLine
 from fundledger.donors.models import Donor, Receipt
+from fundledger.ledger.balances import movements, pool_balances
 from fundledger.ledger.chart import (
     ADVANCES,
     CONTRIBUTION_ACCOUNTS,
     CONTRIBUTIONS_RESTRICTED,
     CONTRIBUTIONS_UNRESTRICTED,
-    EXPENDITURE,
     RECEIVABLE,
     RELEASES_RESTRICTED,
     RELEASES_UNRESTRICTED,
     is_restricted,
 )
-from fundledger.ledger.models import Account, AccountType, EntryKind, JournalEntry, Posting
+from fundledger.ledger.models import AccountType
 from fundledger.ledger.periods import fiscal_year
+from fundledger.ledger.posting_totals import activity_movements
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
 from fundledger.reporting.figures import ZERO, AccountInfo, Position, chart, position
 
@@ -162,7 +163,8 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
     accounts = chart(session)
     current = position(session, end, accounts)
     prior = position(session, start - dt.timedelta(days=1), accounts)
-    flows = _flows(session, start, end)
+    moved = movements(session, start, end)
+    flows = _by_account(moved)
     per_activity = _budget_by_activity(session, year, start, end)
     return FundStatementData(
         year=year,
@@ -170,7 +172,7 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
         position=current,
         prior=prior,
         changes=NetAssetChanges(prior, tuple(_change_lines(flows, accounts)), current),
-        contributions=tuple(_contributions(session, start, end)),
+        contributions=tuple(_contributions(session, moved, start, end)),
         by_activity=tuple(per_activity),
         by_organ=tuple(_regroup(session, per_activity, "organ")),
         by_objective=tuple(_regroup(session, per_activity, "objective")),
@@ -179,16 +181,12 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
     )
 
 
-def _flows(session: Session, start: dt.date, end: dt.date) -> dict[str, Decimal]:
-    """The year's movement of every account, without the closing entry."""
-    rows = session.execute(
-        select(Account.code, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Posting.entry_date.between(start, end), JournalEntry.kind != EntryKind.CLOSING)
-        .group_by(Account.code)
-    )
-    return {code: total for code, total in rows if total}
+def _by_account(moved: dict[tuple[str, int | None], Decimal]) -> dict[str, Decimal]:
+    """The year's movement of every account (all donors together)."""
+    flows: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for (code, _donor_id), total in moved.items():
+        flows[code] += total
+    return {code: total for code, total in flows.items() if total}
 
 
 def _change_lines(flows: dict[str, Decimal], accounts: dict[str, AccountInfo]) -> list[ChangeLine]:
@@ -211,17 +209,15 @@ def _change_lines(flows: dict[str, Decimal], accounts: dict[str, AccountInfo]) -
     return result
 
 
-def _contributions(session: Session, start: dt.date, end: dt.date) -> list[DonorContribution]:
-    recognised = dict(
-        session.execute(
-            select(Posting.donor_id, func.sum(Posting.amount))
-            .join(Account, Account.id == Posting.account_id)
-            .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-            .where(Account.code.in_(CONTRIBUTION_ACCOUNTS), JournalEntry.kind != EntryKind.CLOSING,
-                   Posting.entry_date.between(start, end))
-            .group_by(Posting.donor_id)
-        ).all()
-    )  # fmt: skip
+def _contributions(
+    session: Session, moved: dict[tuple[str, int | None], Decimal], start: dt.date, end: dt.date
+) -> list[DonorContribution]:
+    """Each donor's contributions recognised (both classes), received and still owed in
+    the year ``moved`` (its movements by account and donor) covers."""
+    recognised: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for (code, donor_id), total in moved.items():
+        if code in CONTRIBUTION_ACCOUNTS:
+            recognised[donor_id] += total
     received = dict(
         session.execute(
             select(Receipt.donor_id, func.sum(Receipt.usd_amount + Receipt.usd_charges))
@@ -229,14 +225,9 @@ def _contributions(session: Session, start: dt.date, end: dt.date) -> list[Donor
             .group_by(Receipt.donor_id)
         ).all()
     )  # fmt: skip
-    outstanding = dict(
-        session.execute(
-            select(Posting.donor_id, func.sum(Posting.amount))
-            .join(Account, Account.id == Posting.account_id)
-            .where(Account.code == RECEIVABLE, Posting.entry_date <= end)
-            .group_by(Posting.donor_id)
-        ).all()
-    )  # fmt: skip
+    outstanding: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    for (donor_id, _earmark), total in pool_balances(session, [RECEIVABLE], as_of=end).items():
+        outstanding[donor_id] += total
     rows = []
     for donor in session.scalars(select(Donor).order_by(Donor.code)):
         row = DonorContribution(
@@ -272,16 +263,7 @@ def _budget_by_activity(
     )
     for approved_activity, approved_amount in approved:
         figures[approved_activity][1] += approved_amount if approved_amount is not None else ZERO
-    moved = session.execute(
-        select(Posting.activity_number, Account.code, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Posting.entry_date.between(start, end), JournalEntry.kind != EntryKind.CLOSING,
-               ((Account.code == ADVANCES) & (JournalEntry.kind == EntryKind.DISBURSEMENT))
-               | (Account.code == EXPENDITURE))
-        .group_by(Posting.activity_number, Account.code)
-    )  # fmt: skip
-    for moved_activity, code, total in moved:
+    for (moved_activity, code), total in activity_movements(session, start, end).items():
         figures[moved_activity][2 if code == ADVANCES else 3] += total
     titles = dict(session.execute(select(Activity.number, Activity.title)).all())
     return [

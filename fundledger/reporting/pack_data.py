@@ -15,15 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
 from fundledger.allocations.pools import COMMITTING
 from fundledger.allocations.settings import SettingValues
-from fundledger.donors.models import Donor
-from fundledger.ledger.chart import CASH_ACCOUNTS, DRAW_ACCOUNTS, RECEIVABLE
-from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
+from fundledger.ledger.chart import CASH_ACCOUNTS, RECEIVABLE
+from fundledger.ledger.posting_totals import recorded_draws, recorded_pool_balances
 from fundledger.program.models import Activity, Implementer
 from fundledger.reporting.figures import ZERO, donor_codes, pool_key
 
@@ -89,8 +88,9 @@ def meeting_pack(
     they stood then (the availability basis, the indirect cost rate)."""
     states, submissions = _timeline(session, as_of)
     with_receivables = settings.counts_receivables
-    money = _money(session, as_of, with_receivables)
-    committed = _commitments(session, as_of, states)
+    codes = donor_codes(session)
+    money = _money(session, as_of, with_receivables, codes)
+    committed = _commitments(session, as_of, states, codes)
     keys = sorted(set(money) | set(committed), key=_pool_order)
     pools = [PoolLine(key, money.get(key, ZERO), committed.get(key, ZERO)) for key in keys]
     available = {line.pool: line.available for line in pools}
@@ -149,40 +149,24 @@ def _timeline(
     return states, submissions
 
 
-def _money(session: Session, as_of: dt.datetime, with_receivables: bool) -> dict[str, Decimal]:
+def _money(
+    session: Session, as_of: dt.datetime, with_receivables: bool, codes: dict[int, str]
+) -> dict[str, Decimal]:
+    """Money in each pool in the entries recorded up to ``as_of``."""
     accounts = [*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())]
-    rows = session.execute(
-        select(Donor.code, Posting.earmark, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .outerjoin(Donor, Donor.id == Posting.donor_id)
-        .where(Account.code.in_(accounts), JournalEntry.created_at <= as_of)
-        .group_by(Donor.code, Posting.earmark)
-    )
     money: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for code, earmark, total in rows:
-        money[pool_key(code, earmark)] += total
+    for (donor_id, earmark), total in recorded_pool_balances(session, accounts, as_of).items():
+        money[pool_key(None if donor_id is None else codes.get(donor_id), earmark)] += total
     return dict(money)
 
 
 def _commitments(
-    session: Session, as_of: dt.datetime, states: dict[int, str]
+    session: Session, as_of: dt.datetime, states: dict[int, str], codes: dict[int, str]
 ) -> dict[str, Decimal]:
     """Committed and not yet drawn, by pool, for allocations approved and open at ``as_of``."""
     committing = {a for a, state in states.items() if state in COMMITTING}
-    codes = donor_codes(session)
     taken: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
-    rows = session.execute(
-        select(Posting.allocation_id, Posting.donor_id, Posting.earmark, func.sum(Posting.amount))
-        .join(Account, Account.id == Posting.account_id)
-        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
-        .where(Account.code.in_(DRAW_ACCOUNTS), JournalEntry.kind == EntryKind.DISBURSEMENT,
-               Posting.allocation_id.is_not(None), JournalEntry.created_at <= as_of)
-        .group_by(Posting.allocation_id, Posting.donor_id, Posting.earmark)
-    )  # fmt: skip
-    for allocation_id, donor_id, earmark, total in rows:
-        if allocation_id is None:  # excluded by the query; narrows the type
-            continue
+    for (allocation_id, donor_id, earmark), total in recorded_draws(session, as_of).items():
         key = pool_key(None if donor_id is None else codes.get(donor_id), earmark)
         taken[(allocation_id, key)] += total
     result: dict[str, Decimal] = defaultdict(lambda: ZERO)

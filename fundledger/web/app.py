@@ -63,14 +63,15 @@ def _init_web(app: Flask) -> None:
     import fundledger.allocations.proposal_views
     import fundledger.allocations.views
     import fundledger.donors.fund_views
-    import fundledger.donors.import_views  # noqa: F401
+    import fundledger.donors.import_views
+    import fundledger.web.ledger.period_views  # noqa: F401
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
     from fundledger.donors.views import blueprint as donors
-    from fundledger.ledger.views import blueprint as ledger
     from fundledger.program.views import blueprint as program
     from fundledger.reporting.views import blueprint as statements
+    from fundledger.web.ledger.views import blueprint as ledger
     from fundledger.web.views import blueprint as home
 
     app.register_blueprint(home)

@@ -138,3 +138,8 @@ def code(value: Any) -> Any:
         return upper_code(value)
     except InvalidInput:
         raise ValueError(_("Write the code in ASCII letters, digits and dashes.")) from None
+
+
+def stripped(value: str | None) -> str | None:
+    """A text field's filter: the text without the white space around it."""
+    return value.strip() if isinstance(value, str) else value

@@ -1,4 +1,5 @@
-"""Read-only pages of the ledger: chart of accounts, journal, one entry, trial balance.
+"""Read-only pages of the ledger: chart of accounts, journal, one entry, trial balance
+(the fiscal years are in period_views.py, on the same blueprint).
 
 Each list filters, sorts and pages through :mod:`fundledger.listing`, and its CSV holds
 every row the filters let through, in the same order. The trial balance is not paged:
@@ -20,7 +21,6 @@ from fundledger.auth.access import READERS, allow
 from fundledger.donors.listings import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
-from fundledger.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
 from fundledger.ledger.models import JournalEntry, credit_part, debit_part
 from fundledger.listing import ListArgs, ordered, page_of_rows, sorted_rows
 from fundledger.money import plain
@@ -28,6 +28,7 @@ from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.i18n import _
+from fundledger.web.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
 
 blueprint = Blueprint("ledger", __name__)
 

@@ -1,0 +1,109 @@
+"""The fiscal years' page: the years closed and reopened, and the forms that close one
+(the Secretariat) or reopen it (an admin). A year is the ledger's own concept (no entry
+may be dated in a closed one), so its page joins the ledger's blueprint; the URLs are
+those the allocations area served it at (/periods, /periods.csv, /periods/close and
+/periods/reopen)."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from fundledger.auth import sessions
+from fundledger.auth.access import READERS, allow
+from fundledger.auth.models import Role
+from fundledger.auth.timing import as_utc
+from fundledger.errors import FundledgerError
+from fundledger.ledger.models import FiscalPeriod
+from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.ledger.queries import PERIOD_SORTS, periods_query
+from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.web import lists
+from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _
+from fundledger.web.ledger.forms import CloseYearForm, PeriodFilterForm, ReopenYearForm
+from fundledger.web.ledger.views import blueprint
+from fundledger.web.pages import Page, form_page, reason
+
+
+@blueprint.get("/periods")
+@allow(*READERS)
+def periods() -> Page:
+    return _periods_page(db_session(), None)
+
+
+@blueprint.get("/periods.csv")
+@allow(*READERS)
+def periods_csv() -> Response:
+    periods = db_session().scalars(_periods(_period_filters(), lists.order(PERIOD_SORTS)))
+    rows = [
+        (p.year, "closed" if p.closed else "reopened", p.closed_by or "",
+         "" if p.closed_at is None else as_utc(p.closed_at).isoformat())
+        for p in periods
+    ]  # fmt: skip
+    return csv_download("periods.csv", ("year", "status", "closed_by", "closed_at"), rows)
+
+
+@blueprint.post("/periods/close")
+@allow(Role.SECRETARIAT)
+def close_period() -> Page:
+    db = db_session()
+    form = CloseYearForm(prefix="close")
+
+    def carry_out() -> tuple[str, str]:
+        close_year(db, sessions.request_actor(), form.year.data)
+        return (
+            _("Fiscal year %(year)s is closed: its revenue and expenses are in net assets.",
+              year=form.year.data),
+            url_for(".periods"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, close=form))
+
+
+@blueprint.post("/periods/reopen")
+@allow(Role.ADMIN)
+def reopen_period() -> Page:
+    db = db_session()
+    form = ReopenYearForm(prefix="reopen")
+
+    def carry_out() -> tuple[str, str]:
+        reopen_year(db, sessions.request_actor(), form.year.data, reason=form.reason.data)
+        return _("Fiscal year %(year)s is open again.", year=form.year.data), url_for(".periods")
+
+    return form_page(form, carry_out, lambda refusal: _periods_page(db, refusal, reopen=form))
+
+
+def _periods_page(
+    db: Session,
+    refusal: FundledgerError | None,
+    *,
+    close: CloseYearForm | None = None,
+    reopen: ReopenYearForm | None = None,
+) -> str:
+    last_year = sessions.now().date().year - 1
+    filters = _period_filters()
+    order = lists.order(PERIOD_SORTS, endpoint="ledger.periods")
+    return render_template(
+        "ledger/periods.html",
+        page=page_of(db, _periods(filters, order), order),
+        filters=filters,
+        order=order,
+        close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
+        reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
+        refused_form="close" if close is not None else "reopen" if reopen is not None else None,
+        utc=as_utc,
+        refusal=reason(refusal),
+    )
+
+
+def _period_filters() -> PeriodFilterForm:
+    return lists.checked(PeriodFilterForm(request.args))
+
+
+def _periods(filters: PeriodFilterForm, order: ListArgs) -> Select[FiscalPeriod]:
+    closed = {"closed": True, "reopened": False}.get(filters.status.data or "")
+    return ordered(periods_query(closed=closed), PERIOD_SORTS, order)
