@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from fundledger.cli_tools import database
+from fundledger.cli.tools import database
 
 
 @click.command("backup")

@@ -18,7 +18,7 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo
 
-from fundledger.cli_tools import (
+from fundledger.cli.tools import (
     FORMAT,
     ID,
     actor,
@@ -92,7 +92,7 @@ LAZY_COMMANDS = {
     "refund": Lazy("Refund unused earmarked money to its donor; prints the entry number.",
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
-                   "fundledger.cli_tools:report", also=(_DONORS, _ALLOCATIONS)),
+                   "fundledger.cli.tools:report", also=(_DONORS, _ALLOCATIONS)),
     "restore": Lazy("Replace the configured database with the backup in FILE, then verify "
                     "the ledger.", "fundledger.backup_commands:restore"),
     "setting": Lazy("The fund's settings.", f"{_ALLOCATIONS}:setting"),

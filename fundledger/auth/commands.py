@@ -17,8 +17,8 @@ from fundledger.auth.errors import UnknownUser
 from fundledger.auth.models import Role, User
 from fundledger.auth.sessions import passwords, seconds
 from fundledger.auth.timing import utc_now
-from fundledger.cli_tools import actor as cli_actor
-from fundledger.cli_tools import database
+from fundledger.cli.tools import actor as cli_actor
+from fundledger.cli.tools import database
 from fundledger.errors import NotFound
 
 #: Where setup links point when FUNDLEDGER_PUBLIC_URL is not set: what `make run` serves.

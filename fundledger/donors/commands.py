@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 import click
 
-from fundledger.cli_tools import (
+from fundledger.cli.tools import (
     FORMAT,
     ID,
     actor,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 from flask import current_app
 
-from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, out_option
+from fundledger.cli.tools import FORMAT, actor, database, date_option, emit, out_option
 from fundledger.inputs import upper_code
 from fundledger.reporting.i18n import LANGUAGES
 
