@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fundledger import volume
 from fundledger.actors import Actor
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Database
 from fundledger.donors.models import Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries

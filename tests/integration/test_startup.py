@@ -15,13 +15,13 @@ from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
 from fundledger import migrate
-from fundledger.cli import LAZY_COMMANDS, cli
+from fundledger.cli.main import LAZY_COMMANDS, cli
 from fundledger.db import Database
 
 #: Runs the command in a fresh interpreter, then prints what it imported that is heavy.
 PROBE = """
 import json, sys
-from fundledger.cli import main
+from fundledger.cli.main import main
 try:
     main()
 except SystemExit as exit:

@@ -28,7 +28,7 @@ from fundledger.allocations import operations as allocations
 from fundledger.allocations.models import Allocation, State
 from fundledger.allocations.settings import set_setting
 from fundledger.audit.models import AuditEvent
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Base, Database, column_text_problem
 from fundledger.donors.imports import read_rows
 from fundledger.donors.operations import create_donor
@@ -41,7 +41,7 @@ from fundledger.web.database import get_database
 from tests.conftest import PostgresServer
 
 #: ``fundledger`` as the console script runs it, by this interpreter (the venv's).
-FUNDLEDGER = [sys.executable, "-c", "from fundledger.cli import main; main()"]
+FUNDLEDGER = [sys.executable, "-c", "from fundledger.cli.main import main; main()"]
 #: The approval batch a crash test kills: tests/reliability/approve_batch.py.
 APPROVE_BATCH = [sys.executable, str(Path(__file__).with_name("approve_batch.py"))]
 

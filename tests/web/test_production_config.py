@@ -13,7 +13,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from fundledger import create_app
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.config import ConfigurationError, check_production
 from fundledger.db import Database
 from fundledger.web.app import build_app
