@@ -34,7 +34,7 @@ import fundledger
 from bench.measure import Figure, figure, page_latency, peak_rss_mb, run_once, sign_in
 from fundledger.actors import Actor
 from fundledger.db import Database, create_db_engine
-from fundledger.demo import demo_password
+from fundledger.demo.dataset import demo_password
 from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
 
 VENV_BIN = Path(sys.executable).parent

@@ -221,7 +221,7 @@ def demo(seed: int, entries: int | None, bulk: bool) -> None:
     service layer (pledges, receipts, allocations), or with --bulk by appending copies
     of the entries already posted (ledger only, for volume benchmarks)."""
     from fundledger.auth.passwords import Passwords
-    from fundledger.demo import add_demo_logins, load_demo
+    from fundledger.demo.dataset import add_demo_logins, load_demo
 
     operator = actor()
     with database().transaction() as session:
