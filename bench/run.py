@@ -35,7 +35,7 @@ from bench.measure import Figure, figure, page_latency, peak_rss_mb, run_once, s
 from fundledger.actors import Actor
 from fundledger.db import Database, create_db_engine
 from fundledger.demo.dataset import demo_password
-from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
+from fundledger.demo.growth import entry_count, grow_in_bulk, grow_through_services
 
 VENV_BIN = Path(sys.executable).parent
 FUNDLEDGER = str(VENV_BIN / "fundledger")

@@ -234,7 +234,7 @@ def demo(seed: int, entries: int | None, bulk: bool) -> None:
     else:
         click.echo(f"demo loaded: {report.donors} donors, {report.entries} journal entries")
     if entries is not None:
-        from fundledger.volume import grow
+        from fundledger.demo.growth import grow
 
         click.echo(grow(database(), operator, entries=entries, seed=seed, bulk=bulk))
     click.echo("demo logins (secretariat, cajp and admin enrol a one-time code at first sign-in):")
