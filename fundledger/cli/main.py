@@ -68,7 +68,7 @@ LAZY_COMMANDS = {
     "available": Lazy("Money, open commitments and what is available, per funding pool, in USD.",
                       f"{_ALLOCATIONS}:available"),
     "backup": Lazy("Write a consistent backup of the whole database to FILE, a new file; the "
-                   "application may keep running.", "fundledger.backup_commands:backup"),
+                   "application may keep running.", "fundledger.setup.commands:backup"),
     "budget": Lazy("Annual work plans: planned amounts per activity, approved by the CAJP.",
                    f"{_ALLOCATIONS}:budget"),
     "credit-apply": Lazy("Settle a pledge from the donor's unapplied credit (earlier "
@@ -94,7 +94,7 @@ LAZY_COMMANDS = {
     "report": Lazy("Reports on contributions, budgets and allocations.",
                    "fundledger.cli.tools:report", also=(_DONORS, _ALLOCATIONS)),
     "restore": Lazy("Replace the configured database with the backup in FILE, then verify "
-                    "the ledger.", "fundledger.backup_commands:restore"),
+                    "the ledger.", "fundledger.setup.commands:restore"),
     "setting": Lazy("The fund's settings.", f"{_ALLOCATIONS}:setting"),
     "statement": Lazy("Statements: issue donor and fund statements and CAJP meeting packs, "
                       "list the register of issued statements, verify a PDF.",
