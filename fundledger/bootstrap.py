@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from fundledger.db import Database
 from fundledger.ledger.chart import load_default_chart
-from fundledger.migrate import upgrade
+from fundledger.setup.migrate import upgrade
 from fundledger.program.operations import load_program
 
 

@@ -1,4 +1,4 @@
-"""Alembic environment: the engine comes from fundledger.migrate, or from the environment."""
+"""Alembic environment: the engine comes from fundledger.setup.migrate, or from the environment."""
 
 from __future__ import annotations
 

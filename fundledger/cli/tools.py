@@ -89,7 +89,7 @@ def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 def database(*, migrated: bool = True) -> Database:
     """The app's database; by default refuses (exit 1) unless it is at the current schema."""
-    from fundledger.migrate import pending
+    from fundledger.setup.migrate import pending
     from fundledger.web.database import get_database
 
     db = get_database(current_app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from fundledger import migrate
+from fundledger.setup import migrate
 from fundledger.db import Base, Database
 from fundledger.models import register_all
 

@@ -14,7 +14,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
-from fundledger import migrate
+from fundledger.setup import migrate
 from fundledger.cli.main import LAZY_COMMANDS, cli
 from fundledger.db import Database
 
