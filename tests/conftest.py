@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
-from fundledger.bootstrap import initialize
+from fundledger.setup.bootstrap import initialize
 from fundledger.db import Database, create_db_engine
 
 POSTGRES_URL_VARIABLE = "FUNDLEDGER_TEST_POSTGRES_URL"

@@ -201,7 +201,7 @@ def main() -> None:
 def init() -> None:
     """Migrate the database to the current schema and load the chart of accounts
     and the Program. Running it again changes nothing."""
-    from fundledger.bootstrap import initialize
+    from fundledger.setup.bootstrap import initialize
 
     report = initialize(database(migrated=False))
     click.echo(

@@ -26,7 +26,7 @@ def test_ledger_core_imports_no_flask() -> None:
     code = (
         "import sys\n"
         "import fundledger.ledger.operations, fundledger.ledger.queries, fundledger.ledger.verify\n"
-        "import fundledger.ledger.export, fundledger.bootstrap\n"
+        "import fundledger.ledger.export, fundledger.setup.bootstrap\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'werkzeug'}))\n"
     )
     result = subprocess.run(
