@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fundledger.db import Base, create_db_engine
-from fundledger.models import register_all
+from fundledger.setup.registry import register_all
 
 register_all()
 config = context.config

@@ -215,7 +215,7 @@ def holds_data(database: Database) -> bool:
     if not tables:
         return False
     from fundledger.db import Base
-    from fundledger.models import register_all
+    from fundledger.setup.registry import register_all
 
     register_all()
     ours = set(Base.metadata.tables) | {"alembic_version"}

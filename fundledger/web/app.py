@@ -15,7 +15,7 @@ from fundledger.config import (
     load_config,
 )
 from fundledger.db import Database
-from fundledger.models import register_all
+from fundledger.setup.registry import register_all
 from fundledger.resources import resource_dir
 from fundledger.web import database
 

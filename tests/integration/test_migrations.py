@@ -6,7 +6,7 @@ from sqlalchemy import inspect
 
 from fundledger.setup import migrate
 from fundledger.db import Base, Database
-from fundledger.models import register_all
+from fundledger.setup.registry import register_all
 
 
 def tables(database: Database) -> set[str]:

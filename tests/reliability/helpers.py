@@ -35,7 +35,7 @@ from fundledger.donors.operations import create_donor
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.verify import verify_ledger
-from fundledger.models import register_all
+from fundledger.setup.registry import register_all
 from fundledger.web.app import build_app
 from fundledger.web.database import get_database
 from tests.conftest import PostgresServer
