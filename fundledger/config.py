@@ -1,7 +1,10 @@
-"""The one place that reads the environment.
+"""The one place that reads the environment, and knows where the application's files are.
 
 ``load_config`` turns ``FUNDLEDGER_*`` variables into Flask config keys; ``create_app``
-lays an explicit mapping (tests, scripts) over it. Nothing here runs at import time.
+lays an explicit mapping (tests, scripts) over it. ``resource_dir`` finds the templates
+and migrations: in a wheel they are packaged inside ``fundledger/``; in a source checkout
+(editable install, tests) they are the repository's top-level folders. Nothing here runs
+at import time.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent
 
 #: Environment variables the application reads, and the config key each one sets.
 ENVIRONMENT = {
@@ -89,3 +94,14 @@ def instance_secret_key(instance_path: str) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def resource_dir(name: str) -> Path:
+    """The packaged copy of ``name`` if this is an installed wheel, else the checkout's."""
+    packaged = _PACKAGE / name
+    if packaged.is_dir():
+        return packaged
+    checkout = _PACKAGE.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"fundledger is missing its {name}/ folder")  # broken install

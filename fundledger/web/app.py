@@ -13,10 +13,10 @@ from fundledger.config import (
     default_database_url,
     default_statements_dir,
     load_config,
+    resource_dir,
 )
 from fundledger.db import Database
 from fundledger.setup.registry import register_all
-from fundledger.resources import resource_dir
 from fundledger.web import database
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from fundledger.setup import migrate
 from fundledger.db import Base, Database
+from fundledger.setup import migrate
 from fundledger.setup.registry import register_all
 
 

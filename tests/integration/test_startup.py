@@ -14,9 +14,9 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
-from fundledger.setup import migrate
 from fundledger.cli.main import LAZY_COMMANDS, cli
 from fundledger.db import Database
+from fundledger.setup import migrate
 
 #: Runs the command in a fresh interpreter, then prints what it imported that is heavy.
 PROBE = """

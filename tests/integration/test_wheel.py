@@ -49,7 +49,7 @@ def test_wheel_installs_and_initialises_from_elsewhere(tmp_path: Path) -> None:
     assert fundledger("verify").startswith("ledger verified: 0 entries")
     assert len(fundledger("program", "crossref", "--format", "csv").splitlines()) == 208
     where = subprocess.run(
-        [python, "-c", "from fundledger.resources import resource_dir as r;"
+        [python, "-c", "from fundledger.config import resource_dir as r;"
          "print(r('migrations')); print(r('templates'))"],
         cwd=elsewhere, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
