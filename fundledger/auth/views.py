@@ -40,6 +40,7 @@ from fundledger.auth.models import Role, User
 from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
 from fundledger.donors.models import Donor
+from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
@@ -241,7 +242,7 @@ def users() -> str:
     db = db_session()
     filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
     page = page_of(db, _users(filters, order), order)
-    codes = queries.donor_codes(db, {u.donor_id for u in page.items if u.donor_id is not None})
+    codes = donor_codes(db, {u.donor_id for u in page.items if u.donor_id is not None})
     return render_template(
         "auth/users.html", page=page, filters=filters, order=order, donor_codes=codes
     )
@@ -253,7 +254,7 @@ def users_csv() -> Response:
     db = db_session()
     filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
     listed = db.scalars(_users(filters, order)).all()
-    codes = queries.donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
+    codes = donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
     rows = [
         (u.email, u.name, " ".join(sorted(u.roles)), codes.get(u.donor_id or 0, ""),
          "yes" if u.totp_secret else "no", "yes" if u.active else "no")
@@ -395,7 +396,7 @@ def _donor_choices(db: Session, form: UserForm) -> None:
 def _donor(db: Session, code: str | None) -> Donor | None:
     if not code:
         return None
-    donor = queries.donor_by_code(db, code)
+    donor = donor_by_code(db, code)
     if donor is None:
         raise NotFound(_("There is no donor %(code)s.", code=code))
     return donor
@@ -403,7 +404,7 @@ def _donor(db: Session, code: str | None) -> Donor | None:
 
 def _form_data(db: Session, user: User) -> dict[str, Any]:
     """The user's current values, shaped like the form (what was posted wins)."""
-    codes = queries.donor_codes(db, {user.donor_id} if user.donor_id is not None else set())
+    codes = donor_codes(db, {user.donor_id} if user.donor_id is not None else set())
     return {
         "name": user.name,
         "roles": sorted(user.roles),

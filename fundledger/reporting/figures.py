@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
 from fundledger.allocations.pools import pool_money as money_in_pools
-from fundledger.donors.models import Donor
+from fundledger.donors.queries import donor_codes
 from fundledger.ledger.balances import balances
 from fundledger.ledger.chart import DRAW_ACCOUNTS, is_restricted
 from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
@@ -88,10 +88,6 @@ def position(session: Session, as_of: dt.date, accounts: Mapping[str, AccountInf
         else:
             unrestricted -= amount
     return Position(as_of, assets, liabilities, unrestricted, restricted)
-
-
-def donor_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Donor.id, Donor.code)).all())
 
 
 def pool_key(donor_code: str | None, earmark: str | None) -> str:

@@ -22,10 +22,11 @@ from fundledger.allocations.models import Allocation, AllocationEvent, Allocatio
 from fundledger.allocations.pools import COMMITTING
 from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor
+from fundledger.donors.queries import donor_codes
 from fundledger.ledger.chart import CASH_ACCOUNTS, DRAW_ACCOUNTS, RECEIVABLE
 from fundledger.ledger.models import Account, EntryKind, JournalEntry, Posting
 from fundledger.program.models import Activity, Implementer
-from fundledger.reporting.figures import ZERO, donor_codes, pool_key
+from fundledger.reporting.figures import ZERO, pool_key
 
 
 @dataclass(frozen=True, slots=True)
