@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,37 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Config keys taken from the environment (only those that are set)."""
     environ = os.environ if environ is None else environ
     return {key: environ[var] for var, key in ENVIRONMENT.items() if environ.get(var)}
+
+
+def instance_path() -> str:
+    """The instance folder (the default SQLite file, the development secret key), found
+    by Flask's own rule without importing Flask, so that the command line and the web app
+    agree on it: ``instance/`` beside the package in a source checkout, else
+    ``<prefix>/var/fundledger-instance`` for the prefix it is installed under."""
+    package_parent = Path(os.path.abspath(__file__)).parent.parent
+    prefix = Path(os.path.abspath(sys.prefix))
+    if package_parent.is_relative_to(prefix):
+        return str(prefix / "var" / "fundledger-instance")
+    if package_parent.name.lower() == "site-packages":  # a user's or another prefix's
+        lib = package_parent.parent
+        if lib.name.lower() == "lib":
+            return str(lib.parent / "var" / "fundledger-instance")
+        if lib.parent.name.lower() == "lib":
+            return str(lib.parent.parent / "var" / "fundledger-instance")
+        return str(lib / "var" / "fundledger-instance")
+    return str(package_parent / "instance")
+
+
+def settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The configuration: the environment, ``overrides`` laid over it, and the defaults of
+    the database (an SQLite file in the instance folder) and the statements' archive.
+    The web app and the command line both start from it."""
+    config = {**load_config(), **(overrides or {})}
+    if not config.get("DATABASE_URL"):
+        os.makedirs(instance_path(), exist_ok=True)
+        config["DATABASE_URL"] = default_database_url(instance_path())
+    config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
+    return config
 
 
 def default_database_url(instance_path: str) -> str:

@@ -1,6 +1,6 @@
 """The ``fundledger`` command starts quickly: a command imports what it runs and no more
-(not the web pages, not ReportLab, not Alembic), yet still lists, checks and refuses as
-before."""
+(not Flask, not the web pages, not ReportLab, not Alembic), yet still lists, checks and
+refuses as before."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
+from fundledger import config
 from fundledger.cli.main import LAZY_COMMANDS, cli
 from fundledger.db import Database
 from fundledger.setup import migrate
@@ -28,8 +29,9 @@ except SystemExit as exit:
     code = exit.code
 heavy = sorted(
     name for name in sys.modules
-    if name.split(".")[0] in {"reportlab", "alembic", "wtforms", "flask_wtf", "flask_babel"}
-    or name.endswith((".views", ".commands", "backup_commands"))
+    if name.split(".")[0] in {"reportlab", "alembic", "wtforms", "flask_wtf", "flask_babel",
+                              "flask", "werkzeug"}
+    or name.endswith((".views", ".commands"))
 )
 print(json.dumps({"code": code, "heavy": heavy}))
 """
@@ -45,7 +47,9 @@ def probe(url: str, *args: str) -> tuple[str, dict[str, object]]:
     return "\n".join(output), json.loads(last)
 
 
-def test_trial_balance_imports_neither_pages_nor_reportlab_nor_alembic(database: Database) -> None:
+def test_trial_balance_imports_neither_flask_nor_pages_nor_reportlab_nor_alembic(
+    database: Database,
+) -> None:
     output, outcome = probe(database.url, "trial-balance")
     assert "Total" in output
     assert outcome == {"code": 0, "heavy": []}
@@ -86,6 +90,29 @@ def test_every_loaded_command_refuses_control_characters_in_text() -> None:
     )
     assert result.exit_code == 2
     assert "control character" in result.output or "NUL" in result.output
+
+
+#: The areas' command modules a read or a write runs through; ``user`` alone links to pages.
+FLASK_FREE_COMMANDS = sorted({lazy.target.split(":")[0] for lazy in LAZY_COMMANDS.values()}
+                             - {"fundledger.auth.commands"})  # fmt: skip
+
+
+@pytest.mark.parametrize("module", FLASK_FREE_COMMANDS)
+def test_a_command_module_imports_no_flask(module: str) -> None:
+    code = (
+        f"import sys, {module}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'werkzeug'}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_command_line_and_the_web_app_share_one_instance_folder() -> None:
+    """The default SQLite file lives there: found without Flask, it must be where Flask
+    would look."""
+    from flask import Flask
+
+    assert config.instance_path() == Flask("fundledger").instance_path
 
 
 def test_the_recorded_head_is_alembics(sqlite_database: Database) -> None:

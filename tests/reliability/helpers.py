@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from flask.cli import ScriptInfo
 from sqlalchemy import Column, String, func, select, text
 from sqlalchemy.orm import Session
 
@@ -29,6 +28,7 @@ from fundledger.allocations.models import Allocation, State
 from fundledger.allocations.settings import set_setting
 from fundledger.audit.models import AuditEvent
 from fundledger.cli.main import cli
+from fundledger.cli.tools import Runtime
 from fundledger.db import Base, Database, column_text_problem
 from fundledger.donors.imports import read_rows
 from fundledger.donors.operations import create_donor
@@ -84,7 +84,7 @@ class InProcessCli:
 
     def __init__(self, url: str, **config: object) -> None:
         self.app = build_app({"DATABASE_URL": url, **config})
-        self.script = ScriptInfo(create_app=lambda: self.app)
+        self.script = Runtime(supplied_app=self.app)
         self.runner = CliRunner()
 
     def __call__(self, *args: str, stdin: str | bytes | None = None, catch: bool = False) -> Result:
