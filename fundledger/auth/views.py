@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -42,13 +41,13 @@ from fundledger.auth.sessions import SignedIn
 from fundledger.donors.models import Donor
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import FundledgerError, NotFound
-from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.i18n import _
 from fundledger.web.pages import Page, form_again, refused, template_page
+from fundledger.web.redirects import local_path
 
 blueprint = Blueprint("auth", __name__)
 
@@ -367,17 +366,6 @@ def _refused(
         return refused(template_page(template, form, **context)(refusal), refusal)
     field.errors = [*field.errors, str(refusal)]
     return refused(template_page(template, form, **context)(None), refusal)
-
-
-def local_path(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, so ``?next=`` cannot send anyone away (nor,
-    with a line break, add a header to the redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if text_problem(target):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
 
 
 def _user_or_404(db: Session, user_id: int) -> User:

@@ -61,9 +61,11 @@ def _init_web(app: Flask) -> None:
     from fundledger.ledger.views import blueprint as ledger
     from fundledger.program.views import blueprint as program
     from fundledger.reporting.views import blueprint as statements
+    from fundledger.web.language import blueprint as language
     from fundledger.web.views import blueprint as home
 
     app.register_blueprint(home)
+    app.register_blueprint(language)
     app.register_blueprint(auth)
     app.register_blueprint(audit)
     app.register_blueprint(ledger)
