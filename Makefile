@@ -32,6 +32,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check fundledger tests migrations
 	$(BIN)/bandit -q -c pyproject.toml -r fundledger
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
