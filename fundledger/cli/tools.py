@@ -2,7 +2,9 @@
 options, output.
 
 None of it imports Flask: a command that neither serves nor links to pages runs on
-:class:`Runtime`'s configuration and database alone (tests/integration/test_startup.py)."""
+:class:`Runtime`'s configuration and database alone (tests/integration/test_startup.py).
+SQLAlchemy is imported when a command first asks for the database, so that ``--help``
+and a usage error cost the interpreter and click, not the ORM."""
 
 from __future__ import annotations
 
@@ -15,10 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor, command_line_actor
-from fundledger.db import Database
 from fundledger.errors import FundledgerError, NotAllowed
 from fundledger.inputs import MAX_ID, InvalidInput, parse_date, text_problem
 from fundledger.money import InvalidAmount, parse_decimal
@@ -26,6 +26,9 @@ from fundledger.tabular import to_csv, to_table
 
 if TYPE_CHECKING:
     from flask import Flask
+    from sqlalchemy.orm import Session
+
+    from fundledger.db import Database
 
 FORMAT = click.option(
     "--format",
@@ -121,6 +124,7 @@ class Runtime:
 
             return get_database(app)
         if self._database is None:
+            from fundledger.db import Database
             from fundledger.setup.registry import register_all
 
             register_all()
