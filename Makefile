@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 SIZES ?= 10000 100000
 RUNS ?= 3
 
-.PHONY: run test test-slow lint typecheck audit bench clean
+.PHONY: run test test-slow lint typecheck audit bench bench-startup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check fundledger tests migrations
 	$(BIN)/bandit -q -c pyproject.toml -r fundledger
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
@@ -64,6 +65,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes $(SIZES) --runs $(RUNS) \
 	  --postgres "$${FUNDLEDGER_BENCH_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+
+# The start-up figures alone, beside hledger's (seconds; no ledgers are built).
+bench-startup: $(VENV)/.installed
+	$(BIN)/python -m bench.run --startup-only
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

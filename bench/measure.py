@@ -26,6 +26,9 @@ TIME = "/usr/bin/time"
 class Run:
     seconds: float
     max_rss_mb: float
+    #: User and system CPU time: on a machine others share, less at the mercy of their
+    #: load than the wall time.
+    cpu_seconds: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +50,16 @@ def run_once(argv: Sequence[str], env: Mapping[str, str]) -> Run:
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         started = time.perf_counter()
         done = subprocess.run(  # noqa: S603 - our own commands, no shell
-            [TIME, "-f", "%M", "-o", rss.name, *argv], env=dict(env),
+            [TIME, "-f", "%M %U %S", "-o", rss.name, *argv], env=dict(env),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
         )  # fmt: skip
         seconds = time.perf_counter() - started
-        peak_kb = int(rss.read().split()[-1])
+        peak_kb, user, system = rss.read().split()[-3:]
     if done.returncode != 0:
         raise RuntimeError(
             f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-2000:]}"
         )
-    return Run(seconds, peak_kb / 1024)
+    return Run(seconds, int(peak_kb) / 1024, float(user) + float(system))
 
 
 def figure(argv: Sequence[str], env: Mapping[str, str], runs: int) -> Figure:

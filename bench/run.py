@@ -5,10 +5,12 @@ layer to BASE_ENTRIES (timed: posting throughput), then bulk growth to the size 
 several steps (timed: bulk throughput); then each command as a whole process, the
 median of --runs runs, with its peak memory; the hledger export and ``hledger balance``
 on it; and the home and journal pages under concurrent signed-in clients against
-gunicorn. Prints a Markdown table per size and writes it (and the raw figures as JSON)
-to --out.
+gunicorn. First, once per run, the start-up figures (bench/startup.py): ``fundledger
+--help`` and a read-only command beside ``hledger --version``. Prints a Markdown table per
+size and writes it (and the raw figures as JSON) to --out.
 
     .venv/bin/python bench/run.py --sizes 10000 100000 --runs 3 --out bench/results
+    .venv/bin/python bench/run.py --startup-only      # the start-up table alone, in seconds
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ from sqlalchemy import make_url, text
 
 import fundledger
 from bench.measure import Figure, figure, page_latency, peak_rss_mb, run_once, sign_in
+from bench.startup import DEFAULT_RUNS, startup_figures, startup_markdown
 from fundledger.actors import Actor
 from fundledger.db import Database, create_db_engine
-from fundledger.demo import demo_password
-from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
+from fundledger.demo.dataset import demo_password
+from fundledger.demo.growth import entry_count, grow_in_bulk, grow_through_services
 
 VENV_BIN = Path(sys.executable).parent
 FUNDLEDGER = str(VENV_BIN / "fundledger")
@@ -75,15 +78,20 @@ def main() -> None:
     _compile_bytecode()
     results: dict[str, dict[str, Results]] = {}
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    for size in options.sizes:
+    print("== start-up", file=sys.stderr, flush=True)
+    startup = startup_figures(FUNDLEDGER, HLEDGER, os.environ, work, options.startup_runs)
+    (out / f"{stamp}.json").write_text(json.dumps({"startup": startup}, indent=2))
+    for size in [] if options.startup_only else options.sizes:
         for backend in options.backends:
             print(f"== {backend}, {size} entries", file=sys.stderr, flush=True)
             url = _database(backend, size, work, options.postgres, reuse=options.reuse)
             measured = _measure(url, size, work, options.runs, build=not options.reuse)
             results.setdefault(str(size), {})[backend] = measured
             # Saved as it goes: a long run that fails later keeps what it measured.
-            (out / f"{stamp}.json").write_text(json.dumps(results, indent=2))
-    report = _markdown(results, options)
+            (out / f"{stamp}.json").write_text(
+                json.dumps({"startup": startup, **results}, indent=2)
+            )
+    report = _markdown(startup, results, options)
     print(report)
     (out / f"{stamp}.md").write_text(report)
 
@@ -100,6 +108,10 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3, help="Runs per figure (median).")
+    parser.add_argument("--startup-runs", type=int, default=DEFAULT_RUNS,
+                        help="Runs per start-up figure (median).")  # fmt: skip
+    parser.add_argument("--startup-only", action="store_true",
+                        help="Measure start-up only (no databases of --sizes are built).")
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
                         help="A server where the user may create databases.")  # fmt: skip
@@ -305,13 +317,18 @@ def _ratio(ours: dict[str, float], theirs: dict[str, float]) -> str:
     return f"{ratio:.3f} (ours {ratio:.1f}× slower)"
 
 
-def _markdown(results: dict[str, dict[str, Results]], options: argparse.Namespace) -> str:
+def _markdown(
+    startup: dict[str, dict[str, float]],
+    results: dict[str, dict[str, Results]],
+    options: argparse.Namespace,
+) -> str:
     backends = options.backends
     lines = [
         f"fundledger benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; "
         f"{os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}; "
         f"median of {options.runs} runs",
         "",
+        *startup_markdown(startup),
     ]
     for size, by_backend in results.items():
         lines += [f"### {int(size):,} entries", "",

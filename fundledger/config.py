@@ -1,16 +1,22 @@
-"""The one place that reads the environment.
+"""The one place that reads the environment, and knows where the application's files are.
 
 ``load_config`` turns ``FUNDLEDGER_*`` variables into Flask config keys; ``create_app``
-lays an explicit mapping (tests, scripts) over it. Nothing here runs at import time.
+lays an explicit mapping (tests, scripts) over it. ``resource_dir`` finds the templates
+and migrations: in a wheel they are packaged inside ``fundledger/``; in a source checkout
+(editable install, tests) they are the repository's top-level folders. Nothing here runs
+at import time.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+_PACKAGE = Path(__file__).resolve().parent
 
 #: Environment variables the application reads, and the config key each one sets.
 ENVIRONMENT = {
@@ -65,6 +71,37 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {key: environ[var] for var, key in ENVIRONMENT.items() if environ.get(var)}
 
 
+def instance_path() -> str:
+    """The instance folder (the default SQLite file, the development secret key), found
+    by Flask's own rule without importing Flask, so that the command line and the web app
+    agree on it: ``instance/`` beside the package in a source checkout, else
+    ``<prefix>/var/fundledger-instance`` for the prefix it is installed under."""
+    package_parent = Path(os.path.abspath(__file__)).parent.parent
+    prefix = Path(os.path.abspath(sys.prefix))
+    if package_parent.is_relative_to(prefix):
+        return str(prefix / "var" / "fundledger-instance")
+    if package_parent.name.lower() == "site-packages":  # a user's or another prefix's
+        lib = package_parent.parent
+        if lib.name.lower() == "lib":
+            return str(lib.parent / "var" / "fundledger-instance")
+        if lib.parent.name.lower() == "lib":
+            return str(lib.parent.parent / "var" / "fundledger-instance")
+        return str(lib / "var" / "fundledger-instance")
+    return str(package_parent / "instance")
+
+
+def settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The configuration: the environment, ``overrides`` laid over it, and the defaults of
+    the database (an SQLite file in the instance folder) and the statements' archive.
+    The web app and the command line both start from it."""
+    config = {**load_config(), **(overrides or {})}
+    if not config.get("DATABASE_URL"):
+        os.makedirs(instance_path(), exist_ok=True)
+        config["DATABASE_URL"] = default_database_url(instance_path())
+    config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
+    return config
+
+
 def default_database_url(instance_path: str) -> str:
     """The embedded default: an SQLite file in the Flask instance folder."""
     return f"sqlite:///{Path(instance_path) / 'fundledger.sqlite3'}"
@@ -89,3 +126,14 @@ def instance_secret_key(instance_path: str) -> str:
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def resource_dir(name: str) -> Path:
+    """The packaged copy of ``name`` if this is an installed wheel, else the checkout's."""
+    packaged = _PACKAGE / name
+    if packaged.is_dir():
+        return packaged
+    checkout = _PACKAGE.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError(f"fundledger is missing its {name}/ folder")  # broken install

@@ -34,8 +34,8 @@ from babel.messages.pofile import read_po, write_po
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 from babel.support import Translations
 
+from fundledger.config import resource_dir
 from fundledger.errors import FundledgerError
-from fundledger.resources import resource_dir
 
 #: The OAS official languages; English is the one the code is written in.
 LANGUAGES = ("en", "es", "fr", "pt")

@@ -1,4 +1,4 @@
-"""Alembic environment: the engine comes from fundledger.migrate, or from the environment."""
+"""Alembic environment: the engine comes from fundledger.setup.migrate, or from the environment."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from fundledger.db import Base, create_db_engine
-from fundledger.models import register_all
+from fundledger.setup.registry import register_all
 
 register_all()
 config = context.config

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url, text
 
-from fundledger.bootstrap import initialize
 from fundledger.db import Database, create_db_engine
+from fundledger.setup.bootstrap import initialize
 
 POSTGRES_URL_VARIABLE = "FUNDLEDGER_TEST_POSTGRES_URL"
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

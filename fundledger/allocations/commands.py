@@ -13,7 +13,7 @@ import click
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, Budget
-from fundledger.cli_tools import (
+from fundledger.cli.tools import (
     AS_USER,
     FORMAT,
     ID,

@@ -17,8 +17,9 @@ from fundledger.auth.errors import UnknownUser
 from fundledger.auth.models import Role, User
 from fundledger.auth.sessions import passwords, seconds
 from fundledger.auth.timing import utc_now
-from fundledger.cli_tools import actor as cli_actor
-from fundledger.cli_tools import database
+from fundledger.cli.tools import actor as cli_actor
+from fundledger.cli.tools import database
+from fundledger.donors.queries import donor_by_code
 from fundledger.errors import NotFound
 
 #: Where setup links point when FUNDLEDGER_PUBLIC_URL is not set: what `make run` serves.
@@ -64,7 +65,7 @@ def add(
     with database().transaction() as session:
         donor = None
         if donor_code is not None:
-            donor = queries.donor_by_code(session, donor_code)
+            donor = donor_by_code(session, donor_code)
             if donor is None:
                 raise NotFound(f"there is no donor {donor_code}")
         added = operations.create_user(

@@ -74,16 +74,6 @@ def active_admins(session: Session) -> int:
     return session.scalar(query) or 0
 
 
-def donor_by_code(session: Session, code: str) -> Donor | None:
-    return session.scalar(select(Donor).where(Donor.code == code.strip()))
-
-
 def donors(session: Session) -> Sequence[Donor]:
     return session.scalars(select(Donor).order_by(Donor.code)).all()
 
-
-def donor_codes(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.execute(select(Donor.id, Donor.code).where(Donor.id.in_(ids)))
-    return {donor_id: code for donor_id, code in rows}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -40,14 +39,15 @@ from fundledger.auth.models import Role, User
 from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
 from fundledger.donors.models import Donor
+from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import FundledgerError, NotFound
-from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
 from fundledger.web.i18n import _
 from fundledger.web.pages import Page, form_again, refused, template_page
+from fundledger.web.redirects import local_path
 
 blueprint = Blueprint("auth", __name__)
 
@@ -241,7 +241,7 @@ def users() -> str:
     db = db_session()
     filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
     page = page_of(db, _users(filters, order), order)
-    codes = queries.donor_codes(db, {u.donor_id for u in page.items if u.donor_id is not None})
+    codes = donor_codes(db, {u.donor_id for u in page.items if u.donor_id is not None})
     return render_template(
         "auth/users.html", page=page, filters=filters, order=order, donor_codes=codes
     )
@@ -253,7 +253,7 @@ def users_csv() -> Response:
     db = db_session()
     filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
     listed = db.scalars(_users(filters, order)).all()
-    codes = queries.donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
+    codes = donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
     rows = [
         (u.email, u.name, " ".join(sorted(u.roles)), codes.get(u.donor_id or 0, ""),
          "yes" if u.totp_secret else "no", "yes" if u.active else "no")
@@ -368,17 +368,6 @@ def _refused(
     return refused(template_page(template, form, **context)(None), refusal)
 
 
-def local_path(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, so ``?next=`` cannot send anyone away (nor,
-    with a line break, add a header to the redirect)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if text_problem(target):
-        return None
-    parts = urlsplit(target)
-    return None if parts.scheme or parts.netloc else target
-
-
 def _user_or_404(db: Session, user_id: int) -> User:
     user = queries.user_by_id(db, user_id) if user_id <= 2**31 - 1 else None
     if user is None:
@@ -395,7 +384,7 @@ def _donor_choices(db: Session, form: UserForm) -> None:
 def _donor(db: Session, code: str | None) -> Donor | None:
     if not code:
         return None
-    donor = queries.donor_by_code(db, code)
+    donor = donor_by_code(db, code)
     if donor is None:
         raise NotFound(_("There is no donor %(code)s.", code=code))
     return donor
@@ -403,7 +392,7 @@ def _donor(db: Session, code: str | None) -> Donor | None:
 
 def _form_data(db: Session, user: User) -> dict[str, Any]:
     """The user's current values, shaped like the form (what was posted wins)."""
-    codes = queries.donor_codes(db, {user.donor_id} if user.donor_id is not None else set())
+    codes = donor_codes(db, {user.donor_id} if user.donor_id is not None else set())
     return {
         "name": user.name,
         "roles": sorted(user.roles),

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 import click
 
-from fundledger.cli_tools import (
+from fundledger.cli.tools import (
     FORMAT,
     ID,
     actor,
@@ -73,11 +73,11 @@ def donor_list(output_format: str) -> None:
 @FORMAT
 def donor_balance(code: str, output_format: str) -> None:
     """Pledged, received, outstanding and unapplied, in USD."""
-    from fundledger.donors.operations import donor_by_code
+    from fundledger.donors.operations import known_donor
     from fundledger.donors.queries import donor_position
 
     with database().session() as session:
-        found = donor_by_code(session, code)
+        found = known_donor(session, code)
         position = donor_position(session, found)
     emit(
         ("donor", "pledged", "received", "outstanding", "unapplied"),
@@ -102,10 +102,10 @@ def donor_activate(code: str) -> None:
 
 
 def _set_active(code: str, active: bool) -> None:
-    from fundledger.donors.operations import donor_by_code, set_donor_active
+    from fundledger.donors.operations import known_donor, set_donor_active
 
     with database().transaction() as session:
-        set_donor_active(session, actor(), donor_by_code(session, code), active)
+        set_donor_active(session, actor(), known_donor(session, code), active)
 
 
 @click.group()
@@ -272,11 +272,11 @@ def credit_apply(pledge_id: int, amount: Decimal | None, on: dt.date | None) -> 
 @FORMAT
 def pledges(code: str | None, output_format: str) -> None:
     """Pledges with what is still outstanding, in their currency and in USD."""
-    from fundledger.donors.operations import donor_by_code
+    from fundledger.donors.operations import known_donor
     from fundledger.donors.queries import pledge_statuses
 
     with database().session() as session:
-        only = donor_by_code(session, code) if code else None
+        only = known_donor(session, code) if code else None
         rows = [
             (s.pledge.id, s.pledge.donor.code, s.pledge.pledge_date.isoformat(),
              s.pledge.currency, plain(s.pledge.amount, s.pledge.currency),

@@ -127,13 +127,13 @@ F = TypeVar("F", bound=ContributionFilterForm)
 
 def _with_donors(db: Session, form: F) -> F:
     """A contribution filter form read from the query string, offering every donor."""
-    lists.offer(form.donor, listings.donor_codes(db))
+    lists.offer(form.donor, sorted(queries.donor_codes(db).values()))
     form.process(request.args)
     return lists.checked(form)
 
 
 def _donor_id(db: Session, form: ContributionFilterForm) -> int | None:
-    donor = listings.donor_by_code(db, form.donor.data) if form.donor.data else None
+    donor = queries.donor_by_code(db, form.donor.data) if form.donor.data else None
     return None if donor is None else donor.id
 
 

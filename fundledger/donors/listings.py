@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,7 +25,6 @@ from fundledger.donors.models import (
 )
 from fundledger.donors.queries import ZERO, PledgeStatus, pledge_statuses
 from fundledger.donors.receipts import Credit, unapplied_credits
-from fundledger.inputs import upper_code
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import Columns, RowKey, Sorts
@@ -146,16 +145,6 @@ def receipts_query(
     if currency:
         query = query.where(Receipt.currency == currency)
     return query
-
-
-def donor_codes(session: Session) -> Sequence[str]:
-    """Every donor's code, in order (what a donor filter offers)."""
-    return session.scalars(select(Donor.code).order_by(Donor.code)).all()
-
-
-def donor_by_code(session: Session, code: str) -> Donor | None:
-    """The donor with this code (any case), or none."""
-    return session.scalar(select(Donor).filter_by(code=upper_code(code, "donor code")))
 
 
 def pledge_of(session: Session, donor: Donor, pledge_id: int) -> Pledge | None:

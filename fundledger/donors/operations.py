@@ -15,6 +15,7 @@ from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.errors import ContributionError, MissingRate, UnknownDonor
 from fundledger.donors.models import Donor, DonorType, ExchangeRate
+from fundledger.donors.queries import donor_by_code
 from fundledger.inputs import upper_code
 from fundledger.money import BASE_CURRENCY, check_currency, decimal_places
 
@@ -136,15 +137,16 @@ def set_donor_active(session: Session, actor: Actor, donor: Donor, active: bool)
     return donor
 
 
-def donor_by_code(session: Session, code: str) -> Donor:
-    donor = session.scalar(select(Donor).filter_by(code=upper_code(code, "donor code")))
+def known_donor(session: Session, code: str) -> Donor:
+    """The donor with this code; an operation refuses an unknown one (UnknownDonor)."""
+    donor = donor_by_code(session, code)
     if donor is None:
         raise UnknownDonor(f"unknown donor {code[:30]!r}")
     return donor
 
 
 def active_donor(session: Session, code: str) -> Donor:
-    donor = donor_by_code(session, code)
+    donor = known_donor(session, code)
     if not donor.active:
         raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
     return donor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,6 +18,7 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
+from fundledger.inputs import upper_code
 from fundledger.ledger.balances import donor_balances
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
 from fundledger.money import to_base
@@ -215,3 +216,27 @@ def _outstanding_by_due_date(status: PledgeStatus) -> list[tuple[dt.date, Decima
         usd_left -= usd
         result.append((due, usd))
     return result
+
+
+def donor_by_code(session: Session, code: str) -> Donor | None:
+    """The donor with this code, written in any case and with spaces around it, or None.
+
+    The one look-up of a donor by code. It refuses nothing but a code that is not ASCII
+    (:class:`~fundledger.inputs.InvalidInput`): what a missing donor means is the caller's
+    to say (a 404 for a page, a form error, :func:`~fundledger.donors.operations.known_donor`'s
+    refusal for an operation)."""
+    return session.scalar(select(Donor).filter_by(code=upper_code(code, "donor code")))
+
+
+def donor_codes(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
+    """Donor codes by donor id: of the donors ``ids`` names, or of every donor.
+
+    The one map from ids to codes (statements' pools, the users list, a filter's choices:
+    ``sorted(donor_codes(session).values())``)."""
+    query = select(Donor.id, Donor.code)
+    if ids is not None:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        query = query.where(Donor.id.in_(wanted))
+    return {donor_id: code for donor_id, code in session.execute(query)}

@@ -331,7 +331,7 @@ def set_rate() -> Page:
 def _donor_or_404(db: Session, code: str) -> Donor:
     """The donor, if this user may see it; an unknown donor and another donor's (for a
     donor login) get the same answer."""
-    donor = listings.donor_by_code(db, code) if len(code) <= 40 else None
+    donor = queries.donor_by_code(db, code) if len(code) <= 40 else None
     if donor is None:
         raise NotFound(_("There is no such donor."))
     check_donor(donor.id)

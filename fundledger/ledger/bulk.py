@@ -4,7 +4,7 @@
 request needs and about 100 times slower than a load needs. :func:`append_entries` checks
 each entry with the same functions ``post_entry`` uses, computes the same content digest
 and chain hash (``fundledger verify`` recomputes both), and inserts a batch of entries and
-their postings in two statements under the ledger's lock (:mod:`fundledger.bulk_rows`).
+their postings in two statements under the ledger's lock (:mod:`fundledger.ledger.bulk_rows`).
 The database keeps guarding what it guards (append-only, closed periods, cached balances
 and totals, balanced entries): per statement on PostgreSQL, per batch on SQLite
 (:mod:`fundledger.ledger.load_guards`).
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from fundledger.bulk_rows import insert_rows
+from fundledger.ledger.bulk_rows import insert_rows
 from fundledger.ledger.hashing import chain_hash, content_digest
 from fundledger.ledger.load_guards import guarded_load
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting

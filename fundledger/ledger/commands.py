@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from fundledger.cli_tools import AS_USER, acting_as, database
+from fundledger.cli.tools import AS_USER, acting_as, database
 
 
 @click.group()

@@ -3,7 +3,7 @@
 A line names a donor, an activity, an objective, an organ and an earmark; the ledger
 checks they exist before it posts, but the donor and the programme are areas built on
 the ledger, so the ledger does not import them: each area registers its dimensions when
-its models module is imported (``fundledger.models.register_all`` imports them all at
+its models module is imported (``fundledger.setup.registry.register_all`` imports them all at
 start-up), and the ledger asks this registry. tests/unit/test_layers.py keeps the
 ledger free of area imports.
 """
@@ -67,7 +67,7 @@ def dimension(name: str) -> Dimension:
     except KeyError:
         raise LookupError(
             f"no area registered the ledger's {name} dimension; "
-            "call fundledger.models.register_all() at start-up"
+            "call fundledger.setup.registry.register_all() at start-up"
         ) from None
 
 
@@ -76,7 +76,7 @@ def canonical_earmark(text: str) -> str:
     if not _EARMARK:
         raise LookupError(
             "no area registered the ledger's earmarks; "
-            "call fundledger.models.register_all() at start-up"
+            "call fundledger.setup.registry.register_all() at start-up"
         )
     return _EARMARK[0](text)
 

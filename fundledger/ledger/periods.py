@@ -5,7 +5,7 @@ everything else closes into 3100. Reopening needs someone other than who closed 
 
 The audit trail is an area built on the ledger, so a close or a reopening is told to
 whoever registered with :func:`on_period_change` (the audit trail does, at start-up, in
-``fundledger.models.register_all``), in the same transaction.
+``fundledger.setup.registry.register_all``), in the same transaction.
 """
 
 from __future__ import annotations

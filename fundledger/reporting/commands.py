@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from flask import current_app
 
-from fundledger.cli_tools import FORMAT, actor, database, date_option, emit, out_option
+from fundledger.cli.tools import FORMAT, actor, config, database, date_option, emit, out_option
 from fundledger.inputs import upper_code
 from fundledger.reporting.i18n import LANGUAGES
 
@@ -24,7 +23,7 @@ OUT = out_option(help="Also write a copy of the PDF here (the archive keeps the 
 
 
 def _archive() -> Path:
-    return Path(current_app.config["STATEMENTS_DIR"])
+    return Path(config()["STATEMENTS_DIR"])
 
 
 def _issue(request: Request, language: str | None, out: Path | None) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
-from fundledger.donors.models import Donor
+from fundledger.donors.queries import donor_codes
 from fundledger.ledger.balances import balances, draws
 from fundledger.ledger.chart import is_restricted
 from fundledger.ledger.models import Account, AccountType
@@ -87,10 +87,6 @@ def position(session: Session, as_of: dt.date, accounts: Mapping[str, AccountInf
         else:
             unrestricted -= amount
     return Position(as_of, assets, liabilities, unrestricted, restricted)
-
-
-def donor_codes(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Donor.id, Donor.code)).all())
 
 
 def pool_key(donor_code: str | None, earmark: str | None) -> str:

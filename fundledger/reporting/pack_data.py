@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
 from fundledger.allocations.pools import COMMITTING
 from fundledger.allocations.settings import SettingValues
+from fundledger.donors.queries import donor_codes
 from fundledger.ledger.chart import CASH_ACCOUNTS, RECEIVABLE
 from fundledger.ledger.posting_totals import recorded_draws, recorded_pool_balances
 from fundledger.program.models import Activity, Implementer
-from fundledger.reporting.figures import ZERO, donor_codes, pool_key
+from fundledger.reporting.figures import ZERO, pool_key
 
 
 @dataclass(frozen=True, slots=True)

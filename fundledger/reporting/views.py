@@ -32,10 +32,9 @@ from wtforms import SelectChoice
 from fundledger.auth.access import READERS, allow, donor_scope, own_donor
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
-from fundledger.donors import listings
 from fundledger.donors.forms import LANGUAGE_LABELS
 from fundledger.donors.models import Donor
-from fundledger.donors.queries import donors
+from fundledger.donors.queries import donor_by_code, donors
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.reporting import queries
@@ -143,7 +142,7 @@ def issue_donor() -> Page:
     form = _donor_form(db)
 
     def carry_out() -> tuple[str, str]:
-        donor = required(listings.donor_by_code(db, form.donor.data))  # one of the choices
+        donor = required(donor_by_code(db, form.donor.data))  # one of the choices
         wanted = Request.donor(donor.code, required(form.start.data), required(form.end.data))
         return _issued(wanted, form.language.data or donor.language)
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
 from fundledger.auth import sessions
-from fundledger.config import (
-    default_database_url,
-    default_statements_dir,
-    load_config,
-)
+from fundledger.config import instance_path, resource_dir, settings
 from fundledger.db import Database
-from fundledger.models import register_all
-from fundledger.resources import resource_dir
+from fundledger.setup.registry import register_all
 from fundledger.web import database
 
 
@@ -27,14 +21,10 @@ def build_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> F
     app = Flask(
         "fundledger",
         template_folder=str(resource_dir("templates")),
+        instance_path=instance_path(),
         instance_relative_config=True,
     )
-    app.config.update(load_config())
-    app.config.update(config or {})
-    if not app.config.get("DATABASE_URL"):
-        os.makedirs(app.instance_path, exist_ok=True)
-        app.config["DATABASE_URL"] = default_database_url(app.instance_path)
-    app.config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
+    app.config.update(settings(config))
 
     register_all()
     database.init_app(app, Database(app.config["DATABASE_URL"]))
@@ -71,10 +61,12 @@ def _init_web(app: Flask) -> None:
     from fundledger.donors.views import blueprint as donors
     from fundledger.program.views import blueprint as program
     from fundledger.reporting.views import blueprint as statements
+    from fundledger.web.language import blueprint as language
     from fundledger.web.ledger.views import blueprint as ledger
     from fundledger.web.views import blueprint as home
 
     app.register_blueprint(home)
+    app.register_blueprint(language)
     app.register_blueprint(auth)
     app.register_blueprint(audit)
     app.register_blueprint(ledger)

@@ -119,9 +119,6 @@ def init_app(app: Flask) -> None:
     babel = flask_babel.Babel(app, locale_selector=select_language)
     babel.domain_instance = _WebDomain()
     app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
-    from fundledger.web.language import blueprint  # the switcher's view needs access rules
-
-    app.register_blueprint(blueprint)
     app.jinja_env.globals["languages"] = LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = current_language
 

@@ -6,9 +6,9 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from fundledger.auth.access import public
-from fundledger.auth.views import local_path
 from fundledger.i18n import LANGUAGES
 from fundledger.web.i18n import COOKIE, _
+from fundledger.web.redirects import local_path
 
 #: A year: the choice is a preference, not a secret.
 COOKIE_AGE = 365 * 24 * 3600

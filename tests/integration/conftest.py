@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from click.testing import CliRunner, Result
 
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Database
 
 

@@ -15,10 +15,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from fundledger import volume
 from fundledger.actors import Actor
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Database
+from fundledger.demo import growth as volume
+from fundledger.demo.growth import entry_count, grow_in_bulk, grow_through_services
 from fundledger.donors.models import Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries
 from fundledger.ledger.errors import ClosedPeriod, UnbalancedEntry
@@ -26,7 +27,6 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import credit, debit, post_entry
 from fundledger.ledger.queries import trial_balance
 from fundledger.ledger.verify import verify_ledger
-from fundledger.volume import entry_count, grow_in_bulk, grow_through_services
 from tests.factories import closed_year
 
 OPERATOR = Actor("loader@example.org", request_id="bench")

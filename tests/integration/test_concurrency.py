@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from fundledger.db import Database
 from fundledger.donors.models import Pledge
-from fundledger.donors.operations import create_donor, donor_by_code
+from fundledger.donors.operations import create_donor, known_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import credit, debit
@@ -60,7 +60,7 @@ def test_one_pledge_submitted_eight_times_at_once_is_recorded_once(database: Dat
 
     def pledge_same(_: int) -> int:
         with database.transaction() as session:
-            mexico = donor_by_code(session, "MEX")
+            mexico = known_donor(session, "MEX")
             return record_pledge(
                 session, TEST_ACTOR, mexico, pledge_date=dt.date(2025, 1, 20),
                 amount=Decimal(50000), currency="USD", idempotency_key="form:pledge:1",

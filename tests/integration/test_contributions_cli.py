@@ -145,7 +145,7 @@ def test_ageing_csv(spain: Run) -> None:
 def test_commands_refuse_an_unmigrated_database(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from fundledger.cli import cli
+    from fundledger.cli.main import cli
 
     result = CliRunner().invoke(
         cli, ["donor", "list"], env={"FUNDLEDGER_DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}

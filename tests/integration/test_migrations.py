@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from fundledger import migrate
 from fundledger.db import Base, Database
-from fundledger.models import register_all
+from fundledger.setup import migrate
+from fundledger.setup.registry import register_all
 
 
 def tables(database: Database) -> set[str]:

@@ -17,7 +17,7 @@ from fundledger.dashboards.queries import (
     secretariat_tasks,
 )
 from fundledger.db import Database
-from fundledger.demo import load_demo
+from fundledger.demo.dataset import load_demo
 from fundledger.donors.models import Donor
 from fundledger.reporting.donor_data import donor_statement
 from tests.factories import statements_sent

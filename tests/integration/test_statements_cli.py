@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Database
 from fundledger.donors.operations import create_donor, set_donor_active
 from fundledger.donors.receipts import record_receipt

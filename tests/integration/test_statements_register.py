@@ -18,7 +18,7 @@ from fundledger.allocations.operations import propose_allocation, submit_allocat
 from fundledger.allocations.settings import SettingValues, set_setting
 from fundledger.audit.models import AuditEvent
 from fundledger.db import Database
-from fundledger.donors.operations import create_donor, donor_by_code
+from fundledger.donors.operations import create_donor, known_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.errors import NotFound
@@ -117,7 +117,7 @@ def test_rebuild_check_finds_a_backdated_entry_and_a_changed_file(
         fund = issue_statement(session, SECRETARIAT, Request.fund(2024), language="en",
                                archive=tmp_path, now=NOW)  # fmt: skip
     with database.transaction() as session:  # a receipt dated inside the statement's period
-        record_receipt(session, SECRETARIAT, donor_by_code(session, "ES-OBS"),
+        record_receipt(session, SECRETARIAT, known_donor(session, "ES-OBS"),
                        value_date=day("2025-06-01"), amount=Decimal("100.00"),
                        currency="USD", unpledged=True)  # fmt: skip
     (tmp_path / fund.path).write_bytes(b"%PDF-1.4 replaced")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from fundledger.audit.models import AuditEvent
 from fundledger.auth.models import User, UserSession
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Database
 from tests.factories import PASSWORD, create_donor, create_user, open_session
 

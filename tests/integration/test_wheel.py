@@ -49,8 +49,20 @@ def test_wheel_installs_and_initialises_from_elsewhere(tmp_path: Path) -> None:
     assert fundledger("verify").startswith("ledger verified: 0 entries")
     assert len(fundledger("program", "crossref", "--format", "csv").splitlines()) == 208
     where = subprocess.run(
-        [python, "-c", "from fundledger.resources import resource_dir as r;"
+        [python, "-c", "from fundledger.config import resource_dir as r;"
          "print(r('migrations')); print(r('templates'))"],
         cwd=elsewhere, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert all(path.startswith(site) for path in where), where
+    # `python -m fundledger.cli` is the same command; an installed copy finds its
+    # instance folder (the default database) where Flask would, without Flask.
+    assert subprocess.run(
+        [python, "-m", "fundledger.cli", "verify"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+    ).stdout.startswith("ledger verified: 0 entries")  # fmt: skip
+    same = subprocess.run(
+        [python, "-c", "from flask import Flask; from fundledger.config import instance_path;"
+         "print(instance_path() == Flask('fundledger').instance_path, instance_path())"],
+        cwd=elsewhere, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert same == ["True", str(target / "var" / "fundledger-instance")]

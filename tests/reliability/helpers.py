@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from flask.cli import ScriptInfo
 from sqlalchemy import Column, String, func, select, text
 from sqlalchemy.orm import Session
 
@@ -28,20 +27,21 @@ from fundledger.allocations import operations as allocations
 from fundledger.allocations.models import Allocation, State
 from fundledger.allocations.settings import set_setting
 from fundledger.audit.models import AuditEvent
-from fundledger.cli import cli
+from fundledger.cli.main import cli
+from fundledger.cli.tools import Runtime
 from fundledger.db import Base, Database, column_text_problem
 from fundledger.donors.imports import read_rows
 from fundledger.donors.operations import create_donor
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.verify import verify_ledger
-from fundledger.models import register_all
+from fundledger.setup.registry import register_all
 from fundledger.web.app import build_app
 from fundledger.web.database import get_database
 from tests.conftest import PostgresServer
 
 #: ``fundledger`` as the console script runs it, by this interpreter (the venv's).
-FUNDLEDGER = [sys.executable, "-c", "from fundledger.cli import main; main()"]
+FUNDLEDGER = [sys.executable, "-c", "from fundledger.cli.main import main; main()"]
 #: The approval batch a crash test kills: tests/reliability/approve_batch.py.
 APPROVE_BATCH = [sys.executable, str(Path(__file__).with_name("approve_batch.py"))]
 
@@ -84,7 +84,7 @@ class InProcessCli:
 
     def __init__(self, url: str, **config: object) -> None:
         self.app = build_app({"DATABASE_URL": url, **config})
-        self.script = ScriptInfo(create_app=lambda: self.app)
+        self.script = Runtime(supplied_app=self.app)
         self.runner = CliRunner()
 
     def __call__(self, *args: str, stdin: str | bytes | None = None, catch: bool = False) -> Result:

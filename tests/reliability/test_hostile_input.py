@@ -40,7 +40,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fundledger.cli import cli
+from fundledger.cli.main import cli
 from fundledger.db import Database
 from fundledger.inputs import text_problem
 from tests.reliability.figures import Figures

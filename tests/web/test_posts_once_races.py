@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.auth.models import User
 from fundledger.db import Database
-from fundledger.donors.operations import donor_by_code
+from fundledger.donors.operations import known_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.ledger.verify import verify_ledger
 from fundledger.web.database import get_database
@@ -44,7 +44,7 @@ _KEY_LOOKUP = re.compile(r"^\s*SELECT\b.*\bidempotency_key\b", re.I | re.S)
 def _owing_500(session: Session) -> tuple[object, object]:
     """A receipt against what a donor owes reads what the first receipt settled."""
     here, elsewhere = _donors(session)
-    record_pledge(session, SETUP, donor_by_code(session, "AAA"),
+    record_pledge(session, SETUP, known_donor(session, "AAA"),
                   pledge_date=day("2025-01-10"), amount=D(500), currency="USD")  # fmt: skip
     return here, elsewhere
 

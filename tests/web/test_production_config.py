@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from flask import Flask
-from flask.cli import ScriptInfo
 
 from fundledger import create_app
-from fundledger.cli import cli
+from fundledger.cli.main import cli
+from fundledger.cli.tools import Runtime
 from fundledger.config import ConfigurationError, check_production
 from fundledger.db import Database
 from fundledger.web.app import build_app
@@ -90,7 +90,7 @@ def test_the_development_server_supplies_both_for_itself(
     )
     try:
         result = CliRunner().invoke(
-            cli, ["serve", "--port", "5001"], obj=ScriptInfo(create_app=lambda: app)
+            cli, ["serve", "--port", "5001"], obj=Runtime(supplied_app=app)
         )
     finally:
         get_database(app).dispose()

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow
-from fundledger.donors.listings import donor_by_code, donor_codes
+from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
 from fundledger.ledger.models import JournalEntry, credit_part, debit_part
@@ -137,7 +137,7 @@ def _journal_filters(db: Session) -> JournalFilterForm:
     lists.offer(
         form.account, (SelectChoice(a.code, f"{a.code} {a.name}") for a in queries.accounts(db))
     )
-    lists.offer(form.donor, donor_codes(db))
+    lists.offer(form.donor, sorted(donor_codes(db).values()))
     return lists.checked(form)
 
 

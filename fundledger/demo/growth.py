@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from fundledger.actors import Actor
 from fundledger.db import Database
-from fundledger.demo import DONORS, AllocationPlanner, ContributionGenerator
+from fundledger.demo.dataset import DONORS, AllocationPlanner, ContributionGenerator
 from fundledger.donors.models import Donor, DonorType, Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries, refresh_statistics
 from fundledger.ledger.models import EntryKind, JournalEntry, LedgerHead

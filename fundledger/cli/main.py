@@ -10,30 +10,26 @@ import importlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import Any, BinaryIO
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup, ScriptInfo
 
-from fundledger.cli_tools import (
+from fundledger.cli.tools import (
     FORMAT,
     ID,
     actor,
     check_text_parameters,
+    config,
     database,
     date_option,
     emit,
     out_option,
+    runtime,
 )
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import visible
 from fundledger.money import plain
-
-if TYPE_CHECKING:
-    from flask import Flask
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,7 @@ LAZY_COMMANDS = {
     "available": Lazy("Money, open commitments and what is available, per funding pool, in USD.",
                       f"{_ALLOCATIONS}:available"),
     "backup": Lazy("Write a consistent backup of the whole database to FILE, a new file; the "
-                   "application may keep running.", "fundledger.backup_commands:backup"),
+                   "application may keep running.", "fundledger.setup.commands:backup"),
     "budget": Lazy("Annual work plans: planned amounts per activity, approved by the CAJP.",
                    f"{_ALLOCATIONS}:budget"),
     "credit-apply": Lazy("Settle a pledge from the donor's unapplied credit (earlier "
@@ -92,9 +88,9 @@ LAZY_COMMANDS = {
     "refund": Lazy("Refund unused earmarked money to its donor; prints the entry number.",
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
-                   "fundledger.cli_tools:report", also=(_DONORS, _ALLOCATIONS)),
+                   "fundledger.cli.tools:report", also=(_DONORS, _ALLOCATIONS)),
     "restore": Lazy("Replace the configured database with the backup in FILE, then verify "
-                    "the ledger.", "fundledger.backup_commands:restore"),
+                    "the ledger.", "fundledger.setup.commands:restore"),
     "setting": Lazy("The fund's settings.", f"{_ALLOCATIONS}:setting"),
     "statement": Lazy("Statements: issue donor and fund statements and CAJP meeting packs, "
                       "list the register of issued statements, verify a PDF.",
@@ -103,13 +99,13 @@ LAZY_COMMANDS = {
 }  # fmt: skip
 
 
-class FundledgerGroup(FlaskGroup):
-    """Flask's CLI group: every command runs inside the app's context, and a refusal
-    becomes one line on stderr and exit status 1.
+class FundledgerGroup(click.Group):
+    """The command group: a refusal becomes one line on stderr and exit status 1.
 
-    The areas' commands (:data:`LAZY_COMMANDS`) are imported on demand, and Flask's own
-    look-ups (plugin entry points, ``app.cli``) are skipped: the app adds no commands,
-    and building it to list them would cost every ``--help``."""
+    The areas' commands (:data:`LAZY_COMMANDS`) are imported on demand. Only the commands
+    in :data:`WEB_COMMANDS` build the Flask app and run inside its context; the others run
+    on the configuration and database alone (cli/tools.py, :class:`Runtime`), so that
+    ``--help`` and a read such as ``trial-balance`` import no Flask."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *LAZY_COMMANDS})
@@ -133,14 +129,10 @@ class FundledgerGroup(FlaskGroup):
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
-        """The command, run inside the app's context: unless the caller supplied the app
-        (tests do), the whole app for the commands in :data:`WEB_COMMANDS`, for the others
-        only its configuration and database."""
+        """The command; one in :data:`WEB_COMMANDS` runs inside the app's context."""
         name, command, rest = super().resolve_command(ctx, args)
-        info = ctx.ensure_object(ScriptInfo)
-        if info.create_app is None:
-            info.create_app = partial(_build_app, web=name in WEB_COMMANDS)
-        ctx.with_resource(info.load_app().app_context())
+        if name in WEB_COMMANDS:
+            ctx.with_resource(runtime().app().app_context())
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -163,23 +155,7 @@ class FundledgerGroup(FlaskGroup):
 WEB_COMMANDS = frozenset({"serve", "user"})
 
 
-def _build_app(*, web: bool) -> Flask:
-    """The app for this invocation; its connections close when the command ends."""
-    from fundledger.web.app import build_app
-    from fundledger.web.database import get_database
-
-    app = build_app(web=web)
-    click.get_current_context().find_root().call_on_close(get_database(app).dispose)
-    return app
-
-
-@click.group(
-    cls=FundledgerGroup,
-    add_default_commands=False,
-    add_version_option=False,
-    load_dotenv=False,
-    set_debug_flag=False,
-)
+@click.group(cls=FundledgerGroup)
 def cli() -> None:
     """Ledger and budgeting for the OAS Fund for the Inter-American Program on the
     Human Rights of Migrants.
@@ -187,10 +163,6 @@ def cli() -> None:
     The database is FUNDLEDGER_DATABASE_URL (default: an SQLite file in the instance
     folder).
     """
-
-
-# FlaskGroup's --app/--env-file/--debug options make no sense for a packaged command.
-cli.params = [param for param in cli.params if param.name not in {"app", "env_file", "debug"}]
 
 
 def main() -> None:
@@ -201,7 +173,7 @@ def main() -> None:
 def init() -> None:
     """Migrate the database to the current schema and load the chart of accounts
     and the Program. Running it again changes nothing."""
-    from fundledger.bootstrap import initialize
+    from fundledger.setup.bootstrap import initialize
 
     report = initialize(database(migrated=False))
     click.echo(
@@ -221,20 +193,20 @@ def demo(seed: int, entries: int | None, bulk: bool) -> None:
     service layer (pledges, receipts, allocations), or with --bulk by appending copies
     of the entries already posted (ledger only, for volume benchmarks)."""
     from fundledger.auth.passwords import Passwords
-    from fundledger.demo import add_demo_logins, load_demo
+    from fundledger.demo.dataset import add_demo_logins, load_demo
 
     operator = actor()
     with database().transaction() as session:
         report = load_demo(session, operator, seed=seed)
         logins = add_demo_logins(
-            session, operator, Passwords.from_config(current_app.config), seed=seed
+            session, operator, Passwords.from_config(config()), seed=seed
         )
     if report.already_loaded:
         click.echo("demo data is already loaded")
     else:
         click.echo(f"demo loaded: {report.donors} donors, {report.entries} journal entries")
     if entries is not None:
-        from fundledger.volume import grow
+        from fundledger.demo.growth import grow
 
         click.echo(grow(database(), operator, entries=entries, seed=seed, bulk=bulk))
     click.echo("demo logins (secretariat, cajp and admin enrol a one-time code at first sign-in):")
@@ -413,16 +385,15 @@ def export_hledger(out: Path | None) -> None:
 )
 def serve(host: str, port: int, debug: bool) -> None:
     """Development server. In production run gunicorn (see README)."""
-    from fundledger.config import instance_secret_key
-
-    if not current_app.config.get("SECRET_KEY"):
-        current_app.config["SECRET_KEY"] = instance_secret_key(current_app.instance_path)
-    # Setup links point where this server listens, never at a request's Host header.
-    current_app.config.setdefault("PUBLIC_URL", f"http://{host}:{port}")
     from werkzeug.serving import run_simple
 
-    # Flask's app.run() does nothing under its own CLI; serve the app directly.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    from fundledger.config import instance_secret_key
+
+    app = runtime().app()
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+    # Setup links point where this server listens, never at a request's Host header.
+    app.config.setdefault("PUBLIC_URL", f"http://{host}:{port}")
     run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
 
 

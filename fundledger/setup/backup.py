@@ -41,7 +41,7 @@ from fundledger.errors import FundledgerError
 from fundledger.inputs import visible
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.verify import Report, verify_ledger
-from fundledger.migrate import alembic_config
+from fundledger.setup.migrate import alembic_config
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -215,7 +215,7 @@ def holds_data(database: Database) -> bool:
     if not tables:
         return False
     from fundledger.db import Base
-    from fundledger.models import register_all
+    from fundledger.setup.registry import register_all
 
     register_all()
     ours = set(Base.metadata.tables) | {"alembic_version"}

@@ -1,5 +1,5 @@
 """``fundledger backup FILE`` and ``fundledger restore FILE``: the whole database, on
-SQLite and PostgreSQL (see :mod:`fundledger.backup`)."""
+SQLite and PostgreSQL (see :mod:`fundledger.setup.backup`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from fundledger.cli_tools import database
+from fundledger.cli.tools import database
 
 
 @click.command("backup")
@@ -17,7 +17,7 @@ def backup(target: Path) -> None:
     """Write a consistent backup of the whole database to FILE, a new file; the
     application may keep running. SQLite: a copy of the database file; PostgreSQL:
     pg_dump's custom format (needs the PostgreSQL client tools)."""
-    from fundledger.backup import backup_database
+    from fundledger.setup.backup import backup_database
 
     click.echo(backup_database(database(migrated=False), target).summary())
 
@@ -32,7 +32,7 @@ def restore(source: Path, force: bool) -> None:
     --force is given, and a file that is not a backup of this kind of database. Stop
     the application first. Exit 1 if the restored ledger does not verify.
     """
-    from fundledger.backup import restore_database
+    from fundledger.setup.backup import restore_database
 
     report = restore_database(database(migrated=False), source, force=force)
     for violation in report.ledger.violations:

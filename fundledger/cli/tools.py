@@ -1,25 +1,34 @@
-"""What every area's CLI commands share: the database, the actor, options, output."""
+"""What every area's CLI commands share: the configuration and database, the actor,
+options, output.
+
+None of it imports Flask: a command that neither serves nor links to pages runs on
+:class:`Runtime`'s configuration and database alone (tests/integration/test_startup.py).
+SQLAlchemy is imported when a command first asks for the database, so that ``--help``
+and a usage error cost the interpreter and click, not the ORM."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
-from flask import current_app
-from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor, command_line_actor
-from fundledger.db import Database
 from fundledger.errors import FundledgerError, NotAllowed
 from fundledger.inputs import MAX_ID, InvalidInput, parse_date, text_problem
 from fundledger.money import InvalidAmount, parse_decimal
 from fundledger.tabular import to_csv, to_table
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.orm import Session
+
+    from fundledger.db import Database
 
 FORMAT = click.option(
     "--format",
@@ -87,12 +96,73 @@ def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     )
 
 
-def database(*, migrated: bool = True) -> Database:
-    """The app's database; by default refuses (exit 1) unless it is at the current schema."""
-    from fundledger.migrate import pending
-    from fundledger.web.database import get_database
+@dataclass
+class Runtime:
+    """What the commands of one invocation run on (click's context object): the
+    configuration and the database, made when first asked for and closed when the
+    command ends. The Flask app is built only for a command that needs one (``serve``,
+    ``user``), unless the caller supplies it (tests do): then its configuration and
+    database are the ones used."""
 
-    db = get_database(current_app)
+    supplied_app: Flask | None = None
+    _app: Flask | None = field(default=None, init=False)
+    _config: dict[str, Any] | None = field(default=None, init=False)
+    _database: Database | None = field(default=None, init=False)
+
+    def config(self) -> Mapping[str, Any]:
+        if (app := self.supplied_app or self._app) is not None:
+            return app.config
+        if self._config is None:
+            from fundledger.config import settings
+
+            self._config = settings()
+        return self._config
+
+    def database(self) -> Database:
+        if (app := self.supplied_app or self._app) is not None:
+            from fundledger.web.database import get_database
+
+            return get_database(app)
+        if self._database is None:
+            from fundledger.db import Database
+            from fundledger.setup.registry import register_all
+
+            register_all()
+            self._database = Database(self.config()["DATABASE_URL"])
+            _on_close(self._database.dispose)
+        return self._database
+
+    def app(self) -> Flask:
+        """The whole web app, for the commands that serve or link to its pages."""
+        if self.supplied_app is not None:
+            return self.supplied_app
+        if self._app is None:
+            from fundledger.web.app import build_app
+            from fundledger.web.database import get_database
+
+            self._app = build_app()
+            _on_close(get_database(self._app).dispose)
+        return self._app
+
+
+def _on_close(callback: Callable[[], Any]) -> None:
+    click.get_current_context().find_root().call_on_close(callback)
+
+
+def runtime() -> Runtime:
+    return click.get_current_context().find_root().ensure_object(Runtime)
+
+
+def config() -> Mapping[str, Any]:
+    """The configuration (environment and defaults), as the web app would see it."""
+    return runtime().config()
+
+
+def database(*, migrated: bool = True) -> Database:
+    """The database; by default refuses (exit 1) unless it is at the current schema."""
+    from fundledger.setup.migrate import pending
+
+    db = runtime().database()
     if migrated and (problem := pending(db.engine)):
         raise FundledgerError(problem)
     return db

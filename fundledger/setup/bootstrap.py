@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from fundledger.db import Database
 from fundledger.ledger.chart import load_default_chart
-from fundledger.migrate import upgrade
 from fundledger.program.operations import load_program
+from fundledger.setup.migrate import upgrade
 
 
 @dataclass(frozen=True, slots=True)

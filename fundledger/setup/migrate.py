@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 
-from fundledger.resources import resource_dir
+from fundledger.config import resource_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config
