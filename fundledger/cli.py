@@ -93,7 +93,7 @@ LAZY_COMMANDS = {
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
                    "fundledger.cli_tools:report",
-                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.commands")),
+                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.net_assets_commands")),
     "restate-restrictions": Lazy("Restate the classes of entries posted before restriction "
                                  "followed the money.",
                                  "fundledger.ledger.commands:restate_restrictions"),

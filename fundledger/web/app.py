@@ -63,7 +63,8 @@ def _init_web(app: Flask) -> None:
     import fundledger.allocations.proposal_views
     import fundledger.allocations.views
     import fundledger.donors.fund_views
-    import fundledger.donors.import_views  # noqa: F401
+    import fundledger.donors.import_views
+    import fundledger.reporting.net_assets_views  # noqa: F401
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
