@@ -44,7 +44,8 @@ def test_the_page_shows_each_pool_and_the_class_totals(
     assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]] == [
         "Restricted", "32,078.60", "21,700.00", "", "", "53,778.60",
     ]  # fmt: skip
-    assert "Total restricted" in html and "Total unrestricted" in html
+    assert "Total restricted" in html
+    assert "Total unrestricted" in html
     assert "the pools add up to" not in html  # the classes equal their pools
 
     es = client.get("/reports/net-assets?as_of=2025-06-30", headers={"Accept-Language": "es"})
