@@ -185,7 +185,7 @@ def test_unapplied_credit_is_applied_later_with_fx_and_pool_move(database: Datab
             ("1100", "-1080.00", "organ:CIM"),
             ("1010", "1100.00", "organ:CIM"),
             ("1010", "-1100.00", None),
-            ("4400", "-20.00", None),
+            ("4240", "-20.00", "organ:CIM"),  # the earmark's gain, in its class
         ]
         with pytest.raises(ContributionError, match="no unapplied EUR credit"):
             apply_credit(session, ACTOR, pledge, on=day("2025-04-03"))
@@ -327,6 +327,8 @@ def test_unpledged_earmarked_receipt_goes_straight_to_restricted_revenue(
                 for p in entry_of(session, receipt.entry_id).postings] == [
             ("1010", "9990.00", "activity:10"),
             ("5300", "10.00", None),
+            ("4290", "10.00", "activity:10"),  # the charges paid from the earmark, released
+            ("4190", "-10.00", None),
             ("4200", "-10000.00", "activity:10"),
         ]  # fmt: skip
 
