@@ -258,6 +258,17 @@ def _line(
     )  # fmt: skip
 
 
+def _release(
+    session: Session, amount: Decimal, allocation: Allocation, pool: AllocationPool
+) -> list[Line]:
+    """Earmarked money spent leaves its restriction (4290 → 4190): expenses are booked in
+    the unrestricted class, and the earmark gives up what paid them (DESIGN §3)."""
+    return [
+        _line(session, RELEASES_RESTRICTED, amount, allocation, pool),
+        _line(session, RELEASES_UNRESTRICTED, -amount, allocation, pool),
+    ]
+
+
 def disburse(
     session: Session,
     actor: Actor,
@@ -268,7 +279,8 @@ def disburse(
     reference: str | None = None,
     idempotency_key: str | None = None,
 ) -> JournalEntry:
-    """Pay a tranche to the organ: advances up, bank down, indirect costs on their own line.
+    """Pay a tranche to the organ: advances up, bank down, indirect costs on their own line
+    (released from the restriction when an earmark pays them).
 
     The tranche draws on the pools in order, within what approval committed in each;
     the bank must hold the money (under the receivables basis it may not have come yet).
@@ -306,6 +318,8 @@ def disburse(
             lines.append(_line(session, ADVANCES, take_advance, allocation, pool))
         if take_indirect:
             lines.append(_line(session, INDIRECT, take_indirect, allocation, pool))
+            if pool.pool != UNRESTRICTED:  # an expense paid from earmarked money
+                lines += _release(session, take_indirect, allocation, pool)
         lines.append(_line(session, BANK, -drawn, allocation, pool))
         pool.advanced += take_advance
         pool.indirect += take_indirect
@@ -362,10 +376,7 @@ def report_expenditure(
             _line(session, ADVANCES, -part, allocation, pool),
         ]
         if pool.pool != UNRESTRICTED:
-            lines += [
-                _line(session, RELEASES_RESTRICTED, part, allocation, pool),
-                _line(session, RELEASES_UNRESTRICTED, -part, allocation, pool),
-            ]
+            lines += _release(session, part, allocation, pool)
         pool.spent += part
         left -= part
     entry = post_entry(

@@ -88,7 +88,11 @@ LAZY_COMMANDS = {
     "refund": Lazy("Refund unused earmarked money to its donor; prints the entry number.",
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
-                   "fundledger.cli.tools:report", also=(_DONORS, _ALLOCATIONS)),
+                   "fundledger.cli.tools:report",
+                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.net_assets_commands")),
+    "restate-restrictions": Lazy("Restate the classes of entries posted before restriction "
+                                 "followed the money.",
+                                 "fundledger.ledger.commands:restate_restrictions"),
     "restore": Lazy("Replace the configured database with the backup in FILE, then verify "
                     "the ledger.", "fundledger.setup.commands:restore"),
     "setting": Lazy("The fund's settings.", f"{_ALLOCATIONS}:setting"),

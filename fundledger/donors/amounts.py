@@ -15,7 +15,9 @@ from fundledger.ledger.chart import (
     CONTRIBUTIONS_RESTRICTED,
     CONTRIBUTIONS_UNRESTRICTED,
     FX_GAINS,
+    FX_GAINS_RESTRICTED,
     FX_LOSSES,
+    FX_LOSSES_RESTRICTED,
 )
 from fundledger.ledger.errors import IdempotencyConflict
 from fundledger.ledger.operations import Line, replayed_entry
@@ -74,14 +76,31 @@ def line(
     return Line(account, usd, currency=currency, original_amount=signed, rate=rate, **dimensions)
 
 
-def balancing_fx_line(lines: list[Line], **dimensions: Any) -> list[Line]:
-    """The line that absorbs rate differences so ``lines`` balance: a gain is a credit
-    to 4400, a loss a debit to 5400; none when they already balance."""
-    amount = -sum((each.amount for each in lines), Decimal(0))
-    if amount == 0:
-        return []
-    account = FX_GAINS if amount < 0 else FX_LOSSES
-    return [Line(account, amount, **dimensions)]
+def balancing_fx_lines(lines: list[Line]) -> list[Line]:
+    """The lines that absorb rate differences so ``lines`` balance, each in the class of
+    the money it arose on (DESIGN §3, "classes follow the money").
+
+    The lines carrying an earmark (its bank, receivable and restricted-class lines; the
+    unrestricted side of a release carries none) are balanced per donor and earmark
+    into 4240 gains / 4250 losses with those dimensions, so the earmark holds what the
+    bank received for it; what is left is the unrestricted money's, into 4400 / 5400.
+    None where the lines already balance.
+    """
+    per_earmark: dict[tuple[int | None, str], Decimal] = {}
+    for each in lines:
+        if each.earmark is not None:
+            key = (each.donor_id, each.earmark)
+            per_earmark[key] = per_earmark.get(key, Decimal(0)) + each.amount
+    balancing = [
+        Line(FX_GAINS_RESTRICTED if total > 0 else FX_LOSSES_RESTRICTED, -total,
+             donor_id=donor_id, earmark=earmark)
+        for (donor_id, earmark), total in per_earmark.items()
+        if total
+    ]  # fmt: skip
+    rest = -sum((each.amount for each in [*lines, *balancing]), Decimal(0))
+    if rest:
+        balancing.append(Line(FX_GAINS if rest < 0 else FX_LOSSES, rest))
+    return balancing
 
 
 def replayed(session: Session, model: type[T], idempotency_key: str | None) -> T | None:

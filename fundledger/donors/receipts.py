@@ -15,7 +15,7 @@ from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.amounts import (
     Owed,
-    balancing_fx_line,
+    balancing_fx_lines,
     checked_amount,
     checked_earmark,
     line,
@@ -27,7 +27,14 @@ from fundledger.donors.amounts import (
 from fundledger.donors.errors import ContributionError, Overapplication
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
 from fundledger.donors.operations import resolve_rate
-from fundledger.ledger.chart import BANK, BANK_CHARGES, RECEIVABLE, UNAPPLIED
+from fundledger.ledger.chart import (
+    BANK,
+    BANK_CHARGES,
+    RECEIVABLE,
+    RELEASES_RESTRICTED,
+    RELEASES_UNRESTRICTED,
+    UNAPPLIED,
+)
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import Line, post_entry, post_or_replay, replayed_entry
 from fundledger.money import check_currency, plain, settled_usd, to_base
@@ -122,8 +129,9 @@ def record_receipt(
             Line(BANK_CHARGES, usd_charges, donor_id=donor.id,
                  memo=f"{plain(charges, currency)} {currency} deducted by the bank")
         )  # fmt: skip
+        lines += _charge_releases(pools, charges, usd_charges, currency, rate, donor.id)
     lines += credits
-    lines += balancing_fx_line(lines)
+    lines += balancing_fx_lines(lines)
     posted = post_or_replay(
         session,
         entry_date=value_date,
@@ -276,6 +284,43 @@ def _bank_lines(
     return lines
 
 
+def _charge_releases(
+    pools: dict[str | None, Decimal],
+    charges: Decimal,
+    usd_charges: Decimal,
+    currency: str,
+    rate: Decimal,
+    donor_id: int,
+) -> list[Line]:
+    """Bank charges paid from earmarked money, released from each earmark (4290 → 4190).
+
+    The charges are an expense of the unrestricted class (5300); the earmark that bore
+    them gives up the same amount, as it does for program expenditure, so it holds what
+    the bank received for it (DESIGN §3). They come out of the pools in the order
+    :func:`_bank_lines` takes them; the last pool that bears any takes the rounding, so
+    the releases and the unrestricted pool's share add up to the 5300 line.
+    """
+    borne: list[tuple[str | None, Decimal]] = []
+    to_deduct = charges
+    for earmark, gross in pools.items():
+        deducted = min(to_deduct, gross)
+        to_deduct -= deducted
+        if deducted:
+            borne.append((earmark, deducted))
+    lines = []
+    remaining_usd = usd_charges
+    for index, (earmark, deducted) in enumerate(borne):
+        usd = remaining_usd if index == len(borne) - 1 else to_base(deducted, rate)
+        remaining_usd -= usd
+        if earmark is not None and usd:
+            memo = f"{plain(deducted, currency)} {currency} of bank charges paid from {earmark}"
+            lines += [
+                Line(RELEASES_RESTRICTED, usd, donor_id=donor_id, earmark=earmark, memo=memo),
+                Line(RELEASES_UNRESTRICTED, -usd, donor_id=donor_id, memo=memo),
+            ]
+    return lines
+
+
 @dataclass(frozen=True, slots=True)
 class Credit:
     """Unapplied credit left on one receipt."""
@@ -372,7 +417,7 @@ def apply_credit(
             Line(BANK, cash_usd, earmark=pledge.earmark, donor_id=donor.id),
             Line(BANK, -cash_usd, donor_id=donor.id),
         ]
-    lines += balancing_fx_line(lines)
+    lines += balancing_fx_lines(lines)
     entry = post_entry(
         session,
         entry_date=on,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.db import year_of
 from fundledger.ledger.chart import DRAW_ACCOUNTS
-from fundledger.ledger.models import Account, DailyTotal, EntryKind
+from fundledger.ledger.models import Account, AccountType, DailyTotal, EntryKind
 
 ZERO = Decimal("0.00")
 
@@ -136,3 +136,25 @@ def draws(
         for allocation_id, donor_id, earmark, y, total in session.execute(query)
         if allocation_id is not None  # excluded by the query; narrows the type
     }
+
+
+# --- net assets by pool (issue 14, "restriction follows the money") -------------------
+
+
+def pool_positions(
+    session: Session, as_of: dt.date
+) -> dict[tuple[int | None, str | None, str], Decimal]:
+    """What each asset and liability account holds for each (donor id, earmark) at the
+    end of ``as_of`` (debit positive), by (donor id, earmark, code); zeros left out.
+
+    A pool's net assets are these summed: the net-assets report shows them by pool, and
+    each class's total must equal the trial balance's net assets of that class.
+    """
+    rows = session.execute(
+        select(DailyTotal.donor_id, DailyTotal.earmark, Account.code, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(DailyTotal.entry_date <= as_of,
+               Account.type.in_([AccountType.ASSET, AccountType.LIABILITY]))
+        .group_by(DailyTotal.donor_id, DailyTotal.earmark, Account.code)
+    )  # fmt: skip
+    return {(donor_id, earmark, code): total for donor_id, earmark, code, total in rows if total}

@@ -41,4 +41,20 @@ def period_reopen(year: int, reason: str, as_email: str) -> None:
     click.echo(f"fiscal year {year} reopened")
 
 
-COMMANDS = (period,)
+@click.command("restate-restrictions")
+@AS_USER
+def restate_restrictions(as_email: str) -> None:
+    """Restate the classes of entries posted before restriction followed the money.
+
+    One reclassification entry per entry whose earmark and restricted class part, on
+    that entry's own date (docs/LEDGER.md); running it again restates nothing twice.
+    """
+    from fundledger.ledger.restatement import restate_restrictions as restate
+
+    with database().transaction() as session:
+        posted = restate(session, acting_as(session, as_email, "secretariat"))
+    numbers = ", ".join(f"#{entry.number}" for entry in posted)
+    click.echo(f"{len(posted)} entries restated" + (f": {numbers}" if numbers else ""))
+
+
+COMMANDS = (period, restate_restrictions)

@@ -71,6 +71,7 @@ class EntryKind(StrEnum):
     BANK_CHARGES = "bank_charges"
     CLOSING = "closing"
     REVERSAL = "reversal"
+    RECLASSIFICATION = "reclassification"
 
 
 class Account(Base):

@@ -6,6 +6,7 @@ recomputed from the rows, and the results are compared with what is stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundledger.ledger.chart import is_restricted
 from fundledger.ledger.hashing import (
     GENESIS_HASH,
     CanonicalLine,
@@ -24,6 +26,7 @@ from fundledger.ledger.hashing import (
 from fundledger.ledger.models import (
     Account,
     AccountBalance,
+    AccountType,
     DailyTotal,
     FiscalPeriod,
     JournalEntry,
@@ -48,7 +51,8 @@ class Report:
         return (
             f"{verdict}: {self.entries} entries, {self.postings} postings; "
             "entries balance, hash chain intact, cached balances and daily totals equal sums, "
-            "closed periods untouched"
+            "closed periods untouched, "
+            "each class's net assets equal its pools' on every day"
             if self.ok
             else f"{verdict} in {self.entries} entries, {self.postings} postings"
         )
@@ -61,6 +65,7 @@ def verify_ledger(session: Session) -> Report:
     report.violations.extend(_stale_balances(session))
     report.violations.extend(_stale_daily_totals(session))
     report.violations.extend(_late_postings(session))
+    report.violations.extend(_classes_apart_from_pools(session))
     return report
 
 
@@ -243,3 +248,48 @@ def _late_postings(session: Session) -> Iterator[str]:
     )
     for row in rows:
         yield f"entry #{row.number} was posted into fiscal year {row.year} after it was closed"
+
+
+#: The two classes of net assets, as verify names them.
+_CLASSES = ("unrestricted", "restricted")
+
+
+def _classes_apart_from_pools(session: Session) -> Iterator[str]:
+    """Each class's net assets in the trial balance against the sum of its pools' net
+    assets, at the end of every day that has postings (DESIGN §3, "classes follow the
+    money"): the restricted class (3200, 42xx) against the asset and liability lines
+    that carry an earmark, the unrestricted class against those that carry none.
+
+    Read from the daily totals in date order, a running sum per class; one line per
+    class names the first day they part, by how much, and on how many days they differ.
+    """
+    balance_sheet = (AccountType.ASSET, AccountType.LIABILITY)
+    rows = session.execute(
+        select(DailyTotal.entry_date, Account.code, Account.type,
+               DailyTotal.earmark.is_not(None), func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .group_by(DailyTotal.entry_date, Account.code, Account.type,
+                  DailyTotal.earmark.is_not(None))
+        .order_by(DailyTotal.entry_date)
+    )  # fmt: skip
+    # Per class: pools' net assets (debit positive) + the class's own lines; zero when equal.
+    apart = {name: ZERO for name in _CLASSES}
+    first: dict[str, tuple[dt.date, Decimal]] = {}
+    days = {name: 0 for name in _CLASSES}
+    for day, group in itertools.groupby(rows, key=lambda row: row[0]):
+        for _day, code, kind, earmarked, amount in group:
+            if kind in balance_sheet:
+                apart[_CLASSES[bool(earmarked)]] += amount
+            else:
+                apart[_CLASSES[is_restricted(code)]] += amount
+        for name in _CLASSES:
+            if apart[name]:
+                days[name] += 1
+                first.setdefault(name, (day, apart[name]))
+    for name in _CLASSES:
+        if name in first:
+            day, difference = first[name]
+            yield (
+                f"{name} net assets differ from the sum of their pools by {difference:f} at "
+                f"the end of {day} (pools minus class), and on {days[name]} day(s) in all"
+            )

@@ -51,6 +51,8 @@ ACCOUNT_NAMES = (
     N_("Contributions — unrestricted"),
     N_("Releases from restriction — unrestricted class"),
     N_("Contributions — restricted"),
+    N_("Foreign exchange gains — restricted class"),
+    N_("Foreign exchange losses — restricted class"),
     N_("Releases from restriction — restricted class"),
     N_("Interest income"),
     N_("Foreign exchange gains"),

@@ -54,6 +54,7 @@ def _init_web(app: Flask) -> None:
     import fundledger.allocations.views
     import fundledger.donors.fund_views
     import fundledger.donors.import_views
+    import fundledger.reporting.net_assets_views
     import fundledger.web.ledger.period_views  # noqa: F401
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit

@@ -49,6 +49,7 @@ TERMS: dict[str, LazyText] = {
     EntryKind.BANK_CHARGES: _l("bank charges"),
     EntryKind.CLOSING: _l("closing"),
     EntryKind.REVERSAL: _l("reversal"),
+    EntryKind.RECLASSIFICATION: _l("reclassification"),
 }
 
 

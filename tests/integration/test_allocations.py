@@ -211,6 +211,23 @@ def test_indirect_cost_recovery_is_committed_and_posted_on_its_own_line(
         assert available(session) == D("99650.00")
 
 
+def test_indirect_costs_paid_from_an_earmark_are_released_from_it(database: Database) -> None:
+    """Issue 14: an expense paid from earmarked money is matched by a release, so the
+    earmark's class falls with its cash and the classes equal their pools."""
+    with database.transaction() as session:
+        set_setting(session, Actor("admin@oas.org"), "indirect_cost_rate", "0.07")
+        mexico_pays_50000_for_activity_5(session)
+        allocation = approved(session, 5, "10000", "MEX/activity:5")
+        entry = ops.disburse(
+            session, SECRETARIAT, allocation, amount=D("5000"), on=day("2025-03-01")
+        )
+        assert entry_lines(entry) == [
+            ("1200", "5000.00"), ("5200", "350.00"), ("4290", "350.00"), ("4190", "-350.00"),
+            ("1010", "-5350.00"),
+        ]  # fmt: skip
+        assert verify_ledger(session).ok
+
+
 def test_cash_basis_refuses_money_not_received_and_receivables_basis_counts_it(
     database: Database,
 ) -> None:

@@ -106,24 +106,26 @@ def test_cad_pledge_in_two_instalments_at_two_other_rates(database: Database) ->
             session, ACTOR, canada, value_date=day("2025-06-30"), amount=D("59985.00"),
             currency="CAD", charges=D("15.00"),
         )  # fmt: skip
-        # 59,985 × 0.735 = 44,088.98; charges 60,000 × 0.735 − that = 11.02;
-        # receivable 60,000 × 0.72 = 43,200; gain 900.
+        # 59,985 × 0.735 = 44,088.98; charges 60,000 × 0.735 − that = 11.02, released
+        # from the earmark that paid them; receivable 60,000 × 0.72 = 43,200; gain 900,
+        # the earmark's (issue 14: restriction follows the money).
         assert entry_lines(entry_of(session, first.entry_id)) == [
-            ("1010", "44088.98"), ("5300", "11.02"), ("1100", "-43200.00"), ("4400", "-900.00"),
+            ("1010", "44088.98"), ("5300", "11.02"), ("4290", "11.02"), ("4190", "-11.02"),
+            ("1100", "-43200.00"), ("4240", "-900.00"),
         ]  # fmt: skip
         second = record_receipt(
             session, ACTOR, canada, value_date=day("2026-01-20"), amount=D("40000"),
             currency="CAD", rate=D("0.7010"),
         )  # fmt: skip
         assert entry_lines(entry_of(session, second.entry_id)) == [
-            ("1010", "28040.00"), ("1100", "-28800.00"), ("5400", "760.00"),
+            ("1010", "28040.00"), ("1100", "-28800.00"), ("4250", "760.00"),
         ]  # fmt: skip
         cash = entry_of(session, second.entry_id).postings[0]
         assert (cash.currency, cash.original_amount, cash.rate) == ("CAD", D("40000"), D("0.701"))
         assert cash.earmark == "objective:4"
         assert balances(session) == {
-            "1010": "72128.98", "4200": "-72000.00", "4400": "-900.00", "5300": "11.02",
-            "5400": "760.00",
+            "1010": "72128.98", "4190": "-11.02", "4200": "-72000.00", "4240": "-900.00",
+            "4250": "760.00", "4290": "11.02", "5300": "11.02",
         }  # fmt: skip
 
 
@@ -183,7 +185,7 @@ def test_unapplied_credit_is_applied_later_with_fx_and_pool_move(database: Datab
             ("1100", "-1080.00", "organ:CIM"),
             ("1010", "1100.00", "organ:CIM"),
             ("1010", "-1100.00", None),
-            ("4400", "-20.00", None),
+            ("4240", "-20.00", "organ:CIM"),  # the earmark's gain, in its class
         ]
         with pytest.raises(ContributionError, match="no unapplied EUR credit"):
             apply_credit(session, ACTOR, pledge, on=day("2025-04-03"))
@@ -325,6 +327,8 @@ def test_unpledged_earmarked_receipt_goes_straight_to_restricted_revenue(
                 for p in entry_of(session, receipt.entry_id).postings] == [
             ("1010", "9990.00", "activity:10"),
             ("5300", "10.00", None),
+            ("4290", "10.00", "activity:10"),  # the charges paid from the earmark, released
+            ("4190", "-10.00", None),
             ("4200", "-10000.00", "activity:10"),
         ]  # fmt: skip
 

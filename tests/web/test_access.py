@@ -146,6 +146,16 @@ def test_who_reads_the_existing_pages(signed_in: dict[Role, FlaskClient], url: s
         assert request(client, "GET", url)[0] == expected, role
 
 
+@pytest.mark.parametrize("url", ["/reports/net-assets", "/reports/net-assets.csv"])
+def test_net_assets_by_pool_is_for_the_secretariat_the_cajp_and_auditors(
+    signed_in: dict[Role, FlaskClient], url: str
+) -> None:
+    """Issue 14: those who keep, decide on and audit the books; not donors, not admins."""
+    audience = {Role.SECRETARIAT, Role.CAJP, Role.AUDITOR}
+    for role, client in signed_in.items():
+        assert request(client, "GET", url)[0] == (200 if role in audience else 403), role
+
+
 def test_a_donor_is_shown_only_the_links_it_may_follow(
     signed_in: dict[Role, FlaskClient],
 ) -> None:
