@@ -89,7 +89,7 @@ LAZY_COMMANDS = {
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
                    "fundledger.cli.tools:report",
-                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.net_assets_commands")),
+                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.commands")),
     "restate-restrictions": Lazy("Restate the classes of entries posted before restriction "
                                  "followed the money.",
                                  "fundledger.ledger.commands:restate_restrictions"),

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fundledger.cli.tools import FORMAT, actor, config, database, date_option, emit, out_option
+from fundledger.cli.tools import (
+    FORMAT,
+    actor,
+    config,
+    database,
+    date_option,
+    emit,
+    out_option,
+    report,
+)
 from fundledger.inputs import upper_code
 from fundledger.reporting.i18n import LANGUAGES
 
@@ -161,3 +170,19 @@ def statement_rebuild_check() -> None:
     click.echo(f"{total} statements checked, {failures} with problems")
     if failures:
         sys.exit(1)
+
+
+@report.command("net-assets")
+@date_option("--as-of", "as_of", help="Balances at the end of this day (default: today).")
+@FORMAT
+def report_net_assets(as_of: dt.date | None, output_format: str) -> None:
+    """Net assets by pool (cash, receivables, advances, liabilities) and class totals.
+
+    The rows ``total unrestricted`` and ``total restricted`` give the trial balance's net
+    assets of each class; restriction follows the money, so the pools add up to them.
+    """
+    from fundledger.reporting.net_assets import HEADER, net_assets
+
+    with database().session() as session:
+        rows = net_assets(session, as_of or dt.date.today()).rows()
+    emit(HEADER, rows, output_format, numeric=range(2, len(HEADER)))
