@@ -17,11 +17,12 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from fundledger.donors.queries import donor_codes
 from fundledger.ledger.balances import pool_positions
 from fundledger.ledger.chart import ADVANCES, RECEIVABLE
 from fundledger.ledger.models import AccountType
 from fundledger.money import plain
-from fundledger.reporting.figures import ZERO, chart, donor_codes, pool_key, position
+from fundledger.reporting.figures import ZERO, chart, pool_key, position
 
 UNRESTRICTED = "unrestricted"
 RESTRICTED = "restricted"
