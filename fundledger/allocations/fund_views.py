@@ -18,6 +18,7 @@ from fundledger.allocations.blueprint import (
 from fundledger.allocations.forms import (
     CloseYearForm,
     PeriodFilterForm,
+    ReEarmarkForm,
     RefundForm,
     ReopenYearForm,
     SettingsForm,
@@ -28,6 +29,7 @@ from fundledger.allocations.pools import (
     Availability,
 )
 from fundledger.allocations.settings import SETTINGS, get_setting, set_setting
+from fundledger.allocations.unusable import unusable_pools
 from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow
 from fundledger.auth.models import Role
@@ -102,6 +104,32 @@ def refund() -> Page:
         )  # fmt: skip
 
     return form_page(form, carry_out, template_page("allocations/refund.html", form))
+
+
+@blueprint.route("/re-earmark", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def re_earmark() -> Page:
+    db = db_session()
+    form = ReEarmarkForm(data={"pool": request.args.get("pool", ""), "on": today()}, scope=[])
+    form.pool.choices = [
+        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available")
+        for p in unusable_pools(db)
+    ]
+
+    def carry_out() -> tuple[str, str]:
+        entry = operations.re_earmark(
+            db, sessions.request_actor(), pool=form.pool.data, to=form.to.data,
+            amount=form.amount.value, on=required(form.on.data), reason=form.reason.data,
+            idempotency_key=form.idempotency_key(),
+        )  # fmt: skip
+        return (
+            _("%(amount)s from %(pool)s is re-earmarked to %(earmark)s: entry #%(number)s.",
+              amount=usd(form.amount.value), pool=form.pool.data, earmark=form.to.data,
+              number=entry.number),
+            url_for(".available"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, template_page("allocations/re_earmark.html", form))
 
 
 # --- the fund's settings and fiscal years ---------------------------------------------
