@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
 from fundledger.donors.models import Donor
+from fundledger.ledger import chart
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
 from fundledger.ledger.operations import Line, post_entry
 from fundledger.ledger.queries import account_balances
@@ -73,6 +74,27 @@ def create_donor(session: Session, code: str = "MEX", **fields: str) -> Donor:
     session.add(donor)
     session.flush()
     return donor
+
+
+def money_under_unusable_earmark(
+    session: Session,
+    donor: Donor,
+    earmark: str,
+    *,
+    received: Decimal,
+    pledged: Decimal = Decimal(0),
+    on: str = "2025-02-01",
+) -> None:
+    """Money a donor gave under an earmark no fundable activity can use, posted straight
+    to the ledger as it was before pledges and receipts refused such earmarks: an
+    unpledged receipt of ``received`` and, if given, a pledge of ``pledged`` still owed."""
+    dims = {"donor_id": donor.id, "earmark": earmark}
+    post(session, Line(chart.BANK, received, **dims),
+         Line(chart.CONTRIBUTIONS_RESTRICTED, -received, **dims), on=on, kind=EntryKind.RECEIPT)
+    if pledged:
+        post(session, Line(chart.RECEIVABLE, pledged, **dims),
+             Line(chart.CONTRIBUTIONS_RESTRICTED, -pledged, **dims), on=on,
+             kind=EntryKind.PLEDGE)  # fmt: skip
 
 
 @dataclass(frozen=True)

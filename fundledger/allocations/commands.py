@@ -375,6 +375,28 @@ def refund(pool: str, amount: Decimal, on: dt.date, reason: str, as_email: str) 
         click.echo(entry.number)
 
 
+@click.command("re-earmark")
+@click.option("--pool", required=True, help="DONOR/EARMARK no allocation can use, e.g. "
+              "CAN/objective:6.")
+@click.option("--to", "target", required=True, help="The donor's new earmark: objective:N, "
+              "activity:N or organ:CODE, one an activity the fund finances can use.")
+@amount_option("--amount", help="USD to move.", required=True)
+@date_option("--date", "on", help="Date of the move.", required=True)
+@click.option("--reason", required=True, help="Why, e.g. the donor's letter agreeing to it.")
+@AS_USER
+def re_earmark(
+    pool: str, target: str, amount: Decimal, on: dt.date, reason: str, as_email: str
+) -> None:
+    """Move a donor's money from an earmark no allocation can use to a usable one of the
+    same donor; prints the entry number."""
+    from fundledger.allocations.operations import re_earmark as move
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        entry = move(session, actor, pool=pool, to=target, amount=amount, on=on, reason=reason)
+        click.echo(entry.number)
+
+
 @click.group()
 def setting() -> None:
     """The fund's settings."""
@@ -402,4 +424,4 @@ def setting_set(key: str, value: str, as_email: str) -> None:
         set_setting(session, acting_as(session, as_email, "admin"), key, value)
 
 
-COMMANDS = (budget, allocation, available, refund, setting)
+COMMANDS = (budget, allocation, available, refund, re_earmark, setting)

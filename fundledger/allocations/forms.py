@@ -268,6 +268,31 @@ class RefundForm(PostsOnce):
     submit = SubmitField(_l("Refund to the donor"))
 
 
+class ReEarmarkForm(PostsOnce):
+    """The view lists the pools no allocation can use."""
+
+    posts = "re-earmark"
+
+    pool = SelectField(_l("Earmarked pool no allocation can use"), choices=[])
+    to = StringField(
+        _l("New earmark"),
+        description=_l("objective:N, activity:N (1–32) or organ:CODE, one an activity the "
+                       "fund finances can use."),
+        validators=[Required(_l("Enter the new earmark.")), Length(max=40)],
+        filters=[stripped],
+        render_kw={"autocomplete": "off"},
+    )  # fmt: skip
+    amount = AmountField(_l("Amount"), validators=_required(_l("Enter the amount to move.")))
+    on = DateField(_l("Date"), validators=_required(_l("Enter the date.")))
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Required(_l("Say why the money moves, e.g. the donor's agreement.")),
+                    Length(max=2000)],
+        filters=[stripped],
+    )  # fmt: skip
+    submit = SubmitField(_l("Re-earmark"))
+
+
 # --- work plans -----------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from fundledger.allocations.blueprint import (
     today,
 )
 from fundledger.allocations.forms import (
+    ReEarmarkForm,
     RefundForm,
     SettingsForm,
 )
@@ -24,6 +25,7 @@ from fundledger.allocations.pools import (
     Availability,
 )
 from fundledger.allocations.settings import SETTINGS, get_setting, set_setting
+from fundledger.allocations.unusable import unusable_pools
 from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow
 from fundledger.auth.models import Role
@@ -95,6 +97,32 @@ def refund() -> Page:
         )  # fmt: skip
 
     return form_page(form, carry_out, template_page("allocations/refund.html", form))
+
+
+@blueprint.route("/re-earmark", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def re_earmark() -> Page:
+    db = db_session()
+    form = ReEarmarkForm(data={"pool": request.args.get("pool", ""), "on": today()}, scope=[])
+    form.pool.choices = [
+        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available")
+        for p in unusable_pools(db)
+    ]
+
+    def carry_out() -> tuple[str, str]:
+        entry = operations.re_earmark(
+            db, sessions.request_actor(), pool=form.pool.data, to=form.to.data,
+            amount=form.amount.value, on=required(form.on.data), reason=form.reason.data,
+            idempotency_key=form.idempotency_key(),
+        )  # fmt: skip
+        return (
+            _("%(amount)s from %(pool)s is re-earmarked to %(earmark)s: entry #%(number)s.",
+              amount=usd(form.amount.value), pool=form.pool.data, earmark=form.to.data,
+              number=entry.number),
+            url_for(".available"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, template_page("allocations/re_earmark.html", form))
 
 
 # --- the fund's settings --------------------------------------------------------------

@@ -23,7 +23,8 @@ from fundledger.donors.models import Donor
 from fundledger.ledger.balances import pool_balances
 from fundledger.ledger.chart import CASH_ACCOUNTS, RECEIVABLE
 from fundledger.program.earmarks import parse_earmark
-from fundledger.program.models import Activity, ActivityObjective
+from fundledger.program.models import Activity
+from fundledger.program.usable import fundable_activities
 
 UNRESTRICTED = "unrestricted"
 ZERO = Decimal("0.00")
@@ -63,18 +64,9 @@ def eligibility_problem(session: Session, pool: Pool, activity: Activity) -> str
     if pool.earmark is None:
         return None
     earmark = parse_earmark(pool.earmark)
-    if earmark.kind == "activity" and int(earmark.target) == activity.number:
-        return None
-    if earmark.kind == "organ" and earmark.target == activity.implementer_code:
+    if activity.number in fundable_activities(session, earmark):
         return None
     if earmark.kind == "objective":
-        serves = session.scalar(
-            select(ActivityObjective.activity_number).filter_by(
-                activity_number=activity.number, objective_number=int(earmark.target)
-            )
-        )
-        if serves is not None:
-            return None
         return (
             f"pool {pool} is earmarked to objective {earmark.target}, which activity "
             f"{activity.number} does not serve in the cross-reference table"

@@ -85,6 +85,9 @@ LAZY_COMMANDS = {
                  f"{_DONORS}:rate"),
     "receive": Lazy("Record money received from a donor; prints the receipt id.",
                     f"{_DONORS}:receive"),
+    "re-earmark": Lazy("Move a donor's money from an earmark no allocation can use to a "
+                       "usable one of the same donor; prints the entry number.",
+                       f"{_ALLOCATIONS}:re_earmark"),
     "refund": Lazy("Refund unused earmarked money to its donor; prints the entry number.",
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
@@ -356,9 +359,20 @@ def verify() -> None:
     report = verify_and_record(database(), actor())
     for violation in report.violations:
         click.echo(violation, err=True)
+    _warn_of_unusable_earmarks()
     click.echo(report.summary())
     if not report.ok:
         sys.exit(1)
+
+
+def _warn_of_unusable_earmarks() -> None:
+    """Money under earmarks no allocation can use: a warning on stderr, not a violation
+    (the books are right; the money is stuck), so the exit status stays the ledger's."""
+    from fundledger.allocations.unusable import warnings
+
+    with database().session() as session:
+        for warning in warnings(session):
+            click.echo(warning, err=True)
 
 
 @cli.group()

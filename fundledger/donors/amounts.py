@@ -24,6 +24,7 @@ from fundledger.ledger.operations import Line, replayed_entry
 from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, settled_usd
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Implementer
+from fundledger.program.usable import unusable_reason
 
 T = TypeVar("T")
 
@@ -43,7 +44,9 @@ def checked_amount(amount: Decimal, currency: str, what: str = "amount") -> Deci
 
 
 def checked_earmark(session: Session, text: str | None) -> str | None:
-    """The canonical earmark, or None; an organ earmark must name an OAS organ."""
+    """The canonical earmark, or None; an organ earmark must name an OAS organ, and some
+    activity the fund may finance must be able to use it (else the money could never be
+    allocated: see :mod:`fundledger.program.usable`)."""
     if text is None or not text.strip():
         return None
     earmark = parse_earmark(text)
@@ -53,6 +56,8 @@ def checked_earmark(session: Session, text: str | None) -> str | None:
             raise ContributionError(
                 f"earmark {text.strip()!r}: {earmark.target} is not an OAS organ the fund finances"
             )
+    if (reason := unusable_reason(session, earmark)) is not None:
+        raise ContributionError(f"earmark {earmark}: {reason}; no allocation could use it")
     return str(earmark)
 
 

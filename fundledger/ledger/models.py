@@ -66,6 +66,8 @@ class EntryKind(StrEnum):
     EXPENDITURE = "expenditure"
     RETURN = "return"
     REFUND = "refund"
+    #: Money moved, with the donor's agreement, from one of its earmarks to another.
+    RE_EARMARK = "re_earmark"
     FX = "fx"
     INTEREST = "interest"
     BANK_CHARGES = "bank_charges"

@@ -44,6 +44,7 @@ TERMS: dict[str, LazyText] = {
     EntryKind.EXPENDITURE: _l("expenditure"),
     EntryKind.RETURN: _l("return"),
     EntryKind.REFUND: _l("refund"),
+    EntryKind.RE_EARMARK: _l("re-earmark"),
     EntryKind.FX: _l("exchange difference"),
     EntryKind.INTEREST: _l("interest"),
     EntryKind.BANK_CHARGES: _l("bank charges"),

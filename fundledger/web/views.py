@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from fundledger.allocations.unusable import unusable_pools
 from fundledger.auth import sessions
 from fundledger.auth.access import own_donor
 from fundledger.auth.models import Role
@@ -32,6 +33,8 @@ def index() -> str:
         panels["fund"] = fund = queries.fund_overview(db, today)
         panels["fund_chart"] = fund_chart(fund.years)
         panels["tasks"] = queries.secretariat_tasks(db, today)
+        panels["unusable"] = unusable_pools(db)
+        panels["can_move_unusable"] = Role.SECRETARIAT in roles
     if Role.CAJP in roles:
         panels["cajp"] = queries.cajp_overview(db)
     if Role.DONOR in roles:

@@ -64,7 +64,7 @@ from fundledger.errors import FundledgerError
 from fundledger.inputs import text_problem
 from fundledger.ledger.periods import close_year
 from fundledger.web.database import get_database
-from tests.factories import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user, money_under_unusable_earmark
 from tests.reliability.figures import Figures
 from tests.reliability.fund import (
     CAJP,
@@ -176,6 +176,14 @@ def _donor_made(*, active: bool) -> Callable[[Session], dict[str, Any]]:
         return {"code": donor.code}
 
     return make
+
+
+def _unusable_money(session: Session) -> dict[str, Any]:
+    """Canada's money under objective:6, which no fundable activity serves: what the
+    re-earmark form moves (the page lists only such pools)."""
+    canada = session.scalars(select(Donor).filter_by(code="CAN")).one()
+    money_under_unusable_earmark(session, canada, "objective:6", received=Decimal(100))
+    return {}
 
 
 def _budget(session: Session) -> dict[str, Any]:
@@ -305,6 +313,8 @@ TARGETS = [
            valid={"on": DAY}),
     Target("allocations.refund", "/refunds/new",
            valid={"amount": "1.00", "on": DAY, "reason": "fuzz"}),
+    Target("allocations.re_earmark", "/re-earmark", make=_unusable_money,
+           valid={"to": "objective:9", "amount": "1.00", "on": DAY, "reason": "fuzz"}),
     Target("allocations.new_budget", "/budgets/new",
            valid={"year": "2027", "lines-0-activity": "5", "lines-0-amount": "100.00",
                   "lines-0-justification": "fuzz"}),

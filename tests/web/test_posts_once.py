@@ -27,6 +27,7 @@ from fundledger.db import Database
 from fundledger.donors.operations import create_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
+from tests.factories import money_under_unusable_earmark
 from tests.web.conftest import Browser
 from tests.web.test_allocation_pages import (
     CAJP,
@@ -105,6 +106,14 @@ def _earmarked_pool(session: Session) -> tuple[object, object]:
     return "", ""
 
 
+def _unusable_pool(session: Session) -> tuple[object, object]:
+    """Money under objective:6, which no fundable activity serves: the re-earmark form
+    names no object in its URL either."""
+    donor = create_donor(session, SETUP, code="AAA", name="Donor AAA", type="member_state")
+    money_under_unusable_earmark(session, donor, "objective:6", received=D(5000))
+    return "", ""
+
+
 REDUCE = {"on": "2025-03-01", "reason": "Budget cut"}
 FORMS = {
     "pledge": Once("/donors/{0}/pledges/new",
@@ -124,6 +133,10 @@ FORMS = {
                    {"pool": "MEX/activity:5", "amount": "1000.00", "on": "2025-06-01",
                     "reason": "Project ended"},
                    _earmarked_pool),
+    "re-earmark": Once("/re-earmark",
+                       {"pool": "AAA/objective:6", "to": "objective:9", "amount": "1000.00",
+                        "on": "2025-06-01", "reason": "Donor agreed"},
+                       _unusable_pool),
     "disbursement": Once("/allocations/{0}/disburse", {"amount": "1000.00", "on": "2025-04-01"},
                          _approved, prefix="disburse-{0}-", page="/allocations/{0}"),
     "expenditure": Once("/allocations/{0}/report",
