@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.allocations import operations as allocation_ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
-from fundledger.allocations.models import Allocation, State
+from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
 from fundledger.allocations.pools import (
     UNRESTRICTED,
     ZERO,
@@ -82,6 +82,8 @@ BASE_RATES = {
     "KWD": Decimal("3.2600"),
 }
 KEY_PREFIX = "demo:"
+#: How many calendar years the demo's history spans, the last one ending at ``story_end``.
+YEARS = 5
 #: The organs donors earmark to (each carries fundable activities).
 ORGANS = ("IACHR", "CIM", "IIN")
 
@@ -138,7 +140,7 @@ def load_demo(
     actor: Actor,
     *,
     seed: int = 2141,
-    years: int = 5,
+    years: int = YEARS,
     today: dt.date | None = None,
 ) -> DemoReport:
     """Load the demo once, ``years`` calendar years up to the day before ``today``; a
@@ -485,16 +487,27 @@ def lowest_available(session: Session, on: dt.date) -> dict[str, Decimal]:
         session, DRAW_ACCOUNTS, kinds=[EntryKind.DISBURSEMENT]
     ):
         drawn[allocation_id, key(donor_id, earmark)].append((day, amount))
-    for allocation in session.scalars(select(Allocation).where(Allocation.state.in_(HELD))):
-        days = {event.action: event.on for event in allocation.events if event.on is not None}
-        for share in allocation.pools:
-            move(share.pool, days["approve"], -share.committed)
-            held = share.committed
-            for day, amount in drawn[allocation.id, share.pool]:
-                move(share.pool, day, min(held, amount))
-                held -= min(held, amount)
-            if "close" in days:
-                move(share.pool, days["close"], held)
+    days: dict[tuple[int, str], dt.date] = {
+        (allocation_id, action): day
+        for allocation_id, action, day in session.execute(
+            select(AllocationEvent.allocation_id, AllocationEvent.action, AllocationEvent.on)
+            .where(AllocationEvent.action.in_(["approve", "close"]))
+        )
+        if day is not None  # both actions carry their day
+    }  # fmt: skip
+    shares = session.execute(
+        select(AllocationPool.allocation_id, AllocationPool.pool, AllocationPool.committed)
+        .join(Allocation, Allocation.id == AllocationPool.allocation_id)
+        .where(Allocation.state.in_(HELD))
+    )  # fmt: skip
+    for allocation_id, pool, committed in shares:
+        move(pool, days[allocation_id, "approve"], -committed)
+        held = committed
+        for day, amount in drawn[allocation_id, pool]:
+            move(pool, day, min(held, amount))
+            held -= min(held, amount)
+        if (allocation_id, "close") in days:
+            move(pool, days[allocation_id, "close"], held)
     lowest = {}
     for pool in level.keys() | later.keys():
         balance = low = level[pool]

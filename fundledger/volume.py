@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from fundledger.actors import Actor
 from fundledger.db import Database
-from fundledger.demo import DONORS, AllocationPlanner, ContributionGenerator, story_end
+from fundledger.demo import DONORS, YEARS, AllocationPlanner, ContributionGenerator, story_end
 from fundledger.donors.models import Donor, DonorType, Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries, refresh_statistics
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS
@@ -53,8 +53,6 @@ MAX_DONORS = 200
 #: Currencies and languages the synthetic donors cycle through.
 CURRENCIES = ("USD", "EUR", "CAD", "BRL", "JPY", "KWD")
 LANGUAGES = ("en", "es", "fr", "pt")
-#: How many calendar years, up to the demo's last day, the service path posts in.
-YEARS = 5
 #: Donors' rounds between commits on the service path; entries per bulk transaction.
 DONORS_PER_BATCH = 20
 BULK_BATCH = 10_000
