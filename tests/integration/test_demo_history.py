@@ -15,14 +15,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 from click.testing import Result
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.allocations.models import Allocation, AllocationEvent, Budget
+from fundledger.allocations.models import Allocation, AllocationEvent, Budget, State
 from fundledger.allocations.pools import Pool, eligibility_problem
 from fundledger.db import Database
+from fundledger.demo import load_demo
 from fundledger.donors.models import (
     Donor,
     ExchangeRate,
@@ -53,6 +55,23 @@ def test_the_demo_never_overdraws_and_never_looks_ahead(
         assert "unrestricted" in drawn
         assert len(drawn) >= 4
         assert len({on.year for on in session.scalars(select(JournalEntry.entry_date))}) == 5
+
+
+@pytest.mark.parametrize("loaded", [dt.date(2026, 1, 2), dt.date(2025, 6, 15)])
+def test_the_story_ends_the_day_before_whatever_day_it_is_loaded(
+    sqlite_database: Database, loaded: dt.date
+) -> None:
+    """Loaded on the second day of a year, its last year is one day long, and still
+    holds allocations in every state; nothing is dated on the load day or after."""
+    with sqlite_database.transaction() as session:
+        load_demo(session, Actor("cli:demo"), today=loaded)
+    with sqlite_database.session() as session:
+        assert negative_days(session) == []
+        assert dated_after(session, loaded - dt.timedelta(days=1)) == []
+        assert {a.state for a in session.scalars(select(Allocation))} == set(State)
+        first = session.scalar(select(func.min(JournalEntry.entry_date)))
+    assert first is not None
+    assert first.year == loaded.year - 4
 
 
 def test_growing_the_demo_keeps_every_day_whole(
