@@ -226,10 +226,11 @@ class ContributionGenerator:
         return max(step, value.quantize(step, rounding=ROUND_HALF_UP))
 
     def day(self, year: int, first_month: int = 1, last_month: int = 12) -> dt.date:
-        """A day of ``year`` in the months given, and not after ``until``."""
+        """A day of ``year`` in the months given, and not after ``until`` (the story
+        never reaches a year after it)."""
         first = dt.date(year, first_month, 1)
         last = min(dt.date(year, last_month, 28), self.until)
-        return min(self.until, first + dt.timedelta(days=self.rng.randint(0, (last - first).days)))
+        return first + dt.timedelta(days=self.rng.randint(0, (last - first).days))
 
     def year_of(self, donor: Donor, currency: str, year: int) -> None:
         rng = self.rng
