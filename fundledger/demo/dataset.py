@@ -4,14 +4,21 @@ Donors of every type in several currencies (including JPY with no decimals and K
 with three), pledges earmarked and unrestricted, instalment schedules, partial, late
 and excess payments, unapplied credit applied later, cancellations and unpledged
 gifts, all posted through the same operations the Secretariat uses.
+
+The history holds on every day, as the fund's own books must (issue 14): its five
+years end the day before it is loaded, so no date is in the future in any time zone;
+every earmark is one a fundable activity can use; and an allocation approved on a day
+commits no more than each of its pools keeps available from that day to the last, so
+no pool and not the bank is ever below zero at the end of a day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,9 +26,17 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.allocations import operations as allocation_ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
-from fundledger.allocations.models import Allocation
-from fundledger.allocations.pools import availability
-from fundledger.allocations.queries import eligible_pools
+from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
+from fundledger.allocations.pools import (
+    UNRESTRICTED,
+    ZERO,
+    Pool,
+    availability,
+    eligibility_problem,
+    parse_pool,
+    pool_money,
+)
+from fundledger.allocations.settings import counts_receivables
 from fundledger.auth.operations import create_user, set_password
 from fundledger.auth.passwords import Passwords
 from fundledger.auth.queries import user_by_email
@@ -29,11 +44,14 @@ from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.queries import pledge_statuses
-from fundledger.donors.receipts import apply_credit, record_receipt
+from fundledger.donors.receipts import apply_credit, record_receipt, unapplied_credits
 from fundledger.errors import FundledgerError
-from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.balances import daily_movements
+from fundledger.ledger.chart import CASH_ACCOUNTS, DRAW_ACCOUNTS
+from fundledger.ledger.models import EntryKind, JournalEntry
 from fundledger.money import BASE_CURRENCY, minor_units
 from fundledger.program.models import Activity
+from fundledger.program.queries import crossref
 
 #: code, name, type, country, language, currency
 DONORS = (
@@ -64,6 +82,10 @@ BASE_RATES = {
     "KWD": Decimal("3.2600"),
 }
 KEY_PREFIX = "demo:"
+#: How many calendar years the demo's history spans, the last one ending at ``story_end``.
+YEARS = 5
+#: The organs donors earmark to (each carries fundable activities).
+ORGANS = ("IACHR", "CIM", "IIN")
 
 
 #: One login per role, for trying the web app: (role, email, donor code or None).
@@ -107,23 +129,37 @@ class DemoReport:
     already_loaded: bool = False
 
 
+def story_end(today: dt.date | None = None) -> dt.date:
+    """The demo's last day: the day before it is loaded, so that none of its dates is
+    after today wherever the fund keeps its clock."""
+    return (today or dt.date.today()) - dt.timedelta(days=1)
+
+
 def load_demo(
-    session: Session, actor: Actor, *, seed: int = 2141, first_year: int = 2022, years: int = 5
+    session: Session,
+    actor: Actor,
+    *,
+    seed: int = 2141,
+    years: int = YEARS,
+    today: dt.date | None = None,
 ) -> DemoReport:
-    """Load the demo once; a second call finds it and changes nothing."""
+    """Load the demo once, ``years`` calendar years up to the day before ``today``; a
+    second call finds it and changes nothing."""
     already = session.scalar(
         select(JournalEntry.id).where(JournalEntry.idempotency_key.startswith(KEY_PREFIX)).limit(1)
     )
     if already is not None:
         return DemoReport(donors=0, entries=0, already_loaded=True)
-    generator = ContributionGenerator(session, actor, random.Random(seed))  # noqa: S311 - demo data, not secrets
+    until = story_end(today)
+    first_year = until.year - years + 1
+    generator = ContributionGenerator(session, actor, random.Random(seed), until=until)  # noqa: S311 - demo data, not secrets
     donors = generator.donors()
-    for year in range(first_year, first_year + years):
+    for year in range(first_year, until.year + 1):
         for donor, currency in donors:
             generator.year_of(donor, currency, year)
-    planner = AllocationPlanner(session, random.Random(seed + 1))  # noqa: S311 - demo data, not secrets
-    last_year = first_year + years - 1
-    for year in range(first_year, first_year + years):
+    planner = AllocationPlanner(session, random.Random(seed + 1), until=until)  # noqa: S311 - demo data, not secrets
+    last_year = until.year
+    for year in range(first_year, until.year + 1):
         planner.work_plan(year, revise=year % 2 == 0)
         planner.allocations(year, current=year == last_year)
     entries = session.scalar(select(JournalEntry.number).order_by(JournalEntry.number.desc()))
@@ -131,16 +167,29 @@ def load_demo(
 
 
 class ContributionGenerator:
-    """Donors, rates, pledges and payments; ``key_prefix`` keeps each run's keys apart."""
+    """Donors, rates, pledges and payments dated up to ``until``; ``key_prefix`` keeps
+    each run's keys apart."""
 
     def __init__(
-        self, session: Session, actor: Actor, rng: random.Random, *, key_prefix: str = KEY_PREFIX
+        self,
+        session: Session,
+        actor: Actor,
+        rng: random.Random,
+        *,
+        until: dt.date,
+        key_prefix: str = KEY_PREFIX,
     ) -> None:
         self.session = session
         self.actor = actor
         self.rng = rng
+        self.until = until
         self.key_prefix = key_prefix
         self.counter = 0
+        fundable = session.scalars(select(Activity.number).filter_by(fundable=True)).all()
+        #: Earmarks some fundable activity can use (no other is accepted).
+        self.activities = sorted(fundable)
+        self.objectives = sorted({objective for activity, objective in crossref(session)
+                                  if activity in fundable})  # fmt: skip
 
     def key(self) -> str:
         self.counter += 1
@@ -177,14 +226,18 @@ class ContributionGenerator:
         return max(step, value.quantize(step, rounding=ROUND_HALF_UP))
 
     def day(self, year: int, first_month: int = 1, last_month: int = 12) -> dt.date:
-        return dt.date(year, self.rng.randint(first_month, last_month), self.rng.randint(1, 28))
+        """A day of ``year`` in the months given, and not after ``until`` (the story
+        never reaches a year after it)."""
+        first = dt.date(year, first_month, 1)
+        last = min(dt.date(year, last_month, 28), self.until)
+        return first + dt.timedelta(days=self.rng.randint(0, (last - first).days))
 
     def year_of(self, donor: Donor, currency: str, year: int) -> None:
         rng = self.rng
         if rng.random() < 0.15:  # a gift without a pledge
             on = self.day(year)
             self.rate(currency, on)
-            earmark = rng.choice([None, f"activity:{rng.randint(1, 32)}"])
+            earmark = rng.choice([None, f"activity:{rng.choice(self.activities)}"])
             self.gift(donor, currency, on, earmark=earmark, reference=f"gift {year}")
         for _ in range(rng.choice([0, 1, 1, 2])):
             self.pledge_and_payments(donor, currency, year)
@@ -205,10 +258,9 @@ class ContributionGenerator:
         on = self.day(year, 1, 9)
         self.rate(currency, on)
         amount = self.amount(currency, 10_000, 150_000)
-        organ = rng.choice(["organ:IACHR", "organ:CIM", "organ:IIN"])
         earmark = rng.choice([
-            None, None, None, f"activity:{rng.randint(1, 32)}", f"objective:{rng.randint(1, 20)}",
-            organ,
+            None, None, None, f"activity:{rng.choice(self.activities)}",
+            f"objective:{rng.choice(self.objectives)}", f"organ:{rng.choice(ORGANS)}",
         ])  # fmt: skip
         schedule: list[tuple[dt.date, Decimal]] = []
         if rng.random() < 0.4:
@@ -224,20 +276,20 @@ class ContributionGenerator:
             idempotency_key=self.key(),
         )  # fmt: skip
         if rng.random() < 0.07:
-            reduce_pledge(self.session, self.actor, pledge, on=on + dt.timedelta(days=200),
+            reduce_pledge(self.session, self.actor, pledge,
+                          on=min(on + dt.timedelta(days=200), self.until),
                           reason="the donor's budget was cut")  # fmt: skip
             return
         self.payments(donor, currency, pledge)
 
     def payments(self, donor: Donor, currency: str, pledge: Pledge) -> None:
         rng = self.rng
-        today = dt.date.today()
         paid_on = pledge.pledge_date
         plans: list[list[Decimal]] = [[Decimal(1)], [Decimal(1)], [Decimal("0.5"), Decimal(1)],
                                       [Decimal("0.6")], []]  # fmt: skip
         for share in rng.choice(plans):
             paid_on += dt.timedelta(days=rng.randint(30, 400))
-            if paid_on > today:
+            if paid_on > self.until:
                 return
             (status,) = [s for s in pledge_statuses(self.session, donor) if s.pledge == pledge]
             places = Decimal(1).scaleb(-minor_units(currency))
@@ -262,9 +314,15 @@ class ContributionGenerator:
             self.apply_credits(donor, currency)
 
     def apply_credits(self, donor: Donor, currency: str) -> None:
+        """Settle the donor's outstanding pledges from its credit, in the last month and
+        not before the money came (the credit's cash moves into the pledge's pool)."""
+        credits = unapplied_credits(self.session, donor, currency)
+        if not credits:
+            return
+        came = max(credit.receipt.value_date for credit in credits)
         for status in pledge_statuses(self.session, donor):
             if status.pledge.currency == currency and status.outstanding > 0:
-                on = max(status.pledge.pledge_date, dt.date.today() - dt.timedelta(days=30))
+                on = max(status.pledge.pledge_date, came, self.until - dt.timedelta(days=30))
                 try:
                     apply_credit(self.session, self.actor, status.pledge, on=on)
                 except FundledgerError:  # no credit left: nothing to apply
@@ -287,19 +345,27 @@ PURPOSES = (
 PAST_STATES = ("closed", "closed", "closed", "reported", "rejected", "closed")
 CURRENT_STATES = ("draft", "submitted", "submitted", "returned", "approved", "disbursed",
                   "reported", "closed")  # fmt: skip
+#: States of an allocation that was approved (its commitment held, or let go at closing).
+HELD = [str(state) for state in (State.APPROVED, State.DISBURSED, State.REPORTED, State.CLOSED)]
 
 
 class AllocationPlanner:
-    """Work plans and allocations, through every state of the lifecycle."""
+    """Work plans and allocations dated up to ``until``, through every state of the
+    lifecycle, each approval within what its pools keep available from its day on."""
 
-    def __init__(self, session: Session, rng: random.Random) -> None:
+    def __init__(self, session: Session, rng: random.Random, *, until: dt.date) -> None:
         self.session = session
         self.rng = rng
+        self.until = until
         self.activities = list(
             self.session.scalars(
                 select(Activity).filter_by(fundable=True).order_by(Activity.number)
             )
         )
+
+    def on(self, year: int, month: int, day: int) -> dt.date:
+        """The day of the year's calendar, or ``until`` for one still to come."""
+        return min(dt.date(year, month, day), self.until)
 
     def work_plan(self, year: int, *, revise: bool) -> None:
         chosen = self.rng.sample(self.activities, 6)
@@ -308,31 +374,44 @@ class AllocationPlanner:
         plan = propose_budget(self.session, DEMO_SECRETARIAT, year=year, lines=lines)
         verdicts = {number: number != lines[-1][0] for number, _, _ in lines}
         reference = f"CP/CAJP-{3000 + year}/{year % 100:02d}"
-        decide_budget(self.session, DEMO_CAJP, plan, on=dt.date(year, 2, 15),
+        decide_budget(self.session, DEMO_CAJP, plan, on=self.on(year, 2, 15),
                       reference=reference, lines=verdicts)  # fmt: skip
         if revise:
             revised = [(number, amount * Decimal("1.1"), "Mid-year revision")
                        for number, amount, _ in lines[:4]]  # fmt: skip
             second = propose_budget(self.session, DEMO_SECRETARIAT, year=year, lines=revised)
-            decide_budget(self.session, DEMO_CAJP, second, on=dt.date(year, 7, 10),
+            decide_budget(self.session, DEMO_CAJP, second, on=self.on(year, 7, 10),
                           reference=reference + "-rev", approve=True)  # fmt: skip
 
-    def pools_for(self, activity: Activity) -> list[str]:
-        """Eligible pools with money available, earmarked ones first."""
-        pools = eligible_pools(self.session, activity, with_receivables=False)
-        eligible = [pool.pool for pool in pools if pool.available >= 1000]
-        return sorted(eligible, key=lambda key: key == "unrestricted")[:2]
+    def funding(self, activity: Activity, on: dt.date) -> tuple[list[str], Decimal]:
+        """Up to two pools for ``activity``, an earmarked one first, and the most an
+        approval dated ``on`` may take from them.
+
+        The approval fills its pools in order from what each has available today, which
+        may be more than it keeps from ``on`` on; a second pool is named only when the
+        first has no more today than it keeps, so that the fill stays within both."""
+        free = lowest_available(self.session, on)
+        eligible = [
+            key for key, amount in sorted(free.items()) if amount >= 1000
+            and eligibility_problem(self.session, parse_pool(key), activity) is None
+        ]  # fmt: skip
+        earmarked = [key for key in eligible if key != UNRESTRICTED]
+        self.rng.shuffle(earmarked)
+        pools = earmarked + [key for key in eligible if key == UNRESTRICTED]
+        if not pools:
+            return [], ZERO
+        now = availability(self.session, with_receivables=counts_receivables(self.session))
+        if len(pools) > 1 and now[pools[0]].available == free[pools[0]]:
+            return pools[:2], free[pools[0]] + free[pools[1]]
+        return pools[:1], free[pools[0]]
 
     def allocations(self, year: int, *, current: bool) -> None:
+        approval = self.on(year, 4, 2)
         for target in CURRENT_STATES if current else PAST_STATES:
             activity = self.rng.choice(self.activities)
-            pools = self.pools_for(activity)
-            if not pools:
-                continue
-            pools_now = availability(self.session, with_receivables=False)
-            free = sum((pools_now[key].available for key in pools), Decimal(0))
+            pools, free = self.funding(activity, approval)
             wanted = Decimal(self.rng.randrange(5_000, 40_000, 500))
-            amount = min(wanted, (free / 2).quantize(Decimal(1)))
+            amount = min(wanted, (free / 200).to_integral_value(ROUND_FLOOR) * 100)
             if amount < 1000:
                 continue
             allocation = allocation_ops.propose_allocation(
@@ -352,7 +431,7 @@ class AllocationPlanner:
         decision = {"rejected": "reject", "returned": "return"}.get(target, "approve")
         reduced = allocation.requested_amount * Decimal("0.9") if rng.random() < 0.3 else None
         allocation_ops.decide_allocation(
-            session, DEMO_CAJP, allocation, decision=decision, on=dt.date(year, 4, 2),
+            session, DEMO_CAJP, allocation, decision=decision, on=self.on(year, 4, 2),
             reference=f"CP/CAJP-{rng.randint(2400, 2999)}/{year % 100:02d}",
             approved_amount=None if reduced is None else reduced.quantize(Decimal(1)),
             comment="Please detail the travel costs" if decision == "return" else None,
@@ -363,18 +442,79 @@ class AllocationPlanner:
         assert approved is not None  # noqa: S101 - the decision above approved it
         first = (approved * Decimal("0.6")).quantize(Decimal(1))
         allocation_ops.disburse(session, DEMO_SECRETARIAT, allocation, amount=first,
-                                on=dt.date(year, 5, 1))  # fmt: skip
+                                on=self.on(year, 5, 1))  # fmt: skip
         if target != "disbursed":
             allocation_ops.disburse(session, DEMO_SECRETARIAT, allocation, amount=approved - first,
-                                    on=dt.date(year, 8, 1))  # fmt: skip
+                                    on=self.on(year, 8, 1))  # fmt: skip
         if target == "disbursed":
             return
         spent_share = Decimal(rng.choice(["0.85", "0.93", "1"]))
         allocation_ops.report_expenditure(
             session, DEMO_SECRETARIAT, allocation, amount=(approved * spent_share).quantize(
-                Decimal("0.01")), period_end=dt.date(year, 11, 30),
+                Decimal("0.01")), period_end=self.on(year, 11, 30),
             category=rng.choice(["consultants", "travel", "meetings", "publications"]),
         )  # fmt: skip
         if target == "closed":
             allocation_ops.close_allocation(session, DEMO_SECRETARIAT, allocation,
-                                            on=dt.date(year, 12, 20))  # fmt: skip
+                                            on=self.on(year, 12, 20))  # fmt: skip
+
+
+def lowest_available(session: Session, on: dt.date) -> dict[str, Decimal]:
+    """What each pool has available (cash less open commitments) at the lowest of the
+    days from ``on`` to the last: the most an approval dated ``on`` may commit from it
+    without leaving any of those days below zero.
+
+    Money is the pool's cash as of ``on``, then its daily movements; an approval holds
+    its commitment from its day, each tranche drawn lets go of as much (the cash has
+    left by then), and closing lets go of the rest."""
+    codes = dict(session.execute(select(Donor.id, Donor.code)).all())
+
+    def key(donor_id: int | None, earmark: str | None) -> str:
+        return Pool(None if donor_id is None else codes[donor_id], earmark).key
+
+    level = defaultdict(lambda: ZERO, pool_money(session, with_receivables=False, as_of=on))
+    later: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+
+    def move(pool: str, day: dt.date, amount: Decimal) -> None:
+        if day <= on:
+            level[pool] += amount
+        else:
+            later[pool][day] += amount
+
+    cash = daily_movements(session, CASH_ACCOUNTS, after=on)
+    for day, donor_id, earmark, _allocation, amount in cash:
+        move(key(donor_id, earmark), day, amount)
+    drawn: dict[tuple[int | None, str], list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    for day, donor_id, earmark, allocation_id, amount in daily_movements(
+        session, DRAW_ACCOUNTS, kinds=[EntryKind.DISBURSEMENT]
+    ):
+        drawn[allocation_id, key(donor_id, earmark)].append((day, amount))
+    days: dict[tuple[int, str], dt.date] = {
+        (allocation_id, action): day
+        for allocation_id, action, day in session.execute(
+            select(AllocationEvent.allocation_id, AllocationEvent.action, AllocationEvent.on)
+            .where(AllocationEvent.action.in_(["approve", "close"]))
+        )
+        if day is not None  # both actions carry their day
+    }  # fmt: skip
+    shares = session.execute(
+        select(AllocationPool.allocation_id, AllocationPool.pool, AllocationPool.committed)
+        .join(Allocation, Allocation.id == AllocationPool.allocation_id)
+        .where(Allocation.state.in_(HELD))
+    )  # fmt: skip
+    for allocation_id, pool, committed in shares:
+        move(pool, days[allocation_id, "approve"], -committed)
+        held = committed
+        for day, amount in drawn[allocation_id, pool]:
+            move(pool, day, min(held, amount))
+            held -= min(held, amount)
+        if (allocation_id, "close") in days:
+            move(pool, days[allocation_id, "close"], held)
+    lowest = {}
+    for pool in level.keys() | later.keys():
+        balance = low = level[pool]
+        for day in sorted(later[pool]):
+            balance += later[pool][day]
+            low = min(low, balance)
+        lowest[pool] = low
+    return lowest

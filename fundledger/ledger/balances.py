@@ -158,3 +158,29 @@ def pool_positions(
         .group_by(DailyTotal.donor_id, DailyTotal.earmark, Account.code)
     )  # fmt: skip
     return {(donor_id, earmark, code): total for donor_id, earmark, code, total in rows if total}
+
+
+def daily_movements(
+    session: Session,
+    accounts: Iterable[str],
+    *,
+    after: dt.date | None = None,
+    kinds: Iterable[str] | None = None,
+) -> list[tuple[dt.date, int | None, str | None, int | None, Decimal]]:
+    """What ``accounts`` moved on each day (after ``after``; in entries of ``kinds``
+    only, if given), as (day, donor id, earmark, allocation id, total) in date order: a
+    pool's balance at the end of every day, with what it held before."""
+    query = (
+        select(DailyTotal.entry_date, DailyTotal.donor_id, DailyTotal.earmark,
+               DailyTotal.allocation_id, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)))
+        .group_by(DailyTotal.entry_date, DailyTotal.donor_id, DailyTotal.earmark,
+                  DailyTotal.allocation_id)
+        .order_by(DailyTotal.entry_date)
+    )  # fmt: skip
+    if after is not None:
+        query = query.where(DailyTotal.entry_date > after)
+    if kinds is not None:
+        query = query.where(DailyTotal.kind.in_(list(kinds)))
+    return list(session.execute(query))
