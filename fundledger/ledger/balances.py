@@ -12,10 +12,12 @@ integrity issue (14) makes it refuse a history that overdraws on any past day.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from fundledger.ledger.models import Account, DailyTotal
@@ -65,3 +67,146 @@ def pool_balances(
     if as_of is not None:
         query = query.where(DailyTotal.entry_date <= as_of)
     return {(donor_id, earmark): total for donor_id, earmark, total in session.execute(query)}
+
+
+# --- Balances across time (issue 14: no overdraft on any day) ----------------------------
+# A pool's money (or any balance) day by day from a date on: its balance at the end of the
+# day before, then each later day's change, read from the daily totals. The reading costs
+# what the days from that date on hold (plus one sum for the opening balance), so checking
+# a backdated posting reads the days it affects, not the ledger.
+
+#: A pool as the ledger keys it, (donor id, earmark): the fund's unrestricted money is one
+#: pool whoever gave it, ``(None, None)``, as allocations.pools counts it.
+PoolKey = tuple[int | None, str | None]
+UNRESTRICTED_POOL: PoolKey = (None, None)
+
+
+def pool_key(donor_id: int | None, earmark: str | None) -> PoolKey:
+    """The pool a posting's money belongs to."""
+    return UNRESTRICTED_POOL if earmark is None else (donor_id, earmark)
+
+
+@dataclass(frozen=True, slots=True)
+class DayBalance:
+    """A balance at the end of ``day``."""
+
+    day: dt.date
+    balance: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A balance from ``since`` on: ``opening`` at the end of the day before, then the
+    net change of each later day that has one, in date order."""
+
+    since: dt.date
+    opening: Decimal
+    changes: tuple[tuple[dt.date, Decimal], ...]
+
+    def days(self) -> Iterator[DayBalance]:
+        """The balance at the end of ``since`` and of each day it changes after."""
+        running = self.opening
+        if not self.changes or self.changes[0][0] != self.since:
+            yield DayBalance(self.since, running)
+        for day, change in self.changes:
+            running += change
+            yield DayBalance(day, running)
+
+    def lowest(self) -> DayBalance:
+        """The lowest end-of-day balance from ``since`` on (the earliest such day)."""
+        return min(self.days(), key=lambda point: point.balance)
+
+
+def _pool_filter(pools: Collection[PoolKey]) -> ColumnElement[bool]:
+    wanted: list[ColumnElement[bool]] = []
+    for donor_id, earmark in pools:
+        if earmark is None:
+            wanted.append(DailyTotal.earmark.is_(None))
+        else:
+            wanted.append(and_(DailyTotal.donor_id == donor_id, DailyTotal.earmark == earmark))
+    return or_(*wanted)
+
+
+def pool_histories(
+    session: Session,
+    accounts: Iterable[str],
+    *,
+    since: dt.date,
+    pools: Collection[PoolKey] | None = None,
+) -> dict[PoolKey, History]:
+    """What ``accounts`` hold together in each pool day by day from ``since`` on: every
+    pool with a posting in them, or only ``pools`` (which are always answered)."""
+    codes = list(accounts)
+    base = (
+        select(DailyTotal.donor_id, DailyTotal.earmark)
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(codes))
+    )
+    if pools is not None:
+        if not pools:
+            return {}
+        base = base.where(_pool_filter(pools))
+    opening: dict[PoolKey, Decimal] = defaultdict(lambda: ZERO)
+    for donor_id, earmark, total in session.execute(
+        base.add_columns(func.sum(DailyTotal.amount))
+        .where(DailyTotal.entry_date < since)
+        .group_by(DailyTotal.donor_id, DailyTotal.earmark)
+    ):
+        opening[pool_key(donor_id, earmark)] += total
+    changes: dict[PoolKey, dict[dt.date, Decimal]] = defaultdict(dict)
+    for donor_id, earmark, day, total in session.execute(
+        base.add_columns(DailyTotal.entry_date, func.sum(DailyTotal.amount))
+        .where(DailyTotal.entry_date >= since)
+        .group_by(DailyTotal.donor_id, DailyTotal.earmark, DailyTotal.entry_date)
+    ):
+        days = changes[pool_key(donor_id, earmark)]
+        days[day] = days.get(day, ZERO) + total
+    keys = set(opening) | set(changes) | set(pools or ())
+    return {
+        key: History(since, opening.get(key, ZERO),
+                     tuple(sorted((day, total) for day, total in changes.get(key, {}).items()
+                                  if total)))
+        for key in keys
+    }  # fmt: skip
+
+
+def account_history(session: Session, accounts: Iterable[str], *, since: dt.date) -> History:
+    """What ``accounts`` hold together, all pools at once (the bank), from ``since`` on."""
+    codes = list(accounts)
+    base = (
+        select(func.coalesce(func.sum(DailyTotal.amount), ZERO))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(codes))
+    )
+    opening = session.execute(base.where(DailyTotal.entry_date < since)).scalar_one()
+    rows = session.execute(
+        base.add_columns(DailyTotal.entry_date)
+        .where(DailyTotal.entry_date >= since)
+        .group_by(DailyTotal.entry_date)
+        .order_by(DailyTotal.entry_date)
+    )
+    return History(since, opening, tuple((day, total) for total, day in rows if total))
+
+
+def draws_since(
+    session: Session, accounts: Iterable[str], *, since: dt.date, kind: str
+) -> dict[tuple[int, PoolKey], tuple[tuple[dt.date, Decimal], ...]]:
+    """Each allocation's postings of ``kind`` on ``accounts`` from ``since`` on, by
+    (allocation, pool), day by day: what disbursements drew after a date."""
+    found: dict[tuple[int, PoolKey], dict[dt.date, Decimal]] = defaultdict(dict)
+    for allocation_id, donor_id, earmark, day, total in session.execute(
+        select(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark,
+               DailyTotal.entry_date, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)), DailyTotal.kind == kind,
+               DailyTotal.entry_date >= since, DailyTotal.allocation_id.is_not(None))
+        .group_by(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark,
+                  DailyTotal.entry_date)
+    ):  # fmt: skip
+        assert allocation_id is not None  # noqa: S101 - the query asks for allocations only
+        days = found[(allocation_id, pool_key(donor_id, earmark))]
+        days[day] = days.get(day, ZERO) + total
+    return {key: tuple(sorted(days.items())) for key, days in found.items()}
+
+
+# --- end of balances across time ---------------------------------------------------------

@@ -6,6 +6,7 @@ recomputed from the rows, and the results are compared with what is stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundledger.clock import today
+from fundledger.inputs import FIRST_DAY
+from fundledger.ledger.balances import History, account_history, pool_histories
+from fundledger.ledger.chart import BANK, CASH_ACCOUNTS
 from fundledger.ledger.hashing import (
     GENESIS_HASH,
     CanonicalLine,
@@ -30,6 +35,7 @@ from fundledger.ledger.models import (
     LedgerHead,
     Posting,
 )
+from fundledger.ledger.overdraft import pool_name
 from fundledger.ledger.queries import ZERO
 
 
@@ -61,6 +67,7 @@ def verify_ledger(session: Session) -> Report:
     report.violations.extend(_stale_balances(session))
     report.violations.extend(_stale_daily_totals(session))
     report.violations.extend(_late_postings(session))
+    report.violations.extend(overdrawn_days(session))
     return report
 
 
@@ -243,3 +250,35 @@ def _late_postings(session: Session) -> Iterator[str]:
     )
     for row in rows:
         yield f"entry #{row.number} was posted into fiscal year {row.year} after it was closed"
+
+
+def overdrawn_days(session: Session) -> Iterator[str]:
+    """The bank and every pool day by day from the first posting: each one that ends a day
+    below zero (issue 14), with its first such day, how many days and its lowest."""
+    bank = account_history(session, [BANK], since=FIRST_DAY)
+    if problem := _below_zero(bank):
+        yield f"the bank {problem}"
+    pools = pool_histories(session, CASH_ACCOUNTS, since=FIRST_DAY)
+    for key in sorted(pools, key=str):
+        if problem := _below_zero(pools[key]):
+            yield f"pool {pool_name(session, key)} {problem}"
+
+
+def _below_zero(history: History) -> str | None:
+    """``is below zero on 25 days from 2022-04-01; lowest -15500.00 on 2022-04-01``, or
+    None if it never ends a day below zero (counted through today or its last change)."""
+    points = list(history.days())
+    end = max(today(), points[-1].day) + dt.timedelta(days=1)
+    negative = [
+        (point, (following.day if following else end) - point.day)
+        for point, following in zip(points, [*points[1:], None], strict=True)
+        if point.balance < 0
+    ]
+    if not negative:
+        return None
+    lowest = min((point for point, _days in negative), key=lambda point: point.balance)
+    days = sum((length.days for _point, length in negative), 0)
+    return (
+        f"is below zero on {days} day(s) from {negative[0][0].day.isoformat()}; lowest "
+        f"{lowest.balance:f} on {lowest.day.isoformat()}"
+    )
