@@ -62,21 +62,21 @@ def refuse_overdraft(session: Session, entries: Iterable[tuple[dt.date, Sequence
                 lowered[key] = min(lowered.get(key, entry_date), entry_date)
         if bank < 0:
             bank_from = entry_date if bank_from is None else min(bank_from, entry_date)
+    if lowered:  # the pools first: they say whose money it was
+        since = min(lowered.values())
+        histories = pool_histories(session, CASH_ACCOUNTS, since=since, pools=lowered)
+        for key in sorted(lowered, key=str):
+            low = min(
+                (point for point in histories[key].days() if point.day >= lowered[key]),
+                key=lambda point: point.balance,
+            )
+            if low.balance < 0:
+                name = f"pool {pool_name(session, key)}"
+                raise errors.Overdraft(_message(name, lowered[key], low))
     if bank_from is not None:
         low = account_history(session, [BANK], since=bank_from).lowest()
         if low.balance < 0:
             raise errors.Overdraft(_message("the bank", bank_from, low))
-    if not lowered:
-        return
-    since = min(lowered.values())
-    histories = pool_histories(session, CASH_ACCOUNTS, since=since, pools=lowered)
-    for key in sorted(lowered, key=str):
-        low = min(
-            (point for point in histories[key].days() if point.day >= lowered[key]),
-            key=lambda point: point.balance,
-        )
-        if low.balance < 0:
-            raise errors.Overdraft(_message(f"pool {pool_name(session, key)}", lowered[key], low))
 
 
 def _message(what: str, since: dt.date, low: DayBalance) -> str:
