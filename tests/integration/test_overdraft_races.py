@@ -63,7 +63,7 @@ def test_two_backdated_approvals_cannot_together_overdraw_a_past_day(
 
         assert sorted(all_at_once(2, approve)) == ["approved", "refused"]
         with database.session() as session:
-            lowest = lowest_available(session, [pool], since=dt.date(2025, 1, 1),
+            lowest = lowest_available(session, [pool], since=dt.date(2025, 1, 10),
                                       with_receivables=False)[pool]  # fmt: skip
             assert lowest.balance == Decimal("10000.00")
 
@@ -93,5 +93,5 @@ def test_two_backdated_payments_cannot_together_overdraw_a_past_day(
 
     assert sorted(all_at_once(2, pay)) == ["paid", "refused"]
     with database.session() as session:
-        low = lowest_money(session, ["unrestricted"], since=dt.date(2025, 1, 1))["unrestricted"]
+        low = lowest_money(session, ["unrestricted"], since=dt.date(2025, 1, 10))["unrestricted"]
         assert low.balance == Decimal("100.00")
