@@ -197,7 +197,8 @@ def lowest_available(
     accounts = [*CASH_ACCOUNTS, *((RECEIVABLE,) if with_receivables else ())]
     money = pool_histories(session, accounts, since=since, pools=set(keys.values()))
     commitments = _commitments(session, list(keys), keys, since=since, excluding=excluding)
-    draws = draws_since(session, DRAW_ACCOUNTS, since=since, kind=EntryKind.DISBURSEMENT)
+    draws = draws_since(session, DRAW_ACCOUNTS, since=since, kind=EntryKind.DISBURSEMENT,
+                        pools=set(keys.values()))  # fmt: skip
     lowest: dict[str, DayBalance] = {}
     for name, key in keys.items():
         own = [commitment for commitment in commitments if commitment.key == key]

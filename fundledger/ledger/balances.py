@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from fundledger.ledger.models import Account, DailyTotal
+from fundledger.ledger.models import Account, AccountBalance, DailyTotal, PoolBalance
 
 ZERO = Decimal("0.00")
 
@@ -127,6 +127,17 @@ def _pool_filter(pools: Collection[PoolKey]) -> ColumnElement[bool]:
     return or_(*wanted)
 
 
+def _cached_filter(pools: Collection[PoolKey]) -> ColumnElement[bool]:
+    wanted: list[ColumnElement[bool]] = []
+    for donor_id, earmark in pools:
+        if earmark is None:
+            wanted.append(PoolBalance.earmark_key == "")
+        else:
+            wanted.append(and_(PoolBalance.donor_key == (donor_id or 0),
+                               PoolBalance.earmark_key == earmark))  # fmt: skip
+    return or_(*wanted)
+
+
 def pool_histories(
     session: Session,
     accounts: Iterable[str],
@@ -135,32 +146,39 @@ def pool_histories(
     pools: Collection[PoolKey] | None = None,
 ) -> dict[PoolKey, History]:
     """What ``accounts`` hold together in each pool day by day from ``since`` on: every
-    pool with a posting in them, or only ``pools`` (which are always answered)."""
+    pool with a posting in them, or only ``pools`` (which are always answered).
+
+    The balance before ``since`` is the pool's balance now (kept by a trigger, revision
+    0009) less the days from ``since`` on, so the reading costs those days only."""
     codes = list(accounts)
-    base = (
-        select(DailyTotal.donor_id, DailyTotal.earmark)
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_(codes))
-    )
-    if pools is not None:
-        if not pools:
-            return {}
-        base = base.where(_pool_filter(pools))
-    opening: dict[PoolKey, Decimal] = defaultdict(lambda: ZERO)
-    for donor_id, earmark, total in session.execute(
-        base.add_columns(func.sum(DailyTotal.amount))
-        .where(DailyTotal.entry_date < since)
-        .group_by(DailyTotal.donor_id, DailyTotal.earmark)
-    ):
-        opening[pool_key(donor_id, earmark)] += total
+    if pools is not None and not pools:
+        return {}
     changes: dict[PoolKey, dict[dt.date, Decimal]] = defaultdict(dict)
-    for donor_id, earmark, day, total in session.execute(
-        base.add_columns(DailyTotal.entry_date, func.sum(DailyTotal.amount))
-        .where(DailyTotal.entry_date >= since)
+    later = (
+        select(DailyTotal.donor_id, DailyTotal.earmark, DailyTotal.entry_date,
+               func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(codes), DailyTotal.entry_date >= since)
         .group_by(DailyTotal.donor_id, DailyTotal.earmark, DailyTotal.entry_date)
-    ):
+    )  # fmt: skip
+    if pools is not None:
+        later = later.where(_pool_filter(pools))
+    for donor_id, earmark, day, total in session.execute(later):
         days = changes[pool_key(donor_id, earmark)]
         days[day] = days.get(day, ZERO) + total
+    now = (
+        select(PoolBalance.donor_key, PoolBalance.earmark_key, func.sum(PoolBalance.balance))
+        .join(Account, Account.id == PoolBalance.account_id)
+        .where(Account.code.in_(codes))
+        .group_by(PoolBalance.donor_key, PoolBalance.earmark_key)
+    )
+    if pools is not None:
+        now = now.where(_cached_filter(pools))
+    opening: dict[PoolKey, Decimal] = defaultdict(lambda: ZERO)
+    for donor_key, earmark_key, total in session.execute(now):
+        opening[pool_key(donor_key or None, earmark_key or None)] += total
+    for key, days in changes.items():
+        opening[key] -= sum(days.values(), ZERO)
     keys = set(opening) | set(changes) | set(pools or ())
     return {
         key: History(since, opening.get(key, ZERO),
@@ -171,35 +189,45 @@ def pool_histories(
 
 
 def account_history(session: Session, accounts: Iterable[str], *, since: dt.date) -> History:
-    """What ``accounts`` hold together, all pools at once (the bank), from ``since`` on."""
+    """What ``accounts`` hold together, all pools at once (the bank), from ``since`` on:
+    their cached balances now less the days from ``since`` on."""
     codes = list(accounts)
-    base = (
-        select(func.coalesce(func.sum(DailyTotal.amount), ZERO))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_(codes))
-    )
-    opening = session.execute(base.where(DailyTotal.entry_date < since)).scalar_one()
     rows = session.execute(
-        base.add_columns(DailyTotal.entry_date)
-        .where(DailyTotal.entry_date >= since)
+        select(DailyTotal.entry_date, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(codes), DailyTotal.entry_date >= since)
         .group_by(DailyTotal.entry_date)
         .order_by(DailyTotal.entry_date)
-    )
-    return History(since, opening, tuple((day, total) for total, day in rows if total))
+    ).all()
+    now = session.execute(
+        select(func.coalesce(func.sum(AccountBalance.balance), ZERO))
+        .join(Account, Account.id == AccountBalance.account_id)
+        .where(Account.code.in_(codes))
+    ).scalar_one()
+    opening = now - sum((total for _day, total in rows), ZERO)
+    return History(since, opening, tuple((day, total) for day, total in rows if total))
 
 
 def draws_since(
-    session: Session, accounts: Iterable[str], *, since: dt.date, kind: str
+    session: Session,
+    accounts: Iterable[str],
+    *,
+    since: dt.date,
+    kind: str,
+    pools: Collection[PoolKey],
 ) -> dict[tuple[int, PoolKey], tuple[tuple[dt.date, Decimal], ...]]:
-    """Each allocation's postings of ``kind`` on ``accounts`` from ``since`` on, by
-    (allocation, pool), day by day: what disbursements drew after a date."""
+    """Each allocation's postings of ``kind`` on ``accounts`` in ``pools`` from ``since``
+    on, by (allocation, pool), day by day: what disbursements drew after a date."""
     found: dict[tuple[int, PoolKey], dict[dt.date, Decimal]] = defaultdict(dict)
+    if not pools:
+        return {}
     for allocation_id, donor_id, earmark, day, total in session.execute(
         select(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark,
                DailyTotal.entry_date, func.sum(DailyTotal.amount))
         .join(Account, Account.id == DailyTotal.account_id)
         .where(Account.code.in_(list(accounts)), DailyTotal.kind == kind,
-               DailyTotal.entry_date >= since, DailyTotal.allocation_id.is_not(None))
+               DailyTotal.entry_date >= since, DailyTotal.allocation_id.is_not(None),
+               _pool_filter(pools))
         .group_by(DailyTotal.allocation_id, DailyTotal.donor_id, DailyTotal.earmark,
                   DailyTotal.entry_date)
     ):  # fmt: skip

@@ -139,6 +139,25 @@ class DailyTotal(Base):
     amount: Mapped[Decimal] = mapped_column(Money(18, 2))
 
 
+class PoolBalance(Base):
+    """Each account's balance per pool, kept by a database trigger on postings (revision
+    0009): the overdraft check reads a pool's balance before a date as this less the
+    daily totals from that date on. ``fundledger verify`` checks it against the postings.
+    """
+
+    __tablename__ = "pool_balances"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="RESTRICT"), primary_key=True
+    )
+    #: The postings' donor id, 0 for none (the key holds no NULLs).
+    donor_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The postings' earmark, '' for none.
+    earmark_key: Mapped[str] = mapped_column(String(30), primary_key=True)
+    #: USD; debit positive.
+    balance: Mapped[Decimal] = mapped_column(Money(18, 2))
+
+
 class FiscalPeriod(Base):
     """A fiscal year; once closed, no entry may be dated inside it."""
 

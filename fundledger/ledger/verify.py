@@ -33,6 +33,7 @@ from fundledger.ledger.models import (
     FiscalPeriod,
     JournalEntry,
     LedgerHead,
+    PoolBalance,
     Posting,
 )
 from fundledger.ledger.overdraft import pool_name
@@ -67,6 +68,7 @@ def verify_ledger(session: Session) -> Report:
     report.violations.extend(_stale_balances(session))
     report.violations.extend(_stale_daily_totals(session))
     report.violations.extend(_late_postings(session))
+    report.violations.extend(stale_pool_balances(session))
     report.violations.extend(overdrawn_days(session))
     return report
 
@@ -250,6 +252,33 @@ def _late_postings(session: Session) -> Iterator[str]:
     )
     for row in rows:
         yield f"entry #{row.number} was posted into fiscal year {row.year} after it was closed"
+
+
+def stale_pool_balances(session: Session) -> Iterator[str]:
+    """The trigger-kept balance of each account per pool (revision 0009), which the
+    overdraft check starts from, against the postings summed again."""
+    donor_key = func.coalesce(Posting.donor_id, 0)
+    earmark_key = func.coalesce(Posting.earmark, "")
+    summed = {
+        (code, donor, earmark): total
+        for code, donor, earmark, total in session.execute(
+            select(Account.code, donor_key, earmark_key, func.sum(Posting.amount))
+            .join(Account, Account.id == Posting.account_id)
+            .group_by(Account.code, donor_key, earmark_key)
+        )
+    }
+    kept = session.execute(
+        select(Account.code, PoolBalance.donor_key, PoolBalance.earmark_key, PoolBalance.balance)
+        .join(Account, Account.id == PoolBalance.account_id)
+    )
+    for code, donor, earmark, balance in kept:
+        total = summed.pop((code, donor, earmark), ZERO)
+        if total != balance:
+            yield (f"pool balance of account {code} donor {donor or '-'} earmark "
+                   f"{earmark or '-'}: kept {balance:f} but postings sum to {total:f}")  # fmt: skip
+    for (code, donor, earmark), total in sorted(summed.items(), key=str):
+        yield (f"pool balance of account {code} donor {donor or '-'} earmark {earmark or '-'}: "
+               f"none kept but postings sum to {total:f}")  # fmt: skip
 
 
 def overdrawn_days(session: Session) -> Iterator[str]:
