@@ -125,6 +125,8 @@ class DailyTotal(Base):
             "ix_daily_totals_key",
             "entry_date", "account_id", "kind", "donor_id", "earmark", "allocation_id",
         ),
+        # One pool's days from a date on (the overdraft check, revision 0009).
+        Index("ix_daily_totals_pool", "earmark", "donor_id", "entry_date"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
