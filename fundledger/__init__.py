@@ -19,9 +19,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     FUNDLEDGER_SECRET_KEY and FUNDLEDGER_PUBLIC_URL
     (:class:`~fundledger.config.ConfigurationError`), rather than answer 500 to every
     page or build links from the request's Host header."""
-    from fundledger.config import check_production
+    from fundledger.config import check_production, fund_timezone
     from fundledger.web.app import build_app
 
     app = build_app(config)
     check_production(app.config)
+    fund_timezone()  # a misspelt FUNDLEDGER_TIMEZONE stops the start, not every request
     return app

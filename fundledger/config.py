@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,11 @@ ENVIRONMENT = {
     "FUNDLEDGER_ENV": "DEPLOYMENT",
     #: The site's address as users reach it, for setup links (never the request's Host).
     "FUNDLEDGER_PUBLIC_URL": "PUBLIC_URL",
+    #: The fund's timezone (IANA name): what "today" is for the no-future-dates rule.
+    "FUNDLEDGER_TIMEZONE": "TIMEZONE",
 }
+#: The Organization's seat (Washington, D.C.), the fund's timezone unless set.
+DEFAULT_TIMEZONE = "America/New_York"
 #: What a production web app cannot run without; `fundledger serve` supplies its own.
 PRODUCTION_NEEDS = {
     "FUNDLEDGER_SECRET_KEY": "signs the session cookies; without it every page would fail",
@@ -100,6 +105,20 @@ def settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         config["DATABASE_URL"] = default_database_url(instance_path())
     config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
     return config
+
+
+def fund_timezone(environ: Mapping[str, str] | None = None) -> zoneinfo.ZoneInfo:
+    """The fund's timezone: ``FUNDLEDGER_TIMEZONE`` or the Organization's seat. Read from
+    the environment, not the Flask config, because the ledger (CLI, scripts) has no app."""
+    environ = os.environ if environ is None else environ
+    name = environ.get("FUNDLEDGER_TIMEZONE") or DEFAULT_TIMEZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigurationError(
+            f"FUNDLEDGER_TIMEZONE {name[:60]!r} is not a timezone; use an IANA name such as "
+            f"{DEFAULT_TIMEZONE}"
+        ) from error
 
 
 def default_database_url(instance_path: str) -> str:

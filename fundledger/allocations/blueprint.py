@@ -24,6 +24,7 @@ from fundledger.allocations.pools import (
 )
 from fundledger.allocations.settings import counts_receivables
 from fundledger.auth import sessions
+from fundledger.clock import local_date
 from fundledger.errors import NotFound
 from fundledger.program import queries as program
 from fundledger.program.models import Activity
@@ -57,7 +58,8 @@ def availability_now(db: Session) -> dict[str, Availability]:
 
 
 def today() -> dt.date:
-    return sessions.now().date()
+    """The fund's date by the app's clock (the rule's today, see fundledger.clock)."""
+    return local_date(sessions.now())
 
 
 def allocation_or_404(db: Session, allocation_id: int) -> Allocation:

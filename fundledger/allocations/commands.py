@@ -12,6 +12,7 @@ from decimal import Decimal
 import click
 from sqlalchemy.orm import Session
 
+from fundledger import clock
 from fundledger.allocations.models import Allocation, Budget
 from fundledger.cli.tools import (
     AS_USER,
@@ -149,7 +150,7 @@ def allocation_propose(
     """Draft an allocation; prints its id."""
     from fundledger.allocations.operations import propose_allocation
 
-    start = start or dt.date.today()
+    start = start or clock.today()
     with database().transaction() as session:
         actor = acting_as(session, as_email, "secretariat")
         created = propose_allocation(

@@ -22,10 +22,10 @@ from fundledger.allocations.pools import (
     UNRESTRICTED,
     ZERO,
     Pool,
-    availability,
     eligibility_problem,
+    lowest_available,
+    lowest_money,
     parse_pool,
-    pool_money,
 )
 from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
 from fundledger.allocations.transitions import next_state
@@ -41,7 +41,13 @@ from fundledger.ledger.chart import (
     RELEASES_UNRESTRICTED,
 )
 from fundledger.ledger.models import EntryKind, JournalEntry
-from fundledger.ledger.operations import Line, lock_ledger, post_entry, replayed_entry
+from fundledger.ledger.operations import (
+    Line,
+    check_not_after_today,
+    lock_ledger,
+    post_entry,
+    replayed_entry,
+)
 from fundledger.money import plain
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Activity
@@ -195,6 +201,7 @@ def decide_allocation(
             f"{actor.name} proposed or submitted allocation {allocation.id} and cannot decide on it"
         )
     reference_text = text_field(reference, "the CAJP decision reference")
+    check_not_after_today(on)
     comment_text = text_field(comment, "comment", required=False)
     next_state(allocation.id, allocation.state, decision)
     amount = None
@@ -209,37 +216,51 @@ def decide_allocation(
                 f"the approved amount {plain(amount)} exceeds the "
                 f"{plain(allocation.requested_amount)} requested"
             )
-        _commit(session, allocation, amount)
+        _commit(session, allocation, amount, on)
         allocation.approved_amount = amount
     _event(session, actor, allocation, decision, on=on, amount=amount, comment=comment_text,
            reference=reference_text)  # fmt: skip
     return allocation
 
 
+def _approved_on(allocation: Allocation) -> dt.date | None:
+    """The business date of the allocation's approval, if it has one."""
+    dates = [event.on for event in allocation.events if event.action == "approve" and event.on]
+    return max(dates) if dates else None
+
+
 def _indirect(advance: Decimal, rate: Decimal) -> Decimal:
     return (advance * rate).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def _commit(session: Session, allocation: Allocation, amount: Decimal) -> None:
-    """Reserve the approved amount plus indirect costs in the pools, first pool first."""
+def _commit(session: Session, allocation: Allocation, amount: Decimal, on: dt.date) -> None:
+    """Reserve the approved amount plus indirect costs in the pools, first pool first.
+
+    A decision dated ``on`` commits the money on that day and every day after, so each
+    pool gives at most its lowest availability from ``on`` on (no overdraft on any day).
+    """
     lock_ledger(session)
     needed = amount + _indirect(amount, indirect_cost_rate(session))
-    pools = availability(
-        session, with_receivables=counts_receivables(session), excluding=allocation.id
-    )
+    lowest = lowest_available(
+        session, [pool.pool for pool in allocation.pools], since=on,
+        with_receivables=counts_receivables(session), excluding=allocation.id,
+    )  # fmt: skip
     left = needed
     for pool in allocation.pools:
-        free = pools[pool.pool].available if pool.pool in pools else ZERO
-        pool.committed = max(ZERO, min(left, free))
+        pool.committed = max(ZERO, min(left, lowest[pool.pool].balance))
         left -= pool.committed
     if left > 0:
         shown = ", ".join(
-            f"{pool.pool} {plain(pools[pool.pool].available if pool.pool in pools else ZERO)}"
+            f"{pool.pool} {plain(max(ZERO, lowest[pool.pool].balance))}"
             for pool in allocation.pools
+        )
+        days = ", ".join(
+            f"{pool.pool} on {lowest[pool.pool].day.isoformat()}" for pool in allocation.pools
         )
         raise InsufficientFunds(
             f"approving {plain(amount)} needs {plain(needed)} but its pools have only "
-            f"{plain(needed - left)} available ({shown})"
+            f"{plain(needed - left)} available ({shown}); counting every day from "
+            f"{on.isoformat()} on, the lowest is {days}: {plain(left)} short"
         )
     session.flush()
 
@@ -300,8 +321,15 @@ def disburse(
             f"allocation {allocation.id} was approved for {plain(approved)} and "
             f"{plain(advanced)} is disbursed; a tranche of {plain(amount)} is too much"
         )
+    approved_on = _approved_on(allocation)
+    if approved_on is not None and on < approved_on:
+        raise AllocationError(
+            f"allocation {allocation.id} was approved on {approved_on.isoformat()}; a tranche "
+            f"cannot be paid on {on.isoformat()}, before it"
+        )
+    check_not_after_today(on)
     lock_ledger(session)
-    cash = pool_money(session, with_receivables=False)
+    cash = lowest_money(session, [pool.pool for pool in allocation.pools], since=on)
     lines: list[Line] = []
     left_advance = amount
     left_indirect = _indirect(amount, indirect_cost_rate(session))
@@ -311,10 +339,12 @@ def disburse(
         drawn = take_advance + take_indirect
         if not drawn:
             continue
-        if cash.get(pool.pool, ZERO) < drawn:
+        if (low := cash[pool.pool]).balance < drawn:
             raise InsufficientFunds(
-                f"pool {pool.pool} has {plain(cash.get(pool.pool, ZERO))} in hand; the tranche "
-                f"needs {plain(drawn)} from it (pledged money not received yet?)"
+                f"pool {pool.pool} has {plain(low.balance)} in hand; the tranche "
+                f"needs {plain(drawn)} from it (pledged money not received yet?); counting "
+                f"every day from {on.isoformat()} on, the lowest is {low.day.isoformat()}: "
+                f"{plain(drawn - low.balance)} short"
             )
         if take_advance:
             lines.append(_line(session, ADVANCES, take_advance, allocation, pool))
@@ -412,6 +442,7 @@ def close_allocation(
     if earlier := replayed_entry(session, idempotency_key):
         return earlier
     next_state(allocation.id, allocation.state, "close")
+    check_not_after_today(on)
     lines: list[Line] = []
     returned = ZERO
     for pool in allocation.pools:
@@ -436,6 +467,22 @@ def close_allocation(
     return entry
 
 
+def _take_available(session: Session, pool: str, amount: Decimal, on: dt.date, what: str) -> None:
+    """Refuse to ``what`` (refund, re-earmark) ``amount`` out of ``pool`` on ``on`` unless the
+    pool has it available (money less open commitments) on every day from ``on``; takes
+    the ledger's lock, which the caller keeps until it has posted."""
+    check_not_after_today(on)
+    lock_ledger(session)
+    low = lowest_available(session, [pool], since=on, with_receivables=False)[pool]
+    free = max(ZERO, low.balance)
+    if amount > free:
+        raise InsufficientFunds(
+            f"pool {pool} has {plain(free)} available; it cannot {what} {plain(amount)} "
+            f"(counting every day from {on.isoformat()} on, the lowest is "
+            f"{low.day.isoformat()}: {plain(amount - free)} short)"
+        )
+
+
 def refund_to_donor(
     session: Session,
     actor: Actor,
@@ -457,13 +504,7 @@ def refund_to_donor(
         raise AllocationError("only earmarked money is refunded; name a DONOR/earmark pool")
     amount = usd_amount(amount, "refund")
     reason_text = text_field(reason, "a reason")
-    lock_ledger(session)
-    available = availability(session, with_receivables=False).get(parsed.key)
-    free = available.available if available is not None else ZERO
-    if amount > free:
-        raise InsufficientFunds(
-            f"pool {parsed.key} has {plain(free)} available; it cannot refund {plain(amount)}"
-        )
+    _take_available(session, parsed.key, amount, on, "refund")
     donor_id = session.scalar(select(Donor.id).filter_by(code=parsed.donor_code))
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.REFUND,
@@ -514,13 +555,7 @@ def re_earmark(
         raise AllocationError(f"earmark {target}: {problem}; re-earmark to one an activity can use")
     amount = usd_amount(amount, "re-earmark")
     reason_text = text_field(reason, "a reason")
-    lock_ledger(session)
-    available = availability(session, with_receivables=False).get(source.key)
-    free = available.available if available is not None else ZERO
-    if amount > free:
-        raise InsufficientFunds(
-            f"pool {source.key} has {plain(free)} available; it cannot re-earmark {plain(amount)}"
-        )
+    _take_available(session, source.key, amount, on, "re-earmark")
     donor_id = session.scalar(select(Donor.id).filter_by(code=source.donor_code))
     moved = Pool(source.donor_code, target)
     entry = post_entry(

@@ -23,6 +23,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundledger import clock
 from fundledger.actors import Actor
 from fundledger.allocations import operations as allocation_ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
@@ -132,7 +133,7 @@ class DemoReport:
 def story_end(today: dt.date | None = None) -> dt.date:
     """The demo's last day: the day before it is loaded, so that none of its dates is
     after today wherever the fund keeps its clock."""
-    return (today or dt.date.today()) - dt.timedelta(days=1)
+    return (today or clock.today()) - dt.timedelta(days=1)
 
 
 def load_demo(

@@ -9,6 +9,7 @@ from typing import BinaryIO
 
 import click
 
+from fundledger import clock
 from fundledger.cli.tools import (
     FORMAT,
     ID,
@@ -201,7 +202,7 @@ def _reduce(pledge_id: int, amount: Decimal | None, reason: str, on: dt.date | N
         if found is None:
             raise NotFound(f"there is no pledge {pledge_id}")
         reduce_pledge(
-            session, actor(), found, on=on or dt.date.today(), reason=reason, amount=amount
+            session, actor(), found, on=on or clock.today(), reason=reason, amount=amount
         )
 
 
@@ -264,7 +265,7 @@ def credit_apply(pledge_id: int, amount: Decimal | None, on: dt.date | None) -> 
         found = session.get(Pledge, pledge_id)
         if found is None:
             raise NotFound(f"there is no pledge {pledge_id}")
-        apply_credit(session, actor(), found, on=on or dt.date.today(), amount=amount)
+        apply_credit(session, actor(), found, on=on or clock.today(), amount=amount)
 
 
 @click.command("pledges")
@@ -300,7 +301,7 @@ def report_ageing(as_of: dt.date | None, output_format: str) -> None:
         rows = [
             (row.donor.code, plain(row.not_due),
              *(plain(row.overdue[name]) for name, _, _ in AGE_BUCKETS), plain(row.total))
-            for row in ageing(session, as_of or dt.date.today())
+            for row in ageing(session, as_of or clock.today())
         ]  # fmt: skip
     header = ("donor", "not_due", *(name for name, _, _ in AGE_BUCKETS), "total")
     emit(header, rows, output_format, numeric=tuple(range(1, len(header))))

@@ -30,6 +30,7 @@ from wtforms import SelectChoice
 from fundledger.auth.access import READERS, allow, check_donor, own_donor
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
+from fundledger.clock import local_date
 from fundledger.donors import listings, operations, queries
 from fundledger.donors.errors import MissingRate
 from fundledger.donors.forms import (
@@ -381,7 +382,7 @@ def _pledge_label(status: queries.PledgeStatus) -> str:
 
 
 def _today() -> dt.date:
-    return now().date()
+    return local_date(now())
 
 
 def _donor_filters() -> DonorFilterForm:

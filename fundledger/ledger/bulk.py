@@ -34,10 +34,12 @@ from fundledger.ledger.operations import (
     _check_open_period,
     _check_shape,
     _normalized,
+    check_not_after_today,
     lock_ledger,
     posting_values,
     refused_beyond_bound,
 )
+from fundledger.ledger.overdraft import refuse_overdraft
 
 #: The columns a load writes, in the order of the row tuples below.
 ENTRY_COLUMNS = ("id", "number", "entry_date", "kind", "memo", "source_ref", "idempotency_key",
@@ -80,6 +82,7 @@ def append_entries(
         return 0
     accounts = _accounts_by_code(session, {line.account for spec in checked for line in spec.lines})
     _check_dimensions(session, list({line for spec in checked for line in spec.lines}))
+    check_not_after_today(max(spec.entry_date for spec in checked))
     _check_open_periods(session, {spec.entry_date for spec in checked})
 
     last_number, last_hash = lock_ledger(session)
@@ -122,10 +125,12 @@ def append_entries(
     with (
         refused_beyond_bound(session, appended),
         session.begin_nested(),  # a refused load leaves the caller's transaction usable
-        guarded_load(session, first_entry=first_entry_id, first_posting=first_posting_id),
     ):
-        insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entry_rows)
-        insert_rows(session, _POSTINGS, POSTING_COLUMNS, posting_rows)
+        with guarded_load(session, first_entry=first_entry_id, first_posting=first_posting_id):
+            insert_rows(session, _ENTRIES, ENTRY_COLUMNS, entry_rows)
+            insert_rows(session, _POSTINGS, POSTING_COLUMNS, posting_rows)
+        # Once the daily totals hold the load (SQLite adds them as the guards end).
+        refuse_overdraft(session, [(spec.entry_date, spec.lines) for spec in checked])
     session.execute(_ADVANCE_HEAD, {"number": last_number + len(checked), "hash": last_hash})
     _advance_sequences(session)
     return len(checked)

@@ -51,3 +51,12 @@ class IdempotencyConflict(FundledgerError):
 
 class CannotReverse(FundledgerError):
     """The entry is itself a reversal, or has been reversed already."""
+
+
+class FutureDate(InvalidEntry):
+    """An entry dated after today in the fund's timezone (due dates may be later; entries
+    record what happened)."""
+
+
+class Overdraft(InvalidEntry):
+    """An entry that would leave the bank or a pool below zero at the end of some day."""

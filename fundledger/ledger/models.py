@@ -128,6 +128,8 @@ class DailyTotal(Base):
             "ix_daily_totals_key",
             "entry_date", "account_id", "kind", "donor_id", "earmark", "allocation_id",
         ),
+        # One pool's days from a date on (the overdraft check, revision 0009).
+        Index("ix_daily_totals_pool", "earmark", "donor_id", "entry_date"),
     )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -140,6 +142,25 @@ class DailyTotal(Base):
     allocation_id: Mapped[int | None] = mapped_column(Integer)
     #: USD; debit positive, credit negative.
     amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+
+
+class PoolBalance(Base):
+    """Each account's balance per pool, kept by a database trigger on postings (revision
+    0009): the overdraft check reads a pool's balance before a date as this less the
+    daily totals from that date on. ``fundledger verify`` checks it against the postings.
+    """
+
+    __tablename__ = "pool_balances"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="RESTRICT"), primary_key=True
+    )
+    #: The postings' donor id, 0 for none (the key holds no NULLs).
+    donor_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The postings' earmark, '' for none.
+    earmark_key: Mapped[str] = mapped_column(String(30), primary_key=True)
+    #: USD; debit positive.
+    balance: Mapped[Decimal] = mapped_column(Money(18, 2))
 
 
 class FiscalPeriod(Base):

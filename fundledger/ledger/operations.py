@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
+from fundledger.clock import today
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
 from fundledger.ledger import dimensions, errors
@@ -43,6 +44,7 @@ from fundledger.ledger.models import (
     JournalEntry,
     Posting,
 )
+from fundledger.ledger.overdraft import refuse_overdraft
 from fundledger.ledger.queries import reversal_of
 from fundledger.money import (
     BASE_CURRENCY,
@@ -185,6 +187,7 @@ def post_or_replay(
     more than the entry (a pledge, a receipt) then knows without asking the database."""
     lines = [_normalized(number, line) for number, line in enumerate(lines, start=1)]
     _check_shape(entry_date, kind, memo, source_ref, idempotency_key, lines)
+    check_not_after_today(entry_date)
     accounts = _accounts_by_code(session, (line.account for line in lines))
     _check_dimensions(session, lines)
     digest = content_digest(
@@ -237,6 +240,7 @@ def post_or_replay(
         session.execute(
             _INSERT_POSTINGS, [dict(zip(POSTING_FIELDS, row, strict=True)) for row in rows]
         )
+        refuse_overdraft(session, [(entry_date, lines)])
         session.execute(_ADVANCE_HEAD, {"number": number, "hash": entry.hash})
     return Posted(entry, new=True)
 
@@ -371,6 +375,16 @@ def _checked_original(where: str, line: Line) -> Line:
             f"not {line.amount:f}"
         )
     return replace(line, currency=currency)
+
+
+def check_not_after_today(entry_date: dt.date) -> None:
+    """Refuse an entry dated after today in the fund's timezone: the ledger records what
+    happened (a due date may be later, an entry may not)."""
+    if entry_date > (now := today()):
+        raise errors.FutureDate(
+            f"date {entry_date.isoformat()} is after today ({now.isoformat()} in the fund's "
+            "timezone); an entry records what has happened"
+        )
 
 
 def _check_shape(

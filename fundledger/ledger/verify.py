@@ -16,7 +16,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundledger.ledger.chart import is_restricted
+from fundledger.clock import today
+from fundledger.inputs import FIRST_DAY
+from fundledger.ledger.balances import History, account_history, pool_histories
+from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, is_restricted
 from fundledger.ledger.hashing import (
     GENESIS_HASH,
     CanonicalLine,
@@ -31,8 +34,10 @@ from fundledger.ledger.models import (
     FiscalPeriod,
     JournalEntry,
     LedgerHead,
+    PoolBalance,
     Posting,
 )
+from fundledger.ledger.overdraft import pool_name
 from fundledger.ledger.queries import ZERO
 
 
@@ -66,6 +71,10 @@ def verify_ledger(session: Session) -> Report:
     report.violations.extend(_stale_daily_totals(session))
     report.violations.extend(_late_postings(session))
     report.violations.extend(_classes_apart_from_pools(session))
+
+
+    report.violations.extend(stale_pool_balances(session))
+    report.violations.extend(overdrawn_days(session))
     return report
 
 
@@ -293,3 +302,62 @@ def _classes_apart_from_pools(session: Session) -> Iterator[str]:
                 f"{name} net assets differ from the sum of their pools by {difference:f} at "
                 f"the end of {day} (pools minus class), and on {days[name]} day(s) in all"
             )
+
+
+def stale_pool_balances(session: Session) -> Iterator[str]:
+    """The trigger-kept balance of each account per pool (revision 0009), which the
+    overdraft check starts from, against the postings summed again."""
+    donor_key = func.coalesce(Posting.donor_id, 0)
+    earmark_key = func.coalesce(Posting.earmark, "")
+    summed = {
+        (code, donor, earmark): total
+        for code, donor, earmark, total in session.execute(
+            select(Account.code, donor_key, earmark_key, func.sum(Posting.amount))
+            .join(Account, Account.id == Posting.account_id)
+            .group_by(Account.code, donor_key, earmark_key)
+        )
+    }
+    kept = session.execute(
+        select(Account.code, PoolBalance.donor_key, PoolBalance.earmark_key, PoolBalance.balance)
+        .join(Account, Account.id == PoolBalance.account_id)
+    )
+    for code, donor, earmark, balance in kept:
+        total = summed.pop((code, donor, earmark), ZERO)
+        if total != balance:
+            yield (f"pool balance of account {code} donor {donor or '-'} earmark "
+                   f"{earmark or '-'}: kept {balance:f} but postings sum to {total:f}")  # fmt: skip
+    for (code, donor, earmark), total in sorted(summed.items(), key=str):
+        yield (f"pool balance of account {code} donor {donor or '-'} earmark {earmark or '-'}: "
+               f"none kept but postings sum to {total:f}")  # fmt: skip
+
+
+def overdrawn_days(session: Session) -> Iterator[str]:
+    """The bank and every pool day by day from the first posting: each one that ends a day
+    below zero (issue 14), with its first such day, how many days and its lowest."""
+    bank = account_history(session, [BANK], since=FIRST_DAY)
+    if problem := _below_zero(bank):
+        yield f"the bank {problem}"
+    pools = pool_histories(session, CASH_ACCOUNTS, since=FIRST_DAY)
+    for key in sorted(pools, key=str):
+        if problem := _below_zero(pools[key]):
+            yield f"pool {pool_name(session, key)} {problem}"
+
+
+def _below_zero(history: History) -> str | None:
+    """``is below zero on 25 days from 2022-04-01; lowest -15500.00 on 2022-04-01``, or
+    None if it never ends a day below zero (counted through today or its last change)."""
+    points = list(history.days())
+    end = max(today(), points[-1].day) + dt.timedelta(days=1)
+    negative = [
+        (point, (following.day if following else end) - point.day)
+        for point, following in zip(points, [*points[1:], None], strict=True)
+        if point.balance < 0
+    ]
+    if not negative:
+        return None
+    lowest = min((point for point, _days in negative), key=lambda point: point.balance)
+    days = sum((length.days for _point, length in negative), 0)
+    return (
+        f"is below zero on {days} day(s) from {negative[0][0].day.isoformat()}; lowest "
+        f"{lowest.balance:f} on {lowest.day.isoformat()}"
+    )

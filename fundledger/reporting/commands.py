@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from fundledger import clock
 from fundledger.cli.tools import (
     FORMAT,
     actor,
@@ -184,5 +185,5 @@ def report_net_assets(as_of: dt.date | None, output_format: str) -> None:
     from fundledger.reporting.net_assets import HEADER, net_assets
 
     with database().session() as session:
-        rows = net_assets(session, as_of or dt.date.today()).rows()
+        rows = net_assets(session, as_of or clock.today()).rows()
     emit(HEADER, rows, output_format, numeric=range(2, len(HEADER)))

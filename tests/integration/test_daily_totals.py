@@ -34,14 +34,18 @@ def kept(database: Database) -> list[Row]:
 
 @pytest.fixture
 def ledger(database: Database) -> Database:
-    """Two gifts from MEX and a transfer on one day, and a receipt the next day."""
+    """Two gifts from MEX and a transfer of its money on one day, and a receipt the next
+    day."""
     with database.transaction() as session:
         mex = create_donor(session, "MEX").id
         for amount in ("100.00", "50.00"):
             post(session, debit("1010", amount, donor_id=mex, earmark="activity:5"),
                  credit("4200", amount, donor_id=mex, earmark="activity:5"),
                  kind=EntryKind.RECEIPT, on="2025-03-01")  # fmt: skip
-        post(session, debit("1200", "30.00"), credit("1010", "30.00"), on="2025-03-01")
+        # Paid out of MEX's earmarked money: the unrestricted pool holds nothing that day.
+        post(session, debit("1200", "30.00"),
+             credit("1010", "30.00", donor_id=mex, earmark="activity:5"),
+             on="2025-03-01")  # fmt: skip
         post(session, debit("1010", "7.00"), credit("4100", "7.00"),
              kind=EntryKind.RECEIPT, on="2025-03-02")  # fmt: skip
     return database
@@ -49,7 +53,7 @@ def ledger(database: Database) -> Database:
 
 def test_the_trigger_adds_each_posting_to_its_days_total(ledger: Database) -> None:
     assert kept(ledger) == [
-        ("2025-03-01", "1010", "manual", None, None, Decimal("-30.00")),
+        ("2025-03-01", "1010", "manual", "MEX", "activity:5", Decimal("-30.00")),
         ("2025-03-01", "1010", "receipt", "MEX", "activity:5", Decimal("150.00")),
         ("2025-03-01", "1200", "manual", None, None, Decimal("30.00")),
         ("2025-03-01", "4200", "receipt", "MEX", "activity:5", Decimal("-150.00")),

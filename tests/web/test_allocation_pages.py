@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from fundledger import clock
 from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
@@ -776,3 +777,40 @@ def test_unused_earmarked_money_is_refunded(database: Database, ana: Browser) ->
     )
     assert location(refunded) == "/available"
     assert available(ana)["MEX/activity:5"] == ["45,000.00", "45,000.00", "0.00"]
+
+
+# --- Issue 14: no overdraft on any day, no date after today -------------------------------
+
+
+def test_a_backdated_approval_that_would_overdraw_a_later_day_is_refused(
+    database: Database, carla: Browser
+) -> None:
+    """100,000 in on 10 Jan, 60,000 committed on 1 Feb: 50,000 approved on 15 Jan fits
+    that day but leaves 1 Feb 10,000 short."""
+    canada_gives_100000(database)
+    approved(database, 1, "60000")
+    third = submitted(database, 29, "50000")
+    before = written(database)
+    refused = carla.submit(f"/allocations/{third}/decide",
+                           decision(third, "approve", on="2025-01-15", back="queue"),
+                           page="/cajp/queue")  # fmt: skip
+    assert refused.status_code == 422
+    assert (
+        "approving 50000.00 needs 50000.00 but its pools have only 40000.00 available "
+        "(unrestricted 40000.00); counting every day from 2025-01-15 on, the lowest is "
+        "unrestricted on 2025-02-01: 10000.00 short"
+    ) in text(refused)
+    assert written(database) == before
+
+
+def test_a_decision_dated_after_today_is_refused(database: Database, carla: Browser) -> None:
+    canada_gives_100000(database)
+    allocation = submitted(database, 1, "1000")
+    tomorrow = (clock.today() + dt.timedelta(days=1)).isoformat()
+    before = written(database)
+    refused = carla.submit(f"/allocations/{allocation}/decide",
+                           decision(allocation, "approve", on=tomorrow, back="queue"),
+                           page="/cajp/queue")  # fmt: skip
+    assert refused.status_code == 422
+    assert f"date {tomorrow} is after today" in text(refused)
+    assert written(database) == before
