@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -65,3 +66,59 @@ def pool_balances(
     if as_of is not None:
         query = query.where(DailyTotal.entry_date <= as_of)
     return {(donor_id, earmark): total for donor_id, earmark, total in session.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """What one day's postings moved in one account for one kind of entry, donor,
+    earmark and allocation (debit positive)."""
+
+    day: dt.date
+    account: str
+    kind: str
+    donor_id: int | None
+    earmark: str | None
+    allocation_id: int | None
+    amount: Decimal
+
+
+def movements(
+    session: Session,
+    accounts: Iterable[str],
+    *,
+    until: dt.date,
+    since: dt.date | None = None,
+    donor_id: int | None = None,
+    earmarked: bool | None = None,
+    allocation_ids: Iterable[int] | None = None,
+    donors_only: bool = False,
+    allocations_only: bool = False,
+) -> list[Movement]:
+    """``accounts`` day by day up to the end of ``until`` (from ``since``), in date order:
+    for one donor, only earmarked (True) or unrestricted (False) money, only some
+    allocations, only lines that name a donor or an allocation, as asked."""
+    query = (
+        select(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+               DailyTotal.earmark, DailyTotal.allocation_id, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)), DailyTotal.entry_date <= until)
+        .group_by(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+                  DailyTotal.earmark, DailyTotal.allocation_id)
+        .order_by(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+                  DailyTotal.earmark, DailyTotal.allocation_id)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(DailyTotal.entry_date >= since)
+    if donor_id is not None:
+        query = query.where(DailyTotal.donor_id == donor_id)
+    if earmarked is not None:
+        query = query.where(
+            DailyTotal.earmark.is_not(None) if earmarked else DailyTotal.earmark.is_(None)
+        )
+    if allocation_ids is not None:
+        query = query.where(DailyTotal.allocation_id.in_(list(allocation_ids)))
+    if donors_only:
+        query = query.where(DailyTotal.donor_id.is_not(None))
+    if allocations_only:
+        query = query.where(DailyTotal.allocation_id.is_not(None))
+    return [Movement(*row) for row in session.execute(query) if row[-1]]

@@ -72,7 +72,6 @@ READERS_TO_MOVE = {
     "reporting/figures.py",
     "reporting/fund_data.py",
     "reporting/pack_data.py",
-    "reporting/uses.py",
 }
 
 
