@@ -263,3 +263,20 @@ def entry_numbers(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
 def reversal_of(session: Session, entry: JournalEntry) -> int | None:
     """The number of the entry that reverses ``entry`` (there is at most one), or None."""
     return session.scalar(select(JournalEntry.number).filter_by(reverses_id=entry.id))
+
+
+def last_entry_number(session: Session) -> int:
+    """The number of the ledger's last entry (0 when it has none)."""
+    return session.scalar(_LAST_NUMBER) or 0
+
+
+def entries_since(session: Session, number: int, *, dated_by: dt.date) -> list[int]:
+    """The numbers of the entries appended after entry ``number`` and dated on or before
+    ``dated_by``: those that can have changed figures as of that day."""
+    return list(
+        session.scalars(
+            select(JournalEntry.number)
+            .where(JournalEntry.number > number, JournalEntry.entry_date <= dated_by)
+            .order_by(JournalEntry.number)
+        )
+    )
