@@ -156,5 +156,6 @@ def test_refusals(fund: Database, run: Run) -> None:
     language = run("statement", "fund", "--year", "2025", "--lang", "de")
     assert language.exit_code == 2
     assert ok(run("statement", "list", "--format", "csv")).splitlines() == [
-        "number,kind,statement,language,issued_at,issued_by,sha256,path"
+        "number,kind,statement,language,issued_at,issued_by,sha256,path,status,supersedes,"
+        "superseded_by"
     ]
