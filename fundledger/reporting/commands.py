@@ -120,11 +120,17 @@ def statement_donors(year: int) -> None:
 def statement_list(output_format: str) -> None:
     """The register: every statement issued, oldest first; whether it is interim (its
     period was not closed) or final, and which statement it supersedes or was superseded by."""
-    from fundledger.reporting.queries import describe, stamp, statements, status
+    from fundledger.reporting.queries import (
+        describe,
+        stamp,
+        statements,
+        status,
+        superseded_numbers,
+    )
 
     with database().session() as session:
         issued = statements(session)
-        later = {s.supersedes: s.number for s in issued if s.supersedes is not None}
+        later = superseded_numbers(session, [s.number for s in issued])
         rows: list[Sequence[object]] = [
             (s.number, s.kind, describe(s), s.language,
              stamp(s), s.issued_by, s.sha256, s.path, status(s), s.supersedes or "",

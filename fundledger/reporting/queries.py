@@ -119,6 +119,18 @@ def superseded_by(session: Session, statement: StatementRecord) -> StatementReco
     )
 
 
+def superseded_numbers(session: Session, numbers: Sequence[str]) -> dict[str, str]:
+    """For each of ``numbers`` superseded by a later statement, that statement's number."""
+    if not numbers:
+        return {}
+    rows = session.execute(
+        select(StatementRecord.supersedes, StatementRecord.number)
+        .where(StatementRecord.supersedes.in_(list(numbers)))
+        .order_by(StatementRecord.id.desc())
+    )
+    return {older: newer for older, newer in rows if older is not None}
+
+
 def figures_changed(
     session: Session, statement: StatementRecord
 ) -> tuple[bool | None, tuple[int, ...]]:
