@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -27,16 +26,15 @@ from fundledger import clock
 from fundledger.actors import Actor
 from fundledger.allocations import operations as allocation_ops
 from fundledger.allocations.budgets import decide_budget, propose_budget
-from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
+from fundledger.allocations.models import Allocation
 from fundledger.allocations.pools import (
     UNRESTRICTED,
     ZERO,
-    Pool,
     availability,
     eligibility_problem,
     parse_pool,
-    pool_money,
 )
+from fundledger.allocations.pools import lowest_available as pools_lowest_available
 from fundledger.allocations.settings import counts_receivables
 from fundledger.auth.operations import create_user, set_password
 from fundledger.auth.passwords import Passwords
@@ -47,9 +45,7 @@ from fundledger.donors.pledges import record_pledge, reduce_pledge
 from fundledger.donors.queries import pledge_statuses
 from fundledger.donors.receipts import apply_credit, record_receipt, unapplied_credits
 from fundledger.errors import FundledgerError
-from fundledger.ledger.balances import daily_movements
-from fundledger.ledger.chart import CASH_ACCOUNTS, DRAW_ACCOUNTS
-from fundledger.ledger.models import EntryKind, JournalEntry
+from fundledger.ledger.models import JournalEntry
 from fundledger.money import BASE_CURRENCY, minor_units
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
@@ -346,9 +342,6 @@ PURPOSES = (
 PAST_STATES = ("closed", "closed", "closed", "reported", "rejected", "closed")
 CURRENT_STATES = ("draft", "submitted", "submitted", "returned", "approved", "disbursed",
                   "reported", "closed")  # fmt: skip
-#: States of an allocation that was approved (its commitment held, or let go at closing).
-HELD = [str(state) for state in (State.APPROVED, State.DISBURSED, State.REPORTED, State.CLOSED)]
-
 
 class AllocationPlanner:
     """Work plans and allocations dated up to ``until``, through every state of the
@@ -462,60 +455,8 @@ class AllocationPlanner:
 
 def lowest_available(session: Session, on: dt.date) -> dict[str, Decimal]:
     """What each pool has available (cash less open commitments) at the lowest of the
-    days from ``on`` to the last: the most an approval dated ``on`` may commit from it
-    without leaving any of those days below zero.
-
-    Money is the pool's cash as of ``on``, then its daily movements; an approval holds
-    its commitment from its day, each tranche drawn lets go of as much (the cash has
-    left by then), and closing lets go of the rest."""
-    codes = dict(session.execute(select(Donor.id, Donor.code)).all())
-
-    def key(donor_id: int | None, earmark: str | None) -> str:
-        return Pool(None if donor_id is None else codes[donor_id], earmark).key
-
-    level = defaultdict(lambda: ZERO, pool_money(session, with_receivables=False, as_of=on))
-    later: dict[str, dict[dt.date, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-
-    def move(pool: str, day: dt.date, amount: Decimal) -> None:
-        if day <= on:
-            level[pool] += amount
-        else:
-            later[pool][day] += amount
-
-    cash = daily_movements(session, CASH_ACCOUNTS, after=on)
-    for day, donor_id, earmark, _allocation, amount in cash:
-        move(key(donor_id, earmark), day, amount)
-    drawn: dict[tuple[int | None, str], list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    for day, donor_id, earmark, allocation_id, amount in daily_movements(
-        session, DRAW_ACCOUNTS, kinds=[EntryKind.DISBURSEMENT]
-    ):
-        drawn[allocation_id, key(donor_id, earmark)].append((day, amount))
-    days: dict[tuple[int, str], dt.date] = {
-        (allocation_id, action): day
-        for allocation_id, action, day in session.execute(
-            select(AllocationEvent.allocation_id, AllocationEvent.action, AllocationEvent.on)
-            .where(AllocationEvent.action.in_(["approve", "close"]))
-        )
-        if day is not None  # both actions carry their day
-    }  # fmt: skip
-    shares = session.execute(
-        select(AllocationPool.allocation_id, AllocationPool.pool, AllocationPool.committed)
-        .join(Allocation, Allocation.id == AllocationPool.allocation_id)
-        .where(Allocation.state.in_(HELD))
-    )  # fmt: skip
-    for allocation_id, pool, committed in shares:
-        move(pool, days[allocation_id, "approve"], -committed)
-        held = committed
-        for day, amount in drawn[allocation_id, pool]:
-            move(pool, day, min(held, amount))
-            held -= min(held, amount)
-        if (allocation_id, "close") in days:
-            move(pool, days[allocation_id, "close"], held)
-    lowest = {}
-    for pool in level.keys() | later.keys():
-        balance = low = level[pool]
-        for day in sorted(later[pool]):
-            balance += later[pool][day]
-            low = min(low, balance)
-        lowest[pool] = low
-    return lowest
+    days from ``on`` on: the most an approval dated ``on`` may commit from it (the check
+    the approval itself makes, :func:`fundledger.allocations.pools.lowest_available`)."""
+    pools = list(availability(session, with_receivables=False))
+    lowest = pools_lowest_available(session, pools, since=on, with_receivables=False)
+    return {pool: low.balance for pool, low in lowest.items()}

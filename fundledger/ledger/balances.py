@@ -87,7 +87,7 @@ def first_day(session: Session) -> dt.date | None:
     return session.scalar(select(func.min(DailyTotal.entry_date)))
 
 
-def movements(
+def period_movements(
     session: Session, start: dt.date, end: dt.date
 ) -> dict[tuple[str, int | None], Decimal]:
     """What moved in each account for each donor (None: no donor) from ``start`` to
@@ -167,32 +167,6 @@ def pool_positions(
         .group_by(DailyTotal.donor_id, DailyTotal.earmark, Account.code)
     )  # fmt: skip
     return {(donor_id, earmark, code): total for donor_id, earmark, code, total in rows if total}
-
-
-def daily_movements(
-    session: Session,
-    accounts: Iterable[str],
-    *,
-    after: dt.date | None = None,
-    kinds: Iterable[str] | None = None,
-) -> list[tuple[dt.date, int | None, str | None, int | None, Decimal]]:
-    """What ``accounts`` moved on each day (after ``after``; in entries of ``kinds``
-    only, if given), as (day, donor id, earmark, allocation id, total) in date order: a
-    pool's balance at the end of every day, with what it held before."""
-    query = (
-        select(DailyTotal.entry_date, DailyTotal.donor_id, DailyTotal.earmark,
-               DailyTotal.allocation_id, func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_(list(accounts)))
-        .group_by(DailyTotal.entry_date, DailyTotal.donor_id, DailyTotal.earmark,
-                  DailyTotal.allocation_id)
-        .order_by(DailyTotal.entry_date)
-    )  # fmt: skip
-    if after is not None:
-        query = query.where(DailyTotal.entry_date > after)
-    if kinds is not None:
-        query = query.where(DailyTotal.kind.in_(list(kinds)))
-    return list(session.execute(query))
 
 
 # --- Balances across time (issue 14: no overdraft on any day) ----------------------------
@@ -364,3 +338,59 @@ def draws_since(
 
 
 # --- end of balances across time ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Movement:
+    """What one day's postings moved in one account for one kind of entry, donor,
+    earmark and allocation (debit positive)."""
+
+    day: dt.date
+    account: str
+    kind: str
+    donor_id: int | None
+    earmark: str | None
+    allocation_id: int | None
+    amount: Decimal
+
+
+def movements(
+    session: Session,
+    accounts: Iterable[str],
+    *,
+    until: dt.date,
+    since: dt.date | None = None,
+    donor_id: int | None = None,
+    earmarked: bool | None = None,
+    allocation_ids: Iterable[int] | None = None,
+    donors_only: bool = False,
+    allocations_only: bool = False,
+) -> list[Movement]:
+    """``accounts`` day by day up to the end of ``until`` (from ``since``), in date order:
+    for one donor, only earmarked (True) or unrestricted (False) money, only some
+    allocations, only lines that name a donor or an allocation, as asked."""
+    query = (
+        select(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+               DailyTotal.earmark, DailyTotal.allocation_id, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)), DailyTotal.entry_date <= until)
+        .group_by(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+                  DailyTotal.earmark, DailyTotal.allocation_id)
+        .order_by(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
+                  DailyTotal.earmark, DailyTotal.allocation_id)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(DailyTotal.entry_date >= since)
+    if donor_id is not None:
+        query = query.where(DailyTotal.donor_id == donor_id)
+    if earmarked is not None:
+        query = query.where(
+            DailyTotal.earmark.is_not(None) if earmarked else DailyTotal.earmark.is_(None)
+        )
+    if allocation_ids is not None:
+        query = query.where(DailyTotal.allocation_id.in_(list(allocation_ids)))
+    if donors_only:
+        query = query.where(DailyTotal.donor_id.is_not(None))
+    if allocations_only:
+        query = query.where(DailyTotal.allocation_id.is_not(None))
+    return [Movement(*row) for row in session.execute(query) if row[-1]]

@@ -59,6 +59,18 @@ def fiscal_year(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def period_closed(session: Session, start: dt.date, end: dt.date) -> bool:
+    """Whether every fiscal year from ``start`` to ``end`` is closed: a statement of that
+    period is final, else interim (its figures may still change)."""
+    years = set(range(start.year, end.year + 1))
+    closed = set(
+        session.scalars(
+            select(FiscalPeriod.year).where(FiscalPeriod.year.in_(years), FiscalPeriod.closed)
+        )
+    )
+    return closed == years
+
+
 def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
     """Post the closing entry for ``year`` and lock it."""
     start, end = fiscal_year(year)

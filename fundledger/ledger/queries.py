@@ -285,3 +285,20 @@ def periods_query(*, closed: bool | None = None) -> Select[FiscalPeriod]:
     if closed is not None:
         query = query.where(FiscalPeriod.closed.is_(closed))
     return query
+
+
+def last_entry_number(session: Session) -> int:
+    """The number of the ledger's last entry (0 when it has none)."""
+    return session.scalar(_LAST_NUMBER) or 0
+
+
+def entries_since(session: Session, number: int, *, dated_by: dt.date) -> list[int]:
+    """The numbers of the entries appended after entry ``number`` and dated on or before
+    ``dated_by``: those that can have changed figures as of that day."""
+    return list(
+        session.scalars(
+            select(JournalEntry.number)
+            .where(JournalEntry.number > number, JournalEntry.entry_date <= dated_by)
+            .order_by(JournalEntry.number)
+        )
+    )

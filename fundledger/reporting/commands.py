@@ -127,17 +127,27 @@ def statement_donors(year: int) -> None:
 @statement.command("list")
 @FORMAT
 def statement_list(output_format: str) -> None:
-    """The register: every statement issued, oldest first."""
-    from fundledger.reporting.queries import describe, stamp, statements
+    """The register: every statement issued, oldest first; whether it is interim (its
+    period was not closed) or final, and which statement it supersedes or was superseded by."""
+    from fundledger.reporting.queries import (
+        describe,
+        stamp,
+        statements,
+        status,
+        superseded_numbers,
+    )
 
     with database().session() as session:
+        issued = statements(session)
+        later = superseded_numbers(session, [s.number for s in issued])
         rows: list[Sequence[object]] = [
             (s.number, s.kind, describe(s), s.language,
-             stamp(s), s.issued_by, s.sha256, s.path)
-            for s in statements(session)
+             stamp(s), s.issued_by, s.sha256, s.path, status(s), s.supersedes or "",
+             later.get(s.number, ""))
+            for s in issued
         ]  # fmt: skip
-    emit(("number", "kind", "statement", "language", "issued_at", "issued_by", "sha256", "path"),
-         rows, output_format)  # fmt: skip
+    emit(("number", "kind", "statement", "language", "issued_at", "issued_by", "sha256", "path",
+          "status", "supersedes", "superseded_by"), rows, output_format)  # fmt: skip
 
 
 @statement.command("verify")

@@ -20,7 +20,7 @@ from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
-from fundledger.ledger.balances import balances, movements
+from fundledger.ledger.balances import balances, period_movements
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED, USE_ACCOUNTS
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
@@ -357,7 +357,7 @@ def fund_summary(
             + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
         ).where(Receipt.value_date.between(start, end))
     ).scalar_one()
-    moved = movements(session, start, end)
+    moved = period_movements(session, start, end)
     used = sum((total for (code, _donor), total in moved.items() if code in USE_ACCOUNTS), ZERO)
     commitments = open_commitments(session, end)
     money = pool_money(session, with_receivables=with_receivables, as_of=end)

@@ -336,13 +336,15 @@ def _unrestricted(share: UnrestrictedShare, language: Language) -> list[Flowable
     else:
         story.append(para(_("The Fund used no unrestricted money in the period.")))
     story.append(note("† " + _(
-        "Method: unrestricted money is pooled and cannot be traced to one donor. Your share of "
-        "each use is the unrestricted money you contributed in the period divided by all the "
-        "unrestricted money the Fund received in the period (%(share)s), multiplied by what the "
-        "allocation spent from unrestricted money in the period (expenditure reported and "
-        "indirect costs), rounded to the cent year by year. Unrestricted money is payments on "
-        "unrestricted pledges, unapplied credit applied to them and gifts without a pledge or an "
-        "earmark, at the rates of the day.", share=ratio,
+        "Method: unrestricted money is pooled and cannot be traced to one donor, so each use "
+        "is shared out on the day it happens: every unrestricted expenditure (expenditure "
+        "reported and indirect costs) is attributed to the donors in proportion to each "
+        "donor's unrestricted money still unattributed in the pool on that day, and uses that "
+        "money up. Your share of a use therefore does not depend on the period a statement "
+        "covers, and spending before your money arrived is never yours. Cents are split by "
+        "the largest remainder, so the donors' shares add up exactly to each expenditure. "
+        "Unrestricted money is what the bank received for unrestricted pledges and gifts "
+        "without an earmark."
     )))  # fmt: skip
     return story
 

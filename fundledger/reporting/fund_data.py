@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, Budget, BudgetLine
 from fundledger.donors.models import Donor, Receipt
-from fundledger.ledger.balances import movements, pool_balances
+from fundledger.ledger.balances import period_movements, pool_balances
 from fundledger.ledger.chart import (
     ADVANCES,
     CONTRIBUTION_ACCOUNTS,
@@ -163,7 +163,7 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
     accounts = chart(session)
     current = position(session, end, accounts)
     prior = position(session, start - dt.timedelta(days=1), accounts)
-    moved = movements(session, start, end)
+    moved = period_movements(session, start, end)
     flows = _by_account(moved)
     per_activity = _budget_by_activity(session, year, start, end)
     return FundStatementData(

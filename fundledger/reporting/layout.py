@@ -42,7 +42,14 @@ def front_matter(
 ) -> list[Flowable]:
     """The fund, its mandate, the document's title and its particulars."""
     language = issue.language
-    rows = [*particulars,
+    status = []
+    if issue.interim:
+        status.append((language.gettext("Status"),
+                       language.gettext("Interim: the period is not closed, so its figures may "
+                                        "still change")))  # fmt: skip
+    if issue.supersedes is not None:
+        status.append((language.gettext("Supersedes"), issue.supersedes))
+    rows = [*particulars, *status,
             (language.gettext("Statement number"), issue.number),
             (language.gettext("Issued"), language.timestamp(issue.moment)),
             (language.gettext("Currency"),

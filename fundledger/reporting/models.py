@@ -10,6 +10,7 @@ import datetime as dt
 from enum import StrEnum
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -64,3 +65,14 @@ class StatementRecord(Base):
     size: Mapped[int] = mapped_column(Integer)
     #: Where the PDF is, relative to the statements archive.
     path: Mapped[str] = mapped_column(Text)
+    #: Its period was not closed at issue: marked interim on every page (revision 0011).
+    interim: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The statement of the same request and language it replaces; the register is
+    #: append-only, so the older one learns it was superseded from this column. (No
+    #: foreign key: SQLite adds one only by copying the guarded table.)
+    supersedes: Mapped[str | None] = mapped_column(String(30))
+    #: The ledger's last entry number when it was issued, and a SHA-256 of its figures:
+    #: what ``statement verify`` needs to tell whether re-rendering today would differ,
+    #: and which later entries to name. None for statements issued before 0011.
+    last_entry: Mapped[int | None] = mapped_column(Integer)
+    figures_digest: Mapped[str | None] = mapped_column(String(64))

@@ -21,11 +21,19 @@ from fundledger.actors import Actor
 from fundledger.allocations.settings import SettingValues
 from fundledger.audit.operations import record
 from fundledger.ledger.operations import lock_ledger
+from fundledger.ledger.periods import period_closed
+from fundledger.ledger.queries import last_entry_number
 from fundledger.reporting.i18n import Language
 from fundledger.reporting.models import PREFIXES, StatementRecord
 from fundledger.reporting.pdf import Issue
-from fundledger.reporting.queries import issued_since
-from fundledger.reporting.render import Request, donor_of, render
+from fundledger.reporting.queries import issued_since, latest_of
+from fundledger.reporting.render import (
+    Request,
+    donor_of,
+    figures_digest,
+    render_data,
+    statement_data,
+)
 
 
 def statement_number(kind_prefix: str, year: int, sequence: int) -> str:
@@ -45,7 +53,9 @@ def issue_statement(
 
     The ledger's lock is held from numbering to commit: entries cannot be appended while
     the statement reads them (every table adds up on the same ledger), and two issuers
-    cannot take the same number.
+    cannot take the same number. A statement whose period is not closed is marked
+    interim; one of the same subject (donor and period, year or meeting) and language as
+    an earlier one supersedes the latest of them, and both documents say so.
     """
     chosen = Language.of(language)
     donor = donor_of(session, request)
@@ -58,7 +68,11 @@ def issue_statement(
     )
     sequence = (last or 0) + 1
     number = statement_number(PREFIXES[request.kind], year, sequence)
-    pdf = render(session, request, Issue(number, issued_at, chosen))
+    earlier = latest_of(session, request, language=chosen.code)
+    interim = not period_closed(session, *request.period)
+    issue = Issue(number, issued_at, chosen, interim, None if earlier is None else earlier.number)
+    data = statement_data(session, request, issue)
+    pdf = render_data(data, issue)
     digest = hashlib.sha256(pdf).hexdigest()
     relative = Path(str(year)) / f"{number}.pdf"
     _write(archive / relative, pdf)
@@ -76,13 +90,18 @@ def issue_statement(
         sha256=digest,
         size=len(pdf),
         path=relative.as_posix(),
+        interim=interim,
+        supersedes=issue.supersedes,
+        last_entry=last_entry_number(session),
+        figures_digest=figures_digest(data),
     )
     session.add(statement)
     session.flush()
     record(
         session, actor, "statement.issued", "statement", number,
         after={"kind": str(request.kind), "parameters": dict(request.parameters),
-               "language": chosen.code, "sha256": digest, "path": statement.path},
+               "language": chosen.code, "sha256": digest, "path": statement.path,
+               "interim": interim, "supersedes": issue.supersedes},
     )  # fmt: skip
     return statement
 

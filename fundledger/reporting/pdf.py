@@ -49,6 +49,7 @@ _FONT_FILES = {FONT: "Vera.ttf", BOLD: "VeraBd.ttf", ITALIC: "VeraIt.ttf",
                "FundledgerSans-BoldItalic": "VeraBI.ttf"}  # fmt: skip
 
 INK = colors.HexColor("#1B1B1B")
+WARNING = colors.HexColor("#B3261E")
 ACCENT = colors.HexColor("#1F3A5F")
 MUTED = colors.HexColor("#5A6470")
 RULE = colors.HexColor("#B8C2CC")
@@ -181,6 +182,10 @@ class Issue:
     number: str
     issued_at: dt.datetime
     language: Language
+    #: Its period was not closed when it was issued: its figures may still change.
+    interim: bool = False
+    #: The number of the statement it replaces (same request and language), if any.
+    supersedes: str | None = None
 
     @property
     def instant(self) -> dt.datetime:
@@ -398,6 +403,7 @@ def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> D
         f"{issue.number} · "
         + language.gettext("Issued on %(date)s", date=language.date(issue.moment.date(), "long"))
     )
+    interim = clean(language.gettext("INTERIM: the period is not closed; figures may change"))
 
     def decorate(canvas: Canvas, page: int, total: int) -> None:
         canvas.saveState()
@@ -414,6 +420,10 @@ def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> D
         canvas.drawString(MARGIN, bottom, footer_left)
         pages = clean(language.gettext("Page %(page)s of %(pages)s", page=page, pages=total))
         canvas.drawRightString(PAGE[0] - MARGIN, bottom, pages)
+        if issue.interim:  # on every page, so no page can pass for a final figure
+            canvas.setFont(BOLD, 8)
+            canvas.setFillColor(WARNING)
+            canvas.drawCentredString(PAGE[0] / 2, top + 4 * mm, interim)
         canvas.restoreState()
 
     return decorate

@@ -56,7 +56,8 @@ def request_of(statement: StatementRecord) -> Request:
 def issue_of(statement: StatementRecord) -> Issue:
     from fundledger.reporting.render import issue_for
 
-    return issue_for(statement.number, statement.issued_at, statement.language)
+    return issue_for(statement.number, statement.issued_at, statement.language,
+                     interim=statement.interim, supersedes=statement.supersedes)  # fmt: skip
 
 
 def rerender(session: Session, statement: StatementRecord) -> bytes:
@@ -69,12 +70,18 @@ def rerender(session: Session, statement: StatementRecord) -> bytes:
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What a file is: one of our statements (``statement``), a copy of one that was
-    changed (``claimed`` names the statement it claims to be), or neither."""
+    changed (``claimed`` names the statement it claims to be), or neither. For one of
+    ours, whether a later statement superseded it, and whether its figures have changed
+    since it was issued (``changed``; None when the register cannot tell, for a
+    statement issued before it kept what is needed) and by which entries."""
 
     sha256: str
     statement: StatementRecord | None
     claimed: str | None
     claimed_exists: bool
+    superseded_by: StatementRecord | None = None
+    changed: bool | None = None
+    changed_by: tuple[int, ...] = ()
 
     @property
     def genuine(self) -> bool:
@@ -96,10 +103,52 @@ def verify(session: Session, content: bytes) -> Verdict:
     digest = hashlib.sha256(content).hexdigest()
     statement = session.scalar(select(StatementRecord).filter_by(sha256=digest))
     if statement is not None:
-        return Verdict(digest, statement, statement.number, True)
+        changed, changed_by = figures_changed(session, statement)
+        return Verdict(digest, statement, statement.number, True,
+                       superseded_by(session, statement), changed, changed_by)  # fmt: skip
     claimed = claimed_number(content)
     exists = claimed is not None and statement_by_number(session, claimed) is not None
     return Verdict(digest, None, claimed, exists)
+
+
+def superseded_by(session: Session, statement: StatementRecord) -> StatementRecord | None:
+    """The statement issued to replace this one, if any (the register is append-only:
+    the newer one names the older)."""
+    return session.scalar(
+        select(StatementRecord).filter_by(supersedes=statement.number).order_by(StatementRecord.id)
+    )
+
+
+def superseded_numbers(session: Session, numbers: Sequence[str]) -> dict[str, str]:
+    """For each of ``numbers`` superseded by a later statement, that statement's number."""
+    if not numbers:
+        return {}
+    rows = session.execute(
+        select(StatementRecord.supersedes, StatementRecord.number)
+        .where(StatementRecord.supersedes.in_(list(numbers)))
+        .order_by(StatementRecord.id.desc())
+    )
+    return {older: newer for older, newer in rows if older is not None}
+
+
+def figures_changed(
+    session: Session, statement: StatementRecord
+) -> tuple[bool | None, tuple[int, ...]]:
+    """Whether re-rendering the statement today would print other figures, and the
+    entries appended since it was issued and dated within its figures' reach (those
+    that can have changed them); (None, ()) for a statement issued before the register
+    kept its figures' digest."""
+    from fundledger.ledger.queries import entries_since
+    from fundledger.reporting.render import figures_digest, statement_data
+
+    if statement.figures_digest is None or statement.last_entry is None:
+        return None, ()
+    request = request_of(statement)
+    fresh = figures_digest(statement_data(session, request, issue_of(statement)))
+    if fresh == statement.figures_digest:
+        return False, ()
+    _start, end = request.period
+    return True, tuple(entries_since(session, statement.last_entry, dated_by=end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +195,41 @@ def stamp(statement: StatementRecord) -> str:
     return issued_on(statement).isoformat().replace("+00:00", "Z")
 
 
+def status(statement: StatementRecord) -> str:
+    """Interim (its period was not closed at issue) or final, as the register says it."""
+    return "interim" if statement.interim else "final"
+
+
+def _since(verdict: Verdict) -> str:
+    """What became of a genuine statement since it was issued, as a clause."""
+    parts = []
+    if verdict.superseded_by is not None:
+        later = verdict.superseded_by
+        parts.append(f"superseded by {later.number}, issued {stamp(later)}")
+    if verdict.changed is None:
+        parts.append("whether its figures have changed is not recorded (issued before "
+                     "the register kept them)")  # fmt: skip
+    elif verdict.changed and verdict.changed_by:
+        numbers = ", ".join(str(n) for n in verdict.changed_by[:20])
+        more = len(verdict.changed_by) - 20
+        numbers += f" and {more} more" if more > 0 else ""
+        noun = "entry" if len(verdict.changed_by) == 1 else "entries"
+        parts.append(f"figures since changed by {noun} {numbers}")
+    elif verdict.changed:
+        parts.append("figures since changed (by the Program or the donor's details, "
+                     "not by a ledger entry)")  # fmt: skip
+    else:
+        parts.append("figures unchanged since issue")
+    return "; ".join(parts)
+
+
 def verdict_text(verdict: Verdict) -> str:
     """The answer to "is this file one of our statements?", in one sentence."""
     found = verdict.statement
     if found is not None:
         return (
-            f"genuine: {found.number}, {describe(found)}, in {found.language}, issued "
-            f"{stamp(found)} by {found.issued_by}"
+            f"genuine: {found.number}, {status(found)} {describe(found)}, in {found.language}, "
+            f"issued {stamp(found)} by {found.issued_by}; {_since(verdict)}"
         )
     if verdict.claimed and verdict.claimed_exists:
         return (
@@ -229,6 +306,24 @@ def issued_since(
         donor = donor_of(session, request)
         query = query.filter_by(donor_id=None if donor is None else donor.id)
     return next((s for s in session.scalars(query) if request_of(s) == request), None)
+
+
+def latest_of(session: Session, request: Request, *, language: str) -> StatementRecord | None:
+    """The latest statement issued of the same subject as ``request`` (donor and period,
+    year or meeting, whatever the settings) in the same language: what a new issue of it
+    supersedes."""
+    query = (
+        select(StatementRecord)
+        .filter_by(kind=request.kind, language=language)
+        .order_by(StatementRecord.issued_at.desc(), StatementRecord.id.desc())
+    )
+    if request.kind == StatementKind.DONOR:
+        from fundledger.reporting.render import donor_of
+
+        donor = donor_of(session, request)
+        query = query.filter_by(donor_id=None if donor is None else donor.id)
+    subject = request.subject
+    return next((s for s in session.scalars(query) if request_of(s).subject == subject), None)
 
 
 class ArchiveProblem(FundledgerError):

@@ -3,9 +3,13 @@ re-rendering from the register take, so that the two cannot drift apart."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,13 +17,14 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.settings import SETTINGS, SettingValues
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError, NotFound
-from fundledger.reporting.donor_data import donor_statement
+from fundledger.ledger.periods import fiscal_year
+from fundledger.reporting.donor_data import DonorStatementData, donor_statement
 from fundledger.reporting.donor_pdf import render_donor_statement
-from fundledger.reporting.fund_data import fund_statement
+from fundledger.reporting.fund_data import FundStatementData, fund_statement
 from fundledger.reporting.fund_pdf import render_fund_statement
 from fundledger.reporting.i18n import Language
 from fundledger.reporting.models import StatementKind
-from fundledger.reporting.pack_data import meeting_pack
+from fundledger.reporting.pack_data import PackData, meeting_pack
 from fundledger.reporting.pack_pdf import render_meeting_pack
 from fundledger.reporting.pdf import Issue
 
@@ -62,6 +67,22 @@ class Request:
         return Request(self.kind, {**self.parameters, **settings.as_dict()})
 
     @property
+    def subject(self) -> dict[str, str]:
+        """What the statement is of (donor, period, year or meeting), without the settings
+        it was rendered with: a re-issue of the same subject supersedes the earlier one."""
+        return {k: v for k, v in self.parameters.items() if k not in SETTINGS}
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The days its figures cover: interim until every year of them is closed, and
+        changed only by entries dated by the last one."""
+        if self.kind == StatementKind.DONOR:
+            return self.date("from"), self.date("to")
+        if self.kind == StatementKind.FUND:
+            return fiscal_year(int(self.parameters["year"]))
+        return self.date("meeting"), self.date("meeting")
+
+    @property
     def settings(self) -> SettingValues | None:
         """The settings it was issued with; None for one issued before they were kept."""
         if not all(key in self.parameters for key in SETTINGS):
@@ -80,10 +101,14 @@ def donor_of(session: Session, request: Request) -> Donor | None:
     return donor
 
 
-def render(session: Session, request: Request, issue: Issue) -> bytes:
-    """Build the statement's data from the ledger and render it for ``issue``, with the
-    settings the request holds (else those in force at the issue time, from the audit
-    log: a statement issued before the register kept them)."""
+#: Everything a statement prints, as plain values.
+StatementData = DonorStatementData | FundStatementData | PackData
+
+
+def statement_data(session: Session, request: Request, issue: Issue) -> StatementData:
+    """Build the statement's data from the ledger, with the settings the request holds
+    (else those in force at the issue time, from the audit log: a statement issued
+    before the register kept them)."""
     settings = request.settings
     if settings is None:
         settings = SettingValues.at(session, issue.instant)
@@ -91,15 +116,51 @@ def render(session: Session, request: Request, issue: Issue) -> bytes:
         donor = donor_of(session, request)
         assert donor is not None  # noqa: S101 - donor_of returns one for donor statements
         start, end = request.date("from"), request.date("to")
-        data = donor_statement(session, donor, start, end, settings=settings)
-        return render_donor_statement(data, issue)
+        return donor_statement(session, donor, start, end, settings=settings)
     if request.kind == StatementKind.FUND:
-        return render_fund_statement(
-            fund_statement(session, int(request.parameters["year"])), issue
-        )
-    pack = meeting_pack(session, request.date("meeting"), issue.instant, settings=settings)
-    return render_meeting_pack(pack, issue)
+        return fund_statement(session, int(request.parameters["year"]))
+    return meeting_pack(session, request.date("meeting"), issue.instant, settings=settings)
 
 
-def issue_for(number: str, issued_at: dt.datetime, language: str) -> Issue:
-    return Issue(number, issued_at, Language.of(language))
+def render_data(data: StatementData, issue: Issue) -> bytes:
+    if isinstance(data, DonorStatementData):
+        return render_donor_statement(data, issue)
+    if isinstance(data, FundStatementData):
+        return render_fund_statement(data, issue)
+    return render_meeting_pack(data, issue)
+
+
+def render(session: Session, request: Request, issue: Issue) -> bytes:
+    """Build the statement's data from the ledger and render it for ``issue``."""
+    return render_data(statement_data(session, request, issue), issue)
+
+
+def figures_digest(data: StatementData) -> str:
+    """SHA-256 of every value the statement prints, in a canonical form (mappings by
+    key): equal digests mean a re-render today would print the same figures."""
+    return hashlib.sha256(json.dumps(_canonical(data), sort_keys=True).encode()).hexdigest()
+
+
+def _canonical(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return sorted([str(key), _canonical(item)] for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(str(item) for item in value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def issue_for(
+    number: str,
+    issued_at: dt.datetime,
+    language: str,
+    *,
+    interim: bool = False,
+    supersedes: str | None = None,
+) -> Issue:
+    return Issue(number, issued_at, Language.of(language), interim, supersedes)

@@ -2,9 +2,9 @@
 
 Earmarked money is traced: each of the donor's earmarks is a funding pool, and the
 allocations that drew on it show what was disbursed, spent and returned. Unrestricted
-money is pooled, so the donor is shown its pro-rata share of each unrestricted use: the
-donor's share of the unrestricted money the fund received in the period, times what
-each allocation funded from the unrestricted pool spent in the period.
+money is pooled, so the donor is shown its share of each unrestricted use, as
+:mod:`fundledger.ledger.attribution` attributes it day by day over the whole history:
+the period only chooses which uses are shown, so shares of consecutive periods add up.
 """
 
 from __future__ import annotations
@@ -13,15 +13,28 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationPool
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
-from fundledger.ledger.chart import ADVANCES, CASH_ACCOUNTS, EXPENDITURE, INDIRECT, RECEIVABLE
-from fundledger.ledger.models import Account, DailyTotal, EntryKind
+from fundledger.ledger import balances
+from fundledger.ledger.attribution import (
+    attribute,
+    unrestricted_inflows,
+    unrestricted_uses,
+)
+from fundledger.ledger.chart import (
+    ADVANCES,
+    CASH_ACCOUNTS,
+    EXPENDITURE,
+    INDIRECT,
+    RECEIVABLE,
+    USE_ACCOUNTS,
+)
+from fundledger.ledger.models import EntryKind
 from fundledger.program.models import Activity, Implementer
 from fundledger.reporting.figures import (
     ZERO,
@@ -33,7 +46,6 @@ from fundledger.reporting.figures import (
     pool_key,
 )
 
-CENT = Decimal("0.01")
 #: How the ledger's entry kinds move the money held in an earmark.
 POOL_MOVEMENTS: dict[str, str] = {
     EntryKind.RECEIPT: "received",
@@ -179,15 +191,10 @@ def earmarked_pools(
     ``with_receivables`` is the availability basis the figures are given on."""
     money: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     receivable: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    rows = session.execute(
-        select(DailyTotal.earmark, Account.code, DailyTotal.kind, DailyTotal.entry_date,
-               func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(DailyTotal.donor_id == donor.id, DailyTotal.earmark.is_not(None),
-               Account.code.in_([*CASH_ACCOUNTS, RECEIVABLE]), DailyTotal.entry_date <= end)
-        .group_by(DailyTotal.earmark, Account.code, DailyTotal.kind, DailyTotal.entry_date)
-    )  # fmt: skip
-    for earmark, code, kind, day, total in rows:
+    rows = balances.movements(session, [*CASH_ACCOUNTS, RECEIVABLE], until=end,
+                              donor_id=donor.id, earmarked=True)  # fmt: skip
+    for row in rows:
+        earmark, code, kind, day, total = row.earmark, row.account, row.kind, row.day, row.amount
         if earmark is None:  # excluded by the query; narrows the type
             continue
         if code == RECEIVABLE:
@@ -249,22 +256,16 @@ def _allocation_figures(
     flows: dict[tuple[int, str], dict[str, Decimal]] = defaultdict(
         lambda: defaultdict(lambda: ZERO)
     )
-    rows = session.execute(
-        select(DailyTotal.allocation_id, DailyTotal.earmark, Account.code, DailyTotal.kind,
-               DailyTotal.entry_date, func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(DailyTotal.allocation_id.in_(ids), DailyTotal.donor_id == donor.id,
-               DailyTotal.earmark.is_not(None), DailyTotal.entry_date <= end,
-               Account.code.in_([ADVANCES, EXPENDITURE, INDIRECT]))
-        .group_by(DailyTotal.allocation_id, DailyTotal.earmark, Account.code, DailyTotal.kind,
-                  DailyTotal.entry_date)
-    )  # fmt: skip
-    for allocation_id, earmark, code, kind, day, total in rows:
+    rows = balances.movements(session, [ADVANCES, EXPENDITURE, INDIRECT], until=end,
+                              donor_id=donor.id, earmarked=True, allocation_ids=ids)  # fmt: skip
+    for row in rows:
+        allocation_id, earmark, code, kind, total = (row.allocation_id, row.earmark,
+                                                     row.account, row.kind, row.amount)  # fmt: skip
         if allocation_id is None:  # excluded by the query; narrows the type
             continue
         cell = flows[(allocation_id, pool_key(donor.code, earmark))]
         cell["held"] += total if code == ADVANCES else ZERO
-        if day < start:
+        if row.day < start:
             continue
         if kind == EntryKind.DISBURSEMENT and code in (ADVANCES, INDIRECT):
             cell["disbursed"] += total
@@ -324,33 +325,31 @@ def unrestricted_received(
 def unrestricted_share(
     session: Session, donor: Donor, start: dt.date, end: dt.date
 ) -> UnrestrictedShare:
-    donor_received = unrestricted_received(session, start, end, donor)
-    fund_received = unrestricted_received(session, start, end)
-    share = UnrestrictedShare(donor_received, fund_received, ())
-    ratio = share.ratio
-    rows = session.execute(
-        select(DailyTotal.allocation_id, DailyTotal.entry_date, func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_([EXPENDITURE, INDIRECT]),
-               DailyTotal.kind != EntryKind.CLOSING, DailyTotal.earmark.is_(None),
-               DailyTotal.allocation_id.is_not(None), DailyTotal.entry_date.between(start, end))
-        .group_by(DailyTotal.allocation_id, DailyTotal.entry_date)
-    )  # fmt: skip
+    """The unrestricted uses of the period, each with the donor's share of it, by year."""
     used: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for allocation_id, day, total in rows:
-        if allocation_id is not None:  # always, by the query; narrows the type
-            used[allocation_id][day.year] += total
+    shares: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    history = unrestricted_inflows(session, end), unrestricted_uses(session, end)
+    for attribution in attribute(*history):
+        use = attribution.use
+        if use.day < start:
+            continue
+        used[use.allocation_id][use.day.year] += use.amount
+        shares[use.allocation_id][use.day.year] += attribution.donors.get(donor.id, ZERO)
     infos = allocation_infos(session, used)
     uses = []
     for allocation_id in sorted(used, key=lambda i: (infos[i].activity, i)):
         years = {
-            year: (amount, (amount * ratio).quantize(CENT, rounding=ROUND_HALF_UP))
+            year: (amount, shares[allocation_id][year])
             for year, amount in sorted(used[allocation_id].items())
-            if amount
+            if amount or shares[allocation_id][year]
         }
         if years:
             uses.append(SharedUse(infos[allocation_id], years))
-    return UnrestrictedShare(donor_received, fund_received, tuple(uses))
+    return UnrestrictedShare(
+        unrestricted_received(session, start, end, donor),
+        unrestricted_received(session, start, end),
+        tuple(uses),
+    )
 
 
 def by_year(
@@ -367,16 +366,10 @@ def by_year(
     for day, usd in receipts:
         received[day.year] += usd
     earmarked: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    rows = session.execute(
-        select(DailyTotal.entry_date, func.sum(DailyTotal.amount))
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_([EXPENDITURE, INDIRECT]),
-               DailyTotal.kind != EntryKind.CLOSING, DailyTotal.donor_id == donor.id,
-               DailyTotal.earmark.is_not(None), DailyTotal.entry_date.between(start, end))
-        .group_by(DailyTotal.entry_date)
-    )  # fmt: skip
-    for day, total in rows:
-        earmarked[day.year] += total
+    for moved in balances.movements(session, USE_ACCOUNTS, since=start, until=end,
+                                    donor_id=donor.id, earmarked=True):  # fmt: skip
+        if moved.kind != EntryKind.CLOSING:
+            earmarked[moved.day.year] += moved.amount
     shared: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for use in unrestricted.uses:
         for year, (_, part) in use.years.items():

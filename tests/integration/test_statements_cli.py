@@ -89,7 +89,7 @@ def test_issue_list_verify_and_rebuild(fund: Database, run: Run, tmp_path: Path)
 
     genuine = run("statement", "verify", str(path))
     assert genuine.exit_code == 0
-    assert genuine.stdout.startswith(f"genuine: {number}, donor statement for ES-OBS")
+    assert genuine.stdout.startswith(f"genuine: {number}, interim donor statement for ES-OBS")
 
     altered = tmp_path / "altered.pdf"
     content = bytearray(path.read_bytes())
@@ -156,5 +156,6 @@ def test_refusals(fund: Database, run: Run) -> None:
     language = run("statement", "fund", "--year", "2025", "--lang", "de")
     assert language.exit_code == 2
     assert ok(run("statement", "list", "--format", "csv")).splitlines() == [
-        "number,kind,statement,language,issued_at,issued_by,sha256,path"
+        "number,kind,statement,language,issued_at,issued_by,sha256,path,status,supersedes,"
+        "superseded_by"
     ]

@@ -34,12 +34,6 @@ def imported(path: Path) -> set[str]:
     return names
 
 
-#: Readers still to move into ledger/balances (issue 13): the list may only shrink.
-READERS_TO_MOVE = {
-    "reporting/uses.py",
-}
-
-
 def test_balances_are_read_in_the_ledger_only() -> None:
     """No module outside fundledger/ledger imports Posting or DailyTotal: they ask
     ledger.balances, the one place that knows how balances run over time."""
@@ -49,7 +43,7 @@ def test_balances_are_read_in_the_ledger_only() -> None:
         for path in python_modules(PACKAGE)
         if "ledger" not in path.relative_to(PACKAGE).parts[:1] and imported(path) & tables
     }
-    assert readers == READERS_TO_MOVE
+    assert readers == set()
 
 
 def chart_codes() -> set[str]:

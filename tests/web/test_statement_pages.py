@@ -150,12 +150,15 @@ def test_the_secretariat_issues_each_kind_and_the_register_lists_it(
     donor, fund, pack = (record(database, n) for n in ("DS-2026-0001", "FS-2026-0001",
                                                        "CP-2026-0001"))  # fmt: skip
     assert rows["DS-2026-0001"] == [
-        "DS-2026-0001", "Donor statement", "España (ES-OBS), 2025-01-01 to 2025-12-31",
-        "Spanish", "2026-03-02 09:00", "secretariat@example.org", donor.sha256, "PDF",
+        "DS-2026-0001", "Donor statement",
+        "España (ES-OBS), 2025-01-01 to 2025-12-31 Interim", "Spanish", "2026-03-02 09:00",
+        "secretariat@example.org", donor.sha256, "PDF",
     ]  # fmt: skip
-    assert rows["FS-2026-0001"][1:4] == ["Fund statement", "Fiscal year 2025", "French"]
+    assert rows["FS-2026-0001"][1:4] == ["Fund statement", "Fiscal year 2025 Interim", "French"]
     assert rows["FS-2026-0001"][6] == fund.sha256
-    assert rows["CP-2026-0001"][1:4] == ["CAJP meeting pack", "Meeting of 2026-03-10", "English"]
+    assert rows["CP-2026-0001"][1:4] == [
+        "CAJP meeting pack", "Meeting of 2026-03-10 Interim", "English",
+    ]  # fmt: skip
     assert (donor.language, fund.language, pack.language) == ("es", "fr", "en")
     assert issued_events(database) == 3
     assert [p.name for p in pdf_files(archive)] == [
@@ -202,16 +205,22 @@ def test_the_register_filters_sorts_pages_and_exports(
         "FS-2026-0001", "DS-2026-0001", "DS-2026-0003", "DS-2026-0002",
     ]  # fmt: skip
     assert numbers("per_page=3&page=2") == ["DS-2026-0001"]
+    # Spain's second statement of 2025 in Spanish supersedes the first, on both rows.
+    covers = {row[0]: row[2] for row in register_rows(body(secretariat.get("/statements")))}
+    assert covers["DS-2026-0003"].endswith("Interim Supersedes DS-2026-0001")
+    assert covers["DS-2026-0001"].endswith("Interim Superseded by DS-2026-0003")
+    assert "Supersedes" not in covers["DS-2026-0002"]
 
     export = secretariat.get("/statements.csv?donor=ES-OBS&sort=number&direction=asc")
     assert export.mimetype == "text/csv"
     table = list(csv.reader(io.StringIO(body(export))))
     assert table[0] == ["number", "kind", "statement", "language", "issued_at", "issued_by",
-                        "sha256", "size"]  # fmt: skip
+                        "sha256", "size", "status", "supersedes", "superseded_by"]  # fmt: skip
     first = record(database, "DS-2026-0001")
     assert table[1] == [
         "DS-2026-0001", "donor", "donor statement for ES-OBS, 2025-01-01 to 2025-12-31", "es",
         "2026-03-02T09:00:00Z", "secretariat@example.org", first.sha256, str(first.size),
+        "interim", "", "DS-2026-0003",
     ]  # fmt: skip
     assert [row[0] for row in table[1:]] == ["DS-2026-0001", "DS-2026-0003"]
 
@@ -386,9 +395,9 @@ def test_the_verification_form_tells_genuine_from_altered(
 
     answer = text(verify(secretariat, genuine))
     assert (
-        "<strong>Genuine:</strong> DS-2026-0001, donor statement for ES-OBS, "
+        "<strong>Genuine:</strong> DS-2026-0001, interim donor statement for ES-OBS, "
         "2025-01-01 to 2025-12-31, in es, issued 2026-03-02T09:00:00Z by "
-        "secretariat@example.org"
+        "secretariat@example.org; figures unchanged since issue"
     ) in answer
 
     altered = bytearray(genuine)
