@@ -368,7 +368,7 @@ def report_queue(output_format: str) -> None:
 @AS_USER
 def refund(pool: str, amount: Decimal, on: dt.date, reason: str, as_email: str) -> None:
     """Refund unused earmarked money to its donor; prints the entry number."""
-    from fundledger.allocations.operations import refund_to_donor
+    from fundledger.allocations.pool_moves import refund_to_donor
 
     with database().transaction() as session:
         actor = acting_as(session, as_email, "secretariat")
@@ -390,7 +390,7 @@ def re_earmark(
 ) -> None:
     """Move a donor's money from an earmark no allocation can use to a usable one of the
     same donor; prints the entry number."""
-    from fundledger.allocations.operations import re_earmark as move
+    from fundledger.allocations.pool_moves import re_earmark as move
 
     with database().transaction() as session:
         actor = acting_as(session, as_email, "secretariat")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from fundledger.allocations import operations, queries
+from fundledger.allocations import pool_moves, queries
 from fundledger.allocations.blueprint import (
     availability_now,
     blueprint,
@@ -85,7 +85,7 @@ def refund() -> Page:
     ]
 
     def carry_out() -> tuple[str, str]:
-        entry = operations.refund_to_donor(
+        entry = pool_moves.refund_to_donor(
             db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
             on=required(form.on.data), reason=form.reason.data,
             idempotency_key=form.idempotency_key(),
@@ -110,7 +110,7 @@ def re_earmark() -> Page:
     ]
 
     def carry_out() -> tuple[str, str]:
-        entry = operations.re_earmark(
+        entry = pool_moves.re_earmark(
             db, sessions.request_actor(), pool=form.pool.data, to=form.to.data,
             amount=form.amount.value, on=required(form.on.data), reason=form.reason.data,
             idempotency_key=form.idempotency_key(),

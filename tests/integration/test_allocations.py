@@ -17,6 +17,7 @@ from fundledger.allocations.errors import (
     NotAllowed,
 )
 from fundledger.allocations.models import Allocation
+from fundledger.allocations.pool_moves import refund_to_donor
 from fundledger.allocations.pools import availability
 from fundledger.allocations.settings import set_setting
 from fundledger.db import Database
@@ -252,9 +253,9 @@ def test_refund_of_unused_earmarked_money(database: Database) -> None:
         mexico_pays_50000_for_activity_5(session)
         approved(session, 5, "45000", "MEX/activity:5")
         with pytest.raises(InsufficientFunds, match=r"has 5000\.00 available"):
-            ops.refund_to_donor(session, SECRETARIAT, pool="MEX/activity:5", amount=D(6000),
+            refund_to_donor(session, SECRETARIAT, pool="MEX/activity:5", amount=D(6000),
                                 on=day("2025-06-01"), reason="project ended")  # fmt: skip
-        entry = ops.refund_to_donor(session, SECRETARIAT, pool="MEX/activity:5", amount=D(5000),
+        entry = refund_to_donor(session, SECRETARIAT, pool="MEX/activity:5", amount=D(5000),
                                     on=day("2025-06-01"), reason="project ended")  # fmt: skip
         assert entry_lines(entry) == [("4200", "5000.00"), ("1010", "-5000.00")]
         assert available(session, "MEX/activity:5") == D("0.00")

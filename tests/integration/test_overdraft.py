@@ -18,6 +18,7 @@ from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
 from fundledger.allocations.errors import AllocationError, InsufficientFunds
 from fundledger.allocations.models import Allocation
+from fundledger.allocations.pool_moves import refund_to_donor
 from fundledger.config import ConfigurationError, fund_timezone
 from fundledger.db import Database
 from fundledger.donors.models import Donor
@@ -199,9 +200,9 @@ def test_a_backdated_refund_is_checked_against_every_later_day(database: Databas
         with pytest.raises(InsufficientFunds, match=r"has 1000\.00 available; it cannot refund "
                            r"2000\.00 \(counting every day from 2025-02-01 on, the lowest is "
                            r"2025-04-01: 1000\.00 short\)"):  # fmt: skip
-            ops.refund_to_donor(session, SEC, pool="MEX/activity:5", amount=Decimal(2000),
+            refund_to_donor(session, SEC, pool="MEX/activity:5", amount=Decimal(2000),
                                 on=D("2025-02-01"), reason="unused")  # fmt: skip
-        ops.refund_to_donor(session, SEC, pool="MEX/activity:5", amount=Decimal(1000),
+        refund_to_donor(session, SEC, pool="MEX/activity:5", amount=Decimal(1000),
                             on=D("2025-02-01"), reason="unused")  # fmt: skip
 
 

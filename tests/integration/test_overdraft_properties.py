@@ -23,6 +23,7 @@ from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import Allocation
+from fundledger.allocations.pool_moves import refund_to_donor
 from fundledger.allocations.pools import lowest_available
 from fundledger.db import Database
 from fundledger.donors.operations import create_donor
@@ -107,7 +108,7 @@ class DatedMoney(RuleBasedStateMachine):
 
     @rule(on=days, pool=st.sampled_from(POOLS[1:]), amount=amounts)
     def refund(self, on: dt.date, pool: str, amount: Decimal) -> None:
-        self.attempt(ops.refund_to_donor, self.session, SEC, pool=pool, amount=amount, on=on,
+        self.attempt(refund_to_donor, self.session, SEC, pool=pool, amount=amount, on=on,
                      reason="unused")  # fmt: skip
 
     @invariant()

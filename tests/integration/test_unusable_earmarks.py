@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.allocations import operations as ops
 from fundledger.allocations.errors import AllocationError, InsufficientFunds
+from fundledger.allocations.pool_moves import re_earmark, refund_to_donor
 from fundledger.allocations.pools import availability
 from fundledger.allocations.unusable import unusable_pools
 from fundledger.audit.models import AuditEvent
@@ -162,7 +163,7 @@ def test_verify_warns_of_unusable_earmarks_and_still_passes(database: Database, 
 def test_re_earmarking_moves_the_money_and_keeps_it_restricted(database: Database) -> None:
     with database.transaction() as session:
         legacy_fund(session)
-        entry = ops.re_earmark(session, SECRETARIAT, pool="CAN/objective:6", to="objective:9",
+        entry = re_earmark(session, SECRETARIAT, pool="CAN/objective:6", to="objective:9",
                                amount=D("46639.28"), on=dt.date(2025, 6, 1),
                                reason="Canada's letter of 2 May agrees")  # fmt: skip
         assert entry_lines(entry) == [
@@ -224,14 +225,14 @@ def test_bad_re_earmarks_are_refused_and_write_nothing(
         }  # fmt: skip
         arguments.update(call)
         with pytest.raises(error, match=message):
-            ops.re_earmark(session, SECRETARIAT, **arguments)  # type: ignore[arg-type]
+            re_earmark(session, SECRETARIAT, **arguments)  # type: ignore[arg-type]
         assert ledger_state(session) == before
 
 
 def test_unusable_money_is_refunded_through_the_refund_flow(database: Database) -> None:
     with database.transaction() as session:
         legacy_fund(session)
-        ops.refund_to_donor(session, SECRETARIAT, pool="CAN/objective:6", amount=D("46639.28"),
+        refund_to_donor(session, SECRETARIAT, pool="CAN/objective:6", amount=D("46639.28"),
                             on=dt.date(2025, 6, 1), reason="Canada asked for it back")  # fmt: skip
         assert available(session, "CAN/objective:6") == D("0.00")
         assert [(p.cash, p.receivable) for p in unusable_pools(session)] == [
