@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from fundledger.ledger.bounds import refused_beyond_bound
 from fundledger.ledger.bulk_rows import insert_rows
+from fundledger.ledger.dates import check_not_after_today, check_open_period
 from fundledger.ledger.hashing import chain_hash, content_digest
 from fundledger.ledger.load_guards import guarded_load
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
@@ -31,13 +33,10 @@ from fundledger.ledger.operations import (
     Line,
     _accounts_by_code,
     _check_dimensions,
-    _check_open_period,
     _check_shape,
     _normalized,
-    check_not_after_today,
     lock_ledger,
     posting_values,
-    refused_beyond_bound,
 )
 from fundledger.ledger.overdraft import refuse_overdraft
 
@@ -167,7 +166,7 @@ def _check_open_periods(session: Session, dates: set[dt.date]) -> None:
     for start, end in closed:
         inside = sorted(day for day in dates if start <= day <= end)
         if inside:
-            _check_open_period(session, inside[0])  # raises, naming the period
+            check_open_period(session, inside[0])  # raises, naming the period
 
 
 def _next_id(session: Session, column: InstrumentedAttribute[int]) -> int:

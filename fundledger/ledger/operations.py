@@ -13,34 +13,30 @@ Amounts are bounded (docs/LEDGER.md): a line and an entry's total by ``MAX_AMOUN
 checked here before anything is written; an account's balance and a day's total by
 ``MAX_BALANCE``, which the database's triggers and constraints refuse as they add the
 postings up (revision 0008), at no cost to an entry within it. The refusal rolls back
-the savepoint and :func:`bound_problem` says which account it was.
+the savepoint and :func:`fundledger.ledger.bounds.bound_problem` says which account it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from fundledger.clock import today
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
 from fundledger.ledger import dimensions, errors
+from fundledger.ledger.bounds import refused_beyond_bound
+from fundledger.ledger.dates import check_not_after_today, check_open_period
 from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
 from fundledger.ledger.models import (
     Account,
-    AccountBalance,
-    DailyTotal,
     EntryKind,
-    FiscalPeriod,
     JournalEntry,
     Posting,
 )
@@ -49,7 +45,6 @@ from fundledger.ledger.queries import reversal_of
 from fundledger.money import (
     BASE_CURRENCY,
     MAX_AMOUNT,
-    MAX_BALANCE,
     check_currency,
     converts_to,
     decimal_places,
@@ -73,11 +68,6 @@ _ADVANCE_HEAD = text("UPDATE ledger_head SET last_number = :number, last_hash = 
 _ACCOUNTS = select(Account).where(Account.code.in_(bindparam("codes", expanding=True)))
 _ENTRY_WITH_KEY = select(JournalEntry.id, JournalEntry.number, JournalEntry.content_digest).where(
     JournalEntry.idempotency_key == bindparam("key")
-)
-_CLOSED_YEAR = select(FiscalPeriod.year).where(
-    FiscalPeriod.closed,
-    FiscalPeriod.start_date <= bindparam("on"),
-    FiscalPeriod.end_date >= bindparam("on"),
 )
 # Into the table itself: the ORM's bulk insert costs three times as much.
 _INSERT_POSTINGS = insert(cast(Table, Posting.__table__))
@@ -205,7 +195,7 @@ def post_or_replay(
             earlier := _earlier_entry(session, idempotency_key, digest)
         ):
             return Posted(earlier, new=False)
-        _check_open_period(session, entry_date)
+        check_open_period(session, entry_date)
         number = last_number + 1
         created_at = dt.datetime.now(dt.UTC)
         entry = JournalEntry(
@@ -377,16 +367,6 @@ def _checked_original(where: str, line: Line) -> Line:
     return replace(line, currency=currency)
 
 
-def check_not_after_today(entry_date: dt.date) -> None:
-    """Refuse an entry dated after today in the fund's timezone: the ledger records what
-    happened (a due date may be later, an entry may not)."""
-    if entry_date > (now := today()):
-        raise errors.FutureDate(
-            f"date {entry_date.isoformat()} is after today ({now.isoformat()} in the fund's "
-            "timezone); an entry records what has happened"
-        )
-
-
 def _check_shape(
     entry_date: dt.date,
     kind: EntryKind,
@@ -418,62 +398,6 @@ def _check_shape(
         raise errors.BeyondBound(
             f"entry moves {debits:,.2f} USD; an entry moves less than {MAX_AMOUNT:,.0f} USD"
         )
-
-
-#: What the database says when a balance or a daily total would leave the bound: SQLite's
-#: trigger, PostgreSQL's constraints, and PostgreSQL's NUMERIC overflow (a sum of a load's
-#: postings can pass the bound and the column's precision in one statement).
-_BOUND_REFUSALS = ("within the ledger's bound", "_within_bound", "numeric field overflow",
-                   "integer overflow")  # fmt: skip
-#: (entry date, entry kind, lines) of what is being posted.
-Appended = tuple[dt.date, str, Sequence[Line]]
-
-
-@contextmanager
-def refused_beyond_bound(session: Session, entries: Sequence[Appended]) -> Iterator[None]:
-    """Around a savepoint that appends ``entries``: the database's refusal of a balance or
-    a daily total beyond the bound becomes :class:`~errors.BeyondBound`, naming it."""
-    try:
-        yield
-    except DBAPIError as error:
-        if not any(words in str(error.orig) for words in _BOUND_REFUSALS):
-            raise
-        raise errors.BeyondBound(bound_problem(session, entries)) from None
-
-
-def bound_problem(session: Session, entries: Sequence[Appended]) -> str:
-    """Which balance or daily total ``entries`` would take beyond ``MAX_BALANCE``, read
-    after the refusal rolled them back (so only when one was refused)."""
-    by_account: dict[str, Decimal] = {}
-    by_day: dict[tuple[Any, ...], Decimal] = {}
-    for entry_date, kind, lines in entries:
-        for line in lines:
-            by_account[line.account] = by_account.get(line.account, ZERO) + line.amount
-            day = (entry_date, line.account, kind, line.donor_id, line.earmark, line.allocation_id)
-            by_day[day] = by_day.get(day, ZERO) + line.amount
-    held: dict[str, Decimal] = dict(session.execute(
-        select(Account.code, AccountBalance.balance)
-        .join(AccountBalance, AccountBalance.account_id == Account.id)
-        .where(Account.code.in_(by_account))
-    ).all())  # fmt: skip
-    bound = f"the ledger's bound is ±{MAX_BALANCE - Decimal('0.01'):,.2f} USD"
-    for code, change in sorted(by_account.items()):
-        if abs(after := held.get(code, ZERO) + change) >= MAX_BALANCE:
-            return f"the balance of account {code} would be {after:,.2f} USD; {bound}"
-    totals = session.execute(
-        select(DailyTotal.entry_date, Account.code, DailyTotal.kind, DailyTotal.donor_id,
-               DailyTotal.earmark, DailyTotal.allocation_id, DailyTotal.amount)
-        .join(Account, Account.id == DailyTotal.account_id)
-        .where(Account.code.in_(by_account),
-               DailyTotal.entry_date.in_({day[0] for day in by_day}))
-    ).all()  # fmt: skip
-    stored = {tuple(row[:6]): row[6] for row in totals}
-    for key, change in sorted(by_day.items(), key=str):
-        if abs(after := stored.get(key, ZERO) + change) >= MAX_BALANCE:
-            on, code, kind = key[:3]
-            return (f"the {kind} postings of {on} on account {code} would total "
-                    f"{after:,.2f} USD; {bound}")  # fmt: skip
-    return f"a balance would leave the ledger's bound; {bound}"
 
 
 def _accounts_by_code(session: Session, codes: Iterable[str]) -> dict[str, Account]:
@@ -549,14 +473,6 @@ def lock_ledger(session: Session) -> tuple[int, str]:
     """
     row = session.execute(_LOCK_HEAD).one()
     return int(row.last_number), str(row.last_hash)
-
-
-def _check_open_period(session: Session, entry_date: dt.date) -> None:
-    closed = session.scalar(_CLOSED_YEAR, {"on": entry_date})
-    if closed is not None:
-        raise errors.ClosedPeriod(
-            f"{entry_date.isoformat()} falls in fiscal year {closed}, which is closed"
-        )
 
 
 #: The columns of a posting that :func:`posting_values` gives, in its order.
