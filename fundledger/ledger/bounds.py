@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -28,7 +28,7 @@ ZERO = Decimal("0.00")
 _BOUND_REFUSALS = ("within the ledger's bound", "_within_bound", "numeric field overflow",
                    "integer overflow")  # fmt: skip
 #: (entry date, entry kind, lines) of what is being posted.
-Appended = tuple[dt.date, str, Sequence[Line]]
+Appended: TypeAlias = "tuple[dt.date, str, Sequence[Line]]"
 
 
 @contextmanager

@@ -151,19 +151,25 @@ def test_a_voucher_paying_from_an_empty_bank_is_refused(database: Database) -> N
         assert ledger_state(session) == before
 
 
+def paid_from_earmark(donor_id: int, amount: Decimal) -> list[Line]:
+    """Bank charges paid out of a donor's ``activity:5`` money, released from the earmark
+    as the restriction rule asks (DESIGN.md §3)."""
+    return [Line("5300", amount, donor_id=donor_id),
+            Line("1010", -amount, donor_id=donor_id, earmark="activity:5"),
+            Line("4290", amount, donor_id=donor_id, earmark="activity:5"),
+            Line("4190", -amount)]  # fmt: skip
+
+
 def test_a_backdated_payment_is_checked_against_every_later_day(database: Database) -> None:
     """100 in on 1 March, 80 out on 10 March, 50 in on 1 June: 30 more out on 5 March
     fits that day (100) but not 10 March (20), and names the pool, the day and the gap."""
     with database.session(write=True) as session:
         mexico = create_donor(session)
         receive(session, mexico, "2025-03-01", "100", earmark="activity:5")
-        out = [Line("5300", Decimal(80), donor_id=mexico.id),
-               Line("1010", Decimal(-80), donor_id=mexico.id, earmark="activity:5")]  # fmt: skip
-        post(session, *out, on="2025-03-10")
+        post(session, *paid_from_earmark(mexico.id, Decimal(80)), on="2025-03-10")
         receive(session, mexico, "2025-06-01", "50", earmark="activity:5")
         before = ledger_state(session)
-        more = [Line("5300", Decimal(30), donor_id=mexico.id),
-                Line("1010", Decimal(-30), donor_id=mexico.id, earmark="activity:5")]  # fmt: skip
+        more = paid_from_earmark(mexico.id, Decimal(30))
         with pytest.raises(Overdraft) as refused:
             post(session, *more, on="2025-03-05")
         assert str(refused.value) == (
@@ -242,9 +248,7 @@ def test_verify_reports_each_pool_and_the_bank_below_zero(
     monkeypatch.setattr(ledger_ops, "refuse_overdraft", lambda session, entries: None)
     with database.session(write=True) as session:
         mexico = create_donor(session)
-        post(session, Line("5300", Decimal(40)),
-             Line("1010", Decimal(-40), donor_id=mexico.id, earmark="activity:5"),
-             on="2025-03-01")  # fmt: skip
+        post(session, *paid_from_earmark(mexico.id, Decimal(40)), on="2025-03-01")
         receive(session, mexico, "2025-03-11", "100", earmark="activity:5")
         report = verify_ledger(session)
         assert report.violations == [
