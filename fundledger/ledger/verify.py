@@ -55,8 +55,9 @@ class Report:
         verdict = "ledger verified" if self.ok else f"{len(self.violations)} violation(s)"
         return (
             f"{verdict}: {self.entries} entries, {self.postings} postings; "
-            "entries balance, hash chain intact, cached balances and daily totals equal sums, "
-            "closed periods untouched, "
+            "entries balance, hash chain intact, cached account and pool balances and daily totals "
+            "equal sums, "
+            "closed periods untouched, no pool and not the bank below zero on any day, "
             "each class's net assets equal its pools' on every day"
             if self.ok
             else f"{verdict} in {self.entries} entries, {self.postings} postings"
