@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,11 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class PostgresServer:
-    """Creates throwaway databases on the test server, each a copy of one template."""
+    """Creates throwaway databases on the test server, each a copy of one template.
+
+    A test's database is dropped in the background once the test is done
+    (:meth:`release`): dropping a thousand databases one after another at the end of
+    the session kept each worker waiting for a minute and a half."""
 
     def __init__(self, admin_url: str) -> None:
         self.admin_url = make_url(admin_url)
@@ -47,6 +52,7 @@ class PostgresServer:
         self.prefix = f"fundledger_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.template = f"{self.prefix}_template"
         self.created: list[str] = []
+        self.dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drop-database")
 
     def url(self, name: str) -> str:
         return self.admin_url.set(database=name).render_as_string(hide_password=False)
@@ -62,7 +68,15 @@ class PostgresServer:
         with self.admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
+    def release(self, url: str) -> None:
+        """Drop a test's database in the background: the test is done with it."""
+        name = make_url(url).database
+        if name in self.created:
+            self.created.remove(name)
+            self.dropper.submit(self.drop, name)
+
     def close(self) -> None:
+        self.dropper.shutdown(wait=True)
         for name in reversed(self.created):
             self.drop(name)
         self.admin.dispose()
@@ -94,36 +108,40 @@ def _new_database(
     return server.create(name, template=None if empty else server.template)
 
 
+def _fresh_database(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, empty: bool = False
+) -> Iterator[Database]:
+    url = _new_database(request, backend, tmp_path, empty=empty)
+    db = Database(url)
+    yield db
+    db.dispose()
+    if backend != "sqlite":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        server.release(url)
+
+
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, initialised database on each backend."""
-    db = Database(_new_database(request, request.param, tmp_path))
-    yield db
-    db.dispose()
+    yield from _fresh_database(request, request.param, tmp_path)
 
 
 @pytest.fixture(params=BACKENDS)
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A database with no tables at all, on each backend."""
-    db = Database(_new_database(request, request.param, tmp_path, empty=True))
-    yield db
-    db.dispose()
+    yield from _fresh_database(request, request.param, tmp_path, empty=True)
 
 
 @pytest.fixture(params=BACKENDS[1:])
 def postgres_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, initialised PostgreSQL database, for what only PostgreSQL does."""
-    db = Database(_new_database(request, request.param, tmp_path))
-    yield db
-    db.dispose()
+    yield from _fresh_database(request, request.param, tmp_path)
 
 
 @pytest.fixture
 def sqlite_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
     """A fresh, initialised SQLite database, for tests about one backend's plumbing."""
-    db = Database(_new_database(request, "sqlite", tmp_path))
-    yield db
-    db.dispose()
+    yield from _fresh_database(request, "sqlite", tmp_path)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

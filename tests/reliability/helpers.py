@@ -383,6 +383,8 @@ def stored_count(database: Database, values: Iterable[str]) -> Counter[str]:
     than before means the try stored it as typed."""
     wanted = set(values)
     found: Counter[str] = Counter()
+    if not wanted:  # most tries type no lookalike: no need to read every stored text
+        return found
     for _where, value in stored_text(database):
         found.update(item for item in wanted if item in value)
     return found
