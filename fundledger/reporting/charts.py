@@ -47,6 +47,7 @@ def bars(
 ) -> Drawing:
     """Grouped bars: one group per category, one bar per series, legend below."""
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # the renderer's own default is Helvetica, not embedded
     drawing.add(String(0, height - 10, clean(title), fontName=BOLD, fontSize=8.5,
                        fillColor=INK))  # fmt: skip
     values = [[float(v) for v in amounts] for _, amounts in series]

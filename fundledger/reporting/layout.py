@@ -55,7 +55,7 @@ def front_matter(
             (language.gettext("Currency"),
              language.gettext("US dollars (USD) unless another currency is named"))]  # fmt: skip
     return [
-        para(labels.fund_name(language), styles().subheading),
+        para(labels.fund_name(language), styles().fund),
         para(labels.mandate(language), styles().subtitle),
         gap(5),
         para(title, styles().title),

@@ -108,6 +108,8 @@ def clean(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Styles:
+    #: The fund's name above a document's title (not a section: no bookmark).
+    fund: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
     heading: ParagraphStyle
@@ -126,14 +128,16 @@ class Styles:
 def styles() -> Styles:
     register_fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    subheading = ParagraphStyle("subheading", base, fontName=BOLD, fontSize=9, leading=12,
+                                spaceBefore=6, spaceAfter=3)
     return Styles(
+        fund=ParagraphStyle("fund", subheading),
         title=ParagraphStyle("title", base, fontName=BOLD, fontSize=15, leading=19,
                              textColor=ACCENT, spaceAfter=2),
         subtitle=ParagraphStyle("subtitle", base, fontSize=8.5, leading=11, textColor=MUTED),
         heading=ParagraphStyle("heading", base, fontName=BOLD, fontSize=11, leading=14,
                                textColor=ACCENT, spaceBefore=10, spaceAfter=4),
-        subheading=ParagraphStyle("subheading", base, fontName=BOLD, fontSize=9, leading=12,
-                                  spaceBefore=6, spaceAfter=3),
+        subheading=subheading,
         body=base,
         note=ParagraphStyle("note", base, fontName=ITALIC, fontSize=7.5, leading=9.5,
                             textColor=MUTED, spaceBefore=3),
@@ -256,6 +260,7 @@ def key_values(rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> 
     data = [[para(label, styles().label), para(value)] for label, value in rows]
     table = Table(data, colWidths=list(widths))
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 9),  # else the cells name Helvetica, not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -268,14 +273,33 @@ def key_values(rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> 
 Decorator = Callable[[Canvas, int, int], None]
 
 
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """An outline entry (bookmark): its title, depth, and where on its page it points."""
+
+    page: int
+    title: str
+    level: int
+    top: float
+
+
 class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
-    """Holds every page until the end, so each can say "page X of Y"."""
+    """Holds every page until the end, so each can say "page X of Y".
+
+    Bookmarks are held with their page too: ReportLab points a bookmark at the page it
+    is writing out, and no page is written out before :meth:`save`."""
 
     def __init__(self, *args: Any, decorate: Decorator, issue: Issue, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._decorate = decorate
         self._held: list[dict[str, Any]] = []
+        self._marks: list[_Mark] = []
         _pin(self, issue)
+
+    def mark(self, title: str, level: int, top: float) -> None:
+        """Bookmark the current page at height ``top`` under ``title``."""
+        deepest = self._marks[-1].level + 1 if self._marks else 0
+        self._marks.append(_Mark(len(self._held), title, min(level, deepest), top))
 
     def showPage(self) -> None:  # ReportLab's name
         self._held.append(dict(self.__dict__))
@@ -283,10 +307,18 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
 
     def save(self) -> None:
         total = len(self._held)
+        marks = self._marks
         for number, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
             self._decorate(self, number, total)
+            for index, mark in enumerate(marks):
+                if mark.page == number - 1:
+                    key = f"section-{index + 1}"
+                    self.bookmarkPage(key, fit="XYZ", top=round(mark.top, 2))
+                    self.addOutlineEntry(mark.title, key, level=mark.level)
             super().showPage()
+        if marks:
+            self.showOutline()
         super().save()
 
 
@@ -319,7 +351,7 @@ def build_pdf(
     """Lay ``story`` out on A4 pages and return the PDF's bytes."""
     register_fonts()
     buffer = io.BytesIO()
-    document = BaseDocTemplate(
+    document = _Document(
         buffer,
         pagesize=PAGE,
         leftMargin=MARGIN,
@@ -335,6 +367,8 @@ def build_pdf(
         invariant=1,
         pageCompression=1,
         lang=issue.language.code,
+        # Else ReportLab's canvas names Helvetica on every page, a font not embedded.
+        initialFontName=FONT,
     )
     frame = Frame(
         document.leftMargin, document.bottomMargin, document.width, document.height,
@@ -346,6 +380,19 @@ def build_pdf(
         canvasmaker=partial(_NumberedCanvas, decorate=decorate, issue=issue),
     )
     return buffer.getvalue()
+
+
+#: The outline's depth of each heading style: a bookmark per section and subsection.
+_OUTLINE = {"heading": 0, "subheading": 1}
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
+    """A document whose headings are its outline (the reader's bookmarks)."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # ReportLab's name
+        if isinstance(flowable, Paragraph) and flowable.style.name in _OUTLINE:
+            top = self.frame._y + flowable.height + flowable.getSpaceAfter()
+            self.canv.mark(flowable.getPlainText(), _OUTLINE[flowable.style.name], top)
 
 
 #: Room a heading needs below it for what follows, else it starts the next page.
@@ -385,9 +432,7 @@ def _keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
     """Tie each heading to what follows it, so that no page ends on a heading."""
     result: list[Flowable] = []
     for flowable in reversed(story):
-        is_heading = isinstance(flowable, Paragraph) and flowable.style.name in (
-            "heading", "subheading",
-        )  # fmt: skip
+        is_heading = isinstance(flowable, Paragraph) and flowable.style.name in _OUTLINE
         if is_heading and result:
             result[0] = _Lead(flowable, result[0])
         else:

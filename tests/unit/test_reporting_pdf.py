@@ -37,6 +37,7 @@ from fundledger.reporting.uses import (
     UnrestrictedShare,
     YearFigures,
 )
+from tests.pdf_structure import fonts
 
 D = Decimal
 ISSUED = dt.datetime(2026, 1, 15, 9, 45, 30, tzinfo=dt.UTC)
@@ -183,7 +184,9 @@ def test_a_meeting_pack() -> None:
                              PoolImpact("unrestricted", D("300000.00"), D("292100.00"))),
                             True),),
     )  # fmt: skip
-    text = text_of(render_meeting_pack(pack, issue("en", "CP-2026-0001")))
+    pdf = render_meeting_pack(pack, issue("en", "CP-2026-0001"))
+    assert all(font.embedded for font in fonts(pdf))
+    text = text_of(pdf)
     for expected in ("CAJP meeting pack", "March 10, 2026", "7.00%", "21,400.00",
                      "MEX — Activity 5", "13,500.00", "7,900.00", "292,100.00",
                      "Its pools cover approval in full.", "318,500.00"):  # fmt: skip
