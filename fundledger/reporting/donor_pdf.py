@@ -14,11 +14,18 @@ from fundledger.reporting.donor_data import DonorStatementData, ReceiptLine, Rol
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.grid import Grid
 from fundledger.reporting.i18n import N_, Language
-from fundledger.reporting.layout import Line, block, front_matter, metadata, summary_table
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.layout import (
+    Line,
+    block,
+    front_matter,
+    issue_block,
+    metadata,
+    summary_table,
+)
 from fundledger.reporting.pdf import (
     WIDTH,
     Cell,
-    Issue,
     build_pdf,
     figure_table,
     gap,
@@ -84,6 +91,7 @@ def render_donor_statement(data: DonorStatementData, issue: Issue) -> bytes:
         left_header=labels.fund_short(language),
         right_header=f"{title} · {donor.code} · {issue.number}",
     )
+    story.append(issue_block(issue))
     return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
 
 

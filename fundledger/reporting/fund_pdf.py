@@ -17,11 +17,11 @@ from fundledger.reporting.fund_data import (
     FundStatementData,
 )
 from fundledger.reporting.i18n import N_, Language
-from fundledger.reporting.layout import fit, front_matter, metadata
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.layout import fit, front_matter, issue_block, metadata
 from fundledger.reporting.pdf import (
     WIDTH,
     Cell,
-    Issue,
     build_pdf,
     figure_table,
     gap,
@@ -58,6 +58,7 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
         issue, left_header=labels.fund_short(language),
         right_header=f"{title} {data.year} · {issue.number}",
     )  # fmt: skip
+    story.append(issue_block(issue))
     return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
 
 

@@ -10,12 +10,12 @@ from reportlab.platypus import Flowable
 from fundledger.reporting import labels
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.i18n import Language
-from fundledger.reporting.layout import block, fit, front_matter, metadata
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.layout import block, fit, front_matter, issue_block, metadata
 from fundledger.reporting.pack_data import PackData, Proposal
 from fundledger.reporting.pdf import (
     WIDTH,
     Cell,
-    Issue,
     build_pdf,
     figure_table,
     gap,
@@ -48,6 +48,7 @@ def render_meeting_pack(data: PackData, issue: Issue) -> bytes:
     story += _pools(data, language)
     decorate = running_decorator(issue, left_header=labels.fund_short(language),
                                  right_header=f"{title} · {issue.number}")  # fmt: skip
+    story.append(issue_block(issue))
     return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
 
 

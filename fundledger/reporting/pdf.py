@@ -8,7 +8,6 @@ same ReportLab. The font is Bitstream Vera, which ReportLab ships inside its pac
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import unicodedata
@@ -40,7 +39,8 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.doctemplate import FrameBreak
 
-from fundledger.reporting.i18n import Language
+from fundledger.reporting import labels
+from fundledger.reporting.issue import Issue
 
 FONT = "FundledgerSans"
 BOLD = "FundledgerSans-Bold"
@@ -177,30 +177,6 @@ def note(text: str) -> Paragraph:
 
 def gap(height: float = 4) -> Spacer:
     return Spacer(1, height * mm)
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """What identifies one issued document: printed on every page and in its metadata."""
-
-    number: str
-    issued_at: dt.datetime
-    language: Language
-    #: Its period was not closed when it was issued: its figures may still change.
-    interim: bool = False
-    #: The number of the statement it replaces (same request and language), if any.
-    supersedes: str | None = None
-
-    @property
-    def instant(self) -> dt.datetime:
-        """The issue time in UTC, to the microsecond (SQLite hands back naive UTC values)."""
-        at = self.issued_at
-        return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
-
-    @property
-    def moment(self) -> dt.datetime:
-        """The issue time in UTC to the second, as the document shows it."""
-        return self.instant.replace(microsecond=0)
 
 
 def figure_table(
@@ -441,14 +417,16 @@ def _keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
 
 
 def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> Decorator:
-    """The standard header (fund and document) and footer (number, date, page X of Y)."""
+    """The standard header (fund and document) and footer (number, date, page X of Y),
+    and above the header its status (interim, unaudited or final): on every page, so
+    no page can pass for more final than it is."""
     language = issue.language
     header_left, header_right = clean(left_header), clean(right_header)
     footer_left = clean(
         f"{issue.number} · "
         + language.gettext("Issued on %(date)s", date=language.date(issue.moment.date(), "long"))
     )
-    interim = clean(language.gettext("INTERIM: the period is not closed; figures may change"))
+    banner = clean(labels.status_banner(language, issue.status))
 
     def decorate(canvas: Canvas, page: int, total: int) -> None:
         canvas.saveState()
@@ -465,10 +443,9 @@ def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> D
         canvas.drawString(MARGIN, bottom, footer_left)
         pages = clean(language.gettext("Page %(page)s of %(pages)s", page=page, pages=total))
         canvas.drawRightString(PAGE[0] - MARGIN, bottom, pages)
-        if issue.interim:  # on every page, so no page can pass for a final figure
-            canvas.setFont(BOLD, 8)
-            canvas.setFillColor(WARNING)
-            canvas.drawCentredString(PAGE[0] / 2, top + 4 * mm, interim)
+        canvas.setFont(BOLD, 8)
+        canvas.setFillColor(WARNING if issue.interim else ACCENT)
+        canvas.drawCentredString(PAGE[0] / 2, top + 4 * mm, banner)
         canvas.restoreState()
 
     return decorate

@@ -23,10 +23,10 @@ from fundledger.reporting.donor_pdf import render_donor_statement
 from fundledger.reporting.fund_data import FundStatementData, fund_statement
 from fundledger.reporting.fund_pdf import render_fund_statement
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import Issue, Officer, Status
 from fundledger.reporting.models import StatementKind
 from fundledger.reporting.pack_data import PackData, meeting_pack
 from fundledger.reporting.pack_pdf import render_meeting_pack
-from fundledger.reporting.pdf import Issue
 
 
 class StatementError(FundledgerError):
@@ -160,7 +160,8 @@ def issue_for(
     issued_at: dt.datetime,
     language: str,
     *,
-    interim: bool = False,
+    status: Status = Status.FINAL,
     supersedes: str | None = None,
+    officer: Officer | None = None,
 ) -> Issue:
-    return Issue(number, issued_at, Language.of(language), interim, supersedes)
+    return Issue(number, issued_at, Language.of(language), status, supersedes, officer)

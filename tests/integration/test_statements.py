@@ -328,7 +328,7 @@ def test_fund_statement_reconciles_with_the_ledger(database: Database) -> None:
     assert [title for depth, title, _page in outline(pdf) if depth == 0] == [
         "Statement of financial position at December 31, 2025",
         "Statement of changes in net assets, 2025", "Contributions in 2025",
-        "Budget and its execution, 2025", "CAJP decisions in 2025",
+        "Budget and its execution, 2025", "CAJP decisions in 2025", "Issue and status",
     ]  # fmt: skip
     position = data.position
     assert position.assets["1010"] == balances["1010"]

@@ -89,7 +89,7 @@ def test_issue_list_verify_and_rebuild(fund: Database, run: Run, tmp_path: Path)
 
     genuine = run("statement", "verify", str(path))
     assert genuine.exit_code == 0
-    assert genuine.stdout.startswith(f"genuine: {number}, interim donor statement for ES-OBS")
+    assert genuine.stdout.startswith(f"genuine: {number}, unaudited donor statement for ES-OBS")
 
     altered = tmp_path / "altered.pdf"
     content = bytearray(path.read_bytes())

@@ -25,9 +25,10 @@ from fundledger.reporting.donor_pdf import render_donor_statement
 from fundledger.reporting.figures import AccountInfo, Position
 from fundledger.reporting.grid import Grid, wrap_text
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import Issue
 from fundledger.reporting.pack_data import PackData, PoolImpact, PoolLine, Proposal
 from fundledger.reporting.pack_pdf import render_meeting_pack
-from fundledger.reporting.pdf import FONT, Issue, clean, register_fonts
+from fundledger.reporting.pdf import FONT, clean, register_fonts
 from fundledger.reporting.queries import claimed_number
 from fundledger.reporting.uses import (
     AllocationInfo,

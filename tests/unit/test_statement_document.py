@@ -15,11 +15,12 @@ TITLES = {"en": "Donor statement", "es": "Estado de cuenta del donante",
 SECTIONS = {
     "en": ["Summary", "Pledges signed in the period", "Payments received in the period",
            "Outstanding pledges at December 31, 2025", "How your contributions were used",
-           "Earmarked contributions", "Unrestricted contributions", "The Fund as a whole"],
+           "Earmarked contributions", "Unrestricted contributions", "The Fund as a whole",
+           "Issue and status"],
     "pt": ["Resumo", "Promessas de contribuição assinadas no período",
            "Pagamentos recebidos no período", "Promessas pendentes em 31 de dezembro de 2025",
            "Uso das contribuições", "Contribuições com destinação específica",
-           "Contribuições sem restrição", "O Fundo como um todo"],
+           "Contribuições sem restrição", "O Fundo como um todo", "Emissão e situação"],
 }  # fmt: skip
 
 
