@@ -110,7 +110,7 @@ def summary_table(
     """Label and USD amount, e.g. a roll-forward from opening to closing balance."""
     rows = [(line.label, language.money(line.amount)) for line in lines]
     strong = [index for index, line in enumerate(lines) if line.strong]
-    return Grid((heading, "USD"), rows, (width - 90, 90), numeric=(1,), emphasis=strong)
+    return Grid(language, (heading, "USD"), rows, (width - 90, 90), numeric=(1,), emphasis=strong)
 
 
 def block(*flowables: Flowable) -> KeepTogether:

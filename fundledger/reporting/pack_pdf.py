@@ -71,7 +71,7 @@ def _overview(data: PackData, language: Language) -> list[Flowable]:
     header = (_("Allocation"), _("Activity"), _("Organ"), _("Requested"),
               _("Covered by its pools"))  # fmt: skip
     story += [
-        figure_table(header, rows, widths, numeric=(3,), totals=1),
+        figure_table(language, header, rows, widths, numeric=(3,), totals=1),
         note(_("Each proposal is measured on its own against the money available now; approving "
                "one leaves less for the others that draw on the same pools.")),
     ]  # fmt: skip
@@ -112,7 +112,7 @@ def _proposal(proposal: Proposal, language: Language) -> list[Flowable]:
             subheading(title),
             particulars,
             gap(2),
-            figure_table(header, rows, widths, numeric=(1, 2, 3), totals=1),
+            figure_table(language, header, rows, widths, numeric=(1, 2, 3), totals=1),
         ),
         para(verdict, styles().note),
     ]
@@ -134,7 +134,7 @@ def _pools(data: PackData, language: Language) -> list[Flowable]:
     header = (_("Funding pool"), _("Money"), _("Committed"), _("Available"))
     return [
         heading(_("Funding pools")),
-        figure_table(header, rows, widths, numeric=(1, 2, 3), totals=1),
+        figure_table(language, header, rows, widths, numeric=(1, 2, 3), totals=1),
         note(_("Money: cash held for the pool (and pledges, when the Fund counts them). "
                "Committed: approved allocations not yet disbursed. Earmarked pools are named by "
                "donor and earmark.")),

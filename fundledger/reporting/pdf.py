@@ -37,10 +37,12 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import FrameBreak
 
 from fundledger.reporting import labels
+from fundledger.reporting.hyphenation import header_lines
+from fundledger.reporting.i18n import Language
 from fundledger.reporting.issue import Issue
+from fundledger.reporting.keeping import keep
 
 FONT = "FundledgerSans"
 BOLD = "FundledgerSans-Bold"
@@ -180,6 +182,7 @@ def gap(height: float = 4) -> Spacer:
 
 
 def figure_table(
+    language: Language,
     header: Sequence[Cell],
     rows: Sequence[Sequence[Cell]],
     widths: Sequence[float],
@@ -190,10 +193,12 @@ def figure_table(
     emphasis: Sequence[int] = (),
 ) -> Table:
     """A statement table: a header repeated on every page, figures right-aligned, the last
-    ``totals`` rows set off as totals, ``emphasis`` rows (indexes into ``rows``) in bold."""
+    ``totals`` rows set off as totals, ``emphasis`` rows (indexes into ``rows``) in bold.
+    Header words too wide for their column are hyphenated in ``language``."""
     look = styles()
     data: list[list[Any]] = [
-        [para(c, look.header_right if i in numeric else look.header) if isinstance(c, str) else c
+        [_header(language, c, widths[i], look.header_right if i in numeric else look.header)
+         if isinstance(c, str) else c
          for i, c in enumerate(header)]
     ]  # fmt: skip
     data += [[_cell(c) for c in row] for row in rows]
@@ -225,6 +230,12 @@ def figure_table(
         commands.append(("FONT", (0, index + 1), (-1, index + 1), BOLD, font_size))
     table.setStyle(TableStyle(commands))
     return table
+
+
+def _header(language: Language, text: str, width: float, style: ParagraphStyle) -> Paragraph:
+    room = width - 6  # the cell's padding, both sides
+    lines = header_lines(clean(text), room, style.fontName, style.fontSize, language.code)
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
 def _cell(value: Cell) -> Any:
@@ -352,7 +363,7 @@ def build_pdf(
     )  # fmt: skip
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     document.build(
-        _keep_headings(story),
+        keep(story, document.height),
         canvasmaker=partial(_NumberedCanvas, decorate=decorate, issue=issue),
     )
     return buffer.getvalue()
@@ -369,51 +380,6 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
         if isinstance(flowable, Paragraph) and flowable.style.name in _OUTLINE:
             top = self.frame._y + flowable.height + flowable.getSpaceAfter()
             self.canv.mark(flowable.getPlainText(), _OUTLINE[flowable.style.name], top)
-
-
-#: Room a heading needs below it for what follows, else it starts the next page.
-HEADING_ROOM = 90
-
-
-class _Lead(Flowable):  # type: ignore[misc]  # ReportLab is untyped
-    """A heading and what follows it: on the next page unless the heading and the start
-    of the body (all of it, if short) fit here. Unlike ``KeepTogether``, a long table
-    starts under its heading when there is room for a few of its rows."""
-
-    def __init__(self, heading: Flowable, body: Flowable) -> None:
-        super().__init__()
-        self._heading, self._body = heading, body
-        self._need = 0.0
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        _w, high = self._heading.wrap(available_width, available_height)
-        high += self._heading.getSpaceAfter() + self._body.getSpaceBefore()
-        _w, body = self._body.wrap(available_width, max(0, available_height - high))
-        self._need = high + min(body, HEADING_ROOM)
-        return available_width, 0xFFFFFF  # always split, like KeepTogether
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        self.wrap(available_width, available_height)
-        frame = getattr(self, "_frame", None)
-        at_top = frame is not None and getattr(frame, "_atTop", False)
-        if available_height >= self._need or at_top:
-            return [self._heading, self._body]
-        return [FrameBreak(), self._heading, self._body]
-
-    def getSpaceBefore(self) -> float:  # ReportLab's name
-        return float(self._heading.getSpaceBefore())
-
-
-def _keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
-    """Tie each heading to what follows it, so that no page ends on a heading."""
-    result: list[Flowable] = []
-    for flowable in reversed(story):
-        is_heading = isinstance(flowable, Paragraph) and flowable.style.name in _OUTLINE
-        if is_heading and result:
-            result[0] = _Lead(flowable, result[0])
-        else:
-            result.insert(0, flowable)
-    return result
 
 
 def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> Decorator:

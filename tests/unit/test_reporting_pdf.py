@@ -220,7 +220,7 @@ def test_grid_cells_never_run_past_their_column() -> None:
 
 def test_grid_splits_by_rows_and_keeps_the_total_with_a_row() -> None:
     rows = [("Pledge", "1.00")] * 40 + [("Total", "40.00")]
-    grid = Grid(("What", "USD"), rows, (120, 60), numeric=(1,), totals=1)
+    grid = Grid(Language.of("en"), ("What", "USD"), rows, (120, 60), numeric=(1,), totals=1)
     _width, height = grid.wrap(500, 10_000)
     first, rest = grid.split(500, height / 2)
     assert first.wrap(500, 10_000)[1] <= height / 2
