@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
 from fundledger.reporting.donor_data import DonorStatementData, ReceiptLine, RollForward
+from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.grid import Grid
 from fundledger.reporting.i18n import N_, Language
@@ -92,7 +93,8 @@ def render_donor_statement(data: DonorStatementData, issue: Issue) -> bytes:
         right_header=f"{title} · {donor.code} · {issue.number}",
     )
     story.append(issue_block(issue))
-    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
+                     attachments=figure_files(data, issue))
 
 
 def _day_before(day: dt.date) -> dt.date:

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable
 
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
+from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.fund_data import (
     BudgetLineFigures,
@@ -59,7 +60,8 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
         right_header=f"{title} {data.year} · {issue.number}",
     )  # fmt: skip
     story.append(issue_block(issue))
-    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
+                     attachments=figure_files(data, issue))
 
 
 def _sum(amounts: Iterable[Decimal]) -> Decimal:

@@ -78,7 +78,7 @@ def issue_statement(
     officer = officer_of(session, actor)
     issue = Issue(number, issued_at, chosen, status,
                   None if earlier is None else earlier.number, officer)  # fmt: skip
-    data = statement_data(session, request, issue)
+    data = statement_data(session, request, issue.instant)
     pdf = render_data(data, issue)
     digest = hashlib.sha256(pdf).hexdigest()
     relative = Path(str(year)) / f"{number}.pdf"

@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from fundledger.reporting import labels
+from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.i18n import Language
 from fundledger.reporting.issue import Issue
@@ -49,7 +50,8 @@ def render_meeting_pack(data: PackData, issue: Issue) -> bytes:
     decorate = running_decorator(issue, left_header=labels.fund_short(language),
                                  right_header=f"{title} · {issue.number}")  # fmt: skip
     story.append(issue_block(issue))
-    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
+                     attachments=figure_files(data, issue))
 
 
 def _overview(data: PackData, language: Language) -> list[Flowable]:

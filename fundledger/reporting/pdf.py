@@ -39,6 +39,7 @@ from reportlab.platypus import (
 )
 
 from fundledger.reporting import labels
+from fundledger.reporting.attachments import Attachment, embed
 from fundledger.reporting.hyphenation import header_lines
 from fundledger.reporting.i18n import Language
 from fundledger.reporting.issue import Issue
@@ -276,9 +277,13 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
     Bookmarks are held with their page too: ReportLab points a bookmark at the page it
     is writing out, and no page is written out before :meth:`save`."""
 
-    def __init__(self, *args: Any, decorate: Decorator, issue: Issue, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, decorate: Decorator, issue: Issue,
+        attachments: Sequence[Attachment], **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self._decorate = decorate
+        self._attachments = attachments
         self._held: list[dict[str, Any]] = []
         self._marks: list[_Mark] = []
         _pin(self, issue)
@@ -306,6 +311,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
             super().showPage()
         if marks:
             self.showOutline()
+        embed(self._doc, self._attachments)
         super().save()
 
 
@@ -333,9 +339,14 @@ class Metadata:
 
 
 def build_pdf(
-    story: Sequence[Flowable], *, issue: Issue, metadata: Metadata, decorate: Decorator
+    story: Sequence[Flowable],
+    *,
+    issue: Issue,
+    metadata: Metadata,
+    decorate: Decorator,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
-    """Lay ``story`` out on A4 pages and return the PDF's bytes."""
+    """Lay ``story`` out on A4 pages, attach ``attachments``, return the PDF's bytes."""
     register_fonts()
     buffer = io.BytesIO()
     document = _Document(
@@ -364,7 +375,8 @@ def build_pdf(
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     document.build(
         keep(story, document.height),
-        canvasmaker=partial(_NumberedCanvas, decorate=decorate, issue=issue),
+        canvasmaker=partial(_NumberedCanvas, decorate=decorate, issue=issue,
+                            attachments=attachments),
     )
     return buffer.getvalue()
 

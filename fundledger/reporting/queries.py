@@ -156,7 +156,7 @@ def figures_changed(
     if statement.figures_digest is None or statement.last_entry is None:
         return None, ()
     request = request_of(statement)
-    fresh = figures_digest(statement_data(session, request, issue_of(statement)))
+    fresh = figures_digest(statement_data(session, request, issue_of(statement).instant))
     if fresh == statement.figures_digest:
         return False, ()
     _start, end = request.period
