@@ -9,9 +9,11 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from reportlab.graphics.charts.legends import Legend
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
+from fundledger.reporting.charts import bars
 from fundledger.reporting.donor_pdf import render_donor_statement
 from fundledger.reporting.grid import Grid
 from fundledger.reporting.hyphenation import header_lines
@@ -140,3 +142,14 @@ def test_a_table_of_zero_shares_is_not_printed() -> None:
     assert "Your share†" not in text
     assert "† Method" not in text
     assert "Method: unrestricted money is pooled" in text
+
+
+def test_a_chart_legend_moves_under_a_long_title() -> None:
+    register_fonts()
+    series = [(name, [Decimal(1)]) for name in ("Orçamento", "Alocado", "Desembolsado", "Gasto")]
+    title = "Orçamento e sua execução por órgão (USD)"
+    drawing = bars(["CIM"], series, Language.of("pt"), width=400, height=170, title=title)
+    legend = next(item for item in drawing.contents if isinstance(item, Legend))
+    assert legend.y < 170 - 3 - 10  # a line lower than beside the title
+    short = bars(["CIM"], series[:1], Language.of("pt"), width=400, height=170, title="USD")
+    assert next(item for item in short.contents if isinstance(item, Legend)).y == 170 - 3
