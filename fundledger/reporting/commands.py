@@ -166,8 +166,9 @@ def statement_donors(year: int) -> None:
 @statement.command("list")
 @FORMAT
 def statement_list(output_format: str) -> None:
-    """The register: every statement issued, oldest first; whether it is interim (its
-    period was not closed) or final, and which statement it supersedes or was superseded by."""
+    """The register: every statement issued, oldest first; its status (interim: issued
+    before its period ended; unaudited: its year not closed; final), and which statement
+    it supersedes or was superseded by."""
     from fundledger.reporting.queries import (
         describe,
         stamp,
