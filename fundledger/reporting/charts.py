@@ -47,8 +47,12 @@ def bars(
 ) -> Drawing:
     """Grouped bars: one group per category, one bar per series, legend below."""
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # the renderer's own default is Helvetica, not embedded
     drawing.add(String(0, height - 10, clean(title), fontName=BOLD, fontSize=8.5,
                        fillColor=INK))  # fmt: skip
+    # The legend sits right of the title, or under it when the two would overlap.
+    key_width = len(series) * (22 + max(stringWidth(clean(name), FONT, 7) for name, _ in series))
+    below = 14 if stringWidth(clean(title), BOLD, 8.5) + key_width + 12 > width else 0
     values = [[float(v) for v in amounts] for _, amounts in series]
     top = max([0.0, *(v for row in values for v in row)])
     low = min([0.0, *(v for row in values for v in row)])
@@ -56,10 +60,10 @@ def bars(
     chart = HorizontalBarChart() if horizontal else VerticalBarChart()
     if horizontal:
         chart.x, chart.y = 120, 16
-        chart.width, chart.height = width - 130, height - 40
+        chart.width, chart.height = width - 130, height - 40 - below
     else:
         chart.x, chart.y = 48, 20
-        chart.width, chart.height = width - 56, height - 44
+        chart.width, chart.height = width - 56, height - 44 - below
     chart.data = values
     chart.groupSpacing = 6
     chart.barSpacing = 1
@@ -93,7 +97,7 @@ def bars(
         category_axis.labels.dy = -3
     drawing.add(chart)
     legend = Legend()
-    legend.x, legend.y = width, height - 3
+    legend.x, legend.y = width, height - 3 - below
     legend.boxAnchor = "ne"
     legend.alignment = "right"
     legend.columnMaximum = 1

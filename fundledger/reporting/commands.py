@@ -66,14 +66,53 @@ def statement() -> None:
 @date_option("--from", "start", help="First day of the period.", required=True)
 @date_option("--to", "end", help="Last day of the period.", required=True)
 @click.option("--lang", "language", type=LANGUAGE, help="Default: the donor's language.")
+@click.option("--format", "output_format", type=click.Choice(["pdf", "json"]), default="pdf",
+              show_default=True,
+              help="pdf: issue the statement. json: print its figures (what an issued "
+                   "statement carries as figures.json) without issuing anything.")  # fmt: skip
 @OUT
 def statement_donor(
-    code: str, start: dt.date, end: dt.date, language: str | None, out: Path | None
+    code: str,
+    start: dt.date,
+    end: dt.date,
+    language: str | None,
+    output_format: str,
+    out: Path | None,
 ) -> None:
-    """Issue donor CODE's statement for a period; prints its number and file."""
+    """Issue donor CODE's statement for a period; prints its number and file (or, with
+    --format json, its figures, issuing nothing)."""
     from fundledger.reporting.render import Request
 
-    _issue(Request.donor(upper_code(code, "donor code"), start, end), language, out)
+    request = Request.donor(upper_code(code, "donor code"), start, end)
+    if output_format == "json":
+        _figures(request)
+    else:
+        _issue(request, language, out)
+
+
+def _figures(request: Request) -> None:
+    from fundledger.reporting.embedded import as_json, payload
+    from fundledger.reporting.render import donor_of, preview
+
+    with database().session() as session:
+        donor_of(session, request)  # an unknown donor is refused, as when issuing
+        data = preview(session, request, clock.utc_now())
+    click.echo(as_json(payload(data, None)), nl=False)
+
+
+@statement.command("data")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def statement_data(file: Path) -> None:
+    """Print the figures FILE (an issued statement) carries, as JSON; exit 1 if it has none."""
+    from fundledger.reporting.attachments import NoAttachment, attached
+    from fundledger.reporting.embedded import JSON_NAME
+
+    try:
+        content = attached(file.read_bytes(), JSON_NAME)
+    except NoAttachment as error:
+        click.echo(f"error: {file.name}: {error}", err=True)
+        sys.exit(1)
+    click.echo(content.decode(), nl=False)
 
 
 @statement.command("fund")
@@ -127,8 +166,9 @@ def statement_donors(year: int) -> None:
 @statement.command("list")
 @FORMAT
 def statement_list(output_format: str) -> None:
-    """The register: every statement issued, oldest first; whether it is interim (its
-    period was not closed) or final, and which statement it supersedes or was superseded by."""
+    """The register: every statement issued, oldest first; its status (interim: issued
+    before its period ended; unaudited: its year not closed; final), and which statement
+    it supersedes or was superseded by."""
     from fundledger.reporting.queries import (
         describe,
         stamp,

@@ -11,14 +11,22 @@ from reportlab.platypus import Flowable
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
 from fundledger.reporting.donor_data import DonorStatementData, ReceiptLine, RollForward
+from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.grid import Grid
 from fundledger.reporting.i18n import N_, Language
-from fundledger.reporting.layout import Line, block, front_matter, metadata, summary_table
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.layout import (
+    Line,
+    block,
+    front_matter,
+    issue_block,
+    metadata,
+    summary_table,
+)
 from fundledger.reporting.pdf import (
     WIDTH,
     Cell,
-    Issue,
     build_pdf,
     figure_table,
     gap,
@@ -84,7 +92,9 @@ def render_donor_statement(data: DonorStatementData, issue: Issue) -> bytes:
         left_header=labels.fund_short(language),
         right_header=f"{title} · {donor.code} · {issue.number}",
     )
-    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+    story.append(issue_block(issue))
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
+                     attachments=figure_files(data, issue))
 
 
 def _day_before(day: dt.date) -> dt.date:
@@ -102,14 +112,14 @@ def _roll_forward(
     end: dt.date,
     sign: Decimal = Decimal(1),
 ) -> list[Line]:
-    lines = [Line(language.gettext(opening, date=language.date(_day_before(start))),
+    lines = [Line(language.gettext(opening, date=language.day(_day_before(start))),
                   roll.opening, strong=True)]  # fmt: skip
     for movement in roll.movements:
         if movement.amount or movement.key in ALWAYS:
             lines.append(Line(language.gettext(names[movement.key]), movement.amount * sign))
     if roll.other:
         lines.append(Line(language.gettext("Other adjustments"), roll.other))
-    lines.append(Line(language.gettext(closing, date=language.date(end)), roll.closing, True))
+    lines.append(Line(language.gettext(closing, date=language.day(end)), roll.closing, True))
     return lines
 
 
@@ -151,7 +161,7 @@ def _pledges(data: DonorStatementData, language: Language) -> list[Flowable]:
         return [block(title, para(_("No pledges were signed in the period.")))]
     widths = (60, 96, 80, 46, 76, 58, WIDTH - 416)
     rows: list[Sequence[str]] = [
-        (language.date(p.date), p.reference or "—",
+        (language.day(p.date), p.reference or "—",
          labels.earmark(language, p.earmark), p.currency,
          language.original(p.amount, p.currency), language.rate(p.rate), language.money(p.usd))
         for p in data.pledges
@@ -161,11 +171,12 @@ def _pledges(data: DonorStatementData, language: Language) -> list[Flowable]:
     )
     header = (_("Date"), _("Reference"), _("Earmark"), _("Currency"), _("Amount"), _("Rate"),
               "USD")  # fmt: skip
-    story: list[Flowable] = [title, Grid(header, rows, widths, numeric=(4, 5, 6), totals=1)]
+    pledges = Grid(language, header, rows, widths, numeric=(4, 5, 6), totals=1)
+    story: list[Flowable] = [title, pledges]
     if data.reductions:
         widths_r = (60, 60, 86, 46, 76, 70, WIDTH - 398)
         reduced: list[Sequence[str]] = [
-            (language.date(r.date), language.date(r.pledge_date),
+            (language.day(r.date), language.day(r.pledge_date),
              r.pledge_reference or "—", r.currency,
              language.original(r.amount, r.currency), language.money(r.usd),
              (_("Cancelled") + ": " if r.cancellation else "") + r.reason)
@@ -177,7 +188,8 @@ def _pledges(data: DonorStatementData, language: Language) -> list[Flowable]:
         header_r = (_("Date"), _("Pledge of"), _("Reference"), _("Currency"), _("Amount"),
                     "USD", _("Reason"))  # fmt: skip
         story += [subheading(_("Pledges reduced or cancelled in the period")),
-                  Grid(header_r, reduced, widths_r, numeric=(4, 5), totals=1)]  # fmt: skip
+                  Grid(language, header_r, reduced, widths_r, numeric=(4, 5),
+                       totals=1)]  # fmt: skip
     return story
 
 
@@ -199,7 +211,7 @@ def _receipts(data: DonorStatementData, language: Language) -> list[Flowable]:
         return [block(title, para(_("No payments were received in the period.")))]
     widths = (60, 80, 46, 70, 52, 56, 70, WIDTH - 434)
     rows: list[Sequence[str]] = [
-        (language.date(r.date), r.reference or "—", r.currency,
+        (language.day(r.date), r.reference or "—", r.currency,
          language.original(r.gross, r.currency),
          language.original(r.charges, r.currency) if r.charges else "—",
          language.rate(r.rate), language.money(r.usd), _applied_to(r, language))
@@ -210,7 +222,7 @@ def _receipts(data: DonorStatementData, language: Language) -> list[Flowable]:
               _("Bank charges"), _("Rate"), "USD", _("Applied to"))  # fmt: skip
     return [
         title,
-        Grid(header, rows, widths, numeric=(3, 4, 5, 6), totals=1),
+        Grid(language, header, rows, widths, numeric=(3, 4, 5, 6), totals=1),
         note("¹ " + _("What you paid: the amount the bank credited to the Fund plus the charges "
                       "it deducted. The charges are borne by the Fund.")),
     ]  # fmt: skip
@@ -223,8 +235,8 @@ def _outstanding(data: DonorStatementData, language: Language) -> list[Flowable]
         return [block(title, para(_("Nothing was outstanding at the end of the period.")))]
     widths = (60, 84, 64, 80, 46, 80, WIDTH - 414)
     rows: list[Sequence[str]] = [
-        (language.date(o.pledge_date), o.reference or "—",
-         language.date(o.due) if o.due else "—", labels.earmark(language, o.earmark),
+        (language.day(o.pledge_date), o.reference or "—",
+         language.day(o.due) if o.due else "—", labels.earmark(language, o.earmark),
          o.currency, language.original(o.outstanding, o.currency), language.money(o.usd))
         for o in data.outstanding
     ]  # fmt: skip
@@ -235,7 +247,7 @@ def _outstanding(data: DonorStatementData, language: Language) -> list[Flowable]
     rows.append((_("Total"), "", "", "", "", "", language.money(total)))
     header = (_("Pledge of"), _("Reference"), _("Due"), _("Earmark"), _("Currency"),
               _("Outstanding"), "USD²")  # fmt: skip
-    story: list[Flowable] = [title, Grid(header, rows, widths, numeric=(5, 6), totals=1)]
+    story: list[Flowable] = [title, Grid(language, header, rows, widths, numeric=(5, 6), totals=1)]
     story.append(note("² " + _("Carried at the rate of the day each pledge was signed; a payment "
                                "at another rate gives an exchange difference.")))  # fmt: skip
     return story
@@ -251,7 +263,7 @@ def _allocation_cell(info: AllocationInfo, language: Language) -> Cell:
 def _decision_cell(info: AllocationInfo, language: Language) -> Cell:
     parts = [info.reference or "—"]
     if info.decided_on is not None:
-        parts.append(language.date(info.decided_on))
+        parts.append(language.day(info.decided_on))
     return para(", ".join(parts), styles().cell)
 
 
@@ -272,8 +284,8 @@ def _uses(data: DonorStatementData, language: Language) -> list[Flowable]:
 
 def _pool(pool: PoolUse, data: DonorStatementData, language: Language) -> list[Flowable]:
     _ = language.gettext
-    end = language.date(data.end)
-    lines = [Line(_("Held in the earmark at %(date)s", date=language.date(_day_before(data.start))),
+    end = language.day(data.end)
+    lines = [Line(_("Held in the earmark at %(date)s", date=language.day(_day_before(data.start))),
                   pool.opening, True)]  # fmt: skip
     lines += [Line(_(POOL_LINES[key]), amount) for key, amount in pool.movements]
     lines.append(Line(_("Held in the earmark at %(date)s", date=end), pool.closing, True))
@@ -306,7 +318,7 @@ def _pool(pool: PoolUse, data: DonorStatementData, language: Language) -> list[F
                   _("Held by the organ at %(date)s", date=end))  # fmt: skip
         story += [
             gap(2),
-            figure_table(header, rows, widths, numeric=(2, 3, 4, 5, 6), totals=1),
+            figure_table(language, header, rows, widths, numeric=(2, 3, 4, 5, 6), totals=1),
             note("³ " + _("Disbursed, spent and returned are the period's amounts; spent is the "
                           "expenditure the organ reported plus any indirect cost recovery.")),
         ]  # fmt: skip
@@ -323,19 +335,7 @@ def _unrestricted(share: UnrestrictedShare, language: Language) -> list[Flowable
         donor="USD " + language.money(share.donor_received),
         fund="USD " + language.money(share.fund_received), share=ratio,
     )))  # fmt: skip
-    if share.uses:
-        widths = (220, 93, 90, WIDTH - 403)
-        rows: list[Sequence[Cell]] = [
-            (_allocation_cell(u.allocation, language), _decision_cell(u.allocation, language),
-             language.money(u.used), language.money(u.share))
-            for u in share.uses
-        ]  # fmt: skip
-        rows.append((_("Total"), "", language.money(share.used), language.money(share.share)))
-        header = (_("Allocation"), _("CAJP decision"), _("Used by the Fund"), _("Your share") + "†")
-        story += [gap(2), figure_table(header, rows, widths, numeric=(2, 3), totals=1)]
-    else:
-        story.append(para(_("The Fund used no unrestricted money in the period.")))
-    story.append(note("† " + _(
+    method = _(
         "Method: unrestricted money is pooled and cannot be traced to one donor, so each use "
         "is shared out on the day it happens: every unrestricted expenditure (expenditure "
         "reported and indirect costs) is attributed to the donors in proportion to each "
@@ -345,7 +345,23 @@ def _unrestricted(share: UnrestrictedShare, language: Language) -> list[Flowable
         "the largest remainder, so the donors' shares add up exactly to each expenditure. "
         "Unrestricted money is what the bank received for unrestricted pledges and gifts "
         "without an earmark."
-    )))  # fmt: skip
+    )  # fmt: skip
+    if not share.uses:
+        return [*story, para(_("The Fund used no unrestricted money in the period.")),
+                note(method)]  # fmt: skip
+    if not any(u.share for u in share.uses):  # a table of zeros says nothing
+        return [*story, para(_("None of the unrestricted money the Fund used in the period "
+                               "was attributed to you.")), note(method)]  # fmt: skip
+    widths = (220, 93, 90, WIDTH - 403)
+    rows: list[Sequence[Cell]] = [
+        (_allocation_cell(u.allocation, language), _decision_cell(u.allocation, language),
+         language.money(u.used), language.money(u.share))
+        for u in share.uses
+    ]  # fmt: skip
+    rows.append((_("Total"), "", language.money(share.used), language.money(share.share)))
+    header = (_("Allocation"), _("CAJP decision"), _("Used by the Fund"), _("Your share") + "†")
+    story += [gap(2), figure_table(language, header, rows, widths, numeric=(2, 3), totals=1),
+              note("† " + method)]  # fmt: skip
     return story
 
 
@@ -372,7 +388,7 @@ def _years(data: DonorStatementData, language: Language) -> list[Flowable]:
         gap(3),
         chart,
         gap(2),
-        figure_table(header, rows, widths, numeric=(1, 2, 3, 4), totals=1),
+        figure_table(language, header, rows, widths, numeric=(1, 2, 3, 4), totals=1),
     ]
 
 

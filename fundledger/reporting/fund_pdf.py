@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable
 
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
+from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.fund_data import (
     BudgetLineFigures,
@@ -17,11 +18,11 @@ from fundledger.reporting.fund_data import (
     FundStatementData,
 )
 from fundledger.reporting.i18n import N_, Language
-from fundledger.reporting.layout import fit, front_matter, metadata
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.layout import fit, front_matter, issue_block, metadata
 from fundledger.reporting.pdf import (
     WIDTH,
     Cell,
-    Issue,
     build_pdf,
     figure_table,
     gap,
@@ -58,7 +59,9 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
         issue, left_header=labels.fund_short(language),
         right_header=f"{title} {data.year} · {issue.number}",
     )  # fmt: skip
-    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+    story.append(issue_block(issue))
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
+                     attachments=figure_files(data, issue))
 
 
 def _sum(amounts: Iterable[Decimal]) -> Decimal:
@@ -97,11 +100,11 @@ def _position(data: FundStatementData, language: Language) -> list[Flowable]:
     line(_("Total net assets"), now.net_assets, before.net_assets, True)
     line(_("Total liabilities and net assets"), now.total_liabilities + now.net_assets,
          before.total_liabilities + before.net_assets, True)  # fmt: skip
-    header = ("", language.date(now.as_of), language.date(before.as_of))
+    header = ("", language.day(now.as_of), language.day(before.as_of))
     return [
         heading(_("Statement of financial position at %(date)s",
                   date=language.date(now.as_of, "long"))),
-        figure_table(header, rows, (WIDTH - 200, 100, 100), numeric=(1, 2), totals=1,
+        figure_table(language, header, rows, (WIDTH - 200, 100, 100), numeric=(1, 2), totals=1,
                      emphasis=strong),
     ]  # fmt: skip
 
@@ -137,7 +140,7 @@ def _changes(data: FundStatementData, language: Language) -> list[Flowable]:
     header = ("", _("Unrestricted"), _("Restricted"), _("Total"))
     return [
         heading(_("Statement of changes in net assets, %(year)s", year=data.year)),
-        figure_table(header, rows, (WIDTH - 270, 90, 90, 90), numeric=(1, 2, 3), totals=1,
+        figure_table(language, header, rows, (WIDTH - 270, 90, 90, 90), numeric=(1, 2, 3), totals=1,
                      emphasis=(0, len(rows) - 2)),
         note(_("Revenue and expenses of the year, before the year-end closing entry. Restricted "
                "money is released to the unrestricted class as it is spent on the purpose it was "
@@ -165,7 +168,7 @@ def _contributions(data: FundStatementData, language: Language) -> list[Flowable
         _("Type"),
         _("Recognised"),
         _("Received"),
-        _("Outstanding at %(date)s", date=language.date(dt.date(data.year, 12, 31))),
+        _("Outstanding at %(date)s", date=language.day(dt.date(data.year, 12, 31))),
     )
     by_type = data.by_type
     type_rows: list[Sequence[Cell]] = [
@@ -183,13 +186,13 @@ def _contributions(data: FundStatementData, language: Language) -> list[Flowable
     )  # fmt: skip
     return [
         heading(_("Contributions in %(year)s", year=data.year)),
-        figure_table(header, rows, widths, numeric=(2, 3, 4), totals=1),
+        figure_table(language, header, rows, widths, numeric=(2, 3, 4), totals=1),
         note(_("Recognised: pledges signed and gifts received in the year, less reductions and "
                "refunds. Received: payments at the rates of the day, including bank charges "
                "borne by the Fund. Outstanding: pledges unpaid at the year's end, at the pledges' "
                "rates.")),
         subheading(_("By donor type")),
-        figure_table(header[1:], type_rows, (WIDTH - 300, 100, 100, 100),
+        figure_table(language, header[1:], type_rows, (WIDTH - 300, 100, 100, 100),
                      numeric=(1, 2, 3), totals=1),
         gap(3),
         chart,
@@ -234,13 +237,13 @@ def _budget(data: FundStatementData, language: Language) -> list[Flowable]:
     if not lines:
         story.append(para(_("There was no budget or allocation for the year.")))
         return story
-    story.append(figure_table((_("Activity"), *header[1:]),
+    story.append(figure_table(language, (_("Activity"), *header[1:]),
                               [*_budget_rows(lines, language, widths[0], kind="activity"), totals],
                               widths, numeric=(1, 2, 3, 4), totals=1))  # fmt: skip
     organs = data.by_organ
     story += [
         subheading(_("By organ")),
-        figure_table((_("Organ"), *header[1:]),
+        figure_table(language, (_("Organ"), *header[1:]),
                      [*_budget_rows(organs, language, widths[0], kind="organ"), totals],
                      widths, numeric=(1, 2, 3, 4), totals=1),
         gap(3),
@@ -251,7 +254,7 @@ def _budget(data: FundStatementData, language: Language) -> list[Flowable]:
               (_("Spent"), [line.spent for line in organs])],
              language, width=WIDTH, height=170, title=_("Budget and its execution by organ (USD)")),
         subheading(_("By objective")),
-        figure_table((_("Objective"), *header[1:]),
+        figure_table(language, (_("Objective"), *header[1:]),
                      _budget_rows(data.by_objective, language, widths[0], kind="objective"),
                      widths, numeric=(1, 2, 3, 4)),
         note(_("An activity that serves several objectives counts under each of them, so this "
@@ -267,7 +270,7 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
     if data.decisions:
         widths = (54, 92, 56, 54, 48, 62, 62, WIDTH - 428)
         rows: list[Sequence[Cell]] = [
-            (language.date(d.on), fit(d.reference, widths[1]),
+            (language.day(d.on), fit(d.reference, widths[1]),
              fit(labels.decision(language, d.decision), widths[2]), str(d.allocation),
              str(d.activity), fit(d.organ, widths[5]), money(d.requested),
              money(d.approved) if d.approved is not None else "—")
@@ -280,13 +283,14 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
         header = (_("Date"), _("Reference"), _("Decision"), _("Allocation"), _("Activity"),
                   _("Organ"), _("Requested"), _("Approved"))  # fmt: skip
         story += [subheading(_("Allocations")),
-                  figure_table(header, rows, widths, numeric=(3, 4, 6, 7), totals=1)]  # fmt: skip
+                  figure_table(language, header, rows, widths, numeric=(3, 4, 6, 7),
+                               totals=1)]  # fmt: skip
     else:
         story.append(para(_("The CAJP decided on no allocation in the year.")))
     if data.work_plans:
         plan_widths = (54, 100, 130, 110, WIDTH - 394)
         plans: list[Sequence[Cell]] = [
-            (language.date(w.on), fit(w.reference, plan_widths[1]),
+            (language.day(w.on), fit(w.reference, plan_widths[1]),
              fit(_("Work plan %(year)s, version %(version)s", year=w.year, version=w.version),
                  plan_widths[2]),
              fit(labels.work_plan_status(language, w.status), plan_widths[3]), money(w.approved))
@@ -295,5 +299,6 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
         plan_header = (_("Date"), _("Reference"), _("Work plan"), _("Decision"),
                        _("Lines approved"))  # fmt: skip
         story += [subheading(_("Work plans")),
-                  figure_table(plan_header, plans, plan_widths, numeric=(4,))]  # fmt: skip
+                  figure_table(language, plan_header, plans, plan_widths,
+                               numeric=(4,))]  # fmt: skip
     return story

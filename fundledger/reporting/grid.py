@@ -21,6 +21,8 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from fundledger.reporting.hyphenation import header_lines
+from fundledger.reporting.i18n import Language
 from fundledger.reporting.pdf import (
     ACCENT,
     BOLD,
@@ -79,6 +81,7 @@ class _Layout:
 
 
 def _layout(
+    language: Language,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     widths: Sequence[float],
@@ -92,7 +95,8 @@ def _layout(
     first_total = len(rows) - totals
     bold = frozenset(emphasis) | frozenset(range(first_total, len(rows)))
     head = tuple(
-        tuple(wrap_text(clean(text), room[i], BOLD, size)) for i, text in enumerate(header)
+        header_lines(clean(text), room[i], BOLD, size, language.code)
+        for i, text in enumerate(header)
     )
     cells = []
     measures = []
@@ -121,6 +125,7 @@ class Grid(Flowable):  # type: ignore[misc]  # ReportLab is untyped
 
     def __init__(
         self,
+        language: Language,
         header: Sequence[str],
         rows: Sequence[Sequence[str]],
         widths: Sequence[float],
@@ -131,7 +136,8 @@ class Grid(Flowable):  # type: ignore[misc]  # ReportLab is untyped
         font_size: float = 7.5,
     ) -> None:
         super().__init__()
-        self._layout = _layout(header, rows, widths, numeric, totals, emphasis, font_size)
+        self._layout = _layout(language, header, rows, widths, numeric, totals, emphasis,
+                               font_size)  # fmt: skip
         self._start, self._end = 0, len(rows)
         self.width = sum(widths)
         self.hAlign = "LEFT"
@@ -157,13 +163,16 @@ class Grid(Flowable):  # type: ignore[misc]  # ReportLab is untyped
         # The last row whose bottom is within reach: bisect the running heights.
         limit = layout.tops[self._start] + room
         fits = bisect_right(layout.tops, limit, lo=self._start, hi=self._end + 1) - 1 - self._start
-        if fits <= 0:
-            return []
-        if fits >= self._end - self._start:
+        rows = self._end - self._start
+        if fits >= rows:
             return [self]
+        if fits <= 0 or (fits == 1 and rows > 2):  # no page begins or ends on one row
+            return []
         cut = self._start + fits
         if cut >= layout.first_total and fits > 1:  # never leave the totals alone on a page
             cut = max(self._start + 1, layout.first_total - 1)
+        elif self._end - cut == 1 and fits > 2:
+            cut -= 1
         return [self._part(self._start, cut), self._part(cut, self._end)]
 
     def draw(self) -> None:

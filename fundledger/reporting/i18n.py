@@ -40,6 +40,17 @@ def _date(day: dt.date, style: str, language: str) -> str:
     return str(format_date(day, style, locale=language))
 
 
+#: The date in a table cell, where the locale's medium form is too wide for a date
+#: column: Portuguese "10 de fev. de 2025" is read as "10 fev. 2025".
+_CELL_PATTERNS = {"pt": "d MMM y"}
+
+
+@lru_cache(maxsize=4096)
+def _day(day: dt.date, language: str) -> str:
+    pattern = _CELL_PATTERNS.get(language, "medium")
+    return str(format_date(day, pattern, locale=language)).replace(" ", "\u00a0")
+
+
 @dataclass(frozen=True, slots=True)
 class Language:
     """Labels and formats of one statement language."""
@@ -82,6 +93,11 @@ class Language:
 
     def date(self, day: dt.date, style: str = "medium") -> str:
         return _date(day, style, self.code)
+
+    def day(self, day: dt.date) -> str:
+        """A date for a table cell or a label: short enough for a date column and never
+        broken across lines (no-break spaces), e.g. ``10 feb 2025``."""
+        return _day(day, self.code)
 
     def timestamp(self, moment: dt.datetime) -> str:
         """A UTC moment, e.g. ``29 November 2026, 22:27 UTC``."""

@@ -89,6 +89,41 @@ def english_titles_note(language: Language) -> str:
     )
 
 
+#: The status on every page (short) and in the particulars (what it means).
+STATUS_BANNERS = {
+    "interim": N_("INTERIM: issued before the period ended; figures may change"),
+    "unaudited": N_("UNAUDITED: the year is not closed; figures may change"),
+    "final": N_("FINAL: year closed"),
+}
+STATUS_TEXTS = {
+    "interim": N_("Interim: issued before the period ended, so its figures may still change"),
+    "unaudited": N_("Unaudited: the period has ended but its fiscal year is not closed, so "
+                    "its figures may still change"),
+    "final": N_("Final: every fiscal year of the period is closed"),
+}
+#: The issuing officer's role, by the role the register keeps.
+OFFICER_ROLES = {
+    "secretariat": N_("Summits of the Americas Secretariat"),
+    "admin": N_("System administrator of the Fund's ledger"),
+    "cajp": N_("Committee on Juridical and Political Affairs (CAJP)"),
+    "auditor": N_("Auditor"),
+    "donor": N_("Donor representative (statement requested online)"),
+    "operator": N_("Operator of the Fund's ledger"),
+}
+
+
+def status_banner(language: Language, status: str) -> str:
+    return language.gettext(STATUS_BANNERS[status])
+
+
+def status_text(language: Language, status: str) -> str:
+    return language.gettext(STATUS_TEXTS[status])
+
+
+def officer_role(language: Language, role: str) -> str:
+    return language.gettext(OFFICER_ROLES[role]) if role in OFFICER_ROLES else role
+
+
 def donor_type(language: Language, kind: str | None) -> str:
     if kind is None:
         return language.gettext("Not attributed to a donor")

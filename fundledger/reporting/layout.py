@@ -13,11 +13,11 @@ from reportlab.platypus import Flowable, KeepTogether
 from fundledger.reporting import labels
 from fundledger.reporting.grid import Grid
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import Issue
 from fundledger.reporting.pdf import (
     FONT,
     WIDTH,
     Cell,
-    Issue,
     Metadata,
     clean,
     gap,
@@ -42,20 +42,17 @@ def front_matter(
 ) -> list[Flowable]:
     """The fund, its mandate, the document's title and its particulars."""
     language = issue.language
-    status = []
-    if issue.interim:
-        status.append((language.gettext("Status"),
-                       language.gettext("Interim: the period is not closed, so its figures may "
-                                        "still change")))  # fmt: skip
+    status = [(language.gettext("Status"), labels.status_text(language, issue.status))]
     if issue.supersedes is not None:
         status.append((language.gettext("Supersedes"), issue.supersedes))
     rows = [*particulars, *status,
             (language.gettext("Statement number"), issue.number),
             (language.gettext("Issued"), language.timestamp(issue.moment)),
+            *_issued_by(issue),
             (language.gettext("Currency"),
              language.gettext("US dollars (USD) unless another currency is named"))]  # fmt: skip
     return [
-        para(labels.fund_name(language), styles().subheading),
+        para(labels.fund_name(language), styles().fund),
         para(labels.mandate(language), styles().subtitle),
         gap(5),
         para(title, styles().title),
@@ -63,6 +60,29 @@ def front_matter(
         key_values(rows, (44 * mm, WIDTH - 44 * mm)),
         gap(3),
     ]
+
+
+def _issued_by(issue: Issue) -> list[tuple[str, str]]:
+    """The issuing officer, name and role (none for statements registered before 0014)."""
+    if issue.officer is None:
+        return []
+    language = issue.language
+    return [(language.gettext("Issued by"), issue.officer.name),
+            (language.gettext("Role"), labels.officer_role(language, issue.officer.role))]
+
+
+def issue_block(issue: Issue) -> Flowable:
+    """The document's last lines, kept together: who issued it, when, as what status."""
+    language = issue.language
+    rows = [(language.gettext("Statement number"), issue.number),
+            (language.gettext("Status"), labels.status_text(language, issue.status)),
+            (language.gettext("Issued"), language.timestamp(issue.moment)),
+            *_issued_by(issue)]  # fmt: skip
+    return KeepTogether([
+        gap(6),
+        para(language.gettext("Issue and status"), styles().heading),
+        key_values(rows, (44 * mm, WIDTH - 44 * mm)),
+    ])  # fmt: skip
 
 
 def metadata(issue: Issue, title: str) -> Metadata:
@@ -90,7 +110,7 @@ def summary_table(
     """Label and USD amount, e.g. a roll-forward from opening to closing balance."""
     rows = [(line.label, language.money(line.amount)) for line in lines]
     strong = [index for index, line in enumerate(lines) if line.strong]
-    return Grid((heading, "USD"), rows, (width - 90, 90), numeric=(1,), emphasis=strong)
+    return Grid(language, (heading, "USD"), rows, (width - 90, 90), numeric=(1,), emphasis=strong)
 
 
 def block(*flowables: Flowable) -> KeepTogether:

@@ -76,3 +76,7 @@ class StatementRecord(Base):
     #: and which later entries to name. None for statements issued before 0011.
     last_entry: Mapped[int | None] = mapped_column(Integer)
     figures_digest: Mapped[str | None] = mapped_column(String(64))
+    #: The issuing officer as the issue block prints them: the user's name (or the
+    #: command line's login) and role then (revision 0014; None before it).
+    issuer_name: Mapped[str | None] = mapped_column(Text)
+    issuer_role: Mapped[str | None] = mapped_column(String(20))

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.allocations.settings import SettingValues
 from fundledger.audit.operations import record
+from fundledger.auth.models import Role
+from fundledger.auth.queries import user_by_email
 from fundledger.ledger.operations import lock_ledger
 from fundledger.ledger.periods import period_closed
 from fundledger.ledger.queries import last_entry_number
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import OPERATOR, Issue, Officer, Status
 from fundledger.reporting.models import PREFIXES, StatementRecord
-from fundledger.reporting.pdf import Issue
 from fundledger.reporting.queries import issued_since, latest_of
 from fundledger.reporting.render import (
     Request,
@@ -54,8 +56,10 @@ def issue_statement(
     The ledger's lock is held from numbering to commit: entries cannot be appended while
     the statement reads them (every table adds up on the same ledger), and two issuers
     cannot take the same number. A statement whose period is not closed is marked
-    interim; one of the same subject (donor and period, year or meeting) and language as
-    an earlier one supersedes the latest of them, and both documents say so.
+    interim, or unaudited once the period is over (:class:`Status`); one of the same
+    subject (donor and period, year or meeting) and language as an earlier one
+    supersedes the latest of them, and both documents say so. The issuing officer's
+    name and role are printed on it and kept in the register.
     """
     chosen = Language.of(language)
     donor = donor_of(session, request)
@@ -69,9 +73,12 @@ def issue_statement(
     sequence = (last or 0) + 1
     number = statement_number(PREFIXES[request.kind], year, sequence)
     earlier = latest_of(session, request, language=chosen.code)
-    interim = not period_closed(session, *request.period)
-    issue = Issue(number, issued_at, chosen, interim, None if earlier is None else earlier.number)
-    data = statement_data(session, request, issue)
+    closed = period_closed(session, *request.period)
+    status = Status.of(closed=closed, last_day=request.period[1], issued_at=issued_at)
+    officer = officer_of(session, actor)
+    issue = Issue(number, issued_at, chosen, status,
+                  None if earlier is None else earlier.number, officer)  # fmt: skip
+    data = statement_data(session, request, issue.instant)
     pdf = render_data(data, issue)
     digest = hashlib.sha256(pdf).hexdigest()
     relative = Path(str(year)) / f"{number}.pdf"
@@ -90,10 +97,12 @@ def issue_statement(
         sha256=digest,
         size=len(pdf),
         path=relative.as_posix(),
-        interim=interim,
+        interim=issue.interim,
         supersedes=issue.supersedes,
         last_entry=last_entry_number(session),
         figures_digest=figures_digest(data),
+        issuer_name=officer.name,
+        issuer_role=officer.role,
     )
     session.add(statement)
     session.flush()
@@ -101,9 +110,23 @@ def issue_statement(
         session, actor, "statement.issued", "statement", number,
         after={"kind": str(request.kind), "parameters": dict(request.parameters),
                "language": chosen.code, "sha256": digest, "path": statement.path,
-               "interim": interim, "supersedes": issue.supersedes},
+               "interim": issue.interim, "status": str(status),
+               "supersedes": issue.supersedes},
     )  # fmt: skip
     return statement
+
+
+#: Which of a user's roles the issue block names, first match first.
+_ROLE_ORDER = (Role.SECRETARIAT, Role.ADMIN, Role.CAJP, Role.AUDITOR, Role.DONOR)
+
+
+def officer_of(session: Session, actor: Actor) -> Officer:
+    """The issuing officer: the user's name and role, or the command line's login."""
+    user = user_by_email(session, actor.name)
+    if user is None:
+        return Officer(actor.name.removeprefix("cli:"), OPERATOR)
+    role = next((r for r in _ROLE_ORDER if r in user.roles), None)
+    return Officer(user.name, OPERATOR if role is None else str(role))
 
 
 def issue_once_a_day(

@@ -8,14 +8,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from fundledger.reporting import labels
+from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.i18n import Language
-from fundledger.reporting.layout import block, fit, front_matter, metadata
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.layout import block, fit, front_matter, issue_block, metadata
 from fundledger.reporting.pack_data import PackData, Proposal
 from fundledger.reporting.pdf import (
     WIDTH,
     Cell,
-    Issue,
     build_pdf,
     figure_table,
     gap,
@@ -48,7 +49,9 @@ def render_meeting_pack(data: PackData, issue: Issue) -> bytes:
     story += _pools(data, language)
     decorate = running_decorator(issue, left_header=labels.fund_short(language),
                                  right_header=f"{title} · {issue.number}")  # fmt: skip
-    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate)
+    story.append(issue_block(issue))
+    return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
+                     attachments=figure_files(data, issue))
 
 
 def _overview(data: PackData, language: Language) -> list[Flowable]:
@@ -70,7 +73,7 @@ def _overview(data: PackData, language: Language) -> list[Flowable]:
     header = (_("Allocation"), _("Activity"), _("Organ"), _("Requested"),
               _("Covered by its pools"))  # fmt: skip
     story += [
-        figure_table(header, rows, widths, numeric=(3,), totals=1),
+        figure_table(language, header, rows, widths, numeric=(3,), totals=1),
         note(_("Each proposal is measured on its own against the money available now; approving "
                "one leaves less for the others that draw on the same pools.")),
     ]  # fmt: skip
@@ -111,7 +114,7 @@ def _proposal(proposal: Proposal, language: Language) -> list[Flowable]:
             subheading(title),
             particulars,
             gap(2),
-            figure_table(header, rows, widths, numeric=(1, 2, 3), totals=1),
+            figure_table(language, header, rows, widths, numeric=(1, 2, 3), totals=1),
         ),
         para(verdict, styles().note),
     ]
@@ -133,7 +136,7 @@ def _pools(data: PackData, language: Language) -> list[Flowable]:
     header = (_("Funding pool"), _("Money"), _("Committed"), _("Available"))
     return [
         heading(_("Funding pools")),
-        figure_table(header, rows, widths, numeric=(1, 2, 3), totals=1),
+        figure_table(language, header, rows, widths, numeric=(1, 2, 3), totals=1),
         note(_("Money: cash held for the pool (and pledges, when the Fund counts them). "
                "Committed: approved allocations not yet disbursed. Earmarked pools are named by "
                "donor and earmark.")),

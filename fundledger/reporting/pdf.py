@@ -8,7 +8,6 @@ same ReportLab. The font is Bitstream Vera, which ReportLab ships inside its pac
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import unicodedata
@@ -38,9 +37,13 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-from reportlab.platypus.doctemplate import FrameBreak
 
+from fundledger.reporting import labels
+from fundledger.reporting.attachments import Attachment, embed
+from fundledger.reporting.hyphenation import header_lines
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import Issue
+from fundledger.reporting.keeping import keep
 
 FONT = "FundledgerSans"
 BOLD = "FundledgerSans-Bold"
@@ -108,6 +111,8 @@ def clean(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Styles:
+    #: The fund's name above a document's title (not a section: no bookmark).
+    fund: ParagraphStyle
     title: ParagraphStyle
     subtitle: ParagraphStyle
     heading: ParagraphStyle
@@ -126,14 +131,16 @@ class Styles:
 def styles() -> Styles:
     register_fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    subheading = ParagraphStyle("subheading", base, fontName=BOLD, fontSize=9, leading=12,
+                                spaceBefore=6, spaceAfter=3)
     return Styles(
+        fund=ParagraphStyle("fund", subheading),
         title=ParagraphStyle("title", base, fontName=BOLD, fontSize=15, leading=19,
                              textColor=ACCENT, spaceAfter=2),
         subtitle=ParagraphStyle("subtitle", base, fontSize=8.5, leading=11, textColor=MUTED),
         heading=ParagraphStyle("heading", base, fontName=BOLD, fontSize=11, leading=14,
                                textColor=ACCENT, spaceBefore=10, spaceAfter=4),
-        subheading=ParagraphStyle("subheading", base, fontName=BOLD, fontSize=9, leading=12,
-                                  spaceBefore=6, spaceAfter=3),
+        subheading=subheading,
         body=base,
         note=ParagraphStyle("note", base, fontName=ITALIC, fontSize=7.5, leading=9.5,
                             textColor=MUTED, spaceBefore=3),
@@ -175,31 +182,8 @@ def gap(height: float = 4) -> Spacer:
     return Spacer(1, height * mm)
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """What identifies one issued document: printed on every page and in its metadata."""
-
-    number: str
-    issued_at: dt.datetime
-    language: Language
-    #: Its period was not closed when it was issued: its figures may still change.
-    interim: bool = False
-    #: The number of the statement it replaces (same request and language), if any.
-    supersedes: str | None = None
-
-    @property
-    def instant(self) -> dt.datetime:
-        """The issue time in UTC, to the microsecond (SQLite hands back naive UTC values)."""
-        at = self.issued_at
-        return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
-
-    @property
-    def moment(self) -> dt.datetime:
-        """The issue time in UTC to the second, as the document shows it."""
-        return self.instant.replace(microsecond=0)
-
-
 def figure_table(
+    language: Language,
     header: Sequence[Cell],
     rows: Sequence[Sequence[Cell]],
     widths: Sequence[float],
@@ -210,10 +194,12 @@ def figure_table(
     emphasis: Sequence[int] = (),
 ) -> Table:
     """A statement table: a header repeated on every page, figures right-aligned, the last
-    ``totals`` rows set off as totals, ``emphasis`` rows (indexes into ``rows``) in bold."""
+    ``totals`` rows set off as totals, ``emphasis`` rows (indexes into ``rows``) in bold.
+    Header words too wide for their column are hyphenated in ``language``."""
     look = styles()
     data: list[list[Any]] = [
-        [para(c, look.header_right if i in numeric else look.header) if isinstance(c, str) else c
+        [_header(language, c, widths[i], look.header_right if i in numeric else look.header)
+         if isinstance(c, str) else c
          for i, c in enumerate(header)]
     ]  # fmt: skip
     data += [[_cell(c) for c in row] for row in rows]
@@ -247,6 +233,12 @@ def figure_table(
     return table
 
 
+def _header(language: Language, text: str, width: float, style: ParagraphStyle) -> Paragraph:
+    room = width - 6  # the cell's padding, both sides
+    lines = header_lines(clean(text), room, style.fontName, style.fontSize, language.code)
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
+
+
 def _cell(value: Cell) -> Any:
     return clean(value) if isinstance(value, str) else value
 
@@ -256,6 +248,7 @@ def key_values(rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> 
     data = [[para(label, styles().label), para(value)] for label, value in rows]
     table = Table(data, colWidths=list(widths))
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FONT, 9),  # else the cells name Helvetica, not embedded
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -268,14 +261,37 @@ def key_values(rows: Sequence[tuple[str, str]], widths: tuple[float, float]) -> 
 Decorator = Callable[[Canvas, int, int], None]
 
 
-class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
-    """Holds every page until the end, so each can say "page X of Y"."""
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    """An outline entry (bookmark): its title, depth, and where on its page it points."""
 
-    def __init__(self, *args: Any, decorate: Decorator, issue: Issue, **kwargs: Any) -> None:
+    page: int
+    title: str
+    level: int
+    top: float
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
+    """Holds every page until the end, so each can say "page X of Y".
+
+    Bookmarks are held with their page too: ReportLab points a bookmark at the page it
+    is writing out, and no page is written out before :meth:`save`."""
+
+    def __init__(
+        self, *args: Any, decorate: Decorator, issue: Issue,
+        attachments: Sequence[Attachment], **kwargs: Any,
+    ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self._decorate = decorate
+        self._attachments = attachments
         self._held: list[dict[str, Any]] = []
+        self._marks: list[_Mark] = []
         _pin(self, issue)
+
+    def mark(self, title: str, level: int, top: float) -> None:
+        """Bookmark the current page at height ``top`` under ``title``."""
+        deepest = self._marks[-1].level + 1 if self._marks else 0
+        self._marks.append(_Mark(len(self._held), title, min(level, deepest), top))
 
     def showPage(self) -> None:  # ReportLab's name
         self._held.append(dict(self.__dict__))
@@ -283,10 +299,19 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # ReportLab is untyped
 
     def save(self) -> None:
         total = len(self._held)
+        marks = self._marks
         for number, state in enumerate(self._held, start=1):
             self.__dict__.update(state)
             self._decorate(self, number, total)
+            for index, mark in enumerate(marks):
+                if mark.page == number - 1:
+                    key = f"section-{index + 1}"
+                    self.bookmarkPage(key, fit="XYZ", top=round(mark.top, 2))
+                    self.addOutlineEntry(mark.title, key, level=mark.level)
             super().showPage()
+        if marks:
+            self.showOutline()
+        embed(self._doc, self._attachments)
         super().save()
 
 
@@ -314,12 +339,17 @@ class Metadata:
 
 
 def build_pdf(
-    story: Sequence[Flowable], *, issue: Issue, metadata: Metadata, decorate: Decorator
+    story: Sequence[Flowable],
+    *,
+    issue: Issue,
+    metadata: Metadata,
+    decorate: Decorator,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
-    """Lay ``story`` out on A4 pages and return the PDF's bytes."""
+    """Lay ``story`` out on A4 pages, attach ``attachments``, return the PDF's bytes."""
     register_fonts()
     buffer = io.BytesIO()
-    document = BaseDocTemplate(
+    document = _Document(
         buffer,
         pagesize=PAGE,
         leftMargin=MARGIN,
@@ -335,6 +365,8 @@ def build_pdf(
         invariant=1,
         pageCompression=1,
         lang=issue.language.code,
+        # Else ReportLab's canvas names Helvetica on every page, a font not embedded.
+        initialFontName=FONT,
     )
     frame = Frame(
         document.leftMargin, document.bottomMargin, document.width, document.height,
@@ -342,68 +374,37 @@ def build_pdf(
     )  # fmt: skip
     document.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     document.build(
-        _keep_headings(story),
-        canvasmaker=partial(_NumberedCanvas, decorate=decorate, issue=issue),
+        keep(story, document.height),
+        canvasmaker=partial(_NumberedCanvas, decorate=decorate, issue=issue,
+                            attachments=attachments),
     )
     return buffer.getvalue()
 
 
-#: Room a heading needs below it for what follows, else it starts the next page.
-HEADING_ROOM = 90
+#: The outline's depth of each heading style: a bookmark per section and subsection.
+_OUTLINE = {"heading": 0, "subheading": 1}
 
 
-class _Lead(Flowable):  # type: ignore[misc]  # ReportLab is untyped
-    """A heading and what follows it: on the next page unless the heading and the start
-    of the body (all of it, if short) fit here. Unlike ``KeepTogether``, a long table
-    starts under its heading when there is room for a few of its rows."""
+class _Document(BaseDocTemplate):  # type: ignore[misc]  # ReportLab is untyped
+    """A document whose headings are its outline (the reader's bookmarks)."""
 
-    def __init__(self, heading: Flowable, body: Flowable) -> None:
-        super().__init__()
-        self._heading, self._body = heading, body
-        self._need = 0.0
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        _w, high = self._heading.wrap(available_width, available_height)
-        high += self._heading.getSpaceAfter() + self._body.getSpaceBefore()
-        _w, body = self._body.wrap(available_width, max(0, available_height - high))
-        self._need = high + min(body, HEADING_ROOM)
-        return available_width, 0xFFFFFF  # always split, like KeepTogether
-
-    def split(self, available_width: float, available_height: float) -> list[Flowable]:
-        self.wrap(available_width, available_height)
-        frame = getattr(self, "_frame", None)
-        at_top = frame is not None and getattr(frame, "_atTop", False)
-        if available_height >= self._need or at_top:
-            return [self._heading, self._body]
-        return [FrameBreak(), self._heading, self._body]
-
-    def getSpaceBefore(self) -> float:  # ReportLab's name
-        return float(self._heading.getSpaceBefore())
-
-
-def _keep_headings(story: Sequence[Flowable]) -> list[Flowable]:
-    """Tie each heading to what follows it, so that no page ends on a heading."""
-    result: list[Flowable] = []
-    for flowable in reversed(story):
-        is_heading = isinstance(flowable, Paragraph) and flowable.style.name in (
-            "heading", "subheading",
-        )  # fmt: skip
-        if is_heading and result:
-            result[0] = _Lead(flowable, result[0])
-        else:
-            result.insert(0, flowable)
-    return result
+    def afterFlowable(self, flowable: Flowable) -> None:  # ReportLab's name
+        if isinstance(flowable, Paragraph) and flowable.style.name in _OUTLINE:
+            top = self.frame._y + flowable.height + flowable.getSpaceAfter()
+            self.canv.mark(flowable.getPlainText(), _OUTLINE[flowable.style.name], top)
 
 
 def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> Decorator:
-    """The standard header (fund and document) and footer (number, date, page X of Y)."""
+    """The standard header (fund and document) and footer (number, date, page X of Y),
+    and above the header its status (interim, unaudited or final): on every page, so
+    no page can pass for more final than it is."""
     language = issue.language
     header_left, header_right = clean(left_header), clean(right_header)
     footer_left = clean(
         f"{issue.number} · "
         + language.gettext("Issued on %(date)s", date=language.date(issue.moment.date(), "long"))
     )
-    interim = clean(language.gettext("INTERIM: the period is not closed; figures may change"))
+    banner = clean(labels.status_banner(language, issue.status))
 
     def decorate(canvas: Canvas, page: int, total: int) -> None:
         canvas.saveState()
@@ -420,10 +421,9 @@ def running_decorator(issue: Issue, *, left_header: str, right_header: str) -> D
         canvas.drawString(MARGIN, bottom, footer_left)
         pages = clean(language.gettext("Page %(page)s of %(pages)s", page=page, pages=total))
         canvas.drawRightString(PAGE[0] - MARGIN, bottom, pages)
-        if issue.interim:  # on every page, so no page can pass for a final figure
-            canvas.setFont(BOLD, 8)
-            canvas.setFillColor(WARNING)
-            canvas.drawCentredString(PAGE[0] / 2, top + 4 * mm, interim)
+        canvas.setFont(BOLD, 8)
+        canvas.setFillColor(WARNING if issue.interim else ACCENT)
+        canvas.drawCentredString(PAGE[0] / 2, top + 4 * mm, banner)
         canvas.restoreState()
 
     return decorate

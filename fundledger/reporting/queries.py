@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
 from fundledger.listing import Columns, Sorts
+from fundledger.reporting.issue import Issue, Officer, Status
 from fundledger.reporting.models import StatementKind, StatementRecord
 
 # The renderer brings in ReportLab; only the readers that render import it (a CLI command
 # or page that lists statements should not pay for it).
 if TYPE_CHECKING:
-    from fundledger.reporting.pdf import Issue
     from fundledger.reporting.render import Request
 
 #: How the statement number sits in an issued PDF's metadata (see layout.metadata).
@@ -56,8 +56,20 @@ def request_of(statement: StatementRecord) -> Request:
 def issue_of(statement: StatementRecord) -> Issue:
     from fundledger.reporting.render import issue_for
 
+    officer = None
+    if statement.issuer_name is not None and statement.issuer_role is not None:
+        officer = Officer(statement.issuer_name, statement.issuer_role)
     return issue_for(statement.number, statement.issued_at, statement.language,
-                     interim=statement.interim, supersedes=statement.supersedes)  # fmt: skip
+                     status=status_of(statement), supersedes=statement.supersedes,
+                     officer=officer)  # fmt: skip
+
+
+def status_of(statement: StatementRecord) -> Status:
+    """Interim, unaudited or final: from whether its period was closed at issue (the
+    register's ``interim``), the period's last day and the issue time."""
+    last_day = request_of(statement).period[1]
+    return Status.of(closed=not statement.interim, last_day=last_day,
+                     issued_at=statement.issued_at)  # fmt: skip
 
 
 def rerender(session: Session, statement: StatementRecord) -> bytes:
@@ -144,7 +156,7 @@ def figures_changed(
     if statement.figures_digest is None or statement.last_entry is None:
         return None, ()
     request = request_of(statement)
-    fresh = figures_digest(statement_data(session, request, issue_of(statement)))
+    fresh = figures_digest(statement_data(session, request, issue_of(statement).instant))
     if fresh == statement.figures_digest:
         return False, ()
     _start, end = request.period
@@ -196,8 +208,8 @@ def stamp(statement: StatementRecord) -> str:
 
 
 def status(statement: StatementRecord) -> str:
-    """Interim (its period was not closed at issue) or final, as the register says it."""
-    return "interim" if statement.interim else "final"
+    """Interim, unaudited or final, as the register says it."""
+    return str(status_of(statement))
 
 
 def _since(verdict: Verdict) -> str:

@@ -23,10 +23,10 @@ from fundledger.reporting.donor_pdf import render_donor_statement
 from fundledger.reporting.fund_data import FundStatementData, fund_statement
 from fundledger.reporting.fund_pdf import render_fund_statement
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import Issue, Officer, Status
 from fundledger.reporting.models import StatementKind
 from fundledger.reporting.pack_data import PackData, meeting_pack
 from fundledger.reporting.pack_pdf import render_meeting_pack
-from fundledger.reporting.pdf import Issue
 
 
 class StatementError(FundledgerError):
@@ -105,13 +105,14 @@ def donor_of(session: Session, request: Request) -> Donor | None:
 StatementData = DonorStatementData | FundStatementData | PackData
 
 
-def statement_data(session: Session, request: Request, issue: Issue) -> StatementData:
-    """Build the statement's data from the ledger, with the settings the request holds
-    (else those in force at the issue time, from the audit log: a statement issued
-    before the register kept them)."""
+def statement_data(session: Session, request: Request, at: dt.datetime) -> StatementData:
+    """Build the statement's data from the ledger as it is issued at ``at``, with the
+    settings the request holds (else those in force at ``at``, from the audit log: a
+    statement issued before the register kept them). What a statement prints, what it
+    carries as its figures file, and what ``--format json`` prints all come from here."""
     settings = request.settings
     if settings is None:
-        settings = SettingValues.at(session, issue.instant)
+        settings = SettingValues.at(session, at)
     if request.kind == StatementKind.DONOR:
         donor = donor_of(session, request)
         assert donor is not None  # noqa: S101 - donor_of returns one for donor statements
@@ -119,7 +120,7 @@ def statement_data(session: Session, request: Request, issue: Issue) -> Statemen
         return donor_statement(session, donor, start, end, settings=settings)
     if request.kind == StatementKind.FUND:
         return fund_statement(session, int(request.parameters["year"]))
-    return meeting_pack(session, request.date("meeting"), issue.instant, settings=settings)
+    return meeting_pack(session, request.date("meeting"), at, settings=settings)
 
 
 def render_data(data: StatementData, issue: Issue) -> bytes:
@@ -132,7 +133,12 @@ def render_data(data: StatementData, issue: Issue) -> bytes:
 
 def render(session: Session, request: Request, issue: Issue) -> bytes:
     """Build the statement's data from the ledger and render it for ``issue``."""
-    return render_data(statement_data(session, request, issue), issue)
+    return render_data(statement_data(session, request, issue.instant), issue)
+
+
+def preview(session: Session, request: Request, now: dt.datetime) -> StatementData:
+    """The data the statement would print if issued ``now``, with today's settings."""
+    return statement_data(session, request.with_settings(SettingValues.now(session)), now)
 
 
 def figures_digest(data: StatementData) -> str:
@@ -160,7 +166,8 @@ def issue_for(
     issued_at: dt.datetime,
     language: str,
     *,
-    interim: bool = False,
+    status: Status = Status.FINAL,
     supersedes: str | None = None,
+    officer: Officer | None = None,
 ) -> Issue:
-    return Issue(number, issued_at, Language.of(language), interim, supersedes)
+    return Issue(number, issued_at, Language.of(language), status, supersedes, officer)

@@ -86,6 +86,7 @@ def register() -> str:
     return render_template(
         "reporting/register.html", page=page, filters=filters, order=order,
         donor_names={d.code: d.name for d in known}, superseded_by=later,
+        queries_status=queries.status,
     )  # fmt: skip
 
 

@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pypdf
 
+from fundledger.actors import Actor
+from fundledger.auth.operations import create_user, update_user
 from fundledger.db import Database
 from fundledger.donors.operations import donor_by_code
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.periods import close_year
 from fundledger.ledger.queries import last_entry_number
 from fundledger.reporting.operations import issue_statement
-from fundledger.reporting.queries import verdict_text, verify
+from fundledger.reporting.queries import rerender, verdict_text, verify
 from fundledger.reporting.render import Request
 from tests.integration.test_statements import (
     SECRETARIAT,
@@ -28,7 +30,7 @@ from tests.integration.test_statements import (
 from tests.integration.test_statements_register import spain_2025
 
 NOW = dt.datetime(2026, 3, 2, 15, 30, tzinfo=dt.UTC)
-MARK = "INTERIM: the period is not closed; figures may change"
+MARK = "UNAUDITED: the year is not closed; figures may change"
 
 
 def pages(pdf: bytes) -> list[str]:
@@ -37,7 +39,7 @@ def pages(pdf: bytes) -> list[str]:
     ]
 
 
-def test_an_open_period_is_interim_on_every_page_and_in_the_register(
+def test_an_ended_but_open_period_is_unaudited_on_every_page_and_in_the_register(
     database: Database, tmp_path: Path
 ) -> None:
     with database.transaction() as session:
@@ -50,8 +52,22 @@ def test_an_open_period_is_interim_on_every_page_and_in_the_register(
     texts = pages(content)
     assert len(texts) > 1
     assert all(MARK in text for text in texts)
-    assert "Status Interim: the period is not closed" in texts[0]
-    assert issued.interim
+    assert "Status Unaudited: the period has ended but its fiscal year is not closed" in texts[0]
+    assert issued.interim  # not final: its figures may change
+    assert answer.startswith(f"genuine: {issued.number}, unaudited donor statement for CAN")
+
+
+def test_a_period_not_over_is_interim(database: Database, tmp_path: Path) -> None:
+    with database.transaction() as session:
+        unrestricted_money_shared(session)
+        year_to_date = Request.donor("CAN", day("2025-01-01"), day("2025-12-31"))
+        before_the_end = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+        issued = issue_statement(session, SECRETARIAT, year_to_date, language="pt",
+                                 archive=tmp_path, now=before_the_end)  # fmt: skip
+        answer = verdict_text(verify(session, (tmp_path / issued.path).read_bytes()))
+    texts = pages((tmp_path / issued.path).read_bytes())
+    banner = "PROVISÓRIO: emitido antes do fim do período; os valores podem mudar"
+    assert all(banner in text for text in texts)
     assert answer.startswith(f"genuine: {issued.number}, interim donor statement for CAN")
     assert answer.endswith("figures unchanged since issue")
 
@@ -64,7 +80,10 @@ def test_a_closed_period_is_final(database: Database, tmp_path: Path) -> None:
                                  archive=tmp_path, now=NOW)  # fmt: skip
         answer = verdict_text(verify(session, (tmp_path / issued.path).read_bytes()))
     assert not issued.interim
-    assert "PROVISOIRE" not in " ".join(pages((tmp_path / issued.path).read_bytes()))
+    texts = pages((tmp_path / issued.path).read_bytes())
+    assert all("DÉFINITIF : exercice clôturé" in text for text in texts)
+    assert "PROVISOIRE" not in " ".join(texts)
+    assert "NON AUDITÉ" not in " ".join(texts)
     assert answer.startswith(f"genuine: {issued.number}, final fund statement for 2025")
 
 
@@ -96,3 +115,29 @@ def test_a_backdated_entry_changes_the_figures_and_a_reissue_supersedes(
     assert f"Reemplaza a {old.number}" in pages((tmp_path / new.path).read_bytes())[0]
     assert fresh.endswith("figures unchanged since issue")
     assert "superseded" not in fresh
+
+
+def test_the_issuing_officer_is_named_with_their_role_and_kept_as_issued(
+    database: Database, tmp_path: Path
+) -> None:
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+        officer = create_user(session, SECRETARIAT, email="mjperez@oas.org",
+                              name="María José Pérez", roles=["secretariat"],
+                              now=NOW)  # fmt: skip
+        issued = issue_statement(session, Actor("mjperez@oas.org"), spain_2025(), language="es",
+                                 archive=tmp_path, now=NOW)  # fmt: skip
+        by_cli = issue_statement(session, Actor("cli:jdoe"), spain_2025(), language="en",
+                                 archive=tmp_path, now=NOW)  # fmt: skip
+        update_user(session, officer, SECRETARIAT, name="María José Pérez de Lanús",
+                    roles=["auditor"], donor=None, active=True, now=NOW)  # fmt: skip
+        again = rerender(session, issued)
+    content = (tmp_path / issued.path).read_bytes()
+    texts = pages(content)
+    for text in (texts[0], texts[-1]):  # the particulars and the issue block
+        assert "Emitido por María José Pérez Cargo Secretaría de Cumbres de las Américas" in text
+    assert "Emisión y estado" in texts[-1]
+    assert (issued.issuer_name, issued.issuer_role) == ("María José Pérez", "secretariat")
+    assert again == content  # the register keeps the officer as they were
+    cli_text = pages((tmp_path / by_cli.path).read_bytes())[-1]
+    assert "Issued by jdoe Role Operator of the Fund's ledger" in cli_text

@@ -27,6 +27,7 @@ from fundledger.reporting.donor_data import donor_statement
 from fundledger.reporting.fund_data import fund_statement
 from fundledger.reporting.pack_data import meeting_pack
 from fundledger.reporting.render import Request, issue_for, render
+from tests.pdf_structure import fonts, outline
 
 D = Decimal
 SECRETARIAT = Actor("secretariat@oas.org", request_id="test")
@@ -323,6 +324,12 @@ def test_fund_statement_reconciles_with_the_ledger(database: Database) -> None:
         data = fund_statement(session, 2025)
         balances = {row.code: row.balance for row in trial_balance(session, day("2025-12-31")).rows}
         pdf = render(session, Request.fund(2025), issue_for("FS-2026-0001", ISSUED, "en"))
+    assert all(font.embedded for font in fonts(pdf))  # the charts' and tables' text too
+    assert [title for depth, title, _page in outline(pdf) if depth == 0] == [
+        "Statement of financial position at December 31, 2025",
+        "Statement of changes in net assets, 2025", "Contributions in 2025",
+        "Budget and its execution, 2025", "CAJP decisions in 2025", "Issue and status",
+    ]  # fmt: skip
     position = data.position
     assert position.assets["1010"] == balances["1010"]
     assert position.assets["1200"] == D("3500.00")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -89,7 +90,7 @@ def test_issue_list_verify_and_rebuild(fund: Database, run: Run, tmp_path: Path)
 
     genuine = run("statement", "verify", str(path))
     assert genuine.exit_code == 0
-    assert genuine.stdout.startswith(f"genuine: {number}, interim donor statement for ES-OBS")
+    assert genuine.stdout.startswith(f"genuine: {number}, unaudited donor statement for ES-OBS")
 
     altered = tmp_path / "altered.pdf"
     content = bytearray(path.read_bytes())
@@ -159,3 +160,31 @@ def test_refusals(fund: Database, run: Run) -> None:
         "number,kind,statement,language,issued_at,issued_by,sha256,path,status,supersedes,"
         "superseded_by"
     ]
+
+
+def test_the_json_format_prints_the_figures_without_issuing(fund: Database, run: Run) -> None:
+    preview = json.loads(ok(run("statement", "donor", "es-obs", "--from", "2025-01-01",
+                                "--to", "2025-12-31", "--format", "json")))  # fmt: skip
+    assert preview["statement"] is None
+    assert ok(run("statement", "list", "--format", "csv")).strip() == (
+        "number,kind,statement,language,issued_at,issued_by,sha256,path,status,supersedes,"
+        "superseded_by"
+    )  # nothing was issued
+    _number, path = issued(run("statement", "donor", "ES-OBS", "--from", "2025-01-01",
+                               "--to", "2025-12-31"))  # fmt: skip
+    extracted = json.loads(ok(run("statement", "data", str(path))))
+    assert extracted["figures"] == preview["figures"]
+    assert extracted["kind"] == preview["kind"] == "donor"
+
+
+def test_a_pdf_without_figures_is_refused(run: Run, tmp_path: Path) -> None:
+    stranger = tmp_path / "stranger.pdf"
+    stranger.write_bytes(b"%PDF-1.4\n% not ours\n%%EOF\n")
+    refused = run("statement", "data", str(stranger))
+    assert refused.exit_code == 1
+    assert refused.stdout == ""
+    assert refused.stderr.startswith("error: stranger.pdf: ")
+    unknown = run("statement", "donor", "NOPE", "--from", "2025-01-01", "--to", "2025-12-31",
+                  "--format", "json")  # fmt: skip
+    assert unknown.exit_code != 0
+    assert "NOPE" in unknown.stderr

@@ -25,9 +25,10 @@ from fundledger.reporting.donor_pdf import render_donor_statement
 from fundledger.reporting.figures import AccountInfo, Position
 from fundledger.reporting.grid import Grid, wrap_text
 from fundledger.reporting.i18n import Language
+from fundledger.reporting.issue import Issue
 from fundledger.reporting.pack_data import PackData, PoolImpact, PoolLine, Proposal
 from fundledger.reporting.pack_pdf import render_meeting_pack
-from fundledger.reporting.pdf import FONT, Issue, clean, register_fonts
+from fundledger.reporting.pdf import FONT, clean, register_fonts
 from fundledger.reporting.queries import claimed_number
 from fundledger.reporting.uses import (
     AllocationInfo,
@@ -37,6 +38,7 @@ from fundledger.reporting.uses import (
     UnrestrictedShare,
     YearFigures,
 )
+from tests.pdf_structure import fonts
 
 D = Decimal
 ISSUED = dt.datetime(2026, 1, 15, 9, 45, 30, tzinfo=dt.UTC)
@@ -183,7 +185,9 @@ def test_a_meeting_pack() -> None:
                              PoolImpact("unrestricted", D("300000.00"), D("292100.00"))),
                             True),),
     )  # fmt: skip
-    text = text_of(render_meeting_pack(pack, issue("en", "CP-2026-0001")))
+    pdf = render_meeting_pack(pack, issue("en", "CP-2026-0001"))
+    assert all(font.embedded for font in fonts(pdf))
+    text = text_of(pdf)
     for expected in ("CAJP meeting pack", "March 10, 2026", "7.00%", "21,400.00",
                      "MEX — Activity 5", "13,500.00", "7,900.00", "292,100.00",
                      "Its pools cover approval in full.", "318,500.00"):  # fmt: skip
@@ -216,7 +220,7 @@ def test_grid_cells_never_run_past_their_column() -> None:
 
 def test_grid_splits_by_rows_and_keeps_the_total_with_a_row() -> None:
     rows = [("Pledge", "1.00")] * 40 + [("Total", "40.00")]
-    grid = Grid(("What", "USD"), rows, (120, 60), numeric=(1,), totals=1)
+    grid = Grid(Language.of("en"), ("What", "USD"), rows, (120, 60), numeric=(1,), totals=1)
     _width, height = grid.wrap(500, 10_000)
     first, rest = grid.split(500, height / 2)
     assert first.wrap(500, 10_000)[1] <= height / 2

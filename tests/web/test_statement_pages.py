@@ -151,10 +151,10 @@ def test_the_secretariat_issues_each_kind_and_the_register_lists_it(
                                                        "CP-2026-0001"))  # fmt: skip
     assert rows["DS-2026-0001"] == [
         "DS-2026-0001", "Donor statement",
-        "España (ES-OBS), 2025-01-01 to 2025-12-31 Interim", "Spanish", "2026-03-02 09:00",
+        "España (ES-OBS), 2025-01-01 to 2025-12-31 Unaudited", "Spanish", "2026-03-02 09:00",
         "secretariat@example.org", donor.sha256, "PDF",
     ]  # fmt: skip
-    assert rows["FS-2026-0001"][1:4] == ["Fund statement", "Fiscal year 2025 Interim", "French"]
+    assert rows["FS-2026-0001"][1:4] == ["Fund statement", "Fiscal year 2025 Unaudited", "French"]
     assert rows["FS-2026-0001"][6] == fund.sha256
     assert rows["CP-2026-0001"][1:4] == [
         "CAJP meeting pack", "Meeting of 2026-03-10 Interim", "English",
@@ -207,8 +207,8 @@ def test_the_register_filters_sorts_pages_and_exports(
     assert numbers("per_page=3&page=2") == ["DS-2026-0001"]
     # Spain's second statement of 2025 in Spanish supersedes the first, on both rows.
     covers = {row[0]: row[2] for row in register_rows(body(secretariat.get("/statements")))}
-    assert covers["DS-2026-0003"].endswith("Interim Supersedes DS-2026-0001")
-    assert covers["DS-2026-0001"].endswith("Interim Superseded by DS-2026-0003")
+    assert covers["DS-2026-0003"].endswith("Unaudited Supersedes DS-2026-0001")
+    assert covers["DS-2026-0001"].endswith("Unaudited Superseded by DS-2026-0003")
     assert "Supersedes" not in covers["DS-2026-0002"]
 
     export = secretariat.get("/statements.csv?donor=ES-OBS&sort=number&direction=asc")
@@ -220,7 +220,7 @@ def test_the_register_filters_sorts_pages_and_exports(
     assert table[1] == [
         "DS-2026-0001", "donor", "donor statement for ES-OBS, 2025-01-01 to 2025-12-31", "es",
         "2026-03-02T09:00:00Z", "secretariat@example.org", first.sha256, str(first.size),
-        "interim", "", "DS-2026-0003",
+        "unaudited", "", "DS-2026-0003",
     ]  # fmt: skip
     assert [row[0] for row in table[1:]] == ["DS-2026-0001", "DS-2026-0003"]
 
@@ -395,7 +395,7 @@ def test_the_verification_form_tells_genuine_from_altered(
 
     answer = text(verify(secretariat, genuine))
     assert (
-        "<strong>Genuine:</strong> DS-2026-0001, interim donor statement for ES-OBS, "
+        "<strong>Genuine:</strong> DS-2026-0001, unaudited donor statement for ES-OBS, "
         "2025-01-01 to 2025-12-31, in es, issued 2026-03-02T09:00:00Z by "
         "secretariat@example.org; figures unchanged since issue"
     ) in answer
