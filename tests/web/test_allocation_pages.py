@@ -491,6 +491,7 @@ def test_donors_are_refused_every_allocations_page(
         "/budgets/new",
         "/budgets/1/decide",
         "/settings",
+        "/periods/revalue",
         "/periods/close",
         "/periods/reopen",
     ]
