@@ -147,15 +147,15 @@ def fx_revalue(as_of: dt.date, as_email: str) -> None:
         done = revalue(session, acting_as(session, as_email, "secretariat"), as_of)
     day = as_of.isoformat()
     if done.entries is None:
-        click.echo(f"nothing to revalue on {day}: {done.items} foreign-currency receivables "
-                   "and credits open, all at that day's rates; nothing posted")  # fmt: skip
+        click.echo(f"nothing to revalue on {day}: every open foreign-currency receivable and "
+                   f"credit ({done.items}) is at that day's rates; nothing posted")  # fmt: skip
         return
     entry, reversal = done.entries
     posted = (f"entry #{entry.number}, reversed by #{reversal.number} on "
               f"{reversal.entry_date.isoformat()}")  # fmt: skip
     if done.new:
-        click.echo(f"revalued {done.items} foreign-currency receivables and credits open on "
-                   f"{day}: {posted}")  # fmt: skip
+        click.echo(f"revalued as of {day}: {posted} (open foreign-currency receivables and "
+                   f"credits: {done.items})")  # fmt: skip
     else:
         click.echo(f"already revalued as of {day} ({posted}); nothing posted")
 
