@@ -94,6 +94,17 @@ def period_closed(session: Session, start: dt.date, end: dt.date) -> bool:
     return closed == years
 
 
+def next_to_close(session: Session, last: int) -> int:
+    """The first year up to ``last`` that has entries and is not closed (years close in
+    order, so it is the one to revalue and close next); ``last`` when there is none."""
+    first = session.scalar(select(func.min(Posting.entry_date)))
+    closed = set(session.scalars(select(FiscalPeriod.year).filter_by(closed=True)))
+    open_years = [] if first is None else [
+        year for year in range(first.year, last + 1) if year not in closed
+    ]  # fmt: skip
+    return open_years[0] if open_years else last
+
+
 def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
     """Post the closing entry for ``year`` and lock it."""
     start, end = fiscal_year(year)

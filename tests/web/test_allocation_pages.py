@@ -770,6 +770,7 @@ def test_the_secretariat_revalues_the_year_end_with_its_button_then_closes_the_y
     assert ("the year-end revaluation has not been posted; revalue them at 31 December 2025 "
             "first") in plain_text(text(early))  # fmt: skip
     assert "fundledger" not in plain_text(text(early)).split("Fiscal years")[-1]
+    assert "Revalue at 31 December 2025" in text(early)  # the button for the year refused
     no_rate = sam.submit("/periods/revalue", {"revalue-year": "2025"}, page="/periods")
     assert no_rate.status_code == 422
     assert "no rate for EUR on 2025-12-31" in plain_text(text(no_rate))

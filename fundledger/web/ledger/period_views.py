@@ -21,7 +21,7 @@ from fundledger.auth.timing import as_utc
 from fundledger.donors.revaluation import Revaluation, revalue
 from fundledger.errors import FundledgerError
 from fundledger.ledger.models import FiscalPeriod
-from fundledger.ledger.periods import close_year, reopen_year
+from fundledger.ledger.periods import RevaluationPending, close_year, next_to_close, reopen_year
 from fundledger.ledger.queries import PERIOD_SORTS, periods_query
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
@@ -125,7 +125,11 @@ def _periods_page(
 ) -> str:
     last_year = sessions.now().date().year - 1
     if revalue is not None and not isinstance(revalue.year.data, int):
-        revalue = None  # a year that is no year: the button offers last year's again
+        revalue = None  # a year that is no year: the button offers the usual one again
+    if isinstance(refusal, RevaluationPending):  # the button revalues the year refused
+        revalue_year = refusal.as_of.year
+    else:
+        revalue_year = next_to_close(db, last_year) if revalue is None else revalue.year.data
     filters = _period_filters()
     order = lists.order(PERIOD_SORTS, endpoint="ledger.periods")
     return render_template(
@@ -136,8 +140,8 @@ def _periods_page(
         close=close or CloseYearForm(formdata=None, prefix="close", data={"year": last_year}),
         reopen=reopen or ReopenYearForm(formdata=None, prefix="reopen"),
         revalue=revalue or RevalueYearForm(formdata=None, prefix="revalue",
-                                           data={"year": last_year}),
-        revalue_year=last_year if revalue is None else revalue.year.data,
+                                           data={"year": revalue_year}),
+        revalue_year=revalue_year,
         refused_form="close" if close is not None else "reopen" if reopen is not None
         else "revalue" if revalue is not None else None,
         utc=as_utc,
