@@ -25,7 +25,7 @@ from fundledger.donors.revaluation import Revaluation, revalue
 from fundledger.ledger.balances import balances
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
 from fundledger.ledger.models import EntryKind, JournalEntry
-from fundledger.ledger.periods import RevaluationPending, close_year
+from fundledger.ledger.periods import RevaluationPending, close_year, next_to_close
 from fundledger.ledger.verify import verify_ledger
 from fundledger.reporting.donor_data import DonorStatementData, donor_statement
 from fundledger.reporting.fund_data import FundStatementData, fund_statement
@@ -352,3 +352,16 @@ def test_fx_revalue_refuses_bad_input(
     assert refused.exit_code == status
     assert message in refused.stderr
     assert run("verify").stdout.startswith("ledger verified: 0 entries")
+
+
+def test_the_year_to_revalue_and_close_next_is_the_oldest_open_one(database: Database) -> None:
+    with database.transaction() as session:
+        assert next_to_close(session, 2025) == 2025  # an empty ledger: last year
+        donor = create_donor(session, ACTOR, code="BRA", name="Brasil", type="member_state")
+        record_pledge(session, ACTOR, donor, pledge_date=day("2023-05-01"),
+                      amount=D("1000.00"), currency="BRL", rate=D("0.1900"))  # fmt: skip
+        assert next_to_close(session, 2025) == 2023
+        set_rate(session, ACTOR, currency="BRL", on=day("2023-12-31"), rate=D("0.2000"))
+        revalued(session, day("2023-12-31"))
+        close_year(session, ACTOR, 2023)
+        assert next_to_close(session, 2025) == 2024
