@@ -19,6 +19,12 @@ from sqlalchemy import make_url, text
 
 from fundledger.db import Database, create_db_engine
 from fundledger.setup.bootstrap import initialize
+from fundledger.setup.registry import register_all
+
+# What the command line and the web app wire at start-up (the audit of period changes,
+# the year-end revaluation check before a close), wired once for every test, so that a
+# test sees the same rules whichever test ran before it.
+register_all()
 
 POSTGRES_URL_VARIABLE = "FUNDLEDGER_TEST_POSTGRES_URL"
 # The tests commit on PostgreSQL as they do on SQLite (WAL, synchronous=NORMAL): without

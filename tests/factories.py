@@ -44,6 +44,18 @@ def closed_year(year: int) -> FiscalPeriod:
     )  # fmt: skip
 
 
+def revalue_year_end(session: Session, actor: Actor, year: int, rate: str = "1.1") -> None:
+    """Set ``rate`` for every currency open at the end of ``year`` and post the year-end
+    revaluation, as the Secretariat does before closing a year (issue 14)."""
+    from fundledger.donors.operations import set_rate
+    from fundledger.donors.revaluation import open_items, revalue
+
+    end = dt.date(year, 12, 31)
+    for currency in sorted({item.currency for item in open_items(session, end)}):
+        set_rate(session, actor, currency=currency, on=end, rate=Decimal(rate))
+    revalue(session, actor, end)
+
+
 def post(
     session: Session,
     *lines: Line,

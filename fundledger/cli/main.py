@@ -71,6 +71,8 @@ LAZY_COMMANDS = {
                          "overpayments).", f"{_DONORS}:credit_apply"),
     "donor": Lazy("Donors: member states, observers and organizations that contribute.",
                   f"{_DONORS}:donor"),
+    "fx": Lazy("Foreign-currency money: revalue open receivables and credits at a day's rates.",
+               f"{_DONORS}:fx"),
     "import": Lazy("Import files into the ledger.", f"{_DONORS}:import_group"),
     "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
                    "and reopen.", "fundledger.ledger.commands:period"),

@@ -11,8 +11,10 @@ import click
 
 from fundledger import clock
 from fundledger.cli.tools import (
+    AS_USER,
     FORMAT,
     ID,
+    acting_as,
     actor,
     amount_option,
     database,
@@ -125,6 +127,37 @@ def rate_set(currency: str, on: dt.date, value: Decimal) -> None:
 
     with database().transaction() as session:
         set_rate(session, actor(), currency=currency, on=on, rate=value)
+
+
+@click.group()
+def fx() -> None:
+    """Foreign-currency money: revalue open receivables and credits at a day's rates."""
+
+
+@fx.command("revalue")
+@date_option("--as-of", "as_of", required=True,
+             help="The day whose rates apply, before today (a year end: YYYY-12-31).")
+@AS_USER
+def fx_revalue(as_of: dt.date, as_email: str) -> None:
+    """Revalue every foreign-currency receivable and unapplied credit open at the end of
+    the day at its rates, reversed the next day; once per day (docs/LEDGER.md)."""
+    from fundledger.donors.revaluation import revalue
+
+    with database().transaction() as session:
+        done = revalue(session, acting_as(session, as_email, "secretariat"), as_of)
+    day = as_of.isoformat()
+    if done.entries is None:
+        click.echo(f"nothing to revalue on {day}: every open foreign-currency receivable and "
+                   f"credit ({done.items}) is at that day's rates; nothing posted")  # fmt: skip
+        return
+    entry, reversal = done.entries
+    posted = (f"entry #{entry.number}, reversed by #{reversal.number} on "
+              f"{reversal.entry_date.isoformat()}")  # fmt: skip
+    if done.new:
+        click.echo(f"revalued as of {day}: {posted} (open foreign-currency receivables and "
+                   f"credits: {done.items})")  # fmt: skip
+    else:
+        click.echo(f"already revalued as of {day} ({posted}); nothing posted")
 
 
 def _instalments(values: tuple[str, ...]) -> list[tuple[dt.date, Decimal]]:

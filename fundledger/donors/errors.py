@@ -19,3 +19,7 @@ class MissingRate(ContributionError):
 
 class Overapplication(ContributionError):
     """More money applied to pledges than they have outstanding."""
+
+
+class RevaluationError(FundledgerError):
+    """A revaluation of foreign-currency money that cannot be posted as asked."""

@@ -20,11 +20,21 @@ def period() -> None:
 @click.argument("year", type=click.IntRange(2000, 2199))
 @AS_USER
 def period_close(year: int, as_email: str) -> None:
-    """Close YEAR: post the closing entry and lock the year."""
-    from fundledger.ledger.periods import close_year
+    """Close YEAR: post the closing entry and lock the year.
+
+    A year with foreign-currency money open at its end closes once its year-end
+    revaluation is posted (``fundledger fx revalue``)."""
+    from fundledger.ledger.periods import RevaluationPending, close_year
 
     with database().transaction() as session:
-        close_year(session, acting_as(session, as_email, "secretariat"), year)
+        try:
+            close_year(session, acting_as(session, as_email, "secretariat"), year)
+        except RevaluationPending as pending:
+            raise RevaluationPending(
+                f"{pending} (fundledger fx revalue --as-of {pending.as_of.isoformat()} "
+                "--as EMAIL)",
+                as_of=pending.as_of,
+            ) from None
     click.echo(f"fiscal year {year} closed")
 
 

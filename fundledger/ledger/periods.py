@@ -5,7 +5,9 @@ everything else closes into 3100. Reopening needs someone other than who closed 
 
 The audit trail is an area built on the ledger, so a close or a reopening is told to
 whoever registered with :func:`on_period_change` (the audit trail does, at start-up, in
-``fundledger.setup.registry.register_all``), in the same transaction.
+``fundledger.setup.registry.register_all``), in the same transaction. Likewise an area
+that must do something before a year closes registers a check with :func:`before_close`
+(the donors area: the year-end revaluation of foreign-currency money, DESIGN §3).
 """
 
 from __future__ import annotations
@@ -34,6 +36,16 @@ class PeriodError(FundledgerError):
     pass
 
 
+class RevaluationPending(PeriodError):
+    """The year had foreign-currency money open at its end that its year-end revaluation
+    has not revalued; ``as_of`` is the day to revalue at (the command line names the
+    command, a page its button)."""
+
+    def __init__(self, message: str, *, as_of: dt.date) -> None:
+        super().__init__(message)
+        self.as_of = as_of
+
+
 #: Told of a close or a reopening: (session, actor, action, year, before, after).
 PeriodListener = Callable[
     [Session, Actor, str, int, Mapping[str, Any] | None, Mapping[str, Any]], None
@@ -44,6 +56,17 @@ _LISTENERS: dict[str, PeriodListener] = {}
 def on_period_change(listener: PeriodListener) -> None:
     """Have ``listener`` told of every close and reopening (once, however often asked)."""
     _LISTENERS[f"{listener.__module__}.{listener.__qualname__}"] = listener
+
+
+#: Asked before a year closes, under the ledger's lock: (session, year); raises a
+#: :class:`PeriodError` saying what must be done first.
+CloseCheck = Callable[[Session, int], None]
+_CLOSE_CHECKS: dict[str, CloseCheck] = {}
+
+
+def before_close(check: CloseCheck) -> None:
+    """Have ``check`` asked before every close (once, however often registered)."""
+    _CLOSE_CHECKS[f"{check.__module__}.{check.__qualname__}"] = check
 
 
 def _changed(
@@ -71,6 +94,17 @@ def period_closed(session: Session, start: dt.date, end: dt.date) -> bool:
     return closed == years
 
 
+def next_to_close(session: Session, last: int) -> int:
+    """The first year up to ``last`` that has entries and is not closed (years close in
+    order, so it is the one to revalue and close next); ``last`` when there is none."""
+    first = session.scalar(select(func.min(Posting.entry_date)))
+    closed = set(session.scalars(select(FiscalPeriod.year).filter_by(closed=True)))
+    open_years = [] if first is None else [
+        year for year in range(first.year, last + 1) if year not in closed
+    ]  # fmt: skip
+    return open_years[0] if open_years else last
+
+
 def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
     """Post the closing entry for ``year`` and lock it."""
     start, end = fiscal_year(year)
@@ -84,6 +118,8 @@ def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
         missing = [y for y in range(first.year, year) if y not in closed_years]
         if missing:
             raise PeriodError(f"close {missing[0]} first; years close in order")
+    for check in _CLOSE_CHECKS.values():
+        check(session, year)
     balances = session.execute(
         select(Account.code, Account.type, Posting.donor_id, Posting.earmark,
                func.sum(Posting.amount))

@@ -20,8 +20,9 @@ from fundledger.allocations.settings import SettingValues
 from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
-from fundledger.ledger.balances import balances, period_movements
+from fundledger.ledger.balances import balances, movements, period_movements
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED, USE_ACCOUNTS
+from fundledger.ledger.models import EntryKind
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
     ZERO,
@@ -161,10 +162,22 @@ class DonorStatementData:
     unrestricted: uses.UnrestrictedShare
     years: tuple[uses.YearFigures, ...]
     fund: FundSummary
+    #: Gain (positive) or loss on unapplied credit applied to pledges in the period: the
+    #: credit at its receipts' rates against the receivable at the pledges' rates.
+    credit_exchange: Decimal
+    #: Gain (positive) or loss from revaluing open pledges and credit at the rates of a
+    #: day in the period, net of the reversals the period holds (the ``fx`` entries).
+    revaluation: Decimal
 
     @property
     def received(self) -> Decimal:
         return sum((r.usd for r in self.receipts), ZERO)
+
+    @property
+    def exchange_differences(self) -> Decimal:
+        """Every exchange gain (positive) or loss on the donor's money in the period."""
+        return (sum((r.exchange_difference for r in self.receipts), ZERO)
+                + self.credit_exchange + self.revaluation)  # fmt: skip
 
     @property
     def outstanding_total(self) -> Decimal:
@@ -190,6 +203,11 @@ def donor_statement(
     applications = _applications(session, donor, start, end)
     receipts = _receipts(session, donor, start, end, applications)
     from_credit = [a for a in applications if not a.with_receipt]
+    revalued: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for moved in movements(session, [RECEIVABLE, UNAPPLIED], since=start, until=end,
+                           donor_id=donor.id):  # fmt: skip
+        if moved.kind == EntryKind.FX:
+            revalued[moved.account] += moved.amount
     receivable = RollForward(
         opening.get(RECEIVABLE, ZERO),
         (
@@ -197,6 +215,7 @@ def donor_statement(
             Movement("reduced", -sum((r.usd for r in reductions), ZERO)),
             Movement("settled_by_payments", -sum((r.applied for r in receipts), ZERO)),
             Movement("settled_from_credit", -sum((a.pledge_usd for a in from_credit), ZERO)),
+            Movement("revalued", revalued[RECEIVABLE]),
         ),
         closing.get(RECEIVABLE, ZERO),
     )
@@ -205,6 +224,7 @@ def donor_statement(
         (
             Movement("overpaid", sum((r.unapplied for r in receipts), ZERO)),
             Movement("applied", -sum((a.receipt_usd for a in from_credit), ZERO)),
+            Movement("revalued", -revalued[UNAPPLIED]),
         ),
         -closing.get(UNAPPLIED, ZERO),
     )
@@ -227,6 +247,8 @@ def donor_statement(
         unrestricted=unrestricted,
         years=tuple(years),
         fund=fund_summary(session, start, end, with_receivables=with_receivables),
+        credit_exchange=sum((a.receipt_usd - a.pledge_usd for a in from_credit), ZERO),
+        revaluation=revalued[RECEIVABLE] + revalued[UNAPPLIED],
     )
 
 

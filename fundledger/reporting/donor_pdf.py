@@ -44,10 +44,12 @@ RECEIVABLE_LINES = {
     "reduced": N_("Pledges reduced or cancelled"),
     "settled_by_payments": N_("Settled by payments (at the pledges' rates)"),
     "settled_from_credit": N_("Settled from unapplied credit"),
+    "revalued": N_("Revalued at year-end rates (net of reversals)"),
 }
 CREDIT_LINES = {
     "overpaid": N_("Payments in excess of pledges"),
     "applied": N_("Applied to pledges"),
+    "revalued": N_("Revalued at year-end rates (net of reversals)"),
 }
 POOL_LINES = {
     "received": N_("Received from you"),
@@ -147,6 +149,17 @@ def _summary(data: DonorStatementData, language: Language) -> list[Flowable]:
             credit, language, CREDIT_LINES, opening=N_("Unapplied credit at %(date)s"),
             closing=N_("Unapplied credit at %(date)s"), start=data.start, end=data.end,
         ))]  # fmt: skip
+    exchange = [
+        Line(_("Exchange differences against the pledges' rates"),
+             _total(r.exchange_difference for r in receipts)),
+        Line(_("On unapplied credit applied to pledges"), data.credit_exchange),
+        Line(_("Revalued at year-end rates (net of reversals)"), data.revaluation),
+    ]  # fmt: skip
+    if data.credit_exchange or data.revaluation:
+        story += [gap(3), summary_table(language, _("Exchange differences"), [
+            *(line for line in exchange if line.amount),
+            Line(_("Exchange differences in the period"), data.exchange_differences, True),
+        ])]  # fmt: skip
     return story
 
 

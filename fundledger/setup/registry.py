@@ -6,15 +6,18 @@ from __future__ import annotations
 
 def register_all() -> None:
     """Import the model modules (their import registers the tables and the ledger
-    dimensions each area owns) and have the audit trail record every period close."""
+    dimensions each area owns), have the audit trail record every period close, and have
+    a year close only after its foreign-currency money was revalued at its end."""
     from fundledger.allocations import models as _allocations  # noqa: F401
     from fundledger.audit import models as _audit  # noqa: F401
     from fundledger.audit.operations import record_period_change
     from fundledger.auth import models as _auth  # noqa: F401
     from fundledger.donors import models as _donors  # noqa: F401
+    from fundledger.donors.revaluation import refuse_unrevalued_year
     from fundledger.ledger import models as _ledger  # noqa: F401
-    from fundledger.ledger.periods import on_period_change
+    from fundledger.ledger.periods import before_close, on_period_change
     from fundledger.program import models as _program  # noqa: F401
     from fundledger.reporting import models as _reporting  # noqa: F401
 
     on_period_change(record_period_change)
+    before_close(refuse_unrevalued_year)

@@ -1,5 +1,6 @@
 """Property (issue 14): whatever pledges, receipts (with bank charges, at any rate, over
-several pledges), overpayments and credit applications were recorded, on every date
+several pledges), overpayments, credit applications and revaluations of what is open at
+other rates (reversed the next day) were recorded, on every date
 each class's net assets in the trial balance equal the sum of its pools', to the cent."""
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from sqlalchemy.orm import Session
 from fundledger.db import Database
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge
-from fundledger.donors.operations import create_donor
+from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import apply_credit, record_receipt
+from fundledger.donors.revaluation import revalue
 from fundledger.ledger.errors import Overdraft
 from fundledger.ledger.verify import verify_ledger
 from fundledger.reporting.net_assets import net_assets
@@ -37,6 +39,7 @@ operations = st.one_of(
     st.tuples(st.just("unpledged"), st.integers(0, 1), units, currencies, earmarks,
               st.integers(0, 3000)),
     st.tuples(st.just("apply"), st.integers(0, 9)),
+    st.tuples(st.just("revalue"), st.sampled_from([Decimal("0.93"), Decimal("1.1177")])),
 )  # fmt: skip
 
 
@@ -64,6 +67,12 @@ def perform(session: Session, donors: list[Donor], step: tuple, on: dt.date) -> 
             currency=currency, rate=CURRENCIES[currency] * Decimal("1.01"),
             charges=money(charges, currency), unpledged=True, earmark=earmark,
         )  # fmt: skip
+    elif kind == "revalue":  # what is open that day at other rates, reversed the next
+        for currency, rate in CURRENCIES.items():
+            if currency != "USD":
+                set_rate(session, ACTOR, currency=currency, on=on,
+                         rate=(rate * step[1]).quantize(Decimal("1e-6")))  # fmt: skip
+        revalue(session, ACTOR, on)
     else:
         pledges = session.scalars(select(Pledge).order_by(Pledge.id)).all()
         if pledges:

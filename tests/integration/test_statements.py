@@ -137,6 +137,7 @@ def test_worked_example_1_data(database: Database) -> None:
     assert {m.key: m.amount for m in receivable.movements} == {
         "pledged": D("54250.00"), "reduced": D("0.00"),
         "settled_by_payments": D("-54250.00"), "settled_from_credit": D("0.00"),
+        "revalued": D("0.00"),
     }  # fmt: skip
     assert receivable.other == D("0.00")
     first, second = data.receipts

@@ -21,6 +21,7 @@ from fundledger.donors.imports import import_contributions
 from fundledger.ledger.periods import close_year
 from fundledger.web.database import get_database
 from tests.conftest import BACKENDS, PostgresServer
+from tests.factories import revalue_year_end
 from tests.reliability.figures import Figures
 from tests.reliability.helpers import (
     HEADER,
@@ -70,6 +71,7 @@ def fund(
                 session, SECRETARIAT, allocation, amount=Decimal(4000),
                 period_end=dt.date(2025, 9, 30), category="travel",
             )  # fmt: skip
+        revalue_year_end(session, SECRETARIAT, 2025)
         close_year(session, SECRETARIAT, 2025)
     yield database
     database.dispose()

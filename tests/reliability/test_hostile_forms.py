@@ -323,6 +323,7 @@ TARGETS = [
     Target("allocations.change_settings", "/settings", user="admin@oas.org",
            valid={"availability_basis": "cash", "indirect_cost_rate": "0.07"},
            idempotent=True),
+    Target("ledger.revalue_period", "/periods", valid={"year": "2024"}),
     Target("ledger.close_period", "/periods",
            valid={"year": "2024"}),
     Target("ledger.reopen_period", "/periods", user="admin@oas.org",

@@ -96,6 +96,8 @@ def statement(name: str = "Perú", receipts: int = 2) -> DonorStatementData:
                          Position(dt.date(2025, 12, 31), {"1010": D("272878.00")},
                                   {"2100": D("0.00")}, D("254378.00"), D("18500.00")),
                          D("0.00"), D("254378.00")),
+        credit_exchange=D("0.00"),
+        revaluation=D("0.00"),
     )  # fmt: skip
 
 

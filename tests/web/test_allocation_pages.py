@@ -5,6 +5,7 @@ its reason and nothing written."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,7 +26,7 @@ from fundledger.audit.models import AuditEvent
 from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
-from fundledger.donors.operations import create_donor
+from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
@@ -491,6 +492,7 @@ def test_donors_are_refused_every_allocations_page(
         "/budgets/new",
         "/budgets/1/decide",
         "/settings",
+        "/periods/revalue",
         "/periods/close",
         "/periods/reopen",
     ]
@@ -743,6 +745,49 @@ def test_a_year_is_closed_by_the_secretariat_and_reopened_by_an_admin(
     )
     assert location(reopened) == "/periods"
     assert "Fiscal year 2025 is open again." in text(root.get("/periods"))
+
+
+def test_the_secretariat_revalues_the_year_end_with_its_button_then_closes_the_year(
+    database: Database, person: Callable[..., Browser]
+) -> None:
+    """A EUR pledge still owed at the end of 2025: the year closes once the button
+    "Revalue at 31 December 2025" has posted the revaluation; the refusals say why in
+    words for the page (no command line)."""
+    with database.transaction() as session:
+        spain = create_donor(session, SETUP, code="ES-OBS", name="España",
+                             type="permanent_observer")  # fmt: skip
+        record_pledge(session, SETUP, spain, pledge_date=day("2025-02-10"),
+                      amount=D("20000.00"), currency="EUR", rate=D("1.0850"))  # fmt: skip
+    sam = person("secretariat", email="sam@example.org")
+    page = text(sam.get("/periods"))
+    last_year = clock.today().year - 1
+    assert f"Revalue at 31 December {last_year}" in page
+    assert f'name="revalue-year" type="hidden" value="{last_year}"' in page
+
+    before = written(database)
+    early = sam.submit("/periods/close", {"close-year": "2025"}, page="/periods")
+    assert early.status_code == 422
+    assert ("the year-end revaluation has not been posted; revalue them at 31 December 2025 "
+            "first") in plain_text(text(early))  # fmt: skip
+    assert "fundledger" not in plain_text(text(early)).split("Fiscal years")[-1]
+    assert "Revalue at 31 December 2025" in text(early)  # the button for the year refused
+    no_rate = sam.submit("/periods/revalue", {"revalue-year": "2025"}, page="/periods")
+    assert no_rate.status_code == 422
+    assert "no rate for EUR on 2025-12-31" in plain_text(text(no_rate))
+    assert written(database) == before
+
+    with database.transaction() as session:
+        set_rate(session, SETUP, currency="EUR", on=day("2025-12-31"), rate=D("1.1200"))
+    done = sam.submit("/periods/revalue", {"revalue-year": "2025"}, page="/periods")
+    assert location(done) == "/periods"
+    assert ("Foreign-currency receivables and credits open at 2025-12-31 are revalued at "
+            "that day's rates (entry 2), reversed on 2026-01-01 (entry 3).") in plain_text(
+        html.unescape(text(sam.get("/periods"))))  # fmt: skip
+    sam.submit("/periods/revalue", {"revalue-year": "2025"}, page="/periods")
+    assert "was already posted (entry 2, reversed by entry 3); nothing was posted." in (
+        html.unescape(text(sam.get("/periods"))))  # fmt: skip
+    closed = sam.submit("/periods/close", {"close-year": "2025"}, page="/periods")
+    assert location(closed) == "/periods"
 
 
 def test_unused_earmarked_money_is_refunded(database: Database, ana: Browser) -> None:

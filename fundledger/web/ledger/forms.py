@@ -1,5 +1,5 @@
 """The ledger pages' forms: the lists' filters, read from the query string (no CSRF:
-they change nothing), and the two a fiscal year is closed and reopened with.
+they change nothing), and those a fiscal year is revalued, closed and reopened with.
 
 The journal's view fills in the account and donor choices from the database.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import Length, NumberRange
+from wtforms.widgets import HiddenInput
 
 from fundledger.ledger.models import AccountType, EntryKind
 from fundledger.web.fields import DateField, Required, TextAreaField, stripped
@@ -71,6 +72,17 @@ def _year() -> IntegerField:
         ],
         render_kw={"inputmode": "numeric"},
     )
+
+
+class RevalueYearForm(FlaskForm):
+    """One button, "Revalue at 31 December YYYY": the year travels with it."""
+
+    year = IntegerField(
+        _l("Fiscal year"),
+        validators=[Required(_l("Enter the year.")),
+                    NumberRange(2000, 2199, _l("A year 2000–2199."))],
+        widget=HiddenInput(),
+    )  # fmt: skip
 
 
 class CloseYearForm(FlaskForm):
