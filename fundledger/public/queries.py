@@ -6,7 +6,7 @@ disbursed and spent from the allocation itself, as its page shows them.
 
 What is published: contributions by donor (DESIGN §2), never a donor's contact, pledge
 details, statements or pools. The figures change only when the books do, so they are read
-once per state of the books (:func:`books_state`) and kept (:class:`FiguresCache`).
+once per state of the books (:func:`books_state`) and kept (:class:`BooksCache`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,6 +36,8 @@ from fundledger.reporting.fund_data import (
     decisions,
     regroup,
 )
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,22 +140,23 @@ def books_state(session: Session) -> tuple[int, int]:
     return (entry or 0, event or 0)
 
 
-class FiguresCache:
-    """The public figures of the latest state of the books, read again only when it moves
-    (or the day changes: the years run to today's). One per application."""
+class BooksCache:
+    """What is published, kept for the latest state of the books and read again only when
+    it moves (or the day changes: the years run to today's). One per application."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._kept: tuple[object, PublicFigures] | None = None
+        self._kept: dict[str, tuple[object, Any]] = {}
 
-    def get(self, session: Session, today: dt.date) -> PublicFigures:
+    def get(self, session: Session, today: dt.date, name: str,
+            build: Callable[[Session, dt.date], T]) -> T:  # fmt: skip
+        """``name``'s value for the books as they stand, from ``build`` if not kept."""
         key = (books_state(session), today)
-        kept = self._kept
-        if kept is not None and kept[0] == key:
-            return kept[1]
-        with self._lock:  # one reader at a time; the others then find its figures
-            kept = self._kept
-            if kept is None or kept[0] != key:
-                kept = (key, public_figures(session, today))
-                self._kept = kept
-        return kept[1]
+        kept = self._kept.get(name)
+        if kept is None or kept[0] != key:
+            with self._lock:  # one reader at a time; the others then find its value
+                kept = self._kept.get(name)
+                if kept is None or kept[0] != key:
+                    kept = self._kept[name] = (key, build(session, today))
+        value: T = kept[1]
+        return value

@@ -1,15 +1,15 @@
 """The public page of the Fund and its downloads: open to everyone, read-only, no
-parameters. The figures are read once per state of the books (:class:`FiguresCache`)."""
+parameters. The figures are read once per state of the books (:class:`BooksCache`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
-from werkzeug.wrappers import Response
+from flask import Blueprint, Response, abort, current_app, render_template
 
 from fundledger.auth import sessions
 from fundledger.auth.access import public
 from fundledger.donors.forms import TYPE_LABELS
-from fundledger.public.queries import FiguresCache, PublicFigures
+from fundledger.public.iati import iati_activities
+from fundledger.public.queries import BooksCache, PublicFigures, public_figures
 from fundledger.public.tables import DOWNLOADS
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
@@ -26,6 +26,7 @@ def page() -> str:
     return render_template(
         "public/index.html", figures=figures, fund=figures.fund,
         fund_chart=fund_chart(figures.fund.years), type_labels=TYPE_LABELS,
+        iati=bool(current_app.config.get("IATI_ORGANISATION")),
     )  # fmt: skip
 
 
@@ -38,6 +39,30 @@ def download(name: str) -> Response:
     return csv_download(f"{name}.csv", table.header, table.rows(_figures()), bom=True)
 
 
+@blueprint.get("/public/iati.xml")
+@public
+def iati() -> Response:
+    """The Fund's IATI 2.03 activity file, once its IATI organisation identifier is set."""
+    organisation = current_app.config.get("IATI_ORGANISATION")
+    if not organisation:
+        abort(404, description=_("The Fund publishes no IATI file yet: its IATI organisation "
+                                 "identifier is not configured."))  # fmt: skip
+    document = _cache().get(
+        db_session(), sessions.now().date(), "iati",
+        lambda session, _today: iati_activities(
+            session, organisation=organisation, generated=sessions.now().replace(microsecond=0)
+        ),
+    )  # fmt: skip
+    return Response(
+        document, mimetype="application/xml",
+        headers={"Content-Disposition": 'attachment; filename="fund-iati-activities.xml"'},
+    )  # fmt: skip
+
+
 def _figures() -> PublicFigures:
-    cache: FiguresCache = current_app.extensions.setdefault("fundledger_public", FiguresCache())
-    return cache.get(db_session(), sessions.now().date())
+    return _cache().get(db_session(), sessions.now().date(), "figures", public_figures)
+
+
+def _cache() -> BooksCache:
+    cache: BooksCache = current_app.extensions.setdefault("fundledger_public", BooksCache())
+    return cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -191,3 +192,20 @@ def test_the_figures_are_read_again_only_when_the_books_change(
 def test_the_page_is_read_only(client: FlaskClient) -> None:
     for method in ("POST", "PUT", "DELETE"):
         assert client.open("/public", method=method).status_code == 405, method
+
+
+def test_the_iati_file_is_published_once_the_fund_has_an_identifier(
+    database: Database, app: Flask, client: FlaskClient
+) -> None:
+    known_fund(database)
+    assert client.get("/public/iati.xml").status_code == 404
+    assert "/public/iati.xml" not in visit(client)
+
+    app.config["IATI_ORGANISATION"] = "XM-TEST-OAS"
+    assert 'href="/public/iati.xml"' in visit(client)
+    response = client.get("/public/iati.xml")
+    assert response.status_code == 200
+    assert response.mimetype == "application/xml"
+    root = ET.fromstring(response.data)  # noqa: S314 - our own file
+    assert root.get("version") == "2.03"
+    assert root.findtext("iati-activity/iati-identifier") == "XM-TEST-OAS-FUND"
