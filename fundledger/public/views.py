@@ -22,7 +22,7 @@ blueprint = Blueprint("public", __name__)
 @blueprint.get("/public")
 @public
 def page() -> str:
-    figures = _figures()
+    figures = published_figures()
     return render_template(
         "public/index.html", figures=figures, fund=figures.fund,
         fund_chart=fund_chart(figures.fund.years), type_labels=TYPE_LABELS,
@@ -36,7 +36,7 @@ def download(name: str) -> Response:
     table = DOWNLOADS.get(name)
     if table is None:
         abort(404, description=_("There is no such table."))
-    return csv_download(f"{name}.csv", table.header, table.rows(_figures()), bom=True)
+    return csv_download(f"{name}.csv", table.header, table.rows(published_figures()), bom=True)
 
 
 @blueprint.get("/public/iati.xml")
@@ -59,7 +59,8 @@ def iati() -> Response:
     )  # fmt: skip
 
 
-def _figures() -> PublicFigures:
+def published_figures() -> PublicFigures:
+    """The public figures of the books as they stand: the page's, its CSVs' and the API's."""
     return _cache().get(db_session(), sessions.now().date(), "figures", public_figures)
 
 

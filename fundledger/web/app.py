@@ -77,3 +77,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(allocations)
     app.register_blueprint(donors)
     app.register_blueprint(statements)
+
+    from fundledger.api import views as api
+
+    api.init_app(app)
