@@ -30,6 +30,8 @@ ENVIRONMENT = {
     "FUNDLEDGER_PUBLIC_URL": "PUBLIC_URL",
     #: The fund's timezone (IANA name): what "today" is for the no-future-dates rule.
     "FUNDLEDGER_TIMEZONE": "TIMEZONE",
+    #: The Fund's IATI organisation identifier, the reporting organisation of its IATI file.
+    "FUNDLEDGER_IATI_ORGANISATION": "IATI_ORGANISATION",
 }
 #: The Organization's seat (Washington, D.C.), the fund's timezone unless set.
 DEFAULT_TIMEZONE = "America/New_York"

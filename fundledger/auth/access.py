@@ -52,6 +52,8 @@ PENDING = Rule(pending=True)
 #: Views that predate this module (and Flask's static files), declared by endpoint.
 ENDPOINTS: dict[str, Rule] = {
     "static": PUBLIC,
+    # The API's OpenAPI description (served by flask-smorest, fundledger.api).
+    "api-docs.openapi_json": PUBLIC,
     # Donors see only the home page for now; their own pages come with later issues.
     "home.index": Rule(EVERY_ROLE),
     "ledger.accounts": Rule(READERS),

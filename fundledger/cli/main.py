@@ -397,6 +397,29 @@ def export_hledger(out: Path | None) -> None:
             handle.writelines(hledger_journal(session))
 
 
+@export.command("iati")
+@click.option("--year", type=click.IntRange(2000, 2199),
+              help="Only the transactions dated in YEAR. Default: every year.")
+@out_option(help="Default: stdout.")
+def export_iati(year: int | None, out: Path | None) -> None:
+    """The Fund's activities in the IATI 2.03 standard (FUNDLEDGER_IATI_ORGANISATION)."""
+    from fundledger.public.iati import iati_activities
+
+    organisation = config().get("IATI_ORGANISATION")
+    if not organisation:
+        raise FundledgerError(
+            "set FUNDLEDGER_IATI_ORGANISATION to the Fund's IATI organisation identifier"
+        )
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    with database().session() as session:
+        document = iati_activities(session, organisation=organisation, year=year,
+                                   generated=generated)  # fmt: skip
+    if out is None:
+        sys.stdout.buffer.write(document)
+    else:
+        out.write_bytes(document)
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))

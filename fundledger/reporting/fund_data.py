@@ -165,7 +165,7 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
     prior = position(session, start - dt.timedelta(days=1), accounts)
     moved = period_movements(session, start, end)
     flows = _by_account(moved)
-    per_activity = _budget_by_activity(session, year, start, end)
+    per_activity = budget_by_activity(session, year, year)
     return FundStatementData(
         year=year,
         accounts=accounts,
@@ -174,9 +174,9 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
         changes=NetAssetChanges(prior, tuple(_change_lines(flows, accounts)), current),
         contributions=tuple(_contributions(session, moved, start, end)),
         by_activity=tuple(per_activity),
-        by_organ=tuple(_regroup(session, per_activity, "organ")),
-        by_objective=tuple(_regroup(session, per_activity, "objective")),
-        decisions=tuple(_decisions(session, start, end)),
+        by_organ=tuple(regroup(session, per_activity, "organ")),
+        by_objective=tuple(regroup(session, per_activity, "objective")),
+        decisions=tuple(decisions(session, start, end)),
         work_plans=tuple(_work_plans(session, start, end)),
     )
 
@@ -207,6 +207,13 @@ def _change_lines(flows: dict[str, Decimal], accounts: dict[str, AccountInfo]) -
     if direct[0] or direct[1]:
         result.append(ChangeLine("other", direct[0], direct[1]))
     return result
+
+
+def contributions(session: Session, year: int) -> list[DonorContribution]:
+    """Each donor's contributions in fiscal ``year``: the fund statement's table, and the
+    public page's contributions by donor and year."""
+    start, end = fiscal_year(year)
+    return _contributions(session, period_movements(session, start, end), start, end)
 
 
 def _contributions(
@@ -243,17 +250,18 @@ def _contributions(
     return rows
 
 
-def _budget_by_activity(
-    session: Session, year: int, start: dt.date, end: dt.date
-) -> list[BudgetLineFigures]:
-    """Budget (the approved work plan), allocated (CAJP approvals dated in the year),
-    disbursed and spent (the year's postings), by activity."""
+def budget_by_activity(session: Session, first: int, last: int) -> list[BudgetLineFigures]:
+    """Budget (the approved work plans), allocated (CAJP approvals dated in the years),
+    disbursed and spent (the years' postings), by activity, for fiscal years ``first`` to
+    ``last``: one year on the fund statement, every year on the public page."""
+    start, end = fiscal_year(first)[0], fiscal_year(last)[1]
     figures: dict[int | None, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
     lines = session.execute(
         select(BudgetLine.activity_number, BudgetLine.amount)
         .join(Budget, Budget.id == BudgetLine.budget_id)
-        .where(Budget.year == year, Budget.status == "approved", BudgetLine.status == "approved")
-    )
+        .where(Budget.year.between(first, last), Budget.status == "approved",
+               BudgetLine.status == "approved")
+    )  # fmt: skip
     for activity, amount in lines:
         figures[activity][0] += amount
     approved = session.execute(
@@ -275,7 +283,7 @@ def _budget_by_activity(
     ]  # fmt: skip
 
 
-def _regroup(
+def regroup(
     session: Session, per_activity: list[BudgetLineFigures], by: str
 ) -> list[BudgetLineFigures]:
     """The activity lines summed by organ, or by objective (an activity counts under each
@@ -312,7 +320,7 @@ def _regroup(
     ]
 
 
-def _decisions(session: Session, start: dt.date, end: dt.date) -> list[AllocationDecision]:
+def decisions(session: Session, start: dt.date, end: dt.date) -> list[AllocationDecision]:
     """The CAJP's decisions on allocations dated in the year, with what was asked."""
     rows = session.execute(
         select(AllocationEvent, Allocation)

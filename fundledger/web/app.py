@@ -61,6 +61,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.auth.views import blueprint as auth
     from fundledger.donors.views import blueprint as donors
     from fundledger.program.views import blueprint as program
+    from fundledger.public.views import blueprint as public_pages
     from fundledger.reporting.views import blueprint as statements
     from fundledger.web.language import blueprint as language
     from fundledger.web.ledger.views import blueprint as ledger
@@ -68,6 +69,7 @@ def _init_web(app: Flask) -> None:
 
     app.register_blueprint(home)
     app.register_blueprint(language)
+    app.register_blueprint(public_pages)
     app.register_blueprint(auth)
     app.register_blueprint(audit)
     app.register_blueprint(ledger)
@@ -75,3 +77,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(allocations)
     app.register_blueprint(donors)
     app.register_blueprint(statements)
+
+    from fundledger.api import views as api
+
+    api.init_app(app)

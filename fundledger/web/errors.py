@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from typing import Any
+
+from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -37,12 +39,20 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(Exception, _unexpected)
 
 
-def _page(status: int, title: str, reason: str) -> tuple[str, int]:
+#: Under this path the answers are JSON, errors too (fundledger.api).
+API_PATH = "/api/"
+
+
+def _page(status: int, title: str, reason: str) -> tuple[Any, int]:
+    """The error as a page, or under :data:`API_PATH` as JSON: the code, its status name
+    (werkzeug's, stable for programs) and the reason in the reader's language."""
+    if request.path.startswith(API_PATH):
+        return {"code": status, "status": title, "message": reason}, status
     title = str(TITLES.get(status, title))
     return render_template("error.html", status=status, title=title, reason=reason), status
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> tuple[Any, int]:
     code = error.code or 500
     reason = error.description or ""
     if reason == type(error).description and code in REASONS:
@@ -52,11 +62,11 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
 
 def _refused(error: FundledgerError) -> Response:
     """A refusal no form showed: a page with its reason, at its status."""
-    html, _status = _page(error.status, "Refused", str(error))
-    return refused(html, error)
+    body, _status = _page(error.status, "Refused", str(error))
+    return refused(body, error)
 
 
-def _unexpected(error: Exception) -> tuple[str, int]:
+def _unexpected(error: Exception) -> tuple[Any, int]:
     if isinstance(error, HTTPException):  # pragma: no cover - handled above
         return _http_error(error)
     from flask import current_app

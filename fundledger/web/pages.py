@@ -59,9 +59,9 @@ def form_again(template: str, form: FlaskForm, **context: Any) -> tuple[str, int
     return template_page(template, form, **context)(None), status
 
 
-def refused(html: str, refusal: FundledgerError) -> Response:
-    """``html`` (a page saying why) with the refusal's status and headers."""
-    response = current_app.make_response((html, refusal.status))
+def refused(body: str | dict[str, object], refusal: FundledgerError) -> Response:
+    """``body`` (a page saying why, or its JSON) with the refusal's status and headers."""
+    response = current_app.make_response((body, refusal.status))
     response.headers.update(refusal.headers())
     return response
 

@@ -37,6 +37,7 @@ from fundledger.donors.models import (
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, DRAW_ACCOUNTS
 from fundledger.ledger.models import Account, JournalEntry, Posting
 from fundledger.program.models import Activity
+from tests.integration.test_iati_export import check_the_demos_file
 
 Changes = dict[str, dict[dt.date, Decimal]]
 
@@ -55,6 +56,7 @@ def test_the_demo_never_overdraws_and_never_looks_ahead(
         assert "unrestricted" in drawn
         assert len(drawn) >= 4
         assert len({on.year for on in session.scalars(select(JournalEntry.entry_date))}) == 5
+    check_the_demos_file(database, dt.date.today())  # its IATI file, while it is loaded
 
 
 @pytest.mark.parametrize("loaded", [dt.date(2026, 1, 2), dt.date(2025, 6, 15)])

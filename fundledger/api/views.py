@@ -1,0 +1,101 @@
+"""The API's public reads: the figures of the public page, as JSON, from the same kept
+figures (:mod:`fundledger.public.views`), so both always agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+from fundledger.api.schemas import (
+    AllocationSchema,
+    ContributionSchema,
+    FundFiguresSchema,
+    Usd,
+)
+from fundledger.auth.access import public
+from fundledger.public.views import published_figures
+
+#: Where the API lives and what its description says.
+API_CONFIG = {
+    "API_TITLE": "fundledger",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+}
+
+blueprint = Blueprint(
+    "api_public", __name__, url_prefix="/api/v1/public",
+    description="What the Fund publishes: open to everyone, read-only.",
+)  # fmt: skip
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def read(rule: str, schema: Any) -> Callable[[View], View]:
+    """A GET route of the blueprint answering 200 with ``schema``, described in the
+    OpenAPI document (flask-smorest's two decorators, typed: it is untyped). Put it above
+    the access declaration, which its wrapper copies."""
+
+    def register(view: View) -> View:
+        blueprint.get(rule)(blueprint.response(200, schema)(view))
+        return view
+
+    return register
+
+
+class FundApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
+    """flask-smorest's Api without its error handler: ``fundledger.web.errors`` answers
+    every error, as JSON under ``/api/`` and as a page elsewhere (one mapping)."""
+
+    def _register_error_handlers(self) -> None:
+        return None
+
+
+def init_app(app: Flask) -> None:
+    for key, value in API_CONFIG.items():
+        app.config.setdefault(key, value)
+    api = FundApi(app)
+    api.register_field(Usd, "string", "decimal")
+    api.register_blueprint(blueprint)
+
+
+@read("/figures", FundFiguresSchema)
+@public
+def figures() -> dict[str, Any]:
+    """The Fund's totals and its figures by fiscal year."""
+    fund = published_figures().fund
+    return {
+        "pledged": fund.pledged, "received": fund.received, "allocated": fund.allocated,
+        "disbursed": fund.disbursed, "spent": fund.spent, "years": fund.years,
+    }  # fmt: skip
+
+
+@read("/contributions", ContributionSchema(many=True))
+@public
+def contributions() -> list[dict[str, Any]]:
+    """Contributions by donor and year, newest year first."""
+    return [
+        {"year": group.year, "donor": row.code, "donor_name": row.name, "donor_type": row.type,
+         "contributions": row.recognised, "received": row.received,
+         "outstanding": row.outstanding}
+        for group in published_figures().contributions
+        for row in group.donors
+    ]  # fmt: skip
+
+
+@read("/allocations", AllocationSchema(many=True))
+@public
+def allocations() -> list[dict[str, Any]]:
+    """The allocations the CAJP approved, with their decisions, in the order approved."""
+    return [
+        {"decision_date": a.decided_on, "decision_reference": a.reference,
+         "allocation": a.allocation, "activity": a.activity, "activity_title": a.activity_title,
+         "organ": a.organ, "objectives": list(a.objectives), "approved": a.approved,
+         "disbursed": a.disbursed, "spent": a.spent}
+        for a in published_figures().allocations
+    ]  # fmt: skip

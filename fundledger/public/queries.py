@@ -1,0 +1,162 @@
+"""The public page's figures, gathered from the readers that already compute each one: the
+fund's totals and years from the Secretariat's dashboard (:func:`fund_overview`), the
+contributions by donor, the lines by activity, organ and objective and the CAJP's decisions
+from the fund statement (:mod:`fundledger.reporting.fund_data`), and each allocation's
+disbursed and spent from the allocation itself, as its page shows them.
+
+What is published: contributions by donor (DESIGN §2), never a donor's contact, pledge
+details, statements or pools. The figures change only when the books do, so they are read
+once per state of the books (:func:`books_state`) and kept (:class:`BooksCache`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundledger.allocations.models import Allocation
+from fundledger.audit.models import AuditEvent
+from fundledger.dashboards.queries import FundOverview, fund_overview
+from fundledger.ledger.models import JournalEntry
+from fundledger.program.models import Activity
+from fundledger.program.queries import crossref
+from fundledger.reporting.fund_data import (
+    BudgetLineFigures,
+    DonorContribution,
+    budget_by_activity,
+    contributions,
+    decisions,
+    regroup,
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class YearContributions:
+    """The donors' contributions in one fiscal year, as on the fund statement."""
+
+    year: int
+    donors: tuple[DonorContribution, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedAllocation:
+    """An allocation the CAJP approved, with its decision and what it has paid and spent."""
+
+    decided_on: dt.date
+    #: The CAJP document recording the decision, e.g. CP/CAJP-2450/06.
+    reference: str
+    allocation: int
+    activity: int
+    activity_title: str
+    organ: str
+    #: The specific objectives the activity serves (Appendix I).
+    objectives: tuple[int, ...]
+    approved: Decimal
+    #: Advances paid to the organ so far (:attr:`Allocation.disbursed`).
+    disbursed: Decimal
+    #: Expenditure the organ reported so far (:attr:`Allocation.spent`).
+    spent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class PublicFigures:
+    #: The fund's totals and its figures by fiscal year, as on the Secretariat's dashboard.
+    fund: FundOverview
+    #: Newest year first.
+    contributions: tuple[YearContributions, ...]
+    #: In the order the CAJP approved them.
+    allocations: tuple[ApprovedAllocation, ...]
+    #: Budget, allocated, disbursed and spent over all the fund's years.
+    by_activity: tuple[BudgetLineFigures, ...]
+    by_organ: tuple[BudgetLineFigures, ...]
+    by_objective: tuple[BudgetLineFigures, ...]
+
+
+def public_figures(session: Session, today: dt.date) -> PublicFigures:
+    fund = fund_overview(session, today)
+    years = [year.year for year in fund.years]
+    per_activity = budget_by_activity(session, years[0], years[-1]) if years else []
+    return PublicFigures(
+        fund=fund,
+        contributions=tuple(
+            YearContributions(year, tuple(contributions(session, year))) for year in reversed(years)
+        ),
+        allocations=tuple(approved_allocations(session, today)),
+        by_activity=tuple(per_activity),
+        by_organ=tuple(regroup(session, per_activity, "organ")),
+        by_objective=tuple(regroup(session, per_activity, "objective")),
+    )
+
+
+def approved_allocations(session: Session, today: dt.date) -> list[ApprovedAllocation]:
+    """Every approval of the CAJP up to ``today`` (the fund statement's decisions of all
+    years), with the allocation's activity, objectives and what it has paid and spent."""
+    approvals = [d for d in decisions(session, dt.date.min, today) if d.decision == "approve"]
+    found = session.scalars(
+        select(Allocation).where(Allocation.id.in_([d.allocation for d in approvals]))
+    )
+    allocations = {allocation.id: allocation for allocation in found}
+    titles = dict(session.execute(select(Activity.number, Activity.title)).all())
+    serves: dict[int, list[int]] = defaultdict(list)
+    for activity, objective in crossref(session):
+        serves[activity].append(objective)
+    return [
+        ApprovedAllocation(
+            decided_on=decision.on,
+            reference=decision.reference,
+            allocation=decision.allocation,
+            activity=decision.activity,
+            activity_title=titles[decision.activity],
+            organ=decision.organ,
+            objectives=tuple(serves[decision.activity]),
+            approved=decision.approved if decision.approved is not None else Decimal(0),
+            disbursed=allocations[decision.allocation].disbursed,
+            spent=allocations[decision.allocation].spent,
+        )
+        for decision in approvals
+    ]
+
+
+def books_state(session: Session) -> tuple[int, int]:
+    """What changes whenever a published figure may: the newest journal entry (money) and
+    the newest audit event (every other change — a CAJP decision, a work plan, a donor's
+    name — records one)."""
+    entry, event = session.execute(
+        select(
+            select(func.max(JournalEntry.id)).scalar_subquery(),
+            select(func.max(AuditEvent.id)).scalar_subquery(),
+        )
+    ).one()
+    return (entry or 0, event or 0)
+
+
+class BooksCache:
+    """What is published, kept for the latest state of the books and read again only when
+    it moves (or the day changes: the years run to today's). One per application."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._kept: dict[str, tuple[object, Any]] = {}
+
+    def get(self, session: Session, today: dt.date, name: str,
+            build: Callable[[Session, dt.date], T]) -> T:  # fmt: skip
+        """``name``'s value for the books as they stand, from ``build`` if not kept."""
+        key = (books_state(session), today)
+        kept = self._kept.get(name)
+        if kept is None or kept[0] != key:
+            with self._lock:  # one reader at a time; the others then find its value
+                kept = self._kept.get(name)
+                if kept is None or kept[0] != key:
+                    kept = self._kept[name] = (key, build(session, today))
+        value: T = kept[1]
+        return value

@@ -1,0 +1,69 @@
+"""The public page of the Fund and its downloads: open to everyone, read-only, no
+parameters. The figures are read once per state of the books (:class:`BooksCache`)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template
+
+from fundledger.auth import sessions
+from fundledger.auth.access import public
+from fundledger.donors.forms import TYPE_LABELS
+from fundledger.public.iati import iati_activities
+from fundledger.public.queries import BooksCache, PublicFigures, public_figures
+from fundledger.public.tables import DOWNLOADS
+from fundledger.web.database import db_session
+from fundledger.web.downloads import csv_download
+from fundledger.web.i18n import _
+from fundledger.web.views import fund_chart
+
+blueprint = Blueprint("public", __name__)
+
+
+@blueprint.get("/public")
+@public
+def page() -> str:
+    figures = published_figures()
+    return render_template(
+        "public/index.html", figures=figures, fund=figures.fund,
+        fund_chart=fund_chart(figures.fund.years), type_labels=TYPE_LABELS,
+        iati=bool(current_app.config.get("IATI_ORGANISATION")),
+    )  # fmt: skip
+
+
+@blueprint.get("/public/<name>.csv")
+@public
+def download(name: str) -> Response:
+    table = DOWNLOADS.get(name)
+    if table is None:
+        abort(404, description=_("There is no such table."))
+    return csv_download(f"{name}.csv", table.header, table.rows(published_figures()), bom=True)
+
+
+@blueprint.get("/public/iati.xml")
+@public
+def iati() -> Response:
+    """The Fund's IATI 2.03 activity file, once its IATI organisation identifier is set."""
+    organisation = current_app.config.get("IATI_ORGANISATION")
+    if not organisation:
+        abort(404, description=_("The Fund publishes no IATI file yet: its IATI organisation "
+                                 "identifier is not configured."))  # fmt: skip
+    document = _cache().get(
+        db_session(), sessions.now().date(), "iati",
+        lambda session, _today: iati_activities(
+            session, organisation=organisation, generated=sessions.now().replace(microsecond=0)
+        ),
+    )  # fmt: skip
+    return Response(
+        document, mimetype="application/xml",
+        headers={"Content-Disposition": 'attachment; filename="fund-iati-activities.xml"'},
+    )  # fmt: skip
+
+
+def published_figures() -> PublicFigures:
+    """The public figures of the books as they stand: the page's, its CSVs' and the API's."""
+    return _cache().get(db_session(), sessions.now().date(), "figures", public_figures)
+
+
+def _cache() -> BooksCache:
+    cache: BooksCache = current_app.extensions.setdefault("fundledger_public", BooksCache())
+    return cache
