@@ -666,13 +666,14 @@ READERS = ["auditor@oas.org", "sec@oas.org", "admin@oas.org", "cajp@oas.org", DO
 
 
 def _list_pages() -> list[str]:
-    """Every GET page without a variable in its URL (the downloads, static files and the
-    signed-out sign-in pages excepted): the pages that may carry filter forms."""
+    """Every GET page without a variable in its URL (the downloads — CSV, PDF, the IATI
+    XML —, static files and the signed-out sign-in pages excepted): the pages that may
+    carry filter forms."""
     signed_out = {t.endpoint for t in TARGETS if t.user is None or t.pending}
     app = create_app({**WEB_CONFIG, "DATABASE_URL": "sqlite://"})
     rules = [
         rule.rule for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments and not rule.rule.endswith((".csv", ".pdf"))
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.endswith((".csv", ".pdf", ".xml"))
         and rule.endpoint != "static" and rule.endpoint not in signed_out
     ]  # fmt: skip
     get_database(app).dispose()
