@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
@@ -33,9 +33,21 @@ _CLAIMS = (
 )
 
 
+#: Loads, with the statements listed, the ones they supersede and are superseded by: a
+#: list names both (two queries for the lot, not two per statement).
+SUCCESSION = (
+    selectinload(StatementRecord.supersedes),
+    selectinload(StatementRecord.superseded_by),
+)
+
+
 def statements(session: Session, *, donor_id: int | None = None) -> Sequence[StatementRecord]:
     """The register, oldest first; only one donor's statements if ``donor_id`` is given."""
-    query = select(StatementRecord).order_by(StatementRecord.issued_at, StatementRecord.id)
+    query = (
+        select(StatementRecord)
+        .options(*SUCCESSION)
+        .order_by(StatementRecord.issued_at, StatementRecord.id)
+    )
     if donor_id is not None:
         query = query.filter_by(donor_id=donor_id)
     return session.scalars(query).all()
@@ -56,8 +68,10 @@ def request_of(statement: StatementRecord) -> Request:
 def issue_of(statement: StatementRecord) -> Issue:
     from fundledger.reporting.render import issue_for
 
+    earlier = statement.supersedes
     return issue_for(statement.number, statement.issued_at, statement.language,
-                     interim=statement.interim, supersedes=statement.supersedes)  # fmt: skip
+                     interim=statement.interim,
+                     supersedes=None if earlier is None else earlier.number)  # fmt: skip
 
 
 def rerender(session: Session, statement: StatementRecord) -> bytes:
@@ -105,30 +119,10 @@ def verify(session: Session, content: bytes) -> Verdict:
     if statement is not None:
         changed, changed_by = figures_changed(session, statement)
         return Verdict(digest, statement, statement.number, True,
-                       superseded_by(session, statement), changed, changed_by)  # fmt: skip
+                       statement.superseded_by, changed, changed_by)  # fmt: skip
     claimed = claimed_number(content)
     exists = claimed is not None and statement_by_number(session, claimed) is not None
     return Verdict(digest, None, claimed, exists)
-
-
-def superseded_by(session: Session, statement: StatementRecord) -> StatementRecord | None:
-    """The statement issued to replace this one, if any (the register is append-only:
-    the newer one names the older)."""
-    return session.scalar(
-        select(StatementRecord).filter_by(supersedes=statement.number).order_by(StatementRecord.id)
-    )
-
-
-def superseded_numbers(session: Session, numbers: Sequence[str]) -> dict[str, str]:
-    """For each of ``numbers`` superseded by a later statement, that statement's number."""
-    if not numbers:
-        return {}
-    rows = session.execute(
-        select(StatementRecord.supersedes, StatementRecord.number)
-        .where(StatementRecord.supersedes.in_(list(numbers)))
-        .order_by(StatementRecord.id.desc())
-    )
-    return {older: newer for older, newer in rows if older is not None}
 
 
 def figures_changed(
@@ -200,6 +194,13 @@ def status(statement: StatementRecord) -> str:
     return "interim" if statement.interim else "final"
 
 
+def succession(statement: StatementRecord) -> tuple[str, str]:
+    """The numbers of the statement it supersedes and of the one that superseded it
+    ("" for none), as the register's CSV and the CLI list them."""
+    earlier, later = statement.supersedes, statement.superseded_by
+    return ("" if earlier is None else earlier.number, "" if later is None else later.number)
+
+
 def _since(verdict: Verdict) -> str:
     """What became of a genuine statement since it was issued, as a clause."""
     parts = []
@@ -266,7 +267,11 @@ def register_query(
 ) -> Select[StatementRecord]:
     """The register's statements of one ``kind``, for one ``donor`` (its code), issued in
     one ``year`` — each criterion left out when None — unordered (see REGISTER_SORTS)."""
-    query = select(StatementRecord).outerjoin(Donor, Donor.id == StatementRecord.donor_id)
+    query = (
+        select(StatementRecord)
+        .outerjoin(Donor, Donor.id == StatementRecord.donor_id)
+        .options(*SUCCESSION)
+    )
     if kind is not None:
         query = query.where(StatementRecord.kind == kind)
     if donor is not None:

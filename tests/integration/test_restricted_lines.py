@@ -1,0 +1,68 @@
+"""A line of the restricted class (3200, 42xx) names the donor and the earmark whose money
+it is (issue 14, restriction follows the money): the ledger service refuses one without,
+naming the line, and so does the database (revision 0013) for a row written around it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert, select
+from sqlalchemy.exc import DBAPIError
+
+from fundledger.db import Database
+from fundledger.ledger.bulk import EntrySpec, append_entries
+from fundledger.ledger.errors import UnearmarkedRestriction
+from fundledger.ledger.models import Account, Posting
+from fundledger.ledger.operations import Line
+from tests.factories import create_donor, ledger_state, post
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("account", "donor", "earmark", "missing"),
+    [
+        ("4200", False, False, "donor and earmark"),
+        ("4200", True, False, "earmark"),
+        ("4290", False, True, "donor"),
+        ("3200", True, False, "earmark"),
+    ],
+)
+def test_a_restricted_line_without_its_pool_is_refused(
+    database: Database, account: str, donor: bool, earmark: bool, missing: str
+) -> None:
+    with database.session(write=True) as session:
+        mexico = create_donor(session)
+        before = ledger_state(session)
+        line = Line(account, D("-100.00"), donor_id=mexico.id if donor else None,
+                    earmark="activity:5" if earmark else None)  # fmt: skip
+        with pytest.raises(UnearmarkedRestriction) as refused:
+            post(session, Line("1010", D("100.00")), line)
+        assert str(refused.value) == (
+            f"line 2: account {account} is in the restricted class, so the line names the "
+            f"donor and the earmark whose money it is (it has no {missing}); unrestricted "
+            "money goes to 3100 or a 41xx account"
+        )
+        with pytest.raises(UnearmarkedRestriction, match="line 2: account"):
+            append_entries(session, [EntrySpec(dt.date(2025, 3, 1),
+                                               [Line("1010", D("100.00")), line])],
+                           created_by="test")  # fmt: skip
+        assert ledger_state(session) == before
+
+
+def test_the_database_refuses_a_restricted_row_without_its_pool(database: Database) -> None:
+    with database.session(write=True) as session:
+        mexico = create_donor(session)
+        dims = {"donor_id": mexico.id, "earmark": "activity:5"}
+        entry = post(session, Line("1010", D("100.00"), **dims), Line("4200", D("-100.00"), **dims))
+        before = ledger_state(session)
+        account_id = session.scalar(select(Account.id).filter_by(code="4200"))
+        row = {"entry_id": entry.id, "line_no": 9, "account_id": account_id,
+               "entry_date": entry.entry_date, "amount": D("1.00")}  # fmt: skip
+        for donor_id, earmark in ((None, "activity:5"), (mexico.id, None)):
+            with pytest.raises(DBAPIError, match=r"a posting to the restricted class \(3200, 42xx\) "
+                               "names its donor and earmark"), session.begin_nested():  # fmt: skip
+                session.execute(insert(Posting), {**row, "donor_id": donor_id, "earmark": earmark})
+        assert ledger_state(session) == before
