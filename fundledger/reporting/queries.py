@@ -125,24 +125,40 @@ def verify(session: Session, content: bytes) -> Verdict:
     return Verdict(digest, None, claimed, exists)
 
 
+#: Whether a statement's figures have changed since issue, and by which entries.
+Changed = tuple[bool | None, tuple[int, ...]]
+
+
 def figures_changed(
-    session: Session, statement: StatementRecord
-) -> tuple[bool | None, tuple[int, ...]]:
+    session: Session, statement: StatementRecord, *, fresh: dict[object, str] | None = None
+) -> Changed:
     """Whether re-rendering the statement today would print other figures, and the
     entries appended since it was issued and dated within its figures' reach (those
     that can have changed them); (None, ()) for a statement issued before the register
-    kept its figures' digest."""
+    kept its figures' digest. ``fresh`` keeps today's digests by what the data is built
+    from, for a caller that asks of many statements (:func:`figures_changes`)."""
     from fundledger.ledger.queries import entries_since
-    from fundledger.reporting.render import figures_digest, statement_data
+    from fundledger.reporting.render import data_key, figures_digest, statement_data
 
     if statement.figures_digest is None or statement.last_entry is None:
         return None, ()
-    request = request_of(statement)
-    fresh = figures_digest(statement_data(session, request, issue_of(statement)))
-    if fresh == statement.figures_digest:
+    request, issue = request_of(statement), issue_of(statement)
+    digests = {} if fresh is None else fresh
+    key = data_key(request, issue)
+    if key not in digests:
+        digests[key] = figures_digest(statement_data(session, request, issue))
+    if digests[key] == statement.figures_digest:
         return False, ()
     _start, end = request.period
     return True, tuple(entries_since(session, statement.last_entry, dated_by=end))
+
+
+def figures_changes(session: Session, statements: Sequence[StatementRecord]) -> dict[int, Changed]:
+    """:func:`figures_changed` of each statement (by id), as the register shows them: each
+    set of data is built once, however many statements were issued from it. It builds
+    a statement's data (some 40 queries for a donor's), so a page asks it of its rows."""
+    fresh: dict[object, str] = {}
+    return {s.id: figures_changed(session, s, fresh=fresh) for s in statements}
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,7 @@ def register() -> str:
     return render_template(
         "reporting/register.html", page=page, filters=filters, order=order,
         donor_names={d.code: d.name for d in known},
+        changes=queries.figures_changes(db_session(), page.items),
     )  # fmt: skip
 
 

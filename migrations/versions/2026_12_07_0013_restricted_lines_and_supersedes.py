@@ -41,7 +41,7 @@ _RESTRICTED = "(accounts.code = '3200' OR accounts.code LIKE '42%')"
 
 GUARDS = {
     "sqlite": [
-        "CREATE TRIGGER postings_restricted_names_earmark BEFORE INSERT ON postings"
+        "CREATE TRIGGER postings_restricted_names_earmark BEFORE INSERT ON postings"  # noqa: S608 - this module's constants
         " WHEN (NEW.donor_id IS NULL OR NEW.earmark IS NULL) AND EXISTS"
         f" (SELECT 1 FROM accounts WHERE accounts.id = NEW.account_id AND {_RESTRICTED})"
         f" BEGIN SELECT RAISE(ABORT, '{_REFUSED}'); END",
@@ -56,7 +56,7 @@ GUARDS = {
                 RAISE EXCEPTION '{_REFUSED}' USING ERRCODE = 'check_violation';
             END IF;
             RETURN NULL;
-        END $$""",
+        END $$""",  # noqa: S608 - composed of this module's constants
         "CREATE TRIGGER postings_restricted_names_earmark AFTER INSERT ON postings"
         " REFERENCING NEW TABLE AS inserted"
         " FOR EACH STATEMENT EXECUTE FUNCTION fundledger_refuse_unearmarked_restricted()",

@@ -61,8 +61,8 @@ def test_the_database_refuses_a_restricted_row_without_its_pool(database: Databa
         account_id = session.scalar(select(Account.id).filter_by(code="4200"))
         row = {"entry_id": entry.id, "line_no": 9, "account_id": account_id,
                "entry_date": entry.entry_date, "amount": D("1.00")}  # fmt: skip
+        refused = r"a posting to the restricted class \(3200, 42xx\) names its donor and earmark"
         for donor_id, earmark in ((None, "activity:5"), (mexico.id, None)):
-            with pytest.raises(DBAPIError, match=r"a posting to the restricted class \(3200, 42xx\) "
-                               "names its donor and earmark"), session.begin_nested():  # fmt: skip
+            with pytest.raises(DBAPIError, match=refused), session.begin_nested():
                 session.execute(insert(Posting), {**row, "donor_id": donor_id, "earmark": earmark})
         assert ledger_state(session) == before
