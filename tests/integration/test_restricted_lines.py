@@ -8,10 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from fundledger.db import Database
+from fundledger.ledger import operations as ledger_operations
 from fundledger.ledger.bulk import EntrySpec, append_entries
 from fundledger.ledger.errors import UnearmarkedRestriction
 from fundledger.ledger.models import Account, Posting
@@ -66,3 +67,21 @@ def test_the_database_refuses_a_restricted_row_without_its_pool(database: Databa
             with pytest.raises(DBAPIError, match=refused), session.begin_nested():
                 session.execute(insert(Posting), {**row, "donor_id": donor_id, "earmark": earmark})
         assert ledger_state(session) == before
+
+
+def test_a_bulk_load_the_service_let_through_is_refused_by_the_database(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the service's check switched off, the database still refuses the load: once
+    per COPY on PostgreSQL, once per batch on SQLite (its row trigger is put back)."""
+    monkeypatch.setattr(ledger_operations, "restriction_problem", lambda *line: None)
+    with database.session(write=True) as session:
+        before = ledger_state(session)
+        lines = [Line("1010", D("100.00")), Line("4200", D("-100.00"), earmark="activity:5")]
+        with pytest.raises((UnearmarkedRestriction, DBAPIError),
+                           match=r"restricted class \(3200, 42xx\) names its donor and earmark"):
+            append_entries(session, [EntrySpec(dt.date(2025, 3, 1), lines)], created_by="test")
+        assert ledger_state(session) == before
+        if database.dialect == "sqlite":
+            names = text("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert "postings_restricted_names_earmark" in set(session.scalars(names))
