@@ -1,6 +1,7 @@
-"""Money that leaves a donor's pool outside an allocation: a refund of unused earmarked
-money to its donor, and a re-earmark of money no allocation can use (issue 14). Each
-takes only what the pool has available on every day from its date on.
+"""Money that leaves a pool outside an allocation: a refund of unused earmarked money to
+its donor, a re-earmark of money no allocation can use, and a manual journal voucher
+paying out of a pool (issue 14). Each takes only what the pool has available (money less
+what approvals commit) on every day from its date on.
 """
 
 from __future__ import annotations
@@ -15,17 +16,22 @@ from fundledger.actors import Actor
 from fundledger.allocations.checks import text_field, usd_amount
 from fundledger.allocations.errors import AllocationError, InsufficientFunds
 from fundledger.allocations.pools import ZERO, Pool, lowest_available, parse_pool
+from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
-from fundledger.ledger.chart import BANK, CONTRIBUTIONS_RESTRICTED
+from fundledger.ledger.balances import UNRESTRICTED_POOL, PoolKey, pool_key
+from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, CONTRIBUTIONS_RESTRICTED
 from fundledger.ledger.dates import check_not_after_today
 from fundledger.ledger.models import EntryKind, JournalEntry
 from fundledger.ledger.operations import (
     Line,
     lock_ledger,
     post_entry,
+    post_or_replay,
     replayed_entry,
 )
+from fundledger.ledger.overdraft import pool_name
+from fundledger.ledger.vouchers import Voucher
 from fundledger.money import plain
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.usable import fundable_activities, unusable_reason
@@ -136,3 +142,54 @@ def re_earmark(
            after={"to": moved.key, "amount": amount, "reason": reason_text,
                   "entry": entry.number})  # fmt: skip
     return entry
+
+
+def post_voucher(session: Session, actor: Actor, voucher: Voucher) -> JournalEntry:
+    """Post a manual journal voucher. One that pays out of a pool (its cash lines lower
+    the pool) is refused if the pool's availability — money less what approved
+    allocations commit, on the basis the fund approves on — would fall below zero at the
+    end of any day from the voucher's date on: the ledger's own check counts the money
+    only, and an approval dated earlier has already promised some of it.
+
+    The entry is posted in a savepoint and checked under the ledger's lock, so a refusal
+    writes nothing. Replaying the same idempotency key returns the first entry.
+    """
+    with session.begin_nested():
+        posted = post_or_replay(
+            session, entry_date=voucher.entry_date, lines=voucher.lines, memo=voucher.memo,
+            source_ref=voucher.source_ref, idempotency_key=voucher.idempotency_key,
+            created_by=actor.name, request_id=actor.request_id,
+        )  # fmt: skip
+        if posted.new:
+            _keep_commitments(session, posted.entry)
+    return posted.entry
+
+
+def _keep_commitments(session: Session, entry: JournalEntry) -> None:
+    """Raise InsufficientFunds if ``entry``, already posted, leaves a pool it pays out
+    of with less available than its open commitments on some day from its date on."""
+    paid: dict[PoolKey, Decimal] = {}
+    for posting in entry.postings:
+        if posting.account.code in CASH_ACCOUNTS:
+            key = pool_key(posting.donor_id, posting.earmark)
+            paid[key] = paid.get(key, ZERO) - posting.amount
+    # An earmarked line with no donor names no pool an allocation can draw on: nothing is
+    # committed there, and the ledger's own check keeps its money from going below zero.
+    names = {
+        pool_name(session, key): out
+        for key, out in paid.items()
+        if out > 0 and (key == UNRESTRICTED_POOL or key[0] is not None)
+    }
+    if not names:
+        return
+    on = entry.entry_date
+    lowest = lowest_available(session, names, since=on,
+                              with_receivables=counts_receivables(session))  # fmt: skip
+    for name, out in sorted(names.items()):
+        low = lowest[name]
+        if low.balance < 0:
+            raise InsufficientFunds(
+                f"pool {name} has {plain(max(ZERO, low.balance + out))} available; it cannot "
+                f"pay {plain(out)} by voucher (counting every day from {on.isoformat()} on, "
+                f"the lowest is {low.day.isoformat()}: {plain(-low.balance)} short)"
+            )

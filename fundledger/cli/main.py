@@ -289,22 +289,12 @@ def entry_post(voucher: BinaryIO) -> None:
      "lines": [{"account": "1010", "debit": "100.00"},
                {"account": "4100", "credit": "100.00", "donor": "MEX"}]}
     """
-    from fundledger.ledger.operations import post_entry
+    from fundledger.allocations.pool_moves import post_voucher
     from fundledger.ledger.vouchers import read_voucher
 
     operator = actor()
     with database().transaction() as session:
-        parsed = read_voucher(session, voucher.read())
-        posted = post_entry(
-            session,
-            entry_date=parsed.entry_date,
-            lines=parsed.lines,
-            memo=parsed.memo,
-            source_ref=parsed.source_ref,
-            idempotency_key=parsed.idempotency_key,
-            created_by=operator.name,
-            request_id=operator.request_id,
-        )
+        posted = post_voucher(session, operator, read_voucher(session, voucher.read()))
         number = posted.number
     click.echo(number)
 

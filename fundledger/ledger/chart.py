@@ -54,6 +54,22 @@ def is_restricted(code: str) -> bool:
     return code == NET_ASSETS_RESTRICTED or code.startswith(RESTRICTED_PREFIX)
 
 
+def restriction_problem(code: str, donor_id: int | None, earmark: str | None) -> str | None:
+    """Why a line on account ``code`` cannot be posted as given, or None: a line of the
+    restricted class says whose restriction it is, a donor and an earmark, or no pool
+    would hold what the class holds (DESIGN.md §3; revision 0013 refuses it too)."""
+    if not is_restricted(code) or (donor_id is not None and earmark is not None):
+        return None
+    missing = " and ".join(
+        name for name, value in (("donor", donor_id), ("earmark", earmark)) if value is None
+    )
+    return (
+        f"account {code} is in the restricted class, so the line names the donor and the "
+        f"earmark whose money it is (it has no {missing}); unrestricted money goes to "
+        f"{NET_ASSETS_UNRESTRICTED} or a 41xx account"
+    )
+
+
 def default_chart() -> list[Account]:
     """The accounts listed in chart.csv, as unsaved models."""
     text = files("fundledger.ledger").joinpath("chart.csv").read_text(encoding="utf-8")

@@ -33,6 +33,10 @@ class UnknownDimension(InvalidEntry):
     """A donor, activity, objective, organ or earmark that does not exist."""
 
 
+class UnearmarkedRestriction(InvalidEntry):
+    """A line of the restricted class (3200, 42xx) without its donor or earmark."""
+
+
 class BeyondBound(InvalidEntry):
     """A line, an entry's total or a balance beyond what the ledger holds (docs/LEDGER.md)."""
 

@@ -32,6 +32,7 @@ from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
 from fundledger.ledger import dimensions, errors
 from fundledger.ledger.bounds import refused_beyond_bound
+from fundledger.ledger.chart import restriction_problem
 from fundledger.ledger.dates import check_not_after_today, check_open_period
 from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
 from fundledger.ledger.models import (
@@ -327,6 +328,8 @@ def _normalized(number: int, line: Line) -> Line:
             raise errors.UnknownDimension(f"{where}: {error}") from error
     if line.organ is not None:
         line = replace(line, organ=upper_code(line.organ, f"{where}: organ"))
+    if (problem := restriction_problem(line.account, line.donor_id, line.earmark)) is not None:
+        raise errors.UnearmarkedRestriction(f"{where}: {problem}")
     if line.memo is not None and len(line.memo) > MAX_TEXT:
         raise errors.InvalidEntry(f"{where}: memo is longer than {MAX_TEXT} characters")
     return _checked_original(where, line)

@@ -169,22 +169,13 @@ def statement_list(output_format: str) -> None:
     """The register: every statement issued, oldest first; its status (interim: issued
     before its period ended; unaudited: its year not closed; final), and which statement
     it supersedes or was superseded by."""
-    from fundledger.reporting.queries import (
-        describe,
-        stamp,
-        statements,
-        status,
-        superseded_numbers,
-    )
+    from fundledger.reporting.queries import describe, stamp, statements, status, succession
 
     with database().session() as session:
-        issued = statements(session)
-        later = superseded_numbers(session, [s.number for s in issued])
         rows: list[Sequence[object]] = [
             (s.number, s.kind, describe(s), s.language,
-             stamp(s), s.issued_by, s.sha256, s.path, status(s), s.supersedes or "",
-             later.get(s.number, ""))
-            for s in issued
+             stamp(s), s.issued_by, s.sha256, s.path, status(s), *succession(s))
+            for s in statements(session)
         ]  # fmt: skip
     emit(("number", "kind", "statement", "language", "issued_at", "issued_by", "sha256", "path",
           "status", "supersedes", "superseded_by"), rows, output_format)  # fmt: skip

@@ -14,12 +14,13 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundledger.db import Base
 
@@ -41,6 +42,8 @@ class StatementRecord(Base):
         CheckConstraint("kind IN ('donor', 'fund', 'cajp_pack')", name="kind_known"),
         CheckConstraint("language IN ('en', 'es', 'fr', 'pt')", name="language_known"),
         CheckConstraint("sequence > 0", name="sequence_positive"),
+        CheckConstraint("supersedes_id < id", name="supersedes_earlier"),
+        Index("ix_statement_records_supersedes_id", "supersedes_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,10 +70,12 @@ class StatementRecord(Base):
     path: Mapped[str] = mapped_column(Text)
     #: Its period was not closed at issue: marked interim on every page (revision 0011).
     interim: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    #: The statement of the same request and language it replaces; the register is
-    #: append-only, so the older one learns it was superseded from this column. (No
-    #: foreign key: SQLite adds one only by copying the guarded table.)
-    supersedes: Mapped[str | None] = mapped_column(String(30))
+    #: The statement of the same subject and language it replaces (revision 0013); the
+    #: register is append-only, so the older one learns it was superseded from this
+    #: column: unique (superseded once) and earlier than this row.
+    supersedes_id: Mapped[int | None] = mapped_column(
+        ForeignKey("statement_records.id", ondelete="RESTRICT")
+    )
     #: The ledger's last entry number when it was issued, and a SHA-256 of its figures:
     #: what ``statement verify`` needs to tell whether re-rendering today would differ,
     #: and which later entries to name. None for statements issued before 0011.
@@ -80,3 +85,9 @@ class StatementRecord(Base):
     #: command line's login) and role then (revision 0014; None before it).
     issuer_name: Mapped[str | None] = mapped_column(Text)
     issuer_role: Mapped[str | None] = mapped_column(String(20))
+
+    supersedes: Mapped[StatementRecord | None] = relationship(
+        remote_side=[id], back_populates="superseded_by"
+    )
+    #: The statement issued to replace this one, if any.
+    superseded_by: Mapped[StatementRecord | None] = relationship(back_populates="supersedes")

@@ -98,7 +98,7 @@ def issue_statement(
         size=len(pdf),
         path=relative.as_posix(),
         interim=issue.interim,
-        supersedes=issue.supersedes,
+        supersedes=earlier,
         last_entry=last_entry_number(session),
         figures_digest=figures_digest(data),
         issuer_name=officer.name,

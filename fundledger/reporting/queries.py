@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError
@@ -33,9 +33,21 @@ _CLAIMS = (
 )
 
 
+#: Loads, with the statements listed, the ones they supersede and are superseded by: a
+#: list names both (two queries for the lot, not two per statement).
+SUCCESSION = (
+    selectinload(StatementRecord.supersedes),
+    selectinload(StatementRecord.superseded_by),
+)
+
+
 def statements(session: Session, *, donor_id: int | None = None) -> Sequence[StatementRecord]:
     """The register, oldest first; only one donor's statements if ``donor_id`` is given."""
-    query = select(StatementRecord).order_by(StatementRecord.issued_at, StatementRecord.id)
+    query = (
+        select(StatementRecord)
+        .options(*SUCCESSION)
+        .order_by(StatementRecord.issued_at, StatementRecord.id)
+    )
     if donor_id is not None:
         query = query.filter_by(donor_id=donor_id)
     return session.scalars(query).all()
@@ -59,8 +71,10 @@ def issue_of(statement: StatementRecord) -> Issue:
     officer = None
     if statement.issuer_name is not None and statement.issuer_role is not None:
         officer = Officer(statement.issuer_name, statement.issuer_role)
+    earlier = statement.supersedes
     return issue_for(statement.number, statement.issued_at, statement.language,
-                     status=status_of(statement), supersedes=statement.supersedes,
+                     status=status_of(statement),
+                     supersedes=None if earlier is None else earlier.number,
                      officer=officer)  # fmt: skip
 
 
@@ -117,50 +131,46 @@ def verify(session: Session, content: bytes) -> Verdict:
     if statement is not None:
         changed, changed_by = figures_changed(session, statement)
         return Verdict(digest, statement, statement.number, True,
-                       superseded_by(session, statement), changed, changed_by)  # fmt: skip
+                       statement.superseded_by, changed, changed_by)  # fmt: skip
     claimed = claimed_number(content)
     exists = claimed is not None and statement_by_number(session, claimed) is not None
     return Verdict(digest, None, claimed, exists)
 
 
-def superseded_by(session: Session, statement: StatementRecord) -> StatementRecord | None:
-    """The statement issued to replace this one, if any (the register is append-only:
-    the newer one names the older)."""
-    return session.scalar(
-        select(StatementRecord).filter_by(supersedes=statement.number).order_by(StatementRecord.id)
-    )
-
-
-def superseded_numbers(session: Session, numbers: Sequence[str]) -> dict[str, str]:
-    """For each of ``numbers`` superseded by a later statement, that statement's number."""
-    if not numbers:
-        return {}
-    rows = session.execute(
-        select(StatementRecord.supersedes, StatementRecord.number)
-        .where(StatementRecord.supersedes.in_(list(numbers)))
-        .order_by(StatementRecord.id.desc())
-    )
-    return {older: newer for older, newer in rows if older is not None}
+#: Whether a statement's figures have changed since issue, and by which entries.
+Changed = tuple[bool | None, tuple[int, ...]]
 
 
 def figures_changed(
-    session: Session, statement: StatementRecord
-) -> tuple[bool | None, tuple[int, ...]]:
+    session: Session, statement: StatementRecord, *, fresh: dict[object, str] | None = None
+) -> Changed:
     """Whether re-rendering the statement today would print other figures, and the
     entries appended since it was issued and dated within its figures' reach (those
     that can have changed them); (None, ()) for a statement issued before the register
-    kept its figures' digest."""
+    kept its figures' digest. ``fresh`` keeps today's digests by what the data is built
+    from, for a caller that asks of many statements (:func:`figures_changes`)."""
     from fundledger.ledger.queries import entries_since
-    from fundledger.reporting.render import figures_digest, statement_data
+    from fundledger.reporting.render import data_key, figures_digest, statement_data
 
     if statement.figures_digest is None or statement.last_entry is None:
         return None, ()
-    request = request_of(statement)
-    fresh = figures_digest(statement_data(session, request, issue_of(statement).instant))
-    if fresh == statement.figures_digest:
+    request, issue = request_of(statement), issue_of(statement)
+    digests = {} if fresh is None else fresh
+    key = data_key(request, issue)
+    if key not in digests:
+        digests[key] = figures_digest(statement_data(session, request, issue.instant))
+    if digests[key] == statement.figures_digest:
         return False, ()
     _start, end = request.period
     return True, tuple(entries_since(session, statement.last_entry, dated_by=end))
+
+
+def figures_changes(session: Session, statements: Sequence[StatementRecord]) -> dict[int, Changed]:
+    """:func:`figures_changed` of each statement (by id), as the register shows them: each
+    set of data is built once, however many statements were issued from it. It builds
+    a statement's data (some 40 queries for a donor's), so a page asks it of its rows."""
+    fresh: dict[object, str] = {}
+    return {s.id: figures_changed(session, s, fresh=fresh) for s in statements}
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +220,13 @@ def stamp(statement: StatementRecord) -> str:
 def status(statement: StatementRecord) -> str:
     """Interim, unaudited or final, as the register says it."""
     return str(status_of(statement))
+
+
+def succession(statement: StatementRecord) -> tuple[str, str]:
+    """The numbers of the statement it supersedes and of the one that superseded it
+    ("" for none), as the register's CSV and the CLI list them."""
+    earlier, later = statement.supersedes, statement.superseded_by
+    return ("" if earlier is None else earlier.number, "" if later is None else later.number)
 
 
 def _since(verdict: Verdict) -> str:
@@ -278,7 +295,11 @@ def register_query(
 ) -> Select[StatementRecord]:
     """The register's statements of one ``kind``, for one ``donor`` (its code), issued in
     one ``year`` — each criterion left out when None — unordered (see REGISTER_SORTS)."""
-    query = select(StatementRecord).outerjoin(Donor, Donor.id == StatementRecord.donor_id)
+    query = (
+        select(StatementRecord)
+        .outerjoin(Donor, Donor.id == StatementRecord.donor_id)
+        .options(*SUCCESSION)
+    )
     if kind is not None:
         query = query.where(StatementRecord.kind == kind)
     if donor is not None:

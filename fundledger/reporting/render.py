@@ -123,6 +123,15 @@ def statement_data(session: Session, request: Request, at: dt.datetime) -> State
     return meeting_pack(session, request.date("meeting"), at, settings=settings)
 
 
+def data_key(request: Request, issue: Issue) -> tuple[object, ...]:
+    """What :func:`statement_data` builds from besides the database: statements with the
+    same key have the same data (a re-issue, another language). The issue's moment
+    counts where it is read: a meeting pack, and settings not kept with the request."""
+    reads_moment = request.kind == StatementKind.CAJP_PACK or request.settings is None
+    return (request.kind, tuple(sorted(request.parameters.items())),
+            issue.instant if reads_moment else None)  # fmt: skip
+
+
 def render_data(data: StatementData, issue: Issue) -> bytes:
     if isinstance(data, DonorStatementData):
         return render_donor_statement(data, issue)

@@ -82,11 +82,10 @@ def register() -> str:
     known = donors(db_session())
     filters, order = _register_filters(known), lists.order(queries.REGISTER_SORTS)
     page = page_of(db_session(), _register(filters, order), order)
-    later = queries.superseded_numbers(db_session(), [s.number for s in page.items])
     return render_template(
         "reporting/register.html", page=page, filters=filters, order=order,
-        donor_names={d.code: d.name for d in known}, superseded_by=later,
-        queries_status=queries.status,
+        donor_names={d.code: d.name for d in known}, queries_status=queries.status,
+        changes=queries.figures_changes(db_session(), page.items),
     )  # fmt: skip
 
 
@@ -95,10 +94,9 @@ def register() -> str:
 def register_csv() -> Response:
     filters = _register_filters(donors(db_session()))
     found = db_session().scalars(_register(filters, lists.order(queries.REGISTER_SORTS))).all()
-    later = queries.superseded_numbers(db_session(), [s.number for s in found])
     rows = [
         (s.number, s.kind, queries.describe(s), s.language, queries.stamp(s), s.issued_by,
-         s.sha256, s.size, queries.status(s), s.supersedes or "", later.get(s.number, ""))
+         s.sha256, s.size, queries.status(s), *queries.succession(s))
         for s in found
     ]  # fmt: skip
     return csv_download("statements.csv", REGISTER_COLUMNS, rows)

@@ -6,7 +6,7 @@ The register stays append-only: a newer statement names the one it supersedes, s
 older row is never updated.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-07
 """
 

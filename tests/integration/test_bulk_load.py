@@ -27,7 +27,7 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import credit, debit, post_entry
 from fundledger.ledger.queries import trial_balance
 from fundledger.ledger.verify import verify_ledger
-from tests.factories import closed_year
+from tests.factories import closed_year, create_donor
 
 OPERATOR = Actor("loader@example.org", request_id="bench")
 
@@ -62,11 +62,13 @@ def test_bulk_copies_verify_and_multiply_the_trial_balance(
 
 
 def test_bulk_entry_has_the_digest_post_entry_gives(database: Database) -> None:
+    with database.transaction() as session:
+        spain = {"donor_id": create_donor(session, "ES-OBS").id, "earmark": "activity:5"}
     lines = [
         debit("1100", "1085.00", currency="EUR", original_amount=Decimal("1000.00"),
-              rate=Decimal("1.085"), earmark="activity:5"),
+              rate=Decimal("1.085"), **spain),
         credit("4200", "1085.00", currency="EUR", original_amount=Decimal("-1000.00"),
-               rate=Decimal("1.085"), earmark="activity:5"),
+               rate=Decimal("1.085"), **spain),
     ]  # fmt: skip
     on = dt.date(2025, 3, 1)
     with database.transaction() as session:

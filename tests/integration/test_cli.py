@@ -185,17 +185,19 @@ def hledger_binary() -> str:
 
 def test_hledger_export_balances_equal_the_trial_balance(run, tmp_path: Path) -> None:
     hledger = hledger_binary()
-    run("entry", "post", voucher(tmp_path))
+    assert run("donor", "add", "--code", "ES-OBS", "--name", "Spain",
+               "--type", "permanent_observer").exit_code == 0  # fmt: skip
+    assert run("entry", "post", voucher(tmp_path)).exit_code == 0
     eur = {"currency": "EUR", "rate": "1.0850"}
-    run("entry", "post", voucher(tmp_path, "b.json", memo="Pledge; EUR: 50,000", lines=[
-        {"account": "1100", "debit": "54250.00", "original_amount": "50000", **eur},
-        {"account": "4200", "credit": "54250.00", "earmark": "activity:5",
-         "original_amount": "50000", **eur},
-    ]))  # fmt: skip
-    run("entry", "post", voucher(tmp_path, "c.json", lines=[
+    spain = {"donor": "ES-OBS", "earmark": "activity:5"}
+    assert run("entry", "post", voucher(tmp_path, "b.json", memo="Pledge; EUR: 50,000", lines=[
+        {"account": "1100", "debit": "54250.00", "original_amount": "50000", **eur, **spain},
+        {"account": "4200", "credit": "54250.00", "original_amount": "50000", **eur, **spain},
+    ])).exit_code == 0  # fmt: skip
+    assert run("entry", "post", voucher(tmp_path, "c.json", lines=[
         {"account": "1200", "debit": "0.05", "activity": 5, "organ": "CIM"},
         {"account": "1010", "credit": "0.05"},
-    ]))  # fmt: skip
+    ])).exit_code == 0  # fmt: skip
     journal = tmp_path / "fund.journal"
     assert run("export", "hledger", "--out", str(journal)).exit_code == 0
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+import datetime as dt
+
+import pytest
+from sqlalchemy import inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from fundledger.db import Base, Database
 from fundledger.ledger.chart import default_chart, load_default_chart
@@ -59,3 +63,47 @@ def test_revision_0012_adds_the_restricted_exchange_accounts_to_an_older_chart(
 def codes(database: Database) -> set[str]:
     with database.session() as session:
         return set(session.scalars(select(Account.code)))
+
+
+def test_revision_0013_turns_superseded_numbers_into_a_foreign_key(
+    empty_database: Database,
+) -> None:
+    """Statements issued under revision 0011 named the one they supersede by number; the
+    upgrade links them by id, the downgrade gives the numbers back, and the register
+    stays append-only on the way."""
+    register_all()
+    migrate.upgrade(empty_database.engine, "0011")
+    insert = text(
+        "INSERT INTO statement_records (id, number, kind, year, sequence, language,"
+        " parameters, issued_by, issued_at, sha256, size, path, interim, supersedes)"
+        " VALUES (:id, :number, 'fund', 2026, :id, 'en', '{}', 'a', :at, :sha, 1, 'x', :f,"
+        " :supersedes)"
+    )
+    at = dt.datetime(2026, 12, 7, tzinfo=dt.UTC)
+    with empty_database.engine.begin() as connection:
+        for number, supersedes in ((1, None), (2, "FS-2026-0001"), (3, None)):
+            connection.execute(insert, {"id": number, "number": f"FS-2026-000{number}",
+                                        "at": at, "sha": str(number) * 64, "f": False,
+                                        "supersedes": supersedes})  # fmt: skip
+    migrate.upgrade(empty_database.engine)
+    with empty_database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, supersedes_id FROM statement_records"))
+        assert sorted(rows) == [(1, None), (2, 1), (3, None)]
+    for change in ("UPDATE statement_records SET supersedes_id = 2 WHERE id = 3",
+                   "DELETE FROM statement_records"):  # fmt: skip
+        with pytest.raises(DBAPIError, match="append-only"), empty_database.engine.begin() as c:
+            c.execute(text(change))
+    later = text(
+        "INSERT INTO statement_records (id, number, kind, year, sequence, language,"
+        " parameters, issued_by, issued_at, sha256, size, path, interim, supersedes_id)"
+        " VALUES (4, 'FS-2026-0004', 'fund', 2026, 4, 'en', '{}', 'a', :at, :sha, 1, 'x', :f,"
+        " :supersedes)"
+    )
+    # A statement supersedes an earlier one, and a statement is superseded once.
+    for supersedes, refusal in ((4, "supersedes_earlier"), (1, "supersedes_id")):
+        with pytest.raises(DBAPIError, match=refusal), empty_database.engine.begin() as c:
+            c.execute(later, {"at": at, "sha": "4" * 64, "f": False, "supersedes": supersedes})
+    migrate.downgrade(empty_database.engine, "0011")
+    with empty_database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT id, supersedes FROM statement_records"))
+        assert sorted(rows) == [(1, None), (2, "FS-2026-0001"), (3, None)]

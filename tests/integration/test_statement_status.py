@@ -110,7 +110,8 @@ def test_a_backdated_entry_changes_the_figures_and_a_reissue_supersedes(
         superseded = verdict_text(verify(session, old_pdf))
         fresh = verdict_text(verify(session, (tmp_path / new.path).read_bytes()))
     assert changed.endswith(f"; figures since changed by entry {number}")
-    assert (new.supersedes, other.supersedes) == (old.number, None)  # not the English one
+    assert (new.supersedes, other.supersedes) == (old, None)  # not the English one
+    assert old.superseded_by is new
     assert f"superseded by {new.number}" in superseded
     assert f"Reemplaza a {old.number}" in pages((tmp_path / new.path).read_bytes())[0]
     assert fresh.endswith("figures unchanged since issue")

@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,14 @@ from fundledger.audit.models import AuditEvent
 from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
+from fundledger.donors.operations import donor_by_code
+from fundledger.donors.receipts import record_receipt
+from fundledger.ledger.queries import last_entry_number
 from fundledger.reporting.models import StatementRecord
 from fundledger.web.i18n import COOKIE
 from tests.integration.test_statements import (
+    SECRETARIAT,
+    day,
     mexico_funds_activity_5,
     spain_pays_in_two_instalments,
     text_of,
@@ -226,6 +232,42 @@ def test_the_register_filters_sorts_pages_and_exports(
 
     for query in ("kind=letter", "donor=NOPE", "year=1999", "year=soon", "sort=colour"):
         assert secretariat.get(f"/statements?{query}").status_code == 400, query
+
+
+def register_row(page: str, number: str) -> str:
+    """The register's row of statement ``number``, as HTML."""
+    found = re.search(rf'<tr id="{number}">(.*?)</tr>', page, re.S)
+    assert found, f"no row {number}"
+    return found.group(1)
+
+
+def test_the_register_links_superseded_statements_and_flags_changed_figures(
+    secretariat: Browser, database: Database
+) -> None:
+    """Spain's 2025 statement issued twice (the second supersedes the first), and one of
+    its first half-year; then a gift dated in November 2025 is recorded. The 2025
+    statements' figures have changed, by that entry; the half-year's have not."""
+    for end in ("2025-12-31", "2025-06-30", "2025-12-31"):
+        issued(secretariat, "donor", donor="ES-OBS", start="2025-01-01", end=end)
+    with database.transaction() as session:
+        spain = donor_by_code(session, "ES-OBS")
+        record_receipt(session, SECRETARIAT, spain, value_date=day("2025-11-03"),
+                       amount=Decimal(500), currency="USD", unpledged=True)  # fmt: skip
+        gift = last_entry_number(session)
+    first, half, second = (record(database, f"DS-2026-000{n}") for n in (1, 2, 3))
+    page = body(secretariat.get("/statements"))
+    covers = {row[0]: row[2] for row in register_rows(page)}
+    changed = f"Figures since changed by entries {gift}"
+    assert covers[first.number].endswith(f"Superseded by {second.number} {changed}")
+    assert covers[second.number].endswith(f"Supersedes {first.number} {changed}")
+    assert covers[half.number].endswith("Unaudited")
+    assert f'<a href="/statements/{second.id}.pdf">{second.number}</a>' in register_row(
+        page, first.number
+    )
+    assert f'<a href="/statements/{first.id}.pdf">{first.number}</a>' in register_row(
+        page, second.number
+    )
+    assert f'<a href="/journal/{gift}">{gift}</a>' in register_row(page, second.number)
 
 
 # --- downloads ------------------------------------------------------------------------
