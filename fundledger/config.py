@@ -30,6 +30,10 @@ ENVIRONMENT = {
     "FUNDLEDGER_PUBLIC_URL": "PUBLIC_URL",
     #: The fund's timezone (IANA name): what "today" is for the no-future-dates rule.
     "FUNDLEDGER_TIMEZONE": "TIMEZONE",
+    #: The Fund's signing key and certificate (PEM files) that sign every statement;
+    #: unset, the self-signed pair `fundledger init` makes in the instance folder.
+    "FUNDLEDGER_SIGNING_KEY": "SIGNING_KEY",
+    "FUNDLEDGER_SIGNING_CERT": "SIGNING_CERT",
 }
 #: The Organization's seat (Washington, D.C.), the fund's timezone unless set.
 DEFAULT_TIMEZONE = "America/New_York"

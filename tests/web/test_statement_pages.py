@@ -397,7 +397,8 @@ def test_the_verification_form_tells_genuine_from_altered(
     assert (
         "<strong>Genuine:</strong> DS-2026-0001, unaudited donor statement for ES-OBS, "
         "2025-01-01 to 2025-12-31, in es, issued 2026-03-02T09:00:00Z by "
-        "secretariat@example.org; figures unchanged since issue"
+        "secretariat@example.org; signature valid (Fund under test); figures unchanged "
+        "since issue"
     ) in answer
 
     altered = bytearray(genuine)
@@ -407,7 +408,7 @@ def test_the_verification_form_tells_genuine_from_altered(
     assert (
         "<strong>NOT GENUINE:</strong> the file claims to be statement "
         "DS-2026-0001, but its content differs from the document issued under that number: "
-        "it was altered"
+        "it was altered; signature invalid: the signed bytes were changed"
     ) in text(response)
 
     stranger = text(verify(secretariat, b"%PDF-1.4 not ours"))
