@@ -124,14 +124,38 @@ def statement_data(file: Path) -> None:
 
 
 @statement.command("fund")
-@click.option("--year", required=True, type=click.IntRange(2000, 2199))
+@click.option("--year", type=click.IntRange(2000, 2199), help="A fiscal year.")
+@date_option("--from", "start", help="The first day of a period (with --to).")
+@date_option("--to", "end", help="The last day of the period (with --inception: default today).")
+@click.option("--inception", is_flag=True, help="From the Fund's first day (its earliest entry).")
 @click.option("--lang", "language", type=LANGUAGE, default="en", show_default=True)
 @OUT
-def statement_fund(year: int, language: str, out: Path | None) -> None:
-    """Issue the fund statement for a fiscal year; prints its number and file."""
-    from fundledger.reporting.render import Request
+def statement_fund(
+    year: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    inception: bool,
+    language: str,
+    out: Path | None,
+) -> None:
+    """Issue the fund statement for a fiscal year (--year), a period (--from, --to) or the
+    Fund's whole life (--inception [--to]); prints its number and file."""
+    from fundledger.reporting.render import Request, since_inception
 
-    _issue(Request.fund(year), language, out)
+    if [year is not None, start is not None, inception].count(True) != 1:
+        raise click.UsageError("give one of --year, --from with --to, or --inception")
+    if year is not None and end is not None:
+        raise click.UsageError("--to goes with --from or --inception, not with --year")
+    if year is not None:
+        _issue(Request.fund(year), language, out)
+    elif start is not None:
+        if end is None:
+            raise click.UsageError("--from needs --to")
+        _issue(Request.fund_period(start, end), language, out)
+    else:
+        with database().session() as session:
+            request = since_inception(session, end or clock.today())
+        _issue(request, language, out)
 
 
 @statement.command("cajp-pack")

@@ -208,8 +208,10 @@ def describe(statement: StatementRecord) -> str:
     if statement.kind == StatementKind.DONOR:
         return (f"donor statement for {parameters['donor']}, "
                 f"{parameters['from']} to {parameters['to']}")  # fmt: skip
-    if statement.kind == StatementKind.FUND:
+    if statement.kind == StatementKind.FUND and "year" in parameters:
         return f"fund statement for {parameters['year']}"
+    if statement.kind == StatementKind.FUND:
+        return f"fund statement for {parameters['from']} to {parameters['to']}"
     return f"CAJP meeting pack for the meeting of {parameters['meeting']}"
 
 

@@ -49,7 +49,7 @@ from fundledger.reporting.forms import (
 )
 from fundledger.reporting.models import StatementKind, StatementRecord
 from fundledger.reporting.operations import issue_once_a_day, issue_statement
-from fundledger.reporting.render import Request
+from fundledger.reporting.render import Request, since_inception
 from fundledger.reporting.signing import Signer, SigningPaths, load_signer, trusted_certificate
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -159,9 +159,18 @@ def issue_fund() -> Page:
     form = FundStatementForm(prefix="fund")
     return form_page(
         form,
-        lambda: _issued(Request.fund(required(form.year.data)), form.language.data),
+        lambda: _issued(_fund_request(form), form.language.data),
         lambda refusal: _issue_page(refusal, fund_form=form),
     )
+
+
+def _fund_request(form: FundStatementForm) -> Request:
+    """The fiscal year, the period, or the Fund's whole life to the day given."""
+    if form.covers.data == "period":
+        return Request.fund_period(required(form.start.data), required(form.end.data))
+    if form.covers.data == "inception":
+        return since_inception(db_session(), required(form.end.data))
+    return Request.fund(required(form.year.data))
 
 
 @blueprint.post("/statements/issue/pack")
@@ -196,7 +205,8 @@ def _issue_page(
         "reporting/issue.html",
         donor_form=donor_form or _donor_form(db, data={"start": dt.date(today.year, 1, 1),
                                                        "end": today}),
-        fund_form=fund_form or FundStatementForm(prefix="fund", data={"year": today.year - 1}),
+        fund_form=fund_form or FundStatementForm(prefix="fund", data={"year": today.year - 1,
+                                                                      "end": today}),
         pack_form=pack_form or MeetingPackForm(prefix="pack", data={"meeting": today}),
         refusal=reason(refusal),
     )  # fmt: skip
