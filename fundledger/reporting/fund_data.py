@@ -41,6 +41,7 @@ from fundledger.reporting.figures import (
     chart,
     position,
 )
+from fundledger.reporting.sources_uses import SourcesAndUses, sources_and_uses
 
 #: Revenue accounts shown together on one line of the changes in net assets.
 MERGED_LINES = {
@@ -150,6 +151,9 @@ class FundStatementData:
     #: The first and last day of a period that is not a fiscal year (None for a year:
     #: added after year statements were issued, which keep their figures digest).
     span: tuple[dt.date, dt.date] | None = field(default=None, metadata=ADDED_LATER)
+    #: The sources and uses of funds, for the period and since inception (edition 2; None
+    #: for a statement issued before, which keeps its figures digest).
+    sources_uses: SourcesAndUses | None = field(default=None, metadata=ADDED_LATER)
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -178,10 +182,13 @@ class FundStatementData:
         ]
 
 
-def fund_statement(session: Session, start: dt.date, end: dt.date) -> FundStatementData:
+def fund_statement(
+    session: Session, start: dt.date, end: dt.date, *, edition: int
+) -> FundStatementData:
     """The statement from ``start`` to ``end``, both included: a fiscal year's when they are
     its first and last day (the same data, digest and figures as ever), else a period's,
-    whose budget is the work plans of every fiscal year it touches."""
+    whose budget is the work plans of every fiscal year it touches. Edition 2 adds the
+    sources and uses of funds."""
     year = start.year if (start, end) == fiscal_year(start.year) else None
     accounts = chart(session)
     current = position(session, end, accounts)
@@ -202,6 +209,7 @@ def fund_statement(session: Session, start: dt.date, end: dt.date) -> FundStatem
         decisions=tuple(_decisions(session, start, end)),
         work_plans=tuple(_work_plans(session, start, end)),
         span=None if year is not None else (start, end),
+        sources_uses=sources_and_uses(session, start, end) if edition >= 2 else None,
     )
 
 

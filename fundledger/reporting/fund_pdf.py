@@ -34,6 +34,7 @@ from fundledger.reporting.pdf import (
     styles,
     subheading,
 )
+from fundledger.reporting.sources_uses_pdf import sources_and_uses_section
 
 CHANGE_LINES = {
     "contributions": N_("Contributions"),
@@ -57,6 +58,8 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
     story.append(note(labels.english_titles_note(language)))
     story += _position(data, language)
     story += _changes(data, language)
+    if data.sources_uses is not None:
+        story += sources_and_uses_section(data.sources_uses, data.period, language)
     story += _contributions(data, language)
     story += _budget(data, language)
     story += _decisions(data, language)

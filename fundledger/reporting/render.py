@@ -35,6 +35,11 @@ class StatementError(FundledgerError):
     """Parameters a statement cannot be built from."""
 
 
+#: The fund statement's edition, kept in its parameters so that one issued before renders
+#: as it was: 1 (none kept), then 2, which adds the sources and uses of funds.
+FUND_EDITION = "2"
+
+
 @dataclass(frozen=True, slots=True)
 class Request:
     """What to build: the kind and its parameters, as stored in the register (JSON).
@@ -56,7 +61,7 @@ class Request:
     def fund(cls, year: int) -> Request:
         if not 2000 <= year <= 2199:
             raise StatementError(f"year {year} is outside 2000–2199")
-        return cls(StatementKind.FUND, {"year": str(year)})
+        return cls(StatementKind.FUND, {"year": str(year), "edition": FUND_EDITION})
 
     @classmethod
     def fund_period(cls, start: dt.date, end: dt.date) -> Request:
@@ -66,8 +71,8 @@ class Request:
             raise StatementError(f"the period ends ({end}) before it starts ({start})")
         if (start, end) == fiscal_year(start.year):
             return cls.fund(start.year)
-        return cls(StatementKind.FUND,
-                   {"from": start.isoformat(), "to": end.isoformat()})  # fmt: skip
+        return cls(StatementKind.FUND, {"from": start.isoformat(), "to": end.isoformat(),
+                                        "edition": FUND_EDITION})  # fmt: skip
 
     @classmethod
     def pack(cls, meeting: dt.date) -> Request:
@@ -82,8 +87,9 @@ class Request:
     @property
     def subject(self) -> dict[str, str]:
         """What the statement is of (donor, period, year or meeting), without the settings
-        it was rendered with: a re-issue of the same subject supersedes the earlier one."""
-        return {k: v for k, v in self.parameters.items() if k not in SETTINGS}
+        it was rendered with or its edition: a re-issue of the same subject supersedes the
+        earlier one."""
+        return {k: v for k, v in self.parameters.items() if k not in SETTINGS and k != "edition"}
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -94,6 +100,12 @@ class Request:
         if self.kind in (StatementKind.DONOR, StatementKind.FUND):
             return self.date("from"), self.date("to")
         return self.date("meeting"), self.date("meeting")
+
+    @property
+    def edition(self) -> int:
+        """Which edition of its kind's document it is (1 for one issued before they were
+        kept: it renders as it always did)."""
+        return int(self.parameters.get("edition", "1"))
 
     @property
     def settings(self) -> SettingValues | None:
@@ -142,7 +154,7 @@ def statement_data(session: Session, request: Request, at: dt.datetime) -> State
         start, end = request.date("from"), request.date("to")
         return donor_statement(session, donor, start, end, settings=settings)
     if request.kind == StatementKind.FUND:
-        return fund_statement(session, *request.period)
+        return fund_statement(session, *request.period, edition=request.edition)
     return meeting_pack(session, request.date("meeting"), at, settings=settings)
 
 

@@ -18,7 +18,9 @@ from fundledger.ledger.periods import fiscal_year
 from fundledger.ledger.queries import trial_balance
 from fundledger.reporting.embedded import payload
 from fundledger.reporting.fund_data import fund_statement
+from fundledger.reporting.models import StatementKind
 from fundledger.reporting.render import Request, figures_digest, issue_for, render
+from fundledger.reporting.sources_uses import Flow
 from tests.integration.test_statements import (
     day,
     mexico_funds_activity_5,
@@ -45,7 +47,7 @@ def three_examples(database: Database) -> None:
 def test_a_year_statement_keeps_its_figures_digest(database: Database) -> None:
     three_examples(database)
     with database.session() as session:
-        year = fund_statement(session, *fiscal_year(2025))
+        year = fund_statement(session, *fiscal_year(2025), edition=1)
     assert (year.year, year.span, year.period) == (2025, None, fiscal_year(2025))
     assert figures_digest(year) == YEAR_2025_DIGEST
     assert "span" not in payload(year, None)["figures"]  # its attached figures as before
@@ -61,8 +63,9 @@ def test_the_whole_life_statement_adds_up_its_years_and_equals_the_ledger(
     with database.session() as session:
         first = first_day(session)
         assert first == day("2025-01-10")
-        life = fund_statement(session, first, end)
-        years = [fund_statement(session, max(first, dt.date(y, 1, 1)), min(end, dt.date(y, 12, 31)))
+        life = fund_statement(session, first, end, edition=2)
+        years = [fund_statement(session, max(first, dt.date(y, 1, 1)), min(end, dt.date(y, 12, 31)),
+                                edition=1)
                  for y in (2025, 2026)]  # fmt: skip
         balances = {row.code: row.balance for row in trial_balance(session, end).rows}
         pdf = render(session, Request.fund_period(first, end), issue_for("FS-2026-0001", ISSUED,
@@ -85,6 +88,7 @@ def test_the_whole_life_statement_adds_up_its_years_and_equals_the_ledger(
     assert [title.replace("\xa0", " ") for depth, title, _page in outline(pdf) if depth == 0] == [
         "Statement of financial position at March 1, 2026",
         "Statement of changes in net assets, Jan 10, 2025 – Mar 1, 2026",
+        "Sources and uses of funds",
         "Contributions, Jan 10, 2025 – Mar 1, 2026",
         "Budget and its execution, Jan 10, 2025 – Mar 1, 2026",
         "CAJP decisions, Jan 10, 2025 – Mar 1, 2026", "Issue and status",
@@ -126,3 +130,41 @@ def test_the_command_line_issues_a_period_and_the_whole_life(
     code, _out, err = run("statement", "fund", "--inception", "--to", "2024-12-31")
     assert code == 1
     assert "before the Fund's first day (2025-01-10)" in err
+
+
+def test_sources_and_uses_reconcile_with_the_trial_balance(database: Database) -> None:
+    """Opening cash plus sources less uses (and any other movement) is the bank, for the
+    period and since inception; the contributions received are the contributions table's."""
+    three_examples(database)
+    with database.session() as session:
+        year = fund_statement(session, *fiscal_year(2025), edition=2)
+        later = fund_statement(session, day("2025-07-01"), day("2026-03-01"), edition=2)
+        bank = {d: {r.code: r.balance for r in trial_balance(session, day(d)).rows}["1010"]
+                for d in ("2025-06-30", "2025-12-31", "2026-03-01")}  # fmt: skip
+        legacy = Request(StatementKind.FUND, {"year": "2025"})  # issued before edition 2
+        old = text_of(render(session, legacy, issue_for("FS-2026-0001", ISSUED, "en")))
+        new = text_of(render(session, Request.fund(2025), issue_for("FS-2026-0002", ISSUED,
+                                                                     "en")))  # fmt: skip
+    for data, opening, closing in ((year, D("0.00"), bank["2025-12-31"]),
+                                   (later, bank["2025-06-30"], bank["2026-03-01"])):  # fmt: skip
+        flows = data.sources_uses
+        assert flows is not None
+        assert flows.since == day("2025-01-10")
+        assert (flows.opening.period, flows.opening.inception) == (opening, D("0.00"))
+        assert flows.closing == closing
+        for column in ("period", "inception"):
+            rolled = sum((getattr(f, column) for f in (flows.opening, flows.sources, flows.other)),
+                         D(0)) - getattr(flows.uses, column)  # fmt: skip
+            assert rolled == closing, column
+        assert (flows.other.period, flows.other.inception) == (D("0.00"), D("0.00"))
+    flows = year.sources_uses
+    assert flows is not None
+    received = sum((row.received for row in year.contributions), D(0))
+    assert sum((row.flow.period for row in flows.contributions), D(0)) == received == D("504400.00")
+    assert flows.lines["transfers"].period == D("135000.00")
+    assert flows.lines["charges"].period == D("22.00")  # deducted from Spain's payment
+    assert later.sources_uses is not None
+    assert later.sources_uses.lines["returns"] == Flow(D("3500.00"), D("3500.00"))
+    assert "Sources and uses of funds" not in old  # renders as issued
+    assert "Sources and uses of funds For the period Since inception" in new
+    assert "Cash at the end (bank) 369,378.00 369,378.00" in new
