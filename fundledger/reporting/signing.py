@@ -14,15 +14,17 @@ machine of one's own: production configures the Organization's).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509
 from cryptography import x509 as cx509
@@ -158,7 +160,9 @@ def sign(pdf: bytes, signer: Signer, *, reason: str) -> bytes:
         reason=reason, name=_common_name(signer.certificate),
     )  # fmt: skip
     try:
-        out = signers.sign_pdf(writer, meta, signer=signer.signer, bytes_reserved=_RESERVED)
+        out = _outside_event_loop(
+            lambda: signers.sign_pdf(writer, meta, signer=signer.signer, bytes_reserved=_RESERVED)
+        )
     except SigningError as error:
         raise SigningUnavailable(f"the statement could not be signed: {error}") from error
     return bytes(out.getbuffer())
@@ -201,7 +205,9 @@ def check(content: bytes, trusted: x509.Certificate | None) -> SignatureCheck:
     signature = embedded[-1]
     context = ValidationContext(trust_roots=[] if trusted is None else [trusted])
     try:
-        status = validate_pdf_signature(signature, context, skip_diff=True)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(signature, context, skip_diff=True)
+        )
     except (SignatureValidationError, ValueError, KeyError) as error:
         return SignatureCheck(Signature.INVALID, reason=str(error))
     name = _common_name(status.signing_cert) if status.signing_cert is not None else None
@@ -212,6 +218,21 @@ def check(content: bytes, trusted: x509.Certificate | None) -> SignatureCheck:
     if not status.trusted:
         return SignatureCheck(Signature.UNTRUSTED, name, "signed with another certificate")
     return SignatureCheck(Signature.VALID, name)
+
+
+_T = TypeVar("_T")
+
+
+def _outside_event_loop(call: Callable[[], _T]) -> _T:
+    """``call()``, in a thread of its own when this one runs an asyncio event loop:
+    pyHanko's synchronous functions start a loop of their own (asyncio.run), which a
+    thread already running one refuses."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(call).result()
 
 
 def _common_name(certificate: x509.Certificate) -> str:

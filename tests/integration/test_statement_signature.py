@@ -4,6 +4,7 @@ the document as rendered before signing, and without a key nothing is issued."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from fundledger.cli.main import cli
@@ -95,3 +97,18 @@ def test_init_makes_a_self_signed_certificate_where_none_is_configured(
     assert signing.load_signer(paths).certificate.dump() == trusted.dump()
     again = runner.invoke(cli, ["init"], env=env, catch_exceptions=False)
     assert "self-signed" not in again.stdout  # made once, kept
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop() -> None:
+    """pyHanko's synchronous calls start an event loop of their own; a caller that runs
+    one (a browser-driven test, an async server) still signs and checks."""
+    blank = io.BytesIO()
+    canvas = Canvas(blank, invariant=1)
+    canvas.drawString(72, 720, "Statement")
+    canvas.save()
+
+    async def in_a_loop() -> Signature:
+        signed = signing.sign(blank.getvalue(), fund_signer(), reason="test")
+        return check(signed, fund_certificate()).signature
+
+    assert asyncio.run(in_a_loop()) == Signature.VALID
