@@ -32,6 +32,10 @@ ENVIRONMENT = {
     "FUNDLEDGER_TIMEZONE": "TIMEZONE",
     #: The Fund's IATI organisation identifier, the reporting organisation of its IATI file.
     "FUNDLEDGER_IATI_ORGANISATION": "IATI_ORGANISATION",
+    #: The Fund's signing key and certificate (PEM files) that sign every statement;
+    #: unset, the self-signed pair `fundledger init` makes in the instance folder.
+    "FUNDLEDGER_SIGNING_KEY": "SIGNING_KEY",
+    "FUNDLEDGER_SIGNING_CERT": "SIGNING_CERT",
 }
 #: The Organization's seat (Washington, D.C.), the fund's timezone unless set.
 DEFAULT_TIMEZONE = "America/New_York"

@@ -95,6 +95,19 @@ class PostgresServer:
         self.admin.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def signing_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The Fund's signing key for this test process (tests/signing.py), in the
+    environment where the command line and the web app look for it."""
+    from tests.signing import CERT_VARIABLE, KEY_VARIABLE, make_test_key
+
+    paths = make_test_key(tmp_path_factory.mktemp("signing"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_VARIABLE, str(paths.key))
+        patch.setenv(CERT_VARIABLE, str(paths.cert))
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     admin_url = postgres_admin_url()

@@ -189,6 +189,23 @@ def init() -> None:
         f"database ready: {report.accounts_added} accounts and "
         f"{report.program_rows_added} Program rows added"
     )
+    _signing_certificate()
+
+
+def _signing_certificate() -> None:
+    """Make a self-signed statement-signing certificate in the instance folder when none
+    is configured (or made before), and say that production should configure one."""
+    from fundledger.reporting.signing import SigningPaths, make_self_signed
+
+    paths = SigningPaths.of(config())
+    if paths.configured or paths.key.exists() or paths.cert.exists():
+        return
+    make_self_signed(paths, "OAS Fund for Migrants' Human Rights (self-signed)")
+    click.echo(
+        f"statement signing: created a self-signed key and certificate ({paths.key}, "
+        f"{paths.cert}); production should set FUNDLEDGER_SIGNING_KEY and "
+        "FUNDLEDGER_SIGNING_CERT to the Organization's"
+    )
 
 
 @cli.command()

@@ -102,6 +102,23 @@ def period_movements(
     return {(code, donor_id): total for code, donor_id, total in rows if total}
 
 
+def kind_movements(
+    session: Session, accounts: Iterable[str], start: dt.date, end: dt.date
+) -> dict[tuple[str, str, int | None], Decimal]:
+    """What moved in each of ``accounts`` from ``start`` to ``end``, both included, by
+    (code, entry kind, donor id), without the year-end closing entries; a movement of
+    zero is left out. (The sources and uses of funds: the bank's movements by what
+    business event made them.)"""
+    rows = session.execute(
+        select(Account.code, DailyTotal.kind, DailyTotal.donor_id, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)), DailyTotal.entry_date.between(start, end),
+               DailyTotal.kind != EntryKind.CLOSING)
+        .group_by(Account.code, DailyTotal.kind, DailyTotal.donor_id)
+    )  # fmt: skip
+    return {(code, str(kind), donor_id): total for code, kind, donor_id, total in rows if total}
+
+
 def yearly_movements(
     session: Session, accounts: Iterable[str]
 ) -> dict[tuple[str, str, int], Decimal]:

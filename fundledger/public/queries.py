@@ -26,6 +26,7 @@ from fundledger.allocations.models import Allocation
 from fundledger.audit.models import AuditEvent
 from fundledger.dashboards.queries import FundOverview, fund_overview
 from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.periods import fiscal_year
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
 from fundledger.reporting.fund_data import (
@@ -85,7 +86,10 @@ class PublicFigures:
 def public_figures(session: Session, today: dt.date) -> PublicFigures:
     fund = fund_overview(session, today)
     years = [year.year for year in fund.years]
-    per_activity = budget_by_activity(session, years[0], years[-1]) if years else []
+    per_activity = []
+    if years:
+        start, end = fiscal_year(years[0])[0], fiscal_year(years[-1])[1]
+        per_activity = budget_by_activity(session, range(years[0], years[-1] + 1), start, end)
     return PublicFigures(
         fund=fund,
         contributions=tuple(

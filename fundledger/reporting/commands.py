@@ -27,6 +27,7 @@ from fundledger.reporting.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     from fundledger.reporting.render import Request
+    from fundledger.reporting.signing import Signer
 
 LANGUAGE = click.Choice(LANGUAGES)
 OUT = out_option(help="Also write a copy of the PDF here (the archive keeps the original).")
@@ -36,16 +37,23 @@ def _archive() -> Path:
     return Path(config()["STATEMENTS_DIR"])
 
 
+def _signer() -> Signer:
+    from fundledger.reporting.signing import SigningPaths, load_signer
+
+    return load_signer(SigningPaths.of(config()))
+
+
 def _issue(request: Request, language: str | None, out: Path | None) -> None:
     from fundledger.reporting.operations import issue_statement
     from fundledger.reporting.render import donor_of
 
-    archive = _archive()
+    archive, signer = _archive(), _signer()
     with database().transaction() as session:
         if language is None:
             donor = donor_of(session, request)
             language = donor.language if donor is not None else "en"
-        issued = issue_statement(session, actor(), request, language=language, archive=archive)
+        issued = issue_statement(session, actor(), request, language=language,
+                                 archive=archive, signer=signer)  # fmt: skip
         number, path = issued.number, archive / issued.path
     if out is not None:
         shutil.copyfile(path, out)
@@ -116,14 +124,38 @@ def statement_data(file: Path) -> None:
 
 
 @statement.command("fund")
-@click.option("--year", required=True, type=click.IntRange(2000, 2199))
+@click.option("--year", type=click.IntRange(2000, 2199), help="A fiscal year.")
+@date_option("--from", "start", help="The first day of a period (with --to).")
+@date_option("--to", "end", help="The last day of the period (with --inception: default today).")
+@click.option("--inception", is_flag=True, help="From the Fund's first day (its earliest entry).")
 @click.option("--lang", "language", type=LANGUAGE, default="en", show_default=True)
 @OUT
-def statement_fund(year: int, language: str, out: Path | None) -> None:
-    """Issue the fund statement for a fiscal year; prints its number and file."""
-    from fundledger.reporting.render import Request
+def statement_fund(
+    year: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    inception: bool,
+    language: str,
+    out: Path | None,
+) -> None:
+    """Issue the fund statement for a fiscal year (--year), a period (--from, --to) or the
+    Fund's whole life (--inception [--to]); prints its number and file."""
+    from fundledger.reporting.render import Request, since_inception
 
-    _issue(Request.fund(year), language, out)
+    if [year is not None, start is not None, inception].count(True) != 1:
+        raise click.UsageError("give one of --year, --from with --to, or --inception")
+    if year is not None and end is not None:
+        raise click.UsageError("--to goes with --from or --inception, not with --year")
+    if year is not None:
+        _issue(Request.fund(year), language, out)
+    elif start is not None:
+        if end is None:
+            raise click.UsageError("--from needs --to")
+        _issue(Request.fund_period(start, end), language, out)
+    else:
+        with database().session() as session:
+            request = since_inception(session, end or clock.today())
+        _issue(request, language, out)
 
 
 @statement.command("cajp-pack")
@@ -149,7 +181,7 @@ def statement_donors(year: int) -> None:
     db = database()
     with db.session() as session:
         targets = [(d.code, d.language) for d in donors(session, include_inactive=False)]
-    archive, operator = _archive(), actor()
+    archive, operator, signer = _archive(), actor(), _signer()
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     issued: list[tuple[str, str, str, Path]] = []
     with click.progressbar(targets, label=f"Donor statements {year}", file=sys.stderr,
@@ -157,7 +189,8 @@ def statement_donors(year: int) -> None:
         for code, language in progress:
             with db.transaction() as session:
                 done = issue_statement(session, operator, Request.donor(code, start, end),
-                                       language=language, archive=archive)  # fmt: skip
+                                       language=language, archive=archive,
+                                       signer=signer)  # fmt: skip
                 issued.append((done.number, code, language, archive / done.path))
     for number, code, language, path in issued:
         click.echo(f"{number} {code} {language} {path}")
@@ -184,11 +217,15 @@ def statement_list(output_format: str) -> None:
 @statement.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def statement_verify(file: Path) -> None:
-    """Whether FILE is a statement this fund issued (exit 0) or not (exit 1)."""
+    """Whether FILE is a statement this fund issued (exit 0) or not (exit 1), and whether
+    it carries the Fund's signature, valid (signed files only: a statement issued before
+    statements were signed is genuine unsigned)."""
     from fundledger.reporting.queries import verdict_text, verify
+    from fundledger.reporting.signing import SigningPaths, trusted_certificate
 
+    trusted = trusted_certificate(SigningPaths.of(config()))
     with database().session() as session:
-        verdict = verify(session, file.read_bytes())
+        verdict = verify(session, file.read_bytes(), trusted)
         click.echo(verdict_text(verdict))
     if not verdict.genuine:
         sys.exit(1)

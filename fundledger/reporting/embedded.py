@@ -20,6 +20,7 @@ from typing import Any
 
 from fundledger.reporting.attachments import Attachment
 from fundledger.reporting.donor_data import DonorStatementData
+from fundledger.reporting.figures import figure_fields
 from fundledger.reporting.fund_data import FundStatementData
 from fundledger.reporting.issue import Issue
 from fundledger.reporting.pack_data import PackData
@@ -32,7 +33,7 @@ CSV_NAME = "figures.csv"
 def plain(value: Any) -> Any:
     """``value`` as JSON values: dataclasses and mappings as objects (keys as text)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: plain(item) for name, item in figure_fields(value)}
     if isinstance(value, Mapping):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -8,11 +8,14 @@ the same thing whenever it is rendered again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +28,21 @@ from fundledger.ledger.chart import is_restricted
 from fundledger.ledger.models import Account, AccountType
 
 ZERO = Decimal("0.00")
+
+#: Metadata of a statement data field added after statements of its kind were issued:
+#: while it is None, the figures digest and the attached figures leave it out, so those
+#: statements keep both (``dataclasses.field(default=None, metadata=ADDED_LATER)``).
+ADDED_LATER: Mapping[str, bool] = MappingProxyType({"added_later": True})
+
+
+def figure_fields(value: Any) -> list[tuple[str, Any]]:
+    """A statement data class's fields and values, as the digest and the attached figures
+    read them: a field :data:`ADDED_LATER` is left out while it is None."""
+    return [
+        (f.name, getattr(value, f.name))
+        for f in dataclasses.fields(value)
+        if not (f.metadata.get("added_later") and getattr(value, f.name) is None)
+    ]
 
 
 @dataclass(frozen=True, slots=True)

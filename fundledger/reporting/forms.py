@@ -12,7 +12,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import Form, IntegerField, SelectChoice, SelectField, SubmitField
+from wtforms import Form, IntegerField, RadioField, SelectChoice, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from fundledger.donors.forms import LANGUAGE_LABELS
@@ -86,12 +86,44 @@ class DonorStatementForm(FlaskForm):
             )
 
 
+#: What a fund statement covers, and the fields each choice needs (with their message).
+FUND_COVERS = [
+    SelectChoice("year", _l("A fiscal year")),
+    SelectChoice("period", _l("A period")),
+    SelectChoice("inception", _l("The Fund's whole life, from its first day to the day in To")),
+]
+
+
 class FundStatementForm(FlaskForm):
-    year = IntegerField(
-        _l("Fiscal year"), validators=[Required(_l("Enter the fiscal year.")), _YEARS]
-    )
+    covers = RadioField(_l("Covering"), choices=FUND_COVERS, default="year")
+    year = IntegerField(_l("Fiscal year"), validators=[Optional(), _YEARS])
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
     language = _language()
     submit = SubmitField(_l("Issue the fund statement"))
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Each choice of ``covers`` needs its own fields: the year, or the period's days."""
+        valid = bool(super().validate(extra_validators))
+        needs = {
+            "year": [(self.year, _("Enter the fiscal year."))],
+            "period": [(self.start, _("Enter the first day of the period.")),
+                       (self.end, _("Enter the last day of the period."))],
+            "inception": [(self.end, _("Enter the last day of the period."))],
+        }.get(self.covers.data or "", [])  # fmt: skip
+        for field, message in needs:
+            if field.data is None and not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+    def validate_end(self, field: DateField) -> None:
+        start = self.start.data
+        if self.covers.data == "period" and start and field.data and field.data < start:
+            raise ValidationError(
+                _("The period ends (%(end)s) before it starts (%(start)s).",
+                  end=field.data.isoformat(), start=start.isoformat())
+            )  # fmt: skip
 
 
 class MeetingPackForm(FlaskForm):

@@ -1,6 +1,7 @@
-"""The fund statement's data for a fiscal year, read from the ledger by business date.
+"""The fund statement's data for a fiscal year or any other period (the Fund's whole
+life, say), read from the ledger by business date.
 
-Flows are the year's postings without the year-end closing entry (which only moves
+Flows are the period's postings without the year-end closing entry (which only moves
 revenue and expenses into net assets within each class), so the statement reads the
 same before and after the year is closed.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -32,7 +33,15 @@ from fundledger.ledger.models import AccountType
 from fundledger.ledger.periods import fiscal_year
 from fundledger.ledger.posting_totals import activity_movements
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
-from fundledger.reporting.figures import ZERO, AccountInfo, Position, chart, position
+from fundledger.reporting.figures import (
+    ADDED_LATER,
+    ZERO,
+    AccountInfo,
+    Position,
+    chart,
+    position,
+)
+from fundledger.reporting.sources_uses import SourcesAndUses, sources_and_uses
 
 #: Revenue accounts shown together on one line of the changes in net assets.
 MERGED_LINES = {
@@ -127,7 +136,8 @@ class WorkPlanDecision:
 
 @dataclass(frozen=True, slots=True)
 class FundStatementData:
-    year: int
+    #: The fiscal year it covers; None for another period (``span``).
+    year: int | None
     accounts: dict[str, AccountInfo]
     position: Position
     prior: Position
@@ -138,6 +148,20 @@ class FundStatementData:
     by_objective: tuple[BudgetLineFigures, ...]
     decisions: tuple[AllocationDecision, ...]
     work_plans: tuple[WorkPlanDecision, ...]
+    #: The first and last day of a period that is not a fiscal year (None for a year:
+    #: added after year statements were issued, which keep their figures digest).
+    span: tuple[dt.date, dt.date] | None = field(default=None, metadata=ADDED_LATER)
+    #: The sources and uses of funds, for the period and since inception (edition 2; None
+    #: for a statement issued before, which keeps its figures digest).
+    sources_uses: SourcesAndUses | None = field(default=None, metadata=ADDED_LATER)
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The first and last day the statement covers."""
+        if self.span is not None:
+            return self.span
+        assert self.year is not None  # noqa: S101 - a year statement has its year
+        return fiscal_year(self.year)
 
     @property
     def by_type(self) -> list[DonorContribution]:
@@ -158,14 +182,20 @@ class FundStatementData:
         ]
 
 
-def fund_statement(session: Session, year: int) -> FundStatementData:
-    start, end = fiscal_year(year)
+def fund_statement(
+    session: Session, start: dt.date, end: dt.date, *, edition: int
+) -> FundStatementData:
+    """The statement from ``start`` to ``end``, both included: a fiscal year's when they are
+    its first and last day (the same data, digest and figures as ever), else a period's,
+    whose budget is the work plans of every fiscal year it touches. Edition 2 adds the
+    sources and uses of funds."""
+    year = start.year if (start, end) == fiscal_year(start.year) else None
     accounts = chart(session)
     current = position(session, end, accounts)
     prior = position(session, start - dt.timedelta(days=1), accounts)
     moved = period_movements(session, start, end)
     flows = _by_account(moved)
-    per_activity = budget_by_activity(session, year, year)
+    per_activity = budget_by_activity(session, range(start.year, end.year + 1), start, end)
     return FundStatementData(
         year=year,
         accounts=accounts,
@@ -178,6 +208,8 @@ def fund_statement(session: Session, year: int) -> FundStatementData:
         by_objective=tuple(regroup(session, per_activity, "objective")),
         decisions=tuple(decisions(session, start, end)),
         work_plans=tuple(_work_plans(session, start, end)),
+        span=None if year is not None else (start, end),
+        sources_uses=sources_and_uses(session, start, end) if edition >= 2 else None,
     )
 
 
@@ -250,18 +282,22 @@ def _contributions(
     return rows
 
 
-def budget_by_activity(session: Session, first: int, last: int) -> list[BudgetLineFigures]:
-    """Budget (the approved work plans), allocated (CAJP approvals dated in the years),
-    disbursed and spent (the years' postings), by activity, for fiscal years ``first`` to
-    ``last``: one year on the fund statement, every year on the public page."""
-    start, end = fiscal_year(first)[0], fiscal_year(last)[1]
+def budget_by_activity(
+    session: Session, years: range, start: dt.date, end: dt.date
+) -> list[BudgetLineFigures]:
+    """Budget (the approved work plans of ``years``), allocated (CAJP approvals dated in
+    the period), disbursed and spent (the period's postings), by activity: a period's on
+    the fund statement, every year's on the public page."""
     figures: dict[int | None, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
     lines = session.execute(
         select(BudgetLine.activity_number, BudgetLine.amount)
         .join(Budget, Budget.id == BudgetLine.budget_id)
-        .where(Budget.year.between(first, last), Budget.status == "approved",
-               BudgetLine.status == "approved")
-    )  # fmt: skip
+        .where(
+            Budget.year.between(years.start, years.stop - 1),
+            Budget.status == "approved",
+            BudgetLine.status == "approved",
+        )
+    )
     for activity, amount in lines:
         figures[activity][0] += amount
     approved = session.execute(

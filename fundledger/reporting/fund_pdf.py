@@ -1,8 +1,9 @@
-"""Renders the fund statement for a year (:class:`FundStatementData`) to PDF bytes."""
+"""Renders the fund statement for a fiscal year or another period (:class:`FundStatementData`)
+to PDF bytes. A year's statement says "the year" where a period's says "the period", in
+words of their own (the year's are as they always were, so it renders as issued)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from fundledger.reporting.pdf import (
     styles,
     subheading,
 )
+from fundledger.reporting.sources_uses_pdf import sources_and_uses_section
 
 CHANGE_LINES = {
     "contributions": N_("Contributions"),
@@ -45,19 +47,25 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
     language = issue.language
     _ = language.gettext
     title = _("Fund statement")
-    start, end = dt.date(data.year, 1, 1), dt.date(data.year, 12, 31)
-    story: list[Flowable] = front_matter(
-        issue, title, [(_("Fiscal year"), f"{data.year} ({labels.period(language, start, end)})")]
-    )
+    start, end = data.period
+    if data.year is not None:
+        covers = (_("Fiscal year"), f"{data.year} ({labels.period(language, start, end)})")
+        running = f"{title} {data.year}"
+    else:
+        covers = (_("Period"), labels.period(language, start, end))
+        running = f"{title} {_span(data, language)}"
+    story: list[Flowable] = front_matter(issue, title, [covers])
     story.append(note(labels.english_titles_note(language)))
     story += _position(data, language)
     story += _changes(data, language)
+    if data.sources_uses is not None:
+        story += sources_and_uses_section(data.sources_uses, data.period, language)
     story += _contributions(data, language)
     story += _budget(data, language)
     story += _decisions(data, language)
     decorate = running_decorator(
         issue, left_header=labels.fund_short(language),
-        right_header=f"{title} {data.year} · {issue.number}",
+        right_header=f"{running} · {issue.number}",
     )  # fmt: skip
     story.append(issue_block(issue))
     return build_pdf(story, issue=issue, metadata=metadata(issue, title), decorate=decorate,
@@ -66,6 +74,20 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
 
 def _sum(amounts: Iterable[Decimal]) -> Decimal:
     return sum(amounts, ZERO)
+
+
+def _span(data: FundStatementData, language: Language) -> str:
+    """The period in a heading: the year, or its first and last day."""
+    if data.year is not None:
+        return str(data.year)
+    start, end = data.period
+    return f"{language.day(start)} – {language.day(end)}"
+
+
+def _words(data: FundStatementData, language: Language, year: str, period: str) -> str:
+    """The year's wording or the period's, translated, with the period's ``span``."""
+    text = year if data.year is not None else period
+    return language.gettext(text) % {"year": data.year, "period": _span(data, language)}
 
 
 def _position(data: FundStatementData, language: Language) -> list[Flowable]:
@@ -121,7 +143,7 @@ def _changes(data: FundStatementData, language: Language) -> list[Flowable]:
     money = language.money
     opening, closing = changes.opening, changes.closing
     rows: list[Sequence[Cell]] = [
-        (para(_("Net assets at %(date)s", date=language.date(dt.date(data.year, 1, 1), "long")),
+        (para(_("Net assets at %(date)s", date=language.date(data.period[0], "long")),
               styles().cell_bold),
          money(opening.unrestricted), money(opening.restricted), money(opening.net_assets)),
     ]  # fmt: skip
@@ -139,12 +161,17 @@ def _changes(data: FundStatementData, language: Language) -> list[Flowable]:
                  money(closing.net_assets)))  # fmt: skip
     header = ("", _("Unrestricted"), _("Restricted"), _("Total"))
     return [
-        heading(_("Statement of changes in net assets, %(year)s", year=data.year)),
+        heading(_words(data, language, N_("Statement of changes in net assets, %(year)s"),
+                       N_("Statement of changes in net assets, %(period)s"))),
         figure_table(language, header, rows, (WIDTH - 270, 90, 90, 90), numeric=(1, 2, 3), totals=1,
                      emphasis=(0, len(rows) - 2)),
-        note(_("Revenue and expenses of the year, before the year-end closing entry. Restricted "
-               "money is released to the unrestricted class as it is spent on the purpose it was "
-               "given for.")),
+        note(_words(data, language, N_(
+            "Revenue and expenses of the year, before the year-end closing entry. Restricted "
+            "money is released to the unrestricted class as it is spent on the purpose it was "
+            "given for."), N_(
+            "Revenue and expenses of the period, before the year-end closing entries. "
+            "Restricted money is released to the unrestricted class as it is spent on the "
+            "purpose it was given for."))),
     ]  # fmt: skip
 
 
@@ -168,7 +195,7 @@ def _contributions(data: FundStatementData, language: Language) -> list[Flowable
         _("Type"),
         _("Recognised"),
         _("Received"),
-        _("Outstanding at %(date)s", date=language.day(dt.date(data.year, 12, 31))),
+        _("Outstanding at %(date)s", date=language.day(data.period[1])),
     )
     by_type = data.by_type
     type_rows: list[Sequence[Cell]] = [
@@ -185,12 +212,18 @@ def _contributions(data: FundStatementData, language: Language) -> list[Flowable
         title=_("Contributions by donor type (USD)"), horizontal=True,
     )  # fmt: skip
     return [
-        heading(_("Contributions in %(year)s", year=data.year)),
+        heading(_words(data, language, N_("Contributions in %(year)s"),
+                       N_("Contributions, %(period)s"))),
         figure_table(language, header, rows, widths, numeric=(2, 3, 4), totals=1),
-        note(_("Recognised: pledges signed and gifts received in the year, less reductions and "
-               "refunds. Received: payments at the rates of the day, including bank charges "
-               "borne by the Fund. Outstanding: pledges unpaid at the year's end, at the pledges' "
-               "rates.")),
+        note(_words(data, language, N_(
+            "Recognised: pledges signed and gifts received in the year, less reductions and "
+            "refunds. Received: payments at the rates of the day, including bank charges "
+            "borne by the Fund. Outstanding: pledges unpaid at the year's end, at the pledges' "
+            "rates."), N_(
+            "Recognised: pledges signed and gifts received in the period, less reductions and "
+            "refunds. Received: payments at the rates of the day, including bank charges "
+            "borne by the Fund. Outstanding: pledges unpaid at the period's end, at the "
+            "pledges' rates."))),
         subheading(_("By donor type")),
         figure_table(language, header[1:], type_rows, (WIDTH - 300, 100, 100, 100),
                      numeric=(1, 2, 3), totals=1),
@@ -228,14 +261,22 @@ def _budget(data: FundStatementData, language: Language) -> list[Flowable]:
     totals = (_("Total"), *(money(_sum(getattr(line, f) for line in lines))
                             for f in ("budget", "allocated", "disbursed", "spent")))  # fmt: skip
     story: list[Flowable] = [
-        heading(_("Budget and its execution, %(year)s", year=data.year)),
-        para(_("Budget: the work plan the CAJP approved for the year. Allocated: allocations the "
-               "CAJP approved in the year. Disbursed: advances paid to the organs in the year. "
-               "Spent: expenditure the organs reported in the year."), styles().note),
+        heading(_words(data, language, N_("Budget and its execution, %(year)s"),
+                       N_("Budget and its execution, %(period)s"))),
+        para(_words(data, language, N_(
+            "Budget: the work plan the CAJP approved for the year. Allocated: allocations the "
+            "CAJP approved in the year. Disbursed: advances paid to the organs in the year. "
+            "Spent: expenditure the organs reported in the year."), N_(
+            "Budget: the work plans the CAJP approved for the fiscal years the period "
+            "touches. Allocated: allocations the CAJP approved in the period. Disbursed: "
+            "advances paid to the organs in the period. Spent: expenditure the organs "
+            "reported in the period.")), styles().note),
         subheading(_("By activity")),
     ]  # fmt: skip
     if not lines:
-        story.append(para(_("There was no budget or allocation for the year.")))
+        story.append(para(_words(data, language,
+                                 N_("There was no budget or allocation for the year."),
+                                 N_("There was no budget or allocation in the period."))))
         return story
     story.append(figure_table(language, (_("Activity"), *header[1:]),
                               [*_budget_rows(lines, language, widths[0], kind="activity"), totals],
@@ -266,7 +307,8 @@ def _budget(data: FundStatementData, language: Language) -> list[Flowable]:
 def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
     _ = language.gettext
     money = language.money
-    story: list[Flowable] = [heading(_("CAJP decisions in %(year)s", year=data.year))]
+    story: list[Flowable] = [heading(_words(data, language, N_("CAJP decisions in %(year)s"),
+                                            N_("CAJP decisions, %(period)s")))]
     if data.decisions:
         widths = (54, 92, 56, 54, 48, 62, 62, WIDTH - 428)
         rows: list[Sequence[Cell]] = [
@@ -286,7 +328,9 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
                   figure_table(language, header, rows, widths, numeric=(3, 4, 6, 7),
                                totals=1)]  # fmt: skip
     else:
-        story.append(para(_("The CAJP decided on no allocation in the year.")))
+        story.append(para(_words(data, language,
+                                 N_("The CAJP decided on no allocation in the year."),
+                                 N_("The CAJP decided on no allocation in the period."))))
     if data.work_plans:
         plan_widths = (54, 100, 130, 110, WIDTH - 394)
         plans: list[Sequence[Cell]] = [

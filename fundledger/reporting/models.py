@@ -63,8 +63,12 @@ class StatementRecord(Base):
     #: The document's own date: printed on it and in its metadata, so a re-render matches.
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     request_id: Mapped[str | None] = mapped_column(Text)
-    #: SHA-256 of the PDF's bytes, hex; how ``statement verify`` recognises a file.
+    #: SHA-256 of the PDF's bytes as issued (signed), hex; how ``statement verify``
+    #: recognises a file.
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 of the document as rendered, before it was signed: what a re-render must
+    #: reproduce (revision 0016; None for one issued unsigned, whose ``sha256`` is it).
+    render_sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     #: Where the PDF is, relative to the statements archive.
     path: Mapped[str] = mapped_column(Text)

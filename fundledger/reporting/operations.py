@@ -36,6 +36,7 @@ from fundledger.reporting.render import (
     render_data,
     statement_data,
 )
+from fundledger.reporting.signing import Signer, sign
 
 
 def statement_number(kind_prefix: str, year: int, sequence: int) -> str:
@@ -49,6 +50,7 @@ def issue_statement(
     *,
     language: str,
     archive: Path,
+    signer: Signer,
     now: dt.datetime | None = None,
 ) -> StatementRecord:
     """Issue the statement ``request`` describes, in ``language``, as of now.
@@ -59,7 +61,9 @@ def issue_statement(
     interim, or unaudited once the period is over (:class:`Status`); one of the same
     subject (donor and period, year or meeting) and language as an earlier one
     supersedes the latest of them, and both documents say so. The issuing officer's
-    name and role are printed on it and kept in the register.
+    name and role are printed on it and kept in the register. The rendered document is
+    signed with ``signer`` (the Fund's key) as an incremental update; the register keeps
+    the SHA-256 of both, the signed file's to recognise it, the render's to reproduce it.
     """
     chosen = Language.of(language)
     donor = donor_of(session, request)
@@ -79,7 +83,8 @@ def issue_statement(
     issue = Issue(number, issued_at, chosen, status,
                   None if earlier is None else earlier.number, officer)  # fmt: skip
     data = statement_data(session, request, issue.instant)
-    pdf = render_data(data, issue)
+    rendered = render_data(data, issue)
+    pdf = sign(rendered, signer, reason=f"Statement {number} issued by the Fund")
     digest = hashlib.sha256(pdf).hexdigest()
     relative = Path(str(year)) / f"{number}.pdf"
     _write(archive / relative, pdf)
@@ -95,6 +100,7 @@ def issue_statement(
         issued_at=issued_at,
         request_id=actor.request_id,
         sha256=digest,
+        render_sha256=hashlib.sha256(rendered).hexdigest(),
         size=len(pdf),
         path=relative.as_posix(),
         interim=issue.interim,
@@ -136,6 +142,7 @@ def issue_once_a_day(
     *,
     language: str,
     archive: Path,
+    signer: Signer,
     now: dt.datetime | None = None,
 ) -> tuple[StatementRecord, bool]:
     """Issue the statement, unless the same one (request and language) was issued earlier
@@ -151,7 +158,7 @@ def issue_once_a_day(
     if earlier is not None:
         return earlier, False
     return issue_statement(session, actor, request, language=code, archive=archive,
-                           now=moment), True  # fmt: skip
+                           signer=signer, now=moment), True  # fmt: skip
 
 
 def _write(path: Path, content: bytes) -> None:

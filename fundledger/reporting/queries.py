@@ -24,7 +24,10 @@ from fundledger.reporting.models import StatementKind, StatementRecord
 # The renderer brings in ReportLab; only the readers that render import it (a CLI command
 # or page that lists statements should not pay for it).
 if TYPE_CHECKING:
+    from asn1crypto.x509 import Certificate
+
     from fundledger.reporting.render import Request
+    from fundledger.reporting.signing import SignatureCheck
 
 #: How the statement number sits in an issued PDF's metadata (see layout.metadata).
 _CLAIMS = (
@@ -99,12 +102,14 @@ class Verdict:
     changed (``claimed`` names the statement it claims to be), or neither. For one of
     ours, whether a later statement superseded it, and whether its figures have changed
     since it was issued (``changed``; None when the register cannot tell, for a
-    statement issued before it kept what is needed) and by which entries."""
+    statement issued before it kept what is needed) and by which entries. Apart from the
+    register, what its digital signature says (``signature``)."""
 
     sha256: str
     statement: StatementRecord | None
     claimed: str | None
     claimed_exists: bool
+    signature: SignatureCheck
     superseded_by: StatementRecord | None = None
     changed: bool | None = None
     changed_by: tuple[int, ...] = ()
@@ -123,18 +128,22 @@ def claimed_number(content: bytes) -> str | None:
     return None
 
 
-def verify(session: Session, content: bytes) -> Verdict:
+def verify(session: Session, content: bytes, trusted: Certificate | None) -> Verdict:
     """Look the file's SHA-256 up in the register; if it is not there, read the number it
-    claims to carry, to tell an altered copy from a document we never issued."""
+    claims to carry, to tell an altered copy from a document we never issued. Check its
+    signature apart, against the Fund's certificate ``trusted``."""
+    from fundledger.reporting.signing import check
+
     digest = hashlib.sha256(content).hexdigest()
+    signature = check(content, trusted)
     statement = session.scalar(select(StatementRecord).filter_by(sha256=digest))
     if statement is not None:
         changed, changed_by = figures_changed(session, statement)
-        return Verdict(digest, statement, statement.number, True,
+        return Verdict(digest, statement, statement.number, True, signature,
                        statement.superseded_by, changed, changed_by)  # fmt: skip
     claimed = claimed_number(content)
     exists = claimed is not None and statement_by_number(session, claimed) is not None
-    return Verdict(digest, None, claimed, exists)
+    return Verdict(digest, None, claimed, exists, signature)
 
 
 #: Whether a statement's figures have changed since issue, and by which entries.
@@ -176,7 +185,7 @@ def figures_changes(session: Session, statements: Sequence[StatementRecord]) -> 
 @dataclass(frozen=True, slots=True)
 class RebuildResult:
     number: str
-    #: The re-rendered PDF has the registered hash.
+    #: The re-rendered PDF has the registered hash of the render (before signing).
     reproduced: bool
     #: The archived file is there and has the registered hash.
     archived: bool
@@ -185,12 +194,14 @@ class RebuildResult:
 def rebuild_check(
     session: Session, archive: Path, records: Sequence[StatementRecord] | None = None
 ) -> Iterator[RebuildResult]:
-    """Re-render every issued statement and compare it, and the archive, with the register."""
+    """Re-render every issued statement and compare it with the register's hash of the
+    render before signing, and the archived (signed) file with the hash of the file."""
     for statement in records if records is not None else statements(session):
         fresh = hashlib.sha256(rerender(session, statement)).hexdigest()
+        rendered = statement.render_sha256 or statement.sha256  # unsigned before 0016
         path = archive / statement.path
         kept = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-        yield RebuildResult(statement.number, fresh == statement.sha256, kept == statement.sha256)
+        yield RebuildResult(statement.number, fresh == rendered, kept == statement.sha256)
 
 
 def issued_on(statement: StatementRecord) -> dt.datetime:
@@ -207,8 +218,10 @@ def describe(statement: StatementRecord) -> str:
     if statement.kind == StatementKind.DONOR:
         return (f"donor statement for {parameters['donor']}, "
                 f"{parameters['from']} to {parameters['to']}")  # fmt: skip
-    if statement.kind == StatementKind.FUND:
+    if statement.kind == StatementKind.FUND and "year" in parameters:
         return f"fund statement for {parameters['year']}"
+    if statement.kind == StatementKind.FUND:
+        return f"fund statement for {parameters['from']} to {parameters['to']}"
     return f"CAJP meeting pack for the meeting of {parameters['meeting']}"
 
 
@@ -255,21 +268,23 @@ def _since(verdict: Verdict) -> str:
 def verdict_text(verdict: Verdict) -> str:
     """The answer to "is this file one of our statements?", in one sentence."""
     found = verdict.statement
+    signature = verdict.signature.text()
     if found is not None:
         return (
             f"genuine: {found.number}, {status(found)} {describe(found)}, in {found.language}, "
-            f"issued {stamp(found)} by {found.issued_by}; {_since(verdict)}"
+            f"issued {stamp(found)} by {found.issued_by}; {signature}; {_since(verdict)}"
         )
     if verdict.claimed and verdict.claimed_exists:
         return (
             f"NOT GENUINE: the file claims to be statement {verdict.claimed}, but its "
-            "content differs from the document issued under that number: it was altered"
+            f"content differs from the document issued under that number: it was altered; "
+            f"{signature}"
         )
     if verdict.claimed:
         return (f"NOT GENUINE: the file claims to be statement {verdict.claimed}, a number "
-                "this fund never issued")  # fmt: skip
+                f"this fund never issued; {signature}")  # fmt: skip
     return ("NOT GENUINE: not a statement issued by this fund (its SHA-256 "
-            f"{verdict.sha256} is not in the register)")  # fmt: skip
+            f"{verdict.sha256} is not in the register); {signature}")  # fmt: skip
 
 
 # --- the register as the web pages read it --------------------------------------------

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.settings import SETTINGS, SettingValues
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.ledger.balances import first_day
 from fundledger.ledger.periods import fiscal_year
 from fundledger.reporting.donor_data import DonorStatementData, donor_statement
 from fundledger.reporting.donor_pdf import render_donor_statement
+from fundledger.reporting.figures import figure_fields
 from fundledger.reporting.fund_data import FundStatementData, fund_statement
 from fundledger.reporting.fund_pdf import render_fund_statement
 from fundledger.reporting.i18n import Language
@@ -31,6 +33,11 @@ from fundledger.reporting.pack_pdf import render_meeting_pack
 
 class StatementError(FundledgerError):
     """Parameters a statement cannot be built from."""
+
+
+#: The fund statement's edition, kept in its parameters so that one issued before renders
+#: as it was: 1 (none kept), then 2, which adds the sources and uses of funds.
+FUND_EDITION = "2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,18 @@ class Request:
     def fund(cls, year: int) -> Request:
         if not 2000 <= year <= 2199:
             raise StatementError(f"year {year} is outside 2000–2199")
-        return cls(StatementKind.FUND, {"year": str(year)})
+        return cls(StatementKind.FUND, {"year": str(year), "edition": FUND_EDITION})
+
+    @classmethod
+    def fund_period(cls, start: dt.date, end: dt.date) -> Request:
+        """The fund statement for any period (the Fund's whole life, say); a fiscal year
+        asked this way is still the year's statement, under its year."""
+        if end < start:
+            raise StatementError(f"the period ends ({end}) before it starts ({start})")
+        if (start, end) == fiscal_year(start.year):
+            return cls.fund(start.year)
+        return cls(StatementKind.FUND, {"from": start.isoformat(), "to": end.isoformat(),
+                                        "edition": FUND_EDITION})  # fmt: skip
 
     @classmethod
     def pack(cls, meeting: dt.date) -> Request:
@@ -69,18 +87,25 @@ class Request:
     @property
     def subject(self) -> dict[str, str]:
         """What the statement is of (donor, period, year or meeting), without the settings
-        it was rendered with: a re-issue of the same subject supersedes the earlier one."""
-        return {k: v for k, v in self.parameters.items() if k not in SETTINGS}
+        it was rendered with or its edition: a re-issue of the same subject supersedes the
+        earlier one."""
+        return {k: v for k, v in self.parameters.items() if k not in SETTINGS and k != "edition"}
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
         """The days its figures cover: interim until every year of them is closed, and
         changed only by entries dated by the last one."""
-        if self.kind == StatementKind.DONOR:
-            return self.date("from"), self.date("to")
-        if self.kind == StatementKind.FUND:
+        if self.kind == StatementKind.FUND and "year" in self.parameters:
             return fiscal_year(int(self.parameters["year"]))
+        if self.kind in (StatementKind.DONOR, StatementKind.FUND):
+            return self.date("from"), self.date("to")
         return self.date("meeting"), self.date("meeting")
+
+    @property
+    def edition(self) -> int:
+        """Which edition of its kind's document it is (1 for one issued before they were
+        kept: it renders as it always did)."""
+        return int(self.parameters.get("edition", "1"))
 
     @property
     def settings(self) -> SettingValues | None:
@@ -88,6 +113,16 @@ class Request:
         if not all(key in self.parameters for key in SETTINGS):
             return None
         return SettingValues(**{key: self.parameters[key] for key in SETTINGS})
+
+
+def since_inception(session: Session, end: dt.date) -> Request:
+    """The fund statement from the Fund's first day (its earliest posting) to ``end``."""
+    first = first_day(session)
+    if first is None:
+        raise StatementError("the ledger has no entries yet, so the Fund has no first day")
+    if end < first:
+        raise StatementError(f"the period ends ({end}) before the Fund's first day ({first})")
+    return Request.fund_period(first, end)
 
 
 def donor_of(session: Session, request: Request) -> Donor | None:
@@ -119,7 +154,7 @@ def statement_data(session: Session, request: Request, at: dt.datetime) -> State
         start, end = request.date("from"), request.date("to")
         return donor_statement(session, donor, start, end, settings=settings)
     if request.kind == StatementKind.FUND:
-        return fund_statement(session, int(request.parameters["year"]))
+        return fund_statement(session, *request.period, edition=request.edition)
     return meeting_pack(session, request.date("meeting"), at, settings=settings)
 
 
@@ -158,7 +193,7 @@ def figures_digest(data: StatementData) -> str:
 
 def _canonical(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _canonical(item) for name, item in figure_fields(value)}
     if isinstance(value, Mapping):
         return sorted([str(key), _canonical(item)] for key, item in value.items())
     if isinstance(value, list | tuple):

@@ -49,7 +49,8 @@ from fundledger.reporting.forms import (
 )
 from fundledger.reporting.models import StatementKind, StatementRecord
 from fundledger.reporting.operations import issue_once_a_day, issue_statement
-from fundledger.reporting.render import Request
+from fundledger.reporting.render import Request, since_inception
+from fundledger.reporting.signing import Signer, SigningPaths, load_signer, trusted_certificate
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
@@ -156,9 +157,18 @@ def issue_fund() -> Page:
     form = FundStatementForm(prefix="fund")
     return form_page(
         form,
-        lambda: _issued(Request.fund(required(form.year.data)), form.language.data),
+        lambda: _issued(_fund_request(form), form.language.data),
         lambda refusal: _issue_page(refusal, fund_form=form),
     )
+
+
+def _fund_request(form: FundStatementForm) -> Request:
+    """The fiscal year, the period, or the Fund's whole life to the day given."""
+    if form.covers.data == "period":
+        return Request.fund_period(required(form.start.data), required(form.end.data))
+    if form.covers.data == "inception":
+        return since_inception(db_session(), required(form.end.data))
+    return Request.fund(required(form.year.data))
 
 
 @blueprint.post("/statements/issue/pack")
@@ -175,7 +185,7 @@ def issue_pack() -> Page:
 def _issued(wanted: Request, language: str) -> tuple[str, str]:
     """Issue the statement; its message, and its place in the register."""
     statement = issue_statement(db_session(), request_actor(), wanted, language=language,
-                                archive=_archive(), now=now())  # fmt: skip
+                                archive=_archive(), signer=_signer(), now=now())  # fmt: skip
     message = _("Issued %(number)s: %(what)s, in %(language)s.", number=statement.number,
                 what=queries.describe(statement),
                 language=LANGUAGE_LABELS[statement.language])  # fmt: skip
@@ -193,7 +203,8 @@ def _issue_page(
         "reporting/issue.html",
         donor_form=donor_form or _donor_form(db, data={"start": dt.date(today.year, 1, 1),
                                                        "end": today}),
-        fund_form=fund_form or FundStatementForm(prefix="fund", data={"year": today.year - 1}),
+        fund_form=fund_form or FundStatementForm(prefix="fund", data={"year": today.year - 1,
+                                                                      "end": today}),
         pack_form=pack_form or MeetingPackForm(prefix="pack", data={"meeting": today}),
         refusal=reason(refusal),
     )  # fmt: skip
@@ -220,7 +231,8 @@ def verify() -> Page:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("reporting/verify.html", form=form, verdict=None), status
-    verdict = queries.verify(db_session(), form.file.data.read())
+    trusted = trusted_certificate(SigningPaths.of(current_app.config))
+    verdict = queries.verify(db_session(), form.file.data.read(), trusted)
     return render_template(
         "reporting/verify.html", form=VerifyForm(formdata=None), verdict=verdict,
         answer=queries.verdict_text(verdict), filename=(form.file.data.filename or "")[:200],
@@ -255,7 +267,7 @@ def request_current() -> Page:
     try:
         statement, new = issue_once_a_day(
             db, request_actor(), Request.donor(donor.code, start, end),
-            language=donor.language, archive=_archive(), now=now(),
+            language=donor.language, archive=_archive(), signer=_signer(), now=now(),
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
@@ -284,6 +296,11 @@ def _current_period() -> tuple[dt.date, dt.date]:
 
 def _archive() -> Path:
     return Path(current_app.config["STATEMENTS_DIR"])
+
+
+def _signer() -> Signer:
+    """The Fund's signing key (a missing one refuses the issue, saying what to configure)."""
+    return load_signer(SigningPaths.of(current_app.config))
 
 
 def _register_filters(known: Sequence[Donor]) -> RegisterFilterForm:

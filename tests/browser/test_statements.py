@@ -19,6 +19,7 @@ from fundledger.donors.models import Donor
 from fundledger.reporting.operations import issue_statement
 from fundledger.reporting.render import Request
 from tests.browser.conftest import Login, shot, sign_in
+from tests.signing import fund_signer
 from tests.web.test_dashboards import known_fund
 
 SECRETARIAT = Actor("secretariat@oas.org")
@@ -29,7 +30,7 @@ def issued(database: Database, code: str, archive: Path) -> tuple[int, str]:
     with database.transaction() as session:
         statement = issue_statement(
             session, SECRETARIAT, Request.donor(code, dt.date(2025, 1, 1), dt.date(2025, 12, 31)),
-            language="en", archive=archive,
+            language="en", signer=fund_signer(), archive=archive,
         )  # fmt: skip
         return statement.id, statement.number
 

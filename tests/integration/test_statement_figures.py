@@ -26,6 +26,7 @@ from tests.integration.test_statements import (
 )
 from tests.integration.test_statements_register import spain_2025
 from tests.pdf_structure import reader
+from tests.signing import fund_signer
 
 D = Decimal
 
@@ -43,7 +44,7 @@ def test_the_attached_figures_are_the_statements_data_and_the_ledgers(
         mexico_funds_activity_5(session)
         unrestricted_money_shared(session)
         records = [issue_statement(session, SECRETARIAT, request, language=language,
-                                   archive=tmp_path)
+                                   signer=fund_signer(), archive=tmp_path)
                    for request, language in ((spain_2025(), "es"), (Request.fund(2025), "fr"),
                                              (Request.pack(day("2026-03-10")), "pt"))]  # fmt: skip
         expected = [payload(statement_data(session, request_of(r), issue_of(r).instant),

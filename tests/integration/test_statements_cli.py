@@ -91,6 +91,7 @@ def test_issue_list_verify_and_rebuild(fund: Database, run: Run, tmp_path: Path)
     genuine = run("statement", "verify", str(path))
     assert genuine.exit_code == 0
     assert genuine.stdout.startswith(f"genuine: {number}, unaudited donor statement for ES-OBS")
+    assert "; signature valid (Fund under test); figures unchanged" in genuine.stdout
 
     altered = tmp_path / "altered.pdf"
     content = bytearray(path.read_bytes())
@@ -100,11 +101,13 @@ def test_issue_list_verify_and_rebuild(fund: Database, run: Run, tmp_path: Path)
     assert refused.exit_code == 1
     assert f"claims to be statement {number}" in refused.stdout
     assert "altered" in refused.stdout
+    assert "signature invalid" in refused.stdout
     stranger = tmp_path / "stranger.pdf"
     stranger.write_bytes(b"%PDF-1.4\n% not ours\n%%EOF\n")
     unknown = run("statement", "verify", str(stranger))
     assert unknown.exit_code == 1
     assert "not a statement issued by this fund" in unknown.stdout
+    assert "; unsigned: not a readable PDF" in unknown.stdout
 
     check = run("statement", "rebuild-check")
     assert check.exit_code == 0, check.stdout

@@ -34,6 +34,7 @@ from fundledger.reporting.queries import (
     verify,
 )
 from fundledger.reporting.render import Request, StatementError, render
+from fundledger.reporting.signing import Signature
 from tests.integration.test_statements import (
     SECRETARIAT,
     D,
@@ -42,6 +43,7 @@ from tests.integration.test_statements import (
     spain_pays_in_two_instalments,
     text_of,
 )
+from tests.signing import fund_certificate, fund_signer
 
 NOW = dt.datetime(2026, 3, 2, 15, 30, 12, 345678, tzinfo=dt.UTC)
 
@@ -55,13 +57,14 @@ def test_issuing_numbers_archives_and_registers(database: Database, tmp_path: Pa
         spain_pays_in_two_instalments(session)
         mexico_funds_activity_5(session)
         first = issue_statement(session, SECRETARIAT, spain_2025(), language="es",
-                                archive=tmp_path, now=NOW)  # fmt: skip
+                                signer=fund_signer(), archive=tmp_path, now=NOW)  # fmt: skip
         second = issue_statement(session, SECRETARIAT, Request.fund(2025), language="en",
-                                 archive=tmp_path, now=NOW)  # fmt: skip
+                                 signer=fund_signer(), archive=tmp_path, now=NOW)  # fmt: skip
         third = issue_statement(session, SECRETARIAT, spain_2025(), language="fr",
-                                archive=tmp_path, now=NOW)  # fmt: skip
+                                signer=fund_signer(), archive=tmp_path, now=NOW)  # fmt: skip
         pack = issue_statement(session, SECRETARIAT, Request.pack(day("2026-03-10")),
-                               language="pt", archive=tmp_path, now=NOW)  # fmt: skip
+                               language="pt", signer=fund_signer(),
+                               archive=tmp_path, now=NOW)  # fmt: skip
         numbers = [s.number for s in (first, second, third, pack)]
         audited = session.scalars(
             select(AuditEvent.object_id).filter_by(action="statement.issued")
@@ -89,8 +92,8 @@ def test_rendering_is_deterministic_and_the_archive_can_be_reproduced(
         spain_pays_in_two_instalments(session)
         mexico_funds_activity_5(session)
         issued = [
-            issue_statement(session, SECRETARIAT, request, language=language, archive=tmp_path,
-                            now=NOW)
+            issue_statement(session, SECRETARIAT, request, language=language,
+                            signer=fund_signer(), archive=tmp_path, now=NOW)
             for request, language in ((spain_2025(), "es"), (Request.fund(2025), "fr"),
                                       (Request.pack(day("2026-03-10")), "en"))
         ]  # fmt: skip
@@ -100,9 +103,12 @@ def test_rendering_is_deterministic_and_the_archive_can_be_reproduced(
         for record in records:
             archived = (tmp_path / record.path).read_bytes()
             again = rerender(session, record)
-            assert again == archived
+            # The archived file is the render with the signature appended to it.
+            assert hashlib.sha256(again).hexdigest() == record.render_sha256
+            assert archived.startswith(again)
+            assert len(archived) > len(again)
             monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # ReportLab reads it
-            assert rerender(session, record) == archived
+            assert rerender(session, record) == again
             monkeypatch.delenv("SOURCE_DATE_EPOCH")
         assert all(r.reproduced and r.archived for r in rebuild_check(session, tmp_path))
 
@@ -113,9 +119,9 @@ def test_rebuild_check_finds_a_backdated_entry_and_a_changed_file(
     with database.transaction() as session:
         spain_pays_in_two_instalments(session)
         donor = issue_statement(session, SECRETARIAT, spain_2025(), language="en",
-                                archive=tmp_path, now=NOW)  # fmt: skip
+                                signer=fund_signer(), archive=tmp_path, now=NOW)  # fmt: skip
         fund = issue_statement(session, SECRETARIAT, Request.fund(2024), language="en",
-                               archive=tmp_path, now=NOW)  # fmt: skip
+                               signer=fund_signer(), archive=tmp_path, now=NOW)  # fmt: skip
     with database.transaction() as session:  # a receipt dated inside the statement's period
         record_receipt(session, SECRETARIAT, known_donor(session, "ES-OBS"),
                        value_date=day("2025-06-01"), amount=Decimal("100.00"),
@@ -131,7 +137,7 @@ def test_verification(database: Database, tmp_path: Path) -> None:
     with database.transaction() as session:
         spain_pays_in_two_instalments(session)
         issued = issue_statement(session, SECRETARIAT, spain_2025(), language="pt",
-                                 archive=tmp_path, now=NOW)  # fmt: skip
+                                 signer=fund_signer(), archive=tmp_path, now=NOW)  # fmt: skip
     genuine = (tmp_path / issued.path).read_bytes()
     altered = bytearray(genuine)
     middle = len(altered) // 2  # inside the compressed page content, not the metadata
@@ -142,20 +148,24 @@ def test_verification(database: Database, tmp_path: Path) -> None:
     canvas.save()
     forged = genuine.replace(b"(DS-2026-0001)", b"(DS-2026-0999)")
     with database.session() as session:
-        verdict = verify(session, genuine)
+        verdict = verify(session, genuine, fund_certificate())
         assert verdict.genuine
         assert verdict.statement is not None
         assert verdict.statement.number == "DS-2026-0001"
-        changed = verify(session, bytes(altered))
+        assert verdict.signature.signature == Signature.VALID
+        changed = verify(session, bytes(altered), fund_certificate())
         assert (changed.genuine, changed.claimed, changed.claimed_exists) == (
             False, "DS-2026-0001", True,
         )  # fmt: skip
-        other = verify(session, stranger.getvalue())
+        assert changed.signature.signature == Signature.INVALID
+        other = verify(session, stranger.getvalue(), fund_certificate())
         assert (other.genuine, other.claimed) == (False, None)
-        never = verify(session, forged)
+        assert other.signature.signature == Signature.UNSIGNED
+        never = verify(session, forged, fund_certificate())
         assert (never.genuine, never.claimed, never.claimed_exists) == (
             False, "DS-2026-0999", False,
         )  # fmt: skip
+        assert never.signature.signature == Signature.INVALID
 
 
 def test_refusals_write_nothing(database: Database, tmp_path: Path) -> None:
@@ -166,9 +176,16 @@ def test_refusals_write_nothing(database: Database, tmp_path: Path) -> None:
         with pytest.raises(NotFound, match="no donor 'XYZ'"):
             issue_statement(session, SECRETARIAT,
                             Request.donor("XYZ", day("2025-01-01"), day("2025-12-31")),
-                            language="en", archive=archive)  # fmt: skip
+                            language="en", signer=fund_signer(), archive=archive)  # fmt: skip
         with pytest.raises(UnknownLanguage, match="not 'de'"):
-            issue_statement(session, SECRETARIAT, spain_2025(), language="de", archive=archive)
+            issue_statement(
+                session,
+                SECRETARIAT,
+                spain_2025(),
+                language="de",
+                signer=fund_signer(),
+                archive=archive,
+            )
     with pytest.raises(StatementError, match="ends"):
         Request.donor("ES-OBS", day("2025-12-31"), day("2025-01-01"))
     with database.session() as session:
@@ -179,7 +196,14 @@ def test_refusals_write_nothing(database: Database, tmp_path: Path) -> None:
 def test_the_register_is_append_only(database: Database, tmp_path: Path) -> None:
     with database.transaction() as session:
         spain_pays_in_two_instalments(session)
-        issue_statement(session, SECRETARIAT, spain_2025(), language="en", archive=tmp_path)
+        issue_statement(
+            session,
+            SECRETARIAT,
+            spain_2025(),
+            language="en",
+            signer=fund_signer(),
+            archive=tmp_path,
+        )
     for statement in ("UPDATE statement_records SET sha256 = 'x'", "DELETE FROM statement_records"):
         with pytest.raises(DBAPIError, match="append-only"), database.transaction() as session:
             session.execute(text(statement))
@@ -207,8 +231,8 @@ def test_an_issued_document_renders_the_same_after_a_setting_changes(
         )  # fmt: skip
         submit_allocation(session, SECRETARIAT, proposal)
         issued = [
-            issue_statement(session, SECRETARIAT, request, language="en", archive=tmp_path,
-                            now=NOW)
+            issue_statement(session, SECRETARIAT, request, language="en",
+                            signer=fund_signer(), archive=tmp_path, now=NOW)
             for request in (Request.donor("MEX", day("2025-01-01"), day("2025-12-31")),
                             Request.pack(day("2026-03-10")))
         ]  # fmt: skip
@@ -218,7 +242,7 @@ def test_an_issued_document_renders_the_same_after_a_setting_changes(
     with database.session() as session:
         for record in statements(session):
             archived = (tmp_path / record.path).read_bytes()
-            assert rerender(session, record) == archived, record.number
+            assert archived.startswith(rerender(session, record)), record.number
             today = request_of(record).with_settings(SettingValues.now(session))
             assert render(session, today, issue_of(record)) != archived, "the settings matter"
             # A statement issued before the register kept its settings: those of the audit
@@ -227,7 +251,7 @@ def test_an_issued_document_renders_the_same_after_a_setting_changes(
                 key: value for key, value in request_of(record).parameters.items()
                 if key not in SettingValues.now(session).as_dict()
             })  # fmt: skip
-            assert render(session, legacy, issue_of(record)) == archived, record.number
+            assert archived.startswith(render(session, legacy, issue_of(record))), record.number
         assert all(r.reproduced and r.archived for r in rebuild_check(session, tmp_path))
         assert SettingValues.at(session, dt.datetime.now(dt.UTC)) == SettingValues(
             "cash_and_receivables", "0.07"

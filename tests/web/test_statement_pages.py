@@ -181,6 +181,23 @@ def test_the_issue_page_offers_every_donor_in_its_language(secretariat: Browser)
     assert re.search(r'name="fund-year"[^>]*value="2025"', page)
 
 
+def test_a_fund_statement_for_a_period_or_the_funds_whole_life(
+    secretariat: Browser, database: Database
+) -> None:
+    page = issued(secretariat, "fund", covers="inception", end="2026-03-01", language="es")
+    assert flashes(page) == [
+        "Issued FS-2026-0001: fund statement for 2025-01-20 to 2026-03-01, in Spanish."
+    ]
+    issued(secretariat, "fund", covers="period", start="2025-07-01", end="2025-12-31")
+    whole, half = record(database, "FS-2026-0001"), record(database, "FS-2026-0002")
+    assert json.loads(whole.parameters)["from"] == "2025-01-20"  # the first entry's day
+    assert json.loads(half.parameters)["to"] == "2025-12-31"
+    assert "2025-07-01 to 2025-12-31" in text(secretariat.get("/statements"))
+    refused = issue(secretariat, "fund", covers="inception", end="2024-12-31")
+    assert refused.status_code == 422
+    assert "before the Fund's first day (2025-01-20)" in text(refused)
+
+
 def test_the_language_chosen_overrides_the_donors(secretariat: Browser, database: Database) -> None:
     issued(secretariat, "donor", donor="ES-OBS", start="2025-01-01", end="2025-12-31",
            language="pt")  # fmt: skip
@@ -439,7 +456,8 @@ def test_the_verification_form_tells_genuine_from_altered(
     assert (
         "<strong>Genuine:</strong> DS-2026-0001, unaudited donor statement for ES-OBS, "
         "2025-01-01 to 2025-12-31, in es, issued 2026-03-02T09:00:00Z by "
-        "secretariat@example.org; figures unchanged since issue"
+        "secretariat@example.org; signature valid (Fund under test); figures unchanged "
+        "since issue"
     ) in answer
 
     altered = bytearray(genuine)
@@ -449,7 +467,7 @@ def test_the_verification_form_tells_genuine_from_altered(
     assert (
         "<strong>NOT GENUINE:</strong> the file claims to be statement "
         "DS-2026-0001, but its content differs from the document issued under that number: "
-        "it was altered"
+        "it was altered; signature invalid: the signed bytes were changed"
     ) in text(response)
 
     stranger = text(verify(secretariat, b"%PDF-1.4 not ours"))
@@ -481,6 +499,11 @@ def test_the_verification_form_tells_genuine_from_altered(
         ("fund", {"year": "2200"}, "The year is from 2000 to 2199."),
         ("fund", {"year": "last year"}, "Not a valid integer value."),
         ("fund", {"year": ""}, "Enter the fiscal year."),
+        ("fund", {"covers": "period", "start": "2025-12-31", "end": "2025-01-01"},
+         "The period ends (2025-01-01) before it starts (2025-12-31)."),
+        ("fund", {"covers": "period", "start": "", "end": "2025-12-31"},
+         "Enter the first day of the period."),
+        ("fund", {"covers": "inception", "end": ""}, "Enter the last day of the period."),
         ("pack", {"meeting": ""}, "Enter the date of the meeting."),
     ],
 )  # fmt: skip
