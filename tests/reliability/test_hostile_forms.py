@@ -673,7 +673,8 @@ def _list_pages() -> list[str]:
     app = create_app({**WEB_CONFIG, "DATABASE_URL": "sqlite://"})
     rules = [
         rule.rule for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments and not rule.rule.endswith((".csv", ".pdf", ".xml"))
+        if "GET" in rule.methods and not rule.arguments
+        and not rule.rule.endswith((".csv", ".pdf", ".xml"))
         and rule.endpoint != "static" and rule.endpoint not in signed_out
     ]  # fmt: skip
     get_database(app).dispose()
