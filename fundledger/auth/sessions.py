@@ -20,8 +20,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.auth import operations, queries
-from fundledger.auth.models import Role, User, UserSession
+from fundledger.auth import operations, queries, tokens
+from fundledger.auth.models import ApiToken, Role, User, UserSession
 from fundledger.auth.passwords import Passwords, token_digest
 from fundledger.auth.throttle import ThrottlePolicy
 from fundledger.auth.timing import as_utc, utc_now
@@ -83,6 +83,17 @@ class SignedIn:
         return self.user.donor_id
 
 
+class TokenCaller(SignedIn):
+    """A request authenticated by an API token (``Authorization: Bearer …``): the
+    token's user, within the token's scope. It has no browser session: no cookie is set,
+    and it has no ``record`` (only the sign-out page, which no token reaches, reads it)."""
+
+    def __init__(self, user: User, api_token: ApiToken) -> None:
+        self.user = user
+        self.api_token = api_token
+        self.token = ""
+
+
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -119,7 +130,10 @@ def throttle_policy() -> ThrottlePolicy:
 
 
 def current() -> SignedIn | None:
-    """The signed-in user, or none for an anonymous request."""
+    """The signed-in user (or the API token's), or none for an anonymous request."""
+    caller: TokenCaller | None = g.get("api_caller")
+    if caller is not None:
+        return caller
     user = current_user._get_current_object()
     return user if isinstance(user, SignedIn) else None
 
@@ -155,6 +169,34 @@ def sign_out() -> None:
 def ended_on_server() -> bool:
     """Whether this request's cookie named a session the server no longer accepts."""
     return bool(g.get("session_refused"))
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+
+def presented_token() -> str | None:
+    """The token in the request's ``Authorization: Bearer …`` header; ``""`` for a
+    header of another scheme or none at all; none without the header."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def sign_in_with_token(secret: str) -> TokenCaller | None:
+    """The caller a live token stands for, for this request only; none for a token
+    unknown, expired or revoked, or whose user was deactivated."""
+    moment = now()
+    token = tokens.live_token(db_session(), secret, now=moment)
+    if token is None:
+        return None
+    if tokens.needs_touch(token, moment):
+        token_id = token.id
+        _write(lambda db: tokens.touch(db, token_id, now=moment))
+    caller = TokenCaller(token.user, token)
+    g.api_caller = caller
+    return caller
 
 
 # --- the pending sign-in between password and code ------------------------------------
