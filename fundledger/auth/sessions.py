@@ -20,7 +20,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.auth import operations, queries, tokens
+from fundledger.auth import operations, queries, throttle, tokens
 from fundledger.auth.models import ApiToken, Role, User, UserSession
 from fundledger.auth.passwords import Passwords, token_digest
 from fundledger.auth.throttle import ThrottlePolicy
@@ -190,6 +190,7 @@ def sign_in_with_token(secret: str) -> TokenCaller | None:
     moment = now()
     token = tokens.live_token(db_session(), secret, now=moment)
     if token is None:
+        _count_bad_token(moment)
         return None
     if tokens.needs_touch(token, moment):
         token_id = token.id
@@ -197,6 +198,20 @@ def sign_in_with_token(secret: str) -> TokenCaller | None:
     caller = TokenCaller(token.user, token)
     g.api_caller = caller
     return caller
+
+
+#: The sign-in throttle's account for wrong API tokens (no email can be this).
+TOKEN_ACCOUNT = "api token"  # noqa: S105 - a throttle key, not a password
+
+
+def _count_bad_token(moment: dt.datetime) -> None:
+    """A wrong token counts against its client address as a wrong password does (the
+    sign-in throttle): past a few, the address waits (429 with Retry-After) before the
+    next wrong one is even answered; a right token is never held up."""
+    policy, address = throttle_policy(), request.remote_addr
+    with get_database().transaction() as db:
+        throttle.check(db, TOKEN_ACCOUNT, address, now=moment, policy=policy)
+        throttle.record_failure(db, TOKEN_ACCOUNT, address, now=moment, policy=policy)
 
 
 # --- the pending sign-in between password and code ------------------------------------

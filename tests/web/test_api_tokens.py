@@ -121,7 +121,8 @@ def test_csrf_applies_to_cookies_not_to_tokens(
     assert client.post("/rates/new", data=RATE).status_code == 400
     # The token's request: no CSRF token asked.
     token = token_for(database, user, WRITE)
-    assert call(app.test_client(), "POST", "/api/v1/rates", token, RATE, key="c1").status_code == 201
+    answer = call(app.test_client(), "POST", "/api/v1/rates", token, RATE, key="c1")
+    assert answer.status_code == 201
 
 
 def test_an_admin_makes_and_revokes_a_users_token(
@@ -167,3 +168,15 @@ def test_a_token_without_a_name_is_not_made(
     assert "Name the token" in browser.get("/account").get_data(as_text=True)
     with database.session() as session:
         assert session.scalars(select(ApiToken)).all() == []
+
+
+def test_wrong_tokens_are_throttled_like_wrong_passwords(
+    database: Database, client: FlaskClient, make_user: Callable[..., User]
+) -> None:
+    good = token_for(database, make_user("auditor"))
+    for _attempt in range(5):
+        assert call(client, "GET", "/api/v1/donors", "fl_guess").status_code == 401
+    throttled = call(client, "GET", "/api/v1/donors", "fl_guess")
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) >= 1
+    assert call(client, "GET", "/api/v1/donors", good).status_code == 200, "never the owner"
