@@ -197,6 +197,8 @@ def sign_in_with_token(secret: str) -> TokenCaller | None:
         _write(lambda db: tokens.touch(db, token_id, now=moment))
     caller = TokenCaller(token.user, token)
     g.api_caller = caller
+    # The journal and the audit trail name the token a change came through.
+    g.request_id = f"api-token-{token.id}-{uuid.uuid4().hex}"
     return caller
 
 

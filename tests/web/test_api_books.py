@@ -112,6 +112,7 @@ def test_the_trial_balance_read_and_a_pledge_posted_equal_the_clis(
         cli_entry = session.get_one(JournalEntry, cli_pledge.entry_id)
         assert entry_lines(api_entry) == entry_lines(cli_entry)
         assert api_entry.created_by == "secretariat@example.org"
+        assert (api_entry.request_id or "").startswith("api-token-"), "which token posted it"
 
 
 def test_lists_are_paged(client: FlaskClient, books: None, token: Callable[..., str]) -> None:
