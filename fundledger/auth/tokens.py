@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
+from fundledger.auth.errors import InvalidToken
 from fundledger.auth.models import ApiToken, TokenScope, User
 from fundledger.auth.passwords import new_token, token_digest
 from fundledger.auth.timing import as_utc
-from fundledger.errors import FundledgerError, NotFound
+from fundledger.errors import NotFound
 from fundledger.i18n import N_
 
 #: What a token starts with, so a leaked one is recognisable (and greppable) as ours.
@@ -30,10 +31,6 @@ PREFIX = "fl_"
 MAX_DAYS = 366
 #: A token's last-used time is written at most this often.
 TOUCH_INTERVAL = dt.timedelta(seconds=60)
-
-
-class InvalidToken(FundledgerError):
-    """A token that cannot be issued as asked (its name, scope or lifetime)."""
 
 
 def issue_token(
