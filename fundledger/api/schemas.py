@@ -62,3 +62,94 @@ class AllocationSchema(Schema):
     approved = Usd("Approved by the CAJP")
     disbursed = Usd("Advanced to the organ")
     spent = Usd("Reported spent by the organ")
+
+
+# --- what signed-in callers read (fundledger.api.reads) -------------------------------
+
+
+class Amount(fields.String):
+    """An amount in its own currency, as a decimal string with the currency's places."""
+
+
+class PageSchema(Schema):
+    """One page of a list (``fundledger.listing``): ``page`` of ``pages``."""
+
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Rows in all pages"})
+    pages = fields.Integer(required=True)
+
+
+class TrialBalanceRowSchema(Schema):
+    account = fields.String(required=True)
+    name = fields.String(required=True)
+    debit = Usd("Debit balance")
+    credit = Usd("Credit balance")
+
+
+class TrialBalanceSchema(Schema):
+    """The trial balance, as ``fundledger trial-balance`` prints it."""
+
+    as_of = fields.Date(required=True, allow_none=True)
+    rows = fields.List(fields.Nested(TrialBalanceRowSchema), required=True)
+    total_debit = Usd("Total of the debits")
+    total_credit = Usd("Total of the credits")
+
+
+class DonorSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    country = fields.String(required=True, allow_none=True)
+    language = fields.String(required=True)
+    active = fields.Boolean(required=True)
+
+
+class DonorPageSchema(PageSchema):
+    items = fields.List(fields.Nested(DonorSchema), required=True)
+
+
+class PledgeSchema(Schema):
+    id = fields.Integer(required=True)
+    donor = fields.String(required=True)
+    pledge_date = fields.Date(required=True)
+    currency = fields.String(required=True)
+    amount = Amount(required=True)
+    rate = fields.String(required=True, metadata={"description": "USD per unit"})
+    usd = Usd("Carried at")
+    outstanding = Amount(required=True)
+    outstanding_usd = Usd("Outstanding, as carried")
+    due_date = fields.Date(required=True, allow_none=True)
+    earmark = fields.String(required=True, allow_none=True)
+    reference = fields.String(required=True, allow_none=True)
+    entry = fields.Integer(required=True, metadata={"description": "Its journal entry's number"})
+
+
+class PledgePageSchema(PageSchema):
+    items = fields.List(fields.Nested(PledgeSchema), required=True)
+
+
+class ReceiptSchema(Schema):
+    id = fields.Integer(required=True)
+    donor = fields.String(required=True)
+    value_date = fields.Date(required=True)
+    currency = fields.String(required=True)
+    amount = Amount(required=True)
+    charges = Amount(required=True)
+    rate = fields.String(required=True, metadata={"description": "USD per unit"})
+    usd = Usd("Credited")
+    usd_charges = Usd("Bank charges")
+    unapplied_usd = Usd("Held as unapplied credit")
+    earmark = fields.String(required=True, allow_none=True)
+    reference = fields.String(required=True, allow_none=True)
+    entry = fields.Integer(required=True, metadata={"description": "Its journal entry's number"})
+
+
+class ReceiptPageSchema(PageSchema):
+    items = fields.List(fields.Nested(ReceiptSchema), required=True)
+
+
+class RateSchema(Schema):
+    currency = fields.String(required=True)
+    date = fields.Date(required=True)
+    rate = fields.String(required=True, metadata={"description": "USD per unit"})

@@ -4,19 +4,24 @@ figures (:mod:`fundledger.public.views`), so both always agree."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import Flask
+from flask import Flask, abort, request
 from flask_smorest import Api, Blueprint
 
+from fundledger.api.bodies import DecimalText
+from fundledger.api.routing import BEARER, View, route
 from fundledger.api.schemas import (
     AllocationSchema,
+    Amount,
     ContributionSchema,
     FundFiguresSchema,
     Usd,
 )
 from fundledger.auth.access import public
 from fundledger.public.views import published_figures
+from fundledger.web.errors import API_PATH
+from fundledger.web.i18n import _
 
 #: Where the API lives and what its description says.
 API_CONFIG = {
@@ -33,19 +38,9 @@ blueprint = Blueprint(
 )  # fmt: skip
 
 
-View = TypeVar("View", bound=Callable[..., Any])
-
-
 def read(rule: str, schema: Any) -> Callable[[View], View]:
-    """A GET route of the blueprint answering 200 with ``schema``, described in the
-    OpenAPI document (flask-smorest's two decorators, typed: it is untyped). Put it above
-    the access declaration, which its wrapper copies."""
-
-    def register(view: View) -> View:
-        blueprint.get(rule)(blueprint.response(200, schema)(view))
-        return view
-
-    return register
+    """A public GET route of the blueprint answering 200 with ``schema``."""
+    return route(blueprint, rule, schema, secured=False)
 
 
 class FundApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
@@ -59,9 +54,33 @@ class FundApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
 def init_app(app: Flask) -> None:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
+    from fundledger.api import reads, writes
+
     api = FundApi(app)
     api.register_field(Usd, "string", "decimal")
+    api.register_field(Amount, "string", "decimal")
+    api.register_field(DecimalText, "string", "decimal")
+    api.spec.components.security_scheme(
+        BEARER, {"type": "http", "scheme": "bearer",
+                 "description": "A token made on the account page (docs/API.md)"},
+    )  # fmt: skip
     api.register_blueprint(blueprint)
+    api.register_blueprint(reads.blueprint)
+    api.register_blueprint(writes.blueprint)
+    # First of all: what reads the body (even request.form) must see the cap.
+    app.before_request_funcs.setdefault(None, []).insert(0, _cap_api_bodies)
+
+
+#: The largest body an API request may send (a pledge with its instalments is < 4 KiB).
+MAX_BODY = 64 * 1024
+
+
+def _cap_api_bodies() -> None:
+    """A body over :data:`MAX_BODY` is refused (413) before anything reads it."""
+    if request.path.startswith(API_PATH):
+        request.max_content_length = MAX_BODY
+        if (request.content_length or 0) > MAX_BODY:
+            abort(413, description=_("The body is larger than the API accepts (64 KiB)."))
 
 
 @read("/figures", FundFiguresSchema)

@@ -22,6 +22,7 @@ from fundledger.auth.models import Role
 from fundledger.donors.models import Donor
 from fundledger.errors import NotFound
 from fundledger.web.database import db_session
+from fundledger.web.errors import API_PATH
 from fundledger.web.i18n import _
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -143,6 +144,9 @@ def _gate() -> Response | None:
     rule = rule_for(current_app, endpoint)
     if rule is None:
         abort(403, description=_("No role has been given access to this page."))
+    if request.path.startswith(API_PATH) and (secret := sessions.presented_token()) is not None:
+        _token_gate(rule, secret)
+        return None
     if rule.pending and not sessions.pending_fresh():
         return redirect(url_for("auth.login"))
     if not (rule.public or rule.pending):
@@ -158,7 +162,26 @@ def _gate() -> Response | None:
     return None
 
 
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _token_gate(rule: Rule, secret: str) -> None:
+    """An API request carrying a token: the token's user, held to the view's roles and
+    the token's scope. No CSRF token is asked: a browser never adds this header by
+    itself, so a forged cross-site request cannot carry it (a request without it goes
+    through the cookie's checks, CSRF included)."""
+    caller = sessions.sign_in_with_token(secret)
+    if caller is None:
+        abort(401, description=_("The API token is unknown, expired or revoked."))
+    if not rule.public and not rule.admits(caller.roles):
+        abort(403, description=_("Your role does not give access to this page."))
+    if request.method not in _SAFE_METHODS and not caller.api_token.writes:
+        abort(403, description=_("This API token may only read; its scope is read."))
+
+
 def _to_sign_in() -> Response:
+    if request.path.startswith(API_PATH):
+        abort(401, description=_("Send an API token: Authorization: Bearer <token>."))
     if request.method in ("GET", "HEAD"):
         here = request.path
         if request.query_string:

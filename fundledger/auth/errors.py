@@ -87,3 +87,7 @@ class SetupLinkInvalid(NotFound):
                 "Ask an administrator for a new one."
             )
         )
+
+
+class InvalidToken(FundledgerError):
+    """An API token that cannot be issued as asked (its name, scope or lifetime)."""

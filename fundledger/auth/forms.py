@@ -153,3 +153,29 @@ class UserFilterForm(Form):
                  SelectChoice("inactive", _l("deactivated"))],
         default="",
     )  # fmt: skip
+
+
+class TokenForm(FlaskForm):
+    """A new API token: its name, what it may do, how long it lasts."""
+
+    name = StringField(
+        _l("Name of the token"),
+        validators=[Required(_l("Name the token, e.g. after the program that uses it.")),
+                    Length(max=80)],
+    )  # fmt: skip
+    scope = SelectField(
+        _l("Scope"),
+        choices=[SelectChoice("read", _l("Read")),
+                 SelectChoice("read write", _l("Read and write"))],
+    )  # fmt: skip
+    days = SelectField(
+        _l("Expires after"),
+        choices=[SelectChoice("30", _l("30 days")), SelectChoice("90", _l("90 days")),
+                 SelectChoice("366", _l("a year")), SelectChoice("", _l("never (until revoked)"))],
+        default="90",
+    )  # fmt: skip
+    submit = SubmitField(_l("Create a token"))
+
+    @property
+    def lifetime(self) -> int | None:
+        return int(self.days.data) if self.days.data else None

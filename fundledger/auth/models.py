@@ -153,3 +153,63 @@ class LoginThrottle(Base):
     last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     #: No attempt is checked before this moment.
     blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TokenScope(StrEnum):
+    """What an API token may do; within it, the user's roles still decide."""
+
+    READ = "read"
+    READ_WRITE = "read write"
+
+
+_SCOPE_NAMES = ", ".join(f"'{scope.value}'" for scope in TokenScope)
+
+
+class ApiToken(Base):
+    """A user's token for the JSON API (``Authorization: Bearer …``). Only its SHA-256
+    digest is kept (see :mod:`fundledger.auth.tokens`); the user sees the token once."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (
+        CheckConstraint(f"scope IN ({_SCOPE_NAMES})", name="scope_known"),
+        CheckConstraint("(revoked_at IS NULL) = (revoked_by IS NULL)", name="revoked_by_whom"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(Text)
+    #: None: the token never expires.
+    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Written at most once a minute (as a session's last-seen time).
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def writes(self) -> bool:
+        return self.scope == TokenScope.READ_WRITE
+
+
+class ApiRequest(Base):
+    """A write through the API under its ``Idempotency-Key``: the digest of what was
+    asked and the answer given, so a retry gets the same answer and posts nothing, and
+    the key reused for something else is refused (409)."""
+
+    __tablename__ = "api_requests"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    #: SHA-256 of the method, the path and the body as parsed (key order ignored).
+    request_digest: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    #: The JSON answer, as sent.
+    response: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

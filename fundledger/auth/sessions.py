@@ -20,8 +20,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.auth import operations, queries
-from fundledger.auth.models import Role, User, UserSession
+from fundledger.auth import operations, queries, throttle, tokens
+from fundledger.auth.models import ApiToken, Role, User, UserSession
 from fundledger.auth.passwords import Passwords, token_digest
 from fundledger.auth.throttle import ThrottlePolicy
 from fundledger.auth.timing import as_utc, utc_now
@@ -83,6 +83,17 @@ class SignedIn:
         return self.user.donor_id
 
 
+class TokenCaller(SignedIn):
+    """A request authenticated by an API token (``Authorization: Bearer …``): the
+    token's user, within the token's scope. It has no browser session: no cookie is set,
+    and it has no ``record`` (only the sign-out page, which no token reaches, reads it)."""
+
+    def __init__(self, user: User, api_token: ApiToken) -> None:
+        self.user = user
+        self.api_token = api_token
+        self.token = ""
+
+
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -119,7 +130,10 @@ def throttle_policy() -> ThrottlePolicy:
 
 
 def current() -> SignedIn | None:
-    """The signed-in user, or none for an anonymous request."""
+    """The signed-in user (or the API token's), or none for an anonymous request."""
+    caller: TokenCaller | None = g.get("api_caller")
+    if caller is not None:
+        return caller
     user = current_user._get_current_object()
     return user if isinstance(user, SignedIn) else None
 
@@ -155,6 +169,51 @@ def sign_out() -> None:
 def ended_on_server() -> bool:
     """Whether this request's cookie named a session the server no longer accepts."""
     return bool(g.get("session_refused"))
+
+
+# --- API tokens -----------------------------------------------------------------------
+
+
+def presented_token() -> str | None:
+    """The token in the request's ``Authorization: Bearer …`` header; ``""`` for a
+    header of another scheme or none at all; none without the header."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.strip().partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def sign_in_with_token(secret: str) -> TokenCaller | None:
+    """The caller a live token stands for, for this request only; none for a token
+    unknown, expired or revoked, or whose user was deactivated."""
+    moment = now()
+    token = tokens.live_token(db_session(), secret, now=moment)
+    if token is None:
+        _count_bad_token(moment)
+        return None
+    if tokens.needs_touch(token, moment):
+        token_id = token.id
+        _write(lambda db: tokens.touch(db, token_id, now=moment))
+    caller = TokenCaller(token.user, token)
+    g.api_caller = caller
+    # The journal and the audit trail name the token a change came through.
+    g.request_id = f"api-token-{token.id}-{uuid.uuid4().hex}"
+    return caller
+
+
+#: The sign-in throttle's account for wrong API tokens (no email can be this).
+TOKEN_ACCOUNT = "api token"  # noqa: S105 - a throttle key, not a password
+
+
+def _count_bad_token(moment: dt.datetime) -> None:
+    """A wrong token counts against its client address as a wrong password does (the
+    sign-in throttle): past a few, the address waits (429 with Retry-After) before the
+    next wrong one is even answered; a right token is never held up."""
+    policy, address = throttle_policy(), request.remote_addr
+    with get_database().transaction() as db:
+        throttle.check(db, TOKEN_ACCOUNT, address, now=moment, policy=policy)
+        throttle.record_failure(db, TOKEN_ACCOUNT, address, now=moment, policy=policy)
 
 
 # --- the pending sign-in between password and code ------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -32,12 +33,14 @@ from fundledger.auth.forms import (
     NewPasswordForm,
     NewUserForm,
     SignInForm,
+    TokenForm,
     UserFilterForm,
     UserForm,
 )
 from fundledger.auth.models import Role, User
 from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
+from fundledger.auth.tokens import tokens_of
 from fundledger.donors.models import Donor
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import FundledgerError, NotFound
@@ -199,7 +202,11 @@ def setup(token: str) -> Page:
 def account() -> str:
     signed_in = _signed_in()
     donor = None if signed_in.donor_id is None else db_session().get(Donor, signed_in.donor_id)
-    return render_template("auth/account.html", user=signed_in.user, donor=donor)
+    return render_template(
+        "auth/account.html", user=signed_in.user, donor=donor,
+        **_token_context(db_session(), signed_in.user,
+                         lambda token_id: url_for("auth.revoke_token", token_id=token_id)),
+    )  # fmt: skip
 
 
 @blueprint.route("/account/password", methods=["GET", "POST"])
@@ -302,8 +309,12 @@ def edit_user(user_id: int) -> Page:
     user = _user_or_404(db, user_id)
     form = UserForm(data=_form_data(db, user))
     _donor_choices(db, form)
+    context = _token_context(
+        db, user, lambda token_id: url_for("auth.revoke_user_token", user_id=user_id,
+                                           token_id=token_id),
+    )  # fmt: skip
     if not form.validate_on_submit():
-        return form_again("auth/user_form.html", form, user=user)
+        return form_again("auth/user_form.html", form, user=user, **context)
     try:
         operations.update_user(
             db,
@@ -316,7 +327,7 @@ def edit_user(user_id: int) -> Page:
             now=sessions.now(),
         )
     except (InvalidUser, LastAdmin) as refusal:
-        return _refused("auth/user_form.html", form, refusal, user=user)
+        return _refused("auth/user_form.html", form, refusal, user=user, **context)
     db.commit()
     flash(_("Saved %(email)s.", email=user.email))
     return redirect(url_for("auth.users"))
@@ -366,6 +377,13 @@ def _refused(
         return refused(template_page(template, form, **context)(refusal), refusal)
     field.errors = [*field.errors, str(refusal)]
     return refused(template_page(template, form, **context)(None), refusal)
+
+
+def _token_context(db: Session, user: User, revoke_url: Callable[[int], str]) -> dict[str, Any]:
+    """What a page listing ``user``'s API tokens needs (``templates/auth/_tokens.html``):
+    the tokens, a form for a new one, the address that revokes one
+    (:mod:`fundledger.auth.token_views`)."""
+    return {"tokens": tokens_of(db, user), "token_form": TokenForm(), "revoke_url": revoke_url}
 
 
 def _user_or_404(db: Session, user_id: int) -> User:

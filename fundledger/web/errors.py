@@ -43,11 +43,17 @@ def init_app(app: Flask) -> None:
 API_PATH = "/api/"
 
 
-def _page(status: int, title: str, reason: str) -> tuple[Any, int]:
+def _page(
+    status: int, title: str, reason: str, errors: dict[str, Any] | None = None
+) -> tuple[Any, int]:
     """The error as a page, or under :data:`API_PATH` as JSON: the code, its status name
-    (werkzeug's, stable for programs) and the reason in the reader's language."""
+    (werkzeug's, stable for programs), the reason in the reader's language and, for a
+    body the API could not read, what is wrong with each field."""
     if request.path.startswith(API_PATH):
-        return {"code": status, "status": title, "message": reason}, status
+        body = {"code": status, "status": title, "message": reason}
+        if errors:
+            body["errors"] = errors
+        return body, status
     title = str(TITLES.get(status, title))
     return render_template("error.html", status=status, title=title, reason=reason), status
 
@@ -57,7 +63,35 @@ def _http_error(error: HTTPException) -> tuple[Any, int]:
     reason = error.description or ""
     if reason == type(error).description and code in REASONS:
         reason = str(REASONS[code])
-    return _page(code, error.name, reason)
+    errors = _field_errors(error)
+    if errors:
+        reason = "; ".join(f"{name}: {' '.join(map(str, problems))}"
+                           for name, problems in _flat(errors))  # fmt: skip
+    return _page(code, error.name, reason, errors)
+
+
+def _field_errors(error: HTTPException) -> dict[str, Any] | None:
+    """What flask-smorest (webargs) found wrong with an API request, by field: it puts
+    the messages on the exception it raises (422), by location (``json``, ``query``)."""
+    data = getattr(error, "data", None)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, dict):
+        return None
+    merged: dict[str, Any] = {}
+    for fields in messages.values():
+        merged.update(fields if isinstance(fields, dict) else {"_": fields})
+    return merged
+
+
+def _flat(errors: dict[str, Any], prefix: str = "") -> list[tuple[str, list[Any]]]:
+    """Nested field errors as (dotted name, messages), for the one-line reason."""
+    flat: list[tuple[str, list[Any]]] = []
+    for name, value in errors.items():
+        if isinstance(value, dict):
+            flat += _flat(value, f"{prefix}{name}.")
+        else:
+            flat.append((f"{prefix}{name}", value if isinstance(value, list) else [value]))
+    return flat
 
 
 def _refused(error: FundledgerError) -> Response:
