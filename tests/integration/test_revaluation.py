@@ -25,7 +25,7 @@ from fundledger.donors.revaluation import Revaluation, revalue
 from fundledger.ledger.balances import balances
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
 from fundledger.ledger.models import EntryKind, JournalEntry
-from fundledger.ledger.periods import RevaluationPending, close_year, next_to_close
+from fundledger.ledger.periods import RevaluationPending, close_year, fiscal_year, next_to_close
 from fundledger.ledger.verify import verify_ledger
 from fundledger.reporting.donor_data import DonorStatementData, donor_statement
 from fundledger.reporting.fund_data import FundStatementData, fund_statement
@@ -287,8 +287,8 @@ def test_donor_statements_show_the_revaluation_and_the_exchange_on_credit_applie
         # The fund statement reads the same entries: 2025's losses (6.00 on the payment,
         # 9.00 on the revaluation); in 2026 the reversal's 9.00 and the credit's loss of
         # 9.00 cancel out.
-        assert fx_lines(fund_statement(session, 2025)) == {"5400": D("-15.00")}
-        assert fx_lines(fund_statement(session, 2026)) == {}
+        assert fx_lines(fund_statement(session, *fiscal_year(2025), edition=2)) == {"5400": D("-15.00")}
+        assert fx_lines(fund_statement(session, *fiscal_year(2026), edition=2)) == {}
 
 
 def fx_lines(data: FundStatementData) -> dict[str, Decimal]:
