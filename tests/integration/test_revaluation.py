@@ -287,8 +287,10 @@ def test_donor_statements_show_the_revaluation_and_the_exchange_on_credit_applie
         # The fund statement reads the same entries: 2025's losses (6.00 on the payment,
         # 9.00 on the revaluation); in 2026 the reversal's 9.00 and the credit's loss of
         # 9.00 cancel out.
-        assert fx_lines(fund_statement(session, *fiscal_year(2025), edition=2)) == {"5400": D("-15.00")}
-        assert fx_lines(fund_statement(session, *fiscal_year(2026), edition=2)) == {}
+        year_2025, year_2026 = (fund_statement(session, *fiscal_year(year), edition=2)
+                                for year in (2025, 2026))  # fmt: skip
+        assert fx_lines(year_2025) == {"5400": D("-15.00")}
+        assert fx_lines(year_2026) == {}
 
 
 def fx_lines(data: FundStatementData) -> dict[str, Decimal]:
