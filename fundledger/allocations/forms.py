@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Form,
     FormField,
     HiddenField,
@@ -44,7 +45,7 @@ from fundledger.web.fields import (
     stripped,
 )
 from fundledger.web.forms import PostsOnce, RowList
-from fundledger.web.i18n import _, _l
+from fundledger.web.i18n import _, _l, usd
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
 ANY = SelectChoice("", _l("any"))
@@ -220,13 +221,35 @@ class ExpenditureForm(PostsOnce):
 
 
 class CloseForm(PostsOnce):
+    """Closing: ``undisbursed`` (approved, never paid) must be confirmed, as closing gives
+    it up; without any, the box is not there."""
+
     posts = "allocation-closing"
     on = DateField(
         _l("Date the unspent balance came back"),
         validators=_required(_l("Enter the closing date.")),
     )
     comment = _comment()
+    confirm = BooleanField()
     submit = SubmitField(_l("Close the allocation"))
+
+    def __init__(self, *args: Any, undisbursed: Decimal = Decimal(0), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.undisbursed = undisbursed
+        if undisbursed > 0:
+            self.confirm.label.text = _(
+                "Close although %(amount)s approved was never disbursed",
+                amount=usd(undisbursed),
+            )
+        else:
+            del self.confirm
+
+    def validate_confirm(self, field: BooleanField) -> None:
+        if not field.data:
+            raise ValidationError(
+                _("%(amount)s approved was never disbursed: tick the box to close anyway.",
+                  amount=usd(self.undisbursed))
+            )  # fmt: skip
 
 
 class RefundForm(PostsOnce):

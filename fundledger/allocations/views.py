@@ -296,6 +296,8 @@ def _step_form(step: str, allocation: Allocation, **kwargs: Any) -> FlaskForm:
     form = STEP_FORMS[step]
     if issubclass(form, PostsOnce):
         kwargs["scope"] = [allocation.id]
+    if form is CloseForm:
+        kwargs["undisbursed"] = allocation.undisbursed
     return form(prefix=_prefix(step, allocation.id), **kwargs)
 
 

@@ -129,6 +129,8 @@ class NewDonorForm(DonorForm):
         choices=[SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
         validators=[Required(_l("Choose the type of donor."))],
     )
+    #: Offered once the view found donors the new one may duplicate.
+    confirm = BooleanField(_l("It is not one of these: add it anyway"))
     submit = SubmitField(_l("Add donor"))
 
 
