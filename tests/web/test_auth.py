@@ -598,9 +598,9 @@ def test_an_admin_adds_a_user_who_sets_a_password_through_a_one_time_link(
     assert weak.status_code == 422
     assert "A password needs at least 12 characters." in text(weak)
     assert location(bea.submit(path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})) == (
-        "/login?email=bea%40example.org"
+        "/login?email=bea@example.org"
     )
-    sign_in_page = text(bea.get("/login?email=bea%40example.org"))
+    sign_in_page = text(bea.get("/login?email=bea@example.org"))
     assert "Your password is set." in sign_in_page
     assert re.search(r'<input[^>]*name="email"[^>]*value="bea@example.org"', sign_in_page), (
         "the sign-in form carries the email"
