@@ -18,7 +18,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import format_currency, get_currency_precision, is_currency
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    get_currency_precision,
+    get_decimal_symbol,
+    get_group_symbol,
+    is_currency,
+)
+from babel.numbers import parse_decimal as parse_local_decimal
 
 from fundledger.errors import FundledgerError
 from fundledger.inputs import upper_code
@@ -40,6 +48,10 @@ _PLAIN_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 class InvalidAmount(FundledgerError):
     """Text that is not a plain decimal amount, or an amount out of range."""
+
+
+class AmountOutOfRange(InvalidAmount):
+    """A number, but not below :data:`MAX_AMOUNT`."""
 
 
 class UnknownCurrency(FundledgerError):
@@ -68,8 +80,37 @@ def parse_decimal(text: str | Decimal | int, *, what: str = "amount") -> Decimal
         except InvalidOperation as error:  # pragma: no cover - the pattern admits none
             raise InvalidAmount(f"{what} {cleaned!r} is not a number") from error
     if value.copy_abs() >= MAX_AMOUNT:  # exact: abs() rounds, and overflows past 10**6 digits
-        raise InvalidAmount(f"{what} {value} is out of range (below {MAX_AMOUNT:,.0f})")
+        raise AmountOutOfRange(f"{what} {value} is out of range (below {MAX_AMOUNT:,.0f})")
     return value
+
+
+#: The spaces a French reader may type between thousands: CLDR's group sign is the narrow
+#: no-break space, which no keyboard has.
+_SPACES = " \u00a0\u202f"
+#: Longer than any amount written with separators (1e14 has 15 digits): longer text goes
+#: straight to :func:`parse_decimal`, which knows its size without reading it twice.
+_LONGEST_LOCAL = 40
+
+
+def read_amount(text: str, locale: Locale | str, *, what: str = "amount") -> Decimal:
+    """An amount typed by a reader of ``locale``: written their way (``1.234,56`` in
+    Spanish, ``1 234,56`` in French, ``1,234.56`` in English, read by Babel's strict
+    parsing, so that a separator out of place is refused rather than guessed), and, where
+    that reading fails, as a plain decimal with a point (``1234.56``, :func:`parse_decimal`).
+    Only ASCII digits, the locale's two signs and a sign in front reach Babel: it would
+    also read exponents, ``NaN``, underscores and other scripts' digits. ``1.000`` is one
+    thousand in Spanish and one in English; ``1,2,3`` is nothing anywhere."""
+    cleaned = text.strip()
+    group, point = get_group_symbol(locale), get_decimal_symbol(locale)
+    if group in _SPACES:
+        cleaned = re.sub(f"[{_SPACES}]", group, cleaned)
+    signs = re.escape(group + point)
+    if len(cleaned) <= _LONGEST_LOCAL and re.fullmatch(f"[+-]?[0-9][0-9{signs}]*", cleaned):
+        try:
+            return parse_decimal(parse_local_decimal(cleaned, locale, strict=True), what=what)
+        except NumberFormatError:
+            pass
+    return parse_decimal(text, what=what)
 
 
 def is_plain_decimal(text: str) -> bool:

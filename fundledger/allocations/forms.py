@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     Form,
     FormField,
     HiddenField,
@@ -32,8 +33,9 @@ from wtforms.widgets import HiddenInput
 
 from fundledger.allocations.models import State
 from fundledger.allocations.operations import CATEGORIES
-from fundledger.money import InvalidAmount, parse_decimal
 from fundledger.web.fields import (
+    LOCAL_EXAMPLE,
+    AmountField,
     DateField,
     IdField,
     Required,
@@ -43,7 +45,7 @@ from fundledger.web.fields import (
     stripped,
 )
 from fundledger.web.forms import PostsOnce, RowList
-from fundledger.web.i18n import _, _l
+from fundledger.web.i18n import _, _l, usd
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
 ANY = SelectChoice("", _l("any"))
@@ -54,34 +56,12 @@ MAX_BUDGET_LINES = 100
 MAX_POOL_ROWS = 1000
 
 
-class AmountField(StringField):
-    """A USD amount typed as text and read by :func:`parse_decimal`, never through a
-    float. What was typed stays in ``data`` (the form shows it again as it was); the
-    ``Decimal`` is in ``amount`` once the form validates."""
-
-    def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("filters", [stripped])
-        kwargs.setdefault("description", _l("USD, digits and a point: 40000.00"))
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(label, validators, **kwargs)
-        self.amount: Decimal | None = None
-
-    @property
-    def value(self) -> Decimal:
-        """The amount of a field the form requires, once the form validated."""
-        if self.amount is None:
-            raise ValueError(f"{self.name} has no amount: validate the form first")
-        return self.amount
-
-    def pre_validate(self, form: Form) -> None:
-        self.amount = None
-        if self.data:
-            try:
-                self.amount = parse_decimal(self.data, what="the amount")
-            except InvalidAmount as error:
-                raise ValidationError(
-                    _("%(error)s: write it like 40000.00.", error=str(error).capitalize())
-                ) from None
+def _amount(label: Any, validators: Any = ()) -> AmountField:
+    return AmountField(
+        label,
+        validators=list(validators),
+        description=_l("USD, written like %(example)s", example=LOCAL_EXAMPLE),
+    )
 
 
 def _required(message: Any) -> list[Any]:
@@ -155,9 +135,7 @@ class PoolOrderForm(Form):
 
 
 class RevisionForm(FlaskForm):
-    amount = AmountField(
-        _l("Requested amount"), validators=_required(_l("Enter the amount requested."))
-    )
+    amount = _amount(_l("Requested amount"), _required(_l("Enter the amount requested.")))
     purpose = TextAreaField(
         _l("Purpose"),
         validators=[Required(_l("Say what the money is for.")), Length(max=2000)],
@@ -206,7 +184,7 @@ class DecisionForm(FlaskForm):
     decision = RadioField(
         _l("Decision"), choices=DECISIONS, validators=_required(_l("Choose a decision."))
     )
-    amount = AmountField(_l("Reduced amount approved"))
+    amount = _amount(_l("Reduced amount approved"))
     on = DateField(
         _l("Date of the decision"), validators=_required(_l("Enter the decision's date."))
     )
@@ -217,15 +195,15 @@ class DecisionForm(FlaskForm):
     submit = SubmitField(_l("Record the decision"))
 
     def validate_amount(self, field: AmountField) -> None:
-        if self.decision.data == "reduce" and not field.data:
+        if self.decision.data == "reduce" and not field.typed:
             raise ValidationError(_l("Enter the reduced amount the CAJP approved."))
-        if self.decision.data != "reduce" and field.data:
+        if self.decision.data != "reduce" and field.typed:
             raise ValidationError(_l("An amount goes only with “Approve a reduced amount”."))
 
 
 class DisburseForm(PostsOnce):
     posts = "disbursement"
-    amount = AmountField(_l("Tranche"), validators=_required(_l("Enter the tranche's amount.")))
+    amount = _amount(_l("Tranche"), _required(_l("Enter the tranche's amount.")))
     on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
     reference = _reference(_l("Bank reference (optional)"), required=False)
     submit = SubmitField(_l("Pay the tranche"))
@@ -233,7 +211,7 @@ class DisburseForm(PostsOnce):
 
 class ExpenditureForm(PostsOnce):
     posts = "expenditure"
-    amount = AmountField(_l("Amount spent"), validators=_required(_l("Enter the amount spent.")))
+    amount = _amount(_l("Amount spent"), _required(_l("Enter the amount spent.")))
     period_end = DateField(
         _l("End of the period reported"), validators=_required(_l("Enter the end of the period."))
     )
@@ -243,13 +221,35 @@ class ExpenditureForm(PostsOnce):
 
 
 class CloseForm(PostsOnce):
+    """Closing: ``undisbursed`` (approved, never paid) must be confirmed, as closing gives
+    it up; without any, the box is not there."""
+
     posts = "allocation-closing"
     on = DateField(
         _l("Date the unspent balance came back"),
         validators=_required(_l("Enter the closing date.")),
     )
     comment = _comment()
+    confirm = BooleanField()
     submit = SubmitField(_l("Close the allocation"))
+
+    def __init__(self, *args: Any, undisbursed: Decimal = Decimal(0), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.undisbursed = undisbursed
+        if undisbursed > 0:
+            self.confirm.label.text = _(
+                "Close although %(amount)s approved was never disbursed",
+                amount=usd(undisbursed),
+            )
+        else:
+            del self.confirm
+
+    def validate_confirm(self, field: BooleanField) -> None:
+        if not field.data:
+            raise ValidationError(
+                _("%(amount)s approved was never disbursed: tick the box to close anyway.",
+                  amount=usd(self.undisbursed))
+            )  # fmt: skip
 
 
 class RefundForm(PostsOnce):
@@ -258,7 +258,7 @@ class RefundForm(PostsOnce):
     posts = "refund"
 
     pool = SelectField(_l("Earmarked pool"), choices=[])
-    amount = AmountField(_l("Amount"), validators=_required(_l("Enter the amount to refund.")))
+    amount = _amount(_l("Amount"), _required(_l("Enter the amount to refund.")))
     on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
     reason = TextAreaField(
         _l("Reason"),
@@ -282,7 +282,7 @@ class ReEarmarkForm(PostsOnce):
         filters=[stripped],
         render_kw={"autocomplete": "off"},
     )  # fmt: skip
-    amount = AmountField(_l("Amount"), validators=_required(_l("Enter the amount to move.")))
+    amount = _amount(_l("Amount"), _required(_l("Enter the amount to move.")))
     on = DateField(_l("Date"), validators=_required(_l("Enter the date.")))
     reason = TextAreaField(
         _l("Reason"),
@@ -300,14 +300,14 @@ class BudgetLineForm(Form):
     """One line of a work plan; a line left wholly blank is not part of it."""
 
     activity = SelectField(_l("Activity"), choices=[], default="")
-    amount = AmountField(_l("Amount"))
+    amount = _amount(_l("Amount"))
     justification = StringField(
         _l("Justification"), validators=[Length(max=2000)], filters=[stripped]
     )
 
     @property
     def blank(self) -> bool:
-        return not (self.activity.data or self.amount.data or self.justification.data)
+        return not (self.activity.data or self.amount.typed or self.justification.data)
 
 
 class BudgetForm(FlaskForm):
@@ -329,7 +329,7 @@ class BudgetForm(FlaskForm):
         for number, entry in enumerate(field, start=1):
             if entry.form.blank:
                 continue
-            if not (entry.activity.data and entry.amount.data and entry.justification.data):
+            if not (entry.activity.data and entry.amount.typed and entry.justification.data):
                 raise ValidationError(
                     _(
                         "Line %(number)s: give the activity, the amount and a justification "
@@ -341,9 +341,9 @@ class BudgetForm(FlaskForm):
     def filled_lines(self) -> list[tuple[int, Decimal, str]]:
         """(activity, amount, justification) of each line filled in."""
         return [
-            (int(entry.activity.data), entry.amount.amount, entry.justification.data)
+            (int(entry.activity.data), entry.amount.data, entry.justification.data)
             for entry in self.lines
-            if not entry.form.blank and entry.amount.amount is not None
+            if not entry.form.blank and entry.amount.data is not None
         ]
 
 

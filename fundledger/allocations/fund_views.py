@@ -86,13 +86,13 @@ def refund() -> Page:
 
     def carry_out() -> tuple[str, str]:
         entry = pool_moves.refund_to_donor(
-            db, sessions.request_actor(), pool=form.pool.data, amount=form.amount.value,
+            db, sessions.request_actor(), pool=form.pool.data, amount=required(form.amount.data),
             on=required(form.on.data), reason=form.reason.data,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
         return (
             _("%(amount)s from %(pool)s is refunded: entry #%(number)s.",
-              amount=usd(form.amount.value), pool=form.pool.data, number=entry.number),
+              amount=usd(required(form.amount.data)), pool=form.pool.data, number=entry.number),
             url_for(".available"),
         )  # fmt: skip
 
@@ -112,12 +112,12 @@ def re_earmark() -> Page:
     def carry_out() -> tuple[str, str]:
         entry = pool_moves.re_earmark(
             db, sessions.request_actor(), pool=form.pool.data, to=form.to.data,
-            amount=form.amount.value, on=required(form.on.data), reason=form.reason.data,
+            amount=required(form.amount.data), on=required(form.on.data), reason=form.reason.data,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
         return (
             _("%(amount)s from %(pool)s is re-earmarked to %(earmark)s: entry #%(number)s.",
-              amount=usd(form.amount.value), pool=form.pool.data, earmark=form.to.data,
+              amount=usd(required(form.amount.data)), pool=form.pool.data, earmark=form.to.data,
               number=entry.number),
             url_for(".available"),
         )  # fmt: skip

@@ -379,14 +379,20 @@ def report_expenditure(
     idempotency_key: str | None = None,
 ) -> JournalEntry:
     """The organ reports spending: expenditure up, advances down; restricted money spent
-    is released from its restriction (4290 → 4190). Replaying the same
-    ``idempotency_key`` returns the entry posted the first time."""
+    is released from its restriction (4290 → 4190). The period reported ends within the
+    allocation's period (issue 15). Replaying the same ``idempotency_key`` returns the
+    entry posted the first time."""
     session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     if earlier := replayed_entry(session, idempotency_key):
         return earlier
     next_state(allocation.id, allocation.state, "report")
     if category not in CATEGORIES:
         raise AllocationError(f"category {category[:30]!r} must be one of {', '.join(CATEGORIES)}")
+    if not allocation.period_start <= period_end <= allocation.period_end:
+        raise AllocationError(
+            f"allocation {allocation.id} runs from {allocation.period_start} to "
+            f"{allocation.period_end}: a report for a period ending {period_end} is outside it"
+        )
     amount = usd_amount(amount, "expenditure")
     unspent = sum((pool.unspent for pool in allocation.pools), ZERO)
     if amount > unspent:

@@ -52,7 +52,7 @@ def propose() -> Page:
     def carry_out() -> tuple[str, str]:
         created = operations.propose_allocation(
             db, sessions.request_actor(), activity=required(form.activity.data),
-            amount=form.amount.value, purpose=form.purpose.data,
+            amount=required(form.amount.data), purpose=form.purpose.data,
             period_start=required(form.period_start.data),
             period_end=required(form.period_end.data), pools=form.chosen_pools(),
         )  # fmt: skip
@@ -77,7 +77,7 @@ def revise(allocation_id: int) -> Page:
 
     def carry_out() -> tuple[str, str]:
         operations.revise_allocation(
-            db, sessions.request_actor(), allocation, amount=form.amount.value,
+            db, sessions.request_actor(), allocation, amount=required(form.amount.data),
             purpose=form.purpose.data, period_start=required(form.period_start.data),
             period_end=required(form.period_end.data), pools=form.chosen_pools(),
         )  # fmt: skip

@@ -50,6 +50,7 @@ from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
+from fundledger.web.fields import required
 from fundledger.web.forms import PostsOnce
 from fundledger.web.i18n import _, usd
 from fundledger.web.pages import Page, form_page, reason
@@ -134,7 +135,7 @@ def decide(allocation_id: int) -> Page:
         operations.decide_allocation(
             db, sessions.request_actor(), allocation,
             decision="approve" if reduced else form.decision.data, on=form.on.data,
-            reference=form.reference.data, approved_amount=form.amount.amount if reduced else None,
+            reference=form.reference.data, approved_amount=form.amount.data if reduced else None,
             comment=form.comment.data,
         )  # fmt: skip
         said = {"id": allocation.id, "reference": form.reference.data}
@@ -153,12 +154,12 @@ def decide(allocation_id: int) -> Page:
 def disburse(allocation_id: int) -> Page:
     def step(db: Session, allocation: Allocation, form: Any) -> str:
         entry = operations.disburse(
-            db, sessions.request_actor(), allocation, amount=form.amount.value,
+            db, sessions.request_actor(), allocation, amount=required(form.amount.data),
             on=form.on.data, reference=form.reference.data or None,
             idempotency_key=form.idempotency_key(),
         )  # fmt: skip
         return _("A tranche of %(amount)s to %(organ)s is posted as entry #%(number)s.",
-                 amount=usd(form.amount.value), organ=allocation.organ_code,
+                 amount=usd(required(form.amount.data)), organ=allocation.organ_code,
                  number=entry.number)  # fmt: skip
 
     return _take_step(allocation_id, "disburse", step)
@@ -169,12 +170,12 @@ def disburse(allocation_id: int) -> Page:
 def report(allocation_id: int) -> Page:
     def step(db: Session, allocation: Allocation, form: Any) -> str:
         entry = operations.report_expenditure(
-            db, sessions.request_actor(), allocation, amount=form.amount.value,
+            db, sessions.request_actor(), allocation, amount=required(form.amount.data),
             period_end=form.period_end.data, category=form.category.data,
             reference=form.reference.data or None, idempotency_key=form.idempotency_key(),
         )  # fmt: skip
         return _("Expenditure of %(amount)s (%(category)s) is posted as entry #%(number)s.",
-                 amount=usd(form.amount.value), category=form.category.data,
+                 amount=usd(required(form.amount.data)), category=form.category.data,
                  number=entry.number)  # fmt: skip
 
     return _take_step(allocation_id, "report", step)
@@ -295,6 +296,8 @@ def _step_form(step: str, allocation: Allocation, **kwargs: Any) -> FlaskForm:
     form = STEP_FORMS[step]
     if issubclass(form, PostsOnce):
         kwargs["scope"] = [allocation.id]
+    if form is CloseForm:
+        kwargs["undisbursed"] = allocation.undisbursed
     return form(prefix=_prefix(step, allocation.id), **kwargs)
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import Select
 
+from fundledger.audit.changes import changes
 from fundledger.audit.forms import AuditFilterForm
 from fundledger.audit.models import AuditEvent
 from fundledger.audit.queries import AUDIT_SORTS, events_query, object_types
 from fundledger.audit.verifications import verify_and_record
-from fundledger.auth.access import allow
+from fundledger.auth.access import allow, can_view
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import request_actor
 from fundledger.listing import ListArgs, ordered, page_of
@@ -27,7 +30,10 @@ CSV_HEADER = ("id", "occurred_at", "actor", "action", "object_type", "object_id"
 def log() -> str:
     filters, order = _filters(), lists.order(AUDIT_SORTS)
     page = page_of(db_session(), _events(filters, order), order)
-    return render_template("audit/log.html", page=page, filters=filters, order=order)
+    return render_template(
+        "audit/log.html", page=page, filters=filters, order=order, changes=changes,
+        link=link,
+    )  # fmt: skip
 
 
 @blueprint.get("/log.csv")
@@ -49,6 +55,34 @@ def verify() -> str:
     result (what `fundledger verify` prints)."""
     report = verify_and_record(get_database(), request_actor())
     return render_template("audit/verify.html", report=report)
+
+
+#: The page of each kind of object (an event's object, or a value that names one, like an
+#: entry's number): the endpoint and the name of its argument.
+PAGES = {
+    "allocation": ("allocations.allocation", "allocation_id"),
+    "donor": ("donors.detail", "code"),
+    "user": ("auth.edit_user", "user_id"),
+    "entry": ("ledger.entry", "number"),
+    "activity": ("program.activity", "number"),
+}
+
+
+def link(kind: str, value: object) -> str | None:
+    """The page of the object of ``kind`` named ``value``, if it has one the reader may
+    open; None otherwise (a rate, a setting, a page the role cannot see)."""
+    if kind not in PAGES or value in (None, "", "—"):
+        return None
+    endpoint, argument = PAGES[kind]
+    named = str(value)
+    if not can_view(endpoint):
+        return None
+    if argument == "code":
+        return url_for(endpoint, code=named)
+    if not named.isascii() or not named.isdigit():
+        return None
+    values: dict[str, Any] = {argument: int(named)}
+    return url_for(endpoint, **values)
 
 
 def _filters() -> AuditFilterForm:

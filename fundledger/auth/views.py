@@ -7,8 +7,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -44,6 +46,7 @@ from fundledger.auth.tokens import tokens_of
 from fundledger.donors.models import Donor
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -66,6 +69,7 @@ def login() -> Page:
     form = SignInForm()
     if not form.is_submitted():
         form.next.data = local_path(request.args.get("next"))
+        form.email.data = _carried_email(request.args.get("email", ""))
     if not form.validate_on_submit():
         return form_again("auth/login.html", form)
     db = db_session()
@@ -130,7 +134,8 @@ def enrol() -> Page:
         secret = new_totp_secret()
         sessions.set_pending_value("secret", secret)
     form = CodeForm()
-    extra = {"secret": secret, "uri": totp_uri(secret, user.email), "user": user}
+    uri = totp_uri(secret, user.email)
+    extra = {"secret": secret, "uri": uri, "qr_code": _qr_code(uri), "user": user}
     if not form.validate_on_submit():
         return form_again("auth/enrol.html", form, **extra)
     actor = replace(sessions.request_actor(), name=user.email)
@@ -141,6 +146,20 @@ def enrol() -> Page:
     except WrongCode as refusal:
         return _refused("auth/enrol.html", form, refusal, **extra)
     return _finish_sign_in(db, user, sessions.pending_value("next"))
+
+
+def _carried_email(value: str) -> str | None:
+    """The address the setup page sends along to the sign-in form, if it can be one."""
+    return value if 0 < len(value) <= 254 and not text_problem(value) else None
+
+
+def _qr_code(uri: str) -> Markup:
+    """The setup URI as a QR code an authenticator app scans: inline SVG, black on white
+    with its quiet zone, so that it reads on any page background."""
+    drawn = segno.make(uri, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", title=_("QR code of the setup URI"), svgclass=None
+    )
+    return Markup(drawn)  # noqa: S704 - segno's own SVG; the URI is only in its squares  # nosec B704
 
 
 def _finish_sign_in(db: Session, user: User, next_url: str | None) -> Response:
@@ -191,7 +210,7 @@ def setup(token: str) -> Page:
     db.commit()
     sessions.sign_out()
     flash(_("Your password is set. Sign in with it."))
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", email=user.email))
 
 
 # --- one's own account ----------------------------------------------------------------

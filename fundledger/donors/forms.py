@@ -3,7 +3,7 @@
 Whether an amount fits its currency, a rate exists for the day, an earmark names an
 activity the fund finances, or a receipt exceeds its pledges is the operations' business;
 their refusals come back to the form as its error. Amounts are text read by
-:func:`fundledger.money.parse_decimal`, never floats.
+:class:`fundledger.web.fields.AmountField`, never floats.
 """
 
 from __future__ import annotations
@@ -30,8 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
-from fundledger.money import InvalidAmount, parse_decimal
-from fundledger.web.fields import DateField, Required, StringField, code, id_number
+from fundledger.web.fields import AmountField, DateField, Required, StringField, code, id_number
 from fundledger.web.forms import PostsOnce, RowList
 from fundledger.web.i18n import _l
 
@@ -57,31 +56,6 @@ def _strip(value: str | None) -> str | None:
 
 
 # --- fields ---------------------------------------------------------------------------
-
-
-class AmountField(StringField):
-    """A decimal amount typed as text. ``data`` is a ``Decimal`` (none when blank) read by
-    :func:`~fundledger.money.parse_decimal`; the page shows back exactly what was typed."""
-
-    def __init__(self, label: str, validators: Any = None, *, what: str = "amount",
-                 **kwargs: Any) -> None:  # fmt: skip
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(label, validators, **kwargs)
-        self.what = what
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        self.data = None
-        text = valuelist[0].strip() if valuelist else ""
-        if text:
-            try:
-                self.data = parse_decimal(text, what=self.what)
-            except InvalidAmount as error:
-                raise ValueError(str(error)) from None
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        return "" if self.data is None else f"{self.data:f}"
 
 
 class CheckboxListField(SelectMultipleField):
@@ -155,6 +129,8 @@ class NewDonorForm(DonorForm):
         choices=[SelectChoice(kind.value, label) for kind, label in TYPE_LABELS.items()],
         validators=[Required(_l("Choose the type of donor."))],
     )
+    #: Offered once the view found donors the new one may duplicate.
+    confirm = BooleanField(_l("It is not one of these: add it anyway"))
     submit = SubmitField(_l("Add donor"))
 
 
@@ -189,7 +165,6 @@ class RateForm(FlaskForm):
             Required(_l("Enter the rate.")),
             MoreThanZero(_l("The rate is more than zero.")),
         ],
-        what="rate",
     )
     submit = SubmitField(_l("Save rate"))
 
@@ -226,8 +201,7 @@ class InstalmentForm(Form):
     """One row of a pledge's schedule: both fields, or neither."""
 
     due = DateField(_l("Due"))
-    amount = AmountField(_l("Amount"), validators=[MoreThanZero(_l("More than zero."))],
-                         what="instalment")  # fmt: skip
+    amount = AmountField(_l("Amount"), validators=[MoreThanZero(_l("More than zero."))])
 
     def validate_amount(self, field: AmountField) -> None:
         if not self.due.errors and (self.due.data is None) != (field.data is None):
@@ -251,7 +225,6 @@ class PledgeForm(PostsOnce):
         _l("Rate"),
         description=_l("USD per unit; blank: the rate table's for the pledge date."),
         validators=[MoreThanZero(_l("The rate is more than zero."))],
-        what="rate",
     )
     earmark = StringField(
         _l("Earmark"),
@@ -329,7 +302,6 @@ class ReceiptForm(PostsOnce):
         _l("Rate"),
         description=_l("USD per unit; blank: the rate table's for the value date."),
         validators=[MoreThanZero(_l("The rate is more than zero."))],
-        what="rate",
     )
     charges = AmountField(
         _l("Bank charges"),
@@ -337,7 +309,6 @@ class ReceiptForm(PostsOnce):
             "What the bank deducted before crediting; credited plus charges is what the donor paid."
         ),
         validators=[NotNegative(_l("Bank charges cannot be negative."))],
-        what="bank charges",
     )
     kind = RadioField(
         _l("The money is"),

@@ -228,6 +228,19 @@ def donor_by_code(session: Session, code: str) -> Donor | None:
     return session.scalar(select(Donor).filter_by(code=upper_code(code, "donor code")))
 
 
+def similar_donors(session: Session, *, name: str, country: str | None) -> list[Donor]:
+    """The donors a new one named ``name`` in ``country`` may duplicate ("Japan" twice):
+    the same name, ignoring case and spacing, or the same country. A warning's list, not a
+    rule: two donors may share a country (a state and one of its agencies)."""
+    wanted = " ".join(name.split()).casefold()
+    same = select(Donor).order_by(Donor.code)
+    return [
+        donor for donor in session.scalars(same)
+        if " ".join(donor.name.split()).casefold() == wanted
+        or (country is not None and donor.country == country)
+    ]  # fmt: skip
+
+
 def donor_codes(session: Session, ids: Iterable[int] | None = None) -> dict[int, str]:
     """Donor codes by donor id: of the donors ``ids`` names, or of every donor.
 

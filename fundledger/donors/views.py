@@ -115,6 +115,12 @@ def own() -> str:
 @allow(Role.SECRETARIAT)
 def new() -> Page:
     form = NewDonorForm()
+    if form.validate_on_submit() and not form.confirm.data:
+        similar = queries.similar_donors(
+            db_session(), name=form.name.data or "", country=form.country.data or None
+        )
+        if similar:  # a warning, not a refusal: shown once, with the box to go ahead
+            return _shown("donors/donor_form.html", form, donor=None, similar=similar)(None), 409
 
     def carry_out() -> tuple[str, str]:
         donor = operations.create_donor(
@@ -127,7 +133,9 @@ def new() -> Page:
             url_for("donors.detail", code=donor.code),
         )
 
-    return form_page(form, carry_out, _shown("donors/donor_form.html", form, donor=None))
+    return form_page(
+        form, carry_out, _shown("donors/donor_form.html", form, donor=None, similar=[])
+    )
 
 
 @blueprint.route("/donors/<code>/edit", methods=["GET", "POST"])

@@ -1,12 +1,14 @@
 """What every form's fields share: the rules of :mod:`fundledger.inputs` (dates, ids,
-codes, text), worded for the page in its reader's language, and a required field that a
-value of spaces does not fill. Forms use these, never WTForms' own ``StringField``,
-``TextAreaField``, ``DateField``, ``IntegerField`` for an id, or ``InputRequired``
+codes, text) and of :func:`fundledger.money.read_amount` (amounts), worded for the page
+in its reader's language, and a required field that a value of spaces does not fill.
+Forms use these, never WTForms' own ``StringField``, ``TextAreaField``, ``DateField``,
+``DecimalField``, ``IntegerField`` for an id, or ``InputRequired``
 (tests/web/test_inputs.py looks)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import wtforms
@@ -23,7 +25,8 @@ from fundledger.inputs import (
     text_problem,
     upper_code,
 )
-from fundledger.web.i18n import _
+from fundledger.money import MAX_AMOUNT, AmountOutOfRange, InvalidAmount, read_amount
+from fundledger.web.i18n import _, request_language
 
 T = TypeVar("T")
 
@@ -105,6 +108,62 @@ class DateField(StringField):
         if isinstance(self.data, dt.date):
             return self.data.isoformat()
         return "" if self.data is None else str(self.data)  # prefilled from a link
+
+
+class AmountField(StringField):
+    """An amount typed as text in the reader's way of writing numbers, or as a plain
+    decimal (:func:`fundledger.money.read_amount`), never through a float. ``data`` is
+    the ``Decimal`` (None when blank or unreadable); the page shows back what was typed.
+    The command line and the import keep plain decimals, for machines."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(label, validators, **kwargs)
+
+    @property
+    def typed(self) -> str:
+        """What was typed, without the spaces around it ("" when nothing was)."""
+        return str(self.raw_data[0]).strip() if self.raw_data else ""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        language = request_language()
+        try:
+            self.data = read_amount(text, language.locale)
+        except AmountOutOfRange:
+            raise ValueError(
+                _("Enter an amount below %(limit)s.", limit=language.usd(MAX_AMOUNT))
+            ) from None
+        except InvalidAmount:
+            raise ValueError(
+                _("%(text)s is not an amount: write it like %(example)s or %(plain)s.",
+                  text=text[:40], example=language.usd(EXAMPLE), plain=f"{EXAMPLE:f}")
+            ) from None  # fmt: skip
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if isinstance(self.data, Decimal):
+            return f"{self.data:f}"
+        return "" if self.data is None else str(self.data)  # prefilled as plain text
+
+
+#: The amount the refusals and hints show, in the reader's way and plain.
+EXAMPLE = Decimal("40000.00")
+
+
+class _LocalExample:
+    """:data:`EXAMPLE` in the request's way of writing numbers, when a hint is shown."""
+
+    def __str__(self) -> str:
+        return request_language().usd(EXAMPLE)
+
+
+#: For a hint declared once: ``_l("USD, written like %(example)s", example=LOCAL_EXAMPLE)``.
+LOCAL_EXAMPLE = _LocalExample()
 
 
 class IdField(IntegerField):

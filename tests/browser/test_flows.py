@@ -67,6 +67,17 @@ def test_each_role_signs_in_to_its_dashboard(
         ]  # fmt: skip
     shot(page, tmp_path, f"dashboard-{role}")
 
+    # On a laptop (1,366 px) no table scrolls, in French either (the longest headings):
+    # every column shows, the last one too.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    for language in ("English", "Français"):
+        page.get_by_role("button", name=language).click()
+        clipped = page.evaluate(
+            "[...document.querySelectorAll('.table-wrap')].filter(box => "
+            "box.scrollWidth > box.clientWidth).map(box => box.innerText.slice(0, 40))"
+        )
+        assert clipped == [], language
+
     # On a phone the page fits the screen's width: wide tables scroll inside their box.
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

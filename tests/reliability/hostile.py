@@ -51,6 +51,8 @@ ZEROS = ["0", "0.00", "-0.00", "-0", "+0.0", "0e5"]
 NEGATIVES = ["-1", "-0.01", "-100.00"]
 BOUNDARY_INTEGERS = [str(2**31 - 1), str(2**31), str(2**63 - 1), str(2**63), "-1",
                      str(-(2**31) - 1), str(2**64)]  # fmt: skip
+#: With separators: an English page (the fuzz's) reads "100,000.00" as a hundred thousand
+#: and refuses "1000,50" and "1 000.00" (issue 15).
 HUGE_AMOUNTS = ["99999999999999.99", "999999999999999999.99", "1e2", "1E+15", "100,000.00",
                 "1000,50", "1 000.00"]  # fmt: skip
 #: Text that Unicode case mapping or compatibility normalisation turns into ASCII: a code

@@ -37,7 +37,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pyotp
@@ -64,6 +64,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.errors import FundledgerError
 from fundledger.inputs import text_problem
 from fundledger.ledger.periods import close_year
+from fundledger.money import InvalidAmount, read_amount
 from fundledger.web.database import get_database
 from tests.factories import PASSWORD, create_user, money_under_unusable_earmark
 from tests.reliability.figures import Figures
@@ -294,7 +295,8 @@ TARGETS = [
            make=_token_of("target@oas.org", on_admin_page=True)),
     Target("language.choose", "/login", user=None, valid={"language": "es"},
            idempotent=True),
-    Target("donors.new", "/donors/new", valid={"code": _unique("N"), "name": "Fuzz donor"}),
+    Target("donors.new", "/donors/new",
+           valid={"code": _unique("N"), "name": "Fuzz donor", "confirm": "y"}),
     Target("donors.edit", "/donors/{code}/edit", make=_donor_made(active=True)),
     Target("donors.deactivate", "/donors/{code}", make=_donor_made(active=True)),
     Target("donors.reactivate", "/donors/{code}", make=_donor_made(active=False)),
@@ -333,7 +335,7 @@ TARGETS = [
            valid={"amount": "10.00", "period_end": DAY}),
     Target("allocations.close", "/allocations/{allocation_id}",
            make=lambda s: _allocation(s, "submit", "approve", "disburse"),
-           valid={"on": DAY}),
+           valid={"on": DAY, "confirm": "y"}),
     Target("allocations.refund", "/refunds/new",
            valid={"amount": "1.00", "on": DAY, "reason": "fuzz"}),
     Target("allocations.re_earmark", "/re-earmark", make=_unusable_money,
@@ -544,8 +546,9 @@ class Attacker:
         self.postcondition(data)
 
     def postcondition(self, data: Mapping[str, Any]) -> None:
-        """A reduced approval approves what was typed, more than zero and no more than
-        was requested (issue 12, item 1)."""
+        """A reduced approval approves what was typed, as an English reader writes it
+        (``100,000.00`` is a hundred thousand, issue 15) or plain, more than zero and no
+        more than was requested (issue 12, item 1)."""
         if self.target.endpoint != "allocations.decide":
             return
         decision = next((v for k, v in data.items() if k.endswith("decision")), None)
@@ -558,8 +561,8 @@ class Attacker:
             ).one()  # the one just decided: the newest (made for this try)
             approved, requested = allocation.approved_amount, allocation.requested_amount
         try:
-            typed = Decimal(amount.strip())
-        except InvalidOperation:
+            typed: Decimal | None = read_amount(amount, "en")
+        except InvalidAmount:
             typed = None
         assert approved is not None, f"reduced approval of {amount!r} approved nothing"
         assert typed is not None, f"reduced approval of {amount!r} accepted"

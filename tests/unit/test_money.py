@@ -8,7 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fundledger.i18n import grouped
 from fundledger.money import (
+    MAX_AMOUNT,
+    AmountOutOfRange,
     InvalidAmount,
     UnknownCurrency,
     check_currency,
@@ -17,6 +20,7 @@ from fundledger.money import (
     minor_units,
     parse_decimal,
     plain,
+    read_amount,
     to_base,
 )
 
@@ -44,6 +48,52 @@ def test_floats_and_huge_amounts_are_refused() -> None:
         parse_decimal(0.1)  # type: ignore[arg-type]
     with pytest.raises(InvalidAmount, match="out of range"):
         parse_decimal("1" + "0" * 20)
+
+
+READINGS = [
+    ("en", "1,234.56", D("1234.56")), ("es", "1.234,56", D("1234.56")),
+    ("fr", "1 234,56", D("1234.56")), ("fr", "1\u202f234,56", D("1234.56")),
+    ("pt", "1.234,56", D("1234.56")), ("es", "1.000", D(1000)), ("en", "1.000", D(1)),
+    ("es", "1000,50", D("1000.50")), ("en", "100,000.00", D(100000)),
+    ("es", "-1.234,5", D("-1234.5")),
+    *((language, "1234.56", D("1234.56")) for language in ("en", "es", "fr", "pt")),
+]  # fmt: skip
+REFUSED = [
+    ("en", "1,2,3"), ("es", "1,2,3"), ("en", "1000,50"), ("en", "1 000.00"), ("es", "1,234.56"),
+    ("fr", "1.234,56"), ("pt", "1 234,56"), ("es", "1e2"), ("fr", "NaN"), ("es", "1_000"),
+    ("en", "١٢٣"), ("es", "Infinity"), ("en", ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "text", "value"), READINGS)
+def test_an_amount_is_read_the_readers_way_or_plain(
+    language: str, text: str, value: Decimal
+) -> None:
+    read = read_amount(text, language)
+    assert read == value
+    assert type(read) is Decimal
+
+
+@pytest.mark.parametrize(("language", "text"), REFUSED)
+def test_an_amount_grouped_wrongly_or_ambiguous_is_refused(language: str, text: str) -> None:
+    with pytest.raises(InvalidAmount):
+        read_amount(text, language)
+
+
+def test_an_amount_past_the_limit_is_refused_however_written() -> None:
+    with pytest.raises(AmountOutOfRange):
+        read_amount("100.000.000.000.000,00", "es")
+    with pytest.raises(AmountOutOfRange):
+        read_amount("1" + "0" * 5000, "fr")
+
+
+@given(
+    st.decimals(min_value=-MAX_AMOUNT + 1, max_value=MAX_AMOUNT - 1, places=2),
+    st.sampled_from(["en", "es", "fr", "pt"]),
+)
+def test_an_amount_as_the_pages_write_it_reads_back_exactly(amount: Decimal, language: str) -> None:
+    assert read_amount(grouped(amount, 2, language), language) == amount
+    assert read_amount(f"{amount:f}", language) == amount
 
 
 @pytest.mark.parametrize(("currency", "places"), [("USD", 2), ("JPY", 0), ("CLP", 0), ("KWD", 3)])

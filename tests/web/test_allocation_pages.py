@@ -442,7 +442,7 @@ def test_forms_keep_what_was_typed_and_say_what_is_wrong(database: Database, ana
     before = written(database)
     response = ana.submit(
         "/allocations/new",
-        {"activity": "5", "amount": "40,000", "purpose": "",
+        {"activity": "5", "amount": "40,00", "purpose": "",
          "period_start": "2025-03-04", "period_end": "2025-12-31",
          "pools-0-pool": "MEX/activity:5", "pools-0-order": "1",
          "pools-1-pool": "unrestricted", "pools-1-order": "1"},
@@ -450,8 +450,8 @@ def test_forms_keep_what_was_typed_and_say_what_is_wrong(database: Database, ana
     )  # fmt: skip
     assert response.status_code == 400
     page = text(response)
-    assert "is not a plain decimal number: write it like 40000.00." in page
-    assert 'value="40,000"' in page
+    assert "40,00 is not an amount: write it like 40,000.00 or 40000.00." in page
+    assert 'value="40,00"' in page
     assert "Say what the money is for." in page
     assert "Give each pool you draw on its own place in the order." in page
     assert written(database) == before

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
+from fundledger import create_app
 from fundledger.actors import Actor
 from fundledger.audit.models import AuditEvent
+from fundledger.audit.views import link
 from fundledger.db import Database
 from fundledger.donors.operations import create_donor, set_donor_active
 
@@ -98,3 +100,31 @@ def test_each_verification_from_the_page_is_recorded_for_the_dashboard(
     assert [actor for actor, _ in recorded] == ["checker@example.org"] * 2
     assert [(after["ok"], after["entries"]) for _, after in recorded] == [(True, 0), (False, 0)]
     assert recorded[1][1]["problems"] > 0
+
+
+def test_the_log_shows_what_changed_and_links_to_what_it_names(
+    database: Database, client: FlaskClient, login_as: Callable[..., object]
+) -> None:
+    record_some_changes(database)
+    login_as("auditor")
+    rows = _rows(client.get("/audit/?object_id=PER&direction=asc").get_data(as_text=True))
+    created, deactivated = rows
+    assert '<a href="/donors/PER">donor PER</a>' in created
+    assert '<span class="field-name">name</span>: <ins>&lt;b&gt;Perú&lt;/b&gt;</ins>' in created
+    assert '<span class="field-name">active</span>: <del>true</del> → <ins>false</ins>' in (
+        deactivated
+    )
+    assert ">name<" not in deactivated, "only what changed"
+    assert "{" not in created + deactivated, "no raw JSON"
+
+
+def test_a_value_naming_an_object_links_to_it_where_the_reader_may_go() -> None:
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x", "TESTING": True})
+    with app.test_request_context():
+        assert link("rate", "EUR:2025-01-10") is None
+        assert link("entry", "12") is None, "no page the visitor may open"
+
+
+def _rows(page: str) -> list[str]:
+    table = page[page.index('<table'):page.index('</table>')]
+    return table.split("<tr>")[2:]

@@ -5,6 +5,7 @@ browser meets them."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
+import segno
 from argon2 import PasswordHasher
 from flask import Flask
 from sqlalchemy import func, select
@@ -240,6 +242,33 @@ def _secret_on(page: str) -> str:
     return found.group(1).replace(" ", "")
 
 
+def _uri_on(page: str) -> str:
+    found = re.search(r'<code class="hash" id="totp-uri">([^<]+)</code>', page)
+    assert found, "the setup URI is shown as text"
+    return found.group(1)
+
+
+def _qr_path_on(page: str) -> str:
+    """The dark squares of the page's QR code: an inline <svg>, drawn as one stroked path."""
+    figure = re.search(r'<figure class="qr-code" id="totp-qr">(.*?)</figure>', page, re.S)
+    assert figure, "the page shows a QR code"
+    svg = re.search(r"<svg[^>]*>.*?</svg>", figure.group(1), re.S)
+    assert svg, "the QR code is inline SVG"
+    return _dark_path(svg.group())
+
+
+def _dark_path(svg: str) -> str:
+    paths = re.findall(r'<path [^>]*\bstroke="[^"]+"[^>]*\bd="([^"]+)"', svg)
+    assert len(paths) == 1, svg[:300]
+    return str(paths[0])
+
+
+def _qr_path(uri: str) -> str:
+    """The dark squares of ``uri``'s QR code as segno draws them (segno cannot read a QR
+    code back: the test compares the drawings of the same text instead)."""
+    return _dark_path(segno.make(uri, error="m").svg_inline())
+
+
 @pytest.mark.parametrize("role", ["secretariat", "cajp", "admin"])
 def test_deciding_roles_set_up_an_authenticator_at_their_first_sign_in(
     browser: Browser, make_user: MakeUser, clock: Clock, database: Database, role: str
@@ -256,6 +285,7 @@ def test_deciding_roles_set_up_an_authenticator_at_their_first_sign_in(
     )
     assert "<img" not in page
     assert "<script" not in page
+    assert _qr_path_on(page) == _qr_path(html.unescape(_uri_on(page))), "the QR code is the URI"
 
     wrong = browser.submit("/login/enrol", {"code": clock.code(secret, steps=10)})
     assert wrong.status_code == 401
@@ -568,9 +598,13 @@ def test_an_admin_adds_a_user_who_sets_a_password_through_a_one_time_link(
     assert weak.status_code == 422
     assert "A password needs at least 12 characters." in text(weak)
     assert location(bea.submit(path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})) == (
-        "/login"
+        "/login?email=bea@example.org"
     )
-    assert "Your password is set." in text(bea.get("/login"))
+    sign_in_page = text(bea.get("/login?email=bea@example.org"))
+    assert "Your password is set." in sign_in_page
+    assert re.search(r'<input[^>]*name="email"[^>]*value="bea@example.org"', sign_in_page), (
+        "the sign-in form carries the email"
+    )
 
     spent = bea.get(path)
     assert spent.status_code == 404

@@ -142,7 +142,7 @@ FORMS = {
     "expenditure": Once("/allocations/{0}/report",
                         {"amount": "1500.00", "period_end": "2025-06-30", "category": "travel"},
                         _approved, prefix="report-{0}-", page="/allocations/{0}"),
-    "closing": Once("/allocations/{0}/close", {"on": "2025-12-31"}, _approved,
+    "closing": Once("/allocations/{0}/close", {"on": "2025-12-31", "confirm": "y"}, _approved,
                     prefix="close-{0}-", page="/allocations/{0}"),
 }  # fmt: skip
 
