@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow
+from fundledger.clock import today
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
@@ -99,6 +100,7 @@ def entry(number: int) -> str:
         entry=found,
         created_at=_in_utc(found.created_at),
         reversed_by=queries.reversal_of(session, found),
+        today=today(),
     )
 
 
