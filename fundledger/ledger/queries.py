@@ -295,12 +295,16 @@ def entry_numbers(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
     return {entry_id: number for entry_id, number in rows}
 
 
-def not_reversed(entry_id: QueryableAttribute[int]) -> ColumnElement[bool]:
-    """True where ``entry_id`` (a receipt's, a pledge's) names an entry not reversed:
-    a receipt or pledge whose entry was reversed no longer counts."""
-    return entry_id.not_in(
-        select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.is_not(None))
-    )
+def not_reversed(
+    entry_id: QueryableAttribute[int], by: dt.date | None = None
+) -> ColumnElement[bool]:
+    """True where ``entry_id`` (a receipt's, a pledge's) names an entry not reversed (by
+    the end of day ``by``, if given): a receipt or pledge whose entry was reversed no
+    longer counts."""
+    reversed_ids = select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.is_not(None))
+    if by is not None:
+        reversed_ids = reversed_ids.where(JournalEntry.entry_date <= by)
+    return entry_id.not_in(reversed_ids)
 
 
 def reversal_of(session: Session, entry: JournalEntry) -> int | None:

@@ -202,6 +202,7 @@ def test_worked_example_one_through_the_forms(secretariat: Browser, database: Da
             "Applied to",
             "Held as credit, USD",
             "Reference",
+            "Actions",
         ],
         [
             "#1 entry #2",
@@ -213,6 +214,7 @@ def test_worked_example_one_through_the_forms(secretariat: Browser, database: Da
             "pledge #1",
             "",
             "BANK-0415",
+            "Reverse",
         ],
     ]
     assert table(page, "Earmark")[1:] == [["Unrestricted", "54,250.00", "21,700.00"]]
