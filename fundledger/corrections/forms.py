@@ -23,6 +23,14 @@ class ReverseForm(FlaskForm):
     submit = SubmitField(_l("Reverse"))
 
 
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"), validators=[Required(_l("Give the reason for the reversal.")),
+                                  Length(max=2000)],
+    )  # fmt: skip
+    submit = SubmitField(_l("Withdraw the rate"))
+
+
 class DecisionForm(FlaskForm):
     note = TextAreaField(
         _l("Why it is refused"), validators=[Length(max=2000)],

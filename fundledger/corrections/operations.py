@@ -21,11 +21,17 @@ from fundledger.allocations.models import FundSetting
 from fundledger.audit.operations import record
 from fundledger.clock import today
 from fundledger.corrections.models import RequestState, ReversalRequest
-from fundledger.donors.models import Pledge, PledgeReduction, Receipt, ReceiptApplication
+from fundledger.donors.models import (
+    ExchangeRate,
+    Pledge,
+    PledgeReduction,
+    Receipt,
+    ReceiptApplication,
+)
 from fundledger.errors import FundledgerError, NotAllowed
 from fundledger.ledger.models import EntryKind, JournalEntry, debit_part
 from fundledger.ledger.operations import MAX_TEXT, reverse_entry
-from fundledger.ledger.queries import reversal_of
+from fundledger.ledger.queries import not_reversed, reversal_of
 
 #: The fund setting holding the threshold (USD); absent or blank: no approval needed.
 THRESHOLD_KEY = "reversal_approval_threshold"
@@ -141,6 +147,41 @@ def check_reversible(
         _check_receipt(session, entry)
     elif entry.kind == EntryKind.PLEDGE:
         _check_pledge(session, entry)
+
+
+def withdraw_rate(session: Session, actor: Actor, rate: ExchangeRate, *, reason: str) -> None:
+    """Withdraw a rate set wrongly, so that no later transaction takes it: the rate of a
+    day is not an entry (``set_rate`` corrects it in place), so its reversal is its
+    removal, audited with what it was. Refused once a pledge or receipt of that currency
+    and day carries it, or a revaluation as of that day was posted at it: those keep
+    their own rate, and their correction is their own reversal."""
+    reason = _checked_reason(reason)
+    used_by = [
+        f"pledge #{found}" for found in session.scalars(
+            select(Pledge.id).filter_by(currency=rate.currency, pledge_date=rate.rate_date,
+                                        rate=rate.rate).where(not_reversed(Pledge.entry_id)))
+    ] + [
+        f"receipt #{found}" for found in session.scalars(
+            select(Receipt.id).filter_by(currency=rate.currency, value_date=rate.rate_date,
+                                         rate=rate.rate).where(not_reversed(Receipt.entry_id)))
+    ]  # fmt: skip
+    revalued = session.scalar(
+        select(JournalEntry.number)
+        .filter_by(kind=EntryKind.FX, entry_date=rate.rate_date, reverses_id=None)
+        .limit(1)
+    )
+    if revalued is not None:
+        used_by.append(f"the revaluation entry #{revalued}")
+    if used_by:
+        raise CorrectionRefused(
+            f"the {rate.currency} rate of {rate.rate_date.isoformat()} is carried by "
+            f"{', '.join(used_by[:3])}{' …' if len(used_by) > 3 else ''}; reverse those first"
+        )
+    key = f"{rate.currency}:{rate.rate_date.isoformat()}"
+    before = {"rate": rate.rate, "entered_by": rate.entered_by}
+    session.delete(rate)
+    record(session, actor, "rate.withdrawn", "rate", key, before=before,
+           after={"reason": reason})  # fmt: skip
 
 
 def _check_receipt(session: Session, entry: JournalEntry) -> None:

@@ -11,9 +11,9 @@ from fundledger.auth.models import Role
 from fundledger.auth.sessions import request_actor
 from fundledger.clock import today
 from fundledger.corrections import operations, queries
-from fundledger.corrections.forms import DecisionForm, ReverseForm, ThresholdForm
+from fundledger.corrections.forms import DecisionForm, ReverseForm, ThresholdForm, WithdrawForm
 from fundledger.corrections.models import ReversalRequest
-from fundledger.donors.models import Pledge, Receipt
+from fundledger.donors.models import ExchangeRate, Pledge, Receipt
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.queries import entry_by_number
@@ -52,6 +52,25 @@ def reverse_pledge(code: str, pledge_id: int) -> Page:
         raise NotFound(_("%(code)s has no pledge #%(id)s.", code=code, id=pledge_id))
     return _reverse(_entry(pledge.entry_id), "pledge",
                     url_for(".reverse_pledge", code=code, pledge_id=pledge_id))  # fmt: skip
+
+
+@blueprint.route("/rates/<int:rate_id>/reverse", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def reverse_rate(rate_id: int) -> Page:
+    db = db_session()
+    rate = db.get(ExchangeRate, rate_id)
+    if rate is None:
+        raise NotFound(_("There is no rate %(id)s.", id=rate_id))
+    form = WithdrawForm()
+    currency, day = rate.currency, rate.rate_date
+
+    def carry_out() -> tuple[str, str]:
+        operations.withdraw_rate(db, request_actor(), rate, reason=form.reason.data or "")
+        return _("The %(currency)s rate of %(day)s is withdrawn.", currency=currency,
+                 day=day.isoformat()), url_for("donors.rates")  # fmt: skip
+
+    return form_page(form, carry_out, template_page("corrections/withdraw_rate.html", form,
+                                                    rate=rate))  # fmt: skip
 
 
 @blueprint.get("/reversals")

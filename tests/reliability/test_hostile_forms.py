@@ -60,7 +60,7 @@ from fundledger.auth.operations import issue_setup_link
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
 from fundledger.donors.models import Donor
-from fundledger.donors.operations import create_donor, set_donor_active
+from fundledger.donors.operations import create_donor, set_donor_active, set_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.errors import FundledgerError
@@ -236,6 +236,13 @@ def _reversal_asked(session: Session) -> dict[str, Any]:
     return {"request_id": asked.id}
 
 
+def _rate(session: Session) -> dict[str, Any]:
+    """A rate no transaction carries, on a day of its own."""
+    made = set_rate(session, SECRETARIAT, currency="CHF", on=dt.date(2025, 5, 2),
+                    rate=Decimal("1.1"))  # fmt: skip
+    return {"rate_id": made.id}
+
+
 def _receipt(session: Session) -> dict[str, Any]:
     receipt = record_receipt(session, SECRETARIAT, _donor(session, "MEX"),
                              value_date=dt.date(2025, 5, 1), amount=Decimal(1),
@@ -373,6 +380,8 @@ TARGETS = [
     Target("corrections.reverse_pledge", "/donors/{code}/pledges/{pledge_id}/reverse",
            make=_pledge("MEX"), valid={"reason": "fuzz"}),
     Target("corrections.decide", "/reversals", make=_reversal_asked),
+    Target("corrections.reverse_rate", "/rates/{rate_id}/reverse", make=_rate,
+           valid={"reason": "fuzz"}),
     Target("corrections.threshold", "/reversals/threshold", user="admin@oas.org",
            valid={"threshold": "1000.00"}, idempotent=True),
 ]  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -20,7 +21,8 @@ from fundledger.clock import today
 from fundledger.corrections.models import ReversalRequest
 from fundledger.corrections.operations import set_threshold
 from fundledger.db import Database
-from fundledger.donors.models import Donor, Pledge, Receipt
+from fundledger.donors.models import Donor, ExchangeRate, Pledge, Receipt
+from fundledger.donors.operations import set_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.queries import donor_position, pledge_statuses
 from fundledger.donors.receipts import record_receipt
@@ -321,3 +323,43 @@ def test_only_the_secretariat_reverses(
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Pledge)) == 0
         assert session.scalar(select(func.count()).select_from(Receipt)) == 0
+
+
+# --- a rate ---------------------------------------------------------------------------
+
+
+def rate(database: Database, on: str = "2025-03-03") -> int:
+    with database.transaction() as session:
+        return set_rate(session, TEST_ACTOR, currency="EUR", on=dt.date.fromisoformat(on),
+                        rate=D("1.0850")).id  # fmt: skip
+
+
+def test_a_rate_set_wrongly_is_withdrawn_from_the_rates_page(
+    secretariat: Browser, database: Database
+) -> None:
+    rate_id = rate(database)
+    url = f"/rates/{rate_id}/reverse"
+    assert url in page(secretariat.get("/rates"))
+    answer = secretariat.submit(url, {"reason": "typed the 2024 rate"})
+    assert answer.headers["Location"] == "/rates"
+    with database.session() as session:
+        assert session.get(ExchangeRate, rate_id) is None
+        event = session.scalars(select(AuditEvent).filter_by(action="rate.withdrawn")).one()
+    assert (event.object_id, event.actor) == ("EUR:2025-03-03", "first@example.org")
+    assert D(json.loads(event.before or "{}")["rate"]) == D("1.085")
+
+
+def test_a_rate_a_pledge_carries_is_not_withdrawn(
+    secretariat: Browser, database: Database, donor: Donor
+) -> None:
+    rate_id = rate(database, on="2025-03-01")
+    with database.transaction() as session:
+        record_pledge(session, TEST_ACTOR, session.get_one(Donor, donor.id), pledge_date=DAY,
+                      amount=D("100.00"), currency="EUR")  # fmt: skip
+    before = state(database)
+    answer = secretariat.submit(f"/rates/{rate_id}/reverse", {"reason": "wrong"})
+    assert answer.status_code == 422
+    assert "the EUR rate of 2025-03-01 is carried by pledge #1; reverse those first" in page(
+        answer
+    )
+    assert state(database) == before
