@@ -17,6 +17,13 @@ def pending_requests(session: Session) -> Sequence[ReversalRequest]:
     ).all()
 
 
+def pending_for(session: Session, entry_id: int) -> ReversalRequest | None:
+    """The request waiting to reverse the entry, if there is one."""
+    return session.scalars(
+        select(ReversalRequest).filter_by(entry_id=entry_id, state=RequestState.PENDING)
+    ).first()
+
+
 def decided_requests(session: Session, limit: int = 50) -> Sequence[ReversalRequest]:
     """The latest decided requests, newest first."""
     return session.scalars(

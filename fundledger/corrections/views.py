@@ -142,6 +142,7 @@ def _reverse(entry: JournalEntry, what: str, action: str) -> Page:
     page = template_page(
         "corrections/reverse.html", form, entry=entry, what=what, action=action,
         total=operations.entry_total(entry), limit=operations.threshold(db),
+        pending=queries.pending_for(db, entry.id),
     )  # fmt: skip
     return form_page(form, carry_out, page)
 

@@ -183,6 +183,9 @@ def test_above_the_threshold_a_second_secretariat_user_approves(
     listed = page(secretariat.get("/reversals"))
     assert "duplicate" in listed
     assert "You asked for this reversal" in listed
+    waiting = page(secretariat.get(f"/journal/{number}"))
+    assert "A reversal of this entry waits for a second Secretariat user's approval." in waiting
+    assert "Reverse this entry" not in waiting
 
     with database.session() as session:
         request_id = session.scalars(select(ReversalRequest.id)).one()

@@ -19,6 +19,7 @@ from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow
 from fundledger.clock import today
+from fundledger.corrections.queries import pending_for
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
@@ -101,6 +102,7 @@ def entry(number: int) -> str:
         created_at=_in_utc(found.created_at),
         reversed_by=queries.reversal_of(session, found),
         today=today(),
+        pending=pending_for(session, found.id),
     )
 
 
