@@ -103,7 +103,7 @@ def reverse(
 
 def approve(session: Session, actor: Actor, request: ReversalRequest) -> JournalEntry:
     """Post the reversal a request asked for; not by the one who asked."""
-    _check_decidable(request, actor)
+    _check_decidable(session, request, actor)
     check_reversible(session, request.entry, pending=request)
     reversal = _post(session, actor, request.entry, request.reason, request.reversal_date)
     _decide(session, actor, request, RequestState.APPROVED, None, reversal)
@@ -112,7 +112,7 @@ def approve(session: Session, actor: Actor, request: ReversalRequest) -> Journal
 
 def refuse(session: Session, actor: Actor, request: ReversalRequest, *, note: str) -> None:
     """Close a request without reversing; not by the one who asked."""
-    _check_decidable(request, actor)
+    _check_decidable(session, request, actor)
     note = (note or "").strip()
     if not note:
         raise CorrectionRefused("say why the reversal is refused")
@@ -143,6 +143,13 @@ def check_reversible(
             f"entry #{entry.number} records a {entry.kind}; only a manual entry, "
             "a receipt or a pledge is reversed here"
         )
+    check_records(session, entry)
+
+
+def check_records(session: Session, entry: JournalEntry) -> None:
+    """Refuses the reversal of a receipt's or pledge's entry that later records rest on
+    (the command line's ``entry reverse`` asks this too): once reversed, the donors'
+    readers leave the receipt or pledge out, and what rested on it would be left over."""
     if entry.kind == EntryKind.RECEIPT:
         _check_receipt(session, entry)
     elif entry.kind == EntryKind.PLEDGE:
@@ -228,7 +235,10 @@ def _post(
     return reversal
 
 
-def _check_decidable(request: ReversalRequest, actor: Actor) -> None:
+def _check_decidable(session: Session, request: ReversalRequest, actor: Actor) -> None:
+    """Refuses a request decided already (read again under a row lock, so that two
+    approvers at once decide it once) or decided by the one who asked."""
+    session.refresh(request, with_for_update=True)
     if request.state != RequestState.PENDING:
         raise CorrectionRefused(f"request {request.id} was already {request.state}")
     if request.requested_by == actor.name:

@@ -13,6 +13,7 @@ from fundledger.clock import today
 from fundledger.corrections import operations, queries
 from fundledger.corrections.forms import DecisionForm, ReverseForm, ThresholdForm, WithdrawForm
 from fundledger.corrections.models import ReversalRequest
+from fundledger.corrections.operations import CorrectionRefused
 from fundledger.donors.models import ExchangeRate, Pledge, Receipt
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.models import JournalEntry
@@ -31,7 +32,7 @@ def reverse_entry(number: int) -> Page:
     entry = entry_by_number(db_session(), number)
     if entry is None:
         raise NotFound(_("There is no journal entry #%(number)s.", number=number))
-    return _reverse(entry, "entry", url_for(".reverse_entry", number=number))
+    return _reverse(entry, url_for(".reverse_entry", number=number))
 
 
 @blueprint.route("/donors/<code>/receipts/<int:receipt_id>/reverse", methods=["GET", "POST"])
@@ -40,7 +41,7 @@ def reverse_receipt(code: str, receipt_id: int) -> Page:
     receipt = db_session().get(Receipt, receipt_id)
     if receipt is None or receipt.donor.code != code:
         raise NotFound(_("%(code)s has no receipt #%(id)s.", code=code, id=receipt_id))
-    return _reverse(_entry(receipt.entry_id), "receipt",
+    return _reverse(_entry(receipt.entry_id),
                     url_for(".reverse_receipt", code=code, receipt_id=receipt_id))  # fmt: skip
 
 
@@ -50,7 +51,7 @@ def reverse_pledge(code: str, pledge_id: int) -> Page:
     pledge = db_session().get(Pledge, pledge_id)
     if pledge is None or pledge.donor.code != code:
         raise NotFound(_("%(code)s has no pledge #%(id)s.", code=code, id=pledge_id))
-    return _reverse(_entry(pledge.entry_id), "pledge",
+    return _reverse(_entry(pledge.entry_id),
                     url_for(".reverse_pledge", code=code, pledge_id=pledge_id))  # fmt: skip
 
 
@@ -89,14 +90,16 @@ def decide(request_id: int) -> Page:
     form = DecisionForm(prefix=f"decide-{request_id}")
 
     def carry_out() -> tuple[str, str]:
-        if form.approve.data:
-            reversal = operations.approve(db, request_actor(), found)
-            return _("Entry #%(number)s is reversed by #%(reversal)s.",
-                     number=found.entry.number, reversal=reversal.number), (
-                url_for("ledger.entry", number=reversal.number))  # fmt: skip
-        operations.refuse(db, request_actor(), found, note=form.note.data or "")
-        return _("The reversal of entry #%(number)s is refused.", number=found.entry.number), (
-            url_for(".requests"))  # fmt: skip
+        if form.refuse.data:
+            operations.refuse(db, request_actor(), found, note=form.note.data or "")
+            return _("The reversal of entry #%(number)s is refused.",
+                     number=found.entry.number), url_for(".requests")  # fmt: skip
+        if not form.approve.data:
+            raise CorrectionRefused(_("Choose to approve or to refuse."))
+        reversal = operations.approve(db, request_actor(), found)
+        return _("Entry #%(number)s is reversed by #%(reversal)s.",
+                 number=found.entry.number, reversal=reversal.number), (
+            url_for("ledger.entry", number=reversal.number))  # fmt: skip
 
     def redisplay(refusal: FundledgerError | None) -> str:
         return _requests_page(reason(refusal), failed=(request_id, form))
@@ -124,7 +127,7 @@ def _entry(entry_id: int) -> JournalEntry:
     return db_session().get_one(JournalEntry, entry_id)
 
 
-def _reverse(entry: JournalEntry, what: str, action: str) -> Page:
+def _reverse(entry: JournalEntry, action: str) -> Page:
     db = db_session()
     form = ReverseForm(data={"on": today()})
 
@@ -140,7 +143,7 @@ def _reverse(entry: JournalEntry, what: str, action: str) -> Page:
                  "approval.", number=entry.number), url_for(".requests")  # fmt: skip
 
     page = template_page(
-        "corrections/reverse.html", form, entry=entry, what=what, action=action,
+        "corrections/reverse.html", form, entry=entry, action=action,
         total=operations.entry_total(entry), limit=operations.threshold(db),
         pending=queries.pending_for(db, entry.id),
     )  # fmt: skip
