@@ -198,7 +198,10 @@ def _check_receipt(session: Session, entry: JournalEntry) -> None:
     later = session.scalar(
         select(ReceiptApplication.pledge_id)
         .filter_by(receipt_id=receipt.id)
-        .where(ReceiptApplication.entry_id != entry.id)
+        .where(
+            ReceiptApplication.entry_id != entry.id,
+            not_reversed(ReceiptApplication.entry_id),
+        )
         .limit(1)
     )
     if later is not None:
@@ -212,7 +215,12 @@ def _check_pledge(session: Session, entry: JournalEntry) -> None:
     pledge = session.scalars(select(Pledge).filter_by(entry_id=entry.id)).one_or_none()
     if pledge is None:
         return
-    if session.scalar(select(ReceiptApplication.id).filter_by(pledge_id=pledge.id).limit(1)):
+    applied = (
+        select(ReceiptApplication.id)
+        .filter_by(pledge_id=pledge.id)
+        .where(not_reversed(ReceiptApplication.entry_id))
+    )
+    if session.scalar(applied.limit(1)):
         raise CorrectionRefused(
             f"pledge #{pledge.id} has receipts applied to it; reverse those receipts first"
         )

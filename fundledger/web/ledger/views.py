@@ -96,13 +96,16 @@ def entry(number: int) -> str:
     found = queries.entry_by_number(session, number)  # the router refuses a number past any id
     if found is None:
         raise NotFound(_("There is no journal entry #%(number)s.", number=number))
+    reversed_by = queries.reversal_of(session, found)
+    # A reversal, or a reversed entry, has no reversal to wait for.
+    settled = found.reverses_id is not None or reversed_by is not None
     return render_template(
         "ledger/entry.html",
         entry=found,
         created_at=_in_utc(found.created_at),
-        reversed_by=queries.reversal_of(session, found),
+        reversed_by=reversed_by,
         today=today(),
-        pending=pending_for(session, found.id),
+        pending=None if settled else pending_for(session, found.id),
     )
 
 
