@@ -246,7 +246,8 @@ def _post(
 def _check_decidable(session: Session, request: ReversalRequest, actor: Actor) -> None:
     """Refuses a request decided already (read again under a row lock, so that two
     approvers at once decide it once) or decided by the one who asked."""
-    session.refresh(request, with_for_update=True)
+    session.execute(select(ReversalRequest.id).filter_by(id=request.id).with_for_update())
+    session.refresh(request)
     if request.state != RequestState.PENDING:
         raise CorrectionRefused(f"request {request.id} was already {request.state}")
     if request.requested_by == actor.name:

@@ -301,18 +301,27 @@ def test_a_receipt_whose_money_was_spent_is_not_reversed(
     assert reversal_of(database, number) is None
 
 
-def test_a_pledge_with_a_receipt_applied_is_not_reversed(
+def test_a_pledge_is_reversed_once_its_receipts_are(
     secretariat: Browser, database: Database, donor: Donor
 ) -> None:
-    pledge_id, _number = pledge(database, donor)
+    pledge_id, number = pledge(database, donor)
     with database.transaction() as session:
-        record_receipt(session, TEST_ACTOR, session.get_one(Donor, donor.id), value_date=DAY,
-                       amount=D("1000.00"), currency="USD")  # fmt: skip
+        paid = record_receipt(session, TEST_ACTOR, session.get_one(Donor, donor.id),
+                              value_date=DAY, amount=D("1000.00"), currency="USD")  # fmt: skip
+        receipt_id = paid.id
     before = state(database)
     answer = secretariat.submit(f"/donors/MEX/pledges/{pledge_id}/reverse", why("x"))
     assert answer.status_code == 422
     assert f"pledge #{pledge_id} has receipts applied to it" in page(answer)
     assert state(database) == before
+
+    secretariat.submit(f"/donors/MEX/receipts/{receipt_id}/reverse", why("another fund's"))
+    with database.session() as session:
+        (status,) = pledge_statuses(session, session.get_one(Donor, donor.id))
+    assert status.outstanding == D("5000.00")  # owed again in full
+    again = secretariat.submit(f"/donors/MEX/pledges/{pledge_id}/reverse", why("x"))
+    assert again.status_code == 302
+    assert reversal_of(database, number) is not None
 
 
 def test_only_the_secretariat_reverses(
