@@ -322,6 +322,7 @@ def entry_post(voucher: BinaryIO) -> None:
 @date_option("--date", "entry_date", help="Date of the reversal (default: the entry's date).")
 def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
     """Reverse entry NUMBER with its mirror image; prints the reversal's number."""
+    from fundledger.corrections.operations import check_records
     from fundledger.ledger.operations import reverse_entry
     from fundledger.ledger.queries import entry_by_number
 
@@ -330,6 +331,7 @@ def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
         original = entry_by_number(session, number)
         if original is None:
             raise NotFound(f"there is no entry #{number}")
+        check_records(session, original)
         reversal = reverse_entry(
             session,
             original,

@@ -21,6 +21,7 @@ from fundledger.ledger.chart import (
 )
 from fundledger.ledger.errors import IdempotencyConflict
 from fundledger.ledger.operations import Line, replayed_entry
+from fundledger.ledger.queries import not_reversed
 from fundledger.money import BASE_CURRENCY, MAX_AMOUNT, fits_currency, minor_units, settled_usd
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.models import Implementer
@@ -144,7 +145,11 @@ class Owed:
 
 
 def owed(session: Session, pledge: Pledge) -> Owed:
-    """The pledge less its reductions and the receipts applied to it."""
+    """The pledge less its reductions and the receipts applied to it; nothing when the
+    pledge was reversed (a reversed receipt's applications no longer count)."""
+    if session.scalar(select(Pledge.id).filter_by(id=pledge.id).where(
+            not_reversed(Pledge.entry_id))) is None:  # fmt: skip
+        return Owed(original=Decimal(0), usd=Decimal(0))
     reduced = session.execute(
         select(
             func.coalesce(func.sum(PledgeReduction.amount), Decimal(0)),
@@ -155,7 +160,10 @@ def owed(session: Session, pledge: Pledge) -> Owed:
         select(
             func.coalesce(func.sum(ReceiptApplication.amount), Decimal(0)),
             func.coalesce(func.sum(ReceiptApplication.pledge_usd), Decimal(0)),
-        ).where(ReceiptApplication.pledge_id == pledge.id)
+        ).where(
+            ReceiptApplication.pledge_id == pledge.id,
+            not_reversed(ReceiptApplication.entry_id),
+        )
     ).one()
     return Owed(
         original=pledge.amount - reduced[0] - paid[0],

@@ -26,7 +26,7 @@ from fundledger.donors.models import (
 from fundledger.donors.queries import ZERO, PledgeStatus, pledge_statuses
 from fundledger.donors.receipts import Credit, unapplied_credits
 from fundledger.ledger.models import JournalEntry
-from fundledger.ledger.queries import entry_numbers
+from fundledger.ledger.queries import entry_numbers, not_reversed, reversal_links
 from fundledger.listing import Columns, RowKey, Sorts
 
 #: How the donor list may be sorted; each key ends on the code, so the order is total.
@@ -135,7 +135,11 @@ def receipts_query(
 ) -> Select[Receipt]:
     """Receipts of a donor, dated from ``start`` to ``end``, in a currency (each or all),
     in no order yet (see :data:`RECEIPT_SORTS`, which may order by the donor's code)."""
-    query = select(Receipt).join(Donor, Donor.id == Receipt.donor_id)
+    query = (
+        select(Receipt)
+        .join(Donor, Donor.id == Receipt.donor_id)
+        .where(not_reversed(Receipt.entry_id))
+    )
     if donor_id is not None:
         query = query.where(Receipt.donor_id == donor_id)
     if start is not None:
@@ -148,10 +152,15 @@ def receipts_query(
 
 
 def pledge_of(session: Session, donor: Donor, pledge_id: int) -> Pledge | None:
-    """The donor's pledge with this id, or none (also when it is another donor's)."""
+    """The donor's pledge with this id, or none (also when it is another donor's, or
+    was reversed)."""
     if not 0 < pledge_id <= 2**31 - 1:
         return None
-    return session.scalar(select(Pledge).filter_by(id=pledge_id, donor_id=donor.id))
+    return session.scalar(
+        select(Pledge)
+        .filter_by(id=pledge_id, donor_id=donor.id)
+        .where(not_reversed(Pledge.entry_id))
+    )
 
 
 # --- one donor's contributions --------------------------------------------------------
@@ -163,6 +172,8 @@ class ReceiptLine:
     #: The pledges its money settled, by id: when recorded, or later as applied credit.
     applied_to: tuple[int, ...]
     entry_number: int
+    #: The number of the entry that reversed it, if it was.
+    reversed_by: int | None = None
 
     @property
     def usd_gross(self) -> Decimal:
@@ -185,8 +196,12 @@ def receipts_of(session: Session, donor: Donor) -> list[ReceiptLine]:
         if pledge_id not in applied[receipt_id]:
             applied[receipt_id].append(pledge_id)
     numbers = entry_numbers(session, [receipt.entry_id for receipt in receipts])
+    _, reversed_by = reversal_links(session, list(numbers.values()))
     return [
-        ReceiptLine(receipt, tuple(applied[receipt.id]), numbers[receipt.entry_id])
+        ReceiptLine(
+            receipt, tuple(applied[receipt.id]), numbers[receipt.entry_id],
+            reversed_by.get(numbers[receipt.entry_id]),
+        )
         for receipt in receipts
     ]
 
@@ -195,7 +210,8 @@ def credits_of(session: Session, donor: Donor) -> list[Credit]:
     """Unapplied credit the donor has left, by receipt, in every currency."""
     currencies = session.scalars(
         select(Receipt.currency)
-        .where(Receipt.donor_id == donor.id, Receipt.unapplied_usd > 0)
+        .where(Receipt.donor_id == donor.id, Receipt.unapplied_usd > 0,
+               not_reversed(Receipt.entry_id))
         .distinct()
         .order_by(Receipt.currency)
     ).all()
@@ -218,13 +234,15 @@ def earmarks_of(session: Session, donor: Donor) -> list[EarmarkLine]:
     outstanding: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
     queries = (
         (1, select(Pledge.earmark, func.coalesce(func.sum(Pledge.usd_amount), ZERO))
-            .where(Pledge.donor_id == donor.id).group_by(Pledge.earmark)),
+            .where(Pledge.donor_id == donor.id, not_reversed(Pledge.entry_id))
+            .group_by(Pledge.earmark)),
         (-1, select(Pledge.earmark, func.coalesce(func.sum(PledgeReduction.usd_amount), ZERO))
             .join(Pledge, Pledge.id == PledgeReduction.pledge_id)
             .where(Pledge.donor_id == donor.id).group_by(Pledge.earmark)),
         (1, select(Receipt.earmark,
                    func.coalesce(func.sum(Receipt.usd_amount + Receipt.usd_charges), ZERO))
-            .where(Receipt.donor_id == donor.id, Receipt.revenue_amount > 0)
+            .where(Receipt.donor_id == donor.id, Receipt.revenue_amount > 0,
+                   not_reversed(Receipt.entry_id))
             .group_by(Receipt.earmark)),
     )  # fmt: skip
     for sign, query in queries:

@@ -21,6 +21,7 @@ from fundledger.donors.models import (
 from fundledger.inputs import upper_code
 from fundledger.ledger.balances import donor_balances
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
+from fundledger.ledger.queries import not_reversed
 from fundledger.money import to_base
 
 ZERO = Decimal("0.00")
@@ -45,7 +46,9 @@ class DonorPosition:
 
 def donor_position(session: Session, donor: Donor) -> DonorPosition:
     pledged = session.execute(
-        select(func.coalesce(func.sum(Pledge.usd_amount), ZERO)).filter_by(donor_id=donor.id)
+        select(func.coalesce(func.sum(Pledge.usd_amount), ZERO))
+        .filter_by(donor_id=donor.id)
+        .where(not_reversed(Pledge.entry_id))
     ).scalar_one()
     reduced = session.execute(
         select(func.coalesce(func.sum(PledgeReduction.usd_amount), ZERO))
@@ -56,7 +59,9 @@ def donor_position(session: Session, donor: Donor) -> DonorPosition:
         select(
             func.coalesce(func.sum(Receipt.usd_amount), ZERO)
             + func.coalesce(func.sum(Receipt.usd_charges), ZERO)
-        ).filter_by(donor_id=donor.id)
+        )
+        .filter_by(donor_id=donor.id)
+        .where(not_reversed(Receipt.entry_id))
     ).scalar_one()
     balances = donor_balances(session, donor.id, [RECEIVABLE, UNAPPLIED])
     return DonorPosition(
@@ -86,7 +91,7 @@ def pledge_statuses(
     pledges_query = (
         select(Pledge)
         .options(selectinload(Pledge.instalments))  # ageing reads them: one query, not one each
-        .where(Pledge.pledge_date <= last)
+        .where(Pledge.pledge_date <= last, not_reversed(Pledge.entry_id))
         .order_by(Pledge.pledge_date, Pledge.id)
     )
     reductions_query = (
@@ -104,7 +109,7 @@ def pledge_statuses(
             func.sum(ReceiptApplication.amount),
             func.sum(ReceiptApplication.pledge_usd),
         )
-        .where(ReceiptApplication.applied_on <= last)
+        .where(ReceiptApplication.applied_on <= last, not_reversed(ReceiptApplication.entry_id))
         .group_by(ReceiptApplication.pledge_id)
     )
     if donor is not None:

@@ -37,6 +37,7 @@ from fundledger.ledger.chart import (
 )
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import Line, post_entry, post_or_replay, replayed_entry
+from fundledger.ledger.queries import not_reversed
 from fundledger.money import check_currency, plain, settled_usd, to_base
 
 
@@ -335,7 +336,7 @@ def unapplied_credits(session: Session, donor: Donor, currency: str) -> list[Cre
     receipts = session.scalars(
         select(Receipt)
         .filter_by(donor_id=donor.id, currency=currency)
-        .where(Receipt.unapplied_usd > 0)
+        .where(Receipt.unapplied_usd > 0, not_reversed(Receipt.entry_id))
         .order_by(Receipt.value_date, Receipt.id)
     ).all()
     credits = []

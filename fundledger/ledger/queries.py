@@ -14,8 +14,8 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, aliased, selectinload
 
 from fundledger.ledger.models import (
     Account,
@@ -229,6 +229,9 @@ class JournalPageEntry:
     kind: str
     memo: str | None
     lines: Sequence[Row[Any]]
+    #: The number of the entry this one reverses, and of the one that reverses it.
+    reverses: int | None = None
+    reversed_by: int | None = None
 
 
 _LAST_NUMBER = select(LedgerHead.last_number)
@@ -245,14 +248,33 @@ def journal_page(
     whole = None if entries.whereclause is not None else session.scalar(_LAST_NUMBER)
     ids = page_of(session, entries.with_only_columns(JournalEntry.id), args, total=whole)
     lines = session.execute(journal_lines(entries.where(JournalEntry.id.in_(ids.items))))
-    shown = []
-    for _, group in groupby(lines, key=lambda line: line.number):
-        rows = list(group)
-        head = rows[0]
-        shown.append(
-            JournalPageEntry(head.number, head.entry_date, head.kind, head.entry_memo, rows)
+    groups = [list(group) for _, group in groupby(lines, key=lambda line: line.number)]
+    reverses, reversed_by = reversal_links(session, [rows[0].number for rows in groups])
+    shown = [
+        JournalPageEntry(
+            head.number, head.entry_date, head.kind, head.entry_memo, rows,
+            reverses.get(head.number), reversed_by.get(head.number),
         )
+        for rows in groups
+        for head in rows[:1]
+    ]
     return Page(shown, ids.page, ids.per_page, ids.total)
+
+
+def reversal_links(
+    session: Session, numbers: Sequence[int]
+) -> tuple[dict[int, int], dict[int, int]]:
+    """For the entries numbered ``numbers``: the entry each reverses, and the entry that
+    reverses each (by number), in one query."""
+    if not numbers:
+        return {}, {}
+    original = aliased(JournalEntry)
+    rows = session.execute(
+        select(JournalEntry.number, original.number)
+        .join(original, original.id == JournalEntry.reverses_id)
+        .where(or_(JournalEntry.number.in_(numbers), original.number.in_(numbers)))
+    ).all()
+    return {rev: orig for rev, orig in rows}, {orig: rev for rev, orig in rows}
 
 
 def entry_by_number(session: Session, number: int) -> JournalEntry | None:
@@ -271,6 +293,18 @@ def entry_numbers(session: Session, entry_ids: Iterable[int]) -> dict[int, int]:
         select(JournalEntry.id, JournalEntry.number).where(JournalEntry.id.in_(wanted))
     )
     return {entry_id: number for entry_id, number in rows}
+
+
+def not_reversed(
+    entry_id: QueryableAttribute[int], by: dt.date | None = None
+) -> ColumnElement[bool]:
+    """True where ``entry_id`` (a receipt's, a pledge's) names an entry not reversed (by
+    the end of day ``by``, if given): a receipt or pledge whose entry was reversed no
+    longer counts."""
+    reversed_ids = select(JournalEntry.reverses_id).where(JournalEntry.reverses_id.is_not(None))
+    if by is not None:
+        reversed_ids = reversed_ids.where(JournalEntry.entry_date <= by)
+    return entry_id.not_in(reversed_ids)
 
 
 def reversal_of(session: Session, entry: JournalEntry) -> int | None:

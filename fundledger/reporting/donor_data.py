@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
 
 from fundledger.allocations.pools import pool_money
 from fundledger.allocations.settings import SettingValues
@@ -22,7 +22,8 @@ from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
 from fundledger.ledger.balances import balances, movements, period_movements
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED, USE_ACCOUNTS
-from fundledger.ledger.models import EntryKind
+from fundledger.ledger.models import EntryKind, JournalEntry
+from fundledger.ledger.queries import not_reversed
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
     ZERO,
@@ -117,6 +118,10 @@ class ReceiptLine:
     earmark: str | None
     #: Kept as unapplied credit.
     unapplied: Decimal
+    #: The day its entry was reversed, if that was by the end of the period (the
+    #: statement lists it as recorded and marks it; the roll-forwards' "other" line
+    #: holds the reversal).
+    reversed_on: dt.date | None = None
 
     @property
     def exchange_difference(self) -> Decimal:
@@ -315,21 +320,25 @@ def _receipts(
     for application in applications:
         if application.with_receipt:
             applied[application.receipt_id] += application.pledge_usd
+    reversal = aliased(JournalEntry)
     rows = session.execute(
         select(Receipt.id, Receipt.value_date, Receipt.reference, Receipt.currency,
                Receipt.amount, Receipt.charges, Receipt.rate, Receipt.usd_amount,
-               Receipt.usd_charges, Receipt.revenue_amount, Receipt.earmark, Receipt.unapplied_usd)
+               Receipt.usd_charges, Receipt.revenue_amount, Receipt.earmark, Receipt.unapplied_usd,
+               reversal.entry_date)
+        .outerjoin(reversal, and_(reversal.reverses_id == Receipt.entry_id,
+                                  reversal.entry_date <= end))
         .where(Receipt.donor_id == donor.id, Receipt.value_date.between(start, end))
         .order_by(Receipt.value_date, Receipt.id)
     )  # fmt: skip
     lines = []
     for (receipt_id, value_date, reference, currency, amount, charges, rate, usd_amount,
-         usd_charges, revenue_amount, earmark, unapplied_usd) in rows:  # fmt: skip
+         usd_charges, revenue_amount, earmark, unapplied_usd, reversed_on) in rows:  # fmt: skip
         usd = usd_amount + usd_charges
         lines.append(
             ReceiptLine(value_date, reference, currency, amount + charges, charges, rate, usd,
                         usd_charges, applied[receipt_id], usd if revenue_amount else ZERO,
-                        earmark, unapplied_usd)
+                        earmark, unapplied_usd, reversed_on)
         )  # fmt: skip
     return lines
 
@@ -348,7 +357,8 @@ def _outstanding(session: Session, donor: Donor, end: dt.date) -> list[Outstandi
         select(ReceiptApplication.pledge_id, func.sum(ReceiptApplication.amount),
                func.sum(ReceiptApplication.pledge_usd))
         .join(Pledge, Pledge.id == ReceiptApplication.pledge_id)
-        .where(Pledge.donor_id == donor.id, ReceiptApplication.applied_on <= end)
+        .where(Pledge.donor_id == donor.id, ReceiptApplication.applied_on <= end,
+               not_reversed(ReceiptApplication.entry_id, by=end))
         .group_by(ReceiptApplication.pledge_id),
     ):  # fmt: skip
         for pledge_id, original, usd in session.execute(query):
@@ -357,7 +367,8 @@ def _outstanding(session: Session, donor: Donor, end: dt.date) -> list[Outstandi
     rows = session.execute(
         select(Pledge.id, Pledge.pledge_date, Pledge.reference, Pledge.due_date, Pledge.earmark,
                Pledge.currency, Pledge.amount, Pledge.usd_amount)
-        .where(Pledge.donor_id == donor.id, Pledge.pledge_date <= end)
+        .where(Pledge.donor_id == donor.id, Pledge.pledge_date <= end,
+               not_reversed(Pledge.entry_id, by=end))
         .order_by(Pledge.pledge_date, Pledge.id)
     )  # fmt: skip
     lines = []

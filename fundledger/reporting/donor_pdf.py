@@ -207,6 +207,15 @@ def _pledges(data: DonorStatementData, language: Language) -> list[Flowable]:
 
 
 def _applied_to(receipt: ReceiptLine, language: Language) -> str:
+    where = _where_applied(receipt, language)
+    if receipt.reversed_on is None:
+        return where
+    return f"{where} — " + language.gettext(
+        "reversed on %(date)s", date=language.day(receipt.reversed_on)
+    )
+
+
+def _where_applied(receipt: ReceiptLine, language: Language) -> str:
     _ = language.gettext
     if receipt.unpledged:
         return _("No pledge") + (

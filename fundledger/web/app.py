@@ -60,6 +60,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
+    from fundledger.corrections.views import blueprint as corrections
     from fundledger.donors.views import blueprint as donors
     from fundledger.program.views import blueprint as program
     from fundledger.public.views import blueprint as public_pages
@@ -77,6 +78,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(allocations)
     app.register_blueprint(donors)
+    app.register_blueprint(corrections)
     app.register_blueprint(statements)
 
     from fundledger.api import views as api

@@ -161,3 +161,35 @@ def test_the_cajp_approves_an_allocation(
         allocation = session.get(Allocation, allocation_id)
         assert allocation is not None
         assert (allocation.state, allocation.approved_amount) == ("approved", Decimal("35000.00"))
+
+
+#: The reversal's writes are tested on both databases in tests/web/test_corrections.py.
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
+def test_the_secretariat_reverses_a_receipt(
+    database: Database, page: Page, account: Account, tmp_path: Path
+) -> None:
+    """Spain's first payment was another fund's money: reversed from the donor's page,
+    what it settled is owed again and the two entries link to each other."""
+    with database.transaction() as session:
+        spain = create_donor(session, SETUP, code="ES-OBS", name="Spain",
+                             type="permanent_observer")  # fmt: skip
+        record_pledge(session, SETUP, spain, pledge_date=dt.date(2025, 2, 10),
+                      amount=Decimal("50000.00"), currency="EUR", rate=Decimal("1.0850"))
+        record_receipt(session, SETUP, spain, value_date=dt.date(2025, 4, 15),
+                       amount=Decimal("29980.00"), currency="EUR", rate=Decimal("1.1000"),
+                       charges=Decimal("20.00"))  # fmt: skip
+    sign_in(page, account("secretariat"))
+
+    page.goto("/donors/ES-OBS")
+    page.get_by_role("region", name="Receipts").get_by_role("link", name="Reverse").click()
+    page.get_by_label("Reason").fill("The bank credited another fund's money")
+    page.get_by_role("button", name="Reverse").click()
+    page.wait_for_url("**/journal/3")
+    expect(page.get_by_text("Entry #2 is reversed by #3.")).to_be_visible()
+    expect(page.get_by_role("link", name="#2", exact=True)).to_be_visible()
+    shot(page, tmp_path, "receipt-reversed")
+
+    page.goto("/donors/ES-OBS")
+    position = page.get_by_label("Position in USD").inner_text().split()
+    assert position[:6] == ["Pledged", "54,250.00", "Received", "0.00", "Outstanding",
+                            "54,250.00"]  # fmt: skip

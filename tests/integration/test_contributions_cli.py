@@ -175,3 +175,17 @@ def test_csv_output_marks_formulas_as_text(spain: Run, tmp_path: Path) -> None:
     assert [(row["amount"], row["reference"]) for row in listed] == [
         ("10.00", "'@SUM(1+1)"), ("20.00", "'+cmd|' /C calc'!A0"), ("30.00", "'-2+3+cmd"),
     ]  # fmt: skip
+
+
+def test_entry_reverse_refuses_a_pledge_a_receipt_settled(spain: Run) -> None:
+    """The command line asks what the browser asks of a receipt's or pledge's entry: a
+    pledge with a payment applied is not reversed (its entry is #1, the payment's #2)."""
+    run = spain
+    ok(run("pledge", "--donor", "ES-OBS", "--date", "2025-02-10", "--amount", "100.00",
+           "--currency", "USD"))  # fmt: skip
+    ok(run("receive", "--donor", "ES-OBS", "--date", "2025-02-11", "--amount", "40.00",
+           "--currency", "USD"))  # fmt: skip
+    refused(run("entry", "reverse", "1", "--reason", "wrong donor"),
+            "pledge #1 has receipts applied to it; reverse those receipts first")  # fmt: skip
+    assert ok(run("entry", "reverse", "2", "--reason", "wrong donor")) == "3\n"
+    assert ok(run("entry", "reverse", "1", "--reason", "wrong donor")) == "4\n"

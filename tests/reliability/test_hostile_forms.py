@@ -51,18 +51,24 @@ from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
 from fundledger import create_app
+from fundledger.actors import Actor
 from fundledger.allocations import operations as allocations
 from fundledger.allocations.budgets import propose_budget
 from fundledger.allocations.models import Allocation
 from fundledger.auth.models import User
 from fundledger.auth.operations import issue_setup_link
 from fundledger.auth.tokens import issue_token
+
+from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
 from fundledger.donors.models import Donor
-from fundledger.donors.operations import create_donor, set_donor_active
+from fundledger.donors.operations import create_donor, set_donor_active, set_rate
 from fundledger.donors.pledges import record_pledge
+from fundledger.donors.receipts import record_receipt
 from fundledger.errors import FundledgerError
 from fundledger.inputs import text_problem
+from fundledger.ledger.models import JournalEntry
+from fundledger.ledger.operations import Line, post_entry
 from fundledger.ledger.periods import close_year
 from fundledger.money import InvalidAmount, read_amount
 from fundledger.web.database import get_database
@@ -230,6 +236,39 @@ def _setup_token(session: Session) -> dict[str, Any]:
     return {"token": token}
 
 
+def _voucher(session: Session) -> dict[str, Any]:
+    """A manual entry of 1.00 received, for the reversal form on its page."""
+    entry = post_entry(session, entry_date=dt.date(2025, 5, 1), created_by="fuzz",
+                       lines=[Line("1010", Decimal(1)), Line("4100", Decimal(-1))])  # fmt: skip
+    return {"number": entry.number}
+
+
+def _reversal_asked(session: Session) -> dict[str, Any]:
+    """A reversal another Secretariat user asked for, waiting for approval (every
+    reversal waits once the threshold is zero)."""
+    set_threshold(session, SECRETARIAT, Decimal(0))
+    entry = session.get_one(JournalEntry, post_entry(
+        session, entry_date=dt.date(2025, 5, 1), created_by="fuzz",
+        lines=[Line("1010", Decimal(1)), Line("4100", Decimal(-1))]).id)  # fmt: skip
+    asked = reverse(session, Actor("other@oas.org"), entry, reason="fuzz").request
+    assert asked is not None
+    return {"request_id": asked.id}
+
+
+def _rate(session: Session) -> dict[str, Any]:
+    """A rate no transaction carries, on a day of its own."""
+    made = set_rate(session, SECRETARIAT, currency="CHF", on=dt.date(2025, 5, 2),
+                    rate=Decimal("1.1"))  # fmt: skip
+    return {"rate_id": made.id}
+
+
+def _receipt(session: Session) -> dict[str, Any]:
+    receipt = record_receipt(session, SECRETARIAT, _donor(session, "MEX"),
+                             value_date=dt.date(2025, 5, 1), amount=Decimal(1),
+                             currency="USD", unpledged=True)  # fmt: skip
+    return {"code": "MEX", "receipt_id": receipt.id}
+
+
 def _period_closed(session: Session) -> dict[str, Any]:
     """2024 closed by the secretariat, for an admin to reopen (closed already: fine)."""
     with contextlib.suppress(FundledgerError), session.begin_nested():
@@ -360,6 +399,17 @@ TARGETS = [
     Target("statements.verify", "/statements/verify", user="auditor@oas.org",
            idempotent=True),
     Target("statements.request_current", "/my/statements", user=DONOR_USER),
+    Target("corrections.reverse_entry", "/journal/{number}", make=_voucher,
+           valid={"reason": "fuzz"}),
+    Target("corrections.reverse_receipt", "/donors/{code}/receipts/{receipt_id}/reverse",
+           make=_receipt, valid={"reason": "fuzz"}),
+    Target("corrections.reverse_pledge", "/donors/{code}/pledges/{pledge_id}/reverse",
+           make=_pledge("MEX"), valid={"reason": "fuzz"}),
+    Target("corrections.decide", "/reversals", make=_reversal_asked),
+    Target("corrections.reverse_rate", "/rates/{rate_id}/reverse", make=_rate,
+           valid={"reason": "fuzz"}),
+    Target("corrections.threshold", "/reversals/threshold", user="admin@oas.org",
+           valid={"threshold": "1000.00"}, idempotent=True),
 ]  # fmt: skip
 #: Sign-in forms that cannot be reached without the tries before them.
 BY_ENDPOINT = {target.endpoint: target for target in TARGETS}

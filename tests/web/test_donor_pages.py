@@ -202,6 +202,7 @@ def test_worked_example_one_through_the_forms(secretariat: Browser, database: Da
             "Applied to",
             "Held as credit, USD",
             "Reference",
+            "Actions",
         ],
         [
             "#1 entry #2",
@@ -213,6 +214,7 @@ def test_worked_example_one_through_the_forms(secretariat: Browser, database: Da
             "pledge #1",
             "",
             "BANK-0415",
+            "Reverse",
         ],
     ]
     assert table(page, "Earmark")[1:] == [["Unrestricted", "54,250.00", "21,700.00"]]
@@ -462,7 +464,9 @@ def test_a_pledge_with_instalments_an_earmark_and_the_table_rate(
         secretariat, "/rates/new", {"currency": "eur", "rate_date": "2025-02-10", "rate": "1.0850"}
     )
     assert flashes(page) == ["EUR on 2025-02-10: 1.085 USD per unit."]
-    assert table(page, "Date")[1:] == [["2025-02-10", "EUR", "1.085", "secretariat@example.org"]]
+    assert table(page, "Date")[1:] == [
+        ["2025-02-10", "EUR", "1.085", "secretariat@example.org", "Withdraw"]
+    ]
 
     page = pledge(
         secretariat,
@@ -757,9 +761,9 @@ def test_rates_are_listed_filtered_and_checked(secretariat: Browser, database: D
         secretariat, "/rates/new", {"currency": "EUR", "rate_date": "2025-04-15", "rate": "1.1000"}
     )
     assert table(body(secretariat.get("/rates")), "Date")[1:] == [
-        ["2025-04-15", "EUR", "1.1", "secretariat@example.org"],
-        ["2025-02-10", "JPY", "0.0067", "secretariat@example.org"],
-        ["2025-02-10", "EUR", "1.085", "secretariat@example.org"],
+        ["2025-04-15", "EUR", "1.1", "secretariat@example.org", "Withdraw"],
+        ["2025-02-10", "JPY", "0.0067", "secretariat@example.org", "Withdraw"],
+        ["2025-02-10", "EUR", "1.085", "secretariat@example.org", "Withdraw"],
     ], "newest first (every column of the order reversed)"
     assert len(table(body(secretariat.get("/rates?currency=jpy")), "Date")) == 2
 

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from fundledger.auth.access import READERS, allow
+from fundledger.clock import today
+from fundledger.corrections.queries import pending_for
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
@@ -94,11 +96,16 @@ def entry(number: int) -> str:
     found = queries.entry_by_number(session, number)  # the router refuses a number past any id
     if found is None:
         raise NotFound(_("There is no journal entry #%(number)s.", number=number))
+    reversed_by = queries.reversal_of(session, found)
+    # A reversal, or a reversed entry, has no reversal to wait for.
+    settled = found.reverses_id is not None or reversed_by is not None
     return render_template(
         "ledger/entry.html",
         entry=found,
         created_at=_in_utc(found.created_at),
-        reversed_by=queries.reversal_of(session, found),
+        reversed_by=reversed_by,
+        today=today(),
+        pending=None if settled else pending_for(session, found.id),
     )
 
 
