@@ -6,8 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SubmitField
 from wtforms.validators import Length
 
-from fundledger.donors.forms import AmountField
-from fundledger.web.fields import DateField, Required, TextAreaField
+from fundledger.web.fields import AmountField, DateField, Required, TextAreaField
 from fundledger.web.i18n import _l
 
 
@@ -42,7 +41,7 @@ class DecisionForm(FlaskForm):
 
 class ThresholdForm(FlaskForm):
     threshold = AmountField(
-        _l("Approval threshold (USD)"), what="threshold",
+        _l("Approval threshold (USD)"),
         description=_l("A reversal of an entry above this total needs a second Secretariat "
                        "user's approval; 0: every reversal; blank: none."),
     )  # fmt: skip

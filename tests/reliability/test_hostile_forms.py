@@ -58,7 +58,6 @@ from fundledger.allocations.models import Allocation
 from fundledger.auth.models import User
 from fundledger.auth.operations import issue_setup_link
 from fundledger.auth.tokens import issue_token
-
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
 from fundledger.donors.models import Donor
