@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -69,16 +70,22 @@ _STAND_INS = {"\u202f": "\u00a0", "\u2009": "\u00a0", "\u2007": "\u00a0"}
 Cell: TypeAlias = "str | Flowable"
 
 
+_REGISTERING = threading.Lock()
+
+
 def register_fonts() -> None:
-    """Register the Vera family from ReportLab's own folder (idempotent)."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = Path(reportlab.__file__).resolve().parent / "fonts"
-    for name, filename in _FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic="FundledgerSans-BoldItalic"
-    )
+    """Register the Vera family from ReportLab's own folder (idempotent). Under a lock,
+    and only once all four faces are in: statements are rendered in server threads too,
+    and a thread that saw the regular face alone would look for the bold one in vain."""
+    with _REGISTERING:
+        if set(_FONT_FILES) <= set(pdfmetrics.getRegisteredFontNames()):
+            return
+        folder = Path(reportlab.__file__).resolve().parent / "fonts"
+        for name, filename in _FONT_FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=BOLD, italic=ITALIC, boldItalic="FundledgerSans-BoldItalic"
+        )
 
 
 @lru_cache(maxsize=1)
