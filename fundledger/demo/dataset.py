@@ -410,7 +410,7 @@ class AllocationPlanner:
                 continue
             allocation = allocation_ops.propose_allocation(
                 self.session, DEMO_SECRETARIAT, activity=activity.number, amount=amount,
-                purpose=self.rng.choice(PURPOSES), period_start=dt.date(year, 3, 1),
+                purpose=self.rng.choice(PURPOSES), period_start=self.on(year, 3, 1),
                 period_end=dt.date(year, 12, 31), pools=pools,
             )  # fmt: skip
             self.advance(allocation, target, year)

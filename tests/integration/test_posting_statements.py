@@ -54,8 +54,8 @@ def test_an_unpledged_receipt_takes_thirteen_statements(database: Database) -> N
 def test_a_receipt_settling_a_pledge_adds_only_the_pledge_and_its_application(
     database: Database,
 ) -> None:
-    """Thirteen, plus the donor's pledges, what each still owes (reductions and receipts
-    applied: two sums) and the application row."""
+    """Thirteen, plus the donor's pledges, which of them were reversed, what each still
+    owes (reductions and receipts applied: two sums) and the application row."""
     with database.transaction() as session:
         donor = donors.create_donor(session, ACTOR, code="MEX", name="Mexico", type="member_state")
         record_pledge(
@@ -66,7 +66,7 @@ def test_a_receipt_settling_a_pledge_adds_only_the_pledge_and_its_application(
                 session, ACTOR, donor, value_date=ON, amount=Decimal("1000.00"),
                 currency="USD", idempotency_key="receipt-1",
             )  # fmt: skip
-        assert len(statements()) == 17, statements()
+        assert len(statements()) == 18, statements()
 
 
 def test_a_replay_is_not_new_and_posts_nothing(database: Database) -> None:

@@ -461,7 +461,8 @@ def _examples(leaves: Sequence[tuple[tuple[str, ...], click.Command]]) -> int:
     combinations, junk arguments, standard input; four times as many when slow."""
     if all(not [p for p in command.params if p.name != "help"] for _, command in leaves):
         return 6  # only junk arguments to vary
-    return max(10, min(25, 5 * len(leaves))) * (2 if SLOW else 1)
+    many = max(10, min(25, 5 * len(leaves)))
+    return many * 2 if SLOW else many // 2
 
 
 LEAVES = list(leaf_commands())
