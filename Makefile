@@ -49,12 +49,13 @@ audit: $(VENV)/.installed-test
 	else echo "pip-audit: no known vulnerabilities"; fi
 
 test: lint typecheck audit
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not heavy"
 
 # The heavier tier CI runs after `make test`: every hostile value of a field kind's classes through
-# every form field and command option (docs/RELIABILITY.md).
+# every form field and command option, and the volume loads and kill -9 crash tests
+# (docs/RELIABILITY.md). One pytest run, so CI's PostgreSQL count covers all of it.
 test-slow: $(VENV)/.installed-test
-	FUNDLEDGER_FUZZ=slow $(BIN)/pytest -n $(PYTEST_WORKERS) tests/reliability/test_hostile_input.py tests/reliability/test_hostile_forms.py
+	FUNDLEDGER_FUZZ=slow $(BIN)/pytest -n $(PYTEST_WORKERS) -m "fuzz or heavy"
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[production]'

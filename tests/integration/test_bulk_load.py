@@ -37,6 +37,7 @@ def _balances(database: Database) -> dict[str, Decimal]:
         return {row.code: row.balance for row in trial_balance(session).rows}
 
 
+@pytest.mark.heavy
 def test_bulk_copies_verify_and_multiply_the_trial_balance(
     run: Callable[..., Result], database: Database
 ) -> None:
@@ -105,6 +106,7 @@ def test_a_date_in_a_closed_period_refuses_the_batch(database: Database) -> None
     assert _balances(database) == {}
 
 
+@pytest.mark.heavy
 def test_service_layer_growth_reaches_the_size_and_verifies(
     run: Callable[..., Result], database: Database
 ) -> None:
@@ -124,6 +126,7 @@ def test_service_layer_growth_reaches_the_size_and_verifies(
     assert kinds >= {"pledge", "receipt"}
 
 
+@pytest.mark.heavy
 def test_the_heavy_donor_makes_its_gifts_once_and_bulk_does_not_copy_them(
     run: Callable[..., Result], database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -198,6 +201,7 @@ def _triggers_in(session: Session) -> set[str]:
     return set(session.execute(text(query)).scalars())
 
 
+@pytest.mark.heavy
 def test_a_bulk_load_leaves_postgresql_statistics_that_know_the_new_rows(
     postgres_database: Database,
 ) -> None:

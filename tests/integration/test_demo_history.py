@@ -76,6 +76,7 @@ def test_the_story_ends_the_day_before_whatever_day_it_is_loaded(
     assert first.year == loaded.year - 4
 
 
+@pytest.mark.heavy
 def test_growing_the_demo_keeps_every_day_whole(
     run: Callable[..., Result], database: Database
 ) -> None:

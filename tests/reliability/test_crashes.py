@@ -47,7 +47,7 @@ from tests.reliability.helpers import (
     verify_passes,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 #: Rows in the imported file, and the length of each row's bank reference: with long
 #: references SQLite's default 2 MB page cache overflows after some 240 rows and the

@@ -117,6 +117,9 @@ FUZZ_SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture],
 )  # fmt: skip
+
+pytestmark = pytest.mark.fuzz
+
 DAY = "2025-06-30"
 NEW_PASSWORD = "a new passphrase for fuzzing"  # noqa: S105 - a test's password
 SIGN_IN_RECORDS = frozenset({"audit_events", "login_throttles"})

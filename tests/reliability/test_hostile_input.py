@@ -69,6 +69,8 @@ FUZZ_SETTINGS = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
+pytestmark = pytest.mark.fuzz
+
 
 # --- the command line -----------------------------------------------------------------
 
