@@ -101,12 +101,16 @@ def reverse(
     return Outcome(request=request)
 
 
-def approve(session: Session, actor: Actor, request: ReversalRequest) -> JournalEntry:
-    """Post the reversal a request asked for; not by the one who asked."""
+def approve(
+    session: Session, actor: Actor, request: ReversalRequest, *, note: str = ""
+) -> JournalEntry:
+    """Post the reversal a request asked for; not by the one who asked. The approver's
+    note, if any, is kept with the decision, as a refusal's is."""
     _check_decidable(session, request, actor)
     check_reversible(session, request.entry, pending=request)
     reversal = _post(session, actor, request.entry, request.reason, request.reversal_date)
-    _decide(session, actor, request, RequestState.APPROVED, None, reversal)
+    kept = (note or "").strip()[:MAX_TEXT] or None
+    _decide(session, actor, request, RequestState.APPROVED, kept, reversal)
     return reversal
 
 

@@ -96,7 +96,7 @@ def decide(request_id: int) -> Page:
                      number=found.entry.number), url_for(".requests")  # fmt: skip
         if not form.approve.data:
             raise CorrectionRefused(_("Choose to approve or to refuse."))
-        reversal = operations.approve(db, request_actor(), found)
+        reversal = operations.approve(db, request_actor(), found, note=form.note.data or "")
         return _("Entry #%(number)s is reversed by #%(reversal)s.",
                  number=found.entry.number, reversal=reversal.number), (
             url_for("ledger.entry", number=reversal.number))  # fmt: skip
