@@ -321,9 +321,13 @@ def entry_post(voucher: BinaryIO) -> None:
 @click.option("--reason", required=True, help="Why the entry is reversed (kept in its memo).")
 @date_option("--date", "entry_date", help="Date of the reversal (default: the entry's date).")
 def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
-    """Reverse entry NUMBER with its mirror image; prints the reversal's number."""
-    from fundledger.corrections.operations import check_records
-    from fundledger.ledger.operations import reverse_entry
+    """Reverse entry NUMBER with its mirror image; prints the reversal's number.
+
+    The browser's rules hold here too: only a manual entry, a receipt or a pledge is
+    reversed, and above the administrator's threshold the reversal waits for a second
+    Secretariat user's approval (on the Reversals page); the command then says so.
+    """
+    from fundledger.corrections.operations import reverse
     from fundledger.ledger.queries import entry_by_number
 
     operator = actor()
@@ -331,17 +335,18 @@ def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
         original = entry_by_number(session, number)
         if original is None:
             raise NotFound(f"there is no entry #{number}")
-        check_records(session, original)
-        reversal = reverse_entry(
-            session,
-            original,
-            reason=reason,
-            created_by=operator.name,
-            entry_date=entry_date,
-            request_id=operator.request_id,
+        outcome = reverse(
+            session, operator, original, reason=reason, on=entry_date or original.entry_date
         )
-        reversal_number = reversal.number
-    click.echo(reversal_number)
+        reversal_number = None if outcome.reversal is None else outcome.reversal.number
+        request_id = None if outcome.request is None else outcome.request.id
+    if reversal_number is None:
+        click.echo(
+            f"the reversal of entry #{number} waits for a second Secretariat user's "
+            f"approval (request {request_id})"
+        )
+    else:
+        click.echo(reversal_number)
 
 
 @cli.command("trial-balance")

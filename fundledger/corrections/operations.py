@@ -1,4 +1,5 @@
-"""Reversing an entry from the browser, with four eyes above the threshold.
+"""Reversing an entry, from the browser or the command line, with four eyes above the
+threshold.
 
 :func:`reverse` is the one way in: it checks what is asked, then posts the reversal
 (``ledger.operations.reverse_entry``: the mirror image, through the overdraft rule) or,
@@ -36,7 +37,7 @@ from fundledger.ledger.queries import not_reversed, reversal_of
 #: The fund setting holding the threshold (USD); absent or blank: no approval needed.
 THRESHOLD_KEY = "reversal_approval_threshold"
 
-#: What may be reversed from the browser: the entries whose record is the entry itself
+#: What may be reversed (browser and command line): the entries whose record is the entry itself
 #: or a receipt or pledge row that readers skip once its entry is reversed.
 REVERSIBLE = frozenset({EntryKind.MANUAL, EntryKind.RECEIPT, EntryKind.PLEDGE})
 
@@ -126,7 +127,7 @@ def refuse(session: Session, actor: Actor, request: ReversalRequest, *, note: st
 def check_reversible(
     session: Session, entry: JournalEntry, *, pending: ReversalRequest | None = None
 ) -> None:
-    """Refuses an entry that is not reversed from the browser, or not any more."""
+    """Refuses an entry that is not reversed this way, or not any more."""
     if entry.reverses_id is not None:
         raise CorrectionRefused(
             f"entry #{entry.number} is itself a reversal; it cannot be reversed"
@@ -151,9 +152,9 @@ def check_reversible(
 
 
 def check_records(session: Session, entry: JournalEntry) -> None:
-    """Refuses the reversal of a receipt's or pledge's entry that later records rest on
-    (the command line's ``entry reverse`` asks this too): once reversed, the donors'
-    readers leave the receipt or pledge out, and what rested on it would be left over."""
+    """Refuses the reversal of a receipt's or pledge's entry that later records rest on:
+    once reversed, the donors' readers leave the receipt or pledge out, and what rested
+    on it would be left over."""
     if entry.kind == EntryKind.RECEIPT:
         _check_receipt(session, entry)
     elif entry.kind == EntryKind.PLEDGE:

@@ -12,6 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from fundledger.audit.models import AuditEvent
+from fundledger.corrections.models import ReversalRequest
+from fundledger.corrections.operations import set_threshold
+from tests.factories import TEST_ACTOR
 
 
 def voucher(tmp_path: Path, name: str = "v.json", **fields: object) -> str:
@@ -82,6 +88,31 @@ def test_post_reverse_and_trial_balance(run, tmp_path: Path) -> None:
     verified = run("verify")
     assert verified.exit_code == 0
     assert verified.output.startswith("ledger verified: 2 entries, 4 postings")
+
+
+def test_entry_reverse_keeps_the_browsers_four_eyes_and_audit(
+    run, database, tmp_path: Path
+) -> None:
+    """The command line is no way round the reversal threshold: above it the reversal
+    waits for a second Secretariat user, below it it posts and is audited as the
+    browser's is."""
+    run("entry", "post", voucher(tmp_path))
+    run("entry", "post", voucher(tmp_path, "small.json", memo="Small", lines=[
+        {"account": "1010", "debit": "10.00"}, {"account": "4100", "credit": "10.00"}]))
+    with database.transaction() as session:
+        set_threshold(session, TEST_ACTOR, Decimal("100.00"))
+
+    waiting = run("entry", "reverse", "1", "--reason", "wrong donor")
+    assert waiting.exit_code == 0, waiting.stderr
+    assert waiting.stdout.startswith("the reversal of entry #1 waits for a second")
+    assert run("entry", "reverse", "2", "--reason", "typo").stdout == "3\n"
+    with database.session() as session:
+        assert session.scalars(select(ReversalRequest.entry_id)).all() == [1]
+        actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["reversal.requested", "entry.reversed"]
+    assert run("trial-balance", "--format", "csv").output.splitlines()[1] == (
+        "1010,Bank,1250.50,0.00"
+    )
 
 
 @pytest.mark.parametrize(
