@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -122,28 +122,72 @@ def postgres_server() -> Iterator[PostgresServer]:
 
 
 def _new_database(
-    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, empty: bool = False
-) -> str:
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, empty: bool = False,
+    seed: str | None = None,
+) -> str:  # fmt: skip
+    """A new database: empty, a copy of ``seed`` (a :class:`Seeds` database), or of the
+    initialised template."""
     if backend == "sqlite":
         path = tmp_path / "fundledger.sqlite3"
         if not empty:
-            shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+            shutil.copyfile(seed or request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
     name = f"{server.prefix}_{uuid.uuid4().hex[:8]}"
-    return server.create(name, template=None if empty else server.template)
+    return server.create(name, template=None if empty else seed or server.template)
 
 
 def _fresh_database(
-    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, empty: bool = False
-) -> Iterator[Database]:
-    url = _new_database(request, backend, tmp_path, empty=empty)
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, *, empty: bool = False,
+    seed: str | None = None,
+) -> Iterator[Database]:  # fmt: skip
+    url = _new_database(request, backend, tmp_path, empty=empty, seed=seed)
     db = Database(url)
     yield db
     db.dispose()
     if backend != "sqlite":
         server: PostgresServer = request.getfixturevalue("postgres_server")
         server.release(url)
+
+
+class Seeds:
+    """Databases seeded once per test process and copied for each test that asks.
+
+    A module whose tests all start from the same books builds them once per backend
+    (:meth:`copy` with the builder) instead of once per test: the copy is a file copy on
+    SQLite and ``CREATE DATABASE … TEMPLATE`` on PostgreSQL, as for the empty template.
+    Each test still gets a database of its own and may write to it."""
+
+    def __init__(self, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+        self.request = request
+        self.tmp_path_factory = tmp_path_factory
+        self.built: dict[tuple[str, str], str] = {}
+
+    def copy(
+        self, request: pytest.FixtureRequest, backend: str, tmp_path: Path,
+        build: Callable[[Database], None],
+    ) -> Iterator[Database]:  # fmt: skip
+        """A fresh copy of the books ``build`` writes into a new database on ``backend``."""
+        yield from _fresh_database(request, backend, tmp_path, seed=self._seed(backend, build))
+
+    def _seed(self, backend: str, build: Callable[[Database], None]) -> str:
+        """The seeded database's file (SQLite) or name (PostgreSQL), built at first use."""
+        key = (backend, f"{build.__module__}.{build.__qualname__}")
+        if key not in self.built:
+            url = _new_database(self.request, backend, self.tmp_path_factory.mktemp("seed"))
+            seeded = Database(url)
+            build(seeded)
+            if backend == "sqlite":
+                with seeded.engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            seeded.dispose()  # a PostgreSQL template takes no other connection while copied
+            self.built[key] = str(make_url(url).database)
+        return self.built[key]
+
+
+@pytest.fixture(scope="session")
+def seeds(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Seeds:
+    return Seeds(request, tmp_path_factory)
 
 
 @pytest.fixture(params=BACKENDS)

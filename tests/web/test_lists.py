@@ -10,9 +10,10 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -29,6 +30,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.periods import close_year, reopen_year
 from fundledger.web.database import get_database
+from tests.conftest import BACKENDS, Seeds
 from tests.factories import create_user, statements_sent
 from tests.web.test_pages import Table, _TableReader
 
@@ -43,7 +45,6 @@ def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-@pytest.fixture
 def books(database: Database) -> None:
     """Five donors, rates, six pledges (one in euros), five receipts, four allocations
     (three submitted, one draft), three work plan versions, three fiscal years closed
@@ -109,8 +110,14 @@ def books(database: Database) -> None:
         create_user(session, "donor", email="mex@example.org", donor=donors["MEX"], active=False)
 
 
+@pytest.fixture(params=BACKENDS)
+def database(request: pytest.FixtureRequest, tmp_path: Path, seeds: Seeds) -> Iterator[Database]:
+    """A copy of :func:`books` for each test: built once per backend and test process."""
+    yield from seeds.copy(request, request.param, tmp_path, books)
+
+
 @pytest.fixture
-def admin(client: FlaskClient, login_as: Callable[..., User], books: None) -> FlaskClient:
+def admin(client: FlaskClient, login_as: Callable[..., User]) -> FlaskClient:
     """An admin reads every list (the user list is the admin's alone)."""
     login_as("admin", email="admin@oas.org")
     return client
