@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -106,6 +106,9 @@ def message(settings: MailSettings, to: str, subject: str, body: str) -> EmailMe
     mail["From"] = settings.sender
     mail["To"] = Address(addr_spec=to)
     mail["Subject"] = subject
+    # What a receiving server expects of every message (RFC 5322), lest it file it as spam.
+    mail["Date"] = formatdate(usegmt=True)
+    mail["Message-ID"] = make_msgid(domain=parseaddr(settings.sender)[1].rpartition("@")[2])
     mail.set_content(body)
     return mail
 

@@ -66,6 +66,8 @@ def test_a_new_donor_login_gets_its_link_by_email_in_its_language(
     assert mailing.inbox.recipients == [["mision@mexico.example"]]
     assert sent["To"] == "mision@mexico.example"
     assert sent["From"] == SENDER
+    assert sent["Message-ID"].endswith("@example.org>")
+    assert sent["Date"]
     assert sent["Subject"] == "Su cuenta de fundledger: elija su contraseña"
     body = body_of(sent)
     assert body.startswith("Hola, Misión de México:")
