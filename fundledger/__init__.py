@@ -16,13 +16,16 @@ if TYPE_CHECKING:
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The Flask application as served (gunicorn calls this): configuration, database,
     blueprints, template helpers. In production it refuses to start without
-    FUNDLEDGER_SECRET_KEY and FUNDLEDGER_PUBLIC_URL
+    FUNDLEDGER_SECRET_KEY and FUNDLEDGER_PUBLIC_URL, and anywhere with
+    a malformed FUNDLEDGER_TIMEZONE or FUNDLEDGER_SMTP_URL
     (:class:`~fundledger.config.ConfigurationError`), rather than answer 500 to every
     page or build links from the request's Host header."""
     from fundledger.config import check_production, fund_timezone
+    from fundledger.mail import mail_settings
     from fundledger.web.app import build_app
 
     app = build_app(config)
     check_production(app.config)
     fund_timezone()  # a misspelt FUNDLEDGER_TIMEZONE stops the start, not every request
+    mail_settings(app.config)  # so does a misspelt FUNDLEDGER_SMTP_URL, not each invitation
     return app

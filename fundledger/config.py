@@ -36,6 +36,12 @@ ENVIRONMENT = {
     #: unset, the self-signed pair `fundledger init` makes in the instance folder.
     "FUNDLEDGER_SIGNING_KEY": "SIGNING_KEY",
     "FUNDLEDGER_SIGNING_CERT": "SIGNING_CERT",
+    #: The SMTP server that sends invitations (fundledger/mail.py): smtp://host:25,
+    #: smtp+starttls://user:password@host:587 or smtps://user:password@host:465; unset,
+    #: setup links are shown to the admin to hand over.
+    "FUNDLEDGER_SMTP_URL": "SMTP_URL",
+    #: The address invitations are sent from (needed with FUNDLEDGER_SMTP_URL).
+    "FUNDLEDGER_MAIL_FROM": "MAIL_FROM",
 }
 #: The Organization's seat (Washington, D.C.), the fund's timezone unless set.
 DEFAULT_TIMEZONE = "America/New_York"

@@ -19,6 +19,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.auth.models import Role
 from fundledger.auth.passwords import MAX_LENGTH
+from fundledger.donors.forms import LANGUAGE_LABELS
+from fundledger.i18n import LANGUAGES
 from fundledger.web.fields import Required, StringField
 from fundledger.web.i18n import _l
 
@@ -124,6 +126,11 @@ class UserForm(FlaskForm):
     )
     #: The view lists the donors.
     donor = SelectField(_l("Donor (for a donor login only)"), choices=[NO_DONOR], default="")
+    #: The language of the mail the user is sent (the view defaults it for a new user).
+    language = SelectField(
+        _l("Language of the user's mail"),
+        choices=[SelectChoice(code, LANGUAGE_LABELS[code]) for code in LANGUAGES],
+    )
     active = BooleanField(_l("Active (may sign in)"))
     submit = SubmitField(_l("Save"))
 

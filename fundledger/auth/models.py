@@ -39,6 +39,9 @@ _ROLE_NAMES = ", ".join(f"'{role.value}'" for role in Role)
 
 class User(Base):
     __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("language IN ('en', 'es', 'fr', 'pt')", name="language_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Lower-cased; what the user signs in with.
@@ -61,6 +64,9 @@ class User(Base):
     setup_token_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(Text)
+    #: The language the user's invitation and setup-link mail is written in (revision
+    #: 0027): a donor login starts in its donor's, everyone else in English.
+    language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"

@@ -36,7 +36,7 @@ from fundledger.auth.passwords import Passwords, new_token, token_digest, totp_s
 from fundledger.auth.throttle import ThrottlePolicy
 from fundledger.auth.timing import as_utc
 from fundledger.donors.models import Donor
-from fundledger.i18n import N_
+from fundledger.i18n import LANGUAGES, N_, SOURCE_LANGUAGE
 
 #: Duties that one person may not hold together (DESIGN §2: who proposes, who decides,
 #: who checks).
@@ -55,17 +55,22 @@ def create_user(
     name: str,
     roles: Collection[Role | str],
     donor: Donor | None = None,
+    language: str | None = None,
     now: dt.datetime,
 ) -> User:
-    """A new, active user without a password (set one, or issue a setup link)."""
+    """A new, active user without a password (set one, or issue a setup link), whose
+    mail is in ``language``: unless given, a donor login's donor's, else English."""
     email = normalise_email(email)
     if queries.user_by_email(session, email) is not None:
         raise EmailTaken(email)
     granted = _checked_roles(roles, donor)
+    if language is None:
+        language = SOURCE_LANGUAGE if donor is None else donor.language
     user = User(
         email=email,
         name=_checked_name(name),
         donor_id=None if donor is None else donor.id,
+        language=_checked_language(language),
         active=True,
         created_at=now,
         created_by=actor.name,
@@ -86,12 +91,14 @@ def update_user(
     roles: Collection[Role | str],
     donor: Donor | None,
     active: bool,
+    language: str | None = None,
     now: dt.datetime,
 ) -> None:
-    """Change a user's name, roles, donor or active flag; each kind of change is its own
-    audit event, and deactivating ends every session the user has."""
+    """Change a user's name, roles, donor, language or active flag; each kind of change
+    is its own audit event, and deactivating ends every session the user has."""
     granted = _checked_roles(roles, donor)
     name = _checked_name(name)
+    language = user.language if language is None else _checked_language(language)
     was_admin = user.active and Role.ADMIN in user.roles
     if was_admin and not (active and Role.ADMIN in granted) and queries.active_admins(session) <= 1:
         raise LastAdmin()
@@ -112,9 +119,11 @@ def update_user(
             after={"roles": sorted(granted)},
         )
     new_donor_id = None if donor is None else donor.id
-    if name != user.name or new_donor_id != user.donor_id:
-        user.name = name
-        user.donor_id = new_donor_id
+    if name != user.name or new_donor_id != user.donor_id or language != user.language:
+        after = {"name": name, "donor_id": new_donor_id}
+        if language != user.language:
+            after["language"] = language
+        user.name, user.donor_id, user.language = name, new_donor_id, language
         session.flush()
         record(
             session,
@@ -122,8 +131,8 @@ def update_user(
             "user.updated",
             "user",
             user.id,
-            before={"name": before["name"], "donor_id": before["donor_id"]},
-            after={"name": name, "donor_id": new_donor_id},
+            before={key: before[key] for key in after},
+            after=after,
         )
     if active != user.active:
         user.active = active
@@ -155,6 +164,12 @@ def _checked_name(name: str) -> str:
     return name
 
 
+def _checked_language(language: str) -> str:
+    if language not in LANGUAGES:
+        raise InvalidUser(f"{language[:20]!r} is not a language; they are {', '.join(LANGUAGES)}.")
+    return language
+
+
 def _checked_roles(roles: Collection[Role | str], donor: Donor | None) -> frozenset[Role]:
     try:
         granted = frozenset(Role(role) for role in roles)
@@ -182,6 +197,7 @@ def _fields(user: User) -> dict[str, Any]:
         "name": user.name,
         "roles": sorted(user.roles),
         "donor_id": user.donor_id,
+        "language": user.language,
         "active": user.active,
     }
 

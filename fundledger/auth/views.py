@@ -39,19 +39,22 @@ from fundledger.auth.forms import (
     UserFilterForm,
     UserForm,
 )
+from fundledger.auth.invitations import mail_setup_link
 from fundledger.auth.models import Role, User
 from fundledger.auth.passwords import new_totp_secret, totp_uri
 from fundledger.auth.sessions import SignedIn
 from fundledger.auth.tokens import tokens_of
+from fundledger.donors.forms import LANGUAGE_LABELS
 from fundledger.donors.models import Donor
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import text_problem
 from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.mail import mail_settings
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import csv_download
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, request_language
 from fundledger.web.pages import Page, form_again, refused, template_page
 from fundledger.web.redirects import local_path
 
@@ -299,7 +302,7 @@ def _users(filters: UserFilterForm, order: ListArgs) -> Select[User]:
 @allow(Role.ADMIN)
 def new_user() -> Page:
     db = db_session()
-    form = NewUserForm()
+    form = NewUserForm(data={"language": request_language().code})
     _donor_choices(db, form)
     if not form.validate_on_submit():
         return form_again("auth/user_form.html", form, user=None)
@@ -312,13 +315,14 @@ def new_user() -> Page:
             name=form.name.data or "",
             roles=form.roles.data or [],
             donor=_donor(db, form.donor.data),
+            language=form.language.data,
             now=moment,
         )
     except InvalidUser as refusal:
         return _refused("auth/user_form.html", form, refusal, user=None)
     token = operations.issue_setup_link(db, user, actor, now=moment, lifetime=_link_lifetime())
     db.commit()
-    return render_template("auth/setup_link.html", user=user, link=_setup_link(token), new=True)
+    return _hand_over(db, user, token, new=True)
 
 
 @blueprint.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -343,6 +347,7 @@ def edit_user(user_id: int) -> Page:
             roles=form.roles.data or [],
             donor=_donor(db, form.donor.data),
             active=form.active.data,
+            language=form.language.data,
             now=sessions.now(),
         )
     except (InvalidUser, LastAdmin) as refusal:
@@ -361,7 +366,21 @@ def reset_password(user_id: int) -> Page:
         db, user, sessions.request_actor(), now=sessions.now(), lifetime=_link_lifetime()
     )
     db.commit()
-    return render_template("auth/setup_link.html", user=user, link=_setup_link(token), new=False)
+    return _hand_over(db, user, token, new=False)
+
+
+def _hand_over(db: Session, user: User, token: str, *, new: bool) -> str:
+    """The page after a setup link was issued (and committed): with a mail server, the
+    link is mailed and the page says so; without one, or if the mail could not be sent
+    (the page says that too), the page shows the link for the admin to hand over."""
+    link, mailed = _setup_link(token), None
+    settings = mail_settings(current_app.config)
+    if settings is not None:
+        mailed = mail_setup_link(db, sessions.request_actor(), user, link, new=new,
+                                 settings=settings)  # fmt: skip
+        db.commit()
+    return render_template("auth/setup_link.html", user=user, link=link, new=new, mailed=mailed,
+                           language=LANGUAGE_LABELS[user.language])  # fmt: skip
 
 
 @blueprint.post("/admin/users/<int:user_id>/reset-two-factor")
@@ -435,6 +454,7 @@ def _form_data(db: Session, user: User) -> dict[str, Any]:
         "roles": sorted(user.roles),
         "donor": codes.get(user.donor_id or 0, ""),
         "active": user.active,
+        "language": user.language,
     }
 
 

@@ -27,6 +27,7 @@ from fundledger.cli.tools import (
     out_option,
     runtime,
 )
+from fundledger.config import ConfigurationError
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import visible
 from fundledger.money import plain
@@ -151,7 +152,7 @@ class FundledgerGroup(click.Group):
             result = super().invoke(ctx)
             sys.stdout.flush()  # here, not at exit, where a failure would be a traceback
             return result
-        except FundledgerError as error:
+        except (FundledgerError, ConfigurationError) as error:
             click.echo(f"fundledger: {visible(error)}", err=True)
             ctx.exit(1)
         except OSError as error:

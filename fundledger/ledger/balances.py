@@ -82,9 +82,13 @@ def pool_balances(
 # (issue 13: the readers the statements and dashboards held themselves, moved here)
 
 
-def first_day(session: Session) -> dt.date | None:
-    """The date of the earliest posting, or None for an empty ledger."""
-    return session.scalar(select(func.min(DailyTotal.entry_date)))
+def first_day(session: Session, *, donor_id: int | None = None) -> dt.date | None:
+    """The date of the earliest posting (the Fund's inception), or of the earliest for
+    the donor ``donor_id``; None for an empty ledger or a donor with no entries."""
+    query = select(func.min(DailyTotal.entry_date))
+    if donor_id is not None:
+        query = query.where(DailyTotal.donor_id == donor_id)
+    return session.scalar(query)
 
 
 def period_movements(

@@ -8,6 +8,7 @@ whose refusal comes back to the form.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -161,7 +162,64 @@ class VerifyForm(FlaskForm):
     submit = SubmitField(_l("Verify"))
 
 
-class CurrentStatementForm(FlaskForm):
-    """A donor's request for its statement of the year so far; nothing to fill in."""
+#: What a donor's own statement covers.
+OWN_COVERS = [
+    SelectChoice("year", _l("A year")),
+    SelectChoice("life", _l("All our contributions, from the first to today")),
+    SelectChoice("period", _l("A period")),
+]
 
-    submit = SubmitField(_l("Request my statement for this year to date"))
+
+class OwnStatementForm(FlaskForm):
+    """A donor's request for its own statement: a year (this one to date, or a past one
+    since its first entry), its whole life, or a period. The view lists the years and
+    sets :attr:`first_day` (the Fund's inception) and :attr:`today`, the bounds of a
+    period; sent without a choice, it asks for this year to date."""
+
+    covers = RadioField(_l("Covering"), choices=OWN_COVERS, default="year")
+    year = SelectField(_l("Year"), choices=[], validate_choice=False)
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Request my statement"))
+
+    first_day: dt.date | None = None
+    today: dt.date | None = None
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = bool(super().validate(extra_validators))
+        problems = {
+            "year": self._year_problems,
+            "period": self._period_problems,
+        }.get(self.covers.data or "", lambda: [])()
+        for field, message in problems:
+            field.errors = [*field.errors, message]
+            valid = False
+        return valid
+
+    def _year_problems(self) -> list[tuple[Any, str]]:
+        if self.year.data not in {choice.value for choice in self.year.choices}:
+            return [(self.year, _("Choose one of the years offered."))]
+        return []
+
+    def _period_problems(self) -> list[tuple[Any, str]]:
+        start, end = self.start.data, self.end.data
+        if self.start.errors or self.end.errors:
+            return []
+        if start is None or end is None:
+            return [(field, message) for field, message in (
+                (self.start, _("Enter the first day of the period.")),
+                (self.end, _("Enter the last day of the period.")),
+            ) if field.data is None]  # fmt: skip
+        if end < start:
+            return [(self.end, _("The period ends (%(end)s) before it starts (%(start)s).",
+                                 end=end.isoformat(), start=start.isoformat()))]  # fmt: skip
+        problems = []
+        first, today = self.first_day, self.today
+        if first is not None and start < first:
+            message = _("The Fund's books start on %(first)s; choose that day or a later one.",
+                        first=first.isoformat())  # fmt: skip
+            problems.append((self.start, message))
+        if today is not None and end > today:
+            message = _("A statement cannot run past today (%(today)s).", today=today.isoformat())
+            problems.append((self.end, message))
+        return problems

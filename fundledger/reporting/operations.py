@@ -146,8 +146,10 @@ def issue_once_a_day(
     now: dt.datetime | None = None,
 ) -> tuple[StatementRecord, bool]:
     """Issue the statement, unless the same one (request and language) was issued earlier
-    the same day (UTC): then that one, and False. How a donor's own requests are served,
-    so that asking again, or twice at once, does not fill the register.
+    the same day (UTC) and its figures are still the ledger's: then that one, and False.
+    How a donor's own requests are served, so that asking again, or twice at once, does
+    not fill the register, while asking after new entries changed the figures issues a
+    fresh statement that supersedes the earlier one.
     """
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     lock_ledger(session)  # a request racing this one waits, then finds this one's statement
@@ -155,10 +157,20 @@ def issue_once_a_day(
     code = Language.of(language).code
     request = request.with_settings(SettingValues.now(session))  # a setting changed: anew
     earlier = issued_since(session, request, language=code, since=midnight)
-    if earlier is not None:
+    if earlier is not None and not _figures_moved(session, earlier, request, moment):
         return earlier, False
     return issue_statement(session, actor, request, language=code, archive=archive,
                            signer=signer, now=moment), True  # fmt: skip
+
+
+def _figures_moved(
+    session: Session, earlier: StatementRecord, request: Request, moment: dt.datetime
+) -> bool:
+    """Whether the statement, issued now, would print other figures than ``earlier``:
+    not if no entry was appended since; else as the digests of its figures say."""
+    if earlier.last_entry is not None and earlier.last_entry == last_entry_number(session):
+        return False
+    return figures_digest(statement_data(session, request, moment)) != earlier.figures_digest
 
 
 def _write(path: Path, content: bytes) -> None:

@@ -36,14 +36,16 @@ from fundledger.donors.forms import LANGUAGE_LABELS
 from fundledger.donors.models import Donor
 from fundledger.donors.queries import donor_by_code, donors
 from fundledger.errors import FundledgerError, NotFound
+from fundledger.ledger.balances import first_day
+from fundledger.ledger.periods import fiscal_year
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.reporting import queries
 from fundledger.reporting.forms import (
     KIND_LABELS,
-    CurrentStatementForm,
     DonorStatementForm,
     FundStatementForm,
     MeetingPackForm,
+    OwnStatementForm,
     RegisterFilterForm,
     VerifyForm,
 )
@@ -245,25 +247,31 @@ def verify() -> Page:
 @blueprint.get("/my/statements")
 @allow(Role.DONOR)
 def own() -> str:
+    return _own_page(_own_form(own_donor()))
+
+
+def _own_page(form: OwnStatementForm) -> str:
     db = db_session()
     donor = own_donor()
     return render_template(
         "reporting/own.html", donor=donor, statements=queries.statements(db, donor_id=donor.id),
-        form=CurrentStatementForm(), period=_current_period(), donor_names={donor.code: donor.name},
+        form=form, donor_names={donor.code: donor.name},
     )  # fmt: skip
 
 
 @blueprint.post("/my/statements/request")
 @allow(Role.DONOR)
 def request_current() -> Page:
-    """Issue the donor's statement from 1 January to today, in its language; asked again
-    the same day, the one issued earlier is the answer (see ``issue_once_a_day``)."""
+    """Issue the donor's statement for the period asked (this year to date unless told),
+    in its language. Asked again the same day, the one issued earlier is the answer while
+    its figures hold; once new entries changed them, a fresh one supersedes it (see
+    ``issue_once_a_day``)."""
     db = db_session()
     donor = own_donor()
-    form = CurrentStatementForm()
+    form = _own_form(donor)
     if not form.validate_on_submit():
-        return redirect(url_for("statements.own"))
-    start, end = _current_period()
+        return _own_page(form), 400
+    start, end = _own_period(form, donor)
     try:
         statement, new = issue_once_a_day(
             db, request_actor(), Request.donor(donor.code, start, end),
@@ -274,21 +282,46 @@ def request_current() -> Page:
         flash(_("Your statement could not be issued: %(reason)s", reason=refusal))
         return redirect(url_for("statements.own"))
     number = statement.number
+    earlier = None if statement.supersedes is None else statement.supersedes.number
     db.commit()
-    if new:
+    if not new:
+        flash(_("Your statement for this period was issued earlier today: %(number)s.",
+                number=number))  # fmt: skip
+    elif earlier is not None:
+        flash(_("Issued %(number)s, your statement from %(start)s to %(end)s; it supersedes "
+                "%(earlier)s, whose figures have changed since.", number=number,
+                start=start.isoformat(), end=end.isoformat(), earlier=earlier))  # fmt: skip
+    else:
         flash(
             _("Issued %(number)s, your statement from %(start)s to %(end)s.", number=number,
               start=start.isoformat(), end=end.isoformat())
         )  # fmt: skip
-    else:
-        flash(_("Your statement for this period was issued earlier today: %(number)s.",
-                number=number))  # fmt: skip
     return redirect(url_for("statements.own", _anchor=number))
 
 
-def _current_period() -> tuple[dt.date, dt.date]:
+def _own_form(donor: Donor) -> OwnStatementForm:
+    """The donor's request form: the years from its first entry's to this one (to date),
+    newest first; the Fund's first day and today bound a period."""
+    db, today = db_session(), now().date()
+    first = first_day(db, donor_id=donor.id) or today
+    form = OwnStatementForm(data={"year": str(today.year), "start": dt.date(today.year, 1, 1),
+                                  "end": today})  # fmt: skip
+    form.year.choices = [SelectChoice(str(today.year), _("%(year)s, to date", year=today.year))] + [
+        SelectChoice(str(year), str(year)) for year in range(today.year - 1, first.year - 1, -1)
+    ]
+    form.first_day, form.today = first_day(db), today
+    return form
+
+
+def _own_period(form: OwnStatementForm, donor: Donor) -> tuple[dt.date, dt.date]:
+    """The days the statement covers, from a form that validated."""
     today = now().date()
-    return dt.date(today.year, 1, 1), today
+    if form.covers.data == "period":
+        return required(form.start.data), required(form.end.data)
+    if form.covers.data == "life":
+        return first_day(db_session(), donor_id=donor.id) or form.first_day or today, today
+    year = int(form.year.data)
+    return (dt.date(year, 1, 1), today) if year == today.year else fiscal_year(year)
 
 
 # --- helpers --------------------------------------------------------------------------

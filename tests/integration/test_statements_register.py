@@ -24,7 +24,7 @@ from fundledger.donors.receipts import record_receipt
 from fundledger.errors import NotFound
 from fundledger.reporting.i18n import UnknownLanguage
 from fundledger.reporting.models import StatementRecord
-from fundledger.reporting.operations import issue_statement
+from fundledger.reporting.operations import issue_once_a_day, issue_statement
 from fundledger.reporting.queries import (
     issue_of,
     rebuild_check,
@@ -257,3 +257,35 @@ def test_an_issued_document_renders_the_same_after_a_setting_changes(
             "cash_and_receivables", "0.07"
         )
     assert [r.number for r in issued] == ["DS-2026-0001", "CP-2026-0001"]
+
+
+def test_asked_again_the_same_day_a_statement_is_reissued_only_if_its_figures_moved(
+    database: Database, tmp_path: Path
+) -> None:
+    """issue_once_a_day: no entry since, or one outside the period (dated 2026), gives the
+    earlier statement; an entry that changes its figures issues one superseding it."""
+
+    def ask(minutes: int) -> tuple[str, bool, str | None]:
+        with database.transaction() as session:
+            statement, new = issue_once_a_day(
+                session, SECRETARIAT, spain_2025(), language="es", archive=tmp_path,
+                signer=fund_signer(), now=NOW + dt.timedelta(minutes=minutes),
+            )  # fmt: skip
+            earlier = None if statement.supersedes is None else statement.supersedes.number
+            return statement.number, new, earlier
+
+    def spain_gives(on: str, amount: str) -> None:
+        with database.transaction() as session:
+            record_receipt(session, SECRETARIAT, known_donor(session, "ES-OBS"),
+                           value_date=day(on), amount=D(amount), currency="USD",
+                           unpledged=True)  # fmt: skip
+
+    with database.transaction() as session:
+        spain_pays_in_two_instalments(session)
+    assert ask(0) == ("DS-2026-0001", True, None)
+    assert ask(1) == ("DS-2026-0001", False, None)
+    spain_gives("2026-02-01", "100.00")
+    assert ask(2) == ("DS-2026-0001", False, None)
+    spain_gives("2025-11-03", "2345.00")
+    assert ask(3) == ("DS-2026-0002", True, "DS-2026-0001")
+    assert ask(4) == ("DS-2026-0002", False, "DS-2026-0001")

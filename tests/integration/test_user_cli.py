@@ -20,6 +20,9 @@ from fundledger.auth.models import User, UserSession
 from fundledger.cli.main import cli
 from fundledger.db import Database
 from tests.factories import PASSWORD, create_donor, create_user, open_session
+from tests.mail import SmtpServer, body_of, closed_port_url, smtp_server
+
+__all__ = ["smtp_server"]  # the fixture, imported for pytest
 
 Run = Callable[..., Result]
 NEW_PASSWORD = "a brand new passphrase"  # noqa: S105 - a test's password
@@ -239,3 +242,58 @@ def test_the_commands_document_their_options(run: Run) -> None:
     for option in ("--email", "--role", "--donor", "--name", "--password-stdin"):
         assert option in add, option
     assert "--password-stdin" in run("user", "set-password", "--help").stdout
+
+
+# --- setup links by email (issue 15, finding 7) ---------------------------------------
+
+
+def test_user_add_mails_the_link_in_the_users_language(
+    database: Database, smtp_server: SmtpServer
+) -> None:
+    env = {"FUNDLEDGER_DATABASE_URL": database.url, "FUNDLEDGER_SMTP_URL": smtp_server.url,
+           "FUNDLEDGER_MAIL_FROM": "fund@example.org"}  # fmt: skip
+    with database.transaction() as session:
+        create_donor(session, "BR", name="Brasil", language="pt")
+    result = CliRunner().invoke(
+        cli, ["user", "add", "--email", "missao@brasil.example", "--role", "donor",
+              "--donor", "BR", "--name", "Missão do Brasil"],
+        env=env, catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "user missao@brasil.example (donor) added",
+        "setup link mailed to missao@brasil.example (in pt)",
+    ]
+    sent = smtp_server.only_message()
+    assert sent["Subject"] == "Sua conta no fundledger: defina sua senha"
+    body = body_of(sent)
+    assert body.startswith("Olá, Missão do Brasil,")
+    token = re.search(r"/setup/([A-Za-z0-9_-]+)", body)
+    assert token
+    user = stored(database, "missao@brasil.example")
+    assert user.setup_token_hash == hashlib.sha256(token.group(1).encode()).hexdigest()
+    assert [action for action, _ in audit(database)][-2:] == [
+        "user.setup_link_issued", "user.setup_link_mailed"
+    ]
+
+
+def test_a_failed_send_prints_the_link(database: Database) -> None:
+    env = {"FUNDLEDGER_DATABASE_URL": database.url, "FUNDLEDGER_SMTP_URL": closed_port_url(),
+           "FUNDLEDGER_MAIL_FROM": "fund@example.org"}  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["user", "add", "--email", "ana@example.org", "--role", "auditor"], env=env
+    )
+    assert result.exit_code == 0
+    assert "the mail to ana@example.org could not be sent" in result.stderr
+    assert LINK.search(result.stdout)
+
+
+def test_a_malformed_mail_server_is_refused_with_its_reason(database: Database) -> None:
+    env = {"FUNDLEDGER_DATABASE_URL": database.url, "FUNDLEDGER_SMTP_URL": "smtp://:25",
+           "FUNDLEDGER_MAIL_FROM": "fund@example.org"}  # fmt: skip
+    result = CliRunner().invoke(
+        cli, ["user", "add", "--email", "ana@example.org", "--role", "auditor"], env=env
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("fundledger: FUNDLEDGER_SMTP_URL 'smtp://:25' names no host")
+    assert counts(database) == (0, 0), "nothing is written"

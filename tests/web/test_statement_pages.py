@@ -438,6 +438,113 @@ def test_a_donor_requests_its_statement_for_the_year_to_date(
     }  # fmt: skip
 
 
+def spain_signs_in(browser: Browser, login_as: LoginAs, database: Database) -> User:
+    user = login_as("donor", donor=donor_named(database, "ES-OBS"), email="embajada@es.example")
+    browser.client.set_cookie(COOKIE, "en")  # Spain's pages would be in Spanish
+    return user
+
+
+def request_own(browser: Browser, **data: str) -> TestResponse:
+    return browser.submit("/my/statements/request", data, page="/my/statements")
+
+
+@pytest.mark.parametrize(
+    ("data", "period"),
+    [
+        ({"covers": "year", "year": "2025"},
+         "Período 1 de enero de 2025 – 31 de diciembre de 2025"),
+        ({"covers": "life"}, "Período 10 de febrero de 2025 – 2 de marzo de 2026"),
+        ({"covers": "period", "start": "2025-04-01", "end": "2025-06-30"},
+         "Período 1 de abril de 2025 – 30 de junio de 2025"),
+    ],
+)  # fmt: skip
+def test_a_donor_chooses_a_past_year_its_whole_life_or_a_period(
+    browser: Browser, login_as: LoginAs, database: Database, books: None,
+    data: dict[str, str], period: str,
+) -> None:  # fmt: skip
+    """Spain's first entry is its pledge of 10 February 2025; today is 2 March 2026."""
+    spain_signs_in(browser, login_as, database)
+    page = body(browser.get("/my/statements"))
+    assert re.findall(r'<option[^>]*value="(\d+)"[^>]*>([^<]+)</option>', page) == [
+        ("2026", "2026, to date"), ("2025", "2025"),
+    ], "the years from the donor's first entry's, newest first"
+    response = request_own(browser, **data)
+    assert response.status_code == 302
+    (statement,) = records(database)
+    words = text_of(download(browser, statement).get_data())
+    assert period in words
+    assert "España (ES-OBS)" in words
+    start, end = (part.strip() for part in flashes(body(browser.get("/my/statements")))[0]
+                  .removeprefix("Issued DS-2026-0001, your statement from ").rstrip(".")
+                  .split(" to "))  # fmt: skip
+    assert json.loads(statement.parameters)["from"] == start
+    assert json.loads(statement.parameters)["to"] == end
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"covers": "period", "start": "2025-06-30", "end": "2025-04-01"}, "end",
+         "The period ends (2025-04-01) before it starts (2025-06-30)."),
+        ({"covers": "period", "start": "2025-01-19", "end": "2025-06-30"}, "start",
+         "The Fund's books start on 2025-01-20; choose that day or a later one."),
+        ({"covers": "period", "start": "2026-01-01", "end": "2026-03-03"}, "end",
+         "A statement cannot run past today (2026-03-02)."),
+        ({"covers": "period", "start": "", "end": "2026-03-01"}, "start",
+         "Enter the first day of the period."),
+        ({"covers": "year", "year": "2024"}, "year", "Choose one of the years offered."),
+    ],
+)  # fmt: skip
+def test_a_period_the_books_cannot_cover_is_refused_on_the_form(
+    browser: Browser, login_as: LoginAs, database: Database, books: None, archive: Path,
+    data: dict[str, str], field: str, message: str,
+) -> None:  # fmt: skip
+    spain_signs_in(browser, login_as, database)
+    response = request_own(browser, **data)
+    assert response.status_code == 400
+    page = text(response)
+    assert f'<strong class="error" id="{field}-error">{message}</strong>' in page
+    for name, value in data.items():
+        if name in ("start", "end") and value:
+            assert f'value="{value}"' in page, "what was typed stays"
+    assert records(database) == []
+    assert pdf_files(archive) == []
+
+
+def test_asked_again_after_new_entries_a_fresh_statement_supersedes_the_earlier(
+    browser: Browser, login_as: LoginAs, database: Database, books: None, clock: Clock
+) -> None:
+    """Spain's 2025 statement, asked again the same day: after an entry dated 2026 its
+    figures hold (the earlier statement is the answer); after a gift dated in November
+    2025 they do not (a fresh one supersedes it)."""
+    spain_signs_in(browser, login_as, database)
+    request_own(browser, covers="year", year="2025")
+    with database.transaction() as session:
+        record_receipt(session, SECRETARIAT, donor_by_code(session, "ES-OBS"),
+                       value_date=day("2026-03-01"), amount=Decimal(100), currency="USD",
+                       unpledged=True)  # fmt: skip
+    clock.advance(60)
+    again = request_own(browser, covers="year", year="2025")
+    assert flashes(body(browser.get(again.headers["Location"]))) == [
+        "Your statement for this period was issued earlier today: DS-2026-0001."
+    ]
+    with database.transaction() as session:
+        record_receipt(session, SECRETARIAT, donor_by_code(session, "ES-OBS"),
+                       value_date=day("2025-11-03"), amount=Decimal("2345.00"),
+                       currency="USD", unpledged=True)  # fmt: skip
+    clock.advance(60)
+    fresh = request_own(browser, covers="year", year="2025")
+    assert flashes(body(browser.get(fresh.headers["Location"]))) == [
+        "Issued DS-2026-0002, your statement from 2025-01-01 to 2025-12-31; it supersedes "
+        "DS-2026-0001, whose figures have changed since."
+    ]
+    first, second = records(database)
+    assert second.supersedes_id == first.id
+    assert "2.345,00" in text_of(download(browser, second).get_data())
+    assert "2.345,00" not in text_of(download(browser, first).get_data())
+    assert issued_events(database) == 2
+
+
 # --- verification ---------------------------------------------------------------------
 
 
