@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 SIZES ?= 10000 100000
 RUNS ?= 3
 
-.PHONY: run test test-slow lint typecheck audit bench bench-startup clean
+.PHONY: run test test-slow lint typecheck audit bench bench-startup screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 	FUNDLEDGER_ENV=development $(BIN)/fundledger serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check fundledger tests migrations
+	$(BIN)/ruff check fundledger tests migrations docs
 	$(BIN)/bandit -q -c pyproject.toml -r fundledger
 	$(BIN)/lint-imports --no-cache
 
@@ -70,6 +70,10 @@ bench: $(VENV)/.installed-bench
 # The start-up figures alone, beside hledger's (seconds; no ledgers are built).
 bench-startup: $(VENV)/.installed
 	$(BIN)/python -m bench.run --startup-only
+
+# The pictures in docs/screenshots/: each role's home page at 1,366 px over the demo.
+screenshots: $(VENV)/.installed-test
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
