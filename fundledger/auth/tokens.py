@@ -1,5 +1,5 @@
-"""Per-user API tokens: issued and revoked by their user (or an admin), checked on every
-API request.
+"""Per-user API tokens: issued and revoked by their user (or an admin, who makes read
+tokens only), checked on every API request.
 
 A token is 32 random bytes (:func:`~fundledger.auth.passwords.new_token`), shown once;
 only its SHA-256 digest is stored. Unlike a password it has 256 bits of entropy, so a
@@ -22,7 +22,7 @@ from fundledger.auth.errors import InvalidToken
 from fundledger.auth.models import ApiToken, TokenScope, User
 from fundledger.auth.passwords import new_token, token_digest
 from fundledger.auth.timing import as_utc
-from fundledger.errors import NotFound
+from fundledger.errors import NotAllowed, NotFound
 from fundledger.i18n import N_
 
 #: What a token starts with, so a leaked one is recognisable (and greppable) as ours.
@@ -50,6 +50,11 @@ def issue_token(
         raise InvalidToken(N_("Give the token a name of at most 80 characters."))
     if scope not in set(TokenScope):
         raise InvalidToken(N_("A token's scope is read, or read and write."))
+    if scope == TokenScope.READ_WRITE and actor.name != user.email:
+        # Writes through it are recorded under the user's name: only they may ask for that.
+        raise NotAllowed(
+            N_("Only its user may give a token write access; an admin makes read tokens.")
+        )
     if days is not None and not 0 < days <= MAX_DAYS:
         raise InvalidToken(N_("A token lasts from 1 to 366 days, or until it is revoked."))
     secret = PREFIX + new_token()

@@ -144,6 +144,21 @@ def test_an_admin_makes_and_revokes_a_users_token(
     assert call(fresh, "GET", "/api/v1/donors", secret.group(1)).status_code == 401
 
 
+def test_an_admin_cannot_make_a_token_that_writes_as_the_user(
+    database: Database, browser: Browser, login_as: Callable[..., User],
+    make_user: Callable[..., User],
+) -> None:  # fmt: skip
+    """Money posted with it would be recorded under the Secretariat user's name."""
+    login_as("admin")
+    user = make_user("secretariat", email="officer@example.org")
+    page = f"/admin/users/{user.id}"
+    browser.submit(f"{page}/tokens", {"name": "Bank feed", "scope": WRITE}, page=page)
+    shown = browser.client.get(page).get_data(as_text=True)
+    assert "Only its user may give a token write access" in shown
+    with database.session() as session:
+        assert session.scalars(select(ApiToken)).all() == []
+
+
 def test_a_user_cannot_revoke_anothers_token(
     database: Database, browser: Browser, login_as: Callable[..., User],
     make_user: Callable[..., User],
