@@ -13,6 +13,7 @@ import click
 from sqlalchemy.orm import Session
 
 from fundledger import clock
+from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.models import Allocation, Budget
 from fundledger.cli.tools import (
     AS_USER,
@@ -223,8 +224,8 @@ def allocation_disburse(
 @click.argument("allocation_id", type=ID)
 @amount_option("--amount", help="USD spent.", required=True)
 @date_option("--period-end", "period_end", help="End of the period reported.", required=True)
-@click.option("--category", required=True, type=click.Choice(
-    ["personnel", "consultants", "travel", "meetings", "publications", "other"]))  # fmt: skip
+@click.option("--category", required=True, type=click.Choice(CATEGORIES),
+              help="The UN harmonised expenditure category (docs/STATEMENTS.md).")
 @click.option("--ref", "reference", help="The organ's report reference.")
 @AS_USER
 def allocation_expenditure(

@@ -36,8 +36,9 @@ class StatementError(FundledgerError):
 
 
 #: The fund statement's edition, kept in its parameters so that one issued before renders
-#: as it was: 1 (none kept), then 2, which adds the sources and uses of funds.
-FUND_EDITION = "2"
+#: as it was: 1 (none kept), then 2, which adds the sources and uses of funds, then 3,
+#: which adds expenditure by category and transfers by implementing organ.
+FUND_EDITION = "3"
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,7 +78,7 @@ def test_worked_example_2_from_the_command_line(fund: Run) -> None:
     assert third.exit_code == 1
     assert "a tranche of 1.00 is too much" in third.stderr
     ok(run("allocation", "expenditure", allocation, "--amount", "31500", "--period-end",
-           "2025-12-15", "--category", "consultants", "--as", "sec@oas.org"))  # fmt: skip
+           "2025-12-15", "--category", "contractual_services", "--as", "sec@oas.org"))  # fmt: skip
     ok(run("allocation", "close", allocation, "--date", "2026-01-31", "--as", "sec@oas.org"))
     assert ok(run("available", "--format", "csv")).splitlines()[1] == (
         "MEX/activity:5,18500.00,0.00,18500.00"

@@ -257,7 +257,8 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
 
     reported = ana.submit(
         "/allocations/1/report",
-        step(1, "report", amount="31500.00", period_end="2025-12-15", category="consultants"),
+        step(1, "report", amount="31500.00", period_end="2025-12-15",
+             category="contractual_services"),
         page="/allocations/1",
     )
     assert reported.status_code == 302, text(reported)
@@ -284,7 +285,8 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
         ["2025-03-18", "approve", "approved", "35,000.00", "CP/CAJP-0000/25", "", ""],
         ["2025-04-01", "disburse", "disbursed", "20,000.00", "", numbers[2], ""],
         ["2025-07-01", "disburse", "disbursed", "15,000.00", "", numbers[3], ""],
-        ["2025-12-15", "report (consultants)", "reported", "31,500.00", "", numbers[4], ""],
+        ["2025-12-15", "report (contractual_services)", "reported", "31,500.00", "", numbers[4],
+         ""],
         ["2026-01-31", "close", "closed", "3,500.00", "", numbers[5], ""],
     ]
     assert [row[7].split()[0] for row in timeline] == [
