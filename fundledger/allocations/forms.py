@@ -283,6 +283,15 @@ class RefundForm(PostsOnce):
     submit = SubmitField(_l("Refund to the donor"))
 
 
+class InterestForm(PostsOnce):
+    posts = "interest"
+
+    amount = _amount(_l("Interest credited"), _required(_l("Enter the interest credited.")))
+    on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
+    reference = _reference(_l("Bank reference (optional)"), required=False)
+    submit = SubmitField(_l("Record the interest"))
+
+
 class ReEarmarkForm(PostsOnce):
     """The view lists the pools no allocation can use."""
 
@@ -449,5 +458,13 @@ class SettingsForm(FlaskForm):
         description=_l("A fraction of each disbursement: 0.07 for 7 %, 0 for none."),
         render_kw={"inputmode": "decimal"},
     )
+    interest_distribution = SelectField(
+        _l("Bank interest"),
+        choices=[
+            SelectChoice("unrestricted", _l("Unrestricted income")),
+            SelectChoice("pro_rata", _l("Shared among the unrestricted money and the earmarks, "
+                                        "pro rata to the money each holds")),
+        ],
+    )  # fmt: skip
     submit = SubmitField(_l("Save the settings"))
 

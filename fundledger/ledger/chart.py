@@ -26,6 +26,8 @@ NET_ASSETS_RESTRICTED = "3200"
 CONTRIBUTIONS_UNRESTRICTED = "4100"
 RELEASES_UNRESTRICTED = "4190"
 CONTRIBUTIONS_RESTRICTED = "4200"
+#: Interest shared to an earmark stays in its restricted class (interest_distribution).
+INTEREST_RESTRICTED = "4230"
 #: Gains and losses on earmarked money stay in the earmark's restricted class (DESIGN §3).
 FX_GAINS_RESTRICTED = "4240"
 FX_LOSSES_RESTRICTED = "4250"

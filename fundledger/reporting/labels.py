@@ -65,6 +65,7 @@ ACCOUNT_NAMES = (
     N_("Contributions — unrestricted"),
     N_("Releases from restriction — unrestricted class"),
     N_("Contributions — restricted"),
+    N_("Interest income — restricted class"),
     N_("Foreign exchange gains — restricted class"),
     N_("Foreign exchange losses — restricted class"),
     N_("Releases from restriction — restricted class"),

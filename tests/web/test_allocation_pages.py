@@ -700,14 +700,16 @@ def test_settings_are_changed_by_an_admin_only(
     assert secretariat.submit("/settings", {"indirect_cost_rate": "0.07"}).status_code == 403
 
     before = written(database)
-    bad = admin.submit("/settings", {"availability_basis": "cash", "indirect_cost_rate": "7%"})
+    bad = admin.submit("/settings", {"availability_basis": "cash", "indirect_cost_rate": "7%",
+                                     "interest_distribution": "unrestricted"})  # fmt: skip
     assert bad.status_code == 422
     assert "indirect_cost_rate &#39;7%&#39; is not a plain decimal number" in text(bad)
     assert 'value="7%"' in text(bad)
     assert written(database) == before
 
     saved = admin.submit(
-        "/settings", {"availability_basis": "cash_and_receivables", "indirect_cost_rate": "0.07"}
+        "/settings", {"availability_basis": "cash_and_receivables", "indirect_cost_rate": "0.07",
+                      "interest_distribution": "unrestricted"}
     )
     assert location(saved) == "/settings"
     settings = tables(text(admin.get("/settings")))["Settings in force"]
