@@ -48,8 +48,8 @@ def organ_transfers_section(
     if corrections:
         columns.append(("corrections", _("Corrections")))
     columns.append(("closing", _("Held at the end")))
-    figure = (WIDTH - 150 - 48) / len(columns)
-    widths = (150, *(figure for _column in columns), 48)
+    figure = (WIDTH - 140 - 60) / len(columns)
+    widths = (140, *(figure for _column in columns), 60)
 
     def amount(row: OrganTransfers, name: str) -> Decimal:
         value: Decimal = getattr(row, name)
