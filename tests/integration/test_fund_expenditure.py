@@ -17,6 +17,7 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import reverse_entry
 from fundledger.ledger.periods import fiscal_year
 from fundledger.ledger.queries import trial_balance
+from fundledger.reporting.embedded import payload
 from fundledger.reporting.fund_data import fund_statement
 from fundledger.reporting.render import Request, issue_for, render
 from tests.integration.test_fund_period import three_examples
@@ -53,6 +54,8 @@ def test_expenditure_by_category_lists_all_eight_and_equals_the_expenses(
     }
     expenses = {line.key: line.total for line in data.changes.lines}
     assert sum(amounts.values(), D(0)) == -(expenses["5100"] + expenses.get("5200", D(0)))
+    embedded = payload(data, None)["figures"]["by_category"]  # the figures the PDF carries
+    assert {row["category"]: D(row["amount"]) for row in embedded} == amounts
 
 
 def test_transfers_by_organ_roll_forward_to_the_advances(database: Database) -> None:
