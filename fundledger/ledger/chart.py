@@ -39,6 +39,9 @@ INDIRECT = "5200"
 BANK_CHARGES = "5300"
 FX_LOSSES = "5400"
 
+#: Accounts the chart gained after statements were issued (revision 0021): a statement's
+#: data name one only once it holds or moves money (reporting.figures.statement_chart).
+LATE_ACCOUNTS = (INTEREST_RESTRICTED,)
 #: Revenue accounts of the restricted class start so (what closes into 3200).
 RESTRICTED_PREFIX = "42"
 #: Accounts whose balances make up the money in a pool: bank, less what is owed back.

@@ -39,8 +39,8 @@ from fundledger.reporting.figures import (
     ZERO,
     AccountInfo,
     Position,
-    chart,
     position,
+    statement_chart,
 )
 from fundledger.reporting.organ_transfers import OrganTransfers, transfers_by_organ
 from fundledger.reporting.sources_uses import SourcesAndUses, sources_and_uses
@@ -199,10 +199,11 @@ def fund_statement(
     sources and uses of funds, edition 3 expenditure by category and transfers by
     implementing organ."""
     year = start.year if (start, end) == fiscal_year(start.year) else None
-    accounts = chart(session)
-    current = position(session, end, accounts)
-    prior = position(session, start - dt.timedelta(days=1), accounts)
     moved = period_movements(session, start, end)
+    before = start - dt.timedelta(days=1)
+    accounts = statement_chart(session, (end, before), (code for code, _donor in moved))
+    current = position(session, end, accounts)
+    prior = position(session, before, accounts)
     flows = _by_account(moved)
     per_activity = budget_by_activity(session, range(start.year, end.year + 1), start, end)
     return FundStatementData(
