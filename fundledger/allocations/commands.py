@@ -13,6 +13,7 @@ import click
 from sqlalchemy.orm import Session
 
 from fundledger import clock
+from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.models import Allocation, Budget
 from fundledger.cli.tools import (
     AS_USER,
@@ -223,8 +224,8 @@ def allocation_disburse(
 @click.argument("allocation_id", type=ID)
 @amount_option("--amount", help="USD spent.", required=True)
 @date_option("--period-end", "period_end", help="End of the period reported.", required=True)
-@click.option("--category", required=True, type=click.Choice(
-    ["personnel", "consultants", "travel", "meetings", "publications", "other"]))  # fmt: skip
+@click.option("--category", required=True, type=click.Choice(CATEGORIES),
+              help="The UN harmonised expenditure category (docs/STATEMENTS.md).")
 @click.option("--ref", "reference", help="The organ's report reference.")
 @AS_USER
 def allocation_expenditure(
@@ -376,6 +377,21 @@ def refund(pool: str, amount: Decimal, on: dt.date, reason: str, as_email: str) 
         click.echo(entry.number)
 
 
+@click.command("interest")
+@date_option("--date", "on", help="The day the bank credited it.", required=True)
+@amount_option("--amount", help="USD credited.", required=True)
+@click.option("--ref", "reference", help="The bank's reference.")
+@AS_USER
+def interest(on: dt.date, amount: Decimal, reference: str | None, as_email: str) -> None:
+    """Record bank interest credited to the Fund; prints the entry number."""
+    from fundledger.allocations.interest import record_interest
+
+    with database().transaction() as session:
+        actor = acting_as(session, as_email, "secretariat")
+        entry = record_interest(session, actor, on=on, amount=amount, reference=reference)
+        click.echo(entry.number)
+
+
 @click.command("re-earmark")
 @click.option("--pool", required=True, help="DONOR/EARMARK no allocation can use, e.g. "
               "CAN/objective:6.")
@@ -425,4 +441,4 @@ def setting_set(key: str, value: str, as_email: str) -> None:
         set_setting(session, acting_as(session, as_email, "admin"), key, value)
 
 
-COMMANDS = (budget, allocation, available, refund, re_earmark, setting)
+COMMANDS = (budget, allocation, available, refund, interest, re_earmark, setting)

@@ -31,8 +31,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.models import State
-from fundledger.allocations.operations import CATEGORIES
 from fundledger.web.fields import (
     LOCAL_EXAMPLE,
     AmountField,
@@ -209,13 +209,28 @@ class DisburseForm(PostsOnce):
     submit = SubmitField(_l("Pay the tranche"))
 
 
+#: The harmonised expenditure categories as the report form offers them.
+CATEGORY_LABELS = {
+    "staff_personnel": _l("Staff and other personnel costs"),
+    "supplies_materials": _l("Supplies, commodities and materials"),
+    "equipment": _l("Equipment, vehicles and furniture"),
+    "contractual_services": _l("Contractual services"),
+    "travel": _l("Travel"),
+    "transfers_grants": _l("Transfers and grants to counterparts"),
+    "general_operating": _l("General operating and other direct costs"),
+    "indirect_support": _l("Indirect support costs"),
+}
+
+
 class ExpenditureForm(PostsOnce):
     posts = "expenditure"
     amount = _amount(_l("Amount spent"), _required(_l("Enter the amount spent.")))
     period_end = DateField(
         _l("End of the period reported"), validators=_required(_l("Enter the end of the period."))
     )
-    category = SelectField(_l("Category"), choices=[SelectChoice(c) for c in CATEGORIES])
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+    )
     reference = _reference(_l("The organ's report reference (optional)"), required=False)
     submit = SubmitField(_l("Record the report"))
 
@@ -266,6 +281,15 @@ class RefundForm(PostsOnce):
         filters=[stripped],
     )
     submit = SubmitField(_l("Refund to the donor"))
+
+
+class InterestForm(PostsOnce):
+    posts = "interest"
+
+    amount = _amount(_l("Interest credited"), _required(_l("Enter the interest credited.")))
+    on = DateField(_l("Value date"), validators=_required(_l("Enter the value date.")))
+    reference = _reference(_l("Bank reference (optional)"), required=False)
+    submit = SubmitField(_l("Record the interest"))
 
 
 class ReEarmarkForm(PostsOnce):
@@ -434,5 +458,13 @@ class SettingsForm(FlaskForm):
         description=_l("A fraction of each disbursement: 0.07 for 7 %, 0 for none."),
         render_kw={"inputmode": "decimal"},
     )
+    interest_distribution = SelectField(
+        _l("Bank interest"),
+        choices=[
+            SelectChoice("unrestricted", _l("Unrestricted income")),
+            SelectChoice("pro_rata", _l("Shared among the unrestricted money and the earmarks, "
+                                        "pro rata to the money each holds")),
+        ],
+    )  # fmt: skip
     submit = SubmitField(_l("Save the settings"))
 

@@ -8,13 +8,14 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from fundledger.allocations import pool_moves, queries
+from fundledger.allocations import interest, pool_moves, queries
 from fundledger.allocations.blueprint import (
     availability_now,
     blueprint,
     today,
 )
 from fundledger.allocations.forms import (
+    InterestForm,
     ReEarmarkForm,
     RefundForm,
     SettingsForm,
@@ -24,7 +25,12 @@ from fundledger.allocations.pools import (
     ZERO,
     Availability,
 )
-from fundledger.allocations.settings import SETTINGS, get_setting, set_setting
+from fundledger.allocations.settings import (
+    SETTINGS,
+    distributes_interest,
+    get_setting,
+    set_setting,
+)
 from fundledger.allocations.unusable import unusable_pools
 from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow
@@ -97,6 +103,28 @@ def refund() -> Page:
         )  # fmt: skip
 
     return form_page(form, carry_out, template_page("allocations/refund.html", form))
+
+
+@blueprint.route("/interest/new", methods=["GET", "POST"])
+@allow(Role.SECRETARIAT)
+def record_interest() -> Page:
+    db = db_session()
+    form = InterestForm(data={"on": today()}, scope=[])
+
+    def carry_out() -> tuple[str, str]:
+        entry = interest.record_interest(
+            db, sessions.request_actor(), on=required(form.on.data),
+            amount=required(form.amount.data), reference=form.reference.data,
+            idempotency_key=form.idempotency_key(),
+        )  # fmt: skip
+        return (
+            _("Interest of %(amount)s is recorded: entry #%(number)s.",
+              amount=usd(required(form.amount.data)), number=entry.number),
+            url_for(".available"),
+        )  # fmt: skip
+
+    return form_page(form, carry_out, template_page(
+        "allocations/interest.html", form, shared=distributes_interest(db)))  # fmt: skip
 
 
 @blueprint.route("/re-earmark", methods=["GET", "POST"])

@@ -233,7 +233,7 @@ class AllocationEvent(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     #: CAJP document reference, expenditure report reference, bank reference.
     reference: Mapped[str | None] = mapped_column(Text)
-    #: Expenditure category for reports (personnel, consultants, travel, …).
+    #: Expenditure category of a report (allocations.categories, the UN harmonised ones).
     category: Mapped[str | None] = mapped_column(String(20))
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("journal_entries.id", ondelete="RESTRICT")

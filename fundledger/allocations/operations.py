@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.checks import fundable_activity, text_field, usd_amount
 from fundledger.allocations.errors import AllocationError, InsufficientFunds, NotAllowed
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
@@ -50,7 +51,6 @@ from fundledger.ledger.operations import (
 from fundledger.money import plain
 from fundledger.program.models import Activity
 
-CATEGORIES = ("personnel", "consultants", "travel", "meetings", "publications", "other")
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
 
 

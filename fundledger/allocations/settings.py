@@ -1,4 +1,5 @@
-"""The fund's settings: what counts as money in a pool, and indirect cost recovery."""
+"""The fund's settings: what counts as money in a pool, indirect cost recovery, and how
+bank interest is booked."""
 
 from __future__ import annotations
 
@@ -24,7 +25,15 @@ SETTINGS = {
                               "cash_and_receivables: pledged money counts too")),
     "indirect_cost_rate": ("0", N_("share of each disbursement paid as indirect cost recovery, "
                                    "e.g. 0.07 for 7 %")),
+    "interest_distribution": ("unrestricted", N_(
+        "unrestricted: bank interest is unrestricted income; pro_rata: it is shared among "
+        "the unrestricted money and each earmark by the money each holds")),
 }  # fmt: skip
+#: The settings a statement is rendered with, kept in its register row; the others
+#: change only what is posted from then on (how interest is booked).
+STATEMENT_SETTINGS = ("availability_basis", "indirect_cost_rate")
+#: The interest distribution under which interest is shared among the pools.
+PRO_RATA = "pro_rata"
 
 
 #: The availability basis under which pledged money counts as available.
@@ -41,12 +50,12 @@ class SettingValues:
 
     @classmethod
     def now(cls, session: Session) -> SettingValues:
-        return cls(**{key: get_setting(session, key) for key in SETTINGS})
+        return cls(**{key: get_setting(session, key) for key in STATEMENT_SETTINGS})
 
     @classmethod
     def at(cls, session: Session, moment: dt.datetime) -> SettingValues:
         """As they stood at ``moment``, from the audit log's record of every change."""
-        values = {key: default for key, (default, _) in SETTINGS.items()}
+        values = {key: SETTINGS[key][0] for key in STATEMENT_SETTINGS}
         changes = select(AuditEvent.after).filter_by(action="setting.changed")
         for after in session.scalars(
             changes.where(AuditEvent.occurred_at <= moment).order_by(AuditEvent.id)
@@ -79,12 +88,19 @@ def indirect_cost_rate(session: Session) -> Decimal:
     return Decimal(get_setting(session, "indirect_cost_rate"))
 
 
+def distributes_interest(session: Session) -> bool:
+    """Whether bank interest is shared among the pools (else it is unrestricted)."""
+    return get_setting(session, "interest_distribution") == PRO_RATA
+
+
 def set_setting(session: Session, actor: Actor, key: str, value: str) -> FundSetting:
     if key not in SETTINGS:
         raise AllocationError(f"unknown setting {key[:40]!r}; known: {', '.join(SETTINGS)}")
     value = value.strip()
     if key == "availability_basis" and value not in ("cash", RECEIVABLES_BASIS):
         raise AllocationError("availability_basis is cash or cash_and_receivables")
+    if key == "interest_distribution" and value not in ("unrestricted", PRO_RATA):
+        raise AllocationError("interest_distribution is unrestricted or pro_rata")
     if key == "indirect_cost_rate":
         try:
             rate = parse_decimal(value, what="indirect_cost_rate")

@@ -75,6 +75,8 @@ LAZY_COMMANDS = {
     "fx": Lazy("Foreign-currency money: revalue open receivables and credits at a day's rates.",
                f"{_DONORS}:fx"),
     "import": Lazy("Import files into the ledger.", f"{_DONORS}:import_group"),
+    "interest": Lazy("Record bank interest credited to the Fund; prints the entry number.",
+                     f"{_ALLOCATIONS}:interest"),
     "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
                    "and reopen.", "fundledger.ledger.commands:period"),
     "pledge": Lazy("Record a signed pledge; prints the pledge id.", f"{_DONORS}:pledge"),

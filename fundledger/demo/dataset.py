@@ -446,7 +446,8 @@ class AllocationPlanner:
         allocation_ops.report_expenditure(
             session, DEMO_SECRETARIAT, allocation, amount=(approved * spent_share).quantize(
                 Decimal("0.01")), period_end=self.on(year, 11, 30),
-            category=rng.choice(["consultants", "travel", "meetings", "publications"]),
+            category=rng.choice(["contractual_services", "travel", "general_operating",
+                                 "supplies_materials"]),
         )  # fmt: skip
         if target == "closed":
             allocation_ops.close_allocation(session, DEMO_SECRETARIAT, allocation,

@@ -168,6 +168,26 @@ def draws(
     }
 
 
+def allocation_movements(
+    session: Session, accounts: Iterable[str], *, until: dt.date, since: dt.date | None = None
+) -> dict[tuple[int | None, str], Decimal]:
+    """What ``accounts`` moved for each allocation (None: a line that names none) up to
+    the end of ``until`` (from ``since``), by (allocation id, entry kind), without the
+    year-end closing entries; zeros left out. (Transfers by implementing organ: what
+    each organ was paid, reported, returned and still holds.)"""
+    query = (
+        select(DailyTotal.allocation_id, DailyTotal.kind, func.sum(DailyTotal.amount))
+        .join(Account, Account.id == DailyTotal.account_id)
+        .where(Account.code.in_(list(accounts)), DailyTotal.entry_date <= until,
+               DailyTotal.kind != EntryKind.CLOSING)
+        .group_by(DailyTotal.allocation_id, DailyTotal.kind)
+    )  # fmt: skip
+    if since is not None:
+        query = query.where(DailyTotal.entry_date >= since)
+    return {(allocation_id, str(kind)): total
+            for allocation_id, kind, total in session.execute(query) if total}  # fmt: skip
+
+
 # --- net assets by pool (issue 14, "restriction follows the money") -------------------
 
 

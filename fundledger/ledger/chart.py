@@ -26,6 +26,8 @@ NET_ASSETS_RESTRICTED = "3200"
 CONTRIBUTIONS_UNRESTRICTED = "4100"
 RELEASES_UNRESTRICTED = "4190"
 CONTRIBUTIONS_RESTRICTED = "4200"
+#: Interest shared to an earmark stays in its restricted class (interest_distribution).
+INTEREST_RESTRICTED = "4230"
 #: Gains and losses on earmarked money stay in the earmark's restricted class (DESIGN §3).
 FX_GAINS_RESTRICTED = "4240"
 FX_LOSSES_RESTRICTED = "4250"
@@ -37,6 +39,9 @@ INDIRECT = "5200"
 BANK_CHARGES = "5300"
 FX_LOSSES = "5400"
 
+#: Accounts the chart gained after statements were issued (revision 0021): a statement's
+#: data name one only once it holds or moves money (reporting.figures.statement_chart).
+LATE_ACCOUNTS = (INTEREST_RESTRICTED,)
 #: Revenue accounts of the restricted class start so (what closes into 3200).
 RESTRICTED_PREFIX = "42"
 #: Accounts whose balances make up the money in a pool: bank, less what is owed back.

@@ -1,11 +1,13 @@
 """The sums the daily totals cannot give, read from the postings themselves.
 
 :mod:`fundledger.ledger.balances` answers every balance question from the daily totals;
-two questions are outside what those hold. The activity a posting is for is not one of
-their dimensions (the fund statement's table by activity needs it), and they are by
-business date, while the CAJP meeting pack shows the pools as the ledger stood at the
-moment it was issued: an entry recorded later, even one dated earlier, must not change a
-pack rendered again. Those questions, and only those, are answered here.
+three questions are outside what those hold. The activity a posting is for is not one of
+their dimensions (the fund statement's table by activity needs it), nor the entry it
+belongs to (expenditure by category reads the category of the report that posted it),
+and they are by business date, while the CAJP meeting pack shows the pools as the
+ledger stood at the moment it was issued: an entry recorded later, even one dated
+earlier, must not change a pack rendered again. Those questions, and only those, are
+answered here.
 """
 
 from __future__ import annotations
@@ -35,6 +37,22 @@ def activity_movements(
                paid | (Account.code == EXPENDITURE))
     )  # fmt: skip
     return {(activity, code): total for activity, code, total in rows}
+
+
+def entry_movements(
+    session: Session, accounts: Iterable[str], start: dt.date, end: dt.date
+) -> dict[tuple[str, int], Decimal]:
+    """What ``accounts`` moved from ``start`` to ``end`` (both included) in each journal
+    entry, by (account code, entry id), without the year-end closing entries. A reversal's
+    lines count under the entry it reverses, so that a report reversed nets to zero in
+    the category it was filed under."""
+    source = func.coalesce(JournalEntry.reverses_id, JournalEntry.id)
+    rows = session.execute(
+        _postings(Account.code, source)
+        .where(Account.code.in_(list(accounts)), Posting.entry_date.between(start, end),
+               JournalEntry.kind != EntryKind.CLOSING)
+    )  # fmt: skip
+    return {(code, entry_id): total for code, entry_id, total in rows if total}
 
 
 def recorded_pool_balances(

@@ -29,9 +29,9 @@ from fundledger.reporting.figures import (
     ZERO,
     AccountInfo,
     Position,
-    chart,
     open_commitments,
     position,
+    statement_chart,
 )
 
 
@@ -394,7 +394,7 @@ def fund_summary(
     used = sum((total for (code, _donor), total in moved.items() if code in USE_ACCOUNTS), ZERO)
     commitments = open_commitments(session, end)
     money = pool_money(session, with_receivables=with_receivables, as_of=end)
-    accounts = chart(session)
+    accounts = statement_chart(session, (end,), (code for code, _donor in moved))
     return FundSummary(
         received=received,
         used=used,

@@ -176,8 +176,9 @@ def _pledges(data: DonorStatementData, language: Language) -> list[Flowable]:
     rows: list[Sequence[str]] = [
         (language.day(p.date), p.reference or "—",
          labels.earmark(language, p.earmark), p.currency,
-         language.original(p.amount, p.currency), language.rate(p.rate), language.money(p.usd))
-        for p in data.pledges
+         language.original(p.amount, p.currency), rate, language.money(p.usd))
+        for p, rate in zip(data.pledges, language.rates([p.rate for p in data.pledges]),
+                           strict=True)
     ]  # fmt: skip
     rows.append(
         (_("Total"), "", "", "", "", "", language.money(_total(p.usd for p in data.pledges)))
@@ -236,8 +237,9 @@ def _receipts(data: DonorStatementData, language: Language) -> list[Flowable]:
         (language.day(r.date), r.reference or "—", r.currency,
          language.original(r.gross, r.currency),
          language.original(r.charges, r.currency) if r.charges else "—",
-         language.rate(r.rate), language.money(r.usd), _applied_to(r, language))
-        for r in data.receipts
+         rate, language.money(r.usd), _applied_to(r, language))
+        for r, rate in zip(data.receipts, language.rates([r.rate for r in data.receipts]),
+                           strict=True)
     ]  # fmt: skip
     rows.append((_("Total"), "", "", "", "", "", language.money(data.received), ""))
     header = (_("Value date"), _("Reference"), _("Currency"), _("Amount paid") + "¹",

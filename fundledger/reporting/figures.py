@@ -24,7 +24,7 @@ from fundledger.allocations.models import AllocationEvent, AllocationPool
 from fundledger.allocations.pools import Pool
 from fundledger.donors.queries import donor_codes
 from fundledger.ledger.balances import balances, draws
-from fundledger.ledger.chart import is_restricted
+from fundledger.ledger.chart import LATE_ACCOUNTS, is_restricted
 from fundledger.ledger.models import Account, AccountType
 
 ZERO = Decimal("0.00")
@@ -57,6 +57,24 @@ def chart(session: Session) -> dict[str, AccountInfo]:
     """Every account by code, in code order."""
     rows = session.execute(select(Account.code, Account.name, Account.type).order_by(Account.code))
     return {code: AccountInfo(code, name, kind) for code, name, kind in rows}
+
+
+def statement_chart(
+    session: Session, days: Iterable[dt.date], moved: Iterable[str] = ()
+) -> dict[str, AccountInfo]:
+    """The chart a statement's data carry: every account, but one the chart gained after
+    statements were issued (``ledger.chart.LATE_ACCOUNTS``) only if it holds money at the
+    end of one of ``days`` or is among the accounts ``moved`` in the period. The statement
+    prints nothing on it otherwise, and so one issued before it existed keeps its figures
+    digest (a new account in the data would read as "figures since changed")."""
+    accounts = chart(session)
+    late = [code for code in LATE_ACCOUNTS if code in accounts]
+    if not late:
+        return accounts
+    used = set(moved)
+    for day in days:
+        used.update(balances(session, day))
+    return {code: info for code, info in accounts.items() if code not in late or code in used}
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,14 +33,16 @@ from fundledger.ledger.models import AccountType
 from fundledger.ledger.periods import fiscal_year
 from fundledger.ledger.posting_totals import activity_movements
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
+from fundledger.reporting.by_category import CategoryLine, expenditure_by_category
 from fundledger.reporting.figures import (
     ADDED_LATER,
     ZERO,
     AccountInfo,
     Position,
-    chart,
     position,
+    statement_chart,
 )
+from fundledger.reporting.organ_transfers import OrganTransfers, transfers_by_organ
 from fundledger.reporting.sources_uses import SourcesAndUses, sources_and_uses
 
 #: Revenue accounts shown together on one line of the changes in net assets.
@@ -154,6 +156,12 @@ class FundStatementData:
     #: The sources and uses of funds, for the period and since inception (edition 2; None
     #: for a statement issued before, which keeps its figures digest).
     sources_uses: SourcesAndUses | None = field(default=None, metadata=ADDED_LATER)
+    #: Expenditure by the UN harmonised categories (edition 3; None before).
+    by_category: tuple[CategoryLine, ...] | None = field(default=None, metadata=ADDED_LATER)
+    #: Transfers by implementing organ (edition 3; None before).
+    organ_transfers: tuple[OrganTransfers, ...] | None = field(
+        default=None, metadata=ADDED_LATER
+    )
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -188,12 +196,14 @@ def fund_statement(
     """The statement from ``start`` to ``end``, both included: a fiscal year's when they are
     its first and last day (the same data, digest and figures as ever), else a period's,
     whose budget is the work plans of every fiscal year it touches. Edition 2 adds the
-    sources and uses of funds."""
+    sources and uses of funds, edition 3 expenditure by category and transfers by
+    implementing organ."""
     year = start.year if (start, end) == fiscal_year(start.year) else None
-    accounts = chart(session)
-    current = position(session, end, accounts)
-    prior = position(session, start - dt.timedelta(days=1), accounts)
     moved = period_movements(session, start, end)
+    before = start - dt.timedelta(days=1)
+    accounts = statement_chart(session, (end, before), (code for code, _donor in moved))
+    current = position(session, end, accounts)
+    prior = position(session, before, accounts)
     flows = _by_account(moved)
     per_activity = budget_by_activity(session, range(start.year, end.year + 1), start, end)
     return FundStatementData(
@@ -210,6 +220,8 @@ def fund_statement(
         work_plans=tuple(_work_plans(session, start, end)),
         span=None if year is not None else (start, end),
         sources_uses=sources_and_uses(session, start, end) if edition >= 2 else None,
+        by_category=expenditure_by_category(session, start, end) if edition >= 3 else None,
+        organ_transfers=transfers_by_organ(session, start, end) if edition >= 3 else None,
     )
 
 

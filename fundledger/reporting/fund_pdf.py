@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
 from fundledger.reporting.embedded import figure_files
+from fundledger.reporting.expenditure_pdf import by_category_section, organ_transfers_section
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.fund_data import (
     BudgetLineFigures,
@@ -60,6 +61,10 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
     story += _changes(data, language)
     if data.sources_uses is not None:
         story += sources_and_uses_section(data.sources_uses, data.period, language)
+    if data.by_category is not None:
+        story += by_category_section(data.by_category, language)
+    if data.organ_transfers is not None:
+        story += organ_transfers_section(data.organ_transfers, language)
     story += _contributions(data, language)
     story += _budget(data, language)
     story += _decisions(data, language)

@@ -9,6 +9,7 @@ so a Spanish statement reads ``54.250,00`` and ``10 feb 2025``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -32,6 +33,12 @@ CATALOGS = STATEMENTS.directory
 @lru_cache(maxsize=256)
 def _places(currency: str) -> int:
     return minor_units(currency)
+
+
+def _rate_places(rate: Decimal) -> int:
+    """The places a rate needs: those it has without trailing zeros, from four to ten."""
+    exponent = rate.normalize().as_tuple().exponent
+    return min(10, max(4, -exponent if isinstance(exponent, int) else 4))
 
 
 @lru_cache(maxsize=4096)
@@ -77,11 +84,13 @@ class Language:
         text = grouped(abs(amount), _places(currency), self.code)
         return f"-{text}" if amount < 0 else text
 
-    def rate(self, rate: Decimal) -> str:
-        """An exchange rate with at least four places, and no trailing zeros beyond them."""
-        exponent = rate.normalize().as_tuple().exponent
-        places = min(10, max(4, -exponent if isinstance(exponent, int) else 4))
-        return grouped(rate, places, self.code)
+    def rates(self, column: Sequence[Decimal]) -> list[str]:
+        """A table's column of exchange rates, with the places they were entered with (at
+        least four, at most the ten the ledger stores): all with as many as the most
+        precise of them, so that the column aligns on the decimal separator (1.066020
+        above 1.107222, not 1.06602 above 1.107222)."""
+        places = max(map(_rate_places, column), default=4)
+        return [grouped(rate, places, self.code) for rate in column]
 
     def integer(self, value: int) -> str:
         return str(format_decimal(value, format="#,##0", locale=self.code))

@@ -39,6 +39,20 @@ WORK_PLAN_STATUS = {
     "proposed": N_("Proposed"),
 }
 
+#: The UN harmonised expenditure categories (allocations.categories); "" is expenditure
+#: no report filed under one.
+CATEGORIES = {
+    "staff_personnel": N_("Staff and other personnel costs"),
+    "supplies_materials": N_("Supplies, commodities and materials"),
+    "equipment": N_("Equipment, vehicles and furniture"),
+    "contractual_services": N_("Contractual services"),
+    "travel": N_("Travel"),
+    "transfers_grants": N_("Transfers and grants to counterparts"),
+    "general_operating": N_("General operating and other direct costs"),
+    "indirect_support": N_("Indirect support costs"),
+    "": N_("Not categorised"),
+}
+
 #: The standard chart's account names, so that the catalogs carry them.
 ACCOUNT_NAMES = (
     N_("Bank"),
@@ -51,6 +65,7 @@ ACCOUNT_NAMES = (
     N_("Contributions — unrestricted"),
     N_("Releases from restriction — unrestricted class"),
     N_("Contributions — restricted"),
+    N_("Interest income — restricted class"),
     N_("Foreign exchange gains — restricted class"),
     N_("Foreign exchange losses — restricted class"),
     N_("Releases from restriction — restricted class"),
@@ -160,6 +175,10 @@ def account(language: Language, info: AccountInfo) -> str:
 
 def decision(language: Language, action: str) -> str:
     return language.gettext(DECISIONS[action]) if action in DECISIONS else action
+
+
+def category(language: Language, code: str) -> str:
+    return language.gettext(CATEGORIES[code]) if code in CATEGORIES else code
 
 
 def work_plan_status(language: Language, status: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundledger.allocations.settings import SETTINGS, SettingValues
+from fundledger.allocations.settings import STATEMENT_SETTINGS, SettingValues
 from fundledger.donors.models import Donor
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.balances import first_day
@@ -36,8 +36,9 @@ class StatementError(FundledgerError):
 
 
 #: The fund statement's edition, kept in its parameters so that one issued before renders
-#: as it was: 1 (none kept), then 2, which adds the sources and uses of funds.
-FUND_EDITION = "2"
+#: as it was: 1 (none kept), then 2, which adds the sources and uses of funds, then 3,
+#: which adds expenditure by category and transfers by implementing organ.
+FUND_EDITION = "3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,8 @@ class Request:
         """What the statement is of (donor, period, year or meeting), without the settings
         it was rendered with or its edition: a re-issue of the same subject supersedes the
         earlier one."""
-        return {k: v for k, v in self.parameters.items() if k not in SETTINGS and k != "edition"}
+        return {k: v for k, v in self.parameters.items()
+                if k not in STATEMENT_SETTINGS and k != "edition"}  # fmt: skip
 
     @property
     def period(self) -> tuple[dt.date, dt.date]:
@@ -110,9 +112,9 @@ class Request:
     @property
     def settings(self) -> SettingValues | None:
         """The settings it was issued with; None for one issued before they were kept."""
-        if not all(key in self.parameters for key in SETTINGS):
+        if not all(key in self.parameters for key in STATEMENT_SETTINGS):
             return None
-        return SettingValues(**{key: self.parameters[key] for key in SETTINGS})
+        return SettingValues(**{key: self.parameters[key] for key in STATEMENT_SETTINGS})
 
 
 def since_inception(session: Session, end: dt.date) -> Request:

@@ -94,7 +94,7 @@ def test_worked_example_2(database: Database) -> None:
 
         report = ops.report_expenditure(
             session, SECRETARIAT, allocation, amount=D(31500), period_end=day("2025-12-15"),
-            category="consultants",
+            category="contractual_services",
         )  # fmt: skip
         assert entry_lines(report) == [
             ("5100", "31500.00"), ("1200", "-31500.00"),

@@ -78,7 +78,7 @@ def test_worked_example_2_from_the_command_line(fund: Run) -> None:
     assert third.exit_code == 1
     assert "a tranche of 1.00 is too much" in third.stderr
     ok(run("allocation", "expenditure", allocation, "--amount", "31500", "--period-end",
-           "2025-12-15", "--category", "consultants", "--as", "sec@oas.org"))  # fmt: skip
+           "2025-12-15", "--category", "contractual_services", "--as", "sec@oas.org"))  # fmt: skip
     ok(run("allocation", "close", allocation, "--date", "2026-01-31", "--as", "sec@oas.org"))
     assert ok(run("available", "--format", "csv")).splitlines()[1] == (
         "MEX/activity:5,18500.00,0.00,18500.00"
@@ -177,3 +177,17 @@ def test_a_reduced_approval_of_zero_or_more_than_requested_is_refused(
     assert ok(run("available", "--format", "csv")) == (
         "pool,money,committed,available\nMEX/activity:5,50000.00,0.00,50000.00\n"
     )
+
+
+def test_interest_from_the_command_line(fund: Run) -> None:
+    """Bank interest (issue 16): the Secretariat records it; the amount must be one."""
+    run = fund
+    number = ok(run("interest", "--date", "2025-06-30", "--amount", "42.10", "--ref", "BNK-7",
+                    "--as", "sec@oas.org")).strip()  # fmt: skip
+    assert number.isdigit()
+    csv = ok(run("trial-balance", "--format", "csv"))
+    assert "4300,Interest income," in csv
+    refused = run("interest", "--date", "2025-06-30", "--amount", "1", "--as", "cajp@oas.org")
+    assert refused.exit_code == 1
+    assert run("interest", "--date", "2025-06-30", "--amount", "x", "--as",
+               "sec@oas.org").exit_code == 2  # fmt: skip

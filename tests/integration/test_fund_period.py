@@ -88,8 +88,8 @@ def test_the_whole_life_statement_adds_up_its_years_and_equals_the_ledger(
     assert [title.replace("\xa0", " ") for depth, title, _page in outline(pdf) if depth == 0] == [
         "Statement of financial position at March 1, 2026",
         "Statement of changes in net assets, Jan 10, 2025 – Mar 1, 2026",
-        "Sources and uses of funds",
-        "Contributions, Jan 10, 2025 – Mar 1, 2026",
+        "Sources and uses of funds", "Expenditure by category",
+        "Transfers by implementing organ", "Contributions, Jan 10, 2025 – Mar 1, 2026",
         "Budget and its execution, Jan 10, 2025 – Mar 1, 2026",
         "CAJP decisions, Jan 10, 2025 – Mar 1, 2026", "Issue and status",
     ]  # fmt: skip

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
+from fundledger.allocations.models import Allocation, AllocationEvent
 from fundledger.db import Base, Database
 from fundledger.ledger.chart import default_chart, load_default_chart
 from fundledger.ledger.models import Account
@@ -107,3 +109,42 @@ def test_revision_0013_turns_superseded_numbers_into_a_foreign_key(
     with empty_database.engine.connect() as connection:
         rows = connection.execute(text("SELECT id, supersedes FROM statement_records"))
         assert sorted(rows) == [(1, None), (2, "FS-2026-0001"), (3, None)]
+
+
+def test_revision_0020_files_older_expenditure_reports_under_the_harmonised_categories(
+    database: Database,
+) -> None:
+    """Reports recorded under the older categories read as their harmonised ones after the
+    upgrade (docs/STATEMENTS.md); the downgrade brings back the nearest older ones."""
+    older = ["personnel", "consultants", "publications", "meetings", "other", "travel", None]
+    engine = database.engine
+    migrate.downgrade(engine, "0019")
+    at = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    with database.transaction() as session:
+        allocation = Allocation(
+            activity_number=5, organ_code="CIM", requested_amount=Decimal("100.00"),
+            purpose="Research", period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31), state="reported", proposed_by="a", created_at=at,
+        )  # fmt: skip
+        session.add(allocation)
+        session.flush()
+        session.add_all(
+            AllocationEvent(allocation_id=allocation.id, action="report", from_state="disbursed",
+                            to_state="reported", actor="a", at=at, category=category)
+            for category in older
+        )  # fmt: skip
+    migrate.upgrade(engine)
+
+    def categories() -> list[str | None]:
+        with database.session() as session:
+            return list(session.scalars(select(AllocationEvent.category).order_by(
+                AllocationEvent.id)))  # fmt: skip
+
+    assert categories() == [
+        "staff_personnel", "contractual_services", "contractual_services", "general_operating",
+        "general_operating", "travel", None,
+    ]  # fmt: skip
+    migrate.downgrade(engine, "0019")
+    assert categories() == ["personnel", "consultants", "consultants", "other", "other",
+                            "travel", None]  # fmt: skip
+    migrate.upgrade(engine)

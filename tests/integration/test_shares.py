@@ -40,7 +40,7 @@ def spend(session: Session, activity: int, amount: Decimal, on: dt.date, referen
                           reference=reference)  # fmt: skip
     ops.disburse(session, SECRETARIAT, allocation, amount=amount, on=on)
     ops.report_expenditure(session, SECRETARIAT, allocation, amount=amount, period_end=on,
-                           category="meetings")  # fmt: skip
+                           category="general_operating")  # fmt: skip
 
 
 def canada_then_spain(session: Session) -> tuple[Donor, Donor]:

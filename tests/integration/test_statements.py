@@ -90,7 +90,8 @@ def mexico_funds_activity_5(session: Session) -> Allocation:
     ops.disburse(session, SECRETARIAT, allocation, amount=D(20000), on=day("2025-04-01"))
     ops.disburse(session, SECRETARIAT, allocation, amount=D(15000), on=day("2025-07-01"))
     ops.report_expenditure(session, SECRETARIAT, allocation, amount=D(31500),
-                           period_end=day("2025-12-15"), category="consultants")  # fmt: skip
+                           period_end=day("2025-12-15"),
+                           category="contractual_services")  # fmt: skip
     ops.close_allocation(session, SECRETARIAT, allocation, on=day("2026-01-31"))
     return allocation
 
@@ -117,7 +118,8 @@ def unrestricted_money_shared(session: Session) -> None:
                               reference=reference)  # fmt: skip
         ops.disburse(session, SECRETARIAT, allocation, amount=D(amount), on=day("2025-03-01"))
         ops.report_expenditure(session, SECRETARIAT, allocation, amount=D(amount),
-                               period_end=day("2025-11-30"), category="meetings")  # fmt: skip
+                               period_end=day("2025-11-30"),
+                               category="general_operating")  # fmt: skip
 
 
 # --- §1 -------------------------------------------------------------------------------
@@ -330,7 +332,7 @@ def test_fund_statement_reconciles_with_the_ledger(database: Database) -> None:
     assert [title for depth, title, _page in outline(pdf) if depth == 0] == [
         "Statement of financial position at December 31, 2025",
         "Statement of changes in net assets, 2025", "Sources and uses of funds",
-        "Contributions in 2025",
+        "Expenditure by category", "Transfers by implementing organ", "Contributions in 2025",
         "Budget and its execution, 2025", "CAJP decisions in 2025", "Issue and status",
     ]  # fmt: skip
     position = data.position

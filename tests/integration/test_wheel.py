@@ -45,7 +45,7 @@ def test_wheel_installs_and_initialises_from_elsewhere(tmp_path: Path) -> None:
             cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
 
-    assert fundledger("init") == "database ready: 19 accounts and 357 Program rows added\n"
+    assert fundledger("init") == "database ready: 20 accounts and 357 Program rows added\n"
     assert fundledger("verify").startswith("ledger verified: 0 entries")
     assert len(fundledger("program", "crossref", "--format", "csv").splitlines()) == 208
     where = subprocess.run(

@@ -65,10 +65,23 @@ def test_formats_follow_the_locale(
     assert language.money(D("-22.00")) == negative
     assert language.original(D("1250000"), "JPY") == yen
     assert language.original(D("1234.567"), "KWD") == dinars
-    assert language.rate(D("1.085")) == rate
-    assert language.rate(D("0.0070123456")) in ("0.0070123456", "0,0070123456")
+    assert language.rates([D("1.085")]) == [rate]
+    assert language.rates([D("0.0070123456")])[0] in ("0.0070123456", "0,0070123456")
     assert language.percent(D("0.25")) == share
     assert language.date(dt.date(2025, 2, 10)) == day
+
+
+@pytest.mark.parametrize(
+    ("code", "column"),
+    [("en", ["1.066020", "1.107222", "0.720000"]), ("es", ["1,066020", "1,107222", "0,720000"])],
+)
+def test_a_column_of_rates_has_one_number_of_places(code: str, column: list[str]) -> None:
+    """Issue 16 (layout): 1,06602 printed above 1,107222 did not align; the column takes
+    the places its most precise rate was entered with, and a stored scale of ten adds
+    no zeros of its own."""
+    stored = [D("1.0660200000"), D("1.1072220000"), D("0.7200000000")]
+    assert Language.of(code).rates(stored) == column
+    assert Language.of(code).rates([D("1.0850000000")]) == [column[0][:2] + "0850"]
 
 
 def test_labels_are_translated() -> None:
@@ -108,6 +121,6 @@ def test_original_amounts_and_rates_read_as_babel_would_write_them(
         exact, format=pattern, locale=code
     )
     rate = (amount / 1000 + Decimal("0.0001")).quantize(Decimal("1e-10"))
-    assert Language.of(code).rate(rate) == format_decimal(
+    assert Language.of(code).rates([rate])[0] == format_decimal(
         rate, format="#,##0.0000######", locale=code
     )

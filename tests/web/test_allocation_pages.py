@@ -257,7 +257,8 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
 
     reported = ana.submit(
         "/allocations/1/report",
-        step(1, "report", amount="31500.00", period_end="2025-12-15", category="consultants"),
+        step(1, "report", amount="31500.00", period_end="2025-12-15",
+             category="contractual_services"),
         page="/allocations/1",
     )
     assert reported.status_code == 302, text(reported)
@@ -284,7 +285,8 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
         ["2025-03-18", "approve", "approved", "35,000.00", "CP/CAJP-0000/25", "", ""],
         ["2025-04-01", "disburse", "disbursed", "20,000.00", "", numbers[2], ""],
         ["2025-07-01", "disburse", "disbursed", "15,000.00", "", numbers[3], ""],
-        ["2025-12-15", "report (consultants)", "reported", "31,500.00", "", numbers[4], ""],
+        ["2025-12-15", "report (contractual_services)", "reported", "31,500.00", "", numbers[4],
+         ""],
         ["2026-01-31", "close", "closed", "3,500.00", "", numbers[5], ""],
     ]
     assert [row[7].split()[0] for row in timeline] == [
@@ -698,14 +700,16 @@ def test_settings_are_changed_by_an_admin_only(
     assert secretariat.submit("/settings", {"indirect_cost_rate": "0.07"}).status_code == 403
 
     before = written(database)
-    bad = admin.submit("/settings", {"availability_basis": "cash", "indirect_cost_rate": "7%"})
+    bad = admin.submit("/settings", {"availability_basis": "cash", "indirect_cost_rate": "7%",
+                                     "interest_distribution": "unrestricted"})  # fmt: skip
     assert bad.status_code == 422
     assert "indirect_cost_rate &#39;7%&#39; is not a plain decimal number" in text(bad)
     assert 'value="7%"' in text(bad)
     assert written(database) == before
 
     saved = admin.submit(
-        "/settings", {"availability_basis": "cash_and_receivables", "indirect_cost_rate": "0.07"}
+        "/settings", {"availability_basis": "cash_and_receivables", "indirect_cost_rate": "0.07",
+                      "interest_distribution": "unrestricted"}
     )
     assert location(saved) == "/settings"
     settings = tables(text(admin.get("/settings")))["Settings in force"]

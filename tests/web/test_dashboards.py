@@ -86,7 +86,7 @@ def known_fund(database: Database) -> None:
             ops.disburse(session, SETUP, allocation, amount=D(amount), on=day(on))
         ops.report_expenditure(
             session, SETUP, allocation, amount=D("31500.00"), period_end=day("2025-12-15"),
-            category="consultants",
+            category="contractual_services",
         )  # fmt: skip
         ops.close_allocation(session, SETUP, allocation, on=day("2026-01-31"))
     decide(database, submitted(database, 1, "60000.00", "unrestricted"), "approve", "2025-05-01")

@@ -239,7 +239,7 @@ def test_home_names_the_fund_and_links_every_reader_page(client: FlaskClient) ->
 def test_accounts_show_each_current_balance(client: FlaskClient) -> None:
     table = table_of(get(client, "/accounts"))
     assert table.texts()[0] == ["Code", "Name", "Type", "Normal side", "Debit", "Credit"]
-    assert len(table.rows) == 1 + 19
+    assert len(table.rows) == 1 + 20
     assert table.row("1010") == ["1010", "Bank", "asset", "debit", "53,015.44", ""]
     assert table.row("4100") == [
         "4100",
@@ -271,6 +271,7 @@ def test_accounts_csv(client: FlaskClient) -> None:
         "4100,Contributions — unrestricted,revenue,credit,0.00,54250.00\n"
         "4190,Releases from restriction — unrestricted class,revenue,credit,0.00,0.00\n"
         "4200,Contributions — restricted,revenue,credit,0.00,0.00\n"
+        "4230,Interest income — restricted class,revenue,credit,0.00,0.00\n"
         "4240,Foreign exchange gains — restricted class,revenue,credit,0.00,0.00\n"
         "4250,Foreign exchange losses — restricted class,revenue,debit,0.00,0.00\n"
         "4290,Releases from restriction — restricted class,revenue,debit,0.00,0.00\n"

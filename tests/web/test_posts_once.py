@@ -102,7 +102,7 @@ def _approved(session: Session) -> tuple[object, object]:
 
 
 def _earmarked_pool(session: Session) -> tuple[object, object]:
-    """The refund form names no object in its URL: only its user is checked."""
+    """The refund and interest forms name no object in their URL: only the user is checked."""
     return "", ""
 
 
@@ -133,6 +133,7 @@ FORMS = {
                    {"pool": "MEX/activity:5", "amount": "1000.00", "on": "2025-06-01",
                     "reason": "Project ended"},
                    _earmarked_pool),
+    "interest": Once("/interest/new", {"amount": "12.34", "on": "2025-06-30"}, _earmarked_pool),
     "re-earmark": Once("/re-earmark",
                        {"pool": "AAA/objective:6", "to": "objective:9", "amount": "1000.00",
                         "on": "2025-06-01", "reason": "Donor agreed"},
