@@ -233,15 +233,15 @@ def emit(
     output: Output,
     *,
     numeric: Sequence[int] = (),
-    title: str = "table",
 ) -> None:
     """Write a table as ``output`` asks: ``numeric`` columns right-aligned in the terminal's
-    table; ``title`` names the workbook's sheet."""
+    table; a workbook's sheet is named after the command (``donor list``)."""
     if output.format == "xlsx":
         if output.path is None:
             raise ValueError("a workbook needs a file: FORMAT refuses xlsx without --out")
         from fundledger.workbook import to_xlsx  # openpyxl only for the command that needs it
 
+        title = click.get_current_context().command_path.partition(" ")[2]
         output.path.write_bytes(to_xlsx(header, rows, title=title))
         return
     if output.format == "csv":
