@@ -87,3 +87,21 @@ def test_the_header_is_bold_and_frozen_and_columns_fit_their_text() -> None:
     assert widths[1] == MAX_WIDTH
     assert widths[2] >= len("1,234,567.89")
     assert widths[0] < widths[2]
+
+
+def test_every_cell_keeps_its_own_value_row_after_row() -> None:
+    """Styled cells are reused column by column (fundledger.workbook._Cells): no value may
+    leak into the next column or row."""
+    rows = [("#N/A", "=1", Decimal("1.50"), dt.date(2025, 1, 2), "plain", 3),
+            ("plain", "#REF!", None, dt.date(2025, 1, 3), "-1", Decimal("2")),
+            ("=2", "ok", Decimal("-0.25"), None, "#N/A", None)]  # fmt: skip
+    sheet = read(to_xlsx(tuple("abcdef"), rows, title="t"))
+    read_back = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert read_back == [
+        ["#N/A", "=1", 1.5, dt.datetime(2025, 1, 2), "plain", 3],
+        ["plain", "#REF!", None, dt.datetime(2025, 1, 3), "-1", 2],
+        ["=2", "ok", -0.25, None, "#N/A", None],
+    ]
+    types = [[cell.data_type for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert types == [["s", "s", "n", "d", "s", "n"], ["s", "s", "n", "d", "s", "n"],
+                     ["s", "s", "n", "n", "s", "n"]]  # fmt: skip
