@@ -1,8 +1,13 @@
-"""Plain tables for the terminal and CSV for spreadsheets, shared by every CLI report."""
+"""Plain tables for the terminal and CSV for spreadsheets, shared by every CLI report and
+web download (their workbooks come from the same rows: :mod:`fundledger.workbook`).
+
+Rows carry typed values (``Decimal``, ``int``, ``date``, None, text); the CSV writes
+each as text here, the workbook as a typed cell."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Sequence
 from decimal import Decimal
@@ -16,8 +21,18 @@ FORMULA_STARTS = frozenset("=+-@\t\r")
 TEXT_MARK = "'"
 
 
+def text_of(value: object) -> str:
+    """A row's value as text: a ``Decimal`` in plain notation (``54250.00``, never
+    ``5.425E+4``), a date or datetime in ISO 8601, None empty."""
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
 def csv_cell(value: object) -> str:
-    """``value`` as a CSV cell a spreadsheet will not evaluate, losslessly.
+    """``value`` as a CSV cell (:func:`text_of`) a spreadsheet will not evaluate, losslessly.
 
     A cell that starts like a formula gets :data:`TEXT_MARK` in front, unless it is a plain
     decimal (``-3.50`` is a number). So that a reader can undo it, a cell that already
@@ -25,7 +40,7 @@ def csv_cell(value: object) -> str:
     too: a machine reading the file removes one leading mark wherever it is followed by
     one of those characters (docs/EXPORTS.md).
     """
-    text = "" if value is None else str(value)
+    text = text_of(value)
     if isinstance(value, int | Decimal) or is_plain_decimal(text):
         return text
     if text[:1] in FORMULA_STARTS or (
@@ -57,7 +72,7 @@ def to_table(
     """Columns padded to their widest cell, each shown as a terminal shows it safely
     (:func:`~fundledger.inputs.visible`; CSV keeps values as they are); the ``numeric`` columns
     right-aligned."""
-    cells = [[visible(cell) for cell in row] for row in [header, *rows]]
+    cells = [[visible(text_of(cell)) for cell in row] for row in [header, *rows]]
     widths = [max(len(row[column]) for row in cells) for column in range(len(header))]
 
     def line(row: list[str]) -> str:

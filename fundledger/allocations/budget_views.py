@@ -9,7 +9,6 @@ from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from fundledger.allocations import budgets as budget_ops
@@ -35,10 +34,10 @@ from fundledger.auth.models import Role
 from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.listing import ListArgs, ordered, page_of, sorted_rows
-from fundledger.money import plain
+from fundledger.money import plain, quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _
 from fundledger.web.pages import Page, form_page, reason, template_page
@@ -52,19 +51,19 @@ def budgets() -> Page:
     return _budgets_page(db_session(), None, None)
 
 
-@blueprint.get("/budgets.csv")
+@table_download(blueprint, "/budgets", endpoint="budgets")
 @allow(*READERS)
-def budgets_csv() -> Response:
+def budgets_table() -> Table:
     budgets = db_session().scalars(_budgets(_budget_filters(), lists.order(queries.BUDGET_SORTS)))
     rows = [
-        (b.id, b.year, b.version, b.status, line.activity_number, plain(line.amount),
+        (b.id, b.year, b.version, b.status, line.activity_number, quantize(line.amount),
          line.status, line.justification)
         for b in budgets
         for line in b.lines
     ]  # fmt: skip
     header = ("budget", "year", "version", "status", "activity", "amount", "line_status",
               "justification")  # fmt: skip
-    return csv_download("budgets.csv", header, rows)
+    return Table("budgets", header, rows)
 
 
 @blueprint.route("/budgets/new", methods=["GET", "POST"])
@@ -130,16 +129,17 @@ def budget_report() -> Page:
     )  # fmt: skip
 
 
-@blueprint.get("/reports/budget.csv")
+@table_download(blueprint, "/reports/budget", endpoint="budget_report")
 @allow(*READERS)
-def budget_report_csv() -> Response:
+def budget_report_table() -> Table:
     form, _order, rows = _budget_report()
-    csv_rows = [
-        (r.key, r.label, plain(r.budget), plain(r.allocated), plain(r.disbursed), plain(r.spent))
+    table_rows = [
+        (r.key, r.label, quantize(r.budget), quantize(r.allocated), quantize(r.disbursed),
+         quantize(r.spent))
         for r in rows
-    ]
+    ]  # fmt: skip
     header = (form.by.data, "name", "budget", "allocated", "disbursed", "spent")
-    return csv_download(f"budget-{form.year.data}-by-{form.by.data}.csv", header, csv_rows)
+    return Table(f"budget-{form.year.data}-by-{form.by.data}", header, table_rows)
 
 
 # --- work plans -----------------------------------------------------------------------

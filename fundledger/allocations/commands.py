@@ -19,6 +19,8 @@ from fundledger.cli.tools import (
     AS_USER,
     FORMAT,
     ID,
+    TABLE,
+    Output,
     acting_as,
     amount_option,
     database,
@@ -28,7 +30,7 @@ from fundledger.cli.tools import (
 )
 from fundledger.errors import NotFound
 from fundledger.inputs import InvalidInput, parse_id
-from fundledger.money import InvalidAmount, parse_decimal, plain
+from fundledger.money import InvalidAmount, parse_decimal, plain, quantize
 
 
 def _allocation(session: Session, allocation_id: int) -> Allocation:
@@ -109,13 +111,13 @@ def budget_approve(
 @budget.command("list")
 @click.option("--year", type=click.IntRange(2000, 2199))
 @FORMAT
-def budget_list(year: int | None, output_format: str) -> None:
+def budget_list(year: int | None, output_format: Output) -> None:
     """Every version of the work plans, with each line's status."""
     from fundledger.allocations.queries import budgets
 
     with database().session() as session:
         rows = [
-            (b.id, b.year, b.version, b.status, line.activity_number, plain(line.amount),
+            (b.id, b.year, b.version, b.status, line.activity_number, quantize(line.amount),
              line.status, b.decision_ref or "")
             for b in budgets(session, year)
             for line in b.lines
@@ -276,15 +278,15 @@ def allocation_close(allocation_id: int, on: dt.date, comment: str | None, as_em
     ),
 )
 @FORMAT
-def allocation_list(state: str | None, output_format: str) -> None:
+def allocation_list(state: str | None, output_format: Output) -> None:
     """Allocations with their amounts and pools."""
     from fundledger.allocations.queries import allocations
 
     with database().session() as session:
         rows = [
-            (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
-             plain(a.approved_amount) if a.approved_amount is not None else "",
-             plain(a.disbursed), plain(a.spent),
+            (a.id, a.activity_number, a.organ_code, a.state, quantize(a.requested_amount),
+             quantize(a.approved_amount) if a.approved_amount is not None else None,
+             quantize(a.disbursed), quantize(a.spent),
              " ".join(p.pool for p in a.pools))
             for a in allocations(session, state=state)
         ]  # fmt: skip
@@ -307,19 +309,19 @@ def allocation_show(allocation_id: int) -> None:
             for e in found.events
         ]  # fmt: skip
     emit(("at", "action", "state", "by", "date", "amount", "reference", "comment"), rows,
-         "table", numeric=(5,))  # fmt: skip
+         TABLE, numeric=(5,))  # fmt: skip
 
 
 @click.command("available")
 @FORMAT
-def available(output_format: str) -> None:
+def available(output_format: Output) -> None:
     """Money, open commitments and what is available, per funding pool, in USD."""
     from fundledger.allocations.pools import availability
     from fundledger.allocations.settings import counts_receivables
 
     with database().session() as session:
         pools = availability(session, with_receivables=counts_receivables(session))
-    rows = [(p.pool, plain(p.money), plain(p.committed), plain(p.available))
+    rows = [(p.pool, quantize(p.money), quantize(p.committed), quantize(p.available))
             for p in pools.values()]  # fmt: skip
     emit(("pool", "money", "committed", "available"), rows, output_format, numeric=(1, 2, 3))
 
@@ -329,31 +331,33 @@ def available(output_format: str) -> None:
 @click.option("--by", type=click.Choice(["activity", "organ", "objective"]), default="activity",
               show_default=True)  # fmt: skip
 @FORMAT
-def report_budget(year: int, by: str, output_format: str) -> None:
+def report_budget(year: int, by: str, output_format: Output) -> None:
     """Budget against allocated, disbursed and spent, in USD."""
     from fundledger.allocations.queries import budget_report
 
     with database().session() as session:
-        rows = [(r.key, r.label, plain(r.budget), plain(r.allocated), plain(r.disbursed),
-                 plain(r.spent)) for r in budget_report(session, year, by)]  # fmt: skip
+        rows = [(r.key, r.label, quantize(r.budget), quantize(r.allocated),
+                 quantize(r.disbursed), quantize(r.spent))
+                for r in budget_report(session, year, by)]  # fmt: skip
     emit((by, "name", "budget", "allocated", "disbursed", "spent"), rows, output_format,
          numeric=(2, 3, 4, 5))  # fmt: skip
-    if by == "objective" and output_format == "table":
+    if by == "objective" and output_format.format == "table":
         click.echo("An activity serving several objectives counts under each: "
                    "this view does not add up to the fund's total.")  # fmt: skip
 
 
 @report.command("queue")
 @FORMAT
-def report_queue(output_format: str) -> None:
+def report_queue(output_format: Output) -> None:
     """The CAJP's queue: submitted allocations and what approving each would leave."""
     from fundledger.allocations.queries import cajp_queue
 
     with database().session() as session:
         rows = [
             (item.allocation.id, item.allocation.activity_number, item.allocation.organ_code,
-             plain(item.allocation.requested_amount), impact.pool, plain(impact.available_before),
-             plain(impact.available_after), "yes" if item.fits else "no")
+             quantize(item.allocation.requested_amount), impact.pool,
+             quantize(impact.available_before), quantize(impact.available_after),
+             "yes" if item.fits else "no")
             for item in cajp_queue(session)
             for impact in item.pools
         ]  # fmt: skip
@@ -426,7 +430,7 @@ def setting_list() -> None:
 
     with database().session() as session:
         rows = [(key, get_setting(session, key), meaning) for key, (_, meaning) in SETTINGS.items()]
-    emit(("setting", "value", "meaning"), rows, "table")
+    emit(("setting", "value", "meaning"), rows, TABLE)
 
 
 @setting.command("set")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
 from fundledger.allocations import interest, pool_moves, queries
@@ -37,10 +36,10 @@ from fundledger.auth.access import READERS, allow
 from fundledger.auth.models import Role
 from fundledger.errors import FundledgerError
 from fundledger.listing import sorted_rows
-from fundledger.money import plain
+from fundledger.money import quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _, usd
 from fundledger.web.pages import Page, form_page, reason, template_page
@@ -67,17 +66,17 @@ def available() -> str:
     )
 
 
-@blueprint.get("/available.csv")
+@table_download(blueprint, "/available", endpoint="available")
 @allow(*READERS)
-def available_csv() -> Response:
+def available_table() -> Table:
     order = lists.order(queries.AVAILABLE_SORTS)
     rows = [
-        (p.pool, plain(p.money), plain(p.committed), plain(p.available))
+        (p.pool, quantize(p.money), quantize(p.committed), quantize(p.available))
         for p in sorted_rows(
             availability_now(db_session()).values(), queries.AVAILABLE_SORTS, order
         )
     ]
-    return csv_download("available.csv", ("pool", "money", "committed", "available"), rows)
+    return Table("available", ("pool", "money", "committed", "available"), rows)
 
 
 @blueprint.route("/refunds/new", methods=["GET", "POST"])

@@ -17,7 +17,6 @@ from flask import render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 
 from fundledger.allocations import operations, queries
 from fundledger.allocations.blueprint import (
@@ -45,11 +44,11 @@ from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
-from fundledger.money import plain
+from fundledger.money import plain, quantize
 from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
 from fundledger.web.forms import PostsOnce
 from fundledger.web.i18n import _, usd
@@ -91,9 +90,9 @@ def allocations() -> str:
     return render_template("allocations/list.html", form=form, page=page, order=order)
 
 
-@blueprint.get("/allocations.csv")
+@table_download(blueprint, "/allocations", endpoint="allocations")
 @allow(*READERS)
-def allocations_csv() -> Response:
+def allocations_table() -> Table:
     db = db_session()
     listed = db.scalars(
         _allocations(_allocation_filters(db), lists.order(queries.ALLOCATION_SORTS))
@@ -101,13 +100,13 @@ def allocations_csv() -> Response:
     header = ("id", "activity", "organ", "state", "requested", "approved", "disbursed",
               "spent", "period_start", "period_end", "pools", "purpose")  # fmt: skip
     rows = [
-        (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
-         "" if a.approved_amount is None else plain(a.approved_amount),
-         plain(a.disbursed), plain(a.spent), a.period_start.isoformat(),
-         a.period_end.isoformat(), " ".join(pool.pool for pool in a.pools), a.purpose)
+        (a.id, a.activity_number, a.organ_code, a.state, quantize(a.requested_amount),
+         None if a.approved_amount is None else quantize(a.approved_amount),
+         quantize(a.disbursed), quantize(a.spent), a.period_start, a.period_end,
+         " ".join(pool.pool for pool in a.pools), a.purpose)
         for a in listed
     ]  # fmt: skip
-    return csv_download("allocations.csv", header, rows)
+    return Table("allocations", header, rows)
 
 
 @blueprint.get("/allocations/<int:allocation_id>")
@@ -210,21 +209,21 @@ def queue() -> Page:
     return _queue_page(db_session(), None, None)
 
 
-@blueprint.get("/cajp/queue.csv")
+@table_download(blueprint, "/cajp/queue", endpoint="queue")
 @allow(*READERS)
-def queue_csv() -> Response:
+def queue_table() -> Table:
     db = db_session()
     items = _queue(db, _queue_filters(db), lists.order(queries.QUEUE_SORTS))
     rows = [
         (i.allocation.id, i.allocation.activity_number, i.allocation.organ_code,
-         plain(i.allocation.requested_amount),
+         quantize(i.allocation.requested_amount),
          " ".join(f"{p.pool}:{plain(p.available_before)}>{plain(p.available_after)}"
                   for p in i.pools),
          "yes" if i.fits else "no")
         for i in items
     ]  # fmt: skip
     header = ("id", "activity", "organ", "requested", "pools_before_after", "fits")
-    return csv_download("cajp-queue.csv", header, rows)
+    return Table("cajp-queue", header, rows)
 
 
 # --- the allocation's page and its steps ----------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import Select
 
 from fundledger.audit.changes import changes
@@ -18,7 +18,7 @@ from fundledger.auth.sessions import request_actor
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session, get_database
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 
 blueprint = Blueprint("audit", __name__, url_prefix="/audit")
 CSV_HEADER = ("id", "occurred_at", "actor", "action", "object_type", "object_id", "before",
@@ -36,16 +36,16 @@ def log() -> str:
     )  # fmt: skip
 
 
-@blueprint.get("/log.csv")
+@table_download(blueprint, "/log", endpoint="log")
 @allow(Role.AUDITOR, Role.ADMIN)
-def log_csv() -> Response:
+def log_table() -> Table:
     events = db_session().scalars(_events(_filters(), lists.order(AUDIT_SORTS)))
     rows = [
-        (e.id, e.occurred_at.isoformat(), e.actor, e.action, e.object_type, e.object_id,
-         e.before or "", e.after or "", e.address or "", e.request_id or "")
+        (e.id, e.occurred_at, e.actor, e.action, e.object_type, e.object_id, e.before,
+         e.after, e.address, e.request_id)
         for e in events
     ]  # fmt: skip
-    return csv_download("audit-log.csv", CSV_HEADER, rows)
+    return Table("audit-log", CSV_HEADER, rows)
 
 
 @blueprint.get("/verify")

@@ -58,11 +58,9 @@ ENDPOINTS: dict[str, Rule] = {
     # Donors see only the home page for now; their own pages come with later issues.
     "home.index": Rule(EVERY_ROLE),
     "ledger.accounts": Rule(READERS),
-    "ledger.accounts_csv": Rule(READERS),
     "ledger.journal": Rule(READERS),
     "ledger.entry": Rule(READERS),
     "ledger.trial_balance": Rule(READERS),
-    "ledger.trial_balance_csv": Rule(READERS),
     # The Program is public reference data: every signed-in role reads it.
     "program.objectives": Rule(EVERY_ROLE),
     "program.activities": Rule(EVERY_ROLE),

@@ -53,7 +53,7 @@ from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.mail import mail_settings
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _, request_language
 from fundledger.web.pages import Page, form_again, refused, template_page
 from fundledger.web.redirects import local_path
@@ -276,20 +276,20 @@ def users() -> str:
     )
 
 
-@blueprint.get("/admin/users.csv")
+@table_download(blueprint, "/admin/users", endpoint="users")
 @allow(Role.ADMIN)
-def users_csv() -> Response:
+def users_table() -> Table:
     db = db_session()
     filters, order = lists.checked(UserFilterForm(request.args)), lists.order(queries.USER_SORTS)
     listed = db.scalars(_users(filters, order)).all()
     codes = donor_codes(db, {u.donor_id for u in listed if u.donor_id is not None})
     rows = [
-        (u.email, u.name, " ".join(sorted(u.roles)), codes.get(u.donor_id or 0, ""),
+        (u.email, u.name, " ".join(sorted(u.roles)), codes.get(u.donor_id or 0),
          "yes" if u.totp_secret else "no", "yes" if u.active else "no")
         for u in listed
     ]  # fmt: skip
     header = ("email", "name", "roles", "donor", "two_factor", "active")
-    return csv_download("users.csv", header, rows)
+    return Table("users", header, rows)
 
 
 def _users(filters: UserFilterForm, order: ListArgs) -> Select[User]:

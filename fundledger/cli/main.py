@@ -18,6 +18,7 @@ import click
 from fundledger.cli.tools import (
     FORMAT,
     ID,
+    Output,
     actor,
     check_text_parameters,
     config,
@@ -30,7 +31,7 @@ from fundledger.cli.tools import (
 from fundledger.config import ConfigurationError
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import visible
-from fundledger.money import plain
+from fundledger.money import quantize
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def program() -> None:
 
 @program.command("objectives")
 @FORMAT
-def program_objectives(output_format: str) -> None:
+def program_objectives(output_format: Output) -> None:
     """The 3 general and 20 specific objectives."""
     from fundledger.program import queries
 
@@ -264,7 +265,7 @@ def program_objectives(output_format: str) -> None:
 
 @program.command("activities")
 @FORMAT
-def program_activities(output_format: str) -> None:
+def program_activities(output_format: Output) -> None:
     """The 100 activities, their implementer and whether the fund may finance them."""
     from fundledger.program import queries
 
@@ -285,7 +286,7 @@ def program_activities(output_format: str) -> None:
 
 @program.command("crossref")
 @FORMAT
-def program_crossref(output_format: str) -> None:
+def program_crossref(output_format: Output) -> None:
     """Appendix I: one row per activity–objective cross."""
     from fundledger.program import queries
 
@@ -355,17 +356,17 @@ def entry_reverse(number: int, reason: str, entry_date: dt.date | None) -> None:
 @cli.command("trial-balance")
 @date_option("--as-of", "as_of", help="Balances at the end of this day (default: now).")
 @FORMAT
-def trial_balance(as_of: dt.date | None, output_format: str) -> None:
+def trial_balance(as_of: dt.date | None, output_format: Output) -> None:
     """Every account with a non-zero balance, debit and credit, in USD."""
     from fundledger.ledger.queries import trial_balance as compute
 
     with database().session() as session:
         balance = compute(session, as_of)
     rows: list[Sequence[object]] = [
-        (row.code, row.name, plain(row.debit), plain(row.credit)) for row in balance.rows
+        (row.code, row.name, quantize(row.debit), quantize(row.credit)) for row in balance.rows
     ]
-    if output_format == "table":
-        rows.append(("", "Total", plain(balance.total_debit), plain(balance.total_credit)))
+    if output_format.format == "table":
+        rows.append(("", "Total", quantize(balance.total_debit), quantize(balance.total_credit)))
     emit(("account", "name", "debit", "credit"), rows, output_format, numeric=(2, 3))
 
 

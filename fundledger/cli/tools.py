@@ -9,12 +9,13 @@ and a usage error cost the interpreter and click, not the ORM."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -30,14 +31,6 @@ if TYPE_CHECKING:
 
     from fundledger.db import Database
 
-FORMAT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "csv"]),
-    default="table",
-    show_default=True,
-    help="Aligned text for people, or CSV for spreadsheets.",
-)
 
 
 #: Every id argument: a larger number could not be a row, and would overflow the driver.
@@ -94,6 +87,46 @@ def out_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(
         "--out", type=click.Path(path_type=Path), callback=_writable_file, help=help
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """How and where a command writes its table: ``--format`` and ``--out``."""
+
+    format: str = "table"
+    #: The file to write; None for standard output (which takes no workbook).
+    path: Path | None = None
+
+
+def FORMAT(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format table|csv|xlsx`` and ``--out FILE``, handed to the command as one
+    :class:`Output` (its ``output_format`` argument). A workbook is a binary file for a
+    spreadsheet, not for a terminal or a pipe: ``xlsx`` without ``--out`` is refused
+    (exit 2) before any work is done. The CSV has no byte-order mark, to a file or not:
+    the command line's CSV is for machines (the web's is for double-clicking)."""
+
+    @functools.wraps(command)
+    def run(*args: Any, output_format: str, out: Path | None, **kwargs: Any) -> Any:
+        if output_format == "xlsx" and out is None:
+            raise click.BadParameter(
+                "a workbook is not written to the terminal or a pipe: add --out FILE.xlsx",
+                param_hint="'--format xlsx'",
+            )
+        return command(*args, output_format=Output(output_format, out), **kwargs)
+
+    with_out = out_option("Write to this file instead of standard output (needed for xlsx).")
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["table", "csv", "xlsx"]),
+        default="table",
+        show_default=True,
+        help="Aligned text for people, CSV for programs, or an Excel workbook (with --out).",
+    )(with_out(run))
+
+
+#: Standard output, as a table: for commands whose table has no --format.
+TABLE = Output()
 
 
 @dataclass
@@ -197,16 +230,28 @@ def acting_as(session: Session, email: str, role: str) -> Actor:
 def emit(
     header: Sequence[str],
     rows: Sequence[Sequence[object]],
-    output_format: str,
+    output: Output,
     *,
     numeric: Sequence[int] = (),
-    out: TextIO | None = None,
 ) -> None:
-    if output_format == "csv":
+    """Write a table as ``output`` asks: ``numeric`` columns right-aligned in the terminal's
+    table; a workbook's sheet is named after the command (``donor list``)."""
+    if output.format == "xlsx":
+        if output.path is None:
+            raise ValueError("a workbook needs a file: FORMAT refuses xlsx without --out")
+        from fundledger.workbook import to_xlsx  # openpyxl only for the command that needs it
+
+        title = click.get_current_context().command_path.partition(" ")[2]
+        output.path.write_bytes(to_xlsx(header, rows, title=title))
+        return
+    if output.format == "csv":
         text = to_csv(header, rows)
     else:
         text = to_table(header, rows, numeric=numeric)
-    click.echo(text, nl=False, file=out)
+    if output.path is None:
+        click.echo(text, nl=False)
+    else:
+        output.path.write_text(text, encoding="utf-8", newline="")
 
 
 def _parse_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:

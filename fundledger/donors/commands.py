@@ -14,6 +14,7 @@ from fundledger.cli.tools import (
     AS_USER,
     FORMAT,
     ID,
+    Output,
     acting_as,
     actor,
     amount_option,
@@ -25,7 +26,7 @@ from fundledger.cli.tools import (
 from fundledger.donors.models import DonorType
 from fundledger.errors import NotFound
 from fundledger.inputs import InvalidInput, parse_date
-from fundledger.money import InvalidAmount, parse_decimal, plain
+from fundledger.money import InvalidAmount, parse_decimal, quantize
 
 LANGUAGE = click.Choice(["en", "es", "fr", "pt"])
 
@@ -59,7 +60,7 @@ def donor_add(
 
 @donor.command("list")
 @FORMAT
-def donor_list(output_format: str) -> None:
+def donor_list(output_format: Output) -> None:
     """All donors, active and inactive."""
     from fundledger.donors.queries import donors
 
@@ -74,7 +75,7 @@ def donor_list(output_format: str) -> None:
 @donor.command("balance")
 @click.argument("code")
 @FORMAT
-def donor_balance(code: str, output_format: str) -> None:
+def donor_balance(code: str, output_format: Output) -> None:
     """Pledged, received, outstanding and unapplied, in USD."""
     from fundledger.donors.operations import known_donor
     from fundledger.donors.queries import donor_position
@@ -84,8 +85,8 @@ def donor_balance(code: str, output_format: str) -> None:
         position = donor_position(session, found)
     emit(
         ("donor", "pledged", "received", "outstanding", "unapplied"),
-        [(found.code, plain(position.pledged), plain(position.received),
-          plain(position.outstanding), plain(position.unapplied))],
+        [(found.code, quantize(position.pledged), quantize(position.received),
+          quantize(position.outstanding), quantize(position.unapplied))],
         output_format, numeric=(1, 2, 3, 4),
     )  # fmt: skip
 
@@ -304,7 +305,7 @@ def credit_apply(pledge_id: int, amount: Decimal | None, on: dt.date | None) -> 
 @click.command("pledges")
 @click.option("--donor", "code", help="Only this donor's.")
 @FORMAT
-def pledges(code: str | None, output_format: str) -> None:
+def pledges(code: str | None, output_format: Output) -> None:
     """Pledges with what is still outstanding, in their currency and in USD."""
     from fundledger.donors.operations import known_donor
     from fundledger.donors.queries import pledge_statuses
@@ -312,9 +313,9 @@ def pledges(code: str | None, output_format: str) -> None:
     with database().session() as session:
         only = known_donor(session, code) if code else None
         rows = [
-            (s.pledge.id, s.pledge.donor.code, s.pledge.pledge_date.isoformat(),
-             s.pledge.currency, plain(s.pledge.amount, s.pledge.currency),
-             plain(s.outstanding, s.pledge.currency), plain(s.outstanding_usd),
+            (s.pledge.id, s.pledge.donor.code, s.pledge.pledge_date,
+             s.pledge.currency, quantize(s.pledge.amount, s.pledge.currency),
+             quantize(s.outstanding, s.pledge.currency), quantize(s.outstanding_usd),
              s.pledge.earmark or "", s.pledge.reference or "")
             for s in pledge_statuses(session, only)
         ]  # fmt: skip
@@ -326,14 +327,14 @@ def pledges(code: str | None, output_format: str) -> None:
 @report.command("ageing")
 @date_option("--as-of", "as_of", help="Age at the end of this day (default: today).")
 @FORMAT
-def report_ageing(as_of: dt.date | None, output_format: str) -> None:
+def report_ageing(as_of: dt.date | None, output_format: Output) -> None:
     """Outstanding pledges and instalments by donor, in USD, by days overdue."""
     from fundledger.donors.queries import AGE_BUCKETS, ageing
 
     with database().session() as session:
         rows = [
-            (row.donor.code, plain(row.not_due),
-             *(plain(row.overdue[name]) for name, _, _ in AGE_BUCKETS), plain(row.total))
+            (row.donor.code, quantize(row.not_due),
+             *(quantize(row.overdue[name]) for name, _, _ in AGE_BUCKETS), quantize(row.total))
             for row in ageing(session, as_of or clock.today())
         ]  # fmt: skip
     header = ("donor", "not_due", *(name for name, _, _ in AGE_BUCKETS), "total")

@@ -11,7 +11,6 @@ from flask import (
 )
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 
 from fundledger.auth.access import READERS, allow
 from fundledger.auth.sessions import now
@@ -24,10 +23,10 @@ from fundledger.donors.forms import (
 from fundledger.donors.models import Receipt
 from fundledger.donors.views import blueprint
 from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
-from fundledger.money import plain
+from fundledger.money import quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 
 # --- the fund's pledges and receipts --------------------------------------------------
 
@@ -41,22 +40,21 @@ def pledges() -> str:
     return render_template("donors/pledges.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/pledges.csv")
+@table_download(blueprint, "/pledges", endpoint="pledges")
 @allow(*READERS)
-def pledges_csv() -> Response:
+def pledges_table() -> Table:
     db = db_session()
     filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
     rows = [
-        (p.id, p.donor.code, p.pledge_date.isoformat(), p.currency, plain(p.amount),
-         f"{p.rate.normalize():f}", plain(p.usd_amount), plain(s.outstanding),
-         plain(s.outstanding_usd), p.due_date.isoformat() if p.due_date else "",
-         p.earmark or "", p.reference or "")
+        (p.id, p.donor.code, p.pledge_date, p.currency, quantize(p.amount),
+         p.rate.normalize(), quantize(p.usd_amount), quantize(s.outstanding),
+         quantize(s.outstanding_usd), p.due_date, p.earmark, p.reference)
         for s in _pledges(db, filters, order)
         for p in (s.pledge,)
     ]  # fmt: skip
     header = ("id", "donor", "date", "currency", "amount", "rate", "usd", "outstanding",
               "outstanding_usd", "due", "earmark", "reference")  # fmt: skip
-    return csv_download("pledges.csv", header, rows)
+    return Table("pledges", header, rows)
 
 
 @blueprint.get("/receipts")
@@ -68,20 +66,20 @@ def receipts() -> str:
     return render_template("donors/receipts.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/receipts.csv")
+@table_download(blueprint, "/receipts", endpoint="receipts")
 @allow(*READERS)
-def receipts_csv() -> Response:
+def receipts_table() -> Table:
     db = db_session()
     filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
     rows = [
-        (r.id, r.donor.code, r.value_date.isoformat(), r.currency, plain(r.amount),
-         plain(r.charges), f"{r.rate.normalize():f}", plain(r.usd_amount), plain(r.usd_charges),
-         plain(r.unapplied_usd), r.earmark or "", r.reference or "")
+        (r.id, r.donor.code, r.value_date, r.currency, quantize(r.amount), quantize(r.charges),
+         r.rate.normalize(), quantize(r.usd_amount), quantize(r.usd_charges),
+         quantize(r.unapplied_usd), r.earmark, r.reference)
         for r in db.scalars(_receipts(db, filters, order))
     ]  # fmt: skip
     header = ("id", "donor", "date", "currency", "amount", "charges", "rate", "usd",
               "usd_charges", "unapplied_usd", "earmark", "reference")  # fmt: skip
-    return csv_download("receipts.csv", header, rows)
+    return Table("receipts", header, rows)
 
 
 # --- ageing ---------------------------------------------------------------------------
@@ -98,18 +96,18 @@ def ageing() -> str:
     )  # fmt: skip
 
 
-@blueprint.get("/reports/ageing.csv")
+@table_download(blueprint, "/reports/ageing", endpoint="ageing")
 @allow(*READERS)
-def ageing_csv() -> Response:
+def ageing_table() -> Table:
     (_filters, as_of), order = _ageing_filters(), lists.order(listings.AGEING_SORTS)
     buckets = [name for name, _, _ in queries.AGE_BUCKETS]
     rows = [
-        (row.donor.code, plain(row.not_due), *(plain(row.overdue[name]) for name in buckets),
-         plain(row.total))
+        (row.donor.code, quantize(row.not_due),
+         *(quantize(row.overdue[name]) for name in buckets), quantize(row.total))
         for row in sorted_rows(queries.ageing(db_session(), as_of), listings.AGEING_SORTS, order)
     ]  # fmt: skip
     header = ("donor", "not_due", *buckets, "total")
-    return csv_download(f"ageing-{as_of.isoformat()}.csv", header, rows)
+    return Table(f"ageing-{as_of.isoformat()}", header, rows)
 
 
 # --- helpers --------------------------------------------------------------------------

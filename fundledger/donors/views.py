@@ -53,10 +53,9 @@ from fundledger.donors.receipts import apply_credit, record_receipt
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import ListArgs, ordered, page_of
-from fundledger.money import plain
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _, money
 from fundledger.web.pages import Page, Redisplay, form_page, reason
@@ -86,15 +85,15 @@ def index() -> str:
     return render_template("donors/list.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/donors.csv")
+@table_download(blueprint, "/donors", endpoint="index")
 @allow(*READERS)
-def index_csv() -> Response:
+def index_table() -> Table:
     donors = db_session().scalars(_donors(_donor_filters(), lists.order(listings.DONOR_SORTS)))
     rows = [
-        (d.code, d.name, d.type, d.country or "", d.language, "yes" if d.active else "no")
+        (d.code, d.name, d.type, d.country, d.language, "yes" if d.active else "no")
         for d in donors
     ]
-    return csv_download("donors.csv", DONOR_COLUMNS, rows)
+    return Table("donors", DONOR_COLUMNS, rows)
 
 
 @blueprint.get("/donors/<code>")
@@ -305,12 +304,12 @@ def rates() -> str:
     return render_template("donors/rates.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/rates.csv")
+@table_download(blueprint, "/rates", endpoint="rates")
 @allow(*READERS)
-def rates_csv() -> Response:
+def rates_table() -> Table:
     rates = db_session().scalars(_rates(_rate_filters(), lists.order(listings.RATE_SORTS)))
-    rows = [(r.currency, r.rate_date.isoformat(), plain(r.rate), r.entered_by) for r in rates]
-    return csv_download("rates.csv", ("currency", "date", "usd_per_unit", "set_by"), rows)
+    rows = [(r.currency, r.rate_date, r.rate.normalize(), r.entered_by) for r in rates]
+    return Table("rates", ("currency", "date", "usd_per_unit", "set_by"), rows)
 
 
 @blueprint.route("/rates/new", methods=["GET", "POST"])

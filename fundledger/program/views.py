@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
@@ -15,7 +15,7 @@ from fundledger.program.forms import ActivityFilterForm
 from fundledger.program.models import Activity
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _
 
 blueprint = Blueprint("program", __name__, url_prefix="/program")
@@ -31,9 +31,9 @@ def objectives() -> str:
     )
 
 
-@blueprint.get("/objectives.csv")
+@table_download(blueprint, "/objectives", endpoint="objectives")
 @allow(*EVERY_ROLE)
-def objectives_csv() -> Response:
+def objectives_table() -> Table:
     """The Program's objectives, general then specific, as the resolution numbers them
     (23 of them: the page neither pages nor sorts them)."""
     session = db_session()
@@ -41,7 +41,7 @@ def objectives_csv() -> Response:
         *(("general", o.number, o.title) for o in queries.general_objectives(session)),
         *(("specific", o.number, o.title) for o in queries.objectives(session)),
     ]
-    return csv_download("objectives.csv", ("level", "number", "title"), rows)
+    return Table("objectives", ("level", "number", "title"), rows)
 
 
 @blueprint.get("/activities")
@@ -52,9 +52,9 @@ def activities() -> str:
     return render_template("program/activities.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/activities.csv")
+@table_download(blueprint, "/activities", endpoint="activities")
 @allow(*EVERY_ROLE)
-def activities_csv() -> Response:
+def activities_table() -> Table:
     db = db_session()
     order = lists.order(queries.ACTIVITY_SORTS)
     rows = [
@@ -63,7 +63,7 @@ def activities_csv() -> Response:
         for a in db.scalars(_activities(_activity_filters(db), order))
     ]  # fmt: skip
     header = ("number", "title", "implementer", "implementer_name", "fundable", "objectives")
-    return csv_download("activities.csv", header, rows)
+    return Table("activities", header, rows)
 
 
 @blueprint.get("/activities/<int:number>")
@@ -79,13 +79,13 @@ def activity(number: int) -> str:
     return render_template("program/activity.html", activity=found)
 
 
-@blueprint.get("/crossref.csv")
+@table_download(blueprint, "/crossref", endpoint="crossref")
 @allow(*EVERY_ROLE)
-def crossref_csv() -> Response:
+def crossref_table() -> Table:
     """Appendix I as pairs, by activity then objective. The page is its matrix, in the
     Appendix's order; filtering the activities is the activity list's job."""
     rows = queries.crossref(db_session())
-    return csv_download("crossref.csv", ("activity", "objective"), rows)
+    return Table("crossref", ("activity", "objective"), rows)
 
 
 @blueprint.get("/crossref")

@@ -1,5 +1,5 @@
-"""The public page's tables as CSV downloads: one file per table, the page's figures in
-plain decimals, with machine names for headers (docs/EXPORTS.md)."""
+"""The public page's tables as downloads (CSV and XLSX): one file per table, the page's
+figures as typed values, with machine names for headers (docs/EXPORTS.md)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _years(figures: PublicFigures) -> list[tuple[object, ...]]:
 
 def _contributions(figures: PublicFigures) -> list[tuple[object, ...]]:
     return [
-        (group.year, row.code or "", row.name, row.type or "", row.recognised, row.received,
+        (group.year, row.code, row.name, row.type, row.recognised, row.received,
          row.outstanding)
         for group in figures.contributions
         for row in group.donors
@@ -35,7 +35,7 @@ def _contributions(figures: PublicFigures) -> list[tuple[object, ...]]:
 
 def _allocations(figures: PublicFigures) -> list[tuple[object, ...]]:
     return [
-        (a.decided_on.isoformat(), a.reference, a.allocation, a.activity, a.activity_title,
+        (a.decided_on, a.reference, a.allocation, a.activity, a.activity_title,
          a.organ, " ".join(str(number) for number in a.objectives), a.approved, a.disbursed,
          a.spent)
         for a in figures.allocations
@@ -55,7 +55,7 @@ def _lines(pick: Callable[[PublicFigures], Sequence[BudgetLineFigures]]
 
 LINE_HEADER = ("budget", "allocated", "disbursed", "spent")
 
-#: Each download by its file name (without ``.csv``).
+#: Each download by its file name (without ``.csv`` or ``.xlsx``).
 DOWNLOADS = {
     "fund-years": Download(
         ("year", "pledged", "received", "outstanding_at_year_end", "allocated", "disbursed",

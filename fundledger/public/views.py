@@ -12,7 +12,7 @@ from fundledger.public.iati import iati_activities
 from fundledger.public.queries import BooksCache, PublicFigures, public_figures
 from fundledger.public.tables import DOWNLOADS
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _
 from fundledger.web.views import fund_chart
 
@@ -30,13 +30,13 @@ def page() -> str:
     )  # fmt: skip
 
 
-@blueprint.get("/public/<name>.csv")
+@table_download(blueprint, "/public/<name>", endpoint="download")
 @public
-def download(name: str) -> Response:
+def download_table(name: str) -> Table:
     table = DOWNLOADS.get(name)
     if table is None:
         abort(404, description=_("There is no such table."))
-    return csv_download(f"{name}.csv", table.header, table.rows(published_figures()), bom=True)
+    return Table(name, table.header, table.rows(published_figures()))
 
 
 @blueprint.get("/public/iati.xml")

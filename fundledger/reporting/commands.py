@@ -14,6 +14,7 @@ import click
 from fundledger import clock
 from fundledger.cli.tools import (
     FORMAT,
+    Output,
     actor,
     config,
     database,
@@ -198,7 +199,7 @@ def statement_donors(year: int) -> None:
 
 @statement.command("list")
 @FORMAT
-def statement_list(output_format: str) -> None:
+def statement_list(output_format: Output) -> None:
     """The register: every statement issued, oldest first; its status (interim: issued
     before its period ended; unaudited: its year not closed; final), and which statement
     it supersedes or was superseded by."""
@@ -254,7 +255,7 @@ def statement_rebuild_check() -> None:
 @report.command("net-assets")
 @date_option("--as-of", "as_of", help="Balances at the end of this day (default: today).")
 @FORMAT
-def report_net_assets(as_of: dt.date | None, output_format: str) -> None:
+def report_net_assets(as_of: dt.date | None, output_format: Output) -> None:
     """Net assets by pool (cash, receivables, advances, liabilities) and class totals.
 
     The rows ``total unrestricted`` and ``total restricted`` give the trial balance's net

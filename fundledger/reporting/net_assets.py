@@ -21,7 +21,7 @@ from fundledger.donors.queries import donor_codes
 from fundledger.ledger.balances import pool_positions
 from fundledger.ledger.chart import ADVANCES, RECEIVABLE
 from fundledger.ledger.models import AccountType
-from fundledger.money import plain
+from fundledger.money import quantize
 from fundledger.reporting.figures import ZERO, chart, pool_key, position
 
 UNRESTRICTED = "unrestricted"
@@ -69,13 +69,13 @@ class NetAssets:
     unrestricted: Total
     restricted: Total
 
-    def rows(self) -> list[tuple[str, ...]]:
-        """The table's rows with amounts as plain decimals: pools, then the two totals."""
+    def rows(self) -> list[tuple[str | Decimal, ...]]:
+        """The table's rows, amounts to the cent: pools, then the two totals."""
         lines = [(line, line.net_assets) for line in self.pools]
         lines += [(total.pools, total.net_assets) for total in (self.unrestricted, self.restricted)]
         return [
-            (line.pool, line.klass, plain(line.cash), plain(line.receivables),
-             plain(line.advances), plain(line.liabilities), plain(net))
+            (line.pool, line.klass, quantize(line.cash), quantize(line.receivables),
+             quantize(line.advances), quantize(line.liabilities), quantize(net))
             for line, net in lines
         ]  # fmt: skip
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import render_template, request
-from werkzeug.wrappers import Response
 
 from fundledger.auth.access import allow
 from fundledger.auth.models import Role
@@ -16,7 +15,7 @@ from fundledger.reporting.net_assets import HEADER, net_assets
 from fundledger.reporting.views import blueprint
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 
 #: Who reads net assets by pool: those who keep, decide on and audit the books.
 AUDIENCE = (Role.SECRETARIAT, Role.CAJP, Role.AUDITOR)
@@ -31,12 +30,11 @@ def net_assets_page() -> str:
     )
 
 
-@blueprint.get("/reports/net-assets.csv")
+@table_download(blueprint, "/reports/net-assets", endpoint="net_assets")
 @allow(*AUDIENCE)
-def net_assets_csv() -> Response:
+def net_assets_table() -> Table:
     _form, as_of = _as_of()
-    rows = net_assets(db_session(), as_of).rows()
-    return csv_download(f"net-assets-{as_of.isoformat()}.csv", HEADER, rows)
+    return Table(f"net-assets-{as_of.isoformat()}", HEADER, net_assets(db_session(), as_of).rows())
 
 
 def _as_of() -> tuple[AsOfForm, dt.date]:

@@ -55,7 +55,7 @@ from fundledger.reporting.render import Request, since_inception
 from fundledger.reporting.signing import Signer, SigningPaths, load_signer, trusted_certificate
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _
 from fundledger.web.pages import Page, form_page, reason, refused
@@ -92,9 +92,9 @@ def register() -> str:
     )  # fmt: skip
 
 
-@blueprint.get("/statements.csv")
+@table_download(blueprint, "/statements", endpoint="register")
 @allow(*READERS)
-def register_csv() -> Response:
+def register_table() -> Table:
     filters = _register_filters(donors(db_session()))
     found = db_session().scalars(_register(filters, lists.order(queries.REGISTER_SORTS))).all()
     rows = [
@@ -102,7 +102,7 @@ def register_csv() -> Response:
          s.sha256, s.size, queries.status(s), *queries.succession(s))
         for s in found
     ]  # fmt: skip
-    return csv_download("statements.csv", REGISTER_COLUMNS, rows)
+    return Table("statements", REGISTER_COLUMNS, rows)
 
 
 @blueprint.get("/statements/<int:statement_id>.pdf")

@@ -24,6 +24,7 @@ from fundledger.ledger.operations import Line
 from fundledger.ledger.restatement import restate_restrictions
 from fundledger.ledger.verify import verify_ledger
 from fundledger.reporting.net_assets import NetAssets, net_assets
+from fundledger.tabular import text_of
 from tests.factories import TEST_ACTOR as ACTOR
 from tests.factories import closed_year, entry_lines, post
 
@@ -46,7 +47,8 @@ def lines_of(session: Session, receipt: Receipt) -> list[tuple[str, str]]:
 
 
 def by_pool(figures: NetAssets) -> dict[str, tuple[str, ...]]:
-    return {row[0]: row[1:] for row in figures.rows()}
+    """The net assets table as its CSV writes it, by pool."""
+    return {str(row[0]): tuple(text_of(cell) for cell in row[1:]) for row in figures.rows()}
 
 
 def assert_classes_equal_pools(figures: NetAssets) -> None:

@@ -751,7 +751,7 @@ READERS = ["auditor@oas.org", "sec@oas.org", "admin@oas.org", "cajp@oas.org", DO
 
 
 def _list_pages() -> list[str]:
-    """Every GET page without a variable in its URL (the downloads — CSV, PDF, the IATI
+    """Every GET page without a variable in its URL (the downloads — CSV, XLSX, PDF, the IATI
     XML —, static files and the signed-out sign-in pages excepted): the pages that may
     carry filter forms."""
     signed_out = {t.endpoint for t in TARGETS if t.user is None or t.pending}
@@ -759,7 +759,7 @@ def _list_pages() -> list[str]:
     rules = [
         rule.rule for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.arguments
-        and not rule.rule.endswith((".csv", ".pdf", ".xml"))
+        and not rule.rule.endswith((".csv", ".xlsx", ".pdf", ".xml"))
         and rule.endpoint != "static" and rule.endpoint not in signed_out
     ]  # fmt: skip
     get_database(app).dispose()
@@ -806,6 +806,8 @@ def test_a_list_filter_refuses_hostile_queries_cleanly_and_writes_nothing(
             answers = [client.get(page, query_string=query)]
             if twin:
                 answers.append(client.get(csv_twin, query_string=query))
+                workbook = client.get(csv_twin.removesuffix(".csv") + ".xlsx", query_string=query)
+                assert workbook.status_code < 500, f"{workbook.status_code} for {attack} (xlsx)"
             after = snapshot(fuzzed)
             for answer in answers:
                 body = answer.get_data(as_text=True)

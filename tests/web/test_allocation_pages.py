@@ -33,6 +33,7 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.program.models import Activity
 from tests.factories import ledger_state
 from tests.web.conftest import Browser
+from tests.web.downloads import csv_text
 from tests.web.test_pages import Table, _TableReader
 
 D = Decimal
@@ -522,21 +523,21 @@ def test_csv_exports_are_exact(database: Database, ana: Browser) -> None:
 
     listing = ana.get("/allocations.csv?direction=asc")
     assert listing.headers["Content-Type"].startswith("text/csv")
-    assert text(listing) == (
+    assert csv_text(listing) == (
         "id,activity,organ,state,requested,approved,disbursed,spent,period_start,period_end,"
         "pools,purpose\n"
         "1,5,CIM,disbursed,40000.00,40000.00,12345.67,0.00,2025-03-01,2025-12-31,"
         "MEX/activity:5 unrestricted,Research\n"
         "2,29,DLAS,submitted,0.50,,0.00,0.00,2025-03-01,2025-12-31,unrestricted,Research\n"
     )
-    assert text(ana.get("/allocations.csv?state=submitted")).count("\n") == 2
-    assert text(ana.get("/available.csv")) == (
+    assert csv_text(ana.get("/allocations.csv?state=submitted")).count("\n") == 2
+    assert csv_text(ana.get("/available.csv")) == (
         "pool,money,committed,available\n"
         "unrestricted,100000.00,0.00,100000.00\n"
         "MEX/activity:5,37654.33,27654.33,10000.00\n"
     )
     report = ana.get("/reports/budget.csv?year=2025&by=activity")
-    assert text(report) == (
+    assert csv_text(report) == (
         "activity,name,budget,allocated,disbursed,spent\n"
         f"5,{activity_title(database, 5)},25000.50,40000.00,12345.67,0.00\n"
         f"29,{activity_title(database, 29)},10000.00,0.00,0.00,0.00\n"

@@ -16,6 +16,7 @@ from fundledger.audit.models import AuditEvent
 from fundledger.audit.views import link
 from fundledger.db import Database
 from fundledger.donors.operations import create_donor, set_donor_active
+from tests.web.downloads import csv_text
 
 SECRETARIAT = Actor("sec@oas.org", request_id="r1", address="10.0.0.7")
 
@@ -47,7 +48,7 @@ def test_auditor_filters_and_exports_the_log(
 
     export = client.get("/audit/log.csv?object_id=PER&direction=asc")
     assert export.headers["Content-Disposition"] == 'attachment; filename="audit-log.csv"'
-    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(csv_text(export))))
     assert [row["action"] for row in rows] == ["donor.created", "donor.deactivated"]
     assert rows[1]["before"].startswith('{"active": true')
     assert rows[1]["after"].startswith('{"active": false')

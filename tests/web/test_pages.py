@@ -18,6 +18,7 @@ from fundledger.ledger.operations import Line, credit, debit, post_entry, revers
 from fundledger.ledger.queries import entry_by_number
 from fundledger.web.database import get_database
 from tests.factories import create_user, open_session, statements_sent
+from tests.web.downloads import csv_text
 
 PAGES = [
     "/",
@@ -259,7 +260,7 @@ def test_accounts_csv(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    assert response.get_data(as_text=True) == (
+    assert csv_text(response) == (
         "account,name,type,normal_side,debit,credit\n"
         "1010,Bank,asset,debit,53015.44,0.00\n"
         "1100,Contributions receivable,asset,debit,0.00,0.00\n"
@@ -445,7 +446,7 @@ def test_trial_balance_csv(client: FlaskClient) -> None:
     response = client.get("/trial-balance.csv")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert response.get_data(as_text=True) == (
+    assert csv_text(response) == (
         "account,name,debit,credit\n"
         "1010,Bank,53015.44,0.00\n"
         "4100,Contributions — unrestricted,0.00,54250.00\n"
@@ -453,7 +454,7 @@ def test_trial_balance_csv(client: FlaskClient) -> None:
     )
     dated = client.get("/trial-balance.csv?as_of=2025-03-31")
     assert 'filename="trial-balance-2025-03-31.csv"' in dated.headers["Content-Disposition"]
-    assert dated.get_data(as_text=True) == (
+    assert csv_text(dated) == (
         "account,name,debit,credit\n"
         "1010,Bank,54250.00,0.00\n"
         "4100,Contributions — unrestricted,0.00,54250.00\n"

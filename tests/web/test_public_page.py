@@ -22,6 +22,7 @@ from fundledger.donors.receipts import record_receipt
 from fundledger.web.database import get_database
 from fundledger.web.i18n import COOKIE
 from tests.factories import statements_sent
+from tests.web.downloads import csv_text
 from tests.web.test_dashboards import (
     SETUP,
     day,
@@ -45,11 +46,7 @@ def visit(client: FlaskClient, url: str = "/public") -> str:
 
 
 def download(client: FlaskClient, name: str) -> list[list[str]]:
-    response = client.get(f"/public/{name}.csv")
-    assert response.status_code == 200
-    assert response.mimetype == "text/csv"
-    assert response.data.startswith(b"\xef\xbb\xbf"), "a BOM: spreadsheets then read UTF-8"
-    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(csv_text(client.get(f"/public/{name}.csv")))))
 
 
 def test_anyone_sees_the_funds_totals_without_signing_in(

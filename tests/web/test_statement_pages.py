@@ -38,6 +38,7 @@ from tests.integration.test_statements import (
 )
 from tests.races import all_at_once
 from tests.web.conftest import Browser, Clock, sign_in
+from tests.web.downloads import csv_text
 from tests.web.test_donor_pages import body, captioned, flashes, text
 
 LoginAs = Callable[..., User]
@@ -236,7 +237,7 @@ def test_the_register_filters_sorts_pages_and_exports(
 
     export = secretariat.get("/statements.csv?donor=ES-OBS&sort=number&direction=asc")
     assert export.mimetype == "text/csv"
-    table = list(csv.reader(io.StringIO(body(export))))
+    table = list(csv.reader(io.StringIO(csv_text(export))))
     assert table[0] == ["number", "kind", "statement", "language", "issued_at", "issued_by",
                         "sha256", "size", "status", "supersedes", "superseded_by"]  # fmt: skip
     first = record(database, "DS-2026-0001")

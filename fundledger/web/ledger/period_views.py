@@ -12,7 +12,6 @@ import datetime as dt
 from flask import render_template, request, url_for
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
-from werkzeug.wrappers import Response
 
 from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow
@@ -26,7 +25,7 @@ from fundledger.ledger.queries import PERIOD_SORTS, periods_query
 from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _
 from fundledger.web.ledger.forms import (
     CloseYearForm,
@@ -44,16 +43,16 @@ def periods() -> Page:
     return _periods_page(db_session(), None)
 
 
-@blueprint.get("/periods.csv")
+@table_download(blueprint, "/periods", endpoint="periods")
 @allow(*READERS)
-def periods_csv() -> Response:
+def periods_table() -> Table:
     periods = db_session().scalars(_periods(_period_filters(), lists.order(PERIOD_SORTS)))
     rows = [
-        (p.year, "closed" if p.closed else "reopened", p.closed_by or "",
-         "" if p.closed_at is None else as_utc(p.closed_at).isoformat())
+        (p.year, "closed" if p.closed else "reopened", p.closed_by,
+         None if p.closed_at is None else as_utc(p.closed_at))
         for p in periods
     ]  # fmt: skip
-    return csv_download("periods.csv", ("year", "status", "closed_by", "closed_at"), rows)
+    return Table("periods", ("year", "status", "closed_by", "closed_at"), rows)
 
 
 @blueprint.post("/periods/revalue")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
@@ -25,10 +25,10 @@ from fundledger.errors import NotFound
 from fundledger.ledger import queries
 from fundledger.ledger.models import JournalEntry, credit_part, debit_part
 from fundledger.listing import ListArgs, ordered, page_of_rows, sorted_rows
-from fundledger.money import plain
+from fundledger.money import quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
-from fundledger.web.downloads import csv_download
+from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _
 from fundledger.web.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
 
@@ -49,19 +49,20 @@ def accounts() -> str:
     return render_template("ledger/accounts.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/accounts.csv")
-def accounts_csv() -> Response:
+@table_download(blueprint, "/accounts", endpoint="accounts")
+@allow(*READERS)
+def accounts_table() -> Table:
     filters, order = (
         lists.checked(AccountFilterForm(request.args)),
         lists.order(queries.ACCOUNT_SORTS),
     )
     rows = [
         (line.account.code, line.account.name, line.account.type, line.account.normal_side,
-         plain(line.debit), plain(line.credit))
+         quantize(line.debit), quantize(line.credit))
         for line in _account_lines(filters, order)
     ]  # fmt: skip
     header = ("account", "name", "type", "normal_side", "debit", "credit")
-    return csv_download("accounts.csv", header, rows)
+    return Table("accounts", header, rows)
 
 
 @blueprint.get("/journal")
@@ -72,22 +73,21 @@ def journal() -> str:
     return render_template("ledger/journal.html", page=page, filters=filters, order=order)
 
 
-@blueprint.get("/journal.csv")
+@table_download(blueprint, "/journal", endpoint="journal")
 @allow(*READERS)
-def journal_csv() -> Response:
+def journal_table() -> Table:
     db = db_session()
     entries = _entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS))
     rows = [
-        (line.number, line.entry_date.isoformat(), line.kind, line.entry_memo or "",
-         line.code, line.name, _amount(debit_part(line.amount)),
-         _amount(credit_part(line.amount)), _blank(line.donor_id),
-         _blank(line.activity_number), _blank(line.objective_number), line.organ_code or "",
-         line.earmark or "", _blank(line.allocation_id), line.currency or "",
-         "" if line.original_amount is None else plain(line.original_amount),
-         "" if line.rate is None else f"{line.rate.normalize():f}", line.memo or "")
+        (line.number, line.entry_date, line.kind, line.entry_memo, line.code, line.name,
+         _amount(debit_part(line.amount)), _amount(credit_part(line.amount)), line.donor_id,
+         line.activity_number, line.objective_number, line.organ_code, line.earmark,
+         line.allocation_id, line.currency,
+         None if line.original_amount is None else quantize(line.original_amount),
+         None if line.rate is None else line.rate.normalize(), line.memo)
         for line in db.execute(queries.journal_lines(entries).execution_options(yield_per=2000))
     ]  # fmt: skip
-    return csv_download("journal.csv", JOURNAL_COLUMNS, rows)
+    return Table("journal", JOURNAL_COLUMNS, rows)
 
 
 @blueprint.get("/journal/<int:number>")
@@ -116,13 +116,14 @@ def trial_balance() -> str:
     return render_template("ledger/trial_balance.html", report=report, filters=filters, order=order)
 
 
-@blueprint.get("/trial-balance.csv")
-def trial_balance_csv() -> Response:
+@table_download(blueprint, "/trial-balance", endpoint="trial_balance")
+@allow(*READERS)
+def trial_balance_table() -> Table:
     filters, order = _trial_balance_filters(), lists.order(queries.TRIAL_BALANCE_SORTS)
     report = _trial_balance(filters, order)
-    rows = [(row.code, row.name, plain(row.debit), plain(row.credit)) for row in report.rows]
+    rows = [(row.code, row.name, quantize(row.debit), quantize(row.credit)) for row in report.rows]
     suffix = "" if report.as_of is None else f"-{report.as_of.isoformat()}"
-    return csv_download(f"trial-balance{suffix}.csv", ("account", "name", "debit", "credit"), rows)
+    return Table(f"trial-balance{suffix}", ("account", "name", "debit", "credit"), rows)
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -168,13 +169,9 @@ def _trial_balance(filters: TrialBalanceFilterForm, order: ListArgs) -> queries.
     return queries.TrialBalance(report.as_of, sorted_rows(rows, queries.TRIAL_BALANCE_SORTS, order))
 
 
-def _amount(value: Decimal) -> str:
-    """A debit or credit column of the CSV: blank where the posting has none."""
-    return plain(value) if value else ""
-
-
-def _blank(value: object) -> object:
-    return "" if value is None else value
+def _amount(value: Decimal) -> Decimal | None:
+    """A debit or credit column of the download: blank where the posting has none."""
+    return quantize(value) if value else None
 
 
 def _in_utc(moment: dt.datetime) -> dt.datetime:
