@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
 from fundledger.allocations import budgets as budget_ops
-from fundledger.allocations import queries
+from fundledger.allocations import execution, queries
 from fundledger.allocations.blueprint import (
     MAX_ID,
     activities_by_number,
@@ -125,7 +125,7 @@ def budget_report() -> Page:
     form, order, rows = _budget_report()
     return render_template(
         "allocations/budget_report.html", form=form, rows=rows, order=order,
-        total=queries.budget_total(rows),
+        total=execution.budget_total(rows),
     )  # fmt: skip
 
 
@@ -208,14 +208,14 @@ def _line_choices(db: Session, form: BudgetForm) -> None:
         entry.activity.choices = choices
 
 
-def _budget_report() -> tuple[BudgetReportForm, ListArgs, list[queries.BudgetRow]]:
+def _budget_report() -> tuple[BudgetReportForm, ListArgs, list[execution.BudgetFigures]]:
     form, order = (
         lists.checked(BudgetReportForm(request.args)),
         lists.order(queries.BUDGET_REPORT_SORTS),
     )
     if form.year.data is None:
         form.year.data = today().year
-    rows = queries.budget_report(db_session(), form.year.data, form.by.data)
+    rows = execution.budget_report(db_session(), form.year.data, form.by.data)
     return form, order, sorted_rows(rows, queries.BUDGET_REPORT_SORTS, order)
 
 

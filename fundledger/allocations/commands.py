@@ -333,7 +333,7 @@ def available(output_format: Output) -> None:
 @FORMAT
 def report_budget(year: int, by: str, output_format: Output) -> None:
     """Budget against allocated, disbursed and spent, in USD."""
-    from fundledger.allocations.queries import budget_report
+    from fundledger.allocations.execution import budget_report
 
     with database().session() as session:
         rows = [(r.key, r.label, quantize(r.budget), quantize(r.allocated),

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.allocations.models import Allocation, AllocationPool, Budget, BudgetLine, State
+from fundledger.allocations.models import Allocation, AllocationPool, Budget, State
 from fundledger.allocations.pools import (
     UNRESTRICTED,
     ZERO,
@@ -22,7 +21,7 @@ from fundledger.allocations.pools import (
 )
 from fundledger.allocations.settings import counts_receivables, indirect_cost_rate
 from fundledger.listing import Columns, RowKey, Sorts
-from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
+from fundledger.program.models import Activity
 
 #: States in which an allocation counts as allocated (the CAJP approved it).
 ALLOCATED = (State.APPROVED, State.DISBURSED, State.REPORTED, State.CLOSED)
@@ -215,76 +214,3 @@ def budgets(session: Session, year: int | None = None) -> Sequence[Budget]:
     if year is not None:
         query = query.filter_by(year=year)
     return session.scalars(query).all()
-
-
-@dataclass(slots=True)
-class BudgetRow:
-    key: str
-    label: str
-    budget: Decimal = ZERO
-    allocated: Decimal = ZERO
-    disbursed: Decimal = ZERO
-    spent: Decimal = ZERO
-
-
-def budget_total(rows: Iterable[BudgetRow]) -> BudgetRow:
-    """The report's total row (by objective the rows overlap: that view shows none)."""
-    total = BudgetRow("", "total")
-    for row in rows:
-        total.budget += row.budget
-        total.allocated += row.allocated
-        total.disbursed += row.disbursed
-        total.spent += row.spent
-    return total
-
-
-def budget_report(session: Session, year: int, by: str = "activity") -> list[BudgetRow]:
-    """Budget against allocated, disbursed and spent for a year, by activity, organ or
-    objective. By objective an activity counts under each objective it serves, so that
-    view does not add up to the fund's total."""
-    per_activity: dict[int, BudgetRow] = {}
-    activities = {a.number: a for a in session.scalars(select(Activity).filter_by(fundable=True))}
-
-    def row(number: int) -> BudgetRow:
-        if number not in per_activity:
-            per_activity[number] = BudgetRow(str(number), activities[number].title)
-        return per_activity[number]
-
-    lines = session.scalars(
-        select(BudgetLine)
-        .join(Budget, Budget.id == BudgetLine.budget_id)
-        .where(Budget.year == year, Budget.status == "approved", BudgetLine.status == "approved")
-    )
-    for line in lines:
-        row(line.activity_number).budget += line.amount
-    for allocation in allocations(session):
-        if allocation.state not in ALLOCATED or allocation.period_start.year != year:
-            continue
-        target = row(allocation.activity_number)
-        if allocation.approved_amount is not None:
-            target.allocated += allocation.approved_amount
-        target.disbursed += allocation.disbursed
-        target.spent += allocation.spent
-    if by == "activity":
-        return [per_activity[number] for number in sorted(per_activity)]
-    groups: dict[str, BudgetRow] = {}
-    if by == "organ":
-        names = {i.code: i.name for i in session.scalars(select(Implementer))}
-        keys = {n: [activities[n].implementer_code] for n in per_activity}
-        labels = names
-    elif by == "objective":
-        crosses: dict[int, list[str]] = defaultdict(list)
-        for cross in session.scalars(select(ActivityObjective)):
-            crosses[cross.activity_number].append(str(cross.objective_number))
-        keys = {n: crosses[n] for n in per_activity}
-        labels = {str(o.number): o.title for o in session.scalars(select(Objective))}
-    else:
-        raise ValueError(f"budget report by {by!r}: activity, organ or objective")
-    for number, source in per_activity.items():
-        for key in keys[number]:
-            group = groups.setdefault(key, BudgetRow(key, labels.get(key, key)))
-            group.budget += source.budget
-            group.allocated += source.allocated
-            group.disbursed += source.disbursed
-            group.spent += source.spent
-    return sorted(groups.values(), key=lambda g: (len(g.key), g.key))

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundledger.allocations.execution import BudgetFigures, budget_by_activity, regroup
 from fundledger.allocations.models import Allocation
 from fundledger.audit.models import AuditEvent
 from fundledger.dashboards.queries import FundOverview, fund_overview
@@ -29,14 +30,7 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.periods import fiscal_year
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
-from fundledger.reporting.fund_data import (
-    BudgetLineFigures,
-    DonorContribution,
-    budget_by_activity,
-    contributions,
-    decisions,
-    regroup,
-)
+from fundledger.reporting.fund_data import DonorContribution, contributions, decisions
 
 T = TypeVar("T")
 
@@ -78,9 +72,9 @@ class PublicFigures:
     #: In the order the CAJP approved them.
     allocations: tuple[ApprovedAllocation, ...]
     #: Budget, allocated, disbursed and spent over all the fund's years.
-    by_activity: tuple[BudgetLineFigures, ...]
-    by_organ: tuple[BudgetLineFigures, ...]
-    by_objective: tuple[BudgetLineFigures, ...]
+    by_activity: tuple[BudgetFigures, ...]
+    by_organ: tuple[BudgetFigures, ...]
+    by_objective: tuple[BudgetFigures, ...]
 
 
 def public_figures(session: Session, today: dt.date) -> PublicFigures:

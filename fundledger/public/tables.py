@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from fundledger.allocations.execution import BudgetFigures
 from fundledger.public.queries import PublicFigures
-from fundledger.reporting.fund_data import BudgetLineFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def _allocations(figures: PublicFigures) -> list[tuple[object, ...]]:
     ]  # fmt: skip
 
 
-def _lines(pick: Callable[[PublicFigures], Sequence[BudgetLineFigures]]
+def _lines(pick: Callable[[PublicFigures], Sequence[BudgetFigures]]
            ) -> Callable[[PublicFigures], list[tuple[object, ...]]]:  # fmt: skip
     def rows(figures: PublicFigures) -> list[tuple[object, ...]]:
         return [

@@ -16,11 +16,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundledger.allocations.models import Allocation, AllocationEvent, Budget, BudgetLine
+from fundledger.allocations.execution import BudgetFigures, budget_by_activity, regroup
+from fundledger.allocations.models import Allocation, AllocationEvent, Budget
 from fundledger.donors.models import Donor, Receipt
 from fundledger.ledger.balances import period_movements, pool_balances
 from fundledger.ledger.chart import (
-    ADVANCES,
     CONTRIBUTION_ACCOUNTS,
     CONTRIBUTIONS_RESTRICTED,
     CONTRIBUTIONS_UNRESTRICTED,
@@ -31,8 +31,6 @@ from fundledger.ledger.chart import (
 )
 from fundledger.ledger.models import AccountType
 from fundledger.ledger.periods import fiscal_year
-from fundledger.ledger.posting_totals import activity_movements
-from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
 from fundledger.reporting.by_category import CategoryLine, expenditure_by_category
 from fundledger.reporting.figures import (
     ADDED_LATER,
@@ -103,17 +101,6 @@ class DonorContribution:
 
 
 @dataclass(frozen=True, slots=True)
-class BudgetLineFigures:
-    key: str
-    #: The activity's, organ's or objective's English title (Program data).
-    label: str
-    budget: Decimal
-    allocated: Decimal
-    disbursed: Decimal
-    spent: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class AllocationDecision:
     on: dt.date
     reference: str
@@ -145,9 +132,9 @@ class FundStatementData:
     prior: Position
     changes: NetAssetChanges
     contributions: tuple[DonorContribution, ...]
-    by_activity: tuple[BudgetLineFigures, ...]
-    by_organ: tuple[BudgetLineFigures, ...]
-    by_objective: tuple[BudgetLineFigures, ...]
+    by_activity: tuple[BudgetFigures, ...]
+    by_organ: tuple[BudgetFigures, ...]
+    by_objective: tuple[BudgetFigures, ...]
     decisions: tuple[AllocationDecision, ...]
     work_plans: tuple[WorkPlanDecision, ...]
     #: The first and last day of a period that is not a fiscal year (None for a year:
@@ -292,80 +279,6 @@ def _contributions(
     if loose.recognised or loose.outstanding:
         rows.append(loose)
     return rows
-
-
-def budget_by_activity(
-    session: Session, years: range, start: dt.date, end: dt.date
-) -> list[BudgetLineFigures]:
-    """Budget (the approved work plans of ``years``), allocated (CAJP approvals dated in
-    the period), disbursed and spent (the period's postings), by activity: a period's on
-    the fund statement, every year's on the public page."""
-    figures: dict[int | None, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
-    lines = session.execute(
-        select(BudgetLine.activity_number, BudgetLine.amount)
-        .join(Budget, Budget.id == BudgetLine.budget_id)
-        .where(
-            Budget.year.between(years.start, years.stop - 1),
-            Budget.status == "approved",
-            BudgetLine.status == "approved",
-        )
-    )
-    for activity, amount in lines:
-        figures[activity][0] += amount
-    approved = session.execute(
-        select(Allocation.activity_number, AllocationEvent.amount)
-        .join(Allocation, Allocation.id == AllocationEvent.allocation_id)
-        .where(AllocationEvent.action == "approve", AllocationEvent.on.between(start, end))
-    )
-    for approved_activity, approved_amount in approved:
-        figures[approved_activity][1] += approved_amount if approved_amount is not None else ZERO
-    for (moved_activity, code), total in activity_movements(session, start, end).items():
-        figures[moved_activity][2 if code == ADVANCES else 3] += total
-    titles = dict(session.execute(select(Activity.number, Activity.title)).all())
-    return [
-        BudgetLineFigures("" if number is None else str(number),
-                          "" if number is None else titles[number], *values)
-        for number, values in sorted(figures.items(), key=lambda item: (item[0] is None,
-                                                                         item[0] or 0))
-        if any(values)
-    ]  # fmt: skip
-
-
-def regroup(
-    session: Session, per_activity: list[BudgetLineFigures], by: str
-) -> list[BudgetLineFigures]:
-    """The activity lines summed by organ, or by objective (an activity counts under each
-    objective it serves, so that view adds up to more than the fund's total)."""
-    keys: dict[str, list[str]] = defaultdict(list)
-    if by == "organ":
-        labels = dict(session.execute(select(Implementer.code, Implementer.name)).all())
-        for number, organ in session.execute(select(Activity.number, Activity.implementer_code)):
-            keys[str(number)].append(organ)
-    else:
-        labels = {
-            str(number): title
-            for number, title in session.execute(select(Objective.number, Objective.title))
-        }
-        crosses = session.execute(
-            select(ActivityObjective.activity_number, ActivityObjective.objective_number)
-        )
-        for activity, objective in crosses:
-            keys[str(activity)].append(str(objective))
-    groups: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
-    for line in per_activity:
-        for key in keys.get(line.key) or [""]:
-            values = groups[key]
-            for index, amount in enumerate((line.budget, line.allocated, line.disbursed,
-                                            line.spent)):  # fmt: skip
-                values[index] += amount
-
-    def order(key: str) -> tuple[int, int, str]:
-        return (key == "", int(key) if key.isdigit() else 0, key)
-
-    return [
-        BudgetLineFigures(key, labels.get(key, ""), *groups[key])
-        for key in sorted(groups, key=order)
-    ]
 
 
 def decisions(session: Session, start: dt.date, end: dt.date) -> list[AllocationDecision]:

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable
 
+from fundledger.allocations.execution import BudgetFigures
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
 from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.expenditure_pdf import by_category_section, organ_transfers_section
 from fundledger.reporting.figures import ZERO
 from fundledger.reporting.fund_data import (
-    BudgetLineFigures,
     ChangeLine,
     FundStatementData,
 )
@@ -238,7 +238,7 @@ def _contributions(data: FundStatementData, language: Language) -> list[Flowable
 
 
 def _budget_rows(
-    lines: Sequence[BudgetLineFigures], language: Language, label_width: float, *, kind: str
+    lines: Sequence[BudgetFigures], language: Language, label_width: float, *, kind: str
 ) -> list[Sequence[Cell]]:
     _ = language.gettext
     money = language.money
