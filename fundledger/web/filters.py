@@ -59,10 +59,10 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(debit_part, "debit")
     app.add_template_filter(credit_part, "credit")
     app.add_template_filter(_usd, "usd")
-    app.add_template_filter(_rate, "rate")
+    app.add_template_filter(format_rate, "rate")
     app.add_template_filter(_money, "money")
     app.add_template_filter(_number, "number")
-    app.add_template_filter(_day, "day")
+    app.add_template_filter(format_day, "day")
     app.add_template_filter(_role_name, "role_name")
     app.add_template_filter(_translated, "translated")
     app.add_template_filter(_term, "term")
@@ -81,7 +81,7 @@ def _usd(value: Decimal | int) -> str:
     return usd(value)
 
 
-def _rate(value: Decimal) -> str:
+def format_rate(value: Decimal) -> str:
     """An exchange rate with the places it is written with: ``1.0850`` / ``1,0850``."""
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -99,7 +99,7 @@ def _number(value: int) -> str:
     return str(format_decimal(value, locale=request_language().locale))
 
 
-def _day(value: dt.date | None) -> str:
+def format_day(value: dt.date | None) -> str:
     """A date the way the language writes it, e.g. ``Feb 10, 2025`` / ``10 feb 2025``."""
     if value is None:
         return ""
