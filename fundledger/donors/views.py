@@ -59,7 +59,12 @@ from fundledger.web.downloads import csv_download
 from fundledger.web.fields import required
 from fundledger.web.filters import format_day, format_rate
 from fundledger.web.i18n import _, money
-from fundledger.web.names import COMMON_CURRENCIES, offer_currencies, offer_earmarks
+from fundledger.web.names import (
+    COMMON_CURRENCIES,
+    earmark_label,
+    offer_currencies,
+    offer_earmarks,
+)
 from fundledger.web.pages import Page, Redisplay, form_page, reason
 
 blueprint = Blueprint("donors", __name__)
@@ -388,7 +393,7 @@ def _pledge_label(status: queries.PledgeStatus) -> str:
         "day": pledge.pledge_date.isoformat(),
         "outstanding": money(status.outstanding, pledge.currency),
         "amount": money(pledge.amount, pledge.currency),
-        "earmark": pledge.earmark,
+        "earmark": earmark_label(pledge.earmark),
     }
     if pledge.earmark:
         return _("#%(id)s of %(day)s: %(outstanding)s outstanding of %(amount)s, earmarked "

@@ -62,11 +62,11 @@ def donor_code(donor_id: int | None) -> str:
     return _donor_codes().get(donor_id, str(donor_id))
 
 
-def offer_earmarks(field: ChooserField) -> None:
+def offer_earmarks(field: ChooserField, blank: str | None = None) -> None:
     """Give an earmark chooser the fundable earmarks, one optgroup per objective, after
-    "Unrestricted" (the blank choice)."""
+    the blank choice: "Unrestricted" unless ``blank`` says otherwise."""
     groups = earmark_groups(db_session(), _program(), _)
-    field.choices = [SelectChoice("", _(UNRESTRICTED))] + [
+    field.choices = [SelectChoice("", _(UNRESTRICTED) if blank is None else blank)] + [
         SelectChoice(value, label, optgroup=group.label)
         for group in groups
         for value, label in group.options

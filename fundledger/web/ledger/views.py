@@ -77,10 +77,11 @@ def journal() -> str:
 def journal_csv() -> Response:
     db = db_session()
     entries = _entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS))
+    codes = donor_codes(db)
     rows = [
         (line.number, line.entry_date.isoformat(), line.kind, line.entry_memo or "",
          line.code, line.name, _amount(debit_part(line.amount)),
-         _amount(credit_part(line.amount)), _blank(line.donor_id),
+         _amount(credit_part(line.amount)), _blank(codes.get(line.donor_id)),
          _blank(line.activity_number), _blank(line.objective_number), line.organ_code or "",
          line.earmark or "", _blank(line.allocation_id), line.currency or "",
          "" if line.original_amount is None else plain(line.original_amount),
