@@ -22,13 +22,16 @@ from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from tests.factories import LedgerState, create_donor, ledger_state
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, other_scripts
 from tests.web.test_pages import Table, _TableReader, figures
 
 LoginAs = Callable[..., User]
 
 SPAIN = "ES-OBS"
 PLEDGE_1 = {"pledge_date": "2025-02-10", "amount": "50000.00", "currency": "EUR", "rate": "1.0850"}
+#: How the pages name the earmarks the tests use (titles cut at 60 characters).
+A5 = "Activity 5 — Conduct research on female migration and its impact on…"
+O3 = "Objective 3 — Promotion of international cooperation to deal with the…"
 RECEIPT_1 = {
     "value_date": "2025-04-15",
     "amount": "29980.00",
@@ -84,7 +87,9 @@ def flashes(page: str) -> list[str]:
 
 
 def refusal(page: str) -> str:
-    found = re.search(r'<p class="refusal" role="alert"><strong>Refused:</strong> (.*?)</p>', page)
+    found = re.search(
+        r'<p class="refusal" role="alert"[^>]*><strong>Refused:</strong> (.*?)</p>', page
+    )
     assert found, "no refusal on the page"
     return html.unescape(found.group(1))
 
@@ -190,7 +195,7 @@ def test_worked_example_one_through_the_forms(secretariat: Browser, database: Da
             "€20,000.00",
             "21,700.00",
             "54,250.00 at 1.085",
-            "unrestricted",
+            "Unrestricted",
             "",
             "NV-2025-17",
             "Reduce or cancel",
@@ -490,9 +495,9 @@ def test_a_pledge_with_instalments_an_earmark_and_the_table_rate(
         },
     )
     row = table(page, "Pledge")[1]
-    assert row[2:7] == ["€50,000.00", "€50,000.00", "54,250.00", "54,250.00 at 1.085", "activity:5"]
+    assert row[2:7] == ["€50,000.00", "€50,000.00", "54,250.00", "54,250.00 at 1.085", A5]
     assert row[7] == "2025-06-30 €20,000.00 2025-12-31 €30,000.00"
-    assert table(page, "Earmark")[1:] == [["activity:5", "54,250.00", "54,250.00"]]
+    assert table(page, "Earmark")[1:] == [[A5, "54,250.00", "54,250.00"]]
 
     ageing = secretariat.get("/reports/ageing?as_of=2026-01-15")
     assert table(body(ageing), "Donor")[1][:2] == ["ES-OBS Spain", ""]
@@ -650,7 +655,9 @@ def test_a_receipt_settles_the_pledges_ticked(secretariat: Browser) -> None:
     )
     form = body(secretariat.get(f"/donors/{SPAIN}/receipts/new"))
     assert "#1 of 2025-01-10: $1,000.00 outstanding of $1,000.00" in form
-    assert "#2 of 2025-02-10: $2,000.00 outstanding of $2,000.00, earmarked objective:3" in form
+    assert f"#2 of 2025-02-10: $2,000.00 outstanding of $2,000.00, earmarked {O3}" in html.unescape(
+        form
+    )
 
     page = receive(
         secretariat, SPAIN, value_date="2025-03-01", amount="500", currency="USD", pledges=["2"]
@@ -660,7 +667,7 @@ def test_a_receipt_settles_the_pledges_ticked(secretariat: Browser) -> None:
     assert table(page, "Receipt")[1][6] == "pledge #2"
     assert table(page, "Earmark")[1:] == [
         ["Unrestricted", "1,000.00", "1,000.00"],
-        ["objective:3", "2,000.00", "1,500.00"],
+        [O3, "2,000.00", "1,500.00"],
     ]
 
     # A EUR receipt cannot settle a USD pledge: the operation says so.
@@ -697,8 +704,8 @@ def test_unpledged_money_with_an_earmark(secretariat: Browser, database: Databas
     assert ledger(database) == before
 
     page = receive(secretariat, SPAIN, **{**data, "earmark": "activity:5"})
-    assert table(page, "Receipt")[1][6] == "unpledged, activity:5"
-    assert table(page, "Earmark")[1:] == [["activity:5", "2,500.00", "0.00"]]
+    assert table(page, "Receipt")[1][6] == f"unpledged, {A5}"
+    assert table(page, "Earmark")[1:] == [[A5, "2,500.00", "0.00"]]
     shown = figures(page)
     assert (shown["Pledged"], shown["Received"], shown["Outstanding"]) == (
         "0.00",
@@ -1072,6 +1079,6 @@ def test_every_page_has_the_layout_and_no_script(secretariat: Browser, spain: st
         assert response.status_code == 200, url
         page = body(response)
         assert '<meta name="viewport"' in page, url
-        assert "<script" not in page.lower(), url
+        assert other_scripts(page) == [], url
         assert re.search(r"<[^>]*\son[a-z]+=", page) is None, url
         assert re.search(r"\sstyle=", page) is None, f"{url}: inline style breaks the CSP"
