@@ -14,6 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from fundledger.auth.models import User
@@ -22,6 +23,7 @@ from fundledger.db import Database
 from fundledger.donors.models import ExchangeRate, Pledge
 from tests.factories import create_donor
 from tests.web.conftest import OWN_SCRIPT, Browser
+from tests.web.test_allocation_pages import canada_gives_100000, decision, submitted
 from tests.web.test_donor_pages import A5, body, field_value, text
 from tests.web.test_languages import choose
 
@@ -38,6 +40,13 @@ def secretariat(browser: Browser, login_as: LoginAs, database: Database) -> Brow
         create_donor(session, KOREA, name="Republic of Korea", type="permanent_observer")
     login_as("secretariat")
     return browser
+
+
+@pytest.fixture
+def carla(app: Flask, login_as: LoginAs) -> Browser:
+    client = app.test_client()
+    login_as("cajp", client=client, email="carla@example.org")
+    return Browser(client)
 
 
 def options(page: str, name: str) -> list[tuple[str | None, str, str]]:
@@ -204,3 +213,45 @@ def test_a_receipt_missing_its_rate_is_asked_for_it_in_place(
     recorded = secretariat.submit(url, {**typed, "rate": "1.08", "save_rate": "y"}, page=url)
     assert recorded.status_code == 302, body(recorded)[-2000:]
     assert rates(database) == [("EUR", "2026-03-01", Decimal("1.08"))]
+
+
+def test_a_failed_decision_in_the_queue_leads_to_its_card_and_keeps_what_was_typed(
+    database: Database, carla: Browser
+) -> None:
+    canada_gives_100000(database)
+    first, second = submitted(database, 1, "5000"), submitted(database, 29, "3000")
+    sent = decision(second, "reduce", amount="2000.00", reference="", comment="Half, for now",
+                    back="queue")  # fmt: skip
+    refused = carla.submit(f"/allocations/{second}/decide", sent, page="/cajp/queue")
+    assert refused.status_code == 400
+    page = body(refused)
+    card = re.search(rf'<section class="queue-item" id="allocation-{second}".*?</section>', page,
+                     re.S)  # fmt: skip
+    assert card, "no card for the allocation decided"
+    summary = re.search(r'<div class="refusal error-summary".*?</div>', card.group(0), re.S)
+    assert summary, "the summary is in the failing card, where the focus goes"
+    assert f'href="#decide-{second}-reference"' in summary.group(0)
+    assert f'action="/allocations/{second}/decide#allocation-{second}"' in card.group(0)
+    assert field_value(card.group(0), f"decide-{second}-amount") == "2000.00"
+    assert "Half, for now" in card.group(0)
+    other = re.search(rf'<section class="queue-item" id="allocation-{first}".*?</section>', page,
+                      re.S)  # fmt: skip
+    assert other
+    assert "error-summary" not in other.group(0)
+
+
+@pytest.mark.parametrize(
+    ("name", "roles", "shown"),
+    [
+        ("Cajp", ("cajp",), "CAJP"),
+        ("Secretariat", ("secretariat",), "Secretariat"),
+        ("Ana Pérez", ("secretariat", "auditor"), "Ana Pérez (Auditor, Secretariat)"),
+    ],
+)
+def test_a_user_is_named_by_one_rule(
+    browser: Browser, login_as: LoginAs, name: str, roles: tuple[str, ...], shown: str
+) -> None:
+    login_as(*roles, name=name)
+    header = re.search(r'<div class="signed-in">.*?</div>', text(browser.get("/")), re.S)
+    assert header
+    assert f'<a href="/account">{shown}</a>' in header.group(0)
