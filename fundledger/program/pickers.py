@@ -1,7 +1,7 @@
 """The earmarks a person may choose, grouped for a chooser: one group per objective (the
 objective itself, then each fundable activity serving it), then the organs. Only what
-some fundable activity can draw on is offered; :func:`fundledger.program.usable.
-fundable_activities` decides, as it does for the operations that refuse the rest."""
+some fundable activity can draw on is offered; :mod:`fundledger.program.usable` decides, as
+it does for the operations that refuse the rest."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from fundledger.i18n import N_
 from fundledger.program.earmarks import Earmark
 from fundledger.program.labels import OBJECTIVE, Gettext, ProgramNames, short
-from fundledger.program.usable import fundable_activities
+from fundledger.program.usable import fundable
 
 ANY_OF_OBJECTIVE = N_("Objective %(number)s: any activity serving it")
 ORGANS = N_("Organs: any activity of the organ")
@@ -28,10 +28,10 @@ class EarmarkGroup:
 
 def earmark_groups(session: Session, names: ProgramNames, gettext: Gettext) -> list[EarmarkGroup]:
     """The fundable earmarks, grouped by objective, then the organs'."""
-    groups = []
+    usable, groups = fundable(session), []
     for number, title in sorted(names.objectives.items()):
         objective = Earmark("objective", str(number))
-        activities = fundable_activities(session, objective)
+        activities = usable.activities(objective)
         if not activities:
             continue
         options = [(str(objective), gettext(ANY_OF_OBJECTIVE, number=number))] + [
@@ -42,7 +42,7 @@ def earmark_groups(session: Session, names: ProgramNames, gettext: Gettext) -> l
     organs = tuple(
         (f"organ:{code}", names.earmark(f"organ:{code}", gettext))
         for code in sorted(names.organs)
-        if fundable_activities(session, Earmark("organ", code))
+        if usable.activities(Earmark("organ", code))
     )
     if organs:
         groups.append(EarmarkGroup(gettext(ORGANS), organs))
