@@ -120,7 +120,7 @@ def test_signing_in_with_the_right_password(
     assert response.status_code == 302
     assert location(response) == "/"
     header = text(browser.get("/")).split("<main")[0]
-    assert '<a href="/account">Ana Auditora</a> (Auditor)' in header
+    assert '<a href="/account">Ana Auditora (Auditor)</a>' in header
     assert "Sign out" in header
     [event] = events(database)
     assert (event.action, event.actor, event.address) == (
