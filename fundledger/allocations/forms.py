@@ -36,6 +36,7 @@ from fundledger.allocations.models import State
 from fundledger.web.fields import (
     LOCAL_EXAMPLE,
     AmountField,
+    ChooserField,
     DateField,
     IdField,
     Required,
@@ -298,13 +299,12 @@ class ReEarmarkForm(PostsOnce):
     posts = "re-earmark"
 
     pool = SelectField(_l("Earmarked pool no allocation can use"), choices=[])
-    to = StringField(
+    to = ChooserField(
         _l("New earmark"),
-        description=_l("objective:N, activity:N (1–32) or organ:CODE, one an activity the "
+        description=_l("One an activity the fund finances can use."),
+        validators=[Required(_l("Choose the new earmark."))],
+        not_offered=_l("Choose the earmark from the list: it offers those an activity the "
                        "fund finances can use."),
-        validators=[Required(_l("Enter the new earmark.")), Length(max=40)],
-        filters=[stripped],
-        render_kw={"autocomplete": "off"},
     )  # fmt: skip
     amount = _amount(_l("Amount"), _required(_l("Enter the amount to move.")))
     on = DateField(_l("Date"), validators=_required(_l("Enter the date.")))

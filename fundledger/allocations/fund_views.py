@@ -3,6 +3,8 @@ refunds to donors and the fund's settings (its fiscal years are the ledger's pag
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import render_template, request, url_for
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
@@ -42,6 +44,7 @@ from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
 from fundledger.web.i18n import _, usd
+from fundledger.web.names import earmark_label, offer_earmarks, pool_label
 from fundledger.web.pages import Page, form_page, reason, template_page
 
 # --- funds available and refunds ------------------------------------------------------
@@ -85,9 +88,7 @@ def refund() -> Page:
     db = db_session()
     form = RefundForm(data={"pool": request.args.get("pool", ""), "on": today()}, scope=[])
     pools = [pool for key, pool in availability_now(db).items() if key != UNRESTRICTED]
-    form.pool.choices = [
-        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available") for p in pools
-    ]
+    form.pool.choices = [_pool_choice(p.pool, p.available) for p in pools]
 
     def carry_out() -> tuple[str, str]:
         entry = pool_moves.refund_to_donor(
@@ -97,7 +98,8 @@ def refund() -> Page:
         )  # fmt: skip
         return (
             _("%(amount)s from %(pool)s is refunded: entry #%(number)s.",
-              amount=usd(required(form.amount.data)), pool=form.pool.data, number=entry.number),
+              amount=usd(required(form.amount.data)), pool=pool_label(form.pool.data),
+              number=entry.number),
             url_for(".available"),
         )  # fmt: skip
 
@@ -131,10 +133,8 @@ def record_interest() -> Page:
 def re_earmark() -> Page:
     db = db_session()
     form = ReEarmarkForm(data={"pool": request.args.get("pool", ""), "on": today()}, scope=[])
-    form.pool.choices = [
-        SelectChoice(p.pool, f"{p.pool} — {p.available:,.2f} available")
-        for p in unusable_pools(db)
-    ]
+    form.pool.choices = [_pool_choice(p.pool, p.available) for p in unusable_pools(db)]
+    offer_earmarks(form.to, blank=_("Choose the new earmark"))
 
     def carry_out() -> tuple[str, str]:
         entry = pool_moves.re_earmark(
@@ -144,12 +144,18 @@ def re_earmark() -> Page:
         )  # fmt: skip
         return (
             _("%(amount)s from %(pool)s is re-earmarked to %(earmark)s: entry #%(number)s.",
-              amount=usd(required(form.amount.data)), pool=form.pool.data, earmark=form.to.data,
-              number=entry.number),
+              amount=usd(required(form.amount.data)), pool=pool_label(form.pool.data),
+              earmark=earmark_label(form.to.data), number=entry.number),
             url_for(".available"),
         )  # fmt: skip
 
     return form_page(form, carry_out, template_page("allocations/re_earmark.html", form))
+
+
+def _pool_choice(key: str, available: Decimal) -> SelectChoice:
+    return SelectChoice(
+        key, _("%(pool)s: %(amount)s available", pool=pool_label(key), amount=usd(available))
+    )
 
 
 # --- the fund's settings --------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Grouped bar charts as inline SVG, drawn on the server.
 
-The pages run no JavaScript and the Content-Security-Policy allows no inline style, so
+The pages run no JavaScript to draw (their one script moves the focus to a form's errors) and
+the Content-Security-Policy allows no inline style, so
 a chart is plain SVG markup with presentation attributes. Charts only illustrate: every
 amount behind a bar is also printed in a table beside it, and each bar carries its exact
 amount in a ``<title>`` (a tooltip, and what a screen reader says). Geometry is computed

@@ -30,9 +30,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from fundledger.donors.models import DonorType
 from fundledger.donors.operations import LANGUAGES
-from fundledger.web.fields import AmountField, DateField, Required, StringField, code, id_number
+from fundledger.web.fields import (
+    AmountField,
+    ChooserField,
+    DateField,
+    Required,
+    StringField,
+    code,
+    id_number,
+)
 from fundledger.web.forms import PostsOnce, RowList
-from fundledger.web.i18n import _l
+from fundledger.web.i18n import LazyText, _l
 
 TYPE_LABELS = {
     DonorType.MEMBER_STATE: _l("Member state"),
@@ -46,8 +54,6 @@ LANGUAGE_LABELS = {"en": _l("English"), "es": _l("Spanish"), "fr": _l("French"),
                    "pt": _l("Portuguese")}  # fmt: skip
 ACTIVE_CHOICES = {"": _l("Active and inactive"), "yes": _l("Active only"),
                   "no": _l("Inactive only")}  # fmt: skip
-#: Offered as suggestions only; any ISO 4217 code is accepted.
-COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "ARS", "CLP", "COP")
 INSTALMENT_ROWS = 4
 
 
@@ -76,6 +82,29 @@ class NotNegative(MoreThanZero):
     def __call__(self, form: Any, field: Any) -> None:
         if field.data is not None and field.data < 0:
             raise ValidationError(self.message)
+
+
+def _currency_chooser() -> ChooserField:
+    """The currency of a pledge or a receipt: the view offers USD, the common ones and
+    those the rate table has (``web.names.offer_currencies``), each with its name."""
+    return ChooserField(
+        _l("Currency"), validators=[Required(_l("Choose the currency."))],
+        not_offered=_l("Choose the currency from the list (set a rate for another one first)."),
+    )  # fmt: skip
+
+
+def _save_rate_box() -> BooleanField:
+    return BooleanField(_l("Also keep this rate in the rate table, for that day"))
+
+
+def _earmark_chooser(description: LazyText) -> ChooserField:
+    """The earmark of a pledge or of unpledged money: the view offers the fundable ones
+    (``web.names.offer_earmarks``), grouped by objective; the blank choice is unrestricted."""
+    return ChooserField(
+        _l("Earmark"), description=description, default="",
+        not_offered=_l("Choose the earmark from the list: it offers those an activity the "
+                       "fund finances can use."),
+    )  # fmt: skip
 
 
 def _currency_field() -> StringField:
@@ -220,18 +249,16 @@ class PledgeForm(PostsOnce):
         validators=[Required(_l("Enter the amount.")),
                     MoreThanZero(_l("The amount pledged is more than zero."))],
     )  # fmt: skip
-    currency = _currency_field()
+    currency = _currency_chooser()
     rate = AmountField(
         _l("Rate"),
         description=_l("USD per unit; blank: the rate table's for the pledge date."),
         validators=[MoreThanZero(_l("The rate is more than zero."))],
     )
-    earmark = StringField(
-        _l("Earmark"),
-        description=_l("objective:N, activity:N (1–32) or organ:CODE; blank: unrestricted."),
-        validators=[Length(max=40)],
-        filters=[_strip],
-        render_kw={"autocomplete": "off"},
+    save_rate = _save_rate_box()
+    earmark = _earmark_chooser(
+        _l("What the money may fund: an objective, an activity or an organ; "
+           "or unrestricted.")
     )
     due = DateField(_l("Due date"), description=_l("Blank: the last instalment's date, or none."))
     reference = StringField(_l("Agreement reference"), validators=[Length(max=200)],
@@ -297,12 +324,13 @@ class ReceiptForm(PostsOnce):
         validators=[Required(_l("Enter the amount.")),
                     MoreThanZero(_l("The amount credited is more than zero."))],
     )  # fmt: skip
-    currency = _currency_field()
+    currency = _currency_chooser()
     rate = AmountField(
         _l("Rate"),
         description=_l("USD per unit; blank: the rate table's for the value date."),
         validators=[MoreThanZero(_l("The rate is more than zero."))],
     )
+    save_rate = _save_rate_box()
     charges = AmountField(
         _l("Bank charges"),
         description=_l(
@@ -328,13 +356,7 @@ class ReceiptForm(PostsOnce):
     pledges = CheckboxListField(_l("Pledges to settle, in this order"), coerce=id_number,
                                 choices=[])  # fmt: skip
     overpayment = BooleanField(_l("Keep whatever exceeds the pledges as unapplied credit"))
-    earmark = StringField(
-        _l("Earmark"),
-        description=_l("For unpledged money only: objective:N, activity:N (1–32) or organ:CODE."),
-        validators=[Length(max=40)],
-        filters=[_strip],
-        render_kw={"autocomplete": "off"},
-    )
+    earmark = _earmark_chooser(_l("For unpledged money only."))
     reference = StringField(_l("Bank reference"), validators=[Length(max=200)], filters=[_strip])
     submit = SubmitField(_l("Record receipt"))
 

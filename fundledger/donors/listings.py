@@ -265,6 +265,18 @@ def rates_query(*, currency: str | None = None) -> Select[ExchangeRate]:
     return query
 
 
+def last_rate(session: Session, currency: str, on: dt.date) -> ExchangeRate | None:
+    """The latest rate of ``currency`` on or before ``on``: what a form that found no rate
+    for the day offers to start from."""
+    query = (
+        select(ExchangeRate)
+        .filter(ExchangeRate.currency == currency, ExchangeRate.rate_date <= on)
+        .order_by(ExchangeRate.rate_date.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
 def posted_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """Those of the idempotency ``keys`` some journal entry already carries."""
     wanted = sorted(set(keys))

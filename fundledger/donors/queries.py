@@ -258,3 +258,8 @@ def donor_codes(session: Session, ids: Iterable[int] | None = None) -> dict[int,
             return {}
         query = query.where(Donor.id.in_(wanted))
     return {donor_id: code for donor_id, code in session.execute(query)}
+
+
+def donor_names(session: Session) -> dict[str, str]:
+    """Every donor's name by its code: what a pool's or an earmark's label names."""
+    return {key: name for key, name in session.execute(select(Donor.code, Donor.name))}

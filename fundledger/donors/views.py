@@ -34,7 +34,6 @@ from fundledger.clock import local_date
 from fundledger.donors import listings, operations, queries
 from fundledger.donors.errors import MissingRate
 from fundledger.donors.forms import (
-    COMMON_CURRENCIES,
     LANGUAGE_LABELS,
     TYPE_LABELS,
     CreditForm,
@@ -57,7 +56,14 @@ from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
+from fundledger.web.filters import format_day, format_rate
 from fundledger.web.i18n import _, money
+from fundledger.web.names import (
+    COMMON_CURRENCIES,
+    earmark_label,
+    offer_currencies,
+    offer_earmarks,
+)
 from fundledger.web.pages import Page, Redisplay, form_page, reason
 
 blueprint = Blueprint("donors", __name__)
@@ -191,8 +197,11 @@ def new_pledge(code: str) -> Page:
     db = db_session()
     donor = _donor_or_404(db, code)
     form = PledgeForm(data={"pledge_date": _today(), "currency": "USD"}, scope=[donor.code])
+    offer_currencies(form.currency)
+    offer_earmarks(form.earmark)
 
     def carry_out() -> tuple[str, str]:
+        _keep_rate(db, form, required(form.pledge_date.data))
         pledge = record_pledge(
             db, request_actor(), donor, pledge_date=required(form.pledge_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
@@ -268,10 +277,13 @@ def new_receipt(code: str) -> Page:
     donor = _donor_or_404(db, code)
     outstanding = [s for s in queries.pledge_statuses(db, donor) if s.outstanding > 0]
     form = ReceiptForm(data={"value_date": _today(), "currency": "USD"}, scope=[donor.code])
+    offer_currencies(form.currency)
+    offer_earmarks(form.earmark)
     form.pledges.choices = [SelectChoice(s.pledge.id, _pledge_label(s)) for s in outstanding]
     by_id = {s.pledge.id: s.pledge for s in outstanding}
 
     def carry_out() -> tuple[str, str]:
+        _keep_rate(db, form, required(form.value_date.data))
         receipt = record_receipt(
             db, request_actor(), donor, value_date=required(form.value_date.data),
             amount=required(form.amount.data), currency=form.currency.data, rate=form.rate.data,
@@ -380,7 +392,7 @@ def _pledge_label(status: queries.PledgeStatus) -> str:
         "day": pledge.pledge_date.isoformat(),
         "outstanding": money(status.outstanding, pledge.currency),
         "amount": money(pledge.amount, pledge.currency),
-        "earmark": pledge.earmark,
+        "earmark": earmark_label(pledge.earmark),
     }
     if pledge.earmark:
         return _("#%(id)s of %(day)s: %(outstanding)s outstanding of %(amount)s, earmarked "
@@ -411,16 +423,47 @@ def _rates(filters: RateFilterForm, order: ListArgs) -> Select[ExchangeRate]:
     return ordered(query, listings.RATE_SORTS, order)
 
 
+def _keep_rate(db: Session, form: PledgeForm | ReceiptForm, on: dt.date) -> None:
+    """The rate typed on a pledge or receipt form, kept in the rate table for its day when
+    the box asks for it: through the rate service, in the same transaction as the entry
+    (a refused entry keeps no rate)."""
+    if form.save_rate.data and form.rate.data is not None:
+        operations.set_rate(
+            db, request_actor(), currency=form.currency.data, on=on, rate=form.rate.data
+        )
+
+
 def _shown(template: str, form: FlaskForm, **context: Any) -> Redisplay:
-    """A contribution form's page; a missing rate's refusal links to the rate form."""
+    """A contribution form's page. A missing rate's refusal becomes the rate field's
+    error, naming the last known rate, and ticks the box that keeps the rate typed: the
+    rate is given in place, and nothing typed is lost."""
 
     def render(refusal: FundledgerError | None) -> str:
+        missing = isinstance(refusal, MissingRate)
+        if missing and isinstance(form, PledgeForm | ReceiptForm):
+            _ask_for_rate(form)
         return render_template(
-            template, form=form, refusal=reason(refusal),
-            missing_rate=isinstance(refusal, MissingRate), **context,
-        )  # fmt: skip
+            template, form=form, refusal=None if missing else reason(refusal), **context
+        )
 
     return render
+
+
+def _ask_for_rate(form: PledgeForm | ReceiptForm) -> None:
+    day = required(form.pledge_date.data if isinstance(form, PledgeForm) else form.value_date.data)
+    currency = form.currency.data
+    last = listings.last_rate(db_session(), currency, day)
+    values = {"currency": currency, "day": format_day(day)}
+    if last is None:
+        message = _("There is no %(currency)s rate for %(day)s: enter it here, in USD per unit.",
+                    **values)  # fmt: skip
+    else:
+        message = _("There is no %(currency)s rate for %(day)s: enter it here, in USD per "
+                    "unit. The last known rate is %(rate)s, of %(last_day)s.",
+                    rate=format_rate(last.rate.normalize()), last_day=format_day(last.rate_date),
+                    **values)  # fmt: skip
+    form.rate.errors = [message]
+    form.save_rate.data = True
 
 
 def _detail(donor: Donor) -> str:

@@ -38,11 +38,12 @@ def build_app(config: Mapping[str, Any] | None = None, *, web: bool = True) -> F
 def _init_web(app: Flask) -> None:
     """Template helpers, error pages, sign-in and access rules, and the areas' pages."""
     from fundledger.auth import access, protection
-    from fundledger.web import errors, filters, i18n
+    from fundledger.web import errors, filters, i18n, names
 
     sessions.init_passwords(app)
     i18n.init_app(app)
     filters.init_app(app)
+    names.init_app(app)
     errors.init_app(app)
     protection.init_app(app)
     access.init_app(app)

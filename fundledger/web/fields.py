@@ -202,3 +202,20 @@ def code(value: Any) -> Any:
 def stripped(value: str | None) -> str | None:
     """A text field's filter: the text without the white space around it."""
     return value.strip() if isinstance(value, str) else value
+
+
+class ChooserField(wtforms.SelectField):
+    """A select whose choices the view fills in from the database (the earmarks, the
+    currencies), refusing a value it does not offer with ``not_offered``, a sentence that
+    says what to do, instead of WTForms' "Not a valid choice"."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, not_offered: Any,
+                 **kwargs: Any) -> None:  # fmt: skip
+        kwargs.setdefault("choices", [])
+        super().__init__(label, validators, **kwargs)
+        self.not_offered = not_offered
+
+    def pre_validate(self, form: Any) -> None:
+        offered = {str(choice[0]) for choice in self._iter_choices_normalized()}
+        if self.data is None or str(self.data) not in offered:
+            raise StopValidation(str(self.not_offered))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -59,11 +60,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(debit_part, "debit")
     app.add_template_filter(credit_part, "credit")
     app.add_template_filter(_usd, "usd")
-    app.add_template_filter(_rate, "rate")
+    app.add_template_filter(format_rate, "rate")
     app.add_template_filter(_money, "money")
     app.add_template_filter(_number, "number")
-    app.add_template_filter(_day, "day")
+    app.add_template_filter(format_day, "day")
     app.add_template_filter(_role_name, "role_name")
+    app.add_template_filter(signed_in_as, "signed_in_as")
     app.add_template_filter(_translated, "translated")
     app.add_template_filter(_term, "term")
     app.add_template_test(_text, "text")
@@ -81,7 +83,7 @@ def _usd(value: Decimal | int) -> str:
     return usd(value)
 
 
-def _rate(value: Decimal) -> str:
+def format_rate(value: Decimal) -> str:
     """An exchange rate with the places it is written with: ``1.0850`` / ``1,0850``."""
     exponent = value.as_tuple().exponent
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
@@ -99,7 +101,7 @@ def _number(value: int) -> str:
     return str(format_decimal(value, locale=request_language().locale))
 
 
-def _day(value: dt.date | None) -> str:
+def format_day(value: dt.date | None) -> str:
     """A date the way the language writes it, e.g. ``Feb 10, 2025`` / ``10 feb 2025``."""
     if value is None:
         return ""
@@ -108,6 +110,18 @@ def _day(value: dt.date | None) -> str:
 
 def _role_name(role: str) -> str:
     return str(ROLE_NAMES.get(Role(role), role))
+
+
+def signed_in_as(user: Any) -> str:
+    """The one way a page names a user with their roles: ``Ana Pérez (Secretariat)``; a
+    name that only repeats a role (``Cajp``, ``Secretariat``) gives way to the roles,
+    never ``Cajp (CAJP)``."""
+    roles = sorted(_role_name(role) for role in user.roles)
+    if not roles:
+        return str(user.name)
+    if user.name.strip().casefold() in {role.casefold() for role in roles}:
+        return ", ".join(roles)
+    return f"{user.name} ({', '.join(roles)})"
 
 
 def _text(value: object) -> bool:

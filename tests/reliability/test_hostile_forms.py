@@ -343,6 +343,12 @@ TARGETS = [
     Target("donors.reactivate", "/donors/{code}", make=_donor_made(active=False)),
     Target("donors.new_pledge", "/donors/{code}/pledges/new", make=lambda _s: {"code": "MEX"},
            valid={"pledge_date": DAY, "amount": "100.00", "currency": "USD"}),
+    # Again in a foreign currency with the rate typed and kept in the rate table, so that the
+    # rate and the box that keeps it are swept where they count (issue 15, rates inline).
+    Target("donors.new_pledge", "/donors/{code}/pledges/new", make=lambda _s: {"code": "MEX"},
+           name="donors.new_pledge keeping its rate",
+           valid={"pledge_date": DAY, "amount": "100.00", "currency": "EUR", "rate": "1.10",
+                  "save_rate": "y", "earmark": "activity:5"}),
     Target("donors.reduce", "/donors/{code}/pledges/{pledge_id}/reduce", make=_pledge("MEX"),
            valid={"action": "reduce", "amount": "10.00", "on": DAY, "reason": "fuzz"}),
     Target("donors.credit", "/donors/{code}/pledges/{pledge_id}/apply-credit",

@@ -29,6 +29,17 @@ _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _ATTEMPT = re.compile(r'name="((?:[\w-]+-)?attempt)"[^>]*value="([^"]+)"')
 
 
+#: The one script a page carries: the error summary's, a file of our own origin, which the
+#: Content-Security-Policy allows (default-src 'self'); never an inline script.
+OWN_SCRIPT = '<script src="/static/error-summary.js" defer></script>'
+
+
+def other_scripts(page: str) -> list[str]:
+    """The page's script elements other than :data:`OWN_SCRIPT`."""
+    found = re.findall(r"<script\b.*?</script>", page, re.IGNORECASE | re.DOTALL)
+    return [script for script in found if script != OWN_SCRIPT]
+
+
 class Clock:
     """The app's idea of now; tests move it instead of sleeping."""
 

@@ -46,6 +46,10 @@ LoginAs = Callable[..., User]
 # --- reading the pages ----------------------------------------------------------------
 
 
+#: How the pages name the pools the tests use.
+MEX_5 = "México (MEX) — Activity 5 — Conduct research on female migration and its impact on…"
+
+
 def tables(html: str) -> dict[str, Table]:
     """The page's tables by caption."""
     reader = _TableReader()
@@ -198,8 +202,8 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     check = ana.get("/allocations/new?activity=5")
     assert check.status_code == 200
     pools = tables(text(check))["Pools available to activity 5, USD"]
-    assert pools.row("MEX/activity:5")[1:4] == ["50,000.00", "0.00", "50,000.00"]
-    assert pools.row("unrestricted")[1:4] == ["0.00", "0.00", "0.00"]
+    assert pools.row(MEX_5)[1:4] == ["50,000.00", "0.00", "50,000.00"]
+    assert pools.row("Unrestricted")[1:4] == ["0.00", "0.00", "0.00"]
 
     proposed = ana.submit(
         "/allocations/new",
@@ -223,7 +227,7 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     # The CAJP's queue: 50,000.00 in the pool now, 10,000.00 left if approved in full.
     queue = text(carla.get("/cajp/queue"))
     impact = tables(queue)["Pools of allocation #1, in drawing order, USD"]
-    assert impact.row("MEX/activity:5") == ["MEX/activity:5", "50,000.00", "10,000.00"]
+    assert impact.row(MEX_5) == [MEX_5, "50,000.00", "10,000.00"]
     decided = carla.submit(
         "/allocations/1/decide",
         decision(1, "reduce", amount="35000.00", back="queue"),
@@ -233,7 +237,7 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     after = text(carla.get("/cajp/queue"))
     assert "Allocation #1 is approved for 35,000.00 under CP/CAJP-0000/25." in after
     assert "No allocation is waiting for a decision." in after
-    assert available(ana) == {"MEX/activity:5": ["50,000.00", "35,000.00", "15,000.00"]}
+    assert available(ana) == {MEX_5: ["50,000.00", "35,000.00", "15,000.00"]}
 
     # Two tranches; a third is refused with its reason and what was typed stays.
     for amount, on in (("20000.00", "2025-04-01"), ("15000.00", "2025-07-01")):
@@ -254,7 +258,7 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     ) in plain_text(text(third))
     assert 'value="0.01"' in text(third)
     assert written(database) == before
-    assert available(ana)["MEX/activity:5"][2] == "15,000.00"
+    assert available(ana)[MEX_5][2] == "15,000.00"
 
     reported = ana.submit(
         "/allocations/1/report",
@@ -267,13 +271,13 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
         "/allocations/1/close", step(1, "close", on="2026-01-31"), page="/allocations/1"
     )
     assert closed.status_code == 302, text(closed)
-    assert available(ana) == {"MEX/activity:5": ["18,500.00", "0.00", "18,500.00"]}
+    assert available(ana) == {MEX_5: ["18,500.00", "0.00", "18,500.00"]}
 
     # The allocation's page: its pools and its timeline, each entry linked.
     page = text(carla.get("/allocations/1"))
     pool_table = tables(page)["Pools of allocation #1, USD"]
-    assert pool_table.row("MEX/activity:5") == [
-        "MEX/activity:5", "35,000.00", "35,000.00", "31,500.00", "3,500.00", "0.00",
+    assert pool_table.row(MEX_5) == [
+        MEX_5, "35,000.00", "35,000.00", "31,500.00", "3,500.00", "0.00",
     ]  # fmt: skip
     timeline = tables(page)["What happened to allocation #1, oldest first"].texts()[1:]
     with database.session() as session:
@@ -368,7 +372,7 @@ def test_an_earmarked_pool_that_may_not_fund_the_activity_is_refused(
 ) -> None:
     mexico_pays_50000_for_activity_5(database)
     check = text(ana.get("/allocations/new?activity=6"))
-    assert "MEX/activity:5" not in check, "only the pools that may fund activity 6 are listed"
+    assert MEX_5 not in check, "only the pools that may fund activity 6 are listed"
 
     before = written(database)
     refused = ana.submit(
@@ -397,7 +401,7 @@ def test_worked_example_3_refuses_an_approval_with_nothing_available(
     impact = tables(text(carla.get("/cajp/queue")))[
         f"Pools of allocation #{third}, in drawing order, USD"
     ]
-    assert impact.row("unrestricted") == ["unrestricted", "0.00", "0.00"]
+    assert impact.row("Unrestricted") == ["Unrestricted", "0.00", "0.00"]
     assert "do not have enough available" in text(carla.get("/cajp/queue"))
 
     before = written(database)
@@ -800,7 +804,7 @@ def test_unused_earmarked_money_is_refunded(database: Database, ana: Browser) ->
     approved(database, 5, "45000", "MEX/activity:5")
     assert 'href="/refunds/new?pool=MEX/activity:5"' in text(ana.get("/available"))
     form = text(ana.get("/refunds/new?pool=MEX/activity:5"))
-    assert "MEX/activity:5 — 5,000.00 available" in form
+    assert f"{MEX_5}: 5,000.00 available" in form
 
     before = written(database)
     too_much = ana.submit(
@@ -826,7 +830,7 @@ def test_unused_earmarked_money_is_refunded(database: Database, ana: Browser) ->
         },
     )
     assert location(refunded) == "/available"
-    assert available(ana)["MEX/activity:5"] == ["45,000.00", "45,000.00", "0.00"]
+    assert available(ana)[MEX_5] == ["45,000.00", "45,000.00", "0.00"]
 
 
 # --- Issue 14: no overdraft on any day, no date after today -------------------------------

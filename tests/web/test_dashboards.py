@@ -30,6 +30,8 @@ from fundledger.ledger.models import JournalEntry
 from fundledger.web.database import get_database
 from fundledger.web.i18n import COOKIE
 from tests.factories import statements_sent
+from tests.web.test_allocation_pages import MEX_5
+from tests.web.test_donor_pages import A5
 from tests.web.test_pages import Table, _TableReader, figures
 
 D = Decimal
@@ -175,8 +177,8 @@ def test_the_secretariat_sees_the_fund_by_year_to_the_cent(database: Database, h
     ]  # fmt: skip
     pools = tables(page)["Available to allocate today, by pool, USD"]
     assert pools.texts()[1:] == [
-        ["unrestricted", "154,378.00", "60,000.00", "$94,378.00"],
-        ["MEX/activity:5", "18,500.00", "", "$18,500.00"],
+        ["Unrestricted", "154,378.00", "60,000.00", "$94,378.00"],
+        [MEX_5, "18,500.00", "", "$18,500.00"],
     ]
 
 
@@ -317,10 +319,10 @@ def test_the_cajp_sees_its_queue_and_availability(database: Database, home: Visi
         "Available to allocate": "$112,878.00",
     }
     queue = tables(page)["Submitted allocations, oldest first, USD"]
-    assert queue.texts()[1:] == [["#4", "29", "30,000.00", "unrestricted", "yes"]]
+    assert queue.texts()[1:] == [["#4", "29", "30,000.00", "Unrestricted", "yes"]]
     assert 'href="/cajp/queue#allocation-4"' in page
     pools = tables(page)["Available to allocate today, by pool, USD"]
-    assert pools.row("unrestricted")[-1] == "$94,378.00"
+    assert pools.row("Unrestricted")[-1] == "$94,378.00"
     assert "The fund" not in words(page), "the fund's totals are the Secretariat's dashboard"
 
 
@@ -338,7 +340,7 @@ def test_a_donor_sees_its_contributions_and_their_use(database: Database, home: 
         "Unapplied credit": "$0.00",
     }
     use = tables(page)
-    caption = "Earmarked to activity:5: $18,500.00 held, $18,500.00 still available, USD"
+    caption = f"Earmarked to {A5}: $18,500.00 held, $18,500.00 still available, USD"
     assert caption in use
     [row] = use[caption].texts()[1:]
     assert row[0] == "#1"

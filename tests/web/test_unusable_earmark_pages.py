@@ -27,6 +27,12 @@ D = Decimal
 SETUP = Actor("setup@oas.org")
 
 
+#: How the pages name the pool and the earmark the tests use.
+CAN_6 = ("Canada (CAN) — Objective 6 — Prevention and technical cooperation in the fight "
+         "against…")
+OBJECTIVE_9 = "Objective 9 — Promotion of a more effective exchange of information on…"
+
+
 @pytest.fixture
 def person(app: Flask, login_as: Callable[..., User]) -> Callable[..., Browser]:
     def make(*roles: str, **fields: Any) -> Browser:
@@ -75,13 +81,13 @@ def test_the_secretariat_home_page_lists_unusable_earmarks_with_their_balance(
     page = text(person("secretariat").get("/"))
     home = plain_text(page)
     assert "Earmarks no allocation can use" in home
-    assert ("CAN/objective:6 Objective 6 is served by no activity the fund may finance. "
+    assert (f"{CAN_6} Objective 6 is served by no activity the fund may finance. "
             "$46,639.28 1,000.00 Re-earmark · Refund") in home  # fmt: skip
     assert 'href="/re-earmark?pool=CAN/objective:6"' in page
     assert 'href="/refunds/new?pool=CAN/objective:6"' in page
     # The admin sees the fund's figures, and the money stuck, but not the Secretariat's moves.
     admin = text(person("admin").get("/"))
-    assert "CAN/objective:6" in admin
+    assert CAN_6 in admin
     assert "/re-earmark?pool" not in admin
     for role in ("cajp", "auditor"):
         assert "Earmarks no allocation can use" not in text(person(role).get("/")), role
@@ -97,13 +103,14 @@ def test_the_secretariat_re_earmarks_through_the_form(
 ) -> None:
     ana = person("secretariat")
     form = text(ana.get("/re-earmark?pool=CAN/objective:6"))
-    assert "CAN/objective:6 — 46,639.28 available" in form
+    assert f"{CAN_6}: 46,639.28 available" in form
+    assert "objective:7" not in form, "an objective no fundable activity serves is not offered"
     typed = {"pool": "CAN/objective:6", "to": "objective:7", "amount": "46639.28",
              "on": "2026-03-01", "reason": "Canada agreed on 1 March"}  # fmt: skip
     before = written(database)
     unusable_target = ana.submit("/re-earmark", typed)
-    assert unusable_target.status_code == 422
-    assert "earmark objective:7: objective 7 is served by no activity" in text(unusable_target)
+    assert unusable_target.status_code == 400
+    assert "Choose the earmark from the list" in text(unusable_target)
     no_reason = ana.submit("/re-earmark", {**typed, "to": "objective:9", "reason": " "})
     assert no_reason.status_code == 400
     assert "Say why the money moves" in text(no_reason)
@@ -114,7 +121,7 @@ def test_the_secretariat_re_earmarks_through_the_form(
     assert moved.headers["Location"] == "/available"
     flashed = re.findall(r'<p class="flash" role="status">([^<]*)</p>',
                          text(ana.get("/available")))  # fmt: skip
-    assert flashed == ["46,639.28 from CAN/objective:6 is re-earmarked to objective:9: entry #3."]
+    assert flashed == [f"46,639.28 from {CAN_6} is re-earmarked to {OBJECTIVE_9}: entry #3."]
     assert available(database, "CAN/objective:6") == D("0.00")
     assert available(database, "CAN/objective:9") == D("46639.28")
     with database.session() as session:
@@ -122,7 +129,7 @@ def test_the_secretariat_re_earmarks_through_the_form(
         assert "Canada agreed on 1 March" in (event.after or "")
     # Only the receivable is left under the earmark: nothing to move, no action offered.
     home = plain_text(text(ana.get("/")))
-    assert "CAN/objective:6 Objective 6 is served by no activity the fund may finance. $0.00 " \
+    assert f"{CAN_6} Objective 6 is served by no activity the fund may finance. $0.00 " \
            "1,000.00" in home
 
 

@@ -78,10 +78,12 @@ def journal() -> str:
 def journal_table() -> Table:
     db = db_session()
     entries = _entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS))
+    codes = donor_codes(db)
     rows = [
         (line.number, line.entry_date, line.kind, line.entry_memo, line.code, line.name,
-         _amount(debit_part(line.amount)), _amount(credit_part(line.amount)), line.donor_id,
-         line.activity_number, line.objective_number, line.organ_code, line.earmark,
+         _amount(debit_part(line.amount)), _amount(credit_part(line.amount)),
+         codes.get(line.donor_id), line.activity_number, line.objective_number,
+         line.organ_code, line.earmark,
          line.allocation_id, line.currency,
          None if line.original_amount is None else quantize(line.original_amount),
          None if line.rate is None else line.rate.normalize(), line.memo)
