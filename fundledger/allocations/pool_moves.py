@@ -19,6 +19,7 @@ from fundledger.allocations.pools import ZERO, Pool, lowest_available, parse_poo
 from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
+from fundledger.i18n import N_
 from fundledger.ledger.balances import UNRESTRICTED_POOL, PoolKey, pool_key
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, CONTRIBUTIONS_RESTRICTED
 from fundledger.ledger.dates import check_not_after_today
@@ -122,7 +123,10 @@ def re_earmark(
             "no allocation can use is re-earmarked"
         )
     if (problem := unusable_reason(session, earmark)) is not None:
-        raise AllocationError(f"earmark {target}: {problem}; re-earmark to one an activity can use")
+        raise AllocationError(
+            N_("earmark %(earmark)s: %(reason)s; re-earmark to one an activity can use"),
+            earmark=target, reason=problem,
+        )
     amount = usd_amount(amount, "re-earmark")
     reason_text = text_field(reason, "a reason")
     _take_available(session, source.key, amount, on, "re-earmark")
