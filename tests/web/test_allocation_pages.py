@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from babel.dates import format_date
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -857,5 +858,6 @@ def test_a_decision_dated_after_today_is_refused(database: Database, carla: Brow
                            decision(allocation, "approve", on=tomorrow, back="queue"),
                            page="/cajp/queue")  # fmt: skip
     assert refused.status_code == 422
-    assert f"date {tomorrow} is after today" in text(refused)
+    shown = format_date(dt.date.fromisoformat(tomorrow), "medium", locale="en")  # the reader's
+    assert f"date {shown} is after today" in text(refused)
     assert written(database) == before
