@@ -31,6 +31,8 @@ from fundledger.allocations.settings import counts_receivables, indirect_cost_ra
 from fundledger.allocations.transitions import next_state
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
+from fundledger.errors import Term
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     ADVANCES,
     BANK,
@@ -123,8 +125,8 @@ def propose_allocation(
     allocation = Allocation(
         activity_number=found.number,
         organ_code=found.implementer_code,
-        requested_amount=usd_amount(amount, "requested amount"),
-        purpose=text_field(purpose, "purpose"),
+        requested_amount=usd_amount(amount, Term(N_("requested amount"))),
+        purpose=text_field(purpose, Term(N_("purpose"))),
         period_start=period_start,
         period_end=period_end,
         state=State.DRAFT,
@@ -160,8 +162,8 @@ def revise_allocation(
     checked = _checked_pools(session, activity, pools)
     if period_end < period_start:
         raise AllocationError("the period ends before it starts")
-    allocation.requested_amount = usd_amount(amount, "requested amount")
-    allocation.purpose = text_field(purpose, "purpose") or ""
+    allocation.requested_amount = usd_amount(amount, Term(N_("requested amount")))
+    allocation.purpose = text_field(purpose, Term(N_("purpose"))) or ""
     allocation.period_start, allocation.period_end = period_start, period_end
     for old in list(allocation.pools):
         session.delete(old)
@@ -197,16 +199,16 @@ def decide_allocation(
         raise NotAllowed(
             f"{actor.name} proposed or submitted allocation {allocation.id} and cannot decide on it"
         )
-    reference_text = text_field(reference, "the CAJP decision reference")
+    reference_text = text_field(reference, Term(N_("the CAJP decision reference")))
     check_not_after_today(on)
-    comment_text = text_field(comment, "comment", required=False)
+    comment_text = text_field(comment, Term(N_("comment")), required=False)
     next_state(allocation.id, allocation.state, decision)
     amount = None
     if decision == "approve":
         # A reduced amount of zero is a value, not a missing one: usd_amount refuses it.
         amount = usd_amount(
             allocation.requested_amount if approved_amount is None else approved_amount,
-            "the approved amount",
+            Term(N_("the approved amount")),
         )
         if amount > allocation.requested_amount:
             raise AllocationError(
@@ -310,7 +312,7 @@ def disburse(
     if earlier := replayed_entry(session, idempotency_key):
         return earlier
     next_state(allocation.id, allocation.state, "disburse")
-    amount = usd_amount(amount, "tranche")
+    amount = usd_amount(amount, Term(N_("tranche")))
     advanced = sum((pool.advanced for pool in allocation.pools), ZERO)
     approved = allocation.approved_amount if allocation.approved_amount is not None else ZERO
     if advanced + amount > approved:
@@ -393,7 +395,7 @@ def report_expenditure(
             f"allocation {allocation.id} runs from {allocation.period_start} to "
             f"{allocation.period_end}: a report for a period ending {period_end} is outside it"
         )
-    amount = usd_amount(amount, "expenditure")
+    amount = usd_amount(amount, Term(N_("expenditure")))
     unspent = sum((pool.unspent for pool in allocation.pools), ZERO)
     if amount > unspent:
         raise AllocationError(
@@ -466,5 +468,5 @@ def close_allocation(
             idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
         )  # fmt: skip
     _event(session, actor, allocation, "close", on=on, amount=returned, entry=entry,
-           comment=text_field(comment, "comment", required=False))  # fmt: skip
+           comment=text_field(comment, Term(N_("comment")), required=False))  # fmt: skip
     return entry

@@ -19,6 +19,7 @@ from fundledger.allocations.pools import ZERO, Pool, lowest_available, parse_poo
 from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
+from fundledger.errors import Term
 from fundledger.i18n import N_
 from fundledger.ledger.balances import UNRESTRICTED_POOL, PoolKey, pool_key
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, CONTRIBUTIONS_RESTRICTED
@@ -73,9 +74,9 @@ def refund_to_donor(
     parsed = parse_pool(pool)
     if parsed.earmark is None:
         raise AllocationError("only earmarked money is refunded; name a DONOR/earmark pool")
-    amount = usd_amount(amount, "refund")
-    reason_text = text_field(reason, "a reason")
-    _take_available(session, parsed.key, amount, on, "refund")
+    amount = usd_amount(amount, Term(N_("refund")))
+    reason_text = text_field(reason, Term(N_("a reason")))
+    _take_available(session, parsed.key, amount, on, Term(N_("refund")))
     donor_id = session.scalar(select(Donor.id).filter_by(code=parsed.donor_code))
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.REFUND,
@@ -127,9 +128,9 @@ def re_earmark(
             N_("earmark %(earmark)s: %(reason)s; re-earmark to one an activity can use"),
             earmark=target, reason=problem,
         )
-    amount = usd_amount(amount, "re-earmark")
-    reason_text = text_field(reason, "a reason")
-    _take_available(session, source.key, amount, on, "re-earmark")
+    amount = usd_amount(amount, Term(N_("re-earmark")))
+    reason_text = text_field(reason, Term(N_("a reason")))
+    _take_available(session, source.key, amount, on, Term(N_("re-earmark")))
     donor_id = session.scalar(select(Donor.id).filter_by(code=source.donor_code))
     moved = Pool(source.donor_code, target)
     entry = post_entry(
