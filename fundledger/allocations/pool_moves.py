@@ -73,7 +73,7 @@ def refund_to_donor(
         return earlier
     parsed = parse_pool(pool)
     if parsed.earmark is None:
-        raise AllocationError("only earmarked money is refunded; name a DONOR/earmark pool")
+        raise AllocationError(N_("only earmarked money is refunded; name a DONOR/earmark pool"))
     amount = usd_amount(amount, Term(N_("refund")))
     reason_text = text_field(reason, Term(N_("a reason")))
     _take_available(session, parsed.key, amount, on, Term(N_("refund")))
@@ -113,16 +113,21 @@ def re_earmark(
         return earlier
     source = parse_pool(pool)
     if source.earmark is None or source.donor_code is None:
-        raise AllocationError("only earmarked money is re-earmarked; name a DONOR/earmark pool")
+        raise AllocationError(
+            N_("only earmarked money is re-earmarked; name a DONOR/earmark pool")
+        )
     earmark = parse_earmark(to)
     target = str(earmark)
     if target == source.earmark:
-        raise AllocationError(f"pool {source.key} is already earmarked to {target}")
+        raise AllocationError(
+            N_("pool %(pool)s is already earmarked to %(earmark)s"), pool=source.key, earmark=target
+        )
     if usable := fundable_activities(session, parse_earmark(source.earmark)):
         raise AllocationError(
-            f"pool {source.key} can fund activities {', '.join(map(str, usable))}; only money "
-            "no allocation can use is re-earmarked"
-        )
+            N_("pool %(pool)s can fund activities %(activities)s; only money no allocation can "
+               "use is re-earmarked"),
+            pool=source.key, activities=", ".join(map(str, usable)),
+        )  # fmt: skip
     if (problem := unusable_reason(session, earmark)) is not None:
         raise AllocationError(
             N_("earmark %(earmark)s: %(reason)s; re-earmark to one an activity can use"),

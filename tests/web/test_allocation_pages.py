@@ -249,7 +249,7 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     )  # fmt: skip
     assert third.status_code == 422
     assert (
-        "allocation 1 was approved for 35000.00 and 35000.00 is disbursed; "
+        "allocation 1 was approved for 35,000.00 and 35,000.00 is disbursed; "
         "a tranche of 0.01 is too much"
     ) in plain_text(text(third))
     assert 'value="0.01"' in text(third)
@@ -418,7 +418,7 @@ def test_worked_example_3_refuses_an_approval_with_nothing_available(
         ("0.00", "the approved amount must be more than zero, not 0.00"),
         ("-0.00", "the approved amount must be more than zero, not -0.00"),
         ("-1.00", "the approved amount must be more than zero, not -1.00"),
-        ("5000.01", "the approved amount 5000.01 exceeds the 5000.00 requested"),
+        ("5000.01", "the approved amount 5,000.01 exceeds the 5,000.00 requested"),
     ],
 )
 def test_a_reduced_amount_must_be_above_zero_and_within_the_request(
