@@ -49,6 +49,27 @@ from fundledger.web.i18n import _, _l, usd
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
 ANY = SelectChoice("", _l("any"))
+#: An expenditure report's categories (:data:`~fundledger.allocations.operations.CATEGORIES`)
+#: in the reader's language, for the form and the allocation's timeline.
+CATEGORY_NAMES = {
+    "personnel": _l("personnel"),
+    "consultants": _l("consultants"),
+    "travel": _l("travel"),
+    "meetings": _l("meetings"),
+    "publications": _l("publications"),
+    "other": _l("other"),
+}
+#: The steps an allocation's timeline records, as the timeline names them.
+ACTION_NAMES = {
+    "revise": _l("revised"),
+    "submit": _l("submitted"),
+    "approve": _l("approved"),
+    "reject": _l("rejected"),
+    "return": _l("returned for revision"),
+    "disburse": _l("tranche disbursed"),
+    "report": _l("expenditure reported"),
+    "close": _l("closed"),
+}
 #: Most lines a work plan form takes: one per fundable activity (32) leaves room to spare.
 MAX_BUDGET_LINES = 100
 #: Most rows of a proposal's pools table: unrestricted money and each donor's earmarks
@@ -215,7 +236,9 @@ class ExpenditureForm(PostsOnce):
     period_end = DateField(
         _l("End of the period reported"), validators=_required(_l("Enter the end of the period."))
     )
-    category = SelectField(_l("Category"), choices=[SelectChoice(c) for c in CATEGORIES])
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(c, CATEGORY_NAMES[c]) for c in CATEGORIES]
+    )
     reference = _reference(_l("The organ's report reference (optional)"), required=False)
     submit = SubmitField(_l("Record the report"))
 

@@ -28,6 +28,8 @@ from fundledger.allocations.blueprint import (
     today,
 )
 from fundledger.allocations.forms import (
+    ACTION_NAMES,
+    CATEGORY_NAMES,
     AllocationFilterForm,
     CloseForm,
     DecisionForm,
@@ -275,6 +277,8 @@ def _allocation_page(
         forms=forms,
         refusal=said,
         refused_step=refused_step,
+        action_names=ACTION_NAMES,
+        category_names=CATEGORY_NAMES,
     )
 
 

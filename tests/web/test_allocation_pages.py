@@ -32,6 +32,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.program.models import Activity
+from fundledger.web.i18n import COOKIE
 from tests.factories import ledger_state
 from tests.web.conftest import Browser
 from tests.web.test_pages import Table, _TableReader
@@ -281,13 +282,19 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
             for event in allocation_of(session, 1).events
         ]
     assert [row[:7] for row in timeline] == [
-        ["", "submit", "submitted", "40,000.00", "", "", ""],
-        ["2025-03-18", "approve", "approved", "35,000.00", "CP/CAJP-0000/25", "", ""],
-        ["2025-04-01", "disburse", "disbursed", "20,000.00", "", numbers[2], ""],
-        ["2025-07-01", "disburse", "disbursed", "15,000.00", "", numbers[3], ""],
-        ["2025-12-15", "report (consultants)", "reported", "31,500.00", "", numbers[4], ""],
-        ["2026-01-31", "close", "closed", "3,500.00", "", numbers[5], ""],
+        ["", "submitted", "submitted", "40,000.00", "", "", ""],
+        ["2025-03-18", "approved", "approved", "35,000.00", "CP/CAJP-0000/25", "", ""],
+        ["2025-04-01", "tranche disbursed", "disbursed", "20,000.00", "", numbers[2], ""],
+        ["2025-07-01", "tranche disbursed", "disbursed", "15,000.00", "", numbers[3], ""],
+        ["2025-12-15", "expenditure reported (consultants)", "reported", "31,500.00", "",
+         numbers[4], ""],
+        ["2026-01-31", "closed", "closed", "3,500.00", "", numbers[5], ""],
     ]
+    carla.client.set_cookie(COOKIE, "es")  # the steps and categories in the reader's language
+    spanish = text(carla.get("/allocations/1"))
+    assert 'gasto informado <span class="muted">(consultores)</span>' in spanish
+    assert "tramo desembolsado" in spanish
+    carla.client.set_cookie(COOKIE, "en")
     assert [row[7].split()[0] for row in timeline] == [
         "ana@example.org", "carla@example.org", *["ana@example.org"] * 4,
     ]  # fmt: skip
