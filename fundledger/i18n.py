@@ -18,6 +18,7 @@ mistake.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import sys
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -35,7 +37,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_s
 from babel.support import Translations
 
 from fundledger.config import resource_dir
-from fundledger.errors import FundledgerError
+from fundledger.errors import Amount, FundledgerError, Message, Param, Term, fill
 
 #: The OAS official languages; English is the one the code is written in.
 LANGUAGES = ("en", "es", "fr", "pt")
@@ -154,6 +156,37 @@ def translations(domain: Domain, language: str) -> Translations:
     write_mo(compiled, read(domain, check_language(language)))
     compiled.seek(0)
     return Translations(compiled, domain=domain.name)
+
+
+def refusal_text(refusal: FundledgerError, language: str) -> str:
+    """What ``refusal`` says in ``language``: its message id from the web catalog, its
+    parameters in the language's number and date format. A refusal whose message is not
+    in the catalog (English only) reads as its English sentence."""
+    return _message_text(refusal.message_id, refusal.params, language)
+
+
+def _message_text(message_id: str, params: Mapping[str, Param], language: str) -> str:
+    template = translations(WEB, language).gettext(message_id)
+    return fill(template, {name: _shown(value, language) for name, value in params.items()})
+
+
+def _shown(value: Param, language: str) -> str:
+    """One parameter as ``language`` writes it: amounts with two places and its grouping,
+    other decimals (rates) with the places they have, dates in the medium format
+    (``10 feb 2025``), terms translated; codes, names and years as they are."""
+    if isinstance(value, Amount):
+        figure = grouped(value.value, 2, language)
+        return figure if value.currency is None else f"{figure} {value.currency}"
+    if isinstance(value, Decimal):  # the places it has: 50000.00 stays 50,000.00
+        exponent = value.as_tuple().exponent
+        return grouped(value, max(0, -exponent) if isinstance(exponent, int) else 0, language)
+    if isinstance(value, dt.date):
+        return str(format_date(value, "medium", locale=language))
+    if isinstance(value, Term):
+        return translations(WEB, language).gettext(value)
+    if isinstance(value, Message):
+        return _message_text(value.id, value.params, language)
+    return str(value)
 
 
 def template(domain: Domain) -> Catalog:

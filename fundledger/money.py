@@ -29,6 +29,7 @@ from babel.numbers import (
 from babel.numbers import parse_decimal as parse_local_decimal
 
 from fundledger.errors import FundledgerError
+from fundledger.i18n import N_
 from fundledger.inputs import upper_code
 
 BASE_CURRENCY = "USD"
@@ -123,7 +124,7 @@ def check_currency(code: str) -> str:
     """The upper-cased ISO 4217 code, or :class:`UnknownCurrency`."""
     normalized = upper_code(code, "currency")
     if len(normalized) != 3 or not is_currency(normalized):
-        raise UnknownCurrency(f"{code!r} is not an ISO 4217 currency code")
+        raise UnknownCurrency(N_("'%(code)s' is not an ISO 4217 currency code"), code=code)
     return normalized
 
 

@@ -18,6 +18,12 @@ from fundledger.allocations.checks import fundable_activity, text_field, usd_amo
 from fundledger.allocations.errors import AllocationError, IllegalTransition, NotAllowed
 from fundledger.allocations.models import Budget, BudgetLine
 from fundledger.audit.operations import record
+from fundledger.errors import Message, Term
+from fundledger.i18n import N_
+
+#: How a refusal names a work plan line's amount and reason.
+LINE_AMOUNT = N_("activity %(activity)s's amount")
+LINE_REASON = N_("activity %(activity)s's reason")
 
 
 def propose_budget(
@@ -31,18 +37,19 @@ def propose_budget(
     if not 2000 <= year <= 2199:
         raise AllocationError(f"year {year} is outside 2000–2199")
     if not lines:
-        raise AllocationError("a work plan needs at least one line")
+        raise AllocationError(N_("a work plan needs at least one line"))
     activities = [activity for activity, _, _ in lines]
     if len(set(activities)) != len(activities):
-        raise AllocationError("an activity appears twice in the work plan")
+        raise AllocationError(N_("an activity appears twice in the work plan"))
     version = (session.scalar(select(func.max(Budget.version)).filter_by(year=year)) or 0) + 1
     budget = Budget(
         year=year, version=version, status="proposed", proposed_by=actor.name,
         proposed_at=dt.datetime.now(dt.UTC),
         lines=[
             BudgetLine(activity_number=fundable_activity(session, activity).number,
-                       amount=usd_amount(amount, f"activity {activity}'s amount"),
-                       justification=text_field(justification, f"activity {activity}'s reason"),
+                       amount=usd_amount(amount, Message(LINE_AMOUNT, {"activity": activity})),
+                       justification=text_field(justification,
+                                                Message(LINE_REASON, {"activity": activity})),
                        status="proposed")
             for activity, amount, justification in lines
         ],
@@ -73,7 +80,7 @@ def decide_budget(
         raise NotAllowed(f"{actor.name} proposed this work plan and cannot decide on it")
     if (approve is None) == (lines is None):
         raise AllocationError("decide the work plan as a whole or line by line, not both")
-    reference_text = text_field(reference, "the CAJP decision reference")
+    reference_text = text_field(reference, Term(N_("the CAJP decision reference")))
     by_activity = {line.activity_number: line for line in budget.lines}
     verdicts = dict(lines) if lines is not None else dict.fromkeys(by_activity, approve)
     if set(verdicts) != set(by_activity):
@@ -96,7 +103,7 @@ def decide_budget(
     budget.decided_by, budget.decided_on = actor.name, on
     budget.decision_ref, budget.comment = (
         reference_text,
-        text_field(comment, "comment", required=False),
+        text_field(comment, Term(N_("comment")), required=False),
     )
     session.flush()
     record(session, actor, f"budget.{budget.status}", "budget", f"{budget.year}v{budget.version}",

@@ -50,6 +50,17 @@ from fundledger.web.i18n import _, _l, usd
 
 #: Sort keys of the allocations list; a leading ``-`` sorts the other way.
 ANY = SelectChoice("", _l("any"))
+#: The steps an allocation's timeline records, as the timeline names them.
+ACTION_NAMES = {
+    "revise": _l("revised"),
+    "submit": _l("submitted"),
+    "approve": _l("approved"),
+    "reject": _l("rejected"),
+    "return": _l("returned for revision"),
+    "disburse": _l("tranche disbursed"),
+    "report": _l("expenditure reported"),
+    "close": _l("closed"),
+}
 #: Most lines a work plan form takes: one per fundable activity (32) leaves room to spare.
 MAX_BUDGET_LINES = 100
 #: Most rows of a proposal's pools table: unrestricted money and each donor's earmarks
@@ -210,7 +221,8 @@ class DisburseForm(PostsOnce):
     submit = SubmitField(_l("Pay the tranche"))
 
 
-#: The harmonised expenditure categories as the report form offers them.
+#: The harmonised expenditure categories in the reader's language, for the report form and
+#: the allocation's timeline.
 CATEGORY_LABELS = {
     "staff_personnel": _l("Staff and other personnel costs"),
     "supplies_materials": _l("Supplies, commodities and materials"),

@@ -32,6 +32,8 @@ from fundledger.allocations.settings import counts_receivables, indirect_cost_ra
 from fundledger.allocations.transitions import next_state
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
+from fundledger.errors import Term
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     ADVANCES,
     BANK,
@@ -48,22 +50,27 @@ from fundledger.ledger.operations import (
     post_entry,
     replayed_entry,
 )
-from fundledger.money import plain
+from fundledger.money import plain, quantize
 from fundledger.program.models import Activity
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
+
+#: An allocation's period given the wrong way round.
+PERIOD_BACKWARDS = N_("the period ends before it starts")
 
 
 def _checked_pools(session: Session, activity: Activity, pools: Sequence[str]) -> list[Pool]:
     parsed = [parse_pool(text) for text in (pools or ["unrestricted"])]
     if len({pool.key for pool in parsed}) != len(parsed):
-        raise AllocationError("a funding pool is listed twice")
+        raise AllocationError(N_("a funding pool is listed twice"))
     for pool in parsed:
         if (
             pool.donor_code is not None
             and session.scalar(select(Donor.id).filter_by(code=pool.donor_code)) is None
         ):
-            raise AllocationError(f"pool {pool}: unknown donor {pool.donor_code}")
+            raise AllocationError(
+                N_("pool %(pool)s: unknown donor %(donor)s"), pool=str(pool), donor=pool.donor_code
+            )
         if problem := eligibility_problem(session, pool, activity):
             raise AllocationError(problem)
     return parsed
@@ -119,12 +126,12 @@ def propose_allocation(
     found = fundable_activity(session, activity)
     checked = _checked_pools(session, found, pools)
     if period_end < period_start:
-        raise AllocationError("the period ends before it starts")
+        raise AllocationError(PERIOD_BACKWARDS)
     allocation = Allocation(
         activity_number=found.number,
         organ_code=found.implementer_code,
-        requested_amount=usd_amount(amount, "requested amount"),
-        purpose=text_field(purpose, "purpose"),
+        requested_amount=usd_amount(amount, Term(N_("requested amount"))),
+        purpose=text_field(purpose, Term(N_("purpose"))),
         period_start=period_start,
         period_end=period_end,
         state=State.DRAFT,
@@ -159,9 +166,9 @@ def revise_allocation(
     activity = fundable_activity(session, allocation.activity_number)
     checked = _checked_pools(session, activity, pools)
     if period_end < period_start:
-        raise AllocationError("the period ends before it starts")
-    allocation.requested_amount = usd_amount(amount, "requested amount")
-    allocation.purpose = text_field(purpose, "purpose") or ""
+        raise AllocationError(PERIOD_BACKWARDS)
+    allocation.requested_amount = usd_amount(amount, Term(N_("requested amount")))
+    allocation.purpose = text_field(purpose, Term(N_("purpose"))) or ""
     allocation.period_start, allocation.period_end = period_start, period_end
     for old in list(allocation.pools):
         session.delete(old)
@@ -191,27 +198,30 @@ def decide_allocation(
 ) -> Allocation:
     """Record the CAJP's decision. Approval commits the money in the pools, in order."""
     if decision not in DECISIONS:
-        raise AllocationError(f"decision must be one of {', '.join(DECISIONS)}")
+        raise AllocationError(
+            N_("decision must be one of %(decisions)s"), decisions=", ".join(DECISIONS)
+        )
     session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
     if actor.name in allocation.makers:
         raise NotAllowed(
-            f"{actor.name} proposed or submitted allocation {allocation.id} and cannot decide on it"
+            N_("%(user)s proposed or submitted allocation %(allocation)s and cannot decide on it"),
+            user=actor.name, allocation=allocation.id,
         )
-    reference_text = text_field(reference, "the CAJP decision reference")
+    reference_text = text_field(reference, Term(N_("the CAJP decision reference")))
     check_not_after_today(on)
-    comment_text = text_field(comment, "comment", required=False)
+    comment_text = text_field(comment, Term(N_("comment")), required=False)
     next_state(allocation.id, allocation.state, decision)
     amount = None
     if decision == "approve":
         # A reduced amount of zero is a value, not a missing one: usd_amount refuses it.
         amount = usd_amount(
             allocation.requested_amount if approved_amount is None else approved_amount,
-            "the approved amount",
+            Term(N_("the approved amount")),
         )
         if amount > allocation.requested_amount:
             raise AllocationError(
-                f"the approved amount {plain(amount)} exceeds the "
-                f"{plain(allocation.requested_amount)} requested"
+                N_("the approved amount %(amount)s exceeds the %(requested)s requested"),
+                amount=quantize(amount), requested=quantize(allocation.requested_amount),
             )
         _commit(session, allocation, amount, on)
         allocation.approved_amount = amount
@@ -310,20 +320,23 @@ def disburse(
     if earlier := replayed_entry(session, idempotency_key):
         return earlier
     next_state(allocation.id, allocation.state, "disburse")
-    amount = usd_amount(amount, "tranche")
+    amount = usd_amount(amount, Term(N_("tranche")))
     advanced = sum((pool.advanced for pool in allocation.pools), ZERO)
     approved = allocation.approved_amount if allocation.approved_amount is not None else ZERO
     if advanced + amount > approved:
         raise AllocationError(
-            f"allocation {allocation.id} was approved for {plain(approved)} and "
-            f"{plain(advanced)} is disbursed; a tranche of {plain(amount)} is too much"
-        )
+            N_("allocation %(allocation)s was approved for %(approved)s and %(advanced)s is "
+               "disbursed; a tranche of %(amount)s is too much"),
+            allocation=allocation.id, approved=quantize(approved), advanced=quantize(advanced),
+            amount=quantize(amount),
+        )  # fmt: skip
     approved_on = _approved_on(allocation)
     if approved_on is not None and on < approved_on:
         raise AllocationError(
-            f"allocation {allocation.id} was approved on {approved_on.isoformat()}; a tranche "
-            f"cannot be paid on {on.isoformat()}, before it"
-        )
+            N_("allocation %(allocation)s was approved on %(approved)s; a tranche cannot be paid "
+               "on %(on)s, before it"),
+            allocation=allocation.id, approved=approved_on, on=on,
+        )  # fmt: skip
     check_not_after_today(on)
     lock_ledger(session)
     cash = lowest_money(session, [pool.pool for pool in allocation.pools], since=on)
@@ -338,11 +351,12 @@ def disburse(
             continue
         if (low := cash[pool.pool]).balance < drawn:
             raise InsufficientFunds(
-                f"pool {pool.pool} has {plain(low.balance)} in hand; the tranche "
-                f"needs {plain(drawn)} from it (pledged money not received yet?); counting "
-                f"every day from {on.isoformat()} on, the lowest is {low.day.isoformat()}: "
-                f"{plain(drawn - low.balance)} short"
-            )
+                N_("pool %(pool)s has %(balance)s in hand; the tranche needs %(drawn)s from it "
+                   "(pledged money not received yet?); counting every day from %(on)s on, the "
+                   "lowest is %(day)s: %(short)s short"),
+                pool=pool.pool, balance=quantize(low.balance), drawn=quantize(drawn), on=on,
+                day=low.day, short=quantize(drawn - low.balance),
+            )  # fmt: skip
         if take_advance:
             lines.append(_line(session, ADVANCES, take_advance, allocation, pool))
         if take_indirect:
@@ -355,7 +369,10 @@ def disburse(
         left_advance -= take_advance
         left_indirect -= take_indirect
     if left_advance or left_indirect:  # pragma: no cover - approval committed enough
-        raise InsufficientFunds(f"allocation {allocation.id}'s commitment does not cover this")
+        raise InsufficientFunds(
+            N_("allocation %(allocation)s's commitment does not cover this"),
+            allocation=allocation.id,
+        )
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.DISBURSEMENT, lines=lines,
         memo=f"Disbursement to {allocation.organ_code}, allocation {allocation.id}",
@@ -387,19 +404,25 @@ def report_expenditure(
         return earlier
     next_state(allocation.id, allocation.state, "report")
     if category not in CATEGORIES:
-        raise AllocationError(f"category {category[:30]!r} must be one of {', '.join(CATEGORIES)}")
+        raise AllocationError(
+            N_("category '%(category)s' must be one of %(categories)s"),
+            category=category[:30], categories=", ".join(CATEGORIES),
+        )
     if not allocation.period_start <= period_end <= allocation.period_end:
         raise AllocationError(
-            f"allocation {allocation.id} runs from {allocation.period_start} to "
-            f"{allocation.period_end}: a report for a period ending {period_end} is outside it"
-        )
-    amount = usd_amount(amount, "expenditure")
+            N_("allocation %(allocation)s runs from %(start)s to %(end)s: a report for a period "
+               "ending %(ending)s is outside it"),
+            allocation=allocation.id, start=allocation.period_start, end=allocation.period_end,
+            ending=period_end,
+        )  # fmt: skip
+    amount = usd_amount(amount, Term(N_("expenditure")))
     unspent = sum((pool.unspent for pool in allocation.pools), ZERO)
     if amount > unspent:
         raise AllocationError(
-            f"allocation {allocation.id} has {plain(unspent)} of advances unspent; "
-            f"it cannot report {plain(amount)}"
-        )
+            N_("allocation %(allocation)s has %(unspent)s of advances unspent; it cannot report "
+               "%(amount)s"),
+            allocation=allocation.id, unspent=quantize(unspent), amount=quantize(amount),
+        )  # fmt: skip
     lines: list[Line] = []
     left = amount
     for pool in allocation.pools:
@@ -466,5 +489,5 @@ def close_allocation(
             idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
         )  # fmt: skip
     _event(session, actor, allocation, "close", on=on, amount=returned, entry=entry,
-           comment=text_field(comment, "comment", required=False))  # fmt: skip
+           comment=text_field(comment, Term(N_("comment")), required=False))  # fmt: skip
     return entry

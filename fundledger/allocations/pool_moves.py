@@ -19,6 +19,8 @@ from fundledger.allocations.pools import ZERO, Pool, lowest_available, parse_poo
 from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
+from fundledger.errors import Term
+from fundledger.i18n import N_
 from fundledger.ledger.balances import UNRESTRICTED_POOL, PoolKey, pool_key
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, CONTRIBUTIONS_RESTRICTED
 from fundledger.ledger.dates import check_not_after_today
@@ -71,10 +73,10 @@ def refund_to_donor(
         return earlier
     parsed = parse_pool(pool)
     if parsed.earmark is None:
-        raise AllocationError("only earmarked money is refunded; name a DONOR/earmark pool")
-    amount = usd_amount(amount, "refund")
-    reason_text = text_field(reason, "a reason")
-    _take_available(session, parsed.key, amount, on, "refund")
+        raise AllocationError(N_("only earmarked money is refunded; name a DONOR/earmark pool"))
+    amount = usd_amount(amount, Term(N_("refund")))
+    reason_text = text_field(reason, Term(N_("a reason")))
+    _take_available(session, parsed.key, amount, on, Term(N_("refund")))
     donor_id = session.scalar(select(Donor.id).filter_by(code=parsed.donor_code))
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.REFUND,
@@ -111,21 +113,29 @@ def re_earmark(
         return earlier
     source = parse_pool(pool)
     if source.earmark is None or source.donor_code is None:
-        raise AllocationError("only earmarked money is re-earmarked; name a DONOR/earmark pool")
+        raise AllocationError(
+            N_("only earmarked money is re-earmarked; name a DONOR/earmark pool")
+        )
     earmark = parse_earmark(to)
     target = str(earmark)
     if target == source.earmark:
-        raise AllocationError(f"pool {source.key} is already earmarked to {target}")
+        raise AllocationError(
+            N_("pool %(pool)s is already earmarked to %(earmark)s"), pool=source.key, earmark=target
+        )
     if usable := fundable_activities(session, parse_earmark(source.earmark)):
         raise AllocationError(
-            f"pool {source.key} can fund activities {', '.join(map(str, usable))}; only money "
-            "no allocation can use is re-earmarked"
-        )
+            N_("pool %(pool)s can fund activities %(activities)s; only money no allocation can "
+               "use is re-earmarked"),
+            pool=source.key, activities=", ".join(map(str, usable)),
+        )  # fmt: skip
     if (problem := unusable_reason(session, earmark)) is not None:
-        raise AllocationError(f"earmark {target}: {problem}; re-earmark to one an activity can use")
-    amount = usd_amount(amount, "re-earmark")
-    reason_text = text_field(reason, "a reason")
-    _take_available(session, source.key, amount, on, "re-earmark")
+        raise AllocationError(
+            N_("earmark %(earmark)s: %(reason)s; re-earmark to one an activity can use"),
+            earmark=target, reason=problem,
+        )
+    amount = usd_amount(amount, Term(N_("re-earmark")))
+    reason_text = text_field(reason, Term(N_("a reason")))
+    _take_available(session, source.key, amount, on, Term(N_("re-earmark")))
     donor_id = session.scalar(select(Donor.id).filter_by(code=source.donor_code))
     moved = Pool(source.donor_code, target)
     entry = post_entry(

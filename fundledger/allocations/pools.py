@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from fundledger.allocations.errors import AllocationError
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
 from fundledger.donors.models import Donor
+from fundledger.i18n import N_
 from fundledger.ledger.balances import (
     UNRESTRICTED_POOL,
     DayBalance,
@@ -63,7 +64,8 @@ def parse_pool(text: str) -> Pool:
     match = _POOL.fullmatch(cleaned)
     if not match:
         raise AllocationError(
-            f"pool {text[:40]!r} must be 'unrestricted' or DONOR/earmark, e.g. MEX/activity:5"
+            N_("pool '%(pool)s' must be 'unrestricted' or DONOR/earmark, e.g. MEX/activity:5"),
+            pool=text[:40],
         )
     return Pool(match.group(1).upper(), str(parse_earmark(match.group(2))))
 

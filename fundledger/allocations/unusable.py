@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.pools import UNRESTRICTED, ZERO, availability, parse_pool, pool_money
+from fundledger.errors import Message, english
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.usable import unusable_reason
 
@@ -25,7 +26,7 @@ class UnusablePool:
     donor_code: str
     earmark: str
     #: Why no allocation can use it.
-    reason: str
+    reason: Message
     #: Bank money in the pool, less what is owed back (what a refund or re-earmark moves).
     cash: Decimal
     #: Pledged and not yet received.
@@ -38,7 +39,7 @@ def unusable_pools(session: Session) -> list[UnusablePool]:
     """Every earmarked pool holding anything under an unusable earmark, by pool key."""
     cash = availability(session, with_receivables=False)
     with_receivables = pool_money(session, with_receivables=True)
-    reasons: dict[str, str | None] = {}
+    reasons: dict[str, Message | None] = {}
     found = []
     for key in sorted((set(cash) | set(with_receivables)) - {UNRESTRICTED}):
         pool = parse_pool(key)
@@ -67,7 +68,7 @@ def warnings(session: Session) -> list[str]:
     (the books are right; the money is stuck)."""
     return [
         f"warning: pool {pool.pool} holds {pool.cash:,.2f} in the bank and "
-        f"{pool.receivable:,.2f} receivable that no allocation can use: {pool.reason}; "
+        f"{pool.receivable:,.2f} receivable that no allocation can use: {english(pool.reason)}; "
         "re-earmark it (fundledger re-earmark) or refund it (fundledger refund)"
         for pool in unusable_pools(session)
     ]

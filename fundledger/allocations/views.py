@@ -27,6 +27,8 @@ from fundledger.allocations.blueprint import (
     today,
 )
 from fundledger.allocations.forms import (
+    ACTION_NAMES,
+    CATEGORY_LABELS,
     AllocationFilterForm,
     CloseForm,
     DecisionForm,
@@ -274,6 +276,8 @@ def _allocation_page(
         forms=forms,
         refusal=said,
         refused_step=refused_step,
+        action_names=ACTION_NAMES,
+        category_names=CATEGORY_LABELS,
     )
 
 

@@ -41,9 +41,14 @@ class Throttled(SignInRefused):
 
     def __init__(self, retry_after: int) -> None:
         self.retry_after = retry_after
-        unit = "second" if retry_after == 1 else "seconds"
+        if retry_after == 1:
+            super().__init__(
+                N_("Too many failed attempts from your address; try again in 1 second.")
+            )
+            return
         super().__init__(
-            f"Too many failed attempts from your address; try again in {retry_after} {unit}."
+            N_("Too many failed attempts from your address; try again in %(seconds)s seconds."),
+            seconds=retry_after,
         )
 
     def headers(self) -> dict[str, str]:
@@ -67,7 +72,7 @@ class InvalidUser(FundledgerError):
 
 class EmailTaken(InvalidUser):
     def __init__(self, email: str) -> None:
-        super().__init__(f"There is already a user with the email {email}.")
+        super().__init__(N_("There is already a user with the email %(email)s."), email=email)
 
 
 class LastAdmin(FundledgerError):

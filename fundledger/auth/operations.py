@@ -153,7 +153,7 @@ def update_user(
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise InvalidUser(f"“{email[:60]}” is not an email address.")
+        raise InvalidUser(N_("“%(email)s” is not an email address."), email=email[:60])
     return email
 
 

@@ -71,9 +71,13 @@ class Passwords:
 
 def check_policy(password: str) -> None:
     if len(password) < MIN_LENGTH:
-        raise WeakPassword(f"A password needs at least {MIN_LENGTH} characters.")
+        raise WeakPassword(
+            N_("A password needs at least %(count)s characters."), count=MIN_LENGTH
+        )
     if len(password) > MAX_LENGTH:
-        raise WeakPassword(f"A password may have at most {MAX_LENGTH} characters.")
+        raise WeakPassword(
+            N_("A password may have at most %(count)s characters."), count=MAX_LENGTH
+        )
     if not password.strip():
         raise WeakPassword(N_("A password cannot be only spaces."))
 

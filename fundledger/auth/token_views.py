@@ -14,7 +14,7 @@ from fundledger.auth.views import _signed_in, _user_or_404, blueprint
 from fundledger.errors import FundledgerError
 from fundledger.web.database import db_session
 from fundledger.web.i18n import _
-from fundledger.web.pages import Page
+from fundledger.web.pages import Page, reason
 
 
 @blueprint.post("/account/tokens")
@@ -59,7 +59,7 @@ def _issue(user: User, *, back: str) -> Page:
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
-        flash(_(str(refusal)))  # its msgid is marked with N_ where raised
+        flash(reason(refusal) or "")
         return redirect(back)
     db.commit()
     return render_template("auth/token_created.html", token=token, secret=secret, user=user,

@@ -55,7 +55,7 @@ from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _, request_language
-from fundledger.web.pages import Page, form_again, refused, template_page
+from fundledger.web.pages import Page, form_again, reason, refused, template_page
 from fundledger.web.redirects import local_path
 
 blueprint = Blueprint("auth", __name__)
@@ -413,7 +413,7 @@ def _refused(
     """
     if field is None:
         return refused(template_page(template, form, **context)(refusal), refusal)
-    field.errors = [*field.errors, str(refusal)]
+    field.errors = [*field.errors, reason(refusal) or ""]
     return refused(template_page(template, form, **context)(None), refusal)
 
 

@@ -149,14 +149,17 @@ class FundledgerGroup(click.Group):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
-        """A refusal, or a file or standard output that cannot be written (a full disk,
-        a closed pipe), is one line on stderr and exit status 1, for every command."""
+        """A refusal (its sentence, then the command that would fix it, if it names
+        one), or a file or standard output that cannot be written (a full disk, a closed
+        pipe), is one line on stderr and exit status 1, for every command."""
         try:
             result = super().invoke(ctx)
             sys.stdout.flush()  # here, not at exit, where a failure would be a traceback
             return result
         except (FundledgerError, ConfigurationError) as error:
-            click.echo(f"fundledger: {visible(error)}", err=True)
+            hint = getattr(error, "hint", None)
+            hint = "" if hint is None else f" ({hint})"
+            click.echo(f"fundledger: {visible(error)}{visible(hint)}", err=True)
             ctx.exit(1)
         except OSError as error:
             where = f" ({str(error.filename)[:80]!r})" if error.filename else ""

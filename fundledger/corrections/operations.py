@@ -29,7 +29,8 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
-from fundledger.errors import FundledgerError, NotAllowed
+from fundledger.errors import FundledgerError, NotAllowed, Term
+from fundledger.i18n import N_
 from fundledger.ledger.models import EntryKind, JournalEntry, debit_part
 from fundledger.ledger.operations import MAX_TEXT, reverse_entry
 from fundledger.ledger.queries import not_reversed, reversal_of
@@ -64,7 +65,7 @@ def threshold(session: Session) -> Decimal | None:
 def set_threshold(session: Session, actor: Actor, value: Decimal | None) -> None:
     """Set (or, with None, remove) the threshold; audited like every fund setting."""
     if value is not None and (not value.is_finite() or value < 0):
-        raise CorrectionRefused("the threshold is an amount of zero or more")
+        raise CorrectionRefused(N_("the threshold is an amount of zero or more"))
     text = "" if value is None else f"{value.quantize(Decimal('0.01')):f}"
     setting = session.get(FundSetting, THRESHOLD_KEY) or FundSetting(key=THRESHOLD_KEY)
     before = setting.value or ""
@@ -120,7 +121,7 @@ def refuse(session: Session, actor: Actor, request: ReversalRequest, *, note: st
     _check_decidable(session, request, actor)
     note = (note or "").strip()
     if not note:
-        raise CorrectionRefused("say why the reversal is refused")
+        raise CorrectionRefused(N_("say why the reversal is refused"))
     _decide(session, actor, request, RequestState.REFUSED, note[:MAX_TEXT], None)
 
 
@@ -130,24 +131,28 @@ def check_reversible(
     """Refuses an entry that is not reversed this way, or not any more."""
     if entry.reverses_id is not None:
         raise CorrectionRefused(
-            f"entry #{entry.number} is itself a reversal; it cannot be reversed"
+            N_("entry #%(entry)s is itself a reversal; it cannot be reversed"), entry=entry.number
         )
     already = reversal_of(session, entry)
     if already is not None:
-        raise CorrectionRefused(f"entry #{entry.number} was already reversed by #{already}")
+        raise CorrectionRefused(
+            N_("entry #%(entry)s was already reversed by #%(reversal)s"),
+            entry=entry.number, reversal=already,
+        )
     waiting = session.scalar(
         select(ReversalRequest.id).filter_by(entry_id=entry.id, state=RequestState.PENDING)
     )
     if waiting is not None and (pending is None or waiting != pending.id):
         raise CorrectionRefused(
-            f"the reversal of entry #{entry.number} already waits for approval "
-            f"(request {waiting})"
+            N_("the reversal of entry #%(entry)s already waits for approval (request %(request)s)"),
+            entry=entry.number, request=waiting,
         )
     if entry.kind not in REVERSIBLE:
         raise CorrectionRefused(
-            f"entry #{entry.number} records a {entry.kind}; only a manual entry, "
-            "a receipt or a pledge is reversed here"
-        )
+            N_("entry #%(entry)s records a %(kind)s; only a manual entry, a receipt or a pledge "
+               "is reversed here"),
+            entry=entry.number, kind=Term(entry.kind),
+        )  # fmt: skip
     check_records(session, entry)
 
 
@@ -211,9 +216,10 @@ def _check_receipt(session: Session, entry: JournalEntry) -> None:
     )
     if later is not None:
         raise CorrectionRefused(
-            f"receipt #{receipt.id}'s credit was later applied to pledge #{later}; "
-            "it cannot be reversed"
-        )
+            N_("receipt #%(receipt)s's credit was later applied to pledge #%(pledge)s; it cannot "
+               "be reversed"),
+            receipt=receipt.id, pledge=later,
+        )  # fmt: skip
 
 
 def _check_pledge(session: Session, entry: JournalEntry) -> None:
@@ -227,11 +233,13 @@ def _check_pledge(session: Session, entry: JournalEntry) -> None:
     )
     if session.scalar(applied.limit(1)):
         raise CorrectionRefused(
-            f"pledge #{pledge.id} has receipts applied to it; reverse those receipts first"
+            N_("pledge #%(pledge)s has receipts applied to it; reverse those receipts first"),
+            pledge=pledge.id,
         )
     if session.scalar(select(PledgeReduction.id).filter_by(pledge_id=pledge.id).limit(1)):
         raise CorrectionRefused(
-            f"pledge #{pledge.id} was reduced or cancelled; it cannot be reversed"
+            N_("pledge #%(pledge)s was reduced or cancelled; it cannot be reversed"),
+            pledge=pledge.id,
         )
 
 
@@ -254,10 +262,14 @@ def _check_decidable(session: Session, request: ReversalRequest, actor: Actor) -
     session.execute(select(ReversalRequest.id).filter_by(id=request.id).with_for_update())
     session.refresh(request)
     if request.state != RequestState.PENDING:
-        raise CorrectionRefused(f"request {request.id} was already {request.state}")
+        raise CorrectionRefused(
+            N_("request %(request)s was already %(state)s"),
+            request=request.id, state=Term(request.state),
+        )
     if request.requested_by == actor.name:
         raise NotAllowed(
-            f"request {request.id} is yours; another Secretariat user approves or refuses it"
+            N_("request %(request)s is yours; another Secretariat user approves or refuses it"),
+            request=request.id,
         )
 
 
@@ -283,7 +295,9 @@ def _decide(
 def _checked_reason(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise CorrectionRefused("a reversal needs a reason")
+        raise CorrectionRefused(N_("a reversal needs a reason"))
     if len(text) > MAX_TEXT:
-        raise CorrectionRefused(f"the reason is longer than {MAX_TEXT} characters")
+        raise CorrectionRefused(
+            N_("the reason is longer than %(count)s characters"), count=MAX_TEXT
+        )
     return text

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Pledge, PledgeReduction, ReceiptApplication
+from fundledger.errors import Term
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     CONTRIBUTIONS_RESTRICTED,
     CONTRIBUTIONS_UNRESTRICTED,
@@ -29,17 +31,24 @@ from fundledger.program.usable import unusable_reason
 
 T = TypeVar("T")
 
+#: How a refusal names the amount it refuses, when no other name is given.
+AMOUNT = Term(N_("amount"))
 
 
-def checked_amount(amount: Decimal, currency: str, what: str = "amount") -> Decimal:
-    """A positive amount within range, with no more places than the currency allows."""
+
+def checked_amount(amount: Decimal, currency: str, what: str = AMOUNT) -> Decimal:
+    """A positive amount within range, with no more places than the currency allows;
+    ``what`` names it in the refusal (a :class:`Term`, translated where it is shown)."""
     if not amount.is_finite() or amount <= 0:
-        raise ContributionError(f"{what} must be more than zero, not {amount}")
+        raise ContributionError(
+            N_("%(what)s must be more than zero, not %(amount)s"), what=what, amount=amount
+        )
     if amount >= MAX_AMOUNT:
-        raise ContributionError(f"{what} {amount} is out of range")
+        raise ContributionError(N_("%(what)s %(amount)s is out of range"), what=what, amount=amount)
     if not fits_currency(amount, currency):
         raise ContributionError(
-            f"{what} {amount} has more decimals than {currency} allows ({minor_units(currency)})"
+            N_("%(what)s %(amount)s has more decimals than %(currency)s allows (%(places)s)"),
+            what=what, amount=amount, currency=currency, places=minor_units(currency),
         )
     return amount
 
@@ -55,10 +64,14 @@ def checked_earmark(session: Session, text: str | None) -> str | None:
         kind = session.scalar(select(Implementer.kind).filter_by(code=earmark.target))
         if kind != "oas_organ":
             raise ContributionError(
-                f"earmark {text.strip()!r}: {earmark.target} is not an OAS organ the fund finances"
+                N_("earmark '%(earmark)s': %(organ)s is not an OAS organ the fund finances"),
+                earmark=text.strip(), organ=earmark.target,
             )
     if (reason := unusable_reason(session, earmark)) is not None:
-        raise ContributionError(f"earmark {earmark}: {reason}; no allocation could use it")
+        raise ContributionError(
+            N_("earmark %(earmark)s: %(reason)s; no allocation could use it"),
+            earmark=str(earmark), reason=reason,
+        )
     return str(earmark)
 
 
@@ -127,7 +140,7 @@ def recorded_with(session: Session, model: type[T], entry_id: int, idempotency_k
     earlier = session.scalar(select(model).filter_by(entry_id=entry_id))
     if earlier is None:
         raise IdempotencyConflict(
-            f"idempotency key {idempotency_key!r} was used for another kind of entry"
+            N_("idempotency key '%(key)s' was used for another kind of entry"), key=idempotency_key
         )
     return earlier
 

@@ -16,6 +16,8 @@ from fundledger.audit.operations import record
 from fundledger.donors.errors import ContributionError, MissingRate, UnknownDonor
 from fundledger.donors.models import Donor, DonorType, ExchangeRate
 from fundledger.donors.queries import donor_by_code
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.inputs import upper_code
 from fundledger.money import BASE_CURRENCY, check_currency, decimal_places
 
@@ -41,20 +43,25 @@ def _checked_country(country: str | None) -> str | None:
         return None
     code = upper_code(country, "country")
     if len(code) != 2 or not code.isalpha() or code not in Locale("en").territories:
-        raise ContributionError(f"country {country[:20]!r} is not an ISO 3166 alpha-2 code")
+        raise ContributionError(
+            N_("country '%(country)s' is not an ISO 3166 alpha-2 code"), country=country[:20]
+        )
     return code
 
 
 def _checked_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise ContributionError(f"language {language[:20]!r} must be one of {', '.join(LANGUAGES)}")
+        raise ContributionError(
+            N_("language '%(language)s' must be one of %(languages)s"),
+            language=language[:20], languages=", ".join(LANGUAGES),
+        )
     return language
 
 
 def _checked_name(name: str) -> str:
     name = " ".join(name.split())
     if not 0 < len(name) <= 200:
-        raise ContributionError("a donor's name has 1 to 200 characters")
+        raise ContributionError(N_("a donor's name has 1 to 200 characters"))
     return name
 
 
@@ -72,14 +79,16 @@ def create_donor(
     code = upper_code(code, "donor code")
     if not _CODE.fullmatch(code):
         raise ContributionError(
-            f"donor code {code[:30]!r} must be 1–20 letters, digits or dashes (like MEX or ES-OBS)"
+            N_("donor code '%(code)s' must be 1–20 letters, digits or dashes (like MEX or ES-OBS)"),
+            code=code[:30],
         )
     if type not in set(DonorType):
         raise ContributionError(
-            f"donor type {type[:30]!r} must be one of {', '.join(t.value for t in DonorType)}"
+            N_("donor type '%(type)s' must be one of %(types)s"),
+            type=type[:30], types=", ".join(t.value for t in DonorType),
         )
     if session.scalar(select(Donor.id).filter_by(code=code)) is not None:
-        raise ContributionError(f"there is already a donor {code}")
+        raise ContributionError(N_("there is already a donor %(code)s"), code=code)
     donor = Donor(
         code=code,
         name=_checked_name(name),
@@ -141,21 +150,28 @@ def known_donor(session: Session, code: str) -> Donor:
     """The donor with this code; an operation refuses an unknown one (UnknownDonor)."""
     donor = donor_by_code(session, code)
     if donor is None:
-        raise UnknownDonor(f"unknown donor {code[:30]!r}")
+        raise UnknownDonor(N_("unknown donor '%(code)s'"), code=code[:30])
     return donor
 
 
 def active_donor(session: Session, code: str) -> Donor:
     donor = known_donor(session, code)
     if not donor.active:
-        raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
+        raise ContributionError(inactive_donor(donor.code))
     return donor
+
+
+def inactive_donor(code: str) -> Message:
+    """Why an inactive donor's money is refused (a pledge, a receipt)."""
+    return Message(N_("donor %(code)s is inactive; reactivate it first"), {"code": code})
 
 
 def checked_rate(rate: Decimal) -> Decimal:
     if not rate.is_finite() or not 0 < rate < MAX_RATE or decimal_places(rate.normalize()) > 10:
         raise ContributionError(
-            f"rate {rate} must be positive, below {MAX_RATE} and have at most 10 decimal places"
+            N_("rate %(rate)s must be positive, below %(limit)s and have at most 10 decimal "
+               "places"),
+            rate=rate, limit=MAX_RATE,
         )
     return rate
 
@@ -166,7 +182,7 @@ def set_rate(
     """Record (or correct) the rate of ``currency`` on a day, in USD per unit."""
     currency = check_currency(currency)
     if currency == BASE_CURRENCY:
-        raise ContributionError("USD is the base currency; its rate is always 1")
+        raise ContributionError(N_("USD is the base currency; its rate is always 1"))
     rate = checked_rate(rate)
     existing = session.scalar(select(ExchangeRate).filter_by(currency=currency, rate_date=on))
     before = None if existing is None else {"rate": existing.rate}
@@ -190,14 +206,15 @@ def resolve_rate(
     """The rate to use: 1 for USD, the one given with the transaction, or the table's."""
     if currency == BASE_CURRENCY:
         if given is not None and given != 1:
-            raise ContributionError("a USD amount takes no rate (or rate 1)")
+            raise ContributionError(N_("a USD amount takes no rate (or rate 1)"))
         return Decimal(1)
     if given is not None:
         return checked_rate(given)
     stored = session.scalar(select(ExchangeRate.rate).filter_by(currency=currency, rate_date=on))
     if stored is None:
         raise MissingRate(
-            f"no {currency} rate for {on.isoformat()}: give the rate, "
-            f"or set it first (fundledger rate set --currency {currency} --date {on.isoformat()})"
+            N_("no %(currency)s rate for %(date)s: give the rate, or set it first"),
+            currency=currency, date=on,
+            hint=f"fundledger rate set --currency {currency} --date {on.isoformat()}",
         )
     return stored

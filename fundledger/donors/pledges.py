@@ -20,11 +20,16 @@ from fundledger.donors.amounts import (
 )
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
-from fundledger.donors.operations import resolve_rate
+from fundledger.donors.operations import inactive_donor, resolve_rate
+from fundledger.errors import Term
+from fundledger.i18n import N_
 from fundledger.ledger.chart import RECEIVABLE
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import post_entry, post_or_replay
-from fundledger.money import check_currency, plain, to_base
+from fundledger.money import check_currency, quantize, to_base
+
+#: How a refusal names an instalment's amount.
+INSTALMENT = Term(N_("instalment"))
 
 
 def record_pledge(
@@ -49,7 +54,7 @@ def record_pledge(
     if earlier := replayed(session, Pledge, idempotency_key):
         return earlier
     if not donor.active:
-        raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
+        raise ContributionError(inactive_donor(donor.code))
     currency = check_currency(currency)
     amount = checked_amount(amount, currency)
     rate = resolve_rate(session, currency, pledge_date, rate)
@@ -58,7 +63,10 @@ def record_pledge(
     if schedule:
         due_date = due_date or schedule[-1][0]
     if due_date is not None and due_date < pledge_date:
-        raise ContributionError(f"due date {due_date} is before the pledge date {pledge_date}")
+        raise ContributionError(
+            N_("due date %(due)s is before the pledge date %(date)s"),
+            due=due_date, date=pledge_date,
+        )
     usd = to_base(amount, rate)
     dims = {"donor_id": donor.id, "earmark": earmark}
     posted = post_or_replay(
@@ -110,15 +118,20 @@ def _checked_schedule(
 ) -> list[tuple[dt.date, Decimal]]:
     schedule = sorted(instalments)
     for on, part in schedule:
-        checked_amount(part, currency, what=f"instalment due {on}")
+        checked_amount(part, currency, what=INSTALMENT)
         if on < pledge_date:
-            raise ContributionError(f"instalment due {on} is before the pledge date {pledge_date}")
+            raise ContributionError(
+                N_("instalment due %(due)s is before the pledge date %(date)s"),
+                due=on, date=pledge_date,
+            )
     if len({on for on, _ in schedule}) != len(schedule):
-        raise ContributionError("two instalments fall on the same date")
+        raise ContributionError(N_("two instalments fall on the same date"))
     total = sum((part for _, part in schedule), Decimal(0))
     if schedule and total != amount:
         raise ContributionError(
-            f"instalments add up to {total} {currency}, the pledge is {amount} {currency}"
+            N_("instalments add up to %(total)s %(currency)s, the pledge is %(amount)s "
+               "%(currency)s"),
+            total=total, amount=amount, currency=currency,
         )
     return schedule
 
@@ -142,27 +155,33 @@ def reduce_pledge(
         return earlier
     reason = " ".join(reason.split())
     if not reason:
-        raise ContributionError("a reduction or cancellation needs a reason")
+        raise ContributionError(N_("a reduction or cancellation needs a reason"))
     outstanding = owed(session, pledge)
     if outstanding.original <= 0:
-        raise ContributionError(f"pledge {pledge.id} has nothing outstanding to reduce")
+        raise ContributionError(
+            N_("pledge %(pledge)s has nothing outstanding to reduce"), pledge=pledge.id
+        )
     cancellation = amount is None or amount == outstanding.original
     amount = outstanding.original if amount is None else checked_amount(amount, pledge.currency)
     if amount > outstanding.original:
         raise ContributionError(
-            f"pledge {pledge.id} has {plain(outstanding.original, pledge.currency)} "
-            f"{pledge.currency} outstanding; it cannot be reduced by "
-            f"{plain(amount, pledge.currency)}"
-        )
+            N_("pledge %(pledge)s has %(outstanding)s %(currency)s outstanding; it cannot be "
+               "reduced by %(amount)s"),
+            pledge=pledge.id, outstanding=quantize(outstanding.original, pledge.currency),
+            currency=pledge.currency, amount=quantize(amount, pledge.currency),
+        )  # fmt: skip
     if on < pledge.pledge_date:
-        raise ContributionError(f"{on} is before the pledge date {pledge.pledge_date}")
+        raise ContributionError(
+            N_("%(on)s is before the pledge date %(date)s"), on=on, date=pledge.pledge_date
+        )
     usd = outstanding.usd_for(amount, pledge.rate)
     if usd == 0:  # the receivable, carried in cents, would not move: no entry to post
         raise ContributionError(
-            f"a reduction of {plain(amount, pledge.currency)} {pledge.currency} moves 0.00 USD "
-            f"of pledge {pledge.id}'s receivable at its rate {pledge.rate}; reduce it by more, "
-            "or cancel what is outstanding"
-        )
+            N_("a reduction of %(amount)s %(currency)s moves 0.00 USD of pledge %(pledge)s's "
+               "receivable at its rate %(rate)s; reduce it by more, or cancel what is outstanding"),
+            amount=quantize(amount, pledge.currency), currency=pledge.currency, pledge=pledge.id,
+            rate=pledge.rate,
+        )  # fmt: skip
     dims = {"donor_id": pledge.donor_id, "earmark": pledge.earmark}
     what = "Cancellation" if cancellation else "Reduction"
     rate, currency = pledge.rate, pledge.currency

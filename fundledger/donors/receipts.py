@@ -26,7 +26,9 @@ from fundledger.donors.amounts import (
 )
 from fundledger.donors.errors import ContributionError, Overapplication
 from fundledger.donors.models import Donor, Pledge, Receipt, ReceiptApplication
-from fundledger.donors.operations import resolve_rate
+from fundledger.donors.operations import inactive_donor, resolve_rate
+from fundledger.errors import Message, Param, Term
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     BANK,
     BANK_CHARGES,
@@ -38,7 +40,10 @@ from fundledger.ledger.chart import (
 from fundledger.ledger.models import EntryKind
 from fundledger.ledger.operations import Line, post_entry, post_or_replay, replayed_entry
 from fundledger.ledger.queries import not_reversed
-from fundledger.money import check_currency, plain, settled_usd, to_base
+from fundledger.money import check_currency, plain, quantize, settled_usd, to_base
+
+#: A pledge a receipt or credit would settle that owes nothing.
+NOTHING_OUTSTANDING = N_("pledge %(pledge)s has nothing outstanding")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +81,11 @@ def record_receipt(
     if earlier := replayed(session, Receipt, idempotency_key):
         return earlier
     if not donor.active:
-        raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
+        raise ContributionError(inactive_donor(donor.code))
     currency = check_currency(currency)
     amount = checked_amount(amount, currency)
     if charges:
-        charges = checked_amount(charges, currency, what="bank charges")
+        charges = checked_amount(charges, currency, what=Term(N_("bank charges")))
     rate = resolve_rate(session, currency, value_date, rate)
     gross = amount + charges
     usd_bank = to_base(amount, rate)
@@ -91,7 +96,9 @@ def record_receipt(
     excess = Decimal(0)
     if unpledged:
         if pledges or overpayment:
-            raise ContributionError("unpledged money is not applied to pledges nor held as credit")
+            raise ContributionError(
+                N_("unpledged money is not applied to pledges nor held as credit")
+            )
         earmark = checked_earmark(session, earmark)
         pools = {earmark: gross}
         credits = [
@@ -101,9 +108,9 @@ def record_receipt(
     else:
         if earmark:
             raise ContributionError(
-                "a receipt against pledges takes the pledges' earmarks; "
-                "give an earmark only for unpledged money"
-            )
+                N_("a receipt against pledges takes the pledges' earmarks; "
+                   "give an earmark only for unpledged money")
+            )  # fmt: skip
         parts = _parts(session, donor, currency, gross, pledges)
         excess = gross - sum((part.amount for part in parts), Decimal(0))
         if excess and not overpayment:
@@ -199,13 +206,15 @@ def _parts(
         for pledge in targets:
             if pledge.donor_id != donor.id:
                 raise ContributionError(
-                    f"pledge {pledge.id} is {pledge.donor.code}'s, not {donor.code}'s"
+                    N_("pledge %(pledge)s is %(owner)s's, not %(donor)s's"),
+                    pledge=pledge.id, owner=pledge.donor.code, donor=donor.code,
                 )
             if pledge.currency != currency:
                 raise ContributionError(
-                    f"pledge {pledge.id} is in {pledge.currency}; a {currency} receipt cannot "
-                    "settle it"
-                )
+                    N_("pledge %(pledge)s is in %(currency)s; a %(receipt)s receipt cannot "
+                       "settle it"),
+                    pledge=pledge.id, currency=pledge.currency, receipt=currency,
+                )  # fmt: skip
     else:
         targets = list(
             session.scalars(
@@ -220,7 +229,7 @@ def _parts(
         outstanding = owed(session, pledge)
         if outstanding.original <= 0:
             if pledges:
-                raise ContributionError(f"pledge {pledge.id} has nothing outstanding")
+                raise ContributionError(NOTHING_OUTSTANDING, pledge=pledge.id)
             continue
         part = min(remaining, outstanding.original)
         if part > 0:
@@ -234,16 +243,24 @@ def _overapplication(
 ) -> ContributionError:
     if not parts:
         return ContributionError(
-            f"{donor.code} has no outstanding {currency} pledges; record the receipt as "
-            "unpledged, or as an overpayment to hold as unapplied credit"
-        )
+            N_("%(donor)s has no outstanding %(currency)s pledges; record the receipt as "
+               "unpledged, or as an overpayment to hold as unapplied credit"),
+            donor=donor.code, currency=currency,
+        )  # fmt: skip
     settled = sum((part.amount for part in parts), Decimal(0))
-    which = "the pledges given" if explicit else f"{donor.code}'s outstanding {currency} pledges"
-    return Overapplication(
-        f"the receipt settles {plain(gross, currency)} {currency} but {which} owe "
-        f"{plain(settled, currency)}; record the {plain(gross - settled, currency)} excess "
-        "as an overpayment (unapplied credit) or apply the receipt to more pledges"
-    )
+    figures: dict[str, Param] = {"gross": quantize(gross, currency), "currency": currency,
+               "settled": quantize(settled, currency),
+               "excess": quantize(gross - settled, currency)}  # fmt: skip
+    if explicit:
+        return Overapplication(Message(
+            N_("the receipt settles %(gross)s %(currency)s but the pledges given owe "
+               "%(settled)s; record the %(excess)s excess as an overpayment (unapplied credit) "
+               "or apply the receipt to more pledges"), figures))  # fmt: skip
+    return Overapplication(Message(
+        N_("the receipt settles %(gross)s %(currency)s but %(donor)s's outstanding "
+           "%(currency)s pledges owe %(settled)s; record the %(excess)s excess as an "
+           "overpayment (unapplied credit) or apply the receipt to more pledges"),
+        {**figures, "donor": donor.code}))  # fmt: skip
 
 
 def _bank_lines(
@@ -374,22 +391,27 @@ def apply_credit(
     donor = pledge.donor
     outstanding = owed(session, pledge)
     if outstanding.original <= 0:
-        raise ContributionError(f"pledge {pledge.id} has nothing outstanding")
+        raise ContributionError(NOTHING_OUTSTANDING, pledge=pledge.id)
     credits = unapplied_credits(session, donor, pledge.currency)
     available = sum((credit.original for credit in credits), Decimal(0))
     if available <= 0:
-        raise ContributionError(f"{donor.code} has no unapplied {pledge.currency} credit")
+        raise ContributionError(
+            N_("%(donor)s has no unapplied %(currency)s credit"),
+            donor=donor.code, currency=pledge.currency,
+        )
     wanted = min(available, outstanding.original) if amount is None else amount
     wanted = checked_amount(wanted, pledge.currency)
     if wanted > available:
         raise ContributionError(
-            f"{donor.code} has {plain(available, pledge.currency)} {pledge.currency} of unapplied "
-            f"credit, not {plain(wanted, pledge.currency)}"
+            N_("%(donor)s has %(available)s %(currency)s of unapplied credit, not %(wanted)s"),
+            donor=donor.code, available=quantize(available, pledge.currency),
+            currency=pledge.currency, wanted=quantize(wanted, pledge.currency),
         )
     if wanted > outstanding.original:
         raise Overapplication(
-            f"pledge {pledge.id} owes {plain(outstanding.original, pledge.currency)} "
-            f"{pledge.currency}, less than {plain(wanted, pledge.currency)}"
+            N_("pledge %(pledge)s owes %(owed)s %(currency)s, less than %(wanted)s"),
+            pledge=pledge.id, owed=quantize(outstanding.original, pledge.currency),
+            currency=pledge.currency, wanted=quantize(wanted, pledge.currency),
         )
 
     chunks: list[tuple[Credit, Decimal, Decimal]] = []

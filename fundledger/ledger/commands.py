@@ -30,11 +30,8 @@ def period_close(year: int, as_email: str) -> None:
         try:
             close_year(session, acting_as(session, as_email, "secretariat"), year)
         except RevaluationPending as pending:
-            raise RevaluationPending(
-                f"{pending} (fundledger fx revalue --as-of {pending.as_of.isoformat()} "
-                "--as EMAIL)",
-                as_of=pending.as_of,
-            ) from None
+            pending.hint = f"fundledger fx revalue --as-of {pending.as_of.isoformat()} --as EMAIL"
+            raise
     click.echo(f"fiscal year {year} closed")
 
 

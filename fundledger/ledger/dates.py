@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from fundledger.clock import today
+from fundledger.i18n import N_
 from fundledger.ledger import errors
 from fundledger.ledger.models import FiscalPeriod
 
@@ -24,9 +25,10 @@ def check_not_after_today(entry_date: dt.date) -> None:
     happened (a due date may be later, an entry may not)."""
     if entry_date > (now := today()):
         raise errors.FutureDate(
-            f"date {entry_date.isoformat()} is after today ({now.isoformat()} in the fund's "
-            "timezone); an entry records what has happened"
-        )
+            N_("date %(date)s is after today (%(today)s in the fund's timezone); an entry "
+               "records what has happened"),
+            date=entry_date, today=now,
+        )  # fmt: skip
 
 
 def check_open_period(session: Session, entry_date: dt.date) -> None:
@@ -34,5 +36,6 @@ def check_open_period(session: Session, entry_date: dt.date) -> None:
     closed = session.scalar(_CLOSED_YEAR, {"on": entry_date})
     if closed is not None:
         raise errors.ClosedPeriod(
-            f"{entry_date.isoformat()} falls in fiscal year {closed}, which is closed"
+            N_("%(date)s falls in fiscal year %(year)s, which is closed"),
+            date=entry_date, year=closed,
         )

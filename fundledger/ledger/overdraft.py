@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import column, select, table
 from sqlalchemy.orm import Session
 
+from fundledger.errors import Message, Param
+from fundledger.i18n import N_
 from fundledger.ledger import errors
 from fundledger.ledger.balances import (
     UNRESTRICTED_POOL,
@@ -34,7 +36,7 @@ from fundledger.ledger.balances import (
     pool_key,
 )
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS
-from fundledger.money import plain
+from fundledger.money import quantize
 
 if TYPE_CHECKING:  # operations calls this module: the import would go round in a circle
     from fundledger.ledger.operations import Line
@@ -71,20 +73,28 @@ def refuse_overdraft(session: Session, entries: Iterable[tuple[dt.date, Sequence
                 key=lambda point: point.balance,
             )
             if low.balance < 0:
-                name = f"pool {pool_name(session, key)}"
-                raise errors.Overdraft(_message(name, lowered[key], low))
+                raise errors.Overdraft(_message(lowered[key], low, pool_name(session, key)))
     if bank_from is not None:
         low = account_history(session, [BANK], since=bank_from).lowest()
         if low.balance < 0:
-            raise errors.Overdraft(_message("the bank", bank_from, low))
+            raise errors.Overdraft(_message(bank_from, low))
 
 
-def _message(what: str, since: dt.date, low: DayBalance) -> str:
-    return (
-        f"an entry dated {since.isoformat()} would overdraw {what}: it would hold "
-        f"{plain(low.balance)} at the end of {low.day.isoformat()}, {plain(-low.balance)} "
-        "short (no balance may fall below zero on any day)"
-    )
+def _message(since: dt.date, low: DayBalance, pool: str | None = None) -> Message:
+    """Why an entry is refused: the bank, or the pool named, would go below zero."""
+    figures: dict[str, Param] = {"date": since, "balance": quantize(low.balance), "day": low.day,
+               "short": quantize(-low.balance)}  # fmt: skip
+    if pool is None:
+        return Message(
+            N_("an entry dated %(date)s would overdraw the bank: it would hold %(balance)s at "
+               "the end of %(day)s, %(short)s short (no balance may fall below zero on any day)"),
+            figures,
+        )  # fmt: skip
+    return Message(
+        N_("an entry dated %(date)s would overdraw pool %(pool)s: it would hold %(balance)s at "
+           "the end of %(day)s, %(short)s short (no balance may fall below zero on any day)"),
+        {**figures, "pool": pool},
+    )  # fmt: skip
 
 
 def pool_name(session: Session, key: PoolKey) -> str:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from fundledger.errors import FundledgerError
+from fundledger.errors import FundledgerError, Term
+from fundledger.i18n import N_
 
 EarmarkKind = Literal["objective", "activity", "organ"]
 _FORM = re.compile(r"(objective|activity|organ):([A-Za-z0-9-]{1,20})")
@@ -33,14 +34,24 @@ def parse_earmark(text: str) -> Earmark:
     """The earmark written in ``text``, checked for form and range (not for existence)."""
     match = _FORM.fullmatch(text.strip())
     if not match:
-        raise InvalidEarmark(f"earmark {text[:40]!r} must be objective:N, activity:N or organ:CODE")
+        raise InvalidEarmark(
+            N_("earmark '%(earmark)s' must be objective:N, activity:N or organ:CODE"),
+            earmark=text[:40],
+        )
     kind, target = match.group(1), match.group(2)
     if kind == "organ":
         return Earmark("organ", target.upper())
     if not target.isdigit():
-        raise InvalidEarmark(f"earmark {text!r}: {kind} must be a number")
+        raise InvalidEarmark(
+            N_("earmark '%(earmark)s': %(kind)s must be a number"), earmark=text, kind=Term(kind)
+        )
     number, limit = int(target), (20 if kind == "objective" else 32)
     if not 1 <= number <= limit:
-        scope = "objectives are 1–20" if kind == "objective" else "the fund finances 1–32"
-        raise InvalidEarmark(f"earmark {text!r}: no such {kind} ({scope})")
+        if kind == "objective":
+            raise InvalidEarmark(
+                N_("earmark '%(earmark)s': no such objective (objectives are 1–20)"), earmark=text
+            )
+        raise InvalidEarmark(
+            N_("earmark '%(earmark)s': no such activity (the fund finances 1–32)"), earmark=text
+        )
     return Earmark(kind, str(number))  # type: ignore[arg-type]

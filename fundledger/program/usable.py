@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.program.earmarks import Earmark
 from fundledger.program.models import Activity, ActivityObjective
-
-#: How the refusals name the activities the fund may finance.
-FUNDABLE_RANGE = "activities 1–32"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +63,22 @@ def fundable_activities(session: Session, earmark: Earmark) -> list[int]:
     return fundable(session).activities(earmark)
 
 
-def unusable_reason(session: Session, earmark: Earmark) -> str | None:
+def unusable_reason(session: Session, earmark: Earmark) -> Message | None:
     """Why no allocation could ever draw on ``earmark``, or None when some activity can."""
     if fundable_activities(session, earmark):
         return None
     if earmark.kind == "objective":
-        return (
-            f"objective {earmark.target} is served by no activity the fund may finance "
-            f"({FUNDABLE_RANGE})"
-        )
+        return Message(
+            N_("objective %(target)s is served by no activity the fund may finance "
+               "(activities 1–32)"),
+            {"target": earmark.target},
+        )  # fmt: skip
     if earmark.kind == "organ":
-        return f"organ {earmark.target} carries no activity the fund may finance ({FUNDABLE_RANGE})"
-    return f"activity {earmark.target} is not one the fund may finance ({FUNDABLE_RANGE})"
+        return Message(
+            N_("organ %(target)s carries no activity the fund may finance (activities 1–32)"),
+            {"target": earmark.target},
+        )
+    return Message(
+        N_("activity %(target)s is not one the fund may finance (activities 1–32)"),
+        {"target": earmark.target},
+    )

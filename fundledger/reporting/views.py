@@ -117,7 +117,7 @@ def download(statement_id: int) -> Page:
     except queries.ArchiveProblem as problem:
         current_app.logger.error("statement archive: %s", problem)
         page = render_template(
-            "error.html", status=problem.status, title="Not available", reason=str(problem)
+            "error.html", status=problem.status, title="Not available", reason=reason(problem)
         )
         return refused(page, problem)
     return Response(
@@ -279,7 +279,7 @@ def request_current() -> Page:
         )  # fmt: skip
     except FundledgerError as refusal:
         db.rollback()
-        flash(_("Your statement could not be issued: %(reason)s", reason=refusal))
+        flash(_("Your statement could not be issued: %(reason)s", reason=reason(refusal)))
         return redirect(url_for("statements.own"))
     number = statement.number
     earlier = None if statement.supersedes is None else statement.supersedes.number

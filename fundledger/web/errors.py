@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from fundledger.errors import FundledgerError
 from fundledger.web.i18n import _, _l
-from fundledger.web.pages import refused
+from fundledger.web.pages import reason, refusal_body, refused
 
 #: Page titles by status, in the reader's language (werkzeug's names are English only).
 TITLES = {
@@ -95,8 +95,11 @@ def _flat(errors: dict[str, Any], prefix: str = "") -> list[tuple[str, list[Any]
 
 
 def _refused(error: FundledgerError) -> Response:
-    """A refusal no form showed: a page with its reason, at its status."""
-    body, _status = _page(error.status, "Refused", str(error))
+    """A refusal no form showed: a page with its reason in the reader's language, at its
+    status; under :data:`API_PATH` its JSON with the message id and parameters too."""
+    body, _status = _page(error.status, "Refused", reason(error) or "")
+    if isinstance(body, dict):
+        body.update(refusal_body(error))
     return refused(body, error)
 
 

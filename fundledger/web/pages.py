@@ -1,13 +1,16 @@
 """How a page answers a form: one cycle for every form, one status for every refusal.
 
 A domain refusal carries its HTTP status (``FundledgerError.status``) and its message
-(``str(refusal)``); :func:`refused` is the one place that turns it into a response,
-whether a form's view caught it (the form again, with the reason) or it escaped a view
-(web/errors.py, an error page). :func:`form_page` is the cycle every form repeats.
+(an id and parameters, fundledger/errors.py); :func:`refused` is the one place that turns
+it into a response, whether a form's view caught it (the form again, with the reason) or
+it escaped a view (web/errors.py, an error page, or the API's JSON), and :func:`reason`
+the one place that words it, in the reader's language. Its command-line ``hint`` is
+never shown on a page. :func:`form_page` is the cycle every form repeats.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -15,8 +18,10 @@ from flask import current_app, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from fundledger.errors import FundledgerError
+from fundledger.errors import Amount, FundledgerError, Param
+from fundledger.i18n import refusal_text
 from fundledger.web.database import db_session
+from fundledger.web.i18n import request_language
 
 Page = str | tuple[str, int] | Response
 
@@ -67,5 +72,27 @@ def refused(body: str | dict[str, object], refusal: FundledgerError) -> Response
 
 
 def reason(refusal: FundledgerError | None) -> str | None:
-    """What a page says of a refusal: its message."""
-    return None if refusal is None else str(refusal)
+    """What a page says of a refusal: its message in the reader's language, amounts and
+    dates in the reader's format; never its command-line hint."""
+    return None if refusal is None else refusal_text(refusal, request_language().code)
+
+
+def refusal_body(refusal: FundledgerError) -> dict[str, object]:
+    """What the API says of a refusal besides its status: the reason in the reader's
+    language, and for programs the message id and its parameters as JSON values
+    (amounts and decimals as decimal strings, dates in ISO)."""
+    return {
+        "message": reason(refusal),
+        "message_id": refusal.message_id,
+        "params": {name: _json(value) for name, value in refusal.params.items()},
+    }
+
+
+def _json(value: Param) -> object:
+    if isinstance(value, Amount):
+        return {"amount": f"{value.value:f}", "currency": value.currency}
+    if isinstance(value, int):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -94,6 +94,16 @@ def test_refused_pledges_exit_1_and_post_nothing(
     assert ok(spain("verify")).startswith("ledger verified: 0 entries")
 
 
+def test_a_refusal_prints_its_sentence_then_the_command_that_fixes_it(spain: Run) -> None:
+    result = spain("pledge", "--donor", "ES-OBS", "--date", "2025-03-01", "--amount", "100",
+                   "--currency", "CAD")  # fmt: skip
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "fundledger: no CAD rate for 2025-03-01: give the rate, or set it first "
+        "(fundledger rate set --currency CAD --date 2025-03-01)\n"
+    )
+
+
 def test_usage_errors_exit_2(spain: Run) -> None:
     assert spain("pledge", "--donor", "ES-OBS", "--date", "2025-03-01", "--amount", "1e5",
                  "--currency", "USD").exit_code == 2  # fmt: skip

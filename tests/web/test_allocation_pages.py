@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from babel.dates import format_date
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.program.models import Activity
+from fundledger.web.i18n import COOKIE
 from tests.factories import ledger_state
 from tests.web.conftest import Browser
 from tests.web.downloads import csv_text
@@ -253,7 +255,7 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     )  # fmt: skip
     assert third.status_code == 422
     assert (
-        "allocation 1 was approved for 35000.00 and 35000.00 is disbursed; "
+        "allocation 1 was approved for 35,000.00 and 35,000.00 is disbursed; "
         "a tranche of 0.01 is too much"
     ) in plain_text(text(third))
     assert 'value="0.01"' in text(third)
@@ -286,14 +288,19 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
             for event in allocation_of(session, 1).events
         ]
     assert [row[:7] for row in timeline] == [
-        ["", "submit", "submitted", "40,000.00", "", "", ""],
-        ["2025-03-18", "approve", "approved", "35,000.00", "CP/CAJP-0000/25", "", ""],
-        ["2025-04-01", "disburse", "disbursed", "20,000.00", "", numbers[2], ""],
-        ["2025-07-01", "disburse", "disbursed", "15,000.00", "", numbers[3], ""],
-        ["2025-12-15", "report (contractual_services)", "reported", "31,500.00", "", numbers[4],
-         ""],
-        ["2026-01-31", "close", "closed", "3,500.00", "", numbers[5], ""],
+        ["", "submitted", "submitted", "40,000.00", "", "", ""],
+        ["2025-03-18", "approved", "approved", "35,000.00", "CP/CAJP-0000/25", "", ""],
+        ["2025-04-01", "tranche disbursed", "disbursed", "20,000.00", "", numbers[2], ""],
+        ["2025-07-01", "tranche disbursed", "disbursed", "15,000.00", "", numbers[3], ""],
+        ["2025-12-15", "expenditure reported (Contractual services)", "reported", "31,500.00",
+         "", numbers[4], ""],
+        ["2026-01-31", "closed", "closed", "3,500.00", "", numbers[5], ""],
     ]
+    carla.client.set_cookie(COOKIE, "es")  # the steps and categories in the reader's language
+    spanish = text(carla.get("/allocations/1"))
+    assert 'gasto informado <span class="muted">(consultores)</span>' in spanish
+    assert "tramo desembolsado" in spanish
+    carla.client.set_cookie(COOKIE, "en")
     assert [row[7].split()[0] for row in timeline] == [
         "ana@example.org", "carla@example.org", *["ana@example.org"] * 4,
     ]  # fmt: skip
@@ -424,7 +431,7 @@ def test_worked_example_3_refuses_an_approval_with_nothing_available(
         ("0.00", "the approved amount must be more than zero, not 0.00"),
         ("-0.00", "the approved amount must be more than zero, not -0.00"),
         ("-1.00", "the approved amount must be more than zero, not -1.00"),
-        ("5000.01", "the approved amount 5000.01 exceeds the 5000.00 requested"),
+        ("5000.01", "the approved amount 5,000.01 exceeds the 5,000.00 requested"),
     ],
 )
 def test_a_reduced_amount_must_be_above_zero_and_within_the_request(
@@ -866,5 +873,6 @@ def test_a_decision_dated_after_today_is_refused(database: Database, carla: Brow
                            decision(allocation, "approve", on=tomorrow, back="queue"),
                            page="/cajp/queue")  # fmt: skip
     assert refused.status_code == 422
-    assert f"date {tomorrow} is after today" in text(refused)
+    shown = format_date(dt.date.fromisoformat(tomorrow), "medium", locale="en")  # the reader's
+    assert f"date {shown} is after today" in text(refused)
     assert written(database) == before

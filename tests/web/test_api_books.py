@@ -237,7 +237,7 @@ def test_a_refusal_writes_nothing_and_the_key_stays_free(
     refused = call(client, "POST", "/api/v1/pledges", secretariat,
                    {**PLEDGE, "currency": "EUR"}, key="k")  # fmt: skip
     assert refused.status_code == 422
-    assert "no EUR rate for 2026-02-10" in refused.get_json()["message"]
+    assert "no EUR rate for Feb 10, 2026" in refused.get_json()["message"]
     unknown = call(client, "POST", "/api/v1/pledges", secretariat, {**PLEDGE, "donor": "XX"},
                    key="k2")  # fmt: skip
     assert unknown.status_code == 404

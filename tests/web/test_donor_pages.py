@@ -421,7 +421,7 @@ BAD_PLEDGES = [
     pytest.param({"amount": "1e5"}, 400,
                  "1e5 is not an amount: write it like 40,000.00 or 40000.00.", id="exponent"),
     pytest.param({"amount": "1000.5", "currency": "JPY", "rate": "0.0067"}, 422,
-                 "amount 1000.5 has more decimals than JPY allows (0)", id="jpy-decimals"),
+                 "amount 1,000.5 has more decimals than JPY allows (0)", id="jpy-decimals"),
     pytest.param({"currency": "XYZ"}, 400, "Choose the currency from the list",
                  id="unknown-currency"),
     pytest.param({"rate": ""}, 422, "There is no EUR rate for Feb 10, 2025: enter it here",
@@ -439,7 +439,7 @@ BAD_PLEDGES = [
                  id="no-such-date"),
     pytest.param({"instalments-0-due": "2025-06-30", "instalments-0-amount": "20000",
                   "instalments-1-due": "2025-12-31", "instalments-1-amount": "20000"}, 422,
-                 "instalments add up to 40000 EUR, the pledge is 50000.00 EUR",
+                 "instalments add up to 40,000 EUR, the pledge is 50,000.00 EUR",
                  id="instalments-total"),
     pytest.param({"instalments-0-due": "2025-06-30"}, 400,
                  "Give both the due date and the amount, or neither.", id="instalment-half"),
@@ -557,7 +557,7 @@ def test_reduce_then_cancel_a_pledge(secretariat: Browser, database: Database) -
         (
             {"action": "reduce", "amount": "60000", "reason": "typo"},
             422,
-            "pledge 1 has 50000.00 EUR outstanding; it cannot be reduced by 60000.00",
+            "pledge 1 has 50,000.00 EUR outstanding; it cannot be reduced by 60,000.00",
         ),
         (
             {"action": "reduce", "amount": "0.001", "reason": "typo"},
@@ -610,7 +610,7 @@ def test_an_overpayment_needs_the_box_and_its_credit_can_be_applied(
     response = secretariat.submit(f"/donors/{SPAIN}/receipts/new", typed)
     assert response.status_code == 422
     assert refusal(body(response)) == (
-        "the receipt settles 1500.00 USD but ES-OBS's outstanding USD pledges owe 1000.00; "
+        "the receipt settles 1,500.00 USD but ES-OBS's outstanding USD pledges owe 1,000.00; "
         "record the 500.00 excess as an overpayment (unapplied credit) or apply the receipt "
         "to more pledges"
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_date
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
@@ -158,5 +159,7 @@ def test_an_expenditure_report_outside_the_allocations_period_is_refused(
     refused = step(secretariat, allocation_id, "report",
                    {"amount": "100", "period_end": period_end, "category": "travel"})  # fmt: skip
     assert refused.status_code == 422
-    assert message in html.unescape(body(refused))
+    ending = format_date(dt.date.fromisoformat(period_end), "medium", locale="en")
+    assert (f"allocation {allocation_id} runs from Mar 1, 2025 to Dec 31, 2025: a report for a "
+            f"period ending {ending} is outside it") in html.unescape(body(refused))  # fmt: skip
     assert written(database) == before
