@@ -100,7 +100,7 @@ def set_setting(session: Session, actor: Actor, key: str, value: str) -> FundSet
     if key == "availability_basis" and value not in ("cash", RECEIVABLES_BASIS):
         raise AllocationError("availability_basis is cash or cash_and_receivables")
     if key == "interest_distribution" and value not in ("unrestricted", PRO_RATA):
-        raise AllocationError("interest_distribution is unrestricted or pro_rata")
+        raise AllocationError(N_("interest_distribution is unrestricted or pro_rata"))
     if key == "indirect_cost_rate":
         try:
             rate = parse_decimal(value, what="indirect_cost_rate")

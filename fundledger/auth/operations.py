@@ -166,7 +166,10 @@ def _checked_name(name: str) -> str:
 
 def _checked_language(language: str) -> str:
     if language not in LANGUAGES:
-        raise InvalidUser(f"{language[:20]!r} is not a language; they are {', '.join(LANGUAGES)}.")
+        raise InvalidUser(
+            N_("“%(language)s” is not a language; they are %(languages)s."),
+            language=language[:20], languages=", ".join(LANGUAGES),
+        )  # fmt: skip
     return language
 
 
