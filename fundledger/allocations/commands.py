@@ -142,10 +142,14 @@ POOLS = click.option(
 @date_option("--from", "start", help="Start of the period (default: today).")
 @date_option("--to", "end", help="End of the period (default: the end of that year).")
 @POOLS
+@click.option(
+    "--gender-marker", type=click.IntRange(0, 2), required=True,
+    help="OECD DAC gender-equality marker: 0 not targeted, 1 significant, 2 principal.",
+)  # fmt: skip
 @AS_USER
 def allocation_propose(
     activity: int, amount: Decimal, purpose: str, start: dt.date | None, end: dt.date | None,
-    pools: tuple[str, ...], as_email: str,
+    pools: tuple[str, ...], gender_marker: int, as_email: str,
 ) -> None:  # fmt: skip
     """Draft an allocation; prints its id."""
     from fundledger.allocations.operations import propose_allocation
@@ -156,6 +160,7 @@ def allocation_propose(
         created = propose_allocation(
             session, actor, activity=activity, amount=amount, purpose=purpose,
             period_start=start, period_end=end or dt.date(start.year, 12, 31), pools=pools,
+            gender_marker=gender_marker,
         )  # fmt: skip
         click.echo(created.id)
 
@@ -284,11 +289,12 @@ def allocation_list(state: str | None, output_format: str) -> None:
             (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
              plain(a.approved_amount) if a.approved_amount is not None else "",
              plain(a.disbursed), plain(a.spent),
-             " ".join(p.pool for p in a.pools))
+             " ".join(p.pool for p in a.pools),
+             "" if a.gender_marker is None else a.gender_marker)
             for a in allocations(session, state=state)
         ]  # fmt: skip
     emit(("id", "activity", "organ", "state", "requested", "approved", "disbursed", "spent",
-          "pools"), rows, output_format, numeric=(0, 1, 4, 5, 6, 7))  # fmt: skip
+          "pools", "gender_marker"), rows, output_format, numeric=(0, 1, 4, 5, 6, 7))  # fmt: skip
 
 
 @allocation.command("show")
@@ -352,12 +358,13 @@ def report_queue(output_format: str) -> None:
         rows = [
             (item.allocation.id, item.allocation.activity_number, item.allocation.organ_code,
              plain(item.allocation.requested_amount), impact.pool, plain(impact.available_before),
-             plain(impact.available_after), "yes" if item.fits else "no")
+             plain(impact.available_after), "yes" if item.fits else "no",
+             "" if item.allocation.gender_marker is None else item.allocation.gender_marker)
             for item in cajp_queue(session)
             for impact in item.pools
         ]  # fmt: skip
-    emit(("id", "activity", "organ", "requested", "pool", "available", "after", "fits"), rows,
-         output_format, numeric=(0, 1, 3, 5, 6))  # fmt: skip
+    emit(("id", "activity", "organ", "requested", "pool", "available", "after", "fits",
+          "gender_marker"), rows, output_format, numeric=(0, 1, 3, 5, 6))  # fmt: skip
 
 
 @click.command("refund")

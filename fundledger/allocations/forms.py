@@ -159,9 +159,23 @@ class RevisionForm(FlaskForm):
         return [entry.pool.data for entry in sorted(chosen, key=lambda e: e.order.data)]
 
 
+#: The OECD DAC gender-equality policy marker, as the proposal form offers it.
+GENDER_MARKERS = [
+    SelectChoice(0, _l("0 — not targeted: gender equality is not an objective")),
+    SelectChoice(1, _l("1 — significant: gender equality is an important objective")),
+    SelectChoice(2, _l("2 — principal: gender equality is the main objective")),
+]
+
+
 class ProposalForm(RevisionForm):
     #: Chosen in the first step; carried along so that the pools table stays the same.
     activity = IdField(widget=HiddenInput(), validators=_required(_l("Choose an activity.")))
+    gender_marker = RadioField(
+        _l("Gender-equality marker (OECD DAC)"),
+        choices=GENDER_MARKERS,
+        coerce=int,
+        validators=_required(_l("Choose the gender-equality marker.")),
+    )
     submit = SubmitField(_l("Propose as a draft"))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -101,6 +102,9 @@ class Allocation(Base):
         CheckConstraint("requested_amount > 0", name="requested_positive"),
         CheckConstraint("approved_amount IS NULL OR approved_amount > 0", name="approved_positive"),
         CheckConstraint("period_start <= period_end", name="period_ordered"),
+        CheckConstraint(
+            "gender_marker IS NULL OR gender_marker IN (0, 1, 2)", name="gender_marker_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +119,9 @@ class Allocation(Base):
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(10), default=State.DRAFT, index=True)
+    #: The OECD DAC gender-equality policy marker (see :mod:`fundledger.allocations.gender`);
+    #: None for allocations proposed before the marker was asked: not screened.
+    gender_marker: Mapped[int | None] = mapped_column(SmallInteger)
     proposed_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

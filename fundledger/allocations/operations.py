@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.allocations import gender
 from fundledger.allocations.checks import fundable_activity, text_field, usd_amount
 from fundledger.allocations.errors import AllocationError, InsufficientFunds, NotAllowed
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
@@ -114,8 +115,12 @@ def propose_allocation(
     period_start: dt.date,
     period_end: dt.date,
     pools: Sequence[str] = (),
+    gender_marker: int | None = None,
 ) -> Allocation:
-    """A draft allocation to a fundable activity, drawing on the pools given in order."""
+    """A draft allocation to a fundable activity, drawing on the pools given in order.
+
+    The page, the command and the API require the ``gender_marker``; None records the
+    allocation as not screened, as those proposed before the marker was asked."""
     found = fundable_activity(session, activity)
     checked = _checked_pools(session, found, pools)
     if period_end < period_start:
@@ -127,6 +132,7 @@ def propose_allocation(
         purpose=text_field(purpose, "purpose"),
         period_start=period_start,
         period_end=period_end,
+        gender_marker=None if gender_marker is None else gender.gender_marker(gender_marker),
         state=State.DRAFT,
         proposed_by=actor.name,
         created_at=dt.datetime.now(dt.UTC),
@@ -137,7 +143,8 @@ def propose_allocation(
     record(
         session, actor, "allocation.proposed", "allocation", allocation.id,
         after={"activity": activity, "amount": allocation.requested_amount,
-               "pools": [pool.key for pool in checked], "state": allocation.state},
+               "pools": [pool.key for pool in checked], "state": allocation.state,
+               "gender_marker": allocation.gender_marker},
     )  # fmt: skip
     return allocation
 

@@ -99,12 +99,14 @@ def allocations_csv() -> Response:
         _allocations(_allocation_filters(db), lists.order(queries.ALLOCATION_SORTS))
     )
     header = ("id", "activity", "organ", "state", "requested", "approved", "disbursed",
-              "spent", "period_start", "period_end", "pools", "purpose")  # fmt: skip
+              "spent", "period_start", "period_end", "pools", "purpose",
+              "gender_marker")  # fmt: skip
     rows = [
         (a.id, a.activity_number, a.organ_code, a.state, plain(a.requested_amount),
          "" if a.approved_amount is None else plain(a.approved_amount),
          plain(a.disbursed), plain(a.spent), a.period_start.isoformat(),
-         a.period_end.isoformat(), " ".join(pool.pool for pool in a.pools), a.purpose)
+         a.period_end.isoformat(), " ".join(pool.pool for pool in a.pools), a.purpose,
+         "" if a.gender_marker is None else a.gender_marker)
         for a in listed
     ]  # fmt: skip
     return csv_download("allocations.csv", header, rows)
@@ -220,10 +222,12 @@ def queue_csv() -> Response:
          plain(i.allocation.requested_amount),
          " ".join(f"{p.pool}:{plain(p.available_before)}>{plain(p.available_after)}"
                   for p in i.pools),
-         "yes" if i.fits else "no")
+         "yes" if i.fits else "no",
+         "" if i.allocation.gender_marker is None else i.allocation.gender_marker)
         for i in items
     ]  # fmt: skip
-    header = ("id", "activity", "organ", "requested", "pools_before_after", "fits")
+    header = ("id", "activity", "organ", "requested", "pools_before_after", "fits",
+              "gender_marker")  # fmt: skip
     return csv_download("cajp-queue.csv", header, rows)
 
 

@@ -330,14 +330,16 @@ class ContributionGenerator:
 DEMO_SECRETARIAT = Actor("secretariat@demo.fundledger.org", request_id="demo")
 DEMO_SECRETARIAT_2 = Actor("programme.officer@demo.fundledger.org", request_id="demo")
 DEMO_CAJP = Actor("cajp@demo.fundledger.org", request_id="demo")
-PURPOSES = (
-    "Regional workshop on due process in migration proceedings",
-    "Study on female migration and family structure",
-    "Training of consular officials",
-    "Website on the inter-American human rights system for migrants",
-    "Seminar on the detection of forged documents",
-    "Technical assistance to electoral registries abroad",
-)
+#: What allocations are for, with the gender-equality marker the Secretariat would give
+#: each (the study of female migration targets it; training and workshops mainstream it).
+PURPOSES = {
+    "Regional workshop on due process in migration proceedings": 1,
+    "Study on female migration and family structure": 2,
+    "Training of consular officials": 1,
+    "Website on the inter-American human rights system for migrants": 0,
+    "Seminar on the detection of forged documents": 0,
+    "Technical assistance to electoral registries abroad": 0,
+}
 #: How far each year's allocations go: the last year leaves work in every state.
 PAST_STATES = ("closed", "closed", "closed", "reported", "rejected", "closed")
 CURRENT_STATES = ("draft", "submitted", "submitted", "returned", "approved", "disbursed",
@@ -408,10 +410,11 @@ class AllocationPlanner:
             amount = min(wanted, (free / 200).to_integral_value(ROUND_FLOOR) * 100)
             if amount < 1000:
                 continue
+            purpose = self.rng.choice(list(PURPOSES))
             allocation = allocation_ops.propose_allocation(
                 self.session, DEMO_SECRETARIAT, activity=activity.number, amount=amount,
-                purpose=self.rng.choice(PURPOSES), period_start=self.on(year, 3, 1),
-                period_end=dt.date(year, 12, 31), pools=pools,
+                purpose=purpose, period_start=self.on(year, 3, 1),
+                period_end=dt.date(year, 12, 31), pools=pools, gender_marker=PURPOSES[purpose],
             )  # fmt: skip
             self.advance(allocation, target, year)
 

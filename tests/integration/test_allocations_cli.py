@@ -51,6 +51,8 @@ def test_worked_example_2_from_the_command_line(fund: Run) -> None:
             "2025-03-04",
             "--pool",
             "earmark:MEX/activity:5",
+            "--gender-marker",
+            "2",
             "--as",
             "sec@oas.org",
         )
@@ -58,7 +60,8 @@ def test_worked_example_2_from_the_command_line(fund: Run) -> None:
     ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
     queue = ok(run("report", "queue", "--format", "csv"))
     assert (
-        queue.splitlines()[1] == f"{allocation},5,CIM,40000.00,MEX/activity:5,50000.00,10000.00,yes"
+        queue.splitlines()[1]
+        == f"{allocation},5,CIM,40000.00,MEX/activity:5,50000.00,10000.00,yes,2"
     )
 
     decide = ["allocation", "decide", allocation, "--approve", "--amount", "35000",
@@ -144,7 +147,7 @@ def test_period_close_locks_the_year_and_reopen_needs_another_admin(
 
 def test_unknown_or_inactive_users_cannot_act(fund: Run) -> None:
     result = fund("allocation", "propose", "--activity", "5", "--amount", "1", "--purpose", "x",
-                  "--as", "nobody@oas.org")  # fmt: skip
+                  "--gender-marker", "0", "--as", "nobody@oas.org")  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == "fundledger: there is no active user 'nobody@oas.org'\n"
 
@@ -165,7 +168,8 @@ def test_a_reduced_approval_of_zero_or_more_than_requested_is_refused(
     run = fund
     proposed = run("allocation", "propose", "--activity", "5", "--amount", "40000",
                    "--purpose", "Research", "--from", "2025-03-04",
-                   "--pool", "earmark:MEX/activity:5", "--as", "sec@oas.org")  # fmt: skip
+                   "--pool", "earmark:MEX/activity:5", "--gender-marker", "2",
+                   "--as", "sec@oas.org")  # fmt: skip
     allocation = ok(proposed).strip()
     ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
     refused = run("allocation", "decide", allocation, "--approve", "--amount", amount,
@@ -177,3 +181,16 @@ def test_a_reduced_approval_of_zero_or_more_than_requested_is_refused(
     assert ok(run("available", "--format", "csv")) == (
         "pool,money,committed,available\nMEX/activity:5,50000.00,0.00,50000.00\n"
     )
+
+
+@pytest.mark.parametrize(("marker", "reason"), [(None, "Missing option '--gender-marker'"),
+                                                ("3", "3 is not in the range 0<=x<=2")])
+def test_a_proposal_without_a_gender_marker_from_0_to_2_is_refused(
+    fund: Run, marker: str | None, reason: str
+) -> None:
+    given = () if marker is None else ("--gender-marker", marker)
+    result = fund("allocation", "propose", "--activity", "5", "--amount", "1", "--purpose", "x",
+                  *given, "--as", "sec@oas.org")  # fmt: skip
+    assert result.exit_code == 2
+    assert reason in result.stderr
+    assert ok(fund("allocation", "list", "--format", "csv")).count("\n") == 1

@@ -356,7 +356,7 @@ TARGETS = [
     Target("donors.import_confirm", "/import"),
     Target("allocations.propose", "/allocations/new?activity=5",
            valid={"amount": "100.00", "purpose": "fuzz", "period_start": "2025-03-01",
-                  "period_end": "2025-12-31"}),
+                  "period_end": "2025-12-31", "gender_marker": "1"}),
     Target("allocations.revise", "/allocations/{allocation_id}/revise",
            make=lambda s: _allocation(s), idempotent=True),
     Target("allocations.submit", "/allocations/{allocation_id}",
