@@ -310,7 +310,7 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
     story: list[Flowable] = [heading(_words(data, language, N_("CAJP decisions in %(year)s"),
                                             N_("CAJP decisions, %(period)s")))]
     if data.decisions:
-        widths = (54, 84, 56, 50, 44, 56, 36, 62, WIDTH - 442)
+        widths = (54, 78, 56, 50, 44, 54, 44, 62, WIDTH - 442)
         rows: list[Sequence[Cell]] = [
             (language.day(d.on), fit(d.reference, widths[1]),
              fit(labels.decision(language, d.decision), widths[2]), str(d.allocation),
