@@ -17,16 +17,16 @@ down_revision = "0019"
 branch_labels = None
 depends_on = None
 
-_KNOWN = op.f("ck_allocations_gender_marker_known")
+_KNOWN = "ck_allocations_gender_marker_known"
 
 
 def upgrade() -> None:
     with op.batch_alter_table("allocations") as batch:
         batch.add_column(sa.Column("gender_marker", sa.SmallInteger()))
-        batch.create_check_constraint(_KNOWN, "gender_marker IS NULL OR gender_marker IN (0, 1, 2)")
+        batch.create_check_constraint(op.f(_KNOWN), "gender_marker IS NULL OR gender_marker IN (0, 1, 2)")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("allocations") as batch:
-        batch.drop_constraint(_KNOWN, type_="check")
+        batch.drop_constraint(op.f(_KNOWN), type_="check")
         batch.drop_column("gender_marker")
