@@ -37,6 +37,15 @@ def _allocation(session: Session, allocation_id: int) -> Allocation:
     return found
 
 
+#: A CAJP decision names its meeting (``fundledger meeting list``), carries its own
+#: reference, or both.
+DECISION_REF = click.option(
+    "--decision-ref", "reference",
+    help="The decision's own document, e.g. CP/CAJP-2450/06 (optional with --meeting).",
+)  # fmt: skip
+MEETING = click.option("--meeting", type=ID, help="The id of the CAJP meeting that decided.")
+
+
 @click.group()
 def budget() -> None:
     """Annual work plans: planned amounts per activity, approved by the CAJP."""
@@ -67,7 +76,8 @@ def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
 
 @budget.command("approve")
 @click.argument("budget_id", type=ID)
-@click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
+@DECISION_REF
+@MEETING
 @date_option("--date", "on", help="Date of the CAJP decision.", required=True)
 @click.option("--reject", is_flag=True, help="Reject the whole plan instead.")
 @click.option("--line", "verdicts", multiple=True, metavar="ACTIVITY:approve|reject",
@@ -75,8 +85,8 @@ def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
 @click.option("--comment")
 @AS_USER
 def budget_approve(
-    budget_id: int, reference: str, on: dt.date, reject: bool, verdicts: tuple[str, ...],
-    comment: str | None, as_email: str,
+    budget_id: int, reference: str | None, meeting: int | None, on: dt.date, reject: bool,
+    verdicts: tuple[str, ...], comment: str | None, as_email: str,
 ) -> None:  # fmt: skip
     """Record the CAJP's decision on a work plan, as a whole or line by line."""
     from fundledger.allocations.budgets import decide_budget
@@ -100,7 +110,7 @@ def budget_approve(
             raise NotFound(f"there is no work plan {budget_id}")
         decided = decide_budget(
             session, actor, found, on=on, reference=reference, comment=comment,
-            approve=None if by_line is not None else not reject, lines=by_line,
+            approve=None if by_line is not None else not reject, lines=by_line, meeting=meeting,
         )  # fmt: skip
         click.echo(decided.status)
 
@@ -183,13 +193,14 @@ def allocation_submit(allocation_id: int, as_email: str) -> None:
 @click.option("--reject", "decision", flag_value="reject")
 @click.option("--return", "decision", flag_value="return", help="Send back for revision.")
 @amount_option("--amount", help="Approved USD, if less than requested.")
-@click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
+@DECISION_REF
+@MEETING
 @date_option("--date", "on", help="Date of the CAJP decision.", required=True)
 @click.option("--comment")
 @AS_USER
 def allocation_decide(
-    allocation_id: int, decision: str | None, amount: Decimal | None, reference: str,
-    on: dt.date, comment: str | None, as_email: str,
+    allocation_id: int, decision: str | None, amount: Decimal | None, reference: str | None,
+    meeting: int | None, on: dt.date, comment: str | None, as_email: str,
 ) -> None:  # fmt: skip
     """Record the CAJP's decision on a submitted allocation."""
     from fundledger.allocations.operations import decide_allocation
@@ -200,7 +211,7 @@ def allocation_decide(
         actor = acting_as(session, as_email, "cajp")
         decided = decide_allocation(
             session, actor, _allocation(session, allocation_id), decision=decision, on=on,
-            reference=reference, approved_amount=amount, comment=comment,
+            reference=reference, approved_amount=amount, comment=comment, meeting=meeting,
         )  # fmt: skip
         click.echo(decided.state)
 

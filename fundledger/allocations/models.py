@@ -59,6 +59,10 @@ class Budget(Base):
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     #: The CAJP document recording the decision, e.g. CP/CAJP-2450/06.
     decision_ref: Mapped[str | None] = mapped_column(Text)
+    #: The CAJP meeting that took the decision, when it names one.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
     comment: Mapped[str | None] = mapped_column(Text)
 
     lines: Mapped[list[BudgetLine]] = relationship(
@@ -240,6 +244,10 @@ class AllocationEvent(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     #: CAJP document reference, expenditure report reference, bank reference.
     reference: Mapped[str | None] = mapped_column(Text)
+    #: The CAJP meeting that took the decision, when it names one (decisions only).
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
     #: Expenditure category for reports (personnel, consultants, travel, …).
     category: Mapped[str | None] = mapped_column(String(20))
     entry_id: Mapped[int | None] = mapped_column(

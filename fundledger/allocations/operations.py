@@ -48,6 +48,8 @@ from fundledger.ledger.operations import (
     post_entry,
     replayed_entry,
 )
+from fundledger.meetings.models import Meeting
+from fundledger.meetings.operations import decided_at
 from fundledger.money import plain
 from fundledger.program.models import Activity
 
@@ -82,6 +84,7 @@ def _event(
     reference: str | None = None,
     category: str | None = None,
     entry: JournalEntry | None = None,
+    meeting: Meeting | None = None,
 ) -> AllocationEvent:
     """Move the allocation to the state ``action`` leads to, and put it on its timeline."""
     before = allocation.state
@@ -93,6 +96,7 @@ def _event(
         action=action, from_state=before, to_state=allocation.state,
         actor=actor.name, at=dt.datetime.now(dt.UTC), on=on, amount=amount, comment=comment,
         reference=reference, category=category, entry_id=None if entry is None else entry.id,
+        meeting_id=None if meeting is None else meeting.id,
     )  # fmt: skip
     session.add(event)
     session.flush()
@@ -100,7 +104,8 @@ def _event(
         session, actor, f"allocation.{action}", "allocation", allocation.id,
         before={"state": before},
         after={"state": allocation.state, "amount": amount, "reference": reference,
-               "comment": comment, "entry": None if entry is None else entry.number},
+               "meeting": None if meeting is None else meeting.id, "comment": comment,
+               "entry": None if entry is None else entry.number},
     )  # fmt: skip
     return event
 
@@ -192,11 +197,14 @@ def decide_allocation(
     *,
     decision: str,
     on: dt.date,
-    reference: str,
+    reference: str | None,
     approved_amount: Decimal | None = None,
     comment: str | None = None,
+    meeting: int | None = None,
 ) -> Allocation:
-    """Record the CAJP's decision. Approval commits the money in the pools, in order."""
+    """Record the CAJP's decision, under its own ``reference`` or its ``meeting``'s (see
+    :func:`fundledger.meetings.operations.decided_at`). Approval commits the money in the
+    pools, in order."""
     if decision not in DECISIONS:
         raise AllocationError(f"decision must be one of {', '.join(DECISIONS)}")
     session.refresh(allocation, with_for_update=True)  # one writer at a time; fresh state
@@ -204,8 +212,8 @@ def decide_allocation(
         raise NotAllowed(
             f"{actor.name} proposed or submitted allocation {allocation.id} and cannot decide on it"
         )
-    reference_text = text_field(reference, "the CAJP decision reference")
     check_not_after_today(on)
+    taken_at, reference_text = decided_at(session, meeting, reference, on)
     comment_text = text_field(comment, "comment", required=False)
     next_state(allocation.id, allocation.state, decision)
     amount = None
@@ -223,7 +231,7 @@ def decide_allocation(
         _commit(session, allocation, amount, on)
         allocation.approved_amount = amount
     _event(session, actor, allocation, decision, on=on, amount=amount, comment=comment_text,
-           reference=reference_text)  # fmt: skip
+           reference=reference_text, meeting=taken_at)  # fmt: skip
     return allocation
 
 

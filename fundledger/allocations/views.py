@@ -45,6 +45,7 @@ from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
+from fundledger.meetings.forms import chosen_meeting
 from fundledger.money import plain
 from fundledger.program.models import Activity
 from fundledger.web import lists
@@ -138,9 +139,9 @@ def decide(allocation_id: int) -> Page:
             db, sessions.request_actor(), allocation,
             decision="approve" if reduced else form.decision.data, on=form.on.data,
             reference=form.reference.data, approved_amount=form.amount.data if reduced else None,
-            comment=form.comment.data,
+            comment=form.comment.data, meeting=chosen_meeting(form.meeting),
         )  # fmt: skip
-        said = {"id": allocation.id, "reference": form.reference.data}
+        said = {"id": allocation.id, "reference": allocation.events[-1].reference}
         if allocation.approved_amount is not None:
             return _("Allocation #%(id)s is approved for %(amount)s under %(reference)s.",
                      amount=usd(allocation.approved_amount), **said)  # fmt: skip

@@ -74,6 +74,8 @@ LAZY_COMMANDS = {
     "fx": Lazy("Foreign-currency money: revalue open receivables and credits at a day's rates.",
                f"{_DONORS}:fx"),
     "import": Lazy("Import files into the ledger.", f"{_DONORS}:import_group"),
+    "meeting": Lazy("The CAJP's meetings: regular, with the implementers, of experts before "
+                    "a Summit.", "fundledger.meetings.commands:meeting"),
     "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
                    "and reopen.", "fundledger.ledger.commands:period"),
     "pledge": Lazy("Record a signed pledge; prints the pledge id.", f"{_DONORS}:pledge"),

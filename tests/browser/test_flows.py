@@ -145,7 +145,7 @@ def test_the_cajp_approves_an_allocation(
     page.get_by_label("Approve a reduced amount").check()
     page.get_by_label("Reduced amount approved").fill("35000.00")
     page.get_by_label("Date of the decision").fill("2025-03-18")
-    page.get_by_label("CAJP document reference").fill("CP/CAJP-0000/25")
+    page.get_by_label("CAJP decision reference").fill("CP/CAJP-0000/25")
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_url("**/cajp/queue")
     expect(

@@ -194,3 +194,30 @@ def test_a_proposal_without_a_gender_marker_from_0_to_2_is_refused(
     assert result.exit_code == 2
     assert reason in result.stderr
     assert ok(fund("allocation", "list", "--format", "csv")).count("\n") == 1
+
+
+def test_a_meeting_is_recorded_and_a_decision_names_it_from_the_command_line(fund: Run) -> None:
+    run = fund
+    meeting = ok(run("meeting", "add", "--date", "2025-03-18", "--type", "regular",
+                     "--reference", "CP/CAJP/SA.612/25",
+                     "--as", "cajp@oas.org")).strip()  # fmt: skip
+    proposed = ok(run("allocation", "propose", "--activity", "5", "--amount", "40000",
+                      "--purpose", "Research", "--from", "2025-03-04", "--gender-marker", "1",
+                      "--pool", "earmark:MEX/activity:5",
+                      "--as", "sec@oas.org")).strip()  # fmt: skip
+    ok(run("allocation", "submit", proposed, "--as", "sec@oas.org"))
+    nothing = run("allocation", "decide", proposed, "--approve", "--date", "2025-03-18",
+                  "--as", "cajp@oas.org")  # fmt: skip
+    assert nothing.exit_code == 1
+    assert "a CAJP decision needs its meeting or its own reference" in nothing.stderr
+    assert ok(run("allocation", "decide", proposed, "--approve", "--date", "2025-03-18",
+                  "--meeting", meeting, "--as", "cajp@oas.org")) == "approved\n"  # fmt: skip
+    assert "CP/CAJP/SA.612/25" in ok(run("allocation", "show", proposed))
+    assert ok(run("meeting", "list", "--format", "csv")) == (
+        f"id,date,type,reference,title,decisions\n{meeting},2025-03-18,regular,"
+        "CP/CAJP/SA.612/25,,1\n"
+    )
+    future = run("meeting", "add", "--date", "2999-01-01", "--type", "experts",
+                 "--reference", "X", "--as", "cajp@oas.org")  # fmt: skip
+    assert future.exit_code != 0
+    assert ok(run("meeting", "list", "--format", "csv")).count("\n") == 2
