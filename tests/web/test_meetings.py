@@ -63,6 +63,8 @@ def test_a_meeting_is_recorded_and_the_queue_decides_at_it(
     assert f"Allocation #{allocation} is approved for 40,000.00 under CP/CAJP/SA.612/25." in text(
         officer.get("/cajp/queue")
     )
+    timeline = text(officer.get(f"/allocations/{allocation}"))
+    assert '<a href="/meetings/1">CP/CAJP/SA.612/25</a>' in timeline
     page = text(officer.get("/meetings/1"))
     assert "Annual meeting with the implementers" in page
     decisions = tables(page)["Allocations decided at this meeting, USD"]
