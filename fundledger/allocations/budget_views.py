@@ -34,6 +34,7 @@ from fundledger.auth.models import Role
 from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.listing import ListArgs, ordered, page_of, sorted_rows
+from fundledger.meetings.forms import chosen_meeting
 from fundledger.money import plain, quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -107,7 +108,7 @@ def decide_budget(budget_id: int) -> Page:
             db, sessions.request_actor(), budget, on=required(form.on.data),
             reference=form.reference.data,
             approve=None if verdicts is not None else form.decision.data == "approve",
-            lines=verdicts, comment=form.comment.data,
+            lines=verdicts, comment=form.comment.data, meeting=chosen_meeting(form.meeting),
         )  # fmt: skip
         said = {"year": budget.year, "version": budget.version}
         if budget.status == "approved":

@@ -20,6 +20,7 @@ from fundledger.allocations.models import Budget, BudgetLine
 from fundledger.audit.operations import record
 from fundledger.errors import Message, Term
 from fundledger.i18n import N_
+from fundledger.meetings.operations import decided_at
 
 #: How a refusal names a work plan line's amount and reason.
 LINE_AMOUNT = N_("activity %(activity)s's amount")
@@ -67,20 +68,22 @@ def decide_budget(
     budget: Budget,
     *,
     on: dt.date,
-    reference: str,
+    reference: str | None,
     approve: bool | None = None,
     lines: Mapping[int, bool] | None = None,
     comment: str | None = None,
+    meeting: int | None = None,
 ) -> Budget:
     """Approve or reject the plan as a whole (``approve``), or line by line (``lines``:
-    activity → approved?). Approving supersedes the year's earlier approved version."""
+    activity → approved?), under its own ``reference`` or its ``meeting``'s. Approving
+    supersedes the year's earlier approved version."""
     if budget.status != "proposed":
         raise IllegalTransition(f"work plan {budget.year} v{budget.version} is {budget.status}")
     if actor.name == budget.proposed_by:
         raise NotAllowed(f"{actor.name} proposed this work plan and cannot decide on it")
     if (approve is None) == (lines is None):
         raise AllocationError("decide the work plan as a whole or line by line, not both")
-    reference_text = text_field(reference, Term(N_("the CAJP decision reference")))
+    taken_at, reference_text = decided_at(session, meeting, reference, on)
     by_activity = {line.activity_number: line for line in budget.lines}
     verdicts = dict(lines) if lines is not None else dict.fromkeys(by_activity, approve)
     if set(verdicts) != set(by_activity):
@@ -101,12 +104,13 @@ def decide_budget(
             earlier.status = "superseded"
     budget.status = "approved" if approved else "rejected"
     budget.decided_by, budget.decided_on = actor.name, on
+    budget.meeting_id = None if taken_at is None else taken_at.id
     budget.decision_ref, budget.comment = (
         reference_text,
         text_field(comment, Term(N_("comment")), required=False),
     )
     session.flush()
     record(session, actor, f"budget.{budget.status}", "budget", f"{budget.year}v{budget.version}",
-           after={"reference": reference_text,
+           after={"reference": reference_text, "meeting": budget.meeting_id,
                   "lines": {str(k): v for k, v in verdicts.items()}})  # fmt: skip
     return budget

@@ -40,6 +40,15 @@ def _allocation(session: Session, allocation_id: int) -> Allocation:
     return found
 
 
+#: A CAJP decision names its meeting (``fundledger meeting list``), carries its own
+#: reference, or both.
+DECISION_REF = click.option(
+    "--decision-ref", "reference",
+    help="The decision's own document, e.g. CP/CAJP-2450/06 (optional with --meeting).",
+)  # fmt: skip
+MEETING = click.option("--meeting", type=ID, help="The id of the CAJP meeting that decided.")
+
+
 @click.group()
 def budget() -> None:
     """Annual work plans: planned amounts per activity, approved by the CAJP."""
@@ -70,7 +79,8 @@ def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
 
 @budget.command("approve")
 @click.argument("budget_id", type=ID)
-@click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
+@DECISION_REF
+@MEETING
 @date_option("--date", "on", help="Date of the CAJP decision.", required=True)
 @click.option("--reject", is_flag=True, help="Reject the whole plan instead.")
 @click.option("--line", "verdicts", multiple=True, metavar="ACTIVITY:approve|reject",
@@ -78,8 +88,8 @@ def budget_propose(year: int, lines: tuple[str, ...], as_email: str) -> None:
 @click.option("--comment")
 @AS_USER
 def budget_approve(
-    budget_id: int, reference: str, on: dt.date, reject: bool, verdicts: tuple[str, ...],
-    comment: str | None, as_email: str,
+    budget_id: int, reference: str | None, meeting: int | None, on: dt.date, reject: bool,
+    verdicts: tuple[str, ...], comment: str | None, as_email: str,
 ) -> None:  # fmt: skip
     """Record the CAJP's decision on a work plan, as a whole or line by line."""
     from fundledger.allocations.budgets import decide_budget
@@ -103,7 +113,7 @@ def budget_approve(
             raise NotFound(f"there is no work plan {budget_id}")
         decided = decide_budget(
             session, actor, found, on=on, reference=reference, comment=comment,
-            approve=None if by_line is not None else not reject, lines=by_line,
+            approve=None if by_line is not None else not reject, lines=by_line, meeting=meeting,
         )  # fmt: skip
         click.echo(decided.status)
 
@@ -145,10 +155,14 @@ POOLS = click.option(
 @date_option("--from", "start", help="Start of the period (default: today).")
 @date_option("--to", "end", help="End of the period (default: the end of that year).")
 @POOLS
+@click.option(
+    "--gender-marker", type=click.IntRange(0, 2), required=True,
+    help="OECD DAC gender-equality marker: 0 not targeted, 1 significant, 2 principal.",
+)  # fmt: skip
 @AS_USER
 def allocation_propose(
     activity: int, amount: Decimal, purpose: str, start: dt.date | None, end: dt.date | None,
-    pools: tuple[str, ...], as_email: str,
+    pools: tuple[str, ...], gender_marker: int, as_email: str,
 ) -> None:  # fmt: skip
     """Draft an allocation; prints its id."""
     from fundledger.allocations.operations import propose_allocation
@@ -159,6 +173,7 @@ def allocation_propose(
         created = propose_allocation(
             session, actor, activity=activity, amount=amount, purpose=purpose,
             period_start=start, period_end=end or dt.date(start.year, 12, 31), pools=pools,
+            gender_marker=gender_marker,
         )  # fmt: skip
         click.echo(created.id)
 
@@ -181,13 +196,14 @@ def allocation_submit(allocation_id: int, as_email: str) -> None:
 @click.option("--reject", "decision", flag_value="reject")
 @click.option("--return", "decision", flag_value="return", help="Send back for revision.")
 @amount_option("--amount", help="Approved USD, if less than requested.")
-@click.option("--decision-ref", "reference", required=True, help="e.g. CP/CAJP-2450/06")
+@DECISION_REF
+@MEETING
 @date_option("--date", "on", help="Date of the CAJP decision.", required=True)
 @click.option("--comment")
 @AS_USER
 def allocation_decide(
-    allocation_id: int, decision: str | None, amount: Decimal | None, reference: str,
-    on: dt.date, comment: str | None, as_email: str,
+    allocation_id: int, decision: str | None, amount: Decimal | None, reference: str | None,
+    meeting: int | None, on: dt.date, comment: str | None, as_email: str,
 ) -> None:  # fmt: skip
     """Record the CAJP's decision on a submitted allocation."""
     from fundledger.allocations.operations import decide_allocation
@@ -198,7 +214,7 @@ def allocation_decide(
         actor = acting_as(session, as_email, "cajp")
         decided = decide_allocation(
             session, actor, _allocation(session, allocation_id), decision=decision, on=on,
-            reference=reference, approved_amount=amount, comment=comment,
+            reference=reference, approved_amount=amount, comment=comment, meeting=meeting,
         )  # fmt: skip
         click.echo(decided.state)
 
@@ -287,11 +303,11 @@ def allocation_list(state: str | None, output_format: Output) -> None:
             (a.id, a.activity_number, a.organ_code, a.state, quantize(a.requested_amount),
              quantize(a.approved_amount) if a.approved_amount is not None else None,
              quantize(a.disbursed), quantize(a.spent),
-             " ".join(p.pool for p in a.pools))
+             " ".join(p.pool for p in a.pools), a.gender_marker)
             for a in allocations(session, state=state)
         ]  # fmt: skip
     emit(("id", "activity", "organ", "state", "requested", "approved", "disbursed", "spent",
-          "pools"), rows, output_format, numeric=(0, 1, 4, 5, 6, 7))  # fmt: skip
+          "pools", "gender_marker"), rows, output_format, numeric=(0, 1, 4, 5, 6, 7))  # fmt: skip
 
 
 @allocation.command("show")
@@ -357,12 +373,12 @@ def report_queue(output_format: Output) -> None:
             (item.allocation.id, item.allocation.activity_number, item.allocation.organ_code,
              quantize(item.allocation.requested_amount), impact.pool,
              quantize(impact.available_before), quantize(impact.available_after),
-             "yes" if item.fits else "no")
+             "yes" if item.fits else "no", item.allocation.gender_marker)
             for item in cajp_queue(session)
             for impact in item.pools
         ]  # fmt: skip
-    emit(("id", "activity", "organ", "requested", "pool", "available", "after", "fits"), rows,
-         output_format, numeric=(0, 1, 3, 5, 6))  # fmt: skip
+    emit(("id", "activity", "organ", "requested", "pool", "available", "after", "fits",
+          "gender_marker"), rows, output_format, numeric=(0, 1, 3, 5, 6))  # fmt: skip
 
 
 @click.command("refund")

@@ -33,6 +33,7 @@ from wtforms.widgets import HiddenInput
 
 from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.models import State
+from fundledger.meetings.forms import meeting_field, named, offer_meetings
 from fundledger.web.fields import (
     LOCAL_EXAMPLE,
     AmountField,
@@ -83,6 +84,11 @@ def _required(message: Any) -> list[Any]:
 def _reference(label: Any, *, required: bool) -> StringField:
     checks = [Required(_l("Enter the reference."))] if required else [Optional()]
     return StringField(label, validators=[*checks, Length(max=200)], filters=[stripped])
+
+
+def _decision_reference() -> StringField:
+    """A CAJP decision's own document: optional when it names its meeting."""
+    return _reference(_l("CAJP decision reference (optional with a meeting)"), required=False)
 
 
 def _comment(label: Any = None) -> TextAreaField:
@@ -171,9 +177,23 @@ class RevisionForm(FlaskForm):
         return [entry.pool.data for entry in sorted(chosen, key=lambda e: e.order.data)]
 
 
+#: The OECD DAC gender-equality policy marker, as the proposal form offers it.
+GENDER_MARKERS = [
+    SelectChoice(0, _l("0 — not targeted: gender equality is not an objective")),
+    SelectChoice(1, _l("1 — significant: gender equality is an important objective")),
+    SelectChoice(2, _l("2 — principal: gender equality is the main objective")),
+]
+
+
 class ProposalForm(RevisionForm):
     #: Chosen in the first step; carried along so that the pools table stays the same.
     activity = IdField(widget=HiddenInput(), validators=_required(_l("Choose an activity.")))
+    gender_marker = RadioField(
+        _l("Gender-equality marker (OECD DAC)"),
+        choices=GENDER_MARKERS,
+        coerce=int,
+        validators=_required(_l("Choose the gender-equality marker.")),
+    )
     submit = SubmitField(_l("Propose as a draft"))
 
 
@@ -200,11 +220,20 @@ class DecisionForm(FlaskForm):
     on = DateField(
         _l("Date of the decision"), validators=_required(_l("Enter the decision's date."))
     )
-    reference = _reference(_l("CAJP document reference"), required=True)
+    meeting = meeting_field()
+    reference = _decision_reference()
     comment = _comment()
     #: Where the decision was taken: the allocation's page, or the CAJP's queue.
     back = HiddenField(validators=[Optional(), AnyOf(["queue"])])
     submit = SubmitField(_l("Record the decision"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_meetings(self.meeting)
+
+    def validate_meeting(self, field: SelectField) -> None:
+        if not named(self):
+            raise ValidationError(_l("Choose the meeting or enter the decision's reference."))
 
     def validate_amount(self, field: AmountField) -> None:
         if self.decision.data == "reduce" and not field.typed:
@@ -407,9 +436,18 @@ class BudgetDecisionForm(FlaskForm):
     on = DateField(
         _l("Date of the decision"), validators=_required(_l("Enter the decision's date."))
     )
-    reference = _reference(_l("CAJP document reference"), required=True)
+    meeting = meeting_field()
+    reference = _decision_reference()
     comment = _comment()
     submit = SubmitField(_l("Record the decision"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_meetings(self.meeting)
+
+    def validate_meeting(self, field: SelectField) -> None:
+        if not named(self):
+            raise ValidationError(_l("Choose the meeting or enter the decision's reference."))
 
     def validate_lines(self, field: RowList) -> None:
         if self.decision.data != "lines":

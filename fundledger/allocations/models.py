@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -58,6 +59,10 @@ class Budget(Base):
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     #: The CAJP document recording the decision, e.g. CP/CAJP-2450/06.
     decision_ref: Mapped[str | None] = mapped_column(Text)
+    #: The CAJP meeting that took the decision, when it names one.
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
     comment: Mapped[str | None] = mapped_column(Text)
 
     lines: Mapped[list[BudgetLine]] = relationship(
@@ -101,6 +106,9 @@ class Allocation(Base):
         CheckConstraint("requested_amount > 0", name="requested_positive"),
         CheckConstraint("approved_amount IS NULL OR approved_amount > 0", name="approved_positive"),
         CheckConstraint("period_start <= period_end", name="period_ordered"),
+        CheckConstraint(
+            "gender_marker IS NULL OR gender_marker IN (0, 1, 2)", name="gender_marker_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +123,9 @@ class Allocation(Base):
     period_start: Mapped[dt.date] = mapped_column(Date)
     period_end: Mapped[dt.date] = mapped_column(Date)
     state: Mapped[str] = mapped_column(String(10), default=State.DRAFT, index=True)
+    #: The OECD DAC gender-equality policy marker (see :mod:`fundledger.allocations.gender`);
+    #: None for allocations proposed before the marker was asked: not screened.
+    gender_marker: Mapped[int | None] = mapped_column(SmallInteger)
     proposed_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
@@ -233,6 +244,10 @@ class AllocationEvent(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     #: CAJP document reference, expenditure report reference, bank reference.
     reference: Mapped[str | None] = mapped_column(Text)
+    #: The CAJP meeting that took the decision, when it names one (decisions only).
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
     #: Expenditure category of a report (allocations.categories, the UN harmonised ones).
     category: Mapped[str | None] = mapped_column(String(20))
     entry_id: Mapped[int | None] = mapped_column(

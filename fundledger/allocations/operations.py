@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.allocations import gender
 from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.checks import fundable_activity, text_field, usd_amount
 from fundledger.allocations.errors import AllocationError, InsufficientFunds, NotAllowed
@@ -50,6 +51,8 @@ from fundledger.ledger.operations import (
     post_entry,
     replayed_entry,
 )
+from fundledger.meetings.models import Meeting
+from fundledger.meetings.operations import decided_at
 from fundledger.money import plain, quantize
 from fundledger.program.models import Activity
 
@@ -88,6 +91,7 @@ def _event(
     reference: str | None = None,
     category: str | None = None,
     entry: JournalEntry | None = None,
+    meeting: Meeting | None = None,
 ) -> AllocationEvent:
     """Move the allocation to the state ``action`` leads to, and put it on its timeline."""
     before = allocation.state
@@ -99,6 +103,7 @@ def _event(
         action=action, from_state=before, to_state=allocation.state,
         actor=actor.name, at=dt.datetime.now(dt.UTC), on=on, amount=amount, comment=comment,
         reference=reference, category=category, entry_id=None if entry is None else entry.id,
+        meeting_id=None if meeting is None else meeting.id,
     )  # fmt: skip
     session.add(event)
     session.flush()
@@ -106,7 +111,8 @@ def _event(
         session, actor, f"allocation.{action}", "allocation", allocation.id,
         before={"state": before},
         after={"state": allocation.state, "amount": amount, "reference": reference,
-               "comment": comment, "entry": None if entry is None else entry.number},
+               "meeting": None if meeting is None else meeting.id, "comment": comment,
+               "entry": None if entry is None else entry.number},
     )  # fmt: skip
     return event
 
@@ -121,8 +127,12 @@ def propose_allocation(
     period_start: dt.date,
     period_end: dt.date,
     pools: Sequence[str] = (),
+    gender_marker: int | None = None,
 ) -> Allocation:
-    """A draft allocation to a fundable activity, drawing on the pools given in order."""
+    """A draft allocation to a fundable activity, drawing on the pools given in order.
+
+    The page, the command and the API require the ``gender_marker``; None records the
+    allocation as not screened, as those proposed before the marker was asked."""
     found = fundable_activity(session, activity)
     checked = _checked_pools(session, found, pools)
     if period_end < period_start:
@@ -134,6 +144,7 @@ def propose_allocation(
         purpose=text_field(purpose, Term(N_("purpose"))),
         period_start=period_start,
         period_end=period_end,
+        gender_marker=None if gender_marker is None else gender.gender_marker(gender_marker),
         state=State.DRAFT,
         proposed_by=actor.name,
         created_at=dt.datetime.now(dt.UTC),
@@ -144,7 +155,8 @@ def propose_allocation(
     record(
         session, actor, "allocation.proposed", "allocation", allocation.id,
         after={"activity": activity, "amount": allocation.requested_amount,
-               "pools": [pool.key for pool in checked], "state": allocation.state},
+               "pools": [pool.key for pool in checked], "state": allocation.state,
+               "gender_marker": allocation.gender_marker},
     )  # fmt: skip
     return allocation
 
@@ -192,11 +204,14 @@ def decide_allocation(
     *,
     decision: str,
     on: dt.date,
-    reference: str,
+    reference: str | None,
     approved_amount: Decimal | None = None,
     comment: str | None = None,
+    meeting: int | None = None,
 ) -> Allocation:
-    """Record the CAJP's decision. Approval commits the money in the pools, in order."""
+    """Record the CAJP's decision, under its own ``reference`` or its ``meeting``'s (see
+    :func:`fundledger.meetings.operations.decided_at`). Approval commits the money in the
+    pools, in order."""
     if decision not in DECISIONS:
         raise AllocationError(
             N_("decision must be one of %(decisions)s"), decisions=", ".join(DECISIONS)
@@ -207,8 +222,8 @@ def decide_allocation(
             N_("%(user)s proposed or submitted allocation %(allocation)s and cannot decide on it"),
             user=actor.name, allocation=allocation.id,
         )
-    reference_text = text_field(reference, Term(N_("the CAJP decision reference")))
     check_not_after_today(on)
+    taken_at, reference_text = decided_at(session, meeting, reference, on)
     comment_text = text_field(comment, Term(N_("comment")), required=False)
     next_state(allocation.id, allocation.state, decision)
     amount = None
@@ -226,7 +241,7 @@ def decide_allocation(
         _commit(session, allocation, amount, on)
         allocation.approved_amount = amount
     _event(session, actor, allocation, decision, on=on, amount=amount, comment=comment_text,
-           reference=reference_text)  # fmt: skip
+           reference=reference_text, meeting=taken_at)  # fmt: skip
     return allocation
 
 

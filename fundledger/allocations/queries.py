@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fundledger.allocations.models import Allocation, AllocationPool, Budget, State
+from fundledger.allocations.models import (
+    Allocation,
+    AllocationEvent,
+    AllocationPool,
+    Budget,
+    State,
+)
 from fundledger.allocations.pools import (
     UNRESTRICTED,
     ZERO,
@@ -214,3 +220,30 @@ def budgets(session: Session, year: int | None = None) -> Sequence[Budget]:
     if year is not None:
         query = query.filter_by(year=year)
     return session.scalars(query).all()
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingDecisions:
+    """What the application records as decided at one CAJP meeting."""
+
+    #: Decisions on allocations (approve, reject, return), in the order recorded.
+    allocations: list[AllocationEvent]
+    #: Work plans decided, in the order recorded.
+    work_plans: list[Budget]
+
+    def __len__(self) -> int:
+        return len(self.allocations) + len(self.work_plans)
+
+
+def meeting_decisions(session: Session, meeting_id: int) -> MeetingDecisions:
+    """The decisions that name meeting ``meeting_id``."""
+    events = session.scalars(
+        select(AllocationEvent)
+        .where(AllocationEvent.meeting_id == meeting_id)
+        .options(selectinload(AllocationEvent.allocation))
+        .order_by(AllocationEvent.id)
+    )
+    plans = session.scalars(
+        select(Budget).where(Budget.meeting_id == meeting_id).order_by(Budget.id)
+    )
+    return MeetingDecisions(list(events), list(plans))

@@ -46,6 +46,7 @@ from fundledger.auth.timing import as_utc
 from fundledger.errors import FundledgerError
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
+from fundledger.meetings.forms import chosen_meeting
 from fundledger.money import plain, quantize
 from fundledger.program.models import Activity
 from fundledger.web import lists
@@ -100,12 +101,13 @@ def allocations_table() -> Table:
         _allocations(_allocation_filters(db), lists.order(queries.ALLOCATION_SORTS))
     )
     header = ("id", "activity", "organ", "state", "requested", "approved", "disbursed",
-              "spent", "period_start", "period_end", "pools", "purpose")  # fmt: skip
+              "spent", "period_start", "period_end", "pools", "purpose",
+              "gender_marker")  # fmt: skip
     rows = [
         (a.id, a.activity_number, a.organ_code, a.state, quantize(a.requested_amount),
          None if a.approved_amount is None else quantize(a.approved_amount),
          quantize(a.disbursed), quantize(a.spent), a.period_start, a.period_end,
-         " ".join(pool.pool for pool in a.pools), a.purpose)
+         " ".join(pool.pool for pool in a.pools), a.purpose, a.gender_marker)
         for a in listed
     ]  # fmt: skip
     return Table("allocations", header, rows)
@@ -137,9 +139,9 @@ def decide(allocation_id: int) -> Page:
             db, sessions.request_actor(), allocation,
             decision="approve" if reduced else form.decision.data, on=form.on.data,
             reference=form.reference.data, approved_amount=form.amount.data if reduced else None,
-            comment=form.comment.data,
+            comment=form.comment.data, meeting=chosen_meeting(form.meeting),
         )  # fmt: skip
-        said = {"id": allocation.id, "reference": form.reference.data}
+        said = {"id": allocation.id, "reference": allocation.events[-1].reference}
         if allocation.approved_amount is not None:
             return _("Allocation #%(id)s is approved for %(amount)s under %(reference)s.",
                      amount=usd(allocation.approved_amount), **said)  # fmt: skip
@@ -221,10 +223,12 @@ def queue_table() -> Table:
          quantize(i.allocation.requested_amount),
          " ".join(f"{p.pool}:{plain(p.available_before)}>{plain(p.available_after)}"
                   for p in i.pools),
-         "yes" if i.fits else "no")
+         "yes" if i.fits else "no",
+         "" if i.allocation.gender_marker is None else i.allocation.gender_marker)
         for i in items
     ]  # fmt: skip
-    header = ("id", "activity", "organ", "requested", "pools_before_after", "fits")
+    header = ("id", "activity", "organ", "requested", "pools_before_after", "fits",
+              "gender_marker")  # fmt: skip
     return Table("cajp-queue", header, rows)
 
 

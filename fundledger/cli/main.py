@@ -78,6 +78,8 @@ LAZY_COMMANDS = {
     "import": Lazy("Import files into the ledger.", f"{_DONORS}:import_group"),
     "interest": Lazy("Record bank interest credited to the Fund; prints the entry number.",
                      f"{_ALLOCATIONS}:interest"),
+    "meeting": Lazy("The CAJP's meetings: regular, with the implementers, of experts before "
+                    "a Summit.", "fundledger.meetings.commands:meeting"),
     "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
                    "and reopen.", "fundledger.ledger.commands:period"),
     "pledge": Lazy("Record a signed pledge; prints the pledge id.", f"{_DONORS}:pledge"),

@@ -46,6 +46,7 @@ from fundledger.donors.queries import pledge_statuses
 from fundledger.donors.receipts import apply_credit, record_receipt, unapplied_credits
 from fundledger.errors import FundledgerError
 from fundledger.ledger.models import JournalEntry
+from fundledger.meetings.operations import record_meeting
 from fundledger.money import BASE_CURRENCY, minor_units
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
@@ -330,14 +331,16 @@ class ContributionGenerator:
 DEMO_SECRETARIAT = Actor("secretariat@demo.fundledger.org", request_id="demo")
 DEMO_SECRETARIAT_2 = Actor("programme.officer@demo.fundledger.org", request_id="demo")
 DEMO_CAJP = Actor("cajp@demo.fundledger.org", request_id="demo")
-PURPOSES = (
-    "Regional workshop on due process in migration proceedings",
-    "Study on female migration and family structure",
-    "Training of consular officials",
-    "Website on the inter-American human rights system for migrants",
-    "Seminar on the detection of forged documents",
-    "Technical assistance to electoral registries abroad",
-)
+#: What allocations are for, with the gender-equality marker the Secretariat would give
+#: each (the study of female migration targets it; training and workshops mainstream it).
+PURPOSES = {
+    "Regional workshop on due process in migration proceedings": 1,
+    "Study on female migration and family structure": 2,
+    "Training of consular officials": 1,
+    "Website on the inter-American human rights system for migrants": 0,
+    "Seminar on the detection of forged documents": 0,
+    "Technical assistance to electoral registries abroad": 0,
+}
 #: How far each year's allocations go: the last year leaves work in every state.
 PAST_STATES = ("closed", "closed", "closed", "reported", "rejected", "closed")
 CURRENT_STATES = ("draft", "submitted", "submitted", "returned", "approved", "disbursed",
@@ -368,14 +371,22 @@ class AllocationPlanner:
         plan = propose_budget(self.session, DEMO_SECRETARIAT, year=year, lines=lines)
         verdicts = {number: number != lines[-1][0] for number, _, _ in lines}
         reference = f"CP/CAJP-{3000 + year}/{year % 100:02d}"
+        session_id = self.meeting(year, 2, 15, "regular", 1)
         decide_budget(self.session, DEMO_CAJP, plan, on=self.on(year, 2, 15),
-                      reference=reference, lines=verdicts)  # fmt: skip
+                      reference=reference, lines=verdicts, meeting=session_id)  # fmt: skip
         if revise:
             revised = [(number, amount * Decimal("1.1"), "Mid-year revision")
                        for number, amount, _ in lines[:4]]  # fmt: skip
             second = propose_budget(self.session, DEMO_SECRETARIAT, year=year, lines=revised)
             decide_budget(self.session, DEMO_CAJP, second, on=self.on(year, 7, 10),
                           reference=reference + "-rev", approve=True)  # fmt: skip
+
+    def meeting(self, year: int, month: int, day: int, kind: str, number: int) -> int:
+        """A CAJP meeting held that day (or ``until``); its id, for the decisions it takes."""
+        return record_meeting(
+            self.session, DEMO_CAJP, held_on=self.on(year, month, day), kind=kind,
+            reference=f"CP/CAJP/SA.{number}/{year % 100:02d}",
+        ).id  # fmt: skip
 
     def funding(self, activity: Activity, on: dt.date) -> tuple[list[str], Decimal]:
         """Up to two pools for ``activity``, an earmarked one first, and the most an
@@ -401,6 +412,7 @@ class AllocationPlanner:
 
     def allocations(self, year: int, *, current: bool) -> None:
         approval = self.on(year, 4, 2)
+        meeting = self.meeting(year, 4, 2, "regular", 2)
         for target in CURRENT_STATES if current else PAST_STATES:
             activity = self.rng.choice(self.activities)
             pools, free = self.funding(activity, approval)
@@ -408,14 +420,17 @@ class AllocationPlanner:
             amount = min(wanted, (free / 200).to_integral_value(ROUND_FLOOR) * 100)
             if amount < 1000:
                 continue
+            purpose = self.rng.choice(list(PURPOSES))
             allocation = allocation_ops.propose_allocation(
                 self.session, DEMO_SECRETARIAT, activity=activity.number, amount=amount,
-                purpose=self.rng.choice(PURPOSES), period_start=self.on(year, 3, 1),
-                period_end=dt.date(year, 12, 31), pools=pools,
+                purpose=purpose, period_start=self.on(year, 3, 1),
+                period_end=dt.date(year, 12, 31), pools=pools, gender_marker=PURPOSES[purpose],
             )  # fmt: skip
-            self.advance(allocation, target, year)
+            self.advance(allocation, target, year, meeting)
+        if dt.date(year, 6, 15) <= self.until:
+            self.meeting(year, 6, 15, "implementers", 3)
 
-    def advance(self, allocation: Allocation, target: str, year: int) -> None:
+    def advance(self, allocation: Allocation, target: str, year: int, meeting: int) -> None:
         session, rng = self.session, self.rng
         if target == "draft":
             return
@@ -429,6 +444,7 @@ class AllocationPlanner:
             reference=f"CP/CAJP-{rng.randint(2400, 2999)}/{year % 100:02d}",
             approved_amount=None if reduced is None else reduced.quantize(Decimal(1)),
             comment="Please detail the travel costs" if decision == "return" else None,
+            meeting=meeting,
         )  # fmt: skip
         if target in ("approved", "rejected", "returned"):
             return

@@ -12,7 +12,9 @@ reference, and an activity may be funded by several over the years. The approval
 outgoing commitment (2), each day's advances a disbursement (3), money the organ returned
 a negative disbursement, and the expenditure it reported expenditure (4). The Fund is its
 funding organisation and the organ its implementing one; the specific objectives the
-activity serves are its tags. The gender marker waits for the Program to record one.
+activity serves are its tags. The allocation's gender marker is not exported yet as an
+IATI policy-marker: the codelists to check it against (PolicyMarker, PolicySignificance,
+PolicyMarkerVocabulary) are not among the test data.
 
 Every amount is read where the dashboards read it: the contribution records for pledges
 and payments, the CAJP's decisions for approvals, the ledger's daily movements

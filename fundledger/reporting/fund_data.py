@@ -109,6 +109,8 @@ class AllocationDecision:
     allocation: int
     activity: int
     organ: str
+    #: The allocation's OECD DAC gender-equality marker; None: not screened.
+    gender_marker: int | None
     requested: Decimal
     approved: Decimal | None
 
@@ -297,7 +299,7 @@ def decisions(session: Session, start: dt.date, end: dt.date) -> list[Allocation
         result.append(
             AllocationDecision(
                 event.on or start, event.reference or "", event.action, allocation.id,
-                allocation.activity_number, allocation.organ_code,
+                allocation.activity_number, allocation.organ_code, allocation.gender_marker,
                 asked[-1] if asked else allocation.requested_amount,
                 event.amount if event.action == "approve" else None,
             )

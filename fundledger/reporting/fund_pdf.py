@@ -315,23 +315,24 @@ def _decisions(data: FundStatementData, language: Language) -> list[Flowable]:
     story: list[Flowable] = [heading(_words(data, language, N_("CAJP decisions in %(year)s"),
                                             N_("CAJP decisions, %(period)s")))]
     if data.decisions:
-        widths = (54, 92, 56, 54, 48, 62, 62, WIDTH - 428)
+        widths = (54, 78, 56, 50, 44, 54, 44, 62, WIDTH - 442)
         rows: list[Sequence[Cell]] = [
             (language.day(d.on), fit(d.reference, widths[1]),
              fit(labels.decision(language, d.decision), widths[2]), str(d.allocation),
-             str(d.activity), fit(d.organ, widths[5]), money(d.requested),
-             money(d.approved) if d.approved is not None else "—")
+             str(d.activity), fit(d.organ, widths[5]), labels.gender_code(d.gender_marker),
+             money(d.requested), money(d.approved) if d.approved is not None else "—")
             for d in data.decisions
         ]  # fmt: skip
-        rows.append((_("Total"), "", "", "", "", "",
+        rows.append((_("Total"), "", "", "", "", "", "",
                      money(_sum(d.requested for d in data.decisions)),
                      money(_sum(d.approved for d in data.decisions
                                 if d.approved is not None))))  # fmt: skip
         header = (_("Date"), _("Reference"), _("Decision"), _("Allocation"), _("Activity"),
-                  _("Organ"), _("Requested"), _("Approved"))  # fmt: skip
+                  _("Organ"), _("Gender"), _("Requested"), _("Approved"))  # fmt: skip
         story += [subheading(_("Allocations")),
-                  figure_table(language, header, rows, widths, numeric=(3, 4, 6, 7),
-                               totals=1)]  # fmt: skip
+                  figure_table(language, header, rows, widths, numeric=(3, 4, 6, 7, 8),
+                               totals=1),
+                  note(labels.gender_note(language))]  # fmt: skip
     else:
         story.append(para(_words(data, language,
                                  N_("The CAJP decided on no allocation in the year."),

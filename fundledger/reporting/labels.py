@@ -32,6 +32,12 @@ DECISIONS = {
     "reject": N_("Rejected"),
     "return": N_("Returned for revision"),
 }
+#: The OECD DAC gender-equality policy marker of an allocation.
+GENDER_MARKERS = {
+    0: N_("0 — not targeted"),
+    1: N_("1 — significant objective"),
+    2: N_("2 — principal objective"),
+}
 WORK_PLAN_STATUS = {
     "approved": N_("Approved"),
     "rejected": N_("Rejected"),
@@ -179,6 +185,26 @@ def decision(language: Language, action: str) -> str:
 
 def category(language: Language, code: str) -> str:
     return language.gettext(CATEGORIES[code]) if code in CATEGORIES else code
+
+
+def gender_marker(language: Language, marker: int | None) -> str:
+    """The marker with what it means; None: proposed before the marker was asked."""
+    if marker is None:
+        return language.gettext("Not screened")
+    return language.gettext(GENDER_MARKERS[marker])
+
+
+def gender_code(marker: int | None) -> str:
+    """The marker in a narrow column: its number, or a dash when not screened."""
+    return "—" if marker is None else str(marker)
+
+
+def gender_note(language: Language) -> str:
+    return language.gettext(
+        "Gender: the OECD DAC gender-equality policy marker of the allocation: 0 not "
+        "targeted, 1 a significant objective, 2 the principal objective; — not screened "
+        "(proposed before the Fund asked for the marker)."
+    )
 
 
 def work_plan_status(language: Language, status: str) -> str:

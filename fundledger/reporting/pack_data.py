@@ -58,6 +58,8 @@ class Proposal:
     purpose: str
     period_start: dt.date
     period_end: dt.date
+    #: The OECD DAC gender-equality marker; None: not screened.
+    gender_marker: int | None
     requested: Decimal
     #: What approval in full would reserve: the request plus indirect cost recovery.
     needed: Decimal
@@ -111,7 +113,8 @@ def meeting_pack(
             Proposal(
                 allocation.id, allocation.activity_number, title, allocation.organ_code,
                 organ_name, allocation.purpose, allocation.period_start, allocation.period_end,
-                requested, needed, _utc(submitted_at).date(), tuple(impacts), left <= 0,
+                allocation.gender_marker, requested, needed, _utc(submitted_at).date(),
+                tuple(impacts), left <= 0,
             )
         )  # fmt: skip
     return PackData(meeting, as_of, with_receivables, rate, tuple(pools), tuple(proposals))

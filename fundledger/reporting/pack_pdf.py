@@ -91,6 +91,8 @@ def _proposal(proposal: Proposal, language: Language) -> list[Flowable]:
          else f"{proposal.organ_name} ({proposal.organ})"),
         (_("Purpose"), proposal.purpose),
         (_("Period"), labels.period(language, proposal.period_start, proposal.period_end)),
+        (_("Gender-equality marker (OECD DAC)"),
+         labels.gender_marker(language, proposal.gender_marker)),
         (_("Submitted on"), language.date(proposal.submitted_on, "long")),
         (_("Requested"), "USD " + money(proposal.requested)),
         (_("Reserved on approval, with indirect costs"), "USD " + money(proposal.needed)),

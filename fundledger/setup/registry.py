@@ -17,6 +17,7 @@ def register_all() -> None:
     from fundledger.donors.revaluation import refuse_unrevalued_year
     from fundledger.ledger import models as _ledger  # noqa: F401
     from fundledger.ledger.periods import before_close, on_period_change
+    from fundledger.meetings import models as _meetings  # noqa: F401
     from fundledger.program import models as _program  # noqa: F401
     from fundledger.reporting import models as _reporting  # noqa: F401
 

@@ -63,6 +63,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.auth.views import blueprint as auth
     from fundledger.corrections.views import blueprint as corrections
     from fundledger.donors.views import blueprint as donors
+    from fundledger.meetings.views import blueprint as meetings
     from fundledger.program.views import blueprint as program
     from fundledger.public.views import blueprint as public_pages
     from fundledger.reporting.views import blueprint as statements
@@ -78,6 +79,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(ledger)
     app.register_blueprint(program)
     app.register_blueprint(allocations)
+    app.register_blueprint(meetings)
     app.register_blueprint(donors)
     app.register_blueprint(corrections)
     app.register_blueprint(statements)

@@ -3,7 +3,7 @@
 other user in English; the admin changes it on the user's page.
 
 Revision ID: 0027
-Revises: 0021
+Revises: 0023
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

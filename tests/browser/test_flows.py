@@ -146,7 +146,7 @@ def test_the_cajp_approves_an_allocation(
     page.get_by_label("Approve a reduced amount").check()
     page.get_by_label("Reduced amount approved").fill("35000.00")
     page.get_by_label("Date of the decision").fill("2025-03-18")
-    page.get_by_label("CAJP document reference").fill("CP/CAJP-0000/25")
+    page.get_by_label("CAJP decision reference").fill("CP/CAJP-0000/25")
     page.get_by_role("button", name="Record the decision").click()
     # The decision posts to its card's problems (#allocation-N-problems); the redirect keeps it.
     page.wait_for_url(re.compile(r".*/cajp/queue(#allocation-\d+-problems)?$"))

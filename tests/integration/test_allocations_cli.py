@@ -51,6 +51,8 @@ def test_worked_example_2_from_the_command_line(fund: Run) -> None:
             "2025-03-04",
             "--pool",
             "earmark:MEX/activity:5",
+            "--gender-marker",
+            "2",
             "--as",
             "sec@oas.org",
         )
@@ -58,7 +60,8 @@ def test_worked_example_2_from_the_command_line(fund: Run) -> None:
     ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
     queue = ok(run("report", "queue", "--format", "csv"))
     assert (
-        queue.splitlines()[1] == f"{allocation},5,CIM,40000.00,MEX/activity:5,50000.00,10000.00,yes"
+        queue.splitlines()[1]
+        == f"{allocation},5,CIM,40000.00,MEX/activity:5,50000.00,10000.00,yes,2"
     )
 
     decide = ["allocation", "decide", allocation, "--approve", "--amount", "35000",
@@ -144,7 +147,7 @@ def test_period_close_locks_the_year_and_reopen_needs_another_admin(
 
 def test_unknown_or_inactive_users_cannot_act(fund: Run) -> None:
     result = fund("allocation", "propose", "--activity", "5", "--amount", "1", "--purpose", "x",
-                  "--as", "nobody@oas.org")  # fmt: skip
+                  "--gender-marker", "0", "--as", "nobody@oas.org")  # fmt: skip
     assert result.exit_code == 1
     assert result.stderr == "fundledger: there is no active user 'nobody@oas.org'\n"
 
@@ -165,7 +168,8 @@ def test_a_reduced_approval_of_zero_or_more_than_requested_is_refused(
     run = fund
     proposed = run("allocation", "propose", "--activity", "5", "--amount", "40000",
                    "--purpose", "Research", "--from", "2025-03-04",
-                   "--pool", "earmark:MEX/activity:5", "--as", "sec@oas.org")  # fmt: skip
+                   "--pool", "earmark:MEX/activity:5", "--gender-marker", "2",
+                   "--as", "sec@oas.org")  # fmt: skip
     allocation = ok(proposed).strip()
     ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
     refused = run("allocation", "decide", allocation, "--approve", "--amount", amount,
@@ -191,3 +195,43 @@ def test_interest_from_the_command_line(fund: Run) -> None:
     assert refused.exit_code == 1
     assert run("interest", "--date", "2025-06-30", "--amount", "x", "--as",
                "sec@oas.org").exit_code == 2  # fmt: skip
+
+
+@pytest.mark.parametrize(("marker", "reason"), [(None, "Missing option '--gender-marker'"),
+                                                ("3", "3 is not in the range 0<=x<=2")])
+def test_a_proposal_without_a_gender_marker_from_0_to_2_is_refused(
+    fund: Run, marker: str | None, reason: str
+) -> None:
+    given = () if marker is None else ("--gender-marker", marker)
+    result = fund("allocation", "propose", "--activity", "5", "--amount", "1", "--purpose", "x",
+                  *given, "--as", "sec@oas.org")  # fmt: skip
+    assert result.exit_code == 2
+    assert reason in result.stderr
+    assert ok(fund("allocation", "list", "--format", "csv")).count("\n") == 1
+
+
+def test_a_meeting_is_recorded_and_a_decision_names_it_from_the_command_line(fund: Run) -> None:
+    run = fund
+    meeting = ok(run("meeting", "add", "--date", "2025-03-18", "--type", "regular",
+                     "--reference", "CP/CAJP/SA.612/25",
+                     "--as", "cajp@oas.org")).strip()  # fmt: skip
+    proposed = ok(run("allocation", "propose", "--activity", "5", "--amount", "40000",
+                      "--purpose", "Research", "--from", "2025-03-04", "--gender-marker", "1",
+                      "--pool", "earmark:MEX/activity:5",
+                      "--as", "sec@oas.org")).strip()  # fmt: skip
+    ok(run("allocation", "submit", proposed, "--as", "sec@oas.org"))
+    nothing = run("allocation", "decide", proposed, "--approve", "--date", "2025-03-18",
+                  "--as", "cajp@oas.org")  # fmt: skip
+    assert nothing.exit_code == 1
+    assert "a CAJP decision needs its meeting or its own reference" in nothing.stderr
+    assert ok(run("allocation", "decide", proposed, "--approve", "--date", "2025-03-18",
+                  "--meeting", meeting, "--as", "cajp@oas.org")) == "approved\n"  # fmt: skip
+    assert "CP/CAJP/SA.612/25" in ok(run("allocation", "show", proposed))
+    assert ok(run("meeting", "list", "--format", "csv")) == (
+        f"id,date,type,reference,title,decisions\n{meeting},2025-03-18,regular,"
+        "CP/CAJP/SA.612/25,,1\n"
+    )
+    future = run("meeting", "add", "--date", "2999-01-01", "--type", "experts",
+                 "--reference", "X", "--as", "cajp@oas.org")  # fmt: skip
+    assert future.exit_code != 0
+    assert ok(run("meeting", "list", "--format", "csv")).count("\n") == 2

@@ -148,3 +148,32 @@ def test_revision_0020_files_older_expenditure_reports_under_the_harmonised_cate
     assert categories() == ["personnel", "consultants", "consultants", "other", "other",
                             "travel", None]  # fmt: skip
     migrate.upgrade(engine)
+
+
+def test_revision_0022_leaves_earlier_allocations_not_screened(empty_database: Database) -> None:
+    """Allocations proposed before the gender marker was asked get none (not a guessed 0),
+    and the database refuses a marker outside 0–2."""
+    register_all()
+    engine = empty_database.engine
+    migrate.upgrade(engine, "0019")
+    at = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO implementers (code, name, kind)"
+                                " VALUES ('CIM', 'CIM', 'organ')"))  # fmt: skip
+        connection.execute(text("INSERT INTO activities (number, title, implementer_code,"
+                                " fundable) VALUES (5, 'Research', 'CIM', :yes)"), {"yes": True})
+        connection.execute(
+            text("INSERT INTO allocations (id, activity_number, organ_code, requested_amount,"
+                 " purpose, period_start, period_end, state, proposed_by, created_at)"
+                 " VALUES (1, 5, 'CIM', 100000, 'Study', :start, :end, 'draft', 'a', :at)"),
+            {"start": dt.date(2025, 3, 1), "end": dt.date(2025, 12, 31), "at": at},
+        )  # fmt: skip
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert list(connection.execute(text("SELECT id, gender_marker FROM allocations"))) == [
+            (1, None)
+        ]
+    with pytest.raises(DBAPIError, match="gender_marker"), engine.begin() as connection:
+        connection.execute(text("UPDATE allocations SET gender_marker = 3"))
+    migrate.downgrade(engine, "0019")
+    assert "gender_marker" not in {c["name"] for c in inspect(engine).get_columns("allocations")}

@@ -298,7 +298,7 @@ def test_the_command_line_refuses_a_future_date_and_an_overdraft(
     )
     allocation = ok(run("allocation", "propose", "--activity", "5", "--amount", "40000",
                         "--purpose", "Research", "--from", "2025-01-01",
-                        "--pool", "earmark:MEX/activity:5",
+                        "--pool", "earmark:MEX/activity:5", "--gender-marker", "1",
                         "--as", "sec@oas.org")).strip()  # fmt: skip
     ok(run("allocation", "submit", allocation, "--as", "sec@oas.org"))
     early = run("allocation", "decide", allocation, "--approve", "--decision-ref", "CP/1",

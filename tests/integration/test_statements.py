@@ -83,6 +83,7 @@ def mexico_funds_activity_5(session: Session) -> Allocation:
     allocation = ops.propose_allocation(
         session, SECRETARIAT, activity=5, amount=D(40000), purpose="Research on female migration",
         period_start=day("2025-03-04"), period_end=day("2025-12-31"), pools=["MEX/activity:5"],
+        gender_marker=2,
     )  # fmt: skip
     ops.submit_allocation(session, SECRETARIAT, allocation)
     ops.decide_allocation(session, CAJP, allocation, decision="approve", on=day("2025-03-18"),
@@ -354,10 +355,10 @@ def test_fund_statement_reconciles_with_the_ledger(database: Database) -> None:
                                      D("31500.00"))  # fmt: skip
     assert sum((line.spent for line in data.by_activity), D(0)) == -lines["5100"].unrestricted
     assert sum((line.spent for line in data.by_organ), D(0)) == D("131500.00")
-    assert [(d.reference, d.decision, d.approved) for d in data.decisions] == [
-        ("CP/CAJP-1001/25", "approve", D("60000.00")),
-        ("CP/CAJP-1002/25", "approve", D("40000.00")),
-        ("CP/CAJP-0000/25", "approve", D("35000.00")),
+    assert [(d.reference, d.decision, d.gender_marker, d.approved) for d in data.decisions] == [
+        ("CP/CAJP-1001/25", "approve", None, D("60000.00")),
+        ("CP/CAJP-1002/25", "approve", None, D("40000.00")),
+        ("CP/CAJP-0000/25", "approve", 2, D("35000.00")),
     ]  # fmt: skip
     text = text_of(pdf)
     for expected in (
@@ -367,6 +368,7 @@ def test_fund_statement_reconciles_with_the_ledger(database: Database) -> None:
         "131,500.00",
         "CP/CAJP-0999/25",
         "not additive",
+        "OECD DAC gender-equality policy marker",
         "Permanent observer",
         "Page 1 of",
     ):

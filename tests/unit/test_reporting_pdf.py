@@ -181,7 +181,7 @@ def test_a_meeting_pack() -> None:
         pools=(PoolLine("unrestricted", D("300000.00"), D("0.00")),
                PoolLine("MEX/activity:5", D("18500.00"), D("5000.00"))),
         proposals=(Proposal(12, 5, "Conduct research", "CIM", "Inter-American Commission of "
-                            "Women (CIM)", "Study", dt.date(2026, 1, 1), dt.date(2026, 12, 31),
+                            "Women (CIM)", "Study", dt.date(2026, 1, 1), dt.date(2026, 12, 31), 2,
                             D("20000.00"), D("21400.00"), dt.date(2026, 2, 1),
                             (PoolImpact("MEX/activity:5", D("13500.00"), D("0.00")),
                              PoolImpact("unrestricted", D("300000.00"), D("292100.00"))),
@@ -192,7 +192,8 @@ def test_a_meeting_pack() -> None:
     text = text_of(pdf)
     for expected in ("CAJP meeting pack", "March 10, 2026", "7.00%", "21,400.00",
                      "MEX — Activity 5", "13,500.00", "7,900.00", "292,100.00",
-                     "Its pools cover approval in full.", "318,500.00"):  # fmt: skip
+                     "Its pools cover approval in full.", "318,500.00",
+                     "Gender-equality marker (OECD DAC)", "2 — principal objective"):  # fmt: skip
         assert expected in text, expected
 
 

@@ -139,19 +139,24 @@ def canada_gives_100000(database: Database) -> None:
         )
 
 
-def submitted(database: Database, activity: int, amount: str, *pools: str) -> int:
+def submitted(
+    database: Database, activity: int, amount: str, *pools: str, gender: int | None = None
+) -> int:
     """An allocation proposed and submitted through the operations; its id."""
     with database.transaction() as session:
         allocation = ops.propose_allocation(
             session, PROPOSER, activity=activity, amount=D(amount), purpose="Research",
             period_start=day("2025-03-01"), period_end=day("2025-12-31"), pools=pools,
+            gender_marker=gender,
         )  # fmt: skip
         ops.submit_allocation(session, PROPOSER, allocation)
         return allocation.id
 
 
-def approved(database: Database, activity: int, amount: str, *pools: str) -> int:
-    allocation_id = submitted(database, activity, amount, *pools)
+def approved(
+    database: Database, activity: int, amount: str, *pools: str, gender: int | None = None
+) -> int:
+    allocation_id = submitted(database, activity, amount, *pools, gender=gender)
     with database.transaction() as session:
         ops.decide_allocation(
             session,
@@ -210,13 +215,14 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     proposed = ana.submit(
         "/allocations/new",
         {"activity": "5", "amount": "40000.00", "purpose": "CIM research on female migration",
-         "period_start": "2025-03-04", "period_end": "2025-12-31",
+         "period_start": "2025-03-04", "period_end": "2025-12-31", "gender_marker": "2",
          "pools-0-pool": "MEX/activity:5", "pools-0-order": "1"},
         page="/allocations/new?activity=5",
     )  # fmt: skip
     assert proposed.status_code == 302
     assert location(proposed) == "/allocations/1"
     assert "proposed as a draft" in text(ana.get("/allocations/1"))
+    assert "2 principal" in text(ana.get("/allocations/1"))
     assert location(ana.submit("/allocations/1/submit", page="/allocations/1")) == "/allocations/1"
 
     # The proposer may not decide, whatever her roles: refused with the reason, nothing written.
@@ -385,7 +391,7 @@ def test_an_earmarked_pool_that_may_not_fund_the_activity_is_refused(
     refused = ana.submit(
         "/allocations/new",
         {"activity": "6", "amount": "1000.00", "purpose": "Typed with care",
-         "period_start": "2025-03-04", "period_end": "2025-12-31",
+         "period_start": "2025-03-04", "period_end": "2025-12-31", "gender_marker": "0",
          "pools-0-pool": "MEX/activity:5", "pools-0-order": "1"},
         page="/allocations/new?activity=6",
     )  # fmt: skip
@@ -468,6 +474,7 @@ def test_forms_keep_what_was_typed_and_say_what_is_wrong(database: Database, ana
     assert 'value="40,00"' in page
     assert "Say what the money is for." in page
     assert "Give each pool you draw on its own place in the order." in page
+    assert "Choose the gender-equality marker." in page
     assert written(database) == before
 
     approved_id = approved(database, 5, "1000", "MEX/activity:5")
@@ -520,7 +527,7 @@ def test_donors_are_refused_every_allocations_page(
 def test_csv_exports_are_exact(database: Database, ana: Browser) -> None:
     mexico_pays_50000_for_activity_5(database)
     canada_gives_100000(database)
-    first = approved(database, 5, "40000", "MEX/activity:5", "unrestricted")
+    first = approved(database, 5, "40000", "MEX/activity:5", "unrestricted", gender=2)
     with database.transaction() as session:
         ops.disburse(
             session,
@@ -536,10 +543,10 @@ def test_csv_exports_are_exact(database: Database, ana: Browser) -> None:
     assert listing.headers["Content-Type"].startswith("text/csv")
     assert csv_text(listing) == (
         "id,activity,organ,state,requested,approved,disbursed,spent,period_start,period_end,"
-        "pools,purpose\n"
+        "pools,purpose,gender_marker\n"
         "1,5,CIM,disbursed,40000.00,40000.00,12345.67,0.00,2025-03-01,2025-12-31,"
-        "MEX/activity:5 unrestricted,Research\n"
-        "2,29,DLAS,submitted,0.50,,0.00,0.00,2025-03-01,2025-12-31,unrestricted,Research\n"
+        "MEX/activity:5 unrestricted,Research,2\n"
+        "2,29,DLAS,submitted,0.50,,0.00,0.00,2025-03-01,2025-12-31,unrestricted,Research,\n"
     )
     assert csv_text(ana.get("/allocations.csv?state=submitted")).count("\n") == 2
     assert csv_text(ana.get("/available.csv")) == (
@@ -876,3 +883,32 @@ def test_a_decision_dated_after_today_is_refused(database: Database, carla: Brow
     shown = format_date(dt.date.fromisoformat(tomorrow), "medium", locale="en")  # the reader's
     assert f"date {shown} is after today" in text(refused)
     assert written(database) == before
+
+
+def test_the_gender_marker_is_asked_on_proposal_and_shown_where_allocations_are_listed(
+    database: Database, ana: Browser, carla: Browser
+) -> None:
+    """Only 0, 1 or 2 is taken; an allocation proposed before the marker was asked shows
+    as not screened, in the list, on its page and in the CAJP's queue."""
+    mexico_pays_50000_for_activity_5(database)
+    before = written(database)
+    refused = ana.submit(
+        "/allocations/new",
+        {"activity": "5", "amount": "100.00", "purpose": "Study", "gender_marker": "3",
+         "period_start": "2025-03-04", "period_end": "2025-12-31"},
+        page="/allocations/new?activity=5",
+    )  # fmt: skip
+    assert refused.status_code == 400
+    assert "Not a valid choice" in text(refused)
+    assert written(database) == before
+
+    screened = submitted(database, 5, "100", "MEX/activity:5", gender=1)
+    unscreened = submitted(database, 5, "200", "MEX/activity:5")
+    listing = tables(text(ana.get("/allocations")))["Allocations, page 1 of 1, USD"]
+    assert listing.row(f"#{screened}")[9] == "1 significant"
+    assert listing.row(f"#{unscreened}")[9] == "not screened"
+    assert "not screened" in text(ana.get(f"/allocations/{unscreened}"))
+    queue = text(carla.get("/cajp/queue"))
+    assert "1 significant" in queue
+    assert "not screened" in queue
+    assert "0 not targeted" not in queue

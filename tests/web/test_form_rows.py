@@ -74,7 +74,8 @@ def test_every_repeated_field_is_capped(
     before = written(database)
     pools = ana.submit(
         "/allocations/new",
-        {"activity": "5", "amount": "10", "purpose": "x", "period_start": "2026-01-01",
+        {"activity": "5", "amount": "10", "purpose": "x", "gender_marker": "0",
+         "period_start": "2026-01-01",
          "period_end": "2026-12-31", **rows("pools", MAX_POOL_ROWS + 1, pool="unrestricted")},
         page="/allocations/new?activity=5",
     )  # fmt: skip

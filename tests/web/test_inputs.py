@@ -51,7 +51,7 @@ def test_a_required_date_or_amount_of_spaces_is_missing_not_a_500(
     pledge = {"pledge_date": "2025-03-01", "amount": "10", "currency": "USD"}
     receipt = {"value_date": "2025-03-01", "amount": "10", "currency": "USD", "kind": "unpledged"}
     rate = {"currency": "EUR", "rate_date": "2025-03-01", "rate": "1.1"}
-    proposal = {"activity": "5", "amount": "100", "purpose": "Research",
+    proposal = {"activity": "5", "amount": "100", "purpose": "Research", "gender_marker": "0",
                 "period_start": "2025-03-01", "period_end": "2025-12-31"}  # fmt: skip
     tranche = {"amount": "100", "on": "2025-03-01"}
     for field, message in [("pledge_date", "Enter the pledge date."),
@@ -101,7 +101,8 @@ def test_an_id_out_of_range_is_a_field_error(staff: Browser, database: Database)
     before = written(database)
     for number in (2**31, 2**63, -1, "٥", "5_0"):
         proposal = {"activity": str(number), "amount": "100", "purpose": "Research",
-                    "period_start": "2025-03-01", "period_end": "2025-12-31"}  # fmt: skip
+                    "gender_marker": "0", "period_start": "2025-03-01",
+                    "period_end": "2025-12-31"}  # fmt: skip
         response = staff.submit("/allocations/new", proposal, page="/allocations/new?activity=5")
         assert response.status_code == 400, number
         receipt = {"value_date": "2025-03-01", "amount": "10", "currency": "USD",
@@ -128,7 +129,8 @@ def test_a_date_is_yyyy_mm_dd_between_2000_and_2199(staff: Browser, database: Da
         refused(staff, "/donors/MEX/pledges/new", pledge, message)
         refused(staff, "/rates/new", {"currency": "EUR", "rate_date": typed, "rate": "1"}, message)
         proposal = {"activity": "5", "amount": "100", "purpose": "Research",
-                    "period_start": "2025-03-01", "period_end": typed}  # fmt: skip
+                    "gender_marker": "0", "period_start": "2025-03-01",
+                    "period_end": typed}  # fmt: skip
         refused(staff, "/allocations/new", proposal, message, page="/allocations/new?activity=5")
         refused(staff, "/statements/issue/pack", {"pack-meeting": typed, "pack-language": "en"},
                 message, page="/statements/issue")  # fmt: skip
@@ -205,7 +207,8 @@ def test_a_one_line_field_refuses_a_line_break_a_text_area_takes_it(
         assert [(d.name, d.contact) for d in session.scalars(select(Donor))] == [("México", None)]
         assert session.scalars(select(User.id).where(User.name.like("Eve%"))).all() == []
     proposal = {"activity": "5", "amount": "100", "purpose": "Research\r\n\tfield work",
-                "period_start": "2025-03-01", "period_end": "2025-12-31"}  # fmt: skip
+                "gender_marker": "1", "period_start": "2025-03-01",
+                "period_end": "2025-12-31"}  # fmt: skip
     response = staff.submit("/allocations/new", proposal, page="/allocations/new?activity=5")
     assert response.status_code == 302, text(response)[-600:]
     with database.session() as session:  # the service collapses a text's whitespace

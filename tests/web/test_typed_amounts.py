@@ -99,7 +99,7 @@ def test_a_proposal_reads_its_amount_the_same_way(
     before = written(database)
     response = browser.submit(
         "/allocations/new",
-        {"activity": "5", "amount": "12.500,50", "purpose": "Research",
+        {"activity": "5", "amount": "12.500,50", "purpose": "Research", "gender_marker": "2",
          "period_start": "2025-03-04", "period_end": "2025-12-31",
          "pools-0-pool": "MEX/activity:5", "pools-0-order": "1"},
         page="/allocations/new?activity=5",

@@ -1,0 +1,1 @@
+"""The CAJP's meetings, and the decisions the application records at each."""
