@@ -100,7 +100,7 @@ def contributions() -> list[dict[str, Any]]:
     """Contributions by donor and year, newest year first."""
     return [
         {"year": group.year, "donor": row.code, "donor_name": row.name, "donor_type": row.type,
-         "contributions": row.recognised, "received": row.received,
+         "anonymous": row.anonymous, "contributions": row.recognised, "received": row.received,
          "outstanding": row.outstanding}
         for group in published_figures().contributions
         for row in group.donors

@@ -57,6 +57,33 @@ def donor_add(
         click.echo(created.code)
 
 
+@donor.command("edit")
+@click.argument("code")
+@click.option("--name", help="Its main name.")
+@click.option("--anonymous/--named", default=None,
+              help="Show it in public (page, IATI file, public API) as \"Anonymous donor\".")
+@click.option("--name-en", help="Its name in English, where it differs (blank removes it).")
+@click.option("--name-es", help="Its name in Spanish.")
+@click.option("--name-fr", help="Its name in French.")
+@click.option("--name-pt", help="Its name in Portuguese.")
+def donor_edit(code: str, name: str | None, anonymous: bool | None, name_en: str | None,
+               name_es: str | None, name_fr: str | None, name_pt: str | None) -> None:  # fmt: skip
+    """Change a donor's name, its names by language, or whether it is anonymous in public;
+    what is not given stays."""
+    from fundledger.donors.operations import known_donor, update_donor
+
+    given = {"en": name_en, "es": name_es, "fr": name_fr, "pt": name_pt}
+    with database().transaction() as session:
+        found = known_donor(session, code)
+        update_donor(
+            session, actor(), found, name=found.name if name is None else name,
+            country=found.country, language=found.language, contact=found.contact,
+            anonymous=anonymous,
+            names={language: value for language, value in given.items() if value is not None},
+        )  # fmt: skip
+        click.echo(found.code)
+
+
 @donor.command("list")
 @FORMAT
 def donor_list(output_format: str) -> None:

@@ -7,6 +7,7 @@ what the ledger cannot say by itself (schedules, which receipt settled which ple
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 
@@ -59,6 +60,33 @@ class Donor(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The donor chose not to be named in public: the public page, the IATI file and the
+    #: public API show it as "Anonymous donor" (its money still counts in the totals).
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Its name in each language, where it differs from ``name`` (statements and pages in
+    #: that language print it; ``name`` is the fallback).
+    name_en: Mapped[str | None] = mapped_column(Text)
+    name_es: Mapped[str | None] = mapped_column(Text)
+    name_fr: Mapped[str | None] = mapped_column(Text)
+    name_pt: Mapped[str | None] = mapped_column(Text)
+
+    def names(self) -> dict[str, str] | None:
+        """Its names by language, those recorded; None when it has none."""
+        found = {language: name for language in NAME_LANGUAGES
+                 if (name := getattr(self, f"name_{language}"))}  # fmt: skip
+        return found or None
+
+    def name_in(self, language: str) -> str:
+        return name_in(self.name, self.names(), language)
+
+
+#: The languages a donor's name may be recorded in (the application's four).
+NAME_LANGUAGES = ("en", "es", "fr", "pt")
+
+
+def name_in(name: str, names: Mapping[str, str] | None, language: str) -> str:
+    """A donor's name in ``language``: the one recorded for it, else its main name."""
+    return (names or {}).get(language) or name
 
 
 #: A posting's donor is a donor's id; a voucher may name it by code.

@@ -127,6 +127,7 @@ def new() -> Page:
             db_session(), request_actor(), code=form.code.data, name=form.name.data,
             type=form.type.data, country=form.country.data or None,
             language=form.language.data, contact=form.contact.data or None,
+            anonymous=form.anonymous.data, names=form.names(),
         )  # fmt: skip
         return (
             _("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name),
@@ -149,6 +150,7 @@ def edit(code: str) -> Page:
         operations.update_donor(
             db, request_actor(), donor, name=form.name.data, country=form.country.data or None,
             language=form.language.data, contact=form.contact.data or None,
+            anonymous=form.anonymous.data, names=form.names(),
         )  # fmt: skip
         return _("Saved donor %(code)s.", code=donor.code), _detail(donor)
 

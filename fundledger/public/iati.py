@@ -4,7 +4,7 @@ One parent activity (hierarchy 1) is the Fund: it receives the money. Signed ple
 incoming commitments (11), a pledge's reduction or cancellation a negative one; payments
 are incoming funds (1), at what the donor paid (the bank's credit plus its charges), and
 refunds to donors negative incoming funds (IATI's guidance for refunds). Donors are its
-funding organisations.
+funding organisations; a donor that chose to be anonymous is named "Anonymous donor".
 
 One child activity (hierarchy 2) per allocation the CAJP approved, not per Program
 activity: each approval is its own commitment, with its organ, period and decision
@@ -45,6 +45,7 @@ from fundledger.ledger.models import EntryKind
 from fundledger.money import BASE_CURRENCY, plain
 from fundledger.program.models import Activity, Implementer, Objective
 from fundledger.program.queries import crossref
+from fundledger.public.queries import ANONYMOUS
 from fundledger.reporting.fund_data import decisions
 
 VERSION = "2.03"
@@ -205,15 +206,21 @@ def _in_year(transactions: Iterable[Transaction], year: int | None) -> list[Tran
 
 
 def _donors(session: Session) -> list[tuple[str, str]]:
-    """Every donor that pledged or paid: its name and IATI organisation type."""
+    """Every donor that pledged or paid: its public name and IATI organisation type (the
+    anonymous ones once per type)."""
     contributed = select(Pledge.donor_id).union(select(Receipt.donor_id))
     donors = session.scalars(select(Donor).where(Donor.id.in_(contributed)).order_by(Donor.code))
-    return [(donor.name, ORGANISATION_TYPES.get(donor.type, "90")) for donor in donors]
+    found = [(_public_name(donor), ORGANISATION_TYPES.get(donor.type, "90")) for donor in donors]
+    return list(dict.fromkeys(found))
+
+
+def _public_name(donor: Donor) -> str:
+    return ANONYMOUS if donor.anonymous else donor.name
 
 
 def _incoming(session: Session) -> list[Transaction]:
     """Pledges signed and reduced, payments received and refunds, in date order."""
-    names = dict(session.execute(select(Donor.id, Donor.name)).all())
+    names = {donor.id: _public_name(donor) for donor in session.scalars(select(Donor))}
     found = [
         Transaction(INCOMING_COMMITMENT, pledge.pledge_date, pledge.usd_amount,
                     names[pledge.donor_id], "Pledge")
