@@ -234,6 +234,51 @@ def pledge(
         click.echo(recorded.id)
 
 
+@click.command("pledge-announce")
+@click.option("--donor", "code", required=True, help="Donor code.")
+@date_option("--date", "on", help="Date the donor announced it.", required=True)
+@amount_option("--amount", help="Amount announced, in its currency.", required=True)
+@click.option("--currency", required=True, help="ISO 4217 code.")
+@amount_option("--rate", help="USD per unit (default: the rate table's for that date).")
+@click.option("--earmark", help="objective:N, activity:N (1–32) or organ:CODE.")
+@click.option("--ref", "reference", help="Where it was announced (a letter, a conference).")
+def pledge_announce(
+    code: str, on: dt.date, amount: Decimal, currency: str, rate: Decimal | None,
+    earmark: str | None, reference: str | None,
+) -> None:  # fmt: skip
+    """Record a pledge announced and not yet signed (no money committed); prints its id."""
+    from fundledger.donors.announcements import announce_pledge
+    from fundledger.donors.operations import active_donor
+
+    with database().transaction() as session:
+        announced = announce_pledge(
+            session, actor(), active_donor(session, code), announced_on=on, amount=amount,
+            currency=currency, rate=rate, earmark=earmark, reference=reference,
+        )  # fmt: skip
+        click.echo(announced.id)
+
+
+@click.command("pledge-sign")
+@click.argument("announcement_id", type=ID)
+@date_option("--date", "on", help="Date the agreement was signed.", required=True)
+@amount_option("--rate", help="USD per unit (default: the rate table's for that date).")
+@click.option("--ref", "reference", help="Agreement reference.")
+@date_option("--due", "due", help="When the money is due.")
+def pledge_sign(announcement_id: int, on: dt.date, rate: Decimal | None,
+                reference: str | None, due: dt.date | None) -> None:  # fmt: skip
+    """Record the signed pledge of an announced one; prints the pledge id."""
+    from fundledger.donors.announcements import sign
+    from fundledger.donors.models import PledgeAnnouncement
+
+    with database().transaction() as session:
+        found = session.get(PledgeAnnouncement, announcement_id)
+        if found is None:
+            raise NotFound(f"there is no announced pledge {announcement_id}")
+        signed = sign(session, actor(), found, pledge_date=on, rate=rate, due_date=due,
+                      reference=reference)  # fmt: skip
+        click.echo(signed.id)
+
+
 @click.command("pledge-reduce")
 @click.argument("pledge_id", type=ID)
 @amount_option("--amount", help="By how much, in the pledge's currency.", required=True)

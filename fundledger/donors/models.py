@@ -255,3 +255,44 @@ class ReceiptApplication(Base):
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("journal_entries.id", ondelete="RESTRICT"), index=True
     )
+
+
+class PledgeAnnouncement(Base):
+    """A pledge a donor announced (at a pledging conference, in a letter) and has not
+    signed yet: it commits no money, so it has no journal entry and counts in no total.
+    Signing it records the :class:`Pledge` (:func:`fundledger.donors.announcements.sign`),
+    which ``pledge_id`` then names. Its status is :meth:`status`."""
+
+    __tablename__ = "pledge_announcements"
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id", ondelete="RESTRICT"), index=True)
+    announced_on: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    #: In ``currency``.
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    #: USD per unit on the day announced (1 for USD): what the IATI file reports it at.
+    rate: Mapped[Decimal] = mapped_column(Money(20, 10))
+    usd_amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+    #: As a pledge's: None (unrestricted), ``activity:N``, ``objective:N`` or ``organ:CODE``.
+    earmark: Mapped[str | None] = mapped_column(String(30))
+    reference: Mapped[str | None] = mapped_column(Text)
+    #: The pledge signed for it; None while it is only announced.
+    pledge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pledges.id", ondelete="RESTRICT"), unique=True
+    )
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+
+    def status(self) -> PledgeState:
+        return PledgeState.ANNOUNCED if self.pledge_id is None else PledgeState.SIGNED
+
+
+class PledgeState(StrEnum):
+    """Where a pledge stands: announced (no money committed) or signed (in the ledger)."""
+
+    ANNOUNCED = "announced"
+    SIGNED = "signed"

@@ -32,6 +32,7 @@ from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
 from fundledger.clock import local_date
 from fundledger.donors import listings, operations, queries
+from fundledger.donors.announcements import unsigned
 from fundledger.donors.errors import MissingRate
 from fundledger.donors.forms import (
     COMMON_CURRENCIES,
@@ -364,6 +365,7 @@ def _donor_page(db: Session, donor: Donor) -> str:
         donor=donor,
         position=queries.donor_position(db, donor),
         statuses=statuses,
+        announced=unsigned(db, donor),
         pledge_entries=entry_numbers(db, (s.pledge.entry_id for s in statuses)),
         receipts=listings.receipts_of(db, donor),
         earmarks=listings.earmarks_of(db, donor),
