@@ -199,7 +199,8 @@ class BooksCache:
     it moves (or the day changes: the years run to today's). One per application."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        #: Re-entrant: a value may be built from another (the page from the figures).
+        self._lock = threading.RLock()
         self._kept: dict[str, tuple[object, Any]] = {}
 
     def get(self, session: Session, today: dt.date, name: str,
