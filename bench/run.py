@@ -57,14 +57,23 @@ LAST_DAY = story_end()
 FIRST_DAY = dt.date(LAST_DAY.year - YEARS + 1, 1, 1)
 CLIENTS = 20
 REQUESTS_PER_CLIENT = 10
+#: The public page's target (issue 18): p95 at most 100 ms at this many clients.
+PUBLIC_CLIENTS = 50
 #: Who signs in (demo logins without a second factor), and which pages are timed:
-#: name -> (path, login, concurrent clients, requests per client).
+#: name -> (path, login or None for no one, concurrent clients, requests per client).
 LOGINS = {"auditor": "auditor@demo.fundledger.org", "donor": "mexico@demo.fundledger.org"}
-PAGES = {
+PAGES: dict[str, tuple[str, str | None, int, int]] = {
     "journal (auditor)": ("/journal", LOGINS["auditor"], CLIENTS, REQUESTS_PER_CLIENT),
     "home (donor MEX)": ("/", LOGINS["donor"], CLIENTS, REQUESTS_PER_CLIENT),
     "home (auditor)": ("/", LOGINS["auditor"], CLIENTS, REQUESTS_PER_CLIENT),
+    "/public (anyone)": ("/public", None, PUBLIC_CLIENTS, REQUESTS_PER_CLIENT),
+    # The reference beside it: a static file through the same gunicorn, same load (the
+    # floor of what any page of the app can do on this machine).
+    "static file (reference)": ("/static/fundledger.css", None, PUBLIC_CLIENTS,
+                                REQUESTS_PER_CLIENT),
 }
+#: The page compared with the reference, in the ratio line.
+PUBLIC, REFERENCE = "/public (anyone)", "static file (reference)"
 OPERATOR = Actor("bench@fundledger.invalid", request_id="bench")
 
 Results = dict[str, Any]
@@ -249,7 +258,8 @@ def _pages(env: dict[str, str], runs: int) -> Results:
         pages: Results = {}
         for page, (path, email, clients, requests) in PAGES.items():
             try:
-                pages[page] = _page(port, path, cookies[email], clients, requests, runs)
+                cookie = "" if email is None else cookies[email]
+                pages[page] = _page(port, path, cookie, clients, requests, runs)
             except RuntimeError as error:  # recorded in its cell; the other pages still count
                 pages[page] = {"error": str(error)}
         pages["max_rss_mb"] = peak_rss_mb(_children(server.pid))
@@ -312,6 +322,14 @@ def _latency(measured: dict[str, Any]) -> str:
     return f"p50 {measured['p50_ms']:.0f} ms, p95 {measured['p95_ms']:.0f} ms"
 
 
+def _public_ratio(pages: Results) -> str:
+    ours, reference = pages.get(PUBLIC, {}), pages.get(REFERENCE, {})
+    if "p95_ms" not in ours or "p95_ms" not in reference:
+        return "n/a"
+    return (f"{ours['p50_ms'] / reference['p50_ms']:.1f}×, "
+            f"{ours['p95_ms'] / reference['p95_ms']:.1f}×")  # fmt: skip
+
+
 def _median_rate(rates: list[float]) -> str:
     return f"{statistics.median(rates):,.0f} entries/s" if rates else "n/a"
 
@@ -359,6 +377,8 @@ def _markdown(
             cells = [_latency(by_backend[b]["pages"][page]) if "pages" in by_backend[b]
                      else "failed" for b in backends]  # fmt: skip
             lines.append(f"| page: {page}, {clients} client(s) | " + " | ".join(cells) + " |")
+        cells = [_public_ratio(by_backend[b].get("pages", {})) for b in backends]
+        lines.append("| /public p50, p95 ÷ static file's | " + " | ".join(cells) + " |")
         cells = [f"{by_backend[b]['pages']['max_rss_mb']:.0f} MB" if "pages" in by_backend[b]
                  else by_backend[b].get("pages_error", "")[:80] for b in backends]  # fmt: skip
         lines.append("| gunicorn worker peak memory | " + " | ".join(cells) + " |")

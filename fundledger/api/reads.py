@@ -129,7 +129,8 @@ def receipt_fields(receipt: Receipt, entry: int) -> dict[str, Any]:
 def _donor(donor: Donor) -> dict[str, Any]:
     return {
         "code": donor.code, "name": donor.name, "type": donor.type, "country": donor.country,
-        "language": donor.language, "active": donor.active,
+        "language": donor.language, "active": donor.active, "anonymous": donor.anonymous,
+        "names": donor.names() or {},
     }  # fmt: skip
 
 

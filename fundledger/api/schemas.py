@@ -42,9 +42,13 @@ class ContributionSchema(Schema):
     year = fields.Integer(required=True)
     donor = fields.String(
         required=True, allow_none=True,
-        metadata={"description": "The donor's code; null: contributions of no named donor"},
+        metadata={"description": "The donor's code; null: the anonymous donors' contributions "
+                                 "(one row), or contributions of no named donor"},
     )  # fmt: skip
     donor_name = fields.String(required=True)
+    anonymous = fields.Boolean(
+        required=True, metadata={"description": "The donors that chose to be anonymous, together"}
+    )
     donor_type = fields.String(required=True, allow_none=True)
     contributions = Usd("Contributions recognised in the year")
     received = Usd("Paid in the year")
@@ -103,6 +107,13 @@ class DonorSchema(Schema):
     country = fields.String(required=True, allow_none=True)
     language = fields.String(required=True)
     active = fields.Boolean(required=True)
+    anonymous = fields.Boolean(
+        required=True, metadata={"description": "Shown in public as an anonymous donor"}
+    )
+    names = fields.Dict(
+        keys=fields.String(), values=fields.String(), required=True,
+        metadata={"description": "Its name by language (en, es, fr, pt), where recorded"},
+    )  # fmt: skip
 
 
 class DonorPageSchema(PageSchema):

@@ -54,7 +54,7 @@ class FundApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
 def init_app(app: Flask) -> None:
     for key, value in API_CONFIG.items():
         app.config.setdefault(key, value)
-    from fundledger.api import reads, writes
+    from fundledger.api import reads, reference_views, writes
 
     api = FundApi(app)
     api.register_field(Usd, "string", "decimal")
@@ -67,6 +67,8 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(blueprint)
     api.register_blueprint(reads.blueprint)
     api.register_blueprint(writes.blueprint)
+    app.extensions[reference_views.EXTENSION] = api
+    app.register_blueprint(reference_views.blueprint)
     # First of all: what reads the body (even request.form) must see the cap.
     app.before_request_funcs.setdefault(None, []).insert(0, _cap_api_bodies)
 
@@ -100,7 +102,7 @@ def contributions() -> list[dict[str, Any]]:
     """Contributions by donor and year, newest year first."""
     return [
         {"year": group.year, "donor": row.code, "donor_name": row.name, "donor_type": row.type,
-         "contributions": row.recognised, "received": row.received,
+         "anonymous": row.anonymous, "contributions": row.recognised, "received": row.received,
          "outstanding": row.outstanding}
         for group in published_figures().contributions
         for row in group.donors

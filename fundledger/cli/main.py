@@ -83,6 +83,10 @@ LAZY_COMMANDS = {
     "period": Lazy("Fiscal years: close (revenue and expenses into net assets, then lock) "
                    "and reopen.", "fundledger.ledger.commands:period"),
     "pledge": Lazy("Record a signed pledge; prints the pledge id.", f"{_DONORS}:pledge"),
+    "pledge-announce": Lazy("Record a pledge announced and not yet signed (no money "
+                            "committed); prints its id.", f"{_DONORS}:pledge_announce"),
+    "pledge-sign": Lazy("Record the signed pledge of an announced one; prints the pledge id.",
+                        f"{_DONORS}:pledge_sign"),
     "pledge-cancel": Lazy("Cancel what is still outstanding on a pledge.",
                           f"{_DONORS}:pledge_cancel"),
     "pledge-reduce": Lazy("Reduce what a donor owes on a pledge (a reversing entry, never an "

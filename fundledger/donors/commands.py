@@ -58,6 +58,33 @@ def donor_add(
         click.echo(created.code)
 
 
+@donor.command("edit")
+@click.argument("code")
+@click.option("--name", help="Its main name.")
+@click.option("--anonymous/--named", default=None,
+              help="Show it in public (page, IATI file, public API) as \"Anonymous donor\".")
+@click.option("--name-en", help="Its name in English, where it differs (blank removes it).")
+@click.option("--name-es", help="Its name in Spanish.")
+@click.option("--name-fr", help="Its name in French.")
+@click.option("--name-pt", help="Its name in Portuguese.")
+def donor_edit(code: str, name: str | None, anonymous: bool | None, name_en: str | None,
+               name_es: str | None, name_fr: str | None, name_pt: str | None) -> None:  # fmt: skip
+    """Change a donor's name, its names by language, or whether it is anonymous in public;
+    what is not given stays."""
+    from fundledger.donors.operations import known_donor, update_donor
+
+    given = {"en": name_en, "es": name_es, "fr": name_fr, "pt": name_pt}
+    with database().transaction() as session:
+        found = known_donor(session, code)
+        update_donor(
+            session, actor(), found, name=found.name if name is None else name,
+            country=found.country, language=found.language, contact=found.contact,
+            anonymous=anonymous,
+            names={language: value for language, value in given.items() if value is not None},
+        )  # fmt: skip
+        click.echo(found.code)
+
+
 @donor.command("list")
 @FORMAT
 def donor_list(output_format: Output) -> None:
@@ -206,6 +233,51 @@ def pledge(
             instalments=schedule,
         )  # fmt: skip
         click.echo(recorded.id)
+
+
+@click.command("pledge-announce")
+@click.option("--donor", "code", required=True, help="Donor code.")
+@date_option("--date", "on", help="Date the donor announced it.", required=True)
+@amount_option("--amount", help="Amount announced, in its currency.", required=True)
+@click.option("--currency", required=True, help="ISO 4217 code.")
+@amount_option("--rate", help="USD per unit (default: the rate table's for that date).")
+@click.option("--earmark", help="objective:N, activity:N (1–32) or organ:CODE.")
+@click.option("--ref", "reference", help="Where it was announced (a letter, a conference).")
+def pledge_announce(
+    code: str, on: dt.date, amount: Decimal, currency: str, rate: Decimal | None,
+    earmark: str | None, reference: str | None,
+) -> None:  # fmt: skip
+    """Record a pledge announced and not yet signed (no money committed); prints its id."""
+    from fundledger.donors.announcements import announce_pledge
+    from fundledger.donors.operations import active_donor
+
+    with database().transaction() as session:
+        announced = announce_pledge(
+            session, actor(), active_donor(session, code), announced_on=on, amount=amount,
+            currency=currency, rate=rate, earmark=earmark, reference=reference,
+        )  # fmt: skip
+        click.echo(announced.id)
+
+
+@click.command("pledge-sign")
+@click.argument("announcement_id", type=ID)
+@date_option("--date", "on", help="Date the agreement was signed.", required=True)
+@amount_option("--rate", help="USD per unit (default: the rate table's for that date).")
+@click.option("--ref", "reference", help="Agreement reference.")
+@date_option("--due", "due", help="When the money is due.")
+def pledge_sign(announcement_id: int, on: dt.date, rate: Decimal | None,
+                reference: str | None, due: dt.date | None) -> None:  # fmt: skip
+    """Record the signed pledge of an announced one; prints the pledge id."""
+    from fundledger.donors.announcements import sign
+    from fundledger.donors.models import PledgeAnnouncement
+
+    with database().transaction() as session:
+        found = session.get(PledgeAnnouncement, announcement_id)
+        if found is None:
+            raise NotFound(f"there is no announced pledge {announcement_id}")
+        signed = sign(session, actor(), found, pledge_date=on, rate=rate, due_date=due,
+                      reference=reference)  # fmt: skip
+        click.echo(signed.id)
 
 
 @click.command("pledge-reduce")

@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from fundledger.donors.models import DonorType
+from fundledger.donors.models import NAME_LANGUAGES, DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.web.fields import (
     AmountField,
@@ -140,7 +140,22 @@ class DonorForm(FlaskForm):
     )
     contact = StringField(_l("Contact person or address"), validators=[Length(max=500)],
                           filters=[_strip])  # fmt: skip
+    anonymous = BooleanField(
+        _l("Anonymous in public"),
+        description=_l("The public page, the IATI file and the public API show it as "
+                       "“Anonymous donor”; its money still counts in the totals."),
+    )  # fmt: skip
+    name_en = StringField(_l("Name in English"), validators=[Length(max=200)], filters=[_strip])
+    name_es = StringField(_l("Name in Spanish"), validators=[Length(max=200)], filters=[_strip])
+    name_fr = StringField(_l("Name in French"), validators=[Length(max=200)], filters=[_strip])
+    name_pt = StringField(_l("Name in Portuguese"), validators=[Length(max=200)],
+                          filters=[_strip])  # fmt: skip
     submit = SubmitField(_l("Save"))
+
+    def names(self) -> dict[str, str | None]:
+        """The names by language as entered (blank removes one)."""
+        return {language: getattr(self, f"name_{language}").data or None
+                for language in NAME_LANGUAGES}  # fmt: skip
 
 
 class NewDonorForm(DonorForm):

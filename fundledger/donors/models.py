@@ -7,6 +7,7 @@ what the ledger cannot say by itself (schedules, which receipt settled which ple
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 
@@ -59,6 +60,33 @@ class Donor(Base):
     language: Mapped[str] = mapped_column(String(2), default="en")
     contact: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The donor chose not to be named in public: the public page, the IATI file and the
+    #: public API show it as "Anonymous donor" (its money still counts in the totals).
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: Its name in each language, where it differs from ``name`` (statements and pages in
+    #: that language print it; ``name`` is the fallback).
+    name_en: Mapped[str | None] = mapped_column(Text)
+    name_es: Mapped[str | None] = mapped_column(Text)
+    name_fr: Mapped[str | None] = mapped_column(Text)
+    name_pt: Mapped[str | None] = mapped_column(Text)
+
+    def names(self) -> dict[str, str] | None:
+        """Its names by language, those recorded; None when it has none."""
+        found = {language: name for language in NAME_LANGUAGES
+                 if (name := getattr(self, f"name_{language}"))}  # fmt: skip
+        return found or None
+
+    def name_in(self, language: str) -> str:
+        return name_in(self.name, self.names(), language)
+
+
+#: The languages a donor's name may be recorded in (the application's four).
+NAME_LANGUAGES = ("en", "es", "fr", "pt")
+
+
+def name_in(name: str, names: Mapping[str, str] | None, language: str) -> str:
+    """A donor's name in ``language``: the one recorded for it, else its main name."""
+    return (names or {}).get(language) or name
 
 
 #: A posting's donor is a donor's id; a voucher may name it by code.
@@ -227,3 +255,44 @@ class ReceiptApplication(Base):
     entry_id: Mapped[int] = mapped_column(
         ForeignKey("journal_entries.id", ondelete="RESTRICT"), index=True
     )
+
+
+class PledgeAnnouncement(Base):
+    """A pledge a donor announced (at a pledging conference, in a letter) and has not
+    signed yet: it commits no money, so it has no journal entry and counts in no total.
+    Signing it records the :class:`Pledge` (:func:`fundledger.donors.announcements.sign`),
+    which ``pledge_id`` then names. Its status is :meth:`status`."""
+
+    __tablename__ = "pledge_announcements"
+    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id", ondelete="RESTRICT"), index=True)
+    announced_on: Mapped[dt.date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    #: In ``currency``.
+    amount: Mapped[Decimal] = mapped_column(Money(20, 4))
+    #: USD per unit on the day announced (1 for USD): what the IATI file reports it at.
+    rate: Mapped[Decimal] = mapped_column(Money(20, 10))
+    usd_amount: Mapped[Decimal] = mapped_column(Money(18, 2))
+    #: As a pledge's: None (unrestricted), ``activity:N``, ``objective:N`` or ``organ:CODE``.
+    earmark: Mapped[str | None] = mapped_column(String(30))
+    reference: Mapped[str | None] = mapped_column(Text)
+    #: The pledge signed for it; None while it is only announced.
+    pledge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pledges.id", ondelete="RESTRICT"), unique=True
+    )
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    donor: Mapped[Donor] = relationship(lazy="joined")
+
+    def status(self) -> PledgeState:
+        return PledgeState.ANNOUNCED if self.pledge_id is None else PledgeState.SIGNED
+
+
+class PledgeState(StrEnum):
+    """Where a pledge stands: announced (no money committed) or signed (in the ledger)."""
+
+    ANNOUNCED = "announced"
+    SIGNED = "signed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.errors import ContributionError, MissingRate, UnknownDonor
-from fundledger.donors.models import Donor, DonorType, ExchangeRate
+from fundledger.donors.models import NAME_LANGUAGES, Donor, DonorType, ExchangeRate
 from fundledger.donors.queries import donor_by_code
 from fundledger.errors import Message
 from fundledger.i18n import N_
@@ -35,6 +36,8 @@ def _donor_fields(donor: Donor) -> dict[str, Any]:
         "language": donor.language,
         "contact": donor.contact,
         "active": donor.active,
+        "anonymous": donor.anonymous,
+        **{f"name_{language}": getattr(donor, f"name_{language}") for language in NAME_LANGUAGES},
     }
 
 
@@ -65,6 +68,17 @@ def _checked_name(name: str) -> str:
     return name
 
 
+def _set_names(donor: Donor, names: Mapping[str, str | None]) -> None:
+    """Set the donor's name in each language given; a blank one removes it."""
+    for language, named in names.items():
+        if language not in NAME_LANGUAGES:
+            raise ContributionError(
+                f"a donor's name may be given in {', '.join(NAME_LANGUAGES)}, not {language[:20]!r}"
+            )
+        setattr(donor, f"name_{language}", _checked_name(named) if named and named.strip()
+                else None)  # fmt: skip
+
+
 def create_donor(
     session: Session,
     actor: Actor,
@@ -75,6 +89,8 @@ def create_donor(
     country: str | None = None,
     language: str = "en",
     contact: str | None = None,
+    anonymous: bool = False,
+    names: Mapping[str, str | None] | None = None,
 ) -> Donor:
     code = upper_code(code, "donor code")
     if not _CODE.fullmatch(code):
@@ -97,7 +113,9 @@ def create_donor(
         language=_checked_language(language),
         contact=(contact or "").strip()[:500] or None,
         active=True,
+        anonymous=anonymous,
     )
+    _set_names(donor, names or {})
     session.add(donor)
     session.flush()
     record(session, actor, "donor.created", "donor", donor.code, after=_donor_fields(donor))
@@ -113,13 +131,20 @@ def update_donor(
     country: str | None,
     language: str,
     contact: str | None,
+    anonymous: bool | None = None,
+    names: Mapping[str, str | None] | None = None,
 ) -> Donor:
-    """Change a donor's descriptive fields (code and type identify it and stay)."""
+    """Change a donor's descriptive fields (code and type identify it and stay).
+    ``anonymous`` and ``names`` (its name by language, blank to remove one) change only
+    when given."""
     before = _donor_fields(donor)
     donor.name = _checked_name(name)
     donor.country = _checked_country(country)
     donor.language = _checked_language(language)
     donor.contact = (contact or "").strip()[:500] or None
+    if anonymous is not None:
+        donor.anonymous = anonymous
+    _set_names(donor, names or {})
     session.flush()
     record(
         session,

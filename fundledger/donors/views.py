@@ -32,6 +32,7 @@ from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
 from fundledger.clock import local_date
 from fundledger.donors import listings, operations, queries
+from fundledger.donors.announcements import unsigned
 from fundledger.donors.errors import MissingRate
 from fundledger.donors.forms import (
     LANGUAGE_LABELS,
@@ -132,6 +133,7 @@ def new() -> Page:
             db_session(), request_actor(), code=form.code.data, name=form.name.data,
             type=form.type.data, country=form.country.data or None,
             language=form.language.data, contact=form.contact.data or None,
+            anonymous=form.anonymous.data, names=form.names(),
         )  # fmt: skip
         return (
             _("Added donor %(code)s — %(name)s.", code=donor.code, name=donor.name),
@@ -154,6 +156,7 @@ def edit(code: str) -> Page:
         operations.update_donor(
             db, request_actor(), donor, name=form.name.data, country=form.country.data or None,
             language=form.language.data, contact=form.contact.data or None,
+            anonymous=form.anonymous.data, names=form.names(),
         )  # fmt: skip
         return _("Saved donor %(code)s.", code=donor.code), _detail(donor)
 
@@ -373,6 +376,7 @@ def _donor_page(db: Session, donor: Donor) -> str:
         donor=donor,
         position=queries.donor_position(db, donor),
         statuses=statuses,
+        announced=unsigned(db, donor),
         pledge_entries=entry_numbers(db, (s.pledge.entry_id for s in statuses)),
         receipts=listings.receipts_of(db, donor),
         earmarks=listings.earmarks_of(db, donor),

@@ -1,10 +1,12 @@
 """The Fund's activities in the IATI 2.03 activity standard, as a pooled fund.
 
 One parent activity (hierarchy 1) is the Fund: it receives the money. Signed pledges are
-incoming commitments (11), a pledge's reduction or cancellation a negative one; payments
+incoming commitments (11), a pledge's reduction or cancellation a negative one; pledges
+announced and not yet signed incoming pledges (13), at the rate of the day announced (once
+signed, an announcement is its pledge's commitment and is no longer reported); payments
 are incoming funds (1), at what the donor paid (the bank's credit plus its charges), and
 refunds to donors negative incoming funds (IATI's guidance for refunds). Donors are its
-funding organisations.
+funding organisations; a donor that chose to be anonymous is named "Anonymous donor".
 
 One child activity (hierarchy 2) per allocation the CAJP approved, not per Program
 activity: each approval is its own commitment, with its organ, period and decision
@@ -40,13 +42,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, State
-from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt
+from fundledger.donors.announcements import unsigned
+from fundledger.donors.models import Donor, Pledge, PledgeAnnouncement, PledgeReduction, Receipt
 from fundledger.ledger.balances import first_day, movements
 from fundledger.ledger.chart import ADVANCES, BANK, EXPENDITURE
 from fundledger.ledger.models import EntryKind
 from fundledger.money import BASE_CURRENCY, plain
 from fundledger.program.models import Activity, Implementer, Objective
 from fundledger.program.queries import crossref
+from fundledger.public.queries import ANONYMOUS
 from fundledger.reporting.fund_data import decisions
 
 VERSION = "2.03"
@@ -65,7 +69,7 @@ REPORTING_ORG = "Organization of American States (OAS)"
 # IATI codelists (2.03): TransactionType, OrganisationRole, OrganisationType,
 # ActivityStatus, ActivityDateType, DescriptionType, RelatedActivityType, TagVocabulary.
 INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE_REPORTED = "1", "2", "3", "4"
-INCOMING_COMMITMENT = "11"
+INCOMING_COMMITMENT, INCOMING_PLEDGE = "11", "13"
 FUNDING, EXTENDING, IMPLEMENTING = "1", "3", "4"
 MULTILATERAL = "40"
 #: A donor's type as an IATI organisation type.
@@ -207,19 +211,33 @@ def _in_year(transactions: Iterable[Transaction], year: int | None) -> list[Tran
 
 
 def _donors(session: Session) -> list[tuple[str, str]]:
-    """Every donor that pledged or paid: its name and IATI organisation type."""
-    contributed = select(Pledge.donor_id).union(select(Receipt.donor_id))
+    """Every donor that announced, pledged or paid: its public name and IATI organisation type (the
+    anonymous ones once per type)."""
+    contributed = select(Pledge.donor_id).union(
+        select(Receipt.donor_id), select(PledgeAnnouncement.donor_id)
+    )
     donors = session.scalars(select(Donor).where(Donor.id.in_(contributed)).order_by(Donor.code))
-    return [(donor.name, ORGANISATION_TYPES.get(donor.type, "90")) for donor in donors]
+    found = [(_public_name(donor), ORGANISATION_TYPES.get(donor.type, "90")) for donor in donors]
+    return list(dict.fromkeys(found))
+
+
+def _public_name(donor: Donor) -> str:
+    return ANONYMOUS if donor.anonymous else donor.name
 
 
 def _incoming(session: Session) -> list[Transaction]:
-    """Pledges signed and reduced, payments received and refunds, in date order."""
-    names = dict(session.execute(select(Donor.id, Donor.name)).all())
+    """Pledges announced, signed and reduced, payments received and refunds, in date
+    order."""
+    names = {donor.id: _public_name(donor) for donor in session.scalars(select(Donor))}
     found = [
         Transaction(INCOMING_COMMITMENT, pledge.pledge_date, pledge.usd_amount,
                     names[pledge.donor_id], "Pledge")
         for pledge in session.scalars(select(Pledge))
+    ]  # fmt: skip
+    found += [
+        Transaction(INCOMING_PLEDGE, announced.announced_on, announced.usd_amount,
+                    names[announced.donor_id], "Pledge announced, not yet signed")
+        for announced in unsigned(session)
     ]  # fmt: skip
     reductions = session.execute(
         select(PledgeReduction, Pledge.donor_id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -26,13 +26,39 @@ from fundledger.allocations.execution import BudgetFigures, budget_by_activity, 
 from fundledger.allocations.models import Allocation
 from fundledger.audit.models import AuditEvent
 from fundledger.dashboards.queries import FundOverview, fund_overview
+from fundledger.donors.models import Donor, name_in
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.periods import fiscal_year
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
+from fundledger.reporting.figures import ZERO
 from fundledger.reporting.fund_data import DonorContribution, contributions, decisions
 
 T = TypeVar("T")
+
+
+#: What the public sees of a donor that chose to be anonymous (a donor setting).
+ANONYMOUS = "Anonymous donor"
+
+
+@dataclass(frozen=True, slots=True)
+class PublicContribution:
+    """A donor's contributions in a year as published. The donors that chose to be
+    anonymous are one row, with neither code, name nor type."""
+
+    #: None for the anonymous donors and for revenue of no donor.
+    code: str | None
+    #: The donor's main name; :data:`ANONYMOUS` for the anonymous donors, "" for no donor.
+    name: str
+    names: Mapping[str, str] | None
+    type: str | None
+    anonymous: bool
+    recognised: Decimal
+    received: Decimal
+    outstanding: Decimal
+
+    def name_in(self, language: str) -> str:
+        return name_in(self.name, self.names, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +66,7 @@ class YearContributions:
     """The donors' contributions in one fiscal year, as on the fund statement."""
 
     year: int
-    donors: tuple[DonorContribution, ...]
+    donors: tuple[PublicContribution, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +105,7 @@ class PublicFigures:
 
 def public_figures(session: Session, today: dt.date) -> PublicFigures:
     fund = fund_overview(session, today)
+    anonymous = set(session.scalars(select(Donor.code).where(Donor.anonymous)))
     years = [year.year for year in fund.years]
     per_activity = []
     if years:
@@ -87,13 +114,36 @@ def public_figures(session: Session, today: dt.date) -> PublicFigures:
     return PublicFigures(
         fund=fund,
         contributions=tuple(
-            YearContributions(year, tuple(contributions(session, year))) for year in reversed(years)
+            YearContributions(year, published(contributions(session, year), anonymous))
+            for year in reversed(years)
         ),
         allocations=tuple(approved_allocations(session, today)),
         by_activity=tuple(per_activity),
         by_organ=tuple(regroup(session, per_activity, "organ")),
         by_objective=tuple(regroup(session, per_activity, "objective")),
     )
+
+
+def published(rows: list[DonorContribution], anonymous: set[str]
+              ) -> tuple[PublicContribution, ...]:  # fmt: skip
+    """The fund statement's ``rows`` as published: the donors whose codes are in
+    ``anonymous`` added up in one row after the named ones (and before revenue of no
+    donor), so the totals stay whole and nothing tells them apart."""
+    named = [row for row in rows if row.code is None or row.code not in anonymous]
+    hidden = [row for row in rows if row.code is not None and row.code in anonymous]
+    shown = [
+        PublicContribution(row.code, row.name, row.names, row.type, False, row.recognised,
+                           row.received, row.outstanding)
+        for row in named
+    ]  # fmt: skip
+    if hidden:
+        together = PublicContribution(
+            None, ANONYMOUS, None, None, True, sum((r.recognised for r in hidden), ZERO),
+            sum((r.received for r in hidden), ZERO), sum((r.outstanding for r in hidden), ZERO),
+        )  # fmt: skip
+        place = len(shown) - 1 if shown and shown[-1].code is None else len(shown)
+        shown.insert(place, together)
+    return tuple(shown)
 
 
 def approved_allocations(session: Session, today: dt.date) -> list[ApprovedAllocation]:
@@ -143,7 +193,8 @@ class BooksCache:
     it moves (or the day changes: the years run to today's). One per application."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        #: Re-entrant: a value may be built from another (the page from the figures).
+        self._lock = threading.RLock()
         self._kept: dict[str, tuple[object, Any]] = {}
 
     def get(self, session: Session, today: dt.date, name: str,

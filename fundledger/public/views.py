@@ -3,7 +3,11 @@ parameters. The figures are read once per state of the books (:class:`BooksCache
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, Response, abort, current_app, render_template
+from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from fundledger.auth import sessions
 from fundledger.auth.access import public
@@ -13,7 +17,7 @@ from fundledger.public.queries import BooksCache, PublicFigures, public_figures
 from fundledger.public.tables import DOWNLOADS
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, current_language
 from fundledger.web.views import fund_chart
 
 blueprint = Blueprint("public", __name__)
@@ -22,12 +26,21 @@ blueprint = Blueprint("public", __name__)
 @blueprint.get("/public")
 @public
 def page() -> str:
-    figures = published_figures()
-    return render_template(
-        "public/index.html", figures=figures, fund=figures.fund,
-        fund_chart=fund_chart(figures.fund.years), type_labels=TYPE_LABELS,
-        iati=bool(current_app.config.get("IATI_ORGANISATION")),
-    )  # fmt: skip
+    """The page around its figures, rendered once per state of the books and language
+    (the figures are the same for every visitor; the header, with its CSRF token and the
+    visitor's name, is not): what keeps it fast under load (docs/PERFORMANCE.md)."""
+    iati = bool(current_app.config.get("IATI_ORGANISATION"))
+
+    def render(_session: Session, _today: dt.date) -> Markup:
+        figures = published_figures()
+        return Markup(render_template(  # noqa: S704 - our own template, autoescaped
+            "public/_figures.html", figures=figures, fund=figures.fund,
+            fund_chart=fund_chart(figures.fund.years), type_labels=TYPE_LABELS, iati=iati,
+        ))  # fmt: skip
+
+    key = f"page:{current_language()}:{iati}"
+    shown = _cache().get(db_session(), sessions.now().date(), key, render)
+    return render_template("public/index.html", figures_html=shown)
 
 
 @table_download(blueprint, "/public/<name>", endpoint="download")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import and_, func, select
@@ -17,7 +18,14 @@ from sqlalchemy.orm import Session, aliased
 
 from fundledger.allocations.pools import pool_money
 from fundledger.allocations.settings import SettingValues
-from fundledger.donors.models import Donor, Pledge, PledgeReduction, Receipt, ReceiptApplication
+from fundledger.donors.models import (
+    Donor,
+    Pledge,
+    PledgeReduction,
+    Receipt,
+    ReceiptApplication,
+    name_in,
+)
 from fundledger.errors import FundledgerError
 from fundledger.inputs import FIRST_DAY, LAST_DAY
 from fundledger.ledger.balances import balances, movements, period_movements
@@ -26,6 +34,7 @@ from fundledger.ledger.models import EntryKind, JournalEntry
 from fundledger.ledger.queries import not_reversed
 from fundledger.reporting import uses
 from fundledger.reporting.figures import (
+    ADDED_LATER,
     ZERO,
     AccountInfo,
     Position,
@@ -47,6 +56,12 @@ class DonorDetails:
     type: str
     country: str | None
     language: str
+    #: Its name by language where the donor record has one (:meth:`Donor.names`); None
+    #: for none, and for statements issued before donors had them.
+    names: Mapping[str, str] | None = field(default=None, metadata=ADDED_LATER)
+
+    def name_in(self, language: str) -> str:
+        return name_in(self.name, self.names, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +214,8 @@ def donor_statement(
             f"a statement's period lies within the ledger's dates, {FIRST_DAY.isoformat()} "
             f"to {LAST_DAY.isoformat()}"
         )
-    details = DonorDetails(donor.code, donor.name, donor.type, donor.country, donor.language)
+    details = DonorDetails(donor.code, donor.name, donor.type, donor.country, donor.language,
+                           donor.names())
     # The donor's receivable and unapplied credit at the start and at the end.
     opening = balances(session, start - dt.timedelta(days=1), donor_id=donor.id)
     closing = balances(session, end, donor_id=donor.id)

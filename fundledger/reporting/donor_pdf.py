@@ -71,7 +71,7 @@ def render_donor_statement(data: DonorStatementData, issue: Issue) -> bytes:
         issue,
         title,
         [
-            (language.gettext("Donor"), f"{donor.name} ({donor.code})"),
+            (language.gettext("Donor"), f"{donor.name_in(language.code)} ({donor.code})"),
             (language.gettext("Donor type"), labels.donor_type(language, donor.type)),
             (language.gettext("Period"), labels.period(language, data.start, data.end)),
         ],

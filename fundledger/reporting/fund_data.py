@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.allocations.execution import BudgetFigures, budget_by_activity, regroup
 from fundledger.allocations.models import Allocation, AllocationEvent, Budget
-from fundledger.donors.models import Donor, Receipt
+from fundledger.donors.models import Donor, Receipt, name_in
 from fundledger.ledger.balances import period_movements, pool_balances
 from fundledger.ledger.chart import (
     CONTRIBUTION_ACCOUNTS,
@@ -98,6 +99,12 @@ class DonorContribution:
     received: Decimal
     #: Pledges outstanding at the year's end.
     outstanding: Decimal
+    #: Its name by language where the donor record has one (:meth:`Donor.names`); None
+    #: for none, and for statements issued before donors had them.
+    names: Mapping[str, str] | None = field(default=None, metadata=ADDED_LATER)
+
+    def name_in(self, language: str) -> str:
+        return name_in(self.name, self.names, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +279,7 @@ def _contributions(
     for donor in session.scalars(select(Donor).order_by(Donor.code)):
         row = DonorContribution(
             donor.code, donor.name, donor.type, -recognised.get(donor.id, ZERO),
-            received.get(donor.id, ZERO), outstanding.get(donor.id, ZERO),
+            received.get(donor.id, ZERO), outstanding.get(donor.id, ZERO), donor.names(),
         )  # fmt: skip
         if row.recognised or row.received or row.outstanding:
             rows.append(row)

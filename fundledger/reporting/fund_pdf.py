@@ -185,8 +185,8 @@ def _contributions(data: FundStatementData, language: Language) -> list[Flowable
     money = language.money
     widths = (170, 95, 76, 76, WIDTH - 417)
     rows: list[Sequence[Cell]] = [
-        (para(f"{row.name} ({row.code})" if row.code else _("Not attributed to a donor"),
-              styles().cell),
+        (para(f"{row.name_in(language.code)} ({row.code})" if row.code
+              else _("Not attributed to a donor"), styles().cell),
          fit(labels.donor_type(language, row.type) if row.code else "", widths[1]),
          money(row.recognised), money(row.received), money(row.outstanding))
         for row in data.contributions

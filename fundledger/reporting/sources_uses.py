@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundledger.donors.models import Donor
+from fundledger.donors.models import Donor, name_in
 from fundledger.ledger.balances import balances, first_day, kind_movements
 from fundledger.ledger.chart import ADVANCES, BANK, BANK_CHARGES, INDIRECT
 from fundledger.ledger.models import EntryKind
-from fundledger.reporting.figures import ZERO
+from fundledger.reporting.figures import ADDED_LATER, ZERO
 
 #: The lines of each side, in the order printed (the donors' contributions come first).
 SOURCES = ("returns", "interest")
@@ -43,6 +44,11 @@ class DonorFlow:
     code: str | None
     name: str
     flow: Flow
+    #: Its name by language (:meth:`Donor.names`); None for none.
+    names: Mapping[str, str] | None = field(default=None, metadata=ADDED_LATER)
+
+    def name_in(self, language: str) -> str:
+        return name_in(self.name, self.names, language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +94,16 @@ def sources_and_uses(session: Session, start: dt.date, end: dt.date) -> SourcesA
     since = first_day(session)
     period = _span(session, start, end)
     life = _span(session, since, end) if since is not None and since <= end else None
-    names: dict[int | None, tuple[str | None, str]] = {None: (None, "")}
-    names |= {d.id: (d.code, d.name) for d in session.scalars(select(Donor))}
+    names: dict[int | None, tuple[str | None, str, Mapping[str, str] | None]] = {
+        None: (None, "", None)
+    }
+    names |= {d.id: (d.code, d.name, d.names()) for d in session.scalars(select(Donor))}
     donors = sorted(set(period.by_donor) | set(life.by_donor if life else ()),
                     key=lambda d: (d is None, names[d][0] or ""))  # fmt: skip
     contributions = tuple(
         DonorFlow(names[d][0], names[d][1],
-                  Flow(period.by_donor.get(d, ZERO), life.by_donor.get(d, ZERO) if life else ZERO))
+                  Flow(period.by_donor.get(d, ZERO), life.by_donor.get(d, ZERO) if life else ZERO),
+                  names[d][2])
         for d in donors
     )  # fmt: skip
     lines = {key: Flow(period.lines[key], life.lines[key] if life else ZERO)

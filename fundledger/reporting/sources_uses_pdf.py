@@ -42,7 +42,8 @@ def sources_and_uses_section(
     line(_("Sources of funds"), None, bold=True)
     line(_("Contributions received"), None)
     for row in figures.contributions:
-        label = f"{row.name} ({row.code})" if row.code else _("Not attributed to a donor")
+        named = row.name_in(language.code)
+        label = f"{named} ({row.code})" if row.code else _("Not attributed to a donor")
         line(INDENT + label, row.flow)
     for key in SOURCES:
         line(_(LINES[key]), figures.lines[key])

@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from fundledger.db import Database
+from fundledger.donors.queries import donor_by_code
+
 Run = Callable[..., Result]
 
 
@@ -199,3 +202,24 @@ def test_entry_reverse_refuses_a_pledge_a_receipt_settled(spain: Run) -> None:
             "pledge #1 has receipts applied to it; reverse those receipts first")  # fmt: skip
     assert ok(run("entry", "reverse", "2", "--reason", "wrong donor")) == "3\n"
     assert ok(run("entry", "reverse", "1", "--reason", "wrong donor")) == "4\n"
+
+
+def test_donor_edit_sets_names_by_language_and_anonymity_and_keeps_the_rest(
+    spain: Run, database: Database
+) -> None:
+    ok(spain("donor", "edit", "ES-OBS", "--name-fr", "Espagne", "--anonymous"))
+    ok(spain("donor", "edit", "ES-OBS", "--name-pt", "Espanha"))
+    with database.session() as session:
+        donor = donor_by_code(session, "ES-OBS")
+        assert donor is not None
+        assert (donor.name, donor.anonymous, donor.language) == ("España", True, "es")
+        assert donor.names() == {"fr": "Espagne", "pt": "Espanha"}
+        assert donor.name_in("pt") == "Espanha"
+        assert donor.name_in("en") == "España", "no English name: the main one"
+
+    ok(spain("donor", "edit", "ES-OBS", "--named", "--name-fr", ""))
+    with database.session() as session:
+        donor = donor_by_code(session, "ES-OBS")
+        assert donor is not None
+        assert (donor.anonymous, donor.names()) == (False, {"pt": "Espanha"})
+    refused(spain("donor", "edit", "NOPE", "--anonymous"), "unknown donor")

@@ -42,7 +42,8 @@ def test_the_figures_are_the_public_pages(database: Database, client: FlaskClien
     assert figures["years"][0]["received"] == "204400.00"
     assert answer(client, "/api/v1/public/contributions")[0] == {
         "year": 2025, "donor": "CAN", "donor_name": "Canada", "donor_type": "member_state",
-        "contributions": "100000.00", "received": "100000.00", "outstanding": "0.00",
+        "anonymous": False, "contributions": "100000.00", "received": "100000.00",
+        "outstanding": "0.00",
     }  # fmt: skip
     first = answer(client, "/api/v1/public/allocations")[0]
     assert (first["decision_reference"], first["decision_date"], first["approved"]) == (

@@ -206,3 +206,18 @@ def test_the_iati_file_is_published_once_the_fund_has_an_identifier(
     root = ET.fromstring(response.data)  # noqa: S314 - our own file
     assert root.get("version") == "2.03"
     assert root.findtext("iati-activity/iati-identifier") == "XM-TEST-OAS-FUND"
+
+
+def test_the_page_is_kept_per_language_and_made_again_when_the_books_change(
+    database: Database, client: FlaskClient
+) -> None:
+    known_fund(database)
+    for language, heading in (("en", "The Fund in figures"), ("es", "El Fondo en cifras"),
+                              ("en", "The Fund in figures")):  # fmt: skip
+        client.set_cookie(COOKIE, language)
+        assert f"<h1>{heading}</h1>" in visit(client), language
+
+    with database.transaction() as session:
+        record_receipt(session, SETUP, donor_named(database, "CAN"), value_date=day("2025-02-01"),
+                       amount=D("1000.00"), currency="USD", unpledged=True)  # fmt: skip
+    assert figures(visit(client))["Received"] == "$205,400.00"
