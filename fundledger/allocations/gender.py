@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Final
 
 from fundledger.allocations.errors import AllocationError
+from fundledger.i18n import N_
 
 #: The marker's values, in the DAC's order.
 MARKERS: Final = (0, 1, 2)
@@ -21,6 +22,7 @@ def gender_marker(value: int) -> int:
     """``value`` if it is a marker, else why it is not one."""
     if isinstance(value, bool) or value not in MARKERS:
         raise AllocationError(
-            f"the gender marker is 0 (not targeted), 1 (significant) or 2 (principal), not {value}"
+            N_("the gender marker is 0 (not targeted), 1 (significant) or 2 (principal), "
+               "not %(value)s"), value=str(value)[:20],
         )
     return value

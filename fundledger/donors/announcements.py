@@ -16,8 +16,9 @@ from fundledger.audit.operations import record
 from fundledger.donors.amounts import checked_amount, checked_earmark
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeAnnouncement
-from fundledger.donors.operations import resolve_rate
+from fundledger.donors.operations import inactive_donor, resolve_rate
 from fundledger.donors.pledges import record_pledge
+from fundledger.i18n import N_
 from fundledger.ledger.dates import check_not_after_today
 from fundledger.money import check_currency, to_base
 
@@ -37,7 +38,7 @@ def announce_pledge(
     """Record a pledge the donor announced and has not signed. Checked as a pledge is (an
     active donor, the amount, the rate of the day, the earmark, no date after today)."""
     if not donor.active:
-        raise ContributionError(f"donor {donor.code} is inactive; reactivate it first")
+        raise ContributionError(inactive_donor(donor.code))
     check_not_after_today(announced_on)
     currency = check_currency(currency)
     amount = checked_amount(amount, currency)
@@ -78,12 +79,13 @@ def sign(
     as announced; the rate of the signing day) and mark the announcement signed."""
     if announcement.pledge_id is not None:
         raise ContributionError(
-            f"announced pledge {announcement.id} is already signed: pledge {announcement.pledge_id}"
+            N_("announced pledge %(id)s is already signed: pledge %(pledge)s"),
+            id=announcement.id, pledge=announcement.pledge_id,
         )
     if pledge_date < announcement.announced_on:
         raise ContributionError(
-            f"{pledge_date.isoformat()} is before the pledge was announced, "
-            f"{announcement.announced_on.isoformat()}"
+            N_("%(day)s is before the pledge was announced, %(announced)s"),
+            day=pledge_date, announced=announcement.announced_on,
         )
     pledge = record_pledge(
         session, actor, announcement.donor, pledge_date=pledge_date, amount=announcement.amount,

@@ -73,7 +73,8 @@ def _set_names(donor: Donor, names: Mapping[str, str | None]) -> None:
     for language, named in names.items():
         if language not in NAME_LANGUAGES:
             raise ContributionError(
-                f"a donor's name may be given in {', '.join(NAME_LANGUAGES)}, not {language[:20]!r}"
+                N_("a donor's name may be given in %(languages)s, not “%(language)s”"),
+                languages=", ".join(NAME_LANGUAGES), language=language[:20],
             )
         setattr(donor, f"name_{language}", _checked_name(named) if named and named.strip()
                 else None)  # fmt: skip

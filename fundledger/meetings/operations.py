@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
 from fundledger.audit.operations import record
+from fundledger.errors import Term
+from fundledger.i18n import N_
 from fundledger.inputs import text_problem
 from fundledger.ledger.dates import check_not_after_today
 from fundledger.meetings.errors import MeetingError
@@ -32,17 +34,20 @@ def record_meeting(
     application records what the CAJP did, not its calendar)."""
     if kind not in set(MeetingKind):
         raise MeetingError(
-            f"the kind of meeting is one of {', '.join(MeetingKind)}, not {kind!r}"
+            N_("the kind of meeting is one of %(kinds)s, not “%(kind)s”"),
+            kinds=", ".join(MeetingKind), kind=str(kind)[:40],
         )
     check_not_after_today(held_on)
-    reference_text = _text(reference, "the meeting's reference")
+    reference_text = _text(reference, Term(N_("the meeting's reference")))
     if reference_text is None:
-        raise MeetingError("the meeting's reference is required")
+        raise MeetingError(N_("the meeting's reference is required"))
     if session.scalar(select(Meeting.id).where(Meeting.reference == reference_text)):
-        raise MeetingError(f"a meeting is already recorded under {reference_text}")
+        raise MeetingError(
+            N_("a meeting is already recorded under %(reference)s"), reference=reference_text
+        )
     meeting = Meeting(
         held_on=held_on, kind=kind, reference=reference_text,
-        title=_text(title, "the meeting's title"), recorded_by=actor.name,
+        title=_text(title, Term(N_("the meeting's title"))), recorded_by=actor.name,
         recorded_at=dt.datetime.now(dt.UTC),
     )  # fmt: skip
     session.add(meeting)
@@ -59,28 +64,30 @@ def decided_at(
     """The meeting a CAJP decision dated ``on`` names, if any, and the reference it is
     recorded under: its own document's, else its meeting's. A decision names a meeting,
     carries its own reference, or both; a meeting's decisions bear its date."""
-    own = _text(reference, "the CAJP decision reference")
+    own = _text(reference, Term(N_("the CAJP decision reference")))
     if meeting_id is None:
         if own is None:
-            raise MeetingError("a CAJP decision needs its meeting or its own reference")
+            raise MeetingError(N_("a CAJP decision needs its meeting or its own reference"))
         return None, own
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise MeetingError(f"there is no meeting {meeting_id}")
+        raise MeetingError(N_("there is no meeting %(id)s"), id=meeting_id)
     if meeting.held_on != on:
         raise MeetingError(
-            f"the decision is dated {on.isoformat()} but meeting {meeting.reference} was held "
-            f"on {meeting.held_on.isoformat()}"
+            N_("the decision is dated %(on)s but meeting %(reference)s was held on %(held)s"),
+            on=on, reference=meeting.reference, held=meeting.held_on,
         )
     return meeting, own or meeting.reference
 
 
-def _text(value: str | None, what: str) -> str | None:
+def _text(value: str | None, what: Term) -> str | None:
     """``value`` on one line, spaces collapsed; None if blank."""
     cleaned = " ".join((value or "").split())
     problem = text_problem(cleaned)
     if problem is not None:
-        raise MeetingError(f"{what} {problem}")
+        raise MeetingError(N_("%(what)s %(problem)s"), what=what, problem=problem)
     if len(cleaned) > MAX_TEXT:
-        raise MeetingError(f"{what} is longer than {MAX_TEXT} characters")
+        raise MeetingError(
+            N_("%(what)s is longer than %(limit)s characters"), what=what, limit=MAX_TEXT
+        )
     return cleaned or None

@@ -116,10 +116,11 @@ class AllocationDecision:
     allocation: int
     activity: int
     organ: str
-    #: The allocation's OECD DAC gender-equality marker; None: not screened.
-    gender_marker: int | None
     requested: Decimal
     approved: Decimal | None
+    #: The allocation's OECD DAC gender-equality marker; None: not screened (and left out
+    #: of the figures, so that statements issued before the marker keep their digest).
+    gender_marker: int | None = field(default=None, metadata=ADDED_LATER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,9 +307,10 @@ def decisions(session: Session, start: dt.date, end: dt.date) -> list[Allocation
         result.append(
             AllocationDecision(
                 event.on or start, event.reference or "", event.action, allocation.id,
-                allocation.activity_number, allocation.organ_code, allocation.gender_marker,
+                allocation.activity_number, allocation.organ_code,
                 asked[-1] if asked else allocation.requested_amount,
                 event.amount if event.action == "approve" else None,
+                gender_marker=allocation.gender_marker,
             )
         )  # fmt: skip
     return result

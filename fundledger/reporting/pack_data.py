@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from fundledger.donors.queries import donor_codes
 from fundledger.ledger.chart import CASH_ACCOUNTS, RECEIVABLE
 from fundledger.ledger.posting_totals import recorded_draws, recorded_pool_balances
 from fundledger.program.models import Activity, Implementer
-from fundledger.reporting.figures import ZERO, pool_key
+from fundledger.reporting.figures import ADDED_LATER, ZERO, pool_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +58,6 @@ class Proposal:
     purpose: str
     period_start: dt.date
     period_end: dt.date
-    #: The OECD DAC gender-equality marker; None: not screened.
-    gender_marker: int | None
     requested: Decimal
     #: What approval in full would reserve: the request plus indirect cost recovery.
     needed: Decimal
@@ -67,6 +65,9 @@ class Proposal:
     pools: tuple[PoolImpact, ...]
     #: Whether its pools can cover approval in full.
     fits: bool
+    #: The OECD DAC gender-equality marker; None: not screened (and left out of the
+    #: figures, so that packs issued before the marker keep their digest).
+    gender_marker: int | None = field(default=None, metadata=ADDED_LATER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +114,8 @@ def meeting_pack(
             Proposal(
                 allocation.id, allocation.activity_number, title, allocation.organ_code,
                 organ_name, allocation.purpose, allocation.period_start, allocation.period_end,
-                allocation.gender_marker, requested, needed, _utc(submitted_at).date(),
-                tuple(impacts), left <= 0,
+                requested, needed, _utc(submitted_at).date(), tuple(impacts), left <= 0,
+                gender_marker=allocation.gender_marker,
             )
         )  # fmt: skip
     return PackData(meeting, as_of, with_receivables, rate, tuple(pools), tuple(proposals))

@@ -126,7 +126,7 @@ def test_the_cajp_decides_with_the_keyboard_alone(
     choose(page, "Approve", "Approve a reduced amount")
     type_into(page, "Reduced amount approved", "35000.00")
     date_into(page, "Date of the decision", "2025-03-18")
-    type_into(page, "CAJP document reference", "CP/CAJP-0000/25")
+    type_into(page, "CAJP decision reference", "CP/CAJP-0000/25")
     press(page, "Record the decision")
     page.wait_for_url("**/cajp/queue*")
     decided = page.get_by_text(f"Allocation #{allocation_id} is approved for 35,000.00")

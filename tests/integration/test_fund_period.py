@@ -10,7 +10,9 @@ from decimal import Decimal as D
 from pathlib import Path
 
 from click.testing import CliRunner
+from sqlalchemy import update
 
+from fundledger.allocations.models import Allocation
 from fundledger.cli.main import cli
 from fundledger.db import Database
 from fundledger.ledger.balances import first_day
@@ -46,6 +48,10 @@ def three_examples(database: Database) -> None:
 
 def test_a_year_statement_keeps_its_figures_digest(database: Database) -> None:
     three_examples(database)
+    with database.transaction() as session:
+        # As the books stood when this digest was issued: no allocation had a gender
+        # marker, and a field added since is left out while it is empty.
+        session.execute(update(Allocation).values(gender_marker=None))
     with database.session() as session:
         year = fund_statement(session, *fiscal_year(2025), edition=1)
     assert (year.year, year.span, year.period) == (2025, None, fiscal_year(2025))

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from fundledger.allocations.models import Allocation, AllocationEvent
@@ -120,19 +120,21 @@ def test_revision_0020_files_older_expenditure_reports_under_the_harmonised_cate
     engine = database.engine
     migrate.downgrade(engine, "0019")
     at = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
+    # Written with the columns revision 0019 has (the models know later ones).
     with database.transaction() as session:
-        allocation = Allocation(
-            activity_number=5, organ_code="CIM", requested_amount=Decimal("100.00"),
-            purpose="Research", period_start=dt.date(2025, 1, 1),
-            period_end=dt.date(2025, 12, 31), state="reported", proposed_by="a", created_at=at,
-        )  # fmt: skip
-        session.add(allocation)
-        session.flush()
-        session.add_all(
-            AllocationEvent(allocation_id=allocation.id, action="report", from_state="disbursed",
-                            to_state="reported", actor="a", at=at, category=category)
+        allocation_id = session.execute(
+            insert(Allocation.__table__).returning(Allocation.__table__.c.id), [dict(
+                activity_number=5, organ_code="CIM", requested_amount=Decimal("100.00"),
+                purpose="Research", period_start=dt.date(2025, 1, 1),
+                period_end=dt.date(2025, 12, 31), state="reported", proposed_by="a",
+                created_at=at,
+            )],
+        ).scalar_one()  # fmt: skip
+        session.execute(insert(AllocationEvent.__table__), [
+            dict(allocation_id=allocation_id, action="report", from_state="disbursed",
+                 to_state="reported", actor="a", at=at, category=category)
             for category in older
-        )  # fmt: skip
+        ])  # fmt: skip
     migrate.upgrade(engine)
 
     def categories() -> list[str | None]:

@@ -181,11 +181,11 @@ def test_a_meeting_pack() -> None:
         pools=(PoolLine("unrestricted", D("300000.00"), D("0.00")),
                PoolLine("MEX/activity:5", D("18500.00"), D("5000.00"))),
         proposals=(Proposal(12, 5, "Conduct research", "CIM", "Inter-American Commission of "
-                            "Women (CIM)", "Study", dt.date(2026, 1, 1), dt.date(2026, 12, 31), 2,
+                            "Women (CIM)", "Study", dt.date(2026, 1, 1), dt.date(2026, 12, 31),
                             D("20000.00"), D("21400.00"), dt.date(2026, 2, 1),
                             (PoolImpact("MEX/activity:5", D("13500.00"), D("0.00")),
                              PoolImpact("unrestricted", D("300000.00"), D("292100.00"))),
-                            True),),
+                            True, gender_marker=2),),
     )  # fmt: skip
     pdf = render_meeting_pack(pack, issue("en", "CP-2026-0001"))
     assert all(font.embedded for font in fonts(pdf))

@@ -304,7 +304,7 @@ def test_worked_example_2_through_the_web(database: Database, ana: Browser, carl
     ]
     carla.client.set_cookie(COOKIE, "es")  # the steps and categories in the reader's language
     spanish = text(carla.get("/allocations/1"))
-    assert 'gasto informado <span class="muted">(consultores)</span>' in spanish
+    assert 'gasto informado <span class="muted">(Servicios por contrata)</span>' in spanish
     assert "tramo desembolsado" in spanish
     carla.client.set_cookie(COOKIE, "en")
     assert [row[7].split()[0] for row in timeline] == [

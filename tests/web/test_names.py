@@ -230,7 +230,7 @@ def test_a_failed_decision_in_the_queue_leads_to_its_card_and_keeps_what_was_typ
     assert card, "no card for the allocation decided"
     summary = re.search(r'<div class="refusal error-summary".*?</div>', card.group(0), re.S)
     assert summary, "the summary is in the failing card, where the focus goes"
-    assert f'href="#decide-{second}-reference"' in summary.group(0)
+    assert f'href="#decide-{second}-meeting"' in summary.group(0)
     assert f'action="/allocations/{second}/decide#allocation-{second}-problems"' in card.group(0)
     problems = f'<div class="decision-problems" id="allocation-{second}-problems" tabindex="-1"'
     assert problems in card.group(0)

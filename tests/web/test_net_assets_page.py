@@ -41,7 +41,7 @@ def test_the_page_shows_each_pool_and_the_class_totals(
     page = client.get("/reports/net-assets?as_of=2025-06-30")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    row = html.split("MEX/activity:5", 1)[1].split("</tr>", 1)[0]
+    row = html.split("Mexico (MEX) — Activity 5", 1)[1].split("</tr>", 1)[0]  # the pool, named
     assert [cell.split(">")[-1] for cell in row.split("</td>")[:-1]] == [
         "Restricted", "32,078.60", "21,700.00", "", "", "53,778.60",
     ]  # fmt: skip
