@@ -48,8 +48,10 @@ audit: $(VENV)/.installed-test
 		echo "WARNING: pip-audit could not audit $$skipped packages (no vulnerability data reachable); see $(VENV)/audit.txt" >&2; \
 	else echo "pip-audit: no known vulnerabilities"; fi
 
+# The hostile-input fuzz runs in make test-slow only, where it sweeps every value of every
+# class (it ran a shorter sweep here too: three of make test's ten minutes, repeated there).
 test: lint typecheck audit
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not heavy"
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not heavy and not fuzz"
 
 # The heavier tier CI runs after `make test`: every hostile value of a field kind's classes through
 # every form field and command option, and the volume loads and kill -9 crash tests
