@@ -33,7 +33,7 @@ from wtforms.widgets import HiddenInput
 
 from fundledger.allocations.categories import CATEGORIES
 from fundledger.allocations.models import State
-from fundledger.meetings.forms import meeting_field, named, offer_meetings
+from fundledger.meetings.forms import CajpDecisionForm, meeting_field
 from fundledger.web.fields import (
     LOCAL_EXAMPLE,
     AmountField,
@@ -212,7 +212,7 @@ DECISIONS = [
 ]
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CajpDecisionForm):
     decision = RadioField(
         _l("Decision"), choices=DECISIONS, validators=_required(_l("Choose a decision."))
     )
@@ -226,14 +226,6 @@ class DecisionForm(FlaskForm):
     #: Where the decision was taken: the allocation's page, or the CAJP's queue.
     back = HiddenField(validators=[Optional(), AnyOf(["queue"])])
     submit = SubmitField(_l("Record the decision"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        offer_meetings(self.meeting)
-
-    def validate_meeting(self, field: SelectField) -> None:
-        if not named(self):
-            raise ValidationError(_l("Choose the meeting or enter the decision's reference."))
 
     def validate_amount(self, field: AmountField) -> None:
         if self.decision.data == "reduce" and not field.typed:
@@ -428,7 +420,7 @@ BUDGET_DECISIONS = [
 ]
 
 
-class BudgetDecisionForm(FlaskForm):
+class BudgetDecisionForm(CajpDecisionForm):
     decision = RadioField(
         _l("Decision"), choices=BUDGET_DECISIONS, validators=_required(_l("Choose a decision."))
     )
@@ -440,14 +432,6 @@ class BudgetDecisionForm(FlaskForm):
     reference = _decision_reference()
     comment = _comment()
     submit = SubmitField(_l("Record the decision"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        offer_meetings(self.meeting)
-
-    def validate_meeting(self, field: SelectField) -> None:
-        if not named(self):
-            raise ValidationError(_l("Choose the meeting or enter the decision's reference."))
 
     def validate_lines(self, field: RowList) -> None:
         if self.decision.data != "lines":

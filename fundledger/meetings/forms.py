@@ -7,7 +7,7 @@ from typing import Any
 from flask import g
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SubmitField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from fundledger.meetings.models import MeetingKind
 from fundledger.meetings.queries import meetings
@@ -58,6 +58,18 @@ def chosen_meeting(field: SelectField) -> int | None:
     return int(field.data) if field.data else None
 
 
-def named(form: Any) -> bool:
-    """Whether a decision form names its meeting or its own reference (one is needed)."""
-    return bool(form.meeting.data or form.reference.data)
+class CajpDecisionForm(FlaskForm):
+    """A CAJP decision's form: it offers the meetings, and names its meeting, its own
+    reference, or both. Each form declares ``meeting`` (:func:`meeting_field`) and
+    ``reference`` where it shows them."""
+
+    meeting: SelectField
+    reference: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_meetings(self.meeting)
+
+    def validate_meeting(self, field: SelectField) -> None:
+        if not (field.data or self.reference.data):
+            raise ValidationError(_l("Choose the meeting or enter the decision's reference."))
