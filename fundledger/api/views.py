@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Flask, abort, request
 from flask_smorest import Api, Blueprint
+from flask_smorest.error_handler import ErrorSchema
+from marshmallow import fields
 
 from fundledger.api.bodies import DecimalText
 from fundledger.api.routing import BEARER, View, route
@@ -43,9 +45,19 @@ def read(rule: str, schema: Any) -> Callable[[View], View]:
     return route(blueprint, rule, schema, secured=False)
 
 
+class RefusalSchema(ErrorSchema):  # type: ignore[misc]  # flask-smorest is untyped
+    """An error answer as described: flask-smorest's, and for a refused operation the
+    message's id and parameters (``fundledger.web.pages.refusal_body``)."""
+
+    message_id = fields.String(metadata={"description": "The message's id (its English template)"})
+    params = fields.Dict(metadata={"description": "The message's parameters as JSON values"})
+
+
 class FundApi(Api):  # type: ignore[misc]  # flask-smorest is untyped
     """flask-smorest's Api without its error handler: ``fundledger.web.errors`` answers
     every error, as JSON under ``/api/`` and as a page elsewhere (one mapping)."""
+
+    ERROR_SCHEMA = RefusalSchema
 
     def _register_error_handlers(self) -> None:
         return None

@@ -47,6 +47,7 @@ from fundledger.donors.receipts import apply_credit, record_receipt, unapplied_c
 from fundledger.errors import FundledgerError
 from fundledger.ledger.models import JournalEntry
 from fundledger.meetings.operations import record_meeting
+from fundledger.meetings.queries import meeting_by_reference
 from fundledger.money import BASE_CURRENCY, minor_units
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
@@ -382,10 +383,16 @@ class AllocationPlanner:
                           reference=reference + "-rev", approve=True)  # fmt: skip
 
     def meeting(self, year: int, month: int, day: int, kind: str, number: int) -> int:
-        """A CAJP meeting held that day (or ``until``); its id, for the decisions it takes."""
+        """A CAJP meeting held that day (or ``until``); its id, for the decisions it takes.
+        Growing the demo replays the years' rounds: a meeting recorded already takes the
+        new round's decisions too."""
+        reference = f"CP/CAJP/SA.{number}/{year % 100:02d}"
+        held = meeting_by_reference(self.session, reference)
+        if held is not None:
+            return held.id
         return record_meeting(
             self.session, DEMO_CAJP, held_on=self.on(year, month, day), kind=kind,
-            reference=f"CP/CAJP/SA.{number}/{year % 100:02d}",
+            reference=reference,
         ).id  # fmt: skip
 
     def funding(self, activity: Activity, on: dt.date) -> tuple[list[str], Decimal]:
