@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.allocations.models import Allocation, AllocationEvent, Budget, BudgetLine
+from fundledger.ledger.balances import ZERO
 from fundledger.ledger.chart import ADVANCES
 from fundledger.ledger.periods import fiscal_year
 from fundledger.ledger.posting_totals import activity_movements
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
 
-ZERO = Decimal("0.00")
 #: What the report can be grouped by.
 GROUPINGS = ("activity", "organ", "objective")
 
