@@ -163,9 +163,9 @@ class FundledgerGroup(click.Group):
             sys.stdout.flush()  # here, not at exit, where a failure would be a traceback
             return result
         except (FundledgerError, ConfigurationError) as error:
-            hint = getattr(error, "hint", None)
-            hint = "" if hint is None else f" ({hint})"
-            click.echo(f"fundledger: {visible(error)}{visible(hint)}", err=True)
+            hint = error.hint if isinstance(error, FundledgerError) else None
+            shown = "" if hint is None else f" ({hint})"
+            click.echo(f"fundledger: {visible(error)}{visible(shown)}", err=True)
             ctx.exit(1)
         except OSError as error:
             where = f" ({str(error.filename)[:80]!r})" if error.filename else ""
