@@ -71,8 +71,9 @@ def test_each_role_signs_in_to_its_dashboard(
     # On a laptop (1,366 px) no table scrolls, in French either (the longest headings):
     # every column shows, the last one too.
     page.set_viewport_size({"width": 1366, "height": 768})
-    for language in ("English", "Français"):
+    for language, code in (("English", "en"), ("Français", "fr")):
         page.get_by_role("button", name=language).click()
+        expect(page.locator("html")).to_have_attribute("lang", code)
         clipped = page.evaluate(
             "[...document.querySelectorAll('.table-wrap')].filter(box => "
             "box.scrollWidth > box.clientWidth).map(box => box.innerText.slice(0, 40))"
