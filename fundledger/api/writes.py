@@ -5,6 +5,7 @@ donor or pledge) writes nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from fundledger.api.bodies import PledgeBody, RateBody, ReceiptBody
 from fundledger.api.idempotency import once
 from fundledger.api.reads import pledge_fields, receipt_fields
-from fundledger.api.routing import route
+from fundledger.api.routing import View, route
 from fundledger.api.schemas import PledgeSchema, RateSchema, ReceiptSchema
 from fundledger.auth.access import allow
 from fundledger.auth.models import Role
@@ -39,7 +40,13 @@ blueprint = Blueprint(
 )  # fmt: skip
 
 
-@route(blueprint, "/pledges", PledgeSchema, method="POST", status=201, arguments=PledgeBody)
+def _write(rule: str, schema: type[Schema], body: type[Schema]) -> Callable[[View], View]:
+    """A write's route: a POST answered with 201, read from ``body``, once per key."""
+    return route(blueprint, rule, schema, method="POST", status=201, idempotent=True,
+                 arguments=body)  # fmt: skip
+
+
+@_write("/pledges", PledgeSchema, PledgeBody)
 @allow(Role.SECRETARIAT)
 def post_pledge(body: dict[str, Any]) -> Response:
     """Record a pledge, as the pledge form does."""
@@ -59,7 +66,7 @@ def post_pledge(body: dict[str, Any]) -> Response:
     return once(write)
 
 
-@route(blueprint, "/receipts", ReceiptSchema, method="POST", status=201, arguments=ReceiptBody)
+@_write("/receipts", ReceiptSchema, ReceiptBody)
 @allow(Role.SECRETARIAT)
 def post_receipt(body: dict[str, Any]) -> Response:
     """Record money the bank credited, as the receipt form does."""
@@ -80,7 +87,7 @@ def post_receipt(body: dict[str, Any]) -> Response:
     return once(write)
 
 
-@route(blueprint, "/rates", RateSchema, method="POST", status=201, arguments=RateBody)
+@_write("/rates", RateSchema, RateBody)
 @allow(Role.SECRETARIAT)
 def post_rate(body: dict[str, Any]) -> Response:
     """Record (or correct) a currency's rate on a day, as the rate form does."""

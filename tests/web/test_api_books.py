@@ -9,6 +9,7 @@ import csv
 import io
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -25,7 +26,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from tests.factories import TEST_ACTOR, entry_lines
-from tests.web.api_helpers import WRITE, call, token_for
+from tests.web.api_helpers import WRITE, call, generated_client, token_for
 
 D = Decimal
 PLEDGE = {"donor": "MEX", "pledge_date": "2026-02-10", "amount": "25000.00", "currency": "USD",
@@ -84,21 +85,28 @@ def counts(database: Database) -> tuple[int, ...]:
 # --- reads ------------------------------------------------------------------------------
 
 
-def test_the_trial_balance_read_and_a_pledge_posted_equal_the_clis(
-    database: Database, client: FlaskClient, books: None, token: Callable[..., str]
-) -> None:
-    secretariat = token("secretariat")
-    posted = call(client, "POST", "/api/v1/pledges", secretariat, PLEDGE, key="p-1")
-    assert posted.status_code == 201
-    read = call(client, "GET", "/api/v1/trial-balance", token("auditor", "read"))
-    assert read.status_code == 200
+def test_a_client_generated_from_the_description_reads_and_posts_as_the_cli_does(
+    database: Database, client: FlaskClient, books: None, token: Callable[..., str],
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    """The OpenAPI description is enough to build a working client: one generated from
+    it reads the trial balance the CLI prints and posts the pledge the CLI posts."""
+    api = generated_client(client, tmp_path)
+    secretariat = api.signed_in(token("secretariat"))
+    post = api.operation("api_writes", "post_api_v1_pledges")
+    body = api.model("PledgeBody").from_dict(PLEDGE)
+    posted = post.sync_detailed(client=secretariat, body=body, idempotency_key="p-1")
+    assert posted.status_code == 201, posted.content
+    again = post.sync(client=secretariat, body=body, idempotency_key="p-1")
+    assert again.id == posted.parsed.id, "a retry with its key answers the first pledge"
 
+    auditor = api.signed_in(token("auditor", "read"))
+    read = api.operation("api", "get_api_v1_trial_balance").sync(client=auditor)
     printed = list(csv.DictReader(io.StringIO(cli_output(database, "trial-balance",
                                                          "--format", "csv"))))  # fmt: skip
     assert [
-        {"account": row["account"], "name": row["name"], "debit": row["debit"],
-         "credit": row["credit"]}
-        for row in read.get_json()["rows"]
+        {"account": row.account, "name": row.name, "debit": row.debit, "credit": row.credit}
+        for row in read.rows
     ] == printed  # fmt: skip
     # The same pledge through the CLI posts the same lines.
     cli_output(database, "pledge", "--donor", "MEX", "--date", "2026-02-10", "--amount",
@@ -107,7 +115,7 @@ def test_the_trial_balance_read_and_a_pledge_posted_equal_the_clis(
         api_pledge, cli_pledge = session.scalars(
             select(Pledge).where(Pledge.reference == "API-1").order_by(Pledge.id)
         ).all()
-        assert api_pledge.id == posted.get_json()["id"]
+        assert api_pledge.id == posted.parsed.id
         api_entry = session.get_one(JournalEntry, api_pledge.entry_id)
         cli_entry = session.get_one(JournalEntry, cli_pledge.entry_id)
         assert entry_lines(api_entry) == entry_lines(cli_entry)
@@ -119,7 +127,9 @@ def test_lists_are_paged(client: FlaskClient, books: None, token: Callable[..., 
     auditor = token("auditor", "read")
     first = call(client, "GET", "/api/v1/donors?per_page=1&sort=code", auditor).get_json()
     assert (first["total"], first["pages"], [d["code"] for d in first["items"]]) == (
-        2, 2, ["ES-OBS"]
+        2,
+        2,
+        ["ES-OBS"],
     )
     second = call(client, "GET", "/api/v1/donors?per_page=1&sort=code&page=2", auditor)
     assert [d["code"] for d in second.get_json()["items"]] == ["MEX"]
@@ -150,7 +160,8 @@ def test_a_donors_token_sees_only_its_own_donor(
                 "/api/v1/receipts?donor=ES-OBS", "/api/v1/donors/NOBODY"):  # fmt: skip
         answer = call(client, "GET", url, mine)
         assert (answer.status_code, answer.get_json()["message"]) == (
-            404, "There is no such donor."
+            404,
+            "There is no such donor.",
         ), url
     assert call(client, "GET", "/api/v1/donors/MEX", mine).get_json()["name"] == "México"
     assert call(client, "GET", "/api/v1/trial-balance", mine).status_code == 403
@@ -166,7 +177,8 @@ def test_a_receipt_and_a_rate_post_through_the_forms_services(
     rate = call(client, "POST", "/api/v1/rates", secretariat,
                 {"currency": "eur", "date": "2026-02-10", "rate": "1.0800"}, key="r-1")  # fmt: skip
     assert (rate.status_code, rate.get_json()) == (
-        201, {"currency": "EUR", "date": "2026-02-10", "rate": "1.08"}
+        201,
+        {"currency": "EUR", "date": "2026-02-10", "rate": "1.08"},
     )
     with database.session() as session:
         pledge_id = session.scalars(
