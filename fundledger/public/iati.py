@@ -14,9 +14,9 @@ reference, and an activity may be funded by several over the years. The approval
 outgoing commitment (2), each day's advances a disbursement (3), money the organ returned
 a negative disbursement, and the expenditure it reported expenditure (4). The Fund is its
 funding organisation and the organ its implementing one; the specific objectives the
-activity serves are its tags. The allocation's gender marker is not exported yet as an
-IATI policy-marker: the codelists to check it against (PolicyMarker, PolicySignificance,
-PolicyMarkerVocabulary) are not among the test data.
+activity serves are its tags, and the allocation's gender marker (0, 1 or 2, the DAC's
+significance) its policy marker "gender equality" in the OECD DAC vocabulary; an
+allocation never screened for gender (proposed before the Fund asked) has none.
 
 Every amount is read where the dashboards read it: the contribution records for pledges
 and payments, the CAJP's decisions for approvals, the ledger's daily movements
@@ -67,7 +67,8 @@ FUND_DESCRIPTION = (
 REPORTING_ORG = "Organization of American States (OAS)"
 
 # IATI codelists (2.03): TransactionType, OrganisationRole, OrganisationType,
-# ActivityStatus, ActivityDateType, DescriptionType, RelatedActivityType, TagVocabulary.
+# ActivityStatus, ActivityDateType, DescriptionType, RelatedActivityType, TagVocabulary,
+# PolicyMarkerVocabulary, PolicyMarker.
 INCOMING_FUNDS, OUTGOING_COMMITMENT, DISBURSEMENT, EXPENDITURE_REPORTED = "1", "2", "3", "4"
 INCOMING_COMMITMENT, INCOMING_PLEDGE = "11", "13"
 FUNDING, EXTENDING, IMPLEMENTING = "1", "3", "4"
@@ -87,6 +88,7 @@ GENERAL_DESCRIPTION = "1"
 PARENT, CHILD = "1", "2"
 #: The reporting organisation's own vocabulary: the Program's specific objectives.
 OWN_TAGS = "99"
+OECD_DAC_CRS, GENDER_EQUALITY = "1", "1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,9 @@ class _Child:
         for number, title in self.objectives:
             tag = SubElement(activity, "tag", vocabulary=OWN_TAGS, code=f"objective-{number}")
             _narrative(tag, f"Specific objective {number}: {title}")
+        if allocation.gender_marker is not None:  # the marker's values are the DAC's codes
+            SubElement(activity, "policy-marker", vocabulary=OECD_DAC_CRS, code=GENDER_EQUALITY,
+                       significance=str(allocation.gender_marker))  # fmt: skip
         for transaction in self.transactions:
             _transaction(activity, transaction, provider=False)
         SubElement(activity, "related-activity", ref=fund_id, type=PARENT)
@@ -302,4 +307,3 @@ def _allocations(session: Session, year: int | None) -> list[_Child]:
             children.append(_Child(allocation, titles[allocation.activity_number], organ,
                                    serves[allocation.activity_number], transactions))  # fmt: skip
     return children
-

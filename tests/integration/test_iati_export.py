@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 from lxml import etree
+from sqlalchemy import select
 
+from fundledger.allocations.models import Allocation
 from fundledger.allocations.settings import counts_receivables
 from fundledger.dashboards.queries import fund_years
 from fundledger.db import Database
@@ -71,6 +73,15 @@ def check_the_demos_file(database: Database, today: dt.date) -> None:
         child.findtext("iati-identifier") for child in children
     }
     assert codes_checked(root) >= 10
+    with database.session() as session:
+        markers = dict(session.execute(select(Allocation.id, Allocation.gender_marker)).all())
+    for child in children:
+        allocation = int(child.findtext("iati-identifier").rsplit("-", 1)[1])
+        policy = [(m.get("vocabulary"), m.get("code"), m.get("significance"))
+                  for m in child.findall("policy-marker")]  # fmt: skip
+        marker = markers[allocation]
+        assert policy == ([] if marker is None else [("1", "1", str(marker))])
+    assert {m.get("significance") for m in root.iter("policy-marker")} >= {"0", "1", "2"}
     with database.session() as session:
         years = fund_years(session, today, with_receivables=counts_receivables(session))
         moved = yearly_movements(session, [BANK, ADVANCES])
