@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unicodedata import normalize
+
 from flask import Blueprint, render_template, request
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -13,10 +15,11 @@ from fundledger.listing import ListArgs, ordered, page_of
 from fundledger.program import queries
 from fundledger.program.forms import ActivityFilterForm
 from fundledger.program.models import Activity
+from fundledger.program.translated import title_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, current_language
 
 blueprint = Blueprint("program", __name__, url_prefix="/program")
 
@@ -35,11 +38,11 @@ def objectives() -> str:
 @allow(*EVERY_ROLE)
 def objectives_table() -> Table:
     """The Program's objectives, general then specific, as the resolution numbers them
-    (23 of them: the page neither pages nor sorts them)."""
-    session = db_session()
+    (23 of them: the page neither pages nor sorts them), titled in the reader's language."""
+    db, language = db_session(), current_language()
     rows = [
-        *(("general", o.number, o.title) for o in queries.general_objectives(session)),
-        *(("specific", o.number, o.title) for o in queries.objectives(session)),
+        *(("general", o.number, title_of(o, language)) for o in queries.general_objectives(db)),
+        *(("specific", o.number, title_of(o, language)) for o in queries.objectives(db)),
     ]
     return Table("objectives", ("level", "number", "title"), rows)
 
@@ -55,10 +58,11 @@ def activities() -> str:
 @table_download(blueprint, "/activities", endpoint="activities")
 @allow(*EVERY_ROLE)
 def activities_table() -> Table:
-    db = db_session()
+    db, language = db_session(), current_language()
     order = lists.order(queries.ACTIVITY_SORTS)
     rows = [
-        (a.number, a.title, a.implementer_code, a.implementer.name, "yes" if a.fundable else "no",
+        (a.number, title_of(a, language), a.implementer_code, title_of(a.implementer, language),
+         "yes" if a.fundable else "no",
          " ".join(str(objective.number) for objective in a.objectives))
         for a in db.scalars(_activities(_activity_filters(db), order))
     ]  # fmt: skip
@@ -104,7 +108,11 @@ def crossref() -> str:
 def _activity_filters(db: Session) -> ActivityFilterForm:
     form = ActivityFilterForm(request.args)
     lists.offer(form.objective, (str(o.number) for o in queries.objectives(db)))
-    lists.offer(form.organ, (SelectChoice(i.code, i.name) for i in queries.implementers(db)))
+    language = current_language()
+    organs = {i.code: title_of(i, language) for i in queries.implementers(db)}
+    # By name in the reader's alphabet: É among the E's, not after Z.
+    by_name = sorted(organs, key=lambda code: normalize("NFKD", organs[code].casefold()))
+    lists.offer(form.organ, (SelectChoice(code, organs[code]) for code in by_name))
     return lists.checked(form)
 
 
