@@ -23,7 +23,7 @@ from fundledger.program.models import Activity, GeneralObjective, Implementer, O
 Kind = Literal["general_objectives", "objectives", "activities", "implementers"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 #: The languages a translation file exists for; English is the source.
-TRANSLATED = ("es", "fr")
+TRANSLATED = ("es", "fr", "pt")
 
 #: A row of the Program's reference data that has a title.
 Titled = GeneralObjective | Objective | Activity | Implementer

@@ -250,7 +250,8 @@ def test_worked_example_2_while_the_allocation_is_open(database: Database) -> No
                 "Realizar investigaciones sobre la migración femenina"]),
         ("fr", ["50 000,00", "31 500,00", "18 500,00", "CP/CAJP-0000/25",
                 "Affecté à : Activité 5", "Mener des recherches sur la migration féminine"]),
-        ("pt", ["50.000,00", "31.500,00", "18.500,00", "CP/CAJP-0000/25", "Atividade 5"]),
+        ("pt", ["50.000,00", "31.500,00", "18.500,00", "CP/CAJP-0000/25", "Atividade 5",
+                "Realizar pesquisas sobre a migração feminina"]),
     ],
 )  # fmt: skip
 def test_worked_example_2_in_each_language(
