@@ -82,7 +82,7 @@ def render_donor_statement(data: DonorStatementData, issue: Issue) -> bytes:
             "Exchange rates are in US dollars per unit of the other currency. All amounts come "
             "from the Fund's general ledger by the date of each transaction."
         )),
-        note(labels.english_titles_note(language)),
+        note(labels.titles_note(language)),
     ]  # fmt: skip
     story += _summary(data, language)
     story += _pledges(data, language)

@@ -57,7 +57,7 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
         covers = (_("Period"), labels.period(language, start, end))
         running = f"{title} {_span(data, language)}"
     story: list[Flowable] = front_matter(issue, title, [covers])
-    story.append(note(labels.english_titles_note(language)))
+    story.append(note(labels.titles_note(language)))
     story += _position(data, language)
     story += _changes(data, language)
     if data.sources_uses is not None:

@@ -43,7 +43,7 @@ def render_meeting_pack(data: PackData, issue: Issue) -> bytes:
         (_("Available money counts"), basis),
         (_("Indirect cost recovery"), language.percent(data.indirect_rate)),
     ])  # fmt: skip
-    story.append(note(labels.english_titles_note(language)))
+    story.append(note(labels.titles_note(language)))
     story += _overview(data, language)
     for proposal in data.proposals:
         story += _proposal(proposal, language)
