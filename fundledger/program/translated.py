@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Literal, get_args
+from unicodedata import normalize
 
 from fundledger.program.models import Activity, GeneralObjective, Implementer, Objective
 
@@ -44,6 +45,12 @@ def title(kind: Kind, key: int | str, english: str, language: str) -> str:
     """The title of the objective, activity or implementer ``key`` in ``language``;
     ``english`` (the stored title) where it has no translation."""
     return translations(language).get(kind, {}).get(str(key), english)
+
+
+def alphabetical(text: str) -> str:
+    """A sort key that puts a title where a reader looks for it: É among the E's, not
+    after Z; upper and lower case together."""
+    return normalize("NFKD", text.casefold())
 
 
 def title_of(row: Titled, language: str) -> str:

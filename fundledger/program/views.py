@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from unicodedata import normalize
-
 from flask import Blueprint, render_template, request
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -11,11 +9,11 @@ from wtforms import SelectChoice
 
 from fundledger.auth.access import EVERY_ROLE, allow
 from fundledger.errors import NotFound
-from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.listing import Columns, ListArgs, Sorts, ordered, page_of
 from fundledger.program import queries
 from fundledger.program.forms import ActivityFilterForm
 from fundledger.program.models import Activity
-from fundledger.program.translated import title_of
+from fundledger.program.translated import alphabetical, title_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
@@ -50,8 +48,9 @@ def objectives_table() -> Table:
 @blueprint.get("/activities")
 def activities() -> str:
     db = db_session()
-    filters, order = _activity_filters(db), lists.order(queries.ACTIVITY_SORTS, per_page=100)
-    page = page_of(db, _activities(filters, order), order)
+    sorts = queries.activity_sorts(db, current_language())
+    filters, order = _activity_filters(db), lists.order(sorts, per_page=100)
+    page = page_of(db, _activities(filters, sorts, order), order)
     return render_template("program/activities.html", page=page, filters=filters, order=order)
 
 
@@ -59,12 +58,13 @@ def activities() -> str:
 @allow(*EVERY_ROLE)
 def activities_table() -> Table:
     db, language = db_session(), current_language()
-    order = lists.order(queries.ACTIVITY_SORTS)
+    sorts = queries.activity_sorts(db, language)
+    order = lists.order(sorts)
     rows = [
         (a.number, title_of(a, language), a.implementer_code, title_of(a.implementer, language),
          "yes" if a.fundable else "no",
          " ".join(str(objective.number) for objective in a.objectives))
-        for a in db.scalars(_activities(_activity_filters(db), order))
+        for a in db.scalars(_activities(_activity_filters(db), sorts, order))
     ]  # fmt: skip
     header = ("number", "title", "implementer", "implementer_name", "fundable", "objectives")
     return Table("activities", header, rows)
@@ -110,16 +110,17 @@ def _activity_filters(db: Session) -> ActivityFilterForm:
     lists.offer(form.objective, (str(o.number) for o in queries.objectives(db)))
     language = current_language()
     organs = {i.code: title_of(i, language) for i in queries.implementers(db)}
-    # By name in the reader's alphabet: É among the E's, not after Z.
-    by_name = sorted(organs, key=lambda code: normalize("NFKD", organs[code].casefold()))
+    by_name = sorted(organs, key=lambda code: alphabetical(organs[code]))
     lists.offer(form.organ, (SelectChoice(code, organs[code]) for code in by_name))
     return lists.checked(form)
 
 
-def _activities(filters: ActivityFilterForm, order: ListArgs) -> Select[Activity]:
+def _activities(
+    filters: ActivityFilterForm, sorts: Sorts[Columns], order: ListArgs
+) -> Select[Activity]:
     query = queries.activities_query(
         objective=int(filters.objective.data) if filters.objective.data else None,
         organ=filters.organ.data or None,
         fundable=filters.fundable_only,
     )
-    return ordered(query, queries.ACTIVITY_SORTS, order)
+    return ordered(query, sorts, order)

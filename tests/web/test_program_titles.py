@@ -40,6 +40,12 @@ def reading(browser: Browser, language: str) -> Browser:
     return browser
 
 
+def csv_rows(browser: Browser, url: str) -> list[dict[str, str]]:
+    """The rows of a CSV download (its byte-order mark read)."""
+    download = browser.get(url).get_data(as_text=True)
+    return list(csv.DictReader(io.StringIO(download.removeprefix("\ufeff"))))
+
+
 def test_the_spanish_earmark_chooser_names_objectives_activities_and_organs_in_spanish(
     secretariat: Browser,
 ) -> None:
@@ -74,8 +80,7 @@ def test_the_french_activity_list_and_its_csv_read_in_french(secretariat: Browse
     assert FRENCH["activities"]["21"] in page
     assert "Secrétariat des Sommets des Amériques" in page
     assert "Summits of the Americas Secretariat" not in page
-    download = browser.get("/program/activities.csv?organ=SUMMITS").get_data(as_text=True)
-    rows = list(csv.DictReader(io.StringIO(download.lstrip("\ufeff"))))
+    rows = csv_rows(browser, "/program/activities.csv?organ=SUMMITS")
     assert [(r["number"], r["title"], r["implementer_name"]) for r in rows] == [
         (n, FRENCH["activities"][n], "Secrétariat des Sommets des Amériques") for n in ("20", "21")
     ]
@@ -94,3 +99,18 @@ def test_a_title_with_no_translation_is_shown_in_english(
     page = text(reading(secretariat, "es").get("/program/activities/5"))
     assert "Conduct research on female migration and its impact on family structure" in page
     assert "Comisión Interamericana de Mujeres (CIM)" in page
+
+
+def test_a_translated_activity_list_sorts_by_the_titles_it_shows(secretariat: Browser) -> None:
+    browser = reading(secretariat, "fr")
+    rows = csv_rows(browser, "/program/activities.csv?sort=title&fundable=1")
+    titles = [row["title"] for row in rows]
+    assert len(titles) == 32
+    assert titles == sorted(titles, key=translated.alphabetical)
+    assert titles[0] == FRENCH["activities"]["21"]
+    by_organ = "/program/activities.csv?sort=implementer&direction=desc&fundable=1"
+    names = [row["implementer_name"] for row in csv_rows(browser, by_organ)]
+    assert names == sorted(names, key=translated.alphabetical, reverse=True)
+    # In English the Summits Secretariat would come first, its activities 20 and 21 last.
+    assert names[0] == FRENCH["implementers"]["OAS-ALL"]
+    assert [row["number"] for row in rows][:1] == ["21"]
