@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from flask.testing import FlaskClient
 
 from fundledger.auth.models import User
 from fundledger.db import Database
@@ -18,6 +19,8 @@ from fundledger.program.labels import short
 from fundledger.web.i18n import COOKIE
 from tests.factories import create_donor
 from tests.web.conftest import Browser
+from tests.web.downloads import csv_text
+from tests.web.test_dashboards import known_fund
 from tests.web.test_donor_pages import text
 from tests.web.test_languages import choose
 from tests.web.test_names import NEW_PLEDGE, options
@@ -114,3 +117,20 @@ def test_a_translated_activity_list_sorts_by_the_titles_it_shows(secretariat: Br
     # In English the Summits Secretariat would come first, its activities 20 and 21 last.
     assert names[0] == FRENCH["implementers"]["OAS-ALL"]
     assert [row["number"] for row in rows][:1] == ["21"]
+
+
+def test_a_spanish_visitor_reads_the_public_figures_and_downloads_in_spanish(
+    database: Database, client: FlaskClient
+) -> None:
+    known_fund(database)
+    client.set_cookie(COOKIE, "es")
+    page = text(client.get("/public"))
+    assert f"5. {SPANISH['activities']['5']}" in page
+    assert SPANISH["implementers"]["CIM"] in page, "the table by organ"
+    assert "Conduct research on female migration" not in page
+    allocations = csv_text(client.get("/public/allocations.csv"))
+    assert SPANISH["activities"]["5"] in allocations
+    by_organ = {row[0]: row[1] for row in csv.reader(io.StringIO(csv_text(
+        client.get("/public/by-organ.csv"))))}  # fmt: skip
+    assert by_organ["CIM"] == SPANISH["implementers"]["CIM"]
+    assert by_organ["IACHR"] == SPANISH["implementers"]["IACHR"]
