@@ -28,7 +28,8 @@ from fundledger.clock import local_date
 from fundledger.errors import NotFound
 from fundledger.program import queries as program
 from fundledger.program.models import Activity
-from fundledger.web.i18n import _
+from fundledger.program.translated import title
+from fundledger.web.i18n import _, current_language
 
 blueprint = Blueprint("allocations", __name__)
 
@@ -45,8 +46,9 @@ def activity_choices(db: Session) -> list[SelectChoice]:
 
 
 def activity_choice(activity: Row[int, str, str]) -> SelectChoice:
-    number, title, organ = activity
-    return SelectChoice(str(number), f"{number} — {_short(title)} ({organ})")
+    number, english, organ = activity
+    shown = title("activities", number, english, current_language())
+    return SelectChoice(str(number), f"{number} — {_short(shown)} ({organ})")
 
 
 def _short(text: str, length: int = 70) -> str:

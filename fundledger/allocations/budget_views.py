@@ -40,7 +40,7 @@ from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, current_language
 from fundledger.web.pages import Page, form_page, reason, template_page
 
 # --- work plans and the budget report -------------------------------------------------
@@ -216,7 +216,11 @@ def _budget_report() -> tuple[BudgetReportForm, ListArgs, list[execution.BudgetF
     )
     if form.year.data is None:
         form.year.data = today().year
-    rows = execution.budget_report(db_session(), form.year.data, form.by.data)
+    rows = execution.in_language(
+        execution.budget_report(db_session(), form.year.data, form.by.data),
+        form.by.data,
+        current_language(),
+    )
     return form, order, sorted_rows(rows, queries.BUDGET_REPORT_SORTS, order)
 
 

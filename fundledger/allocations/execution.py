@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -25,9 +25,13 @@ from fundledger.ledger.chart import ADVANCES
 from fundledger.ledger.periods import fiscal_year
 from fundledger.ledger.posting_totals import activity_movements
 from fundledger.program.models import Activity, ActivityObjective, Implementer, Objective
+from fundledger.program.translated import Kind, title
 
 #: What the report can be grouped by.
 GROUPINGS = ("activity", "organ", "objective")
+#: Where each grouping's labels are translated (:mod:`fundledger.program.translated`).
+TITLES: dict[str, Kind] = {"activity": "activities", "organ": "implementers",
+                            "objective": "objectives"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +39,8 @@ class BudgetFigures:
     """One line of budget against actuals: an activity's, an organ's or an objective's."""
 
     key: str
-    #: The activity's, organ's or objective's English title (Program data).
+    #: The activity's, organ's or objective's English title (Program data; see
+    #: :func:`in_language`).
     label: str
     budget: Decimal
     allocated: Decimal
@@ -126,6 +131,11 @@ def budget_report(session: Session, year: int, by: str = "activity") -> list[Bud
     start, end = fiscal_year(year)
     per_activity = budget_by_activity(session, range(year, year + 1), start, end)
     return per_activity if by == "activity" else regroup(session, per_activity, by)
+
+
+def in_language(rows: Iterable[BudgetFigures], by: str, language: str) -> list[BudgetFigures]:
+    """``rows`` grouped ``by`` activity, organ or objective, labelled in ``language``."""
+    return [replace(row, label=title(TITLES[by], row.key, row.label, language)) for row in rows]
 
 
 def budget_total(rows: Iterable[BudgetFigures]) -> BudgetFigures:

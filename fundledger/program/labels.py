@@ -2,8 +2,9 @@
 on female migration…", "Canada (CAN) — Objective 8 — Promotion of orderly…", never
 ``activity:5`` or ``CAN/objective:8`` (issue 15, finding 2). One rule for every page, list,
 CSV and chooser that shows one; the words are marked here and translated by the gettext
-the caller passes (the pages' catalog). Program titles are data, kept in English, the
-only language the Program is loaded in."""
+the caller passes (the pages' catalog). Program titles are data, stored in English and
+read in the reader's language where a working translation has them
+(:mod:`fundledger.program.translated`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from fundledger.i18n import N_
 from fundledger.program.earmarks import InvalidEarmark, parse_earmark
 from fundledger.program.models import Activity, Implementer, Objective
+from fundledger.program.translated import title
 
 #: A translating function: ``gettext(message, **values)``.
 Gettext = Callable[..., str]
@@ -79,12 +81,13 @@ class ProgramNames:
         return gettext(POOL, donor=donor, earmark=self.earmark(mark, gettext))
 
 
-def program_names(session: Session) -> ProgramNames:
+def program_names(session: Session, language: str) -> ProgramNames:
+    """The titles in ``language``, English where one has no translation."""
     activities = session.execute(select(Activity.number, Activity.title))
     objectives = session.execute(select(Objective.number, Objective.title))
     organs = session.execute(select(Implementer.code, Implementer.name))
     return ProgramNames(
-        activities={number: title for number, title in activities},
-        objectives={number: title for number, title in objectives},
-        organs={code: name for code, name in organs},
+        activities={n: title("activities", n, text, language) for n, text in activities},
+        objectives={n: title("objectives", n, text, language) for n, text in objectives},
+        organs={code: title("implementers", code, name, language) for code, name in organs},
     )

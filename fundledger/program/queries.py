@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fundledger.listing import Columns, Sorts
@@ -15,6 +16,9 @@ from fundledger.program.models import (
     Implementer,
     Objective,
 )
+from fundledger.program.translated import TRANSLATED, alphabetical, title
+
+K = TypeVar("K", int, str)
 
 
 def general_objectives(session: Session) -> Sequence[GeneralObjective]:
@@ -42,6 +46,33 @@ ACTIVITY_SORTS: Sorts[Columns] = Sorts(
     },
     default="number",
 )
+
+
+def activity_sorts(session: Session, language: str) -> Sorts[Columns]:
+    """:data:`ACTIVITY_SORTS`, with the title and implementer sorts in ``language``'s
+    titles: the stored ones are English, so a translated page ranks them itself."""
+    if language not in TRANSLATED:
+        return ACTIVITY_SORTS
+    titles = session.execute(select(Activity.number, Activity.title)).all()
+    names = session.execute(select(Implementer.code, Implementer.name)).all()
+    if not titles:
+        return ACTIVITY_SORTS
+    by_title = _ranks({n: title("activities", n, text, language) for n, text in titles})
+    by_name = _ranks({c: title("implementers", c, name, language) for c, name in names})
+    return Sorts(
+        {
+            **ACTIVITY_SORTS.keys,
+            "title": (case(by_title, value=Activity.number), Activity.number),
+            "implementer": (case(by_name, value=Implementer.code), Activity.number),
+        },
+        default=ACTIVITY_SORTS.default,
+    )
+
+
+def _ranks(texts: Mapping[K, str]) -> dict[K, int]:
+    """Each key's place when ``texts`` are put in alphabetical order."""
+    in_order = sorted(texts, key=lambda key: alphabetical(texts[key]))
+    return {key: rank for rank, key in enumerate(in_order)}
 
 
 def activities_query(

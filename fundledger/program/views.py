@@ -9,14 +9,15 @@ from wtforms import SelectChoice
 
 from fundledger.auth.access import EVERY_ROLE, allow
 from fundledger.errors import NotFound
-from fundledger.listing import ListArgs, ordered, page_of
+from fundledger.listing import Columns, ListArgs, Sorts, ordered, page_of
 from fundledger.program import queries
 from fundledger.program.forms import ActivityFilterForm
 from fundledger.program.models import Activity
+from fundledger.program.translated import alphabetical, title_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, current_language
 
 blueprint = Blueprint("program", __name__, url_prefix="/program")
 
@@ -35,11 +36,11 @@ def objectives() -> str:
 @allow(*EVERY_ROLE)
 def objectives_table() -> Table:
     """The Program's objectives, general then specific, as the resolution numbers them
-    (23 of them: the page neither pages nor sorts them)."""
-    session = db_session()
+    (23 of them: the page neither pages nor sorts them), titled in the reader's language."""
+    db, language = db_session(), current_language()
     rows = [
-        *(("general", o.number, o.title) for o in queries.general_objectives(session)),
-        *(("specific", o.number, o.title) for o in queries.objectives(session)),
+        *(("general", o.number, title_of(o, language)) for o in queries.general_objectives(db)),
+        *(("specific", o.number, title_of(o, language)) for o in queries.objectives(db)),
     ]
     return Table("objectives", ("level", "number", "title"), rows)
 
@@ -47,20 +48,23 @@ def objectives_table() -> Table:
 @blueprint.get("/activities")
 def activities() -> str:
     db = db_session()
-    filters, order = _activity_filters(db), lists.order(queries.ACTIVITY_SORTS, per_page=100)
-    page = page_of(db, _activities(filters, order), order)
+    sorts = queries.activity_sorts(db, current_language())
+    filters, order = _activity_filters(db), lists.order(sorts, per_page=100)
+    page = page_of(db, _activities(filters, sorts, order), order)
     return render_template("program/activities.html", page=page, filters=filters, order=order)
 
 
 @table_download(blueprint, "/activities", endpoint="activities")
 @allow(*EVERY_ROLE)
 def activities_table() -> Table:
-    db = db_session()
-    order = lists.order(queries.ACTIVITY_SORTS)
+    db, language = db_session(), current_language()
+    sorts = queries.activity_sorts(db, language)
+    order = lists.order(sorts)
     rows = [
-        (a.number, a.title, a.implementer_code, a.implementer.name, "yes" if a.fundable else "no",
+        (a.number, title_of(a, language), a.implementer_code, title_of(a.implementer, language),
+         "yes" if a.fundable else "no",
          " ".join(str(objective.number) for objective in a.objectives))
-        for a in db.scalars(_activities(_activity_filters(db), order))
+        for a in db.scalars(_activities(_activity_filters(db), sorts, order))
     ]  # fmt: skip
     header = ("number", "title", "implementer", "implementer_name", "fundable", "objectives")
     return Table("activities", header, rows)
@@ -104,14 +108,19 @@ def crossref() -> str:
 def _activity_filters(db: Session) -> ActivityFilterForm:
     form = ActivityFilterForm(request.args)
     lists.offer(form.objective, (str(o.number) for o in queries.objectives(db)))
-    lists.offer(form.organ, (SelectChoice(i.code, i.name) for i in queries.implementers(db)))
+    language = current_language()
+    organs = {i.code: title_of(i, language) for i in queries.implementers(db)}
+    by_name = sorted(organs, key=lambda code: alphabetical(organs[code]))
+    lists.offer(form.organ, (SelectChoice(code, organs[code]) for code in by_name))
     return lists.checked(form)
 
 
-def _activities(filters: ActivityFilterForm, order: ListArgs) -> Select[Activity]:
+def _activities(
+    filters: ActivityFilterForm, sorts: Sorts[Columns], order: ListArgs
+) -> Select[Activity]:
     query = queries.activities_query(
         objective=int(filters.objective.data) if filters.objective.data else None,
         organ=filters.organ.data or None,
         fundable=filters.fundable_only,
     )
-    return ordered(query, queries.ACTIVITY_SORTS, order)
+    return ordered(query, sorts, order)

@@ -49,7 +49,7 @@ def download_table(name: str) -> Table:
     table = DOWNLOADS.get(name)
     if table is None:
         abort(404, description=_("There is no such table."))
-    return Table(name, table.header, table.rows(published_figures()))
+    return Table(name, table.header, table.rows(published_figures(), current_language()))
 
 
 @blueprint.get("/public/iati.xml")

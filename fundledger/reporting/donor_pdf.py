@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable
 
+from fundledger.program.translated import title
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
 from fundledger.reporting.donor_data import DonorStatementData, ReceiptLine, RollForward
@@ -81,7 +82,7 @@ def render_donor_statement(data: DonorStatementData, issue: Issue) -> bytes:
             "Exchange rates are in US dollars per unit of the other currency. All amounts come "
             "from the Fund's general ledger by the date of each transaction."
         )),
-        note(labels.english_titles_note(language)),
+        note(labels.titles_note(language)),
     ]  # fmt: skip
     story += _summary(data, language)
     story += _pledges(data, language)
@@ -280,7 +281,8 @@ def _outstanding(data: DonorStatementData, language: Language) -> list[Flowable]
 def _allocation_cell(info: AllocationInfo, language: Language) -> Cell:
     text = (language.gettext("Allocation %(id)s", id=info.id) + " — "
             + language.gettext("Activity %(number)s", number=info.activity)
-            + f": {info.activity_title} ({info.organ})")  # fmt: skip
+            + f": {title('activities', info.activity, info.activity_title, language.code)}"
+            + f" ({info.organ})")  # fmt: skip
     return para(text, styles().cell)
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable
 
+from fundledger.program.translated import title
 from fundledger.reporting import labels
 from fundledger.reporting.by_category import CategoryLine
 from fundledger.reporting.figures import ZERO
@@ -56,7 +57,8 @@ def organ_transfers_section(
         return value
 
     table: list[Sequence[Cell]] = [
-        (para(f"{row.organ} — {row.name}" if row.organ else _("Not attributed to an organ"),
+        (para(f"{row.organ} — {title('implementers', row.organ, row.name, language.code)}"
+              if row.organ else _("Not attributed to an organ"),
               styles().cell),
          *(money(amount(row, name)) for name, _label in columns), str(row.reports_due))
         for row in rows

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from reportlab.platypus import Flowable
 
-from fundledger.allocations.execution import BudgetFigures
+from fundledger.allocations.execution import TITLES, BudgetFigures
+from fundledger.program.translated import title
 from fundledger.reporting import labels
 from fundledger.reporting.charts import bars
 from fundledger.reporting.embedded import figure_files
@@ -56,7 +57,7 @@ def render_fund_statement(data: FundStatementData, issue: Issue) -> bytes:
         covers = (_("Period"), labels.period(language, start, end))
         running = f"{title} {_span(data, language)}"
     story: list[Flowable] = front_matter(issue, title, [covers])
-    story.append(note(labels.english_titles_note(language)))
+    story.append(note(labels.titles_note(language)))
     story += _position(data, language)
     story += _changes(data, language)
     if data.sources_uses is not None:
@@ -244,14 +245,15 @@ def _budget_rows(
     money = language.money
     rows: list[Sequence[Cell]] = []
     for line in lines:
+        named = title(TITLES[kind], line.key, line.label, language.code)
         if not line.key:
             label = _("Not attributed to an activity")
         elif kind == "activity":
-            label = _("Activity %(number)s", number=line.key) + f": {line.label}"
+            label = _("Activity %(number)s", number=line.key) + f": {named}"
         elif kind == "objective":
-            label = _("Objective %(number)s", number=line.key) + f": {line.label}"
+            label = _("Objective %(number)s", number=line.key) + f": {named}"
         else:
-            label = f"{line.key} — {line.label}"
+            label = f"{line.key} — {named}"
         rows.append((para(label, styles().cell), money(line.budget), money(line.allocated),
                      money(line.disbursed), money(line.spent)))  # fmt: skip
     return rows

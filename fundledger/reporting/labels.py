@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fundledger.program.earmarks import InvalidEarmark, parse_earmark
+from fundledger.program.translated import TRANSLATED
 from fundledger.reporting.figures import AccountInfo
 from fundledger.reporting.i18n import N_, Language
 
@@ -101,7 +102,15 @@ def mandate(language: Language) -> str:
     )
 
 
-def english_titles_note(language: Language) -> str:
+def titles_note(language: Language) -> str:
+    """Where the Program titles a statement prints come from: the resolution's English
+    text, or a working translation of it whose official texts prevail."""
+    if language.code in TRANSLATED:
+        return language.gettext(
+            "Titles of Program activities, objectives and organs are working translations of "
+            "those of resolution %(resolution)s; the official texts of the resolution prevail.",
+            resolution=RESOLUTION,
+        )
     return language.gettext(
         "Titles of Program activities, objectives and organs are those of resolution "
         "%(resolution)s and are shown in English, the language in which the Program data is "

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
+from fundledger.program import translated
 from fundledger.reporting import labels
 from fundledger.reporting.embedded import figure_files
 from fundledger.reporting.figures import ZERO
@@ -42,7 +43,7 @@ def render_meeting_pack(data: PackData, issue: Issue) -> bytes:
         (_("Available money counts"), basis),
         (_("Indirect cost recovery"), language.percent(data.indirect_rate)),
     ])  # fmt: skip
-    story.append(note(labels.english_titles_note(language)))
+    story.append(note(labels.titles_note(language)))
     story += _overview(data, language)
     for proposal in data.proposals:
         story += _proposal(proposal, language)
@@ -63,7 +64,8 @@ def _overview(data: PackData, language: Language) -> list[Flowable]:
     widths = (52, WIDTH - 292, 60, 90, 90)
     rows: list[Sequence[Cell]] = [
         (str(p.allocation),
-         para(_("Activity %(number)s", number=p.activity) + f": {p.activity_title}",
+         para(_("Activity %(number)s", number=p.activity) + ": "
+              + translated.title("activities", p.activity, p.activity_title, language.code),
               styles().cell),
          fit(p.organ, widths[2]), language.money(p.requested),
          _("Yes") if p.fits else _("No"))
@@ -85,10 +87,11 @@ def _proposal(proposal: Proposal, language: Language) -> list[Flowable]:
     money = language.money
     title = (_("Allocation %(id)s", id=proposal.allocation) + " — "
              + _("Activity %(number)s", number=proposal.activity)
-             + f": {proposal.activity_title}")  # fmt: skip
+             + ": " + translated.title("activities", proposal.activity,
+                                       proposal.activity_title, language.code))  # fmt: skip
+    organ = translated.title("implementers", proposal.organ, proposal.organ_name, language.code)
     particulars = key_values([
-        (_("Organ"), proposal.organ_name if f"({proposal.organ})" in proposal.organ_name
-         else f"{proposal.organ_name} ({proposal.organ})"),
+        (_("Organ"), organ if f"({proposal.organ})" in organ else f"{organ} ({proposal.organ})"),
         (_("Purpose"), proposal.purpose),
         (_("Period"), labels.period(language, proposal.period_start, proposal.period_end)),
         (_("Gender-equality marker (OECD DAC)"),

@@ -1,8 +1,8 @@
 """The names pages give earmarks, pools, donors and currencies, in the reader's language
 (issue 15, finding 2): the label rule of :mod:`fundledger.program.labels`, with the
 Program's titles and the donors' names read once per request, as template filters
-(``earmark``, ``pool``, ``donor_code``) and as the choices of the earmark and currency
-choosers."""
+(``earmark``, ``pool``, ``donor_code``, ``program_title``, ``program_label``) and as the
+choices of the earmark and currency choosers."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from fundledger.donors.queries import donor_codes, donor_names
 from fundledger.money import BASE_CURRENCY
 from fundledger.program.labels import UNRESTRICTED, ProgramNames, program_names
 from fundledger.program.pickers import earmark_groups
+from fundledger.program.translated import Kind, Titled, title, title_of
 from fundledger.web.database import db_session
 from fundledger.web.fields import ChooserField
-from fundledger.web.i18n import _, request_language
+from fundledger.web.i18n import _, current_language, request_language
 
 #: Offered in every currency chooser, after USD and before the rate table's others.
 COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "ARS", "CLP", "COP")
@@ -26,7 +27,7 @@ COMMON_CURRENCIES = ("USD", "EUR", "CAD", "GBP", "CHF", "JPY", "MXN", "BRL", "AR
 
 def _program() -> ProgramNames:
     if "program_names" not in g:
-        g.program_names = program_names(db_session())
+        g.program_names = program_names(db_session(), current_language())
     names: ProgramNames = g.program_names
     return names
 
@@ -53,6 +54,17 @@ def earmark_label(earmark: str | None) -> str:
 def pool_label(key: str) -> str:
     """``CAN/objective:8`` → ``Andean Community (CAN) — Objective 8 — <title>``."""
     return _program().pool(key, _donor_names(), _)
+
+
+def program_title(row: Titled) -> str:
+    """An objective's or activity's title, an implementer's name, in the reader's language."""
+    return title_of(row, current_language())
+
+
+def program_label(english: str, kind: Kind, key: int | str) -> str:
+    """The English title ``english`` a report carries for ``key`` of ``kind``, in the
+    reader's language: ``{{ a.activity_title|program_label("activities", a.activity) }}``."""
+    return title(kind, key, english, current_language())
 
 
 def donor_code(donor_id: int | None) -> str:
@@ -92,4 +104,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(earmark_label, "earmark")
     app.add_template_filter(pool_label, "pool")
     app.add_template_filter(donor_code, "donor_code")
+    app.add_template_filter(program_title, "program_title")
+    app.add_template_filter(program_label, "program_label")
     app.add_template_filter(currency_label, "currency_name")

@@ -247,10 +247,11 @@ def test_worked_example_2_while_the_allocation_is_open(database: Database) -> No
                 "CP/CAJP-0000/25", "Activity 5", "(CIM)", "Earmarked to Activity 5"]),
         ("es", ["50.000,00", "31.500,00", "18.500,00", "CP/CAJP-0000/25",
                 "Destinado a: Actividad 5", "Uso de sus contribuciones",
-                "Conduct research on female migration"]),
+                "Realizar investigaciones sobre la migración femenina"]),
         ("fr", ["50 000,00", "31 500,00", "18 500,00", "CP/CAJP-0000/25",
-                "Affecté à : Activité 5"]),
-        ("pt", ["50.000,00", "31.500,00", "18.500,00", "CP/CAJP-0000/25", "Atividade 5"]),
+                "Affecté à : Activité 5", "Mener des recherches sur la migration féminine"]),
+        ("pt", ["50.000,00", "31.500,00", "18.500,00", "CP/CAJP-0000/25", "Atividade 5",
+                "Realizar pesquisas sobre a migração feminina"]),
     ],
 )  # fmt: skip
 def test_worked_example_2_in_each_language(

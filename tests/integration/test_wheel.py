@@ -54,6 +54,13 @@ def test_wheel_installs_and_initialises_from_elsewhere(tmp_path: Path) -> None:
         cwd=elsewhere, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     assert all(path.startswith(site) for path in where), where
+    # The Program's working translations are package data too.
+    summits = subprocess.run(
+        [python, "-c", "from fundledger.program.translated import title;"
+         "print(title('implementers', 'SUMMITS', 'Summits of the Americas Secretariat', 'fr'))"],
+        cwd=elsewhere, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert summits == "Secrétariat des Sommets des Amériques\n"
     # `python -m fundledger.cli` is the same command; an installed copy finds its
     # instance folder (the default database) where Flask would, without Flask.
     assert subprocess.run(

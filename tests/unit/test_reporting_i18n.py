@@ -94,7 +94,9 @@ def test_labels_are_translated() -> None:
     assert labels.decision(Language.of("pt"), "return") == "Devolvido para revisão"
     assert "Trabajadores Migratorios" in labels.fund_name(spanish)
     assert "AG/RES. 2141 (XXXV-O/05)" in labels.mandate(Language.of("pt"))
-    assert "inglés" in labels.english_titles_note(spanish)
+    assert "traducciones de trabajo" in labels.titles_note(spanish)
+    assert "prevalecen" in labels.titles_note(spanish)
+    assert "shown in English" in labels.titles_note(Language.of("en"))
 
 
 @given(
