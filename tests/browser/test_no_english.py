@@ -249,6 +249,7 @@ def test_a_spanish_speaking_secretariat_officer_meets_no_english(
     main.locator("[name=amount]").fill("50.000,00")
     main.locator("[name=rate]").fill("1,0850")
     earmark.select_option(label=activity_5)
+    main.locator("[name=due]").fill("2026-06-30")  # overdue by now: the ageing report shows it
     reader.submit()
     page.wait_for_url("**/donors/ES-OBS")
     reader.read()
