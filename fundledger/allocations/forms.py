@@ -110,11 +110,33 @@ class QueueFilterForm(Form):
     organ = SelectField(_l("Organ"), choices=[ANY], default="")
 
 
+#: The states and work-plan statuses in the reader's language, as the lists' filters offer
+#: them (the pages' badges say the same words: templates/allocations/_macros.html).
+STATE_LABELS = {
+    State.DRAFT: _l("draft"),
+    State.SUBMITTED: _l("submitted"),
+    State.APPROVED: _l("approved"),
+    State.REJECTED: _l("rejected"),
+    State.RETURNED: _l("returned"),
+    State.DISBURSED: _l("disbursed"),
+    State.REPORTED: _l("reported"),
+    State.CLOSED: _l("closed"),
+}
+WORK_PLAN_STATUS_LABELS = {
+    "proposed": _l("proposed"),
+    "approved": _l("approved"),
+    "rejected": _l("rejected"),
+    "superseded": _l("superseded"),
+}
+
+
 class AllocationFilterForm(QueueFilterForm):
     """The allocation list's query string: the queue's filters and the state."""
 
     state = SelectField(
-        _l("State"), choices=[ANY, *(SelectChoice(s.value) for s in State)], default=""
+        _l("State"),
+        choices=[ANY, *(SelectChoice(state.value, label) for state, label in STATE_LABELS.items())],
+        default="",
     )
 
 
@@ -126,7 +148,7 @@ class BudgetFilterForm(Form):
     )
     status = SelectField(
         _l("Status"),
-        choices=[ANY, *map(SelectChoice, ("proposed", "approved", "rejected", "superseded"))],
+        choices=[ANY, *(SelectChoice(*status) for status in WORK_PLAN_STATUS_LABELS.items())],
         default="",
     )
 

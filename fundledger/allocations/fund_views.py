@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from babel.numbers import format_percent
 from flask import render_template, request, url_for
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
@@ -43,7 +44,7 @@ from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
-from fundledger.web.i18n import _, usd
+from fundledger.web.i18n import _, request_language, usd
 from fundledger.web.names import earmark_label, offer_earmarks, pool_label
 from fundledger.web.pages import Page, form_page, reason, template_page
 
@@ -193,8 +194,22 @@ def _settings_data(db: Session) -> dict[str, str]:
 
 def _settings_page(db: Session, form: SettingsForm, refusal: FundledgerError | None) -> str:
     return render_template(
-        "allocations/settings.html",
-        form=form,
-        settings=[(key, get_setting(db, key), meaning) for key, (_, meaning) in SETTINGS.items()],
+        "allocations/settings.html", form=form, settings=_settings_in_force(db),
         refusal=reason(refusal),
-    )
+    )  # fmt: skip
+
+
+def _settings_in_force(db: Session) -> list[tuple[str, str]]:
+    """Each setting as the form names it, with its value in words in the reader's language
+    (the keys and codes, ``pro_rata``, are the command line's): the rate as a percentage."""
+    current = SettingsForm(formdata=None, data=_settings_data(db), meta={"csrf": False})
+    rows = []
+    for key in SETTINGS:
+        field = current[key]
+        if key == "indirect_cost_rate":
+            value = format_percent(Decimal(field.data), locale=request_language().locale)
+        else:
+            labels = {choice.value: choice.label for choice in field.choices}
+            value = str(labels.get(field.data, field.data))
+        rows.append((str(field.label.text), value))
+    return rows

@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from fundledger.donors.models import NAME_LANGUAGES, DonorType
 from fundledger.donors.operations import LANGUAGES
 from fundledger.web.fields import (
+    LOCAL_EXAMPLE,
     AmountField,
     ChooserField,
     DateField,
@@ -260,7 +261,7 @@ class PledgeForm(PostsOnce):
     )
     amount = AmountField(
         _l("Amount pledged"),
-        description=_l("In its currency, as a plain number: 50000.00."),
+        description=_l("In its currency, written like %(example)s.", example=LOCAL_EXAMPLE),
         validators=[Required(_l("Enter the amount.")),
                     MoreThanZero(_l("The amount pledged is more than zero."))],
     )  # fmt: skip
@@ -335,7 +336,10 @@ class ReceiptForm(PostsOnce):
     value_date = DateField(_l("Value date"), validators=[Required(_l("Enter the value date."))])
     amount = AmountField(
         _l("Amount the bank credited"),
-        description=_l("In its currency, after the bank's charges: 29980.00."),
+        description=_l(
+            "In its currency, after the bank's charges, written like %(example)s.",
+            example=LOCAL_EXAMPLE,
+        ),
         validators=[Required(_l("Enter the amount.")),
                     MoreThanZero(_l("The amount credited is more than zero."))],
     )  # fmt: skip

@@ -13,6 +13,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 
 from fundledger.auth.models import Role
+from fundledger.i18n import N_
 from fundledger.ledger.models import AccountType, EntryKind, Side, credit_part, debit_part
 from fundledger.web.i18n import LazyText, _, _l, money, request_language, usd
 
@@ -53,6 +54,32 @@ TERMS: dict[str, LazyText] = {
     EntryKind.REVERSAL: _l("reversal"),
     EntryKind.RECLASSIFICATION: _l("reclassification"),
 }
+
+#: The standard chart's account names (fundledger/ledger/chart.csv), so that the web
+#: catalogs carry them: pages show a name through ``translated``, and an account the
+#: Secretariat added keeps the name it was given.
+ACCOUNT_NAMES = (
+    N_("Bank"),
+    N_("Contributions receivable"),
+    N_("Advances to implementing organs"),
+    N_("Unapplied donor credits"),
+    N_("Refunds payable to donors"),
+    N_("Net assets — unrestricted"),
+    N_("Net assets — restricted"),
+    N_("Contributions — unrestricted"),
+    N_("Releases from restriction — unrestricted class"),
+    N_("Contributions — restricted"),
+    N_("Interest income — restricted class"),
+    N_("Foreign exchange gains — restricted class"),
+    N_("Foreign exchange losses — restricted class"),
+    N_("Releases from restriction — restricted class"),
+    N_("Interest income"),
+    N_("Foreign exchange gains"),
+    N_("Program expenditure"),
+    N_("Indirect cost recovery"),
+    N_("Bank charges"),
+    N_("Foreign exchange losses"),
+)
 
 
 def init_app(app: Flask) -> None:

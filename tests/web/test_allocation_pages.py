@@ -732,8 +732,8 @@ def test_settings_are_changed_by_an_admin_only(
     )
     assert location(saved) == "/settings"
     settings = tables(text(admin.get("/settings")))["Settings in force"]
-    assert settings.row("availability_basis")[1] == "cash_and_receivables"
-    assert settings.row("indirect_cost_rate")[1] == "0.07"
+    assert settings.row("Availability basis")[1] == "Cash and receivables: pledged money counts too"
+    assert settings.row("Indirect cost recovery rate")[1] == "7%"
     with database.session() as session:
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["setting.changed", "setting.changed"]

@@ -30,7 +30,9 @@ def _type_field() -> SelectField:
 class AccountFilterForm(Form):
     type = _type_field()
     status = SelectField(
-        _l("Status"), choices=[ANY, SelectChoice("open"), SelectChoice("closed")], default=""
+        _l("Status"),
+        choices=[ANY, SelectChoice("open", _l("open")), SelectChoice("closed", _l("closed"))],
+        default="",
     )
 
 

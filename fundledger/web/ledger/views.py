@@ -145,7 +145,7 @@ def _journal_filters(db: Session) -> JournalFilterForm:
     """The journal's filters, offering the chart's accounts and the donors."""
     form = JournalFilterForm(request.args)
     lists.offer(
-        form.account, (SelectChoice(a.code, f"{a.code} {a.name}") for a in queries.accounts(db))
+        form.account, (SelectChoice(a.code, f"{a.code} {_(a.name)}") for a in queries.accounts(db))
     )
     lists.offer(form.donor, sorted(donor_codes(db).values()))
     return lists.checked(form)
