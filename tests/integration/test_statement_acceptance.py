@@ -166,7 +166,8 @@ def test_the_figures_inside_are_the_ledgers(
     for column in ("period", "inception"):
         # Opening cash + receipts − payments (+ any other movement) = closing cash = bank.
         sources = sum(D(row["flow"][column]) for row in flows["contributions"]) + sum(
-            D(flows["lines"][key][column]) for key in SOURCES)
+            D(flows["lines"][key][column]) for key in SOURCES
+        )
         uses = sum(D(flows["lines"][key][column]) for key in USES)
         rolled = D(flows["opening"][column]) + sources - uses + D(flows["other"][column])
         assert rolled == D(flows["closing"]) == bank, column
