@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 SIZES ?= 10000 100000
 RUNS ?= 3
 
-.PHONY: run test test-slow lint typecheck audit bench bench-startup screenshots clean
+.PHONY: run test test-slow lint typecheck audit bench bench-startup screenshots statement-pictures clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ bench-startup: $(VENV)/.installed
 # The pictures in docs/screenshots/: each role's home page at 1,366 px over the demo.
 screenshots: $(VENV)/.installed-test
 	$(BIN)/python docs/screenshots.py
+
+# The pictures in docs/statements/: page 1 of each kind of statement over the demo (pdftoppm).
+statement-pictures: $(VENV)/.installed
+	$(BIN)/python docs/statement_pictures.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis

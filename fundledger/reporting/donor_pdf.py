@@ -410,12 +410,10 @@ def _years(data: DonorStatementData, language: Language) -> list[Flowable]:
                                          "used"))))  # fmt: skip
     header = (_("Year"), _("Received"), _("Used: earmarked"), _("Used: your unrestricted share"),
               _("Total used"))  # fmt: skip
-    return [
-        gap(3),
-        chart,
-        gap(2),
-        figure_table(language, header, rows, widths, numeric=(1, 2, 3, 4), totals=1),
-    ]
+    table = figure_table(language, header, rows, widths, numeric=(1, 2, 3, 4), totals=1)
+    if not any(y.received or y.used for y in years):  # a chart of empty bars says nothing
+        return [gap(3), table]
+    return [gap(3), chart, gap(2), table]
 
 
 def _fund(data: DonorStatementData, language: Language) -> list[Flowable]:

@@ -223,3 +223,18 @@ class OwnStatementForm(FlaskForm):
             message = _("A statement cannot run past today (%(today)s).", today=today.isoformat())
             problems.append((self.end, message))
         return problems
+
+
+class PeriodReportForm(Form):
+    """The period a report covers (``?from=…&to=…``); the view fills what is left blank."""
+
+    start = DateField(_l("From"), name="from", validators=[Optional()])
+    end = DateField(_l("To"), name="to", validators=[Optional()])
+
+    def validate_end(self, field: DateField) -> None:
+        start = self.start.data
+        if start and field.data and field.data < start:
+            raise ValidationError(
+                _("The period ends (%(end)s) before it starts (%(start)s).",
+                  end=field.data.isoformat(), start=start.isoformat())
+            )  # fmt: skip

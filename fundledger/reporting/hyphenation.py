@@ -23,10 +23,13 @@ def _dictionary(code: str) -> pyphen.Pyphen:
 def header_lines(text: str, width: float, font: str, size: float, code: str) -> tuple[str, ...]:
     """``text`` in lines no wider than ``width``: filled word by word, a word wider than
     the column hyphenated at the last syllable that fits; cut without a hyphen only
-    when not even its first syllable fits (a column narrower than any syllable)."""
+    when not even its first syllable fits (a column narrower than any syllable). A
+    no-break space joins, as in a date ("31 dic 2025" never ends a line at "dic")."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in text.split(" "):
+        if not word:
+            continue
         joined = f"{line} {word}" if line else word
         if stringWidth(joined, font, size) <= width:
             line = joined

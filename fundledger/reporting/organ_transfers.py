@@ -29,6 +29,9 @@ from fundledger.reporting.figures import ZERO
 
 #: The organ of advances that name no allocation.
 NO_ORGAN = ""
+#: The columns of the table the pages download (CSV, XLSX): one line per organ.
+HEADER = ("organ", "name", "held_at_start", "transferred", "expenditure_reported",
+          "refunded", "corrections", "held_at_end", "reports_due")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +100,10 @@ def transfers_by_organ(
         if row.opening or row.transferred or row.reported or row.returned or row.corrections
         or row.closing
     )  # fmt: skip
+
+
+def table_rows(rows: tuple[OrganTransfers, ...]) -> list[tuple[object, ...]]:
+    """``rows`` as the lines of :data:`HEADER`: typed values, an organ's name as the Program
+    has it."""
+    return [(row.organ, row.name, row.opening, row.transferred, row.reported, row.returned,
+             row.corrections, row.closing, row.reports_due) for row in rows]  # fmt: skip

@@ -57,6 +57,7 @@ def _init_web(app: Flask) -> None:
     import fundledger.donors.fund_views
     import fundledger.donors.import_views
     import fundledger.reporting.net_assets_views
+    import fundledger.reporting.organ_transfers_views
     import fundledger.web.ledger.period_views  # noqa: F401
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit

@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from fundledger.reporting.charts import bars
+from fundledger.reporting.donor_data import DonorStatementData
 from fundledger.reporting.donor_pdf import render_donor_statement
 from fundledger.reporting.grid import Grid
 from fundledger.reporting.hyphenation import header_lines
@@ -153,3 +154,19 @@ def test_a_chart_legend_moves_under_a_long_title() -> None:
     assert legend.y < 170 - 3 - 10  # a line lower than beside the title
     short = bars(["CIM"], series[:1], Language.of("pt"), width=400, height=170, title="USD")
     assert next(item for item in short.contents if isinstance(item, Legend)).y == 170 - 3
+
+
+def test_a_chart_of_empty_years_is_not_drawn() -> None:
+    def text(data: DonorStatementData) -> str:
+        pages = reader(render_donor_statement(data, issue())).pages
+        return " ".join(" ".join(page.extract_text().split()) for page in pages)
+
+    title = "Received and used, by year (USD)"
+    data = statement()
+    assert title in text(data)
+    zero = Decimal("0.00")
+    nothing = replace(data, years=tuple(
+        replace(y, received=zero, used_earmarked=zero, used_unrestricted=zero)
+        for y in data.years))  # fmt: skip
+    assert title not in text(nothing)
+    assert "Used: your unrestricted share" in text(nothing)  # the years' table stays
