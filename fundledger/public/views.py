@@ -47,7 +47,8 @@ def page() -> Response | str:
     # language follows the cookie or the browser's languages.
     response.headers["Cache-Control"] = "no-cache"
     response.vary.update(("Cookie", "Accept-Language"))
-    return response.make_conditional(request)
+    response.make_conditional(request)  # a 304 if the browser has these bytes
+    return response
 
 
 @dataclass(frozen=True, slots=True)
