@@ -43,6 +43,8 @@ from fundledger.demo.growth import entry_count, grow_in_bulk, grow_through_servi
 VENV_BIN = Path(sys.executable).parent
 FUNDLEDGER = str(VENV_BIN / "fundledger")
 GUNICORN = str(VENV_BIN / "gunicorn")
+#: The production settings (README): the pages are timed as they would be served.
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 HLEDGER = shutil.which("hledger") or "/usr/bin/hledger"
 SEED = 2141
 #: Entries posted through the service layer before bulk growth, then SERVICE_SAMPLE more
@@ -276,8 +278,8 @@ def _pages(env: dict[str, str], runs: int, names: list[str]) -> Results:
     signed in once per role that one of them needs."""
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own server, no shell
-        [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--timeout", "900", "fundledger:create_app()"],
+        [GUNICORN, "--config", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--timeout", "900", "fundledger:create_app()"],
         env={**env, "FUNDLEDGER_PUBLIC_URL": f"http://127.0.0.1:{port}"},
     )  # fmt: skip
     try:
