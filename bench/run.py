@@ -45,6 +45,8 @@ from fundledger.demo.growth import entry_count, grow_in_bulk, grow_through_servi
 VENV_BIN = Path(sys.executable).parent
 FUNDLEDGER = str(VENV_BIN / "fundledger")
 GUNICORN = str(VENV_BIN / "gunicorn")
+#: The production settings (README): the pages are timed as they would be served.
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 HLEDGER = shutil.which("hledger") or "/usr/bin/hledger"
 SEED = 2141
 #: Entries posted through the service layer before bulk growth, then SERVICE_SAMPLE more
@@ -75,11 +77,21 @@ PAGES: dict[str, tuple[str, str | None, int, int]] = {
     "/public (anyone)": ("/public", None, PUBLIC_CLIENTS, REQUESTS_PER_CLIENT),
     # The reference beside it: a static file through the same gunicorn, same load (the
     # floor of what any page of the app can do on this machine).
-    "static file (reference)": ("/static/fundledger.css", None, PUBLIC_CLIENTS,
-                                REQUESTS_PER_CLIENT),
+    "static file (reference)": (
+        "/static/fundledger.css",
+        None,
+        PUBLIC_CLIENTS,
+        REQUESTS_PER_CLIENT,
+    ),
 }
 #: The page compared with the reference, in the ratio line.
 PUBLIC, REFERENCE = "/public (anyone)", "static file (reference)"
+#: What ``--pages`` names: a short word for each group of timed pages.
+PAGE_CHOICES = {
+    "journal": ("journal (auditor)",),
+    "home": ("home (donor MEX)", "home (auditor)"),
+    "public": (PUBLIC, REFERENCE),
+}
 OPERATOR = Actor("bench@fundledger.invalid", request_id="bench")
 
 Results = dict[str, Any]
@@ -96,14 +108,18 @@ def main() -> None:
     _compile_bytecode()
     results: dict[str, dict[str, Results]] = {}
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    print("== start-up", file=sys.stderr, flush=True)
-    startup = startup_figures(FUNDLEDGER, HLEDGER, os.environ, work, options.startup_runs)
+    startup: dict[str, dict[str, float]] = {}  # --pages times pages alone
+    if not options.pages:
+        print("== start-up", file=sys.stderr, flush=True)
+        startup = startup_figures(FUNDLEDGER, HLEDGER, os.environ, work, options.startup_runs)
     (out / f"{stamp}.json").write_text(json.dumps({"startup": startup}, indent=2))
     for size in [] if options.startup_only else options.sizes:
         for backend in options.backends:
             print(f"== {backend}, {size} entries", file=sys.stderr, flush=True)
             url = _database(backend, size, work, options.postgres, reuse=options.reuse)
-            measured = _measure(url, size, work, options.runs, build=not options.reuse)
+            measured = _measure(
+                url, size, work, options.runs, build=not options.reuse, pages=_chosen(options.pages)
+            )
             results.setdefault(str(size), {})[backend] = measured
             # Saved as it goes: a long run that fails later keeps what it measured.
             (out / f"{stamp}.json").write_text(
@@ -138,6 +154,10 @@ def _arguments() -> argparse.Namespace:
                         help="A server where the user may create databases.")  # fmt: skip
     parser.add_argument("--work", default="/tmp/fundledger-bench", help="Scratch directory.")  # noqa: S108 - a scratch default, overridable
     parser.add_argument("--out", default="bench/results")
+    parser.add_argument("--pages", nargs="+", choices=sorted(PAGE_CHOICES),
+                        help="Time only these pages (with their static-file reference for "
+                        "public), skipping every command; e.g. --pages public --sizes 10000 "
+                        "--backends sqlite.")  # fmt: skip
     parser.add_argument("--reuse", action="store_true",
                         help="Measure the databases a previous run left (migrated to the "
                         "current schema), without building them again (no throughput "
@@ -164,7 +184,15 @@ def _database(backend: str, size: int, work: Path, postgres: str, *, reuse: bool
     return make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
 
-def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) -> Results:
+def _chosen(groups: list[str] | None) -> list[str] | None:
+    """The pages ``--pages`` names; none (every page and every command) without it."""
+    if groups is None:
+        return None
+    return [page for group in groups for page in PAGE_CHOICES[group]]
+
+
+def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True,
+             pages: list[str] | None = None) -> Results:  # fmt: skip
     env = {**os.environ, "FUNDLEDGER_DATABASE_URL": url,
            "FUNDLEDGER_STATEMENTS_DIR": str(work / "statements"),
            "FUNDLEDGER_SECRET_KEY": "bench-only-secret"}  # fmt: skip
@@ -187,6 +215,9 @@ def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) 
             results["entries"] = entry_count(session)
     finally:
         database.dispose()
+    if pages is not None:  # only these pages, none of the commands
+        results["pages"] = _pages(env, runs, pages)
+        return results
     commands = {
         "startup (--help)": [FUNDLEDGER, "--help"],
         "trial-balance": [FUNDLEDGER, "trial-balance"],
@@ -213,7 +244,7 @@ def _measure(url: str, size: int, work: Path, runs: int, *, build: bool = True) 
     )
     journal.unlink()
     try:
-        results["pages"] = _pages(env, runs)
+        results["pages"] = _pages(env, runs, list(PAGES))
     except (RuntimeError, OSError) as error:  # recorded: the other figures still count
         results["pages_error"] = str(error)
     return results
@@ -251,21 +282,23 @@ def _quiet(_added: int) -> None:
     """No progress bar inside the benchmark."""
 
 
-def _pages(env: dict[str, str], runs: int) -> Results:
-    """p50/p95 of each page under its concurrent clients (median of ``runs``), signed in
-    once per role."""
+def _pages(env: dict[str, str], runs: int, names: list[str]) -> Results:
+    """p50/p95 of each page of ``names`` under its concurrent clients (median of ``runs``),
+    signed in once per role that one of them needs."""
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603 - our own server, no shell
-        [GUNICORN, "--workers", "4", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--timeout", "900", "fundledger:create_app()"],
+        [GUNICORN, "--config", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "--timeout", "900", "fundledger:create_app()"],
         env={**env, "FUNDLEDGER_PUBLIC_URL": f"http://127.0.0.1:{port}"},
     )  # fmt: skip
     try:
         _wait_for(port)
+        needed = {PAGES[name][1] for name in names}
         cookies = {email: sign_in(port, email, demo_password(role, SEED))
-                   for role, email in LOGINS.items()}  # fmt: skip
+                   for role, email in LOGINS.items() if email in needed}  # fmt: skip
         pages: Results = {}
-        for page, (path, email, clients, requests) in PAGES.items():
+        for page in names:
+            path, email, clients, requests = PAGES[page]
             try:
                 cookie = "" if email is None else cookies[email]
                 pages[page] = _page(port, path, cookie, clients, requests, runs)
@@ -368,7 +401,7 @@ def _markdown(
         f"{os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}; "
         f"median of {options.runs} runs",
         "",
-        *startup_markdown(startup),
+        *(startup_markdown(startup) if startup else []),
     ]
     for size, by_backend in results.items():
         lines += [f"### {int(size):,} entries", "",
@@ -384,12 +417,18 @@ def _markdown(
             if isinstance(value, dict) and "seconds" in value:
                 cells = [_process(by_backend[b][name]) for b in backends]
                 lines.append(f"| {name}{_target(name)} | " + " | ".join(cells) + " |")
-        for name in ("trial-balance", f"trial-balance --as-of {AS_OF}"):
+        for name in (
+            ("trial-balance", f"trial-balance --as-of {AS_OF}")
+            if "hledger balance" in first
+            else ()
+        ):
             cells = [
                 _ratio(by_backend[b][name], by_backend[b]["hledger balance"]) for b in backends
             ]
             lines.append(f"| ours / hledger balance: {name} | " + " | ".join(cells) + " |")
         for page, (_path, _login, clients, _requests) in PAGES.items():
+            if page not in first.get("pages", PAGES):
+                continue  # not chosen with --pages
             cells = [_latency(by_backend[b]["pages"][page]) if "pages" in by_backend[b]
                      else "failed" for b in backends]  # fmt: skip
             lines.append(f"| page: {page}, {clients} client(s) | " + " | ".join(cells) + " |")

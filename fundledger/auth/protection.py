@@ -78,7 +78,11 @@ def init_app(app: Flask) -> None:
         app.config["MAX_CONTENT_LENGTH"] = DEFAULT_MAX_CONTENT_LENGTH
     # The access gate calls csrf.protect() itself, after authorization (see access.py).
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    # The language switch only sets the posting browser's preference cookie and changes
+    # nothing on the server, so it asks for no token: a visitor without a session (the
+    # public page is sent whole, from a cache, with no cookie) can switch too.
+    csrf.exempt("fundledger.web.language.choose")
 
     def add_headers(response: Response) -> Response:
         for name, value in HEADERS.items():

@@ -80,12 +80,14 @@ def sign(
     if announcement.pledge_id is not None:
         raise ContributionError(
             N_("announced pledge %(id)s is already signed: pledge %(pledge)s"),
-            id=announcement.id, pledge=announcement.pledge_id,
+            id=announcement.id,
+            pledge=announcement.pledge_id,
         )
     if pledge_date < announcement.announced_on:
         raise ContributionError(
             N_("%(day)s is before the pledge was announced, %(announced)s"),
-            day=pledge_date, announced=announcement.announced_on,
+            day=pledge_date,
+            announced=announcement.announced_on,
         )
     pledge = record_pledge(
         session, actor, announcement.donor, pledge_date=pledge_date, amount=announcement.amount,
@@ -99,6 +101,36 @@ def sign(
         before={"status": "announced"}, after={"status": "signed", "pledge": pledge.id},
     )  # fmt: skip
     return pledge
+
+
+def withdraw(session: Session, actor: Actor, announcement: PledgeAnnouncement, *,
+             reason: str) -> None:  # fmt: skip
+    """The donor withdrew what it announced and had not signed: the announcement goes (it
+    committed no money and no entry names it); the audit event keeps what it was and why."""
+    if announcement.pledge_id is not None:
+        raise ContributionError(
+            N_("announced pledge %(id)s is already signed: pledge %(pledge)s"),
+            id=announcement.id, pledge=announcement.pledge_id,
+        )  # fmt: skip
+    record(
+        session, actor, "pledge.announcement_withdrawn", "pledge_announcement", announcement.id,
+        before={"donor": announcement.donor.code, "announced_on": announcement.announced_on,
+                "amount": announcement.amount, "currency": announcement.currency,
+                "earmark": announcement.earmark, "reference": announcement.reference},
+        after={"status": "withdrawn", "reason": reason},
+    )  # fmt: skip
+    session.delete(announcement)
+    session.flush()
+
+
+def announcement_of(
+    session: Session, donor: Donor, announcement_id: int
+) -> PledgeAnnouncement | None:
+    """The donor's unsigned announcement with that id; none for another donor's."""
+    found = session.get(PledgeAnnouncement, announcement_id)
+    if found is None or found.donor_id != donor.id or found.pledge_id is not None:
+        return None
+    return found
 
 
 def unsigned(session: Session, donor: Donor | None = None) -> list[PledgeAnnouncement]:

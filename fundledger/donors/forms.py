@@ -273,8 +273,7 @@ class PledgeForm(PostsOnce):
     )
     save_rate = _save_rate_box()
     earmark = _earmark_chooser(
-        _l("What the money may fund: an objective, an activity or an organ; "
-           "or unrestricted.")
+        _l("What the money may fund: an objective, an activity or an organ; or unrestricted.")
     )
     due = DateField(_l("Due date"), description=_l("Blank: the last instalment's date, or none."))
     reference = StringField(_l("Agreement reference"), validators=[Length(max=200)],
@@ -414,3 +413,61 @@ class ConfirmImportForm(FlaskForm):
     seal = HiddenField(validators=[Required()])
     filename = HiddenField(validators=[Length(max=255)])
     submit = SubmitField(_l("Post"))
+
+
+class AnnouncementForm(FlaskForm):
+    """A pledge announced and not yet signed: as a pledge, without instalments or due date
+    (the agreement will say them)."""
+
+    announced_on = DateField(
+        _l("Date announced"), validators=[Required(_l("Enter the date it was announced."))]
+    )
+    amount = AmountField(
+        _l("Amount announced"),
+        description=_l("In its currency, as a plain number: 50000.00."),
+        validators=[Required(_l("Enter the amount.")),
+                    MoreThanZero(_l("The amount announced is more than zero."))],
+    )  # fmt: skip
+    currency = _currency_chooser()
+    rate = AmountField(
+        _l("Rate"),
+        description=_l("USD per unit; blank: the rate table's for the date announced."),
+        validators=[MoreThanZero(_l("The rate is more than zero."))],
+    )
+    earmark = _earmark_chooser(
+        _l("What the money may fund: an objective, an activity or an organ; "
+           "or unrestricted.")
+    )  # fmt: skip
+    reference = StringField(
+        _l("Where it was announced"), description=_l("A letter, a pledging conference."),
+        validators=[Length(max=200)], filters=[_strip],
+    )  # fmt: skip
+    submit = SubmitField(_l("Record the announcement"))
+
+
+class SignAnnouncementForm(FlaskForm):
+    """The agreement of an announced pledge is signed: the pledge is recorded as announced."""
+
+    pledge_date = DateField(
+        _l("Date the agreement was signed"),
+        validators=[Required(_l("Enter the pledge date."))],
+    )
+    rate = AmountField(
+        _l("Rate"),
+        description=_l("USD per unit; blank: the rate table's for the pledge date."),
+        validators=[MoreThanZero(_l("The rate is more than zero."))],
+    )
+    due = DateField(_l("Due date"), description=_l("Blank: none."))
+    reference = StringField(
+        _l("Agreement reference"), description=_l("Blank: where it was announced."),
+        validators=[Length(max=200)], filters=[_strip],
+    )  # fmt: skip
+    submit = SubmitField(_l("Record pledge"))
+
+
+class WithdrawAnnouncementForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"), validators=[Required(_l("Give the reason.")), Length(max=500)],
+        filters=[_strip],
+    )  # fmt: skip
+    submit = SubmitField(_l("Withdraw the announcement"))

@@ -4,8 +4,10 @@ parameters. The figures are read once per state of the books (:class:`BooksCache
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -25,11 +27,45 @@ blueprint = Blueprint("public", __name__)
 
 @blueprint.get("/public")
 @public
-def page() -> str:
-    """The page around its figures, rendered once per state of the books and language
-    (the figures are the same for every visitor; the header, with its CSRF token and the
-    visitor's name, is not): what keeps it fast under load (docs/PERFORMANCE.md)."""
+def page() -> Response | str:
+    """The page, the same for every visitor without a session in a language while the books
+    stay as they are: sent whole from what was rendered for the first of them, with an ETag
+    so a browser that has it gets a 304, and no cookie (docs/PERFORMANCE.md). A signed-in
+    visitor's header names them, so their page is rendered around the kept figures."""
     iati = bool(current_app.config.get("IATI_ORGANISATION"))
+    if sessions.current() is not None or request.query_string:
+        return render_template("public/index.html", figures_html=_figures_html(iati))
+    shown = _cache().get(
+        db_session(), sessions.now().date(), f"anonymous:{current_language()}:{iati}",
+        lambda _session, _today: KeptPage.of(
+            render_template("public/index.html", figures_html=_figures_html(iati))
+        ),
+    )  # fmt: skip
+    response = Response(shown.body, mimetype="text/html")
+    response.set_etag(shown.etag)
+    # Asked again each time (a 304 while the books stay as they are), never stale; the
+    # language follows the cookie or the browser's languages.
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.update(("Cookie", "Accept-Language"))
+    response.make_conditional(request)  # a 304 if the browser has these bytes
+    return response
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPage:
+    """A whole page as sent, with the ETag of its bytes (the same in every worker)."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, html: str) -> KeptPage:
+        body = html.encode("utf-8")
+        return cls(body, hashlib.sha256(body).hexdigest()[:32])
+
+
+def _figures_html(iati: bool) -> Markup:
+    """The figures' part of the page, rendered once per state of the books and language."""
 
     def render(_session: Session, _today: dt.date) -> Markup:
         figures = published_figures()
@@ -39,8 +75,8 @@ def page() -> str:
         ))  # fmt: skip
 
     key = f"page:{current_language()}:{iati}"
-    shown = _cache().get(db_session(), sessions.now().date(), key, render)
-    return render_template("public/index.html", figures_html=shown)
+    shown: Markup = _cache().get(db_session(), sessions.now().date(), key, render)
+    return shown
 
 
 @table_download(blueprint, "/public/<name>", endpoint="download")

@@ -54,6 +54,7 @@ def _init_web(app: Flask) -> None:
     import fundledger.allocations.proposal_views
     import fundledger.allocations.views
     import fundledger.auth.token_views
+    import fundledger.donors.announcement_views
     import fundledger.donors.fund_views
     import fundledger.donors.import_views
     import fundledger.reporting.net_assets_views

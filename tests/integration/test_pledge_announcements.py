@@ -14,10 +14,11 @@ from click.testing import Result
 from lxml import etree
 from sqlalchemy import func, select
 
+from fundledger.audit.models import AuditEvent
 from fundledger.clock import today
 from fundledger.dashboards.queries import fund_overview
 from fundledger.db import Database
-from fundledger.donors.announcements import announce_pledge, sign
+from fundledger.donors.announcements import announce_pledge, sign, withdraw
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import PledgeAnnouncement, PledgeState
 from fundledger.ledger.errors import FutureDate
@@ -117,3 +118,29 @@ def test_the_command_line_announces_and_signs(
     missing = run("pledge-sign", "999", "--date", "2025-10-16")
     assert missing.exit_code == 1
     assert "no announced pledge 999" in missing.stderr
+
+
+def test_a_withdrawn_announcement_leaves_the_iati_file_and_a_signed_one_cannot_go(
+    database: Database, schema: etree.XMLSchema
+) -> None:
+    known_fund(database)
+    kept, gone = announced(database), announced(database, amount=D("5000.00"))
+    with database.transaction() as session:
+        signed = session.get(PledgeAnnouncement, kept)
+        assert signed is not None
+        sign(session, SETUP, signed, pledge_date=day("2025-12-01"))
+        with pytest.raises(ContributionError, match="already signed"):
+            withdraw(session, SETUP, signed, reason="changed its mind")
+        withdrawn = session.get(PledgeAnnouncement, gone)
+        assert withdrawn is not None
+        withdraw(session, SETUP, withdrawn, reason="Letter of 2025-12-01")
+
+    root = iati_file(database)
+    assert schema.validate(root), schema.error_log
+    assert root.xpath(ANNOUNCED) == []
+    with database.session() as session:
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "pledge.announcement_withdrawn")
+        ).one()
+        assert event.object_id == str(gone)
+        assert session.get(PledgeAnnouncement, gone) is None

@@ -60,6 +60,7 @@ from fundledger.auth.operations import issue_setup_link
 from fundledger.auth.tokens import issue_token
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
+from fundledger.donors.announcements import announce_pledge
 from fundledger.donors.models import Donor
 from fundledger.donors.operations import create_donor, set_donor_active, set_rate
 from fundledger.donors.pledges import record_pledge
@@ -271,6 +272,13 @@ def _receipt(session: Session) -> dict[str, Any]:
     return {"code": "MEX", "receipt_id": receipt.id}
 
 
+def _announcement(session: Session) -> dict[str, Any]:
+    announced = announce_pledge(session, SECRETARIAT, _donor(session, "MEX"),
+                                announced_on=dt.date(2025, 5, 1), amount=Decimal(1000),
+                                currency="USD")  # fmt: skip
+    return {"code": "MEX", "announcement_id": announced.id}
+
+
 def _period_closed(session: Session) -> dict[str, Any]:
     """2024 closed by the secretariat, for an admin to reopen (closed already: fine)."""
     with contextlib.suppress(FundledgerError), session.begin_nested():
@@ -356,6 +364,14 @@ TARGETS = [
     Target("donors.new_receipt", "/donors/{code}/receipts/new", make=lambda _s: {"code": "MEX"},
            valid={"value_date": DAY, "amount": "10.00", "currency": "USD",
                   "kind": "unpledged"}),
+    Target("donors.announce", "/donors/{code}/announcements/new",
+           make=lambda _s: {"code": "MEX"},
+           valid={"announced_on": DAY, "amount": "100.00", "currency": "USD"}),
+    Target("donors.sign_announcement", "/donors/{code}/announcements/{announcement_id}/sign",
+           make=_announcement, valid={"pledge_date": DAY}),
+    Target("donors.withdraw_announcement",
+           "/donors/{code}/announcements/{announcement_id}/withdraw", make=_announcement,
+           valid={"reason": "fuzz"}),
     Target("donors.set_rate", "/rates/new",
            valid={"currency": "EUR", "rate_date": DAY, "rate": "1.10"}),
     Target("donors.import_file", "/import", idempotent=True),

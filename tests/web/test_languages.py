@@ -93,7 +93,7 @@ def test_the_switcher_works_without_javascript(secretariat: Browser) -> None:
     page = body(secretariat.get("/donors"))
     switcher = re.search(r'<form[^>]*action="/language".*?</form>', page, re.DOTALL)
     assert switcher, "no language switcher in the header"
-    assert 'name="csrf_token"' in switcher.group(0)
+    assert "csrf_token" not in switcher.group(0), "no session needed to switch"
     assert 'name="next" value="/donors"' in switcher.group(0)
     for code, name in (("en", "English"), ("es", "Español"), ("fr", "Français"),
                        ("pt", "Português")):  # fmt: skip
@@ -137,10 +137,14 @@ def test_an_unknown_language_is_refused_and_changes_nothing(browser: Browser) ->
     assert language_of(body(browser.get("/login"))) == "en"
 
 
-def test_the_choice_needs_the_forms_csrf_token(browser: Browser) -> None:
-    response = browser.client.post("/language", data={"language": "es", "next": "/login"})
-    assert response.status_code == 400
-    assert browser.client.get_cookie(COOKIE) is None
+def test_the_choice_needs_no_session(browser: Browser) -> None:
+    """It only sets the browser's own preference, so a visitor of the public page (sent
+    with no cookie) can switch without one."""
+    response = browser.client.post("/language", data={"language": "es", "next": "/public"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/public"
+    assert browser.client.get_cookie(COOKIE).value == "es"
+    assert browser.client.get_cookie("session") is None
 
 
 def test_the_switcher_never_sends_anyone_to_another_site(browser: Browser) -> None:

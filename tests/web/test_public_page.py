@@ -15,6 +15,7 @@ from decimal import Decimal
 from flask import Flask
 from flask.testing import FlaskClient
 
+from fundledger import create_app
 from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.donors.operations import create_donor
@@ -221,3 +222,83 @@ def test_the_page_is_kept_per_language_and_made_again_when_the_books_change(
         record_receipt(session, SETUP, donor_named(database, "CAN"), value_date=day("2025-02-01"),
                        amount=D("1000.00"), currency="USD", unpledged=True)  # fmt: skip
     assert figures(visit(client))["Received"] == "$205,400.00"
+
+
+def test_a_visitor_without_a_session_gets_the_page_without_a_cookie_and_a_304_after(
+    database: Database, app: Flask
+) -> None:
+    """What keeps the page fast under load (docs/PERFORMANCE.md): one page per language
+    and state of the books, sent whole, revalidated by ETag, never stale."""
+    known_fund(database)
+    client = app.test_client(use_cookies=False)
+    first = client.get("/public")
+    assert first.status_code == 200
+    assert "Set-Cookie" not in first.headers, "no session for a visitor"
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert {"Cookie", "Accept-Language"} <= set(first.vary)
+    etag = first.headers["ETag"]
+
+    again = client.get("/public", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+
+    with database.transaction() as session:
+        record_receipt(session, SETUP, donor_named(database, "CAN"), value_date=day("2025-02-01"),
+                       amount=D("1000.00"), currency="USD", unpledged=True)  # fmt: skip
+    changed = client.get("/public", headers={"If-None-Match": etag})
+    assert changed.status_code == 200, "the receipt shows at once"
+    assert figures(changed.get_data(as_text=True))["Received"] == "$205,400.00"
+    assert changed.headers["ETag"] != etag
+
+
+def test_each_language_has_its_own_kept_page(database: Database, app: Flask) -> None:
+    known_fund(database)
+    client = app.test_client(use_cookies=False)
+    headings = {"en": "The Fund in figures", "es": "El Fondo en cifras",
+                "fr": "Le Fonds en chiffres", "pt": "O Fundo em números"}  # fmt: skip
+    etags = set()
+    for _ in range(2):
+        for language, heading in headings.items():
+            response = client.get("/public", headers={"Accept-Language": language})
+            page = response.get_data(as_text=True)
+            assert f'<html lang="{language}">' in page
+            assert f"<h1>{heading}</h1>" in page, language
+            etags.add(response.headers["ETag"])
+    assert len(etags) == len(headings)
+
+
+def test_every_worker_sees_a_new_receipt(database: Database, app: Flask) -> None:
+    """gunicorn runs several processes, each with its own kept pages: each asks the books'
+    state on every request, so none serves the figures of before a posting."""
+    known_fund(database)
+    other = create_app(dict(app.config))
+    workers = [app.test_client(use_cookies=False), other.test_client(use_cookies=False)]
+    for worker in workers:
+        assert figures(visit(worker))["Received"] == "$204,400.00"
+
+    with database.transaction() as session:
+        record_receipt(session, SETUP, donor_named(database, "CAN"), value_date=day("2025-02-01"),
+                       amount=D("1000.00"), currency="USD", unpledged=True)  # fmt: skip
+    for worker in workers:
+        assert figures(visit(worker))["Received"] == "$205,400.00"
+    get_database(other).dispose()
+
+
+def test_a_signed_in_visitor_sees_their_own_header_and_no_one_keeps_it(
+    database: Database, app: Flask, client: FlaskClient, login_as: Callable[..., User]
+) -> None:
+    known_fund(database)
+    visit(app.test_client(use_cookies=False))  # the visitors' page is kept
+    login_as("auditor", client=client)
+    response = client.get("/public")
+    assert "Sign out" in words(response.get_data(as_text=True))
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in response.headers
+    assert "Sign out" not in words(visit(app.test_client(use_cookies=False)))
+
+
+def test_a_query_string_does_not_reach_the_kept_page(database: Database, app: Flask) -> None:
+    known_fund(database)
+    client = app.test_client(use_cookies=False)
+    assert 'name="next" value="/public?x=1"' in visit(client, "/public?x=1")
+    assert 'name="next" value="/public"' in visit(client)
