@@ -77,12 +77,14 @@ def cofinancing_withdraw(item_id: int, reason: str, as_email: str) -> None:
 @FORMAT
 def cofinancing_list(year: int | None, output_format: Output) -> None:
     """Co-financing items, newest year first, withdrawn ones marked."""
-    from fundledger.cofinancing.queries import items_query
+    from fundledger.cofinancing.queries import ITEM_SORTS, items_query
+    from fundledger.listing import ListArgs, ordered
 
+    newest_first = ordered(items_query(year=year), ITEM_SORTS, ListArgs("year", descending=True))
     with database().session() as session:
         rows = [(i.id, i.year, i.activity_number, i.source_kind, i.source_name,
                  quantize(i.amount), i.description, "withdrawn" if i.withdrawn_at else "")
-                for i in session.scalars(items_query(year=year))]  # fmt: skip
+                for i in session.scalars(newest_first)]  # fmt: skip
     emit(("id", "year", "activity", "source", "name", "amount_usd", "description", "status"),
          rows, output_format, numeric=(0, 1, 2, 5))  # fmt: skip
 

@@ -22,13 +22,25 @@ from fundledger.cofinancing.models import CofinancingItem, SourceKind
 from fundledger.cofinancing.operations import FIRST_YEAR
 from fundledger.ledger.balances import ZERO
 from fundledger.ledger.periods import fiscal_year
+from fundledger.listing import Columns, Sorts
 from fundledger.program.models import ActivityObjective, Objective
+
+#: How the list may be sorted: newest year first unless asked otherwise.
+ITEM_SORTS: Sorts[Columns] = Sorts(
+    {
+        "year": (CofinancingItem.year, CofinancingItem.activity_number, CofinancingItem.id),
+        "activity": (CofinancingItem.activity_number, CofinancingItem.year, CofinancingItem.id),
+        "amount": (CofinancingItem.amount, CofinancingItem.id),
+    },
+    default="year",
+    descending=True,
+)
 
 
 def items_query(
     *, year: int | None = None, activity: int | None = None, source_kind: str | None = None
 ) -> Select[CofinancingItem]:
-    """Items, withdrawn ones too, newest year first."""
+    """Items, withdrawn ones too, in no order yet (see :data:`ITEM_SORTS`)."""
     query = select(CofinancingItem)
     if year is not None:
         query = query.where(CofinancingItem.year == year)
@@ -36,8 +48,7 @@ def items_query(
         query = query.where(CofinancingItem.activity_number == activity)
     if source_kind:
         query = query.where(CofinancingItem.source_kind == source_kind)
-    return query.order_by(CofinancingItem.year.desc(), CofinancingItem.activity_number,
-                          CofinancingItem.id)  # fmt: skip
+    return query
 
 
 @dataclass(frozen=True, slots=True)

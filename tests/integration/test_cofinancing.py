@@ -166,8 +166,8 @@ def test_items_and_the_resources_report_from_the_command_line(run: Run) -> None:
     assert (again.exit_code, "already withdrawn" in again.stderr) == (1, True)
     listed = ok(run("cofinancing", "list", "--year", "2025", "--format", "csv")).splitlines()
     assert listed[1:] == [
-        f"{first},2025,7,regular_fund,CIM,10000.00,Staff time,withdrawn",
         f"{int(first) + 1},2025,7,regular_fund,CIM,300.00,Staff time,",
+        f"{first},2025,7,regular_fund,CIM,10000.00,Staff time,withdrawn",
     ]
     report = ok(run("report", "resources", "--year", "2025", "--format", "csv")).splitlines()
     assert report[0] == "objective,name,fund,regular_fund,others,total"
