@@ -205,3 +205,16 @@ def test_revision_0032_adds_the_items_and_the_database_refuses_a_negative_one(
         connection.execute(text(columns + "-1.00, 'x', 'a', CURRENT_TIMESTAMP)"))
     migrate.downgrade(engine, "0029")
     assert "cofinancing_items" not in inspect(engine).get_table_names()
+
+
+def test_the_demo_records_co_financing_for_its_last_two_years(run: Run) -> None:
+    assert run("demo").exit_code == 0
+    listed = ok(run("cofinancing", "list", "--format", "csv")).splitlines()[1:]
+    years = sorted({int(line.split(",")[1]) for line in listed})
+    assert len(listed) == 8
+    assert years == [years[0], years[0] + 1]
+    optional = [line for line in listed if int(line.split(",")[2]) > 32]
+    assert {line.split(",")[3] for line in optional} == {"own_resources"}
+    report = ok(run("report", "resources", "--year", str(years[1]), "--format", "csv"))
+    whole = report.splitlines()[-1].split(",")
+    assert whole[3:5] == ["44000.00", "22550.00"]  # 27,500 + 16,500; 8,800 + 13,750
