@@ -69,6 +69,8 @@ LAZY_COMMANDS = {
                    "application may keep running.", "fundledger.setup.commands:backup"),
     "budget": Lazy("Annual work plans: planned amounts per activity, approved by the CAJP.",
                    f"{_ALLOCATIONS}:budget"),
+    "cofinancing": Lazy("Co-financing: resources spent on the Program outside the Fund (never "
+                        "in its ledger).", "fundledger.cofinancing.commands:cofinancing"),
     "credit-apply": Lazy("Settle a pledge from the donor's unapplied credit (earlier "
                          "overpayments).", f"{_DONORS}:credit_apply"),
     "donor": Lazy("Donors: member states, observers and organizations that contribute.",
@@ -104,7 +106,8 @@ LAZY_COMMANDS = {
                    f"{_ALLOCATIONS}:refund"),
     "report": Lazy("Reports on contributions, budgets and allocations.",
                    "fundledger.cli.tools:report",
-                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.commands")),
+                   also=(_DONORS, _ALLOCATIONS, "fundledger.reporting.commands",
+                         "fundledger.cofinancing.commands")),
     "restate-restrictions": Lazy("Restate the classes of entries posted before restriction "
                                  "followed the money.",
                                  "fundledger.ledger.commands:restate_restrictions"),

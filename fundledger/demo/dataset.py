@@ -39,6 +39,7 @@ from fundledger.allocations.settings import counts_receivables
 from fundledger.auth.operations import create_user, set_password
 from fundledger.auth.passwords import Passwords
 from fundledger.auth.queries import user_by_email
+from fundledger.demo.cofinancing import record_cofinancing
 from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge, reduce_pledge
@@ -161,6 +162,8 @@ def load_demo(
     for year in range(first_year, until.year + 1):
         planner.work_plan(year, revise=year % 2 == 0)
         planner.allocations(year, current=year == last_year)
+    last_two = range(max(first_year, last_year - 1), last_year + 1)
+    record_cofinancing(session, DEMO_SECRETARIAT, last_two)
     entries = session.scalar(select(JournalEntry.number).order_by(JournalEntry.number.desc()))
     return DemoReport(donors=len(donors), entries=entries or 0)
 

@@ -12,6 +12,7 @@ def register_all() -> None:
     from fundledger.audit import models as _audit  # noqa: F401
     from fundledger.audit.operations import record_period_change
     from fundledger.auth import models as _auth  # noqa: F401
+    from fundledger.cofinancing import models as _cofinancing  # noqa: F401
     from fundledger.corrections import models as _corrections  # noqa: F401
     from fundledger.donors import models as _donors  # noqa: F401
     from fundledger.donors.revaluation import refuse_unrevalued_year

@@ -63,6 +63,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.allocations.blueprint import blueprint as allocations
     from fundledger.audit.views import blueprint as audit
     from fundledger.auth.views import blueprint as auth
+    from fundledger.cofinancing.views import blueprint as cofinancing
     from fundledger.corrections.views import blueprint as corrections
     from fundledger.donors.views import blueprint as donors
     from fundledger.meetings.views import blueprint as meetings
@@ -82,6 +83,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(program)
     app.register_blueprint(allocations)
     app.register_blueprint(meetings)
+    app.register_blueprint(cofinancing)
     app.register_blueprint(donors)
     app.register_blueprint(corrections)
     app.register_blueprint(statements)

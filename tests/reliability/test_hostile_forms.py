@@ -58,6 +58,7 @@ from fundledger.allocations.models import Allocation
 from fundledger.auth.models import User
 from fundledger.auth.operations import issue_setup_link
 from fundledger.auth.tokens import issue_token
+from fundledger.cofinancing.operations import record_item
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
 from fundledger.donors.announcements import announce_pledge
@@ -229,6 +230,12 @@ def _enrolled_user(session: Session) -> dict[str, Any]:
     user = create_user(session, "cajp", email=f"{uuid.uuid4().hex}@example.org",
                        totp_secret=CODE_SECRET)  # fmt: skip
     return {"user_id": user.id}
+
+
+def _cofinancing_item(session: Session) -> dict[str, Any]:
+    item = record_item(session, SECRETARIAT, activity=34, year=2025, source_kind="regular_fund",
+                       source_name="fuzz", amount=Decimal(1), description="fuzz")  # fmt: skip
+    return {"item_id": item.id}
 
 
 def _setup_token(session: Session) -> dict[str, Any]:
@@ -413,6 +420,11 @@ TARGETS = [
     Target("meetings.new", "/meetings/new", user="cajp@oas.org",
            valid={"held_on": DAY, "kind": "regular",
                   "reference": lambda: f"CP/CAJP/SA.{uuid.uuid4().hex[:8]}"}),
+    Target("cofinancing.new", "/cofinancing/new",
+           valid={"activity": "34", "year": "2025", "source_kind": "regular_fund",
+                  "source_name": "fuzz", "amount": "1.00", "description": "fuzz"}),
+    Target("cofinancing.withdraw", "/cofinancing/{item_id}/withdraw", make=_cofinancing_item,
+           valid={"reason": "fuzz"}),
     Target("allocations.change_settings", "/settings", user="admin@oas.org",
            valid={"availability_basis": "cash", "indirect_cost_rate": "0.07",
                   "interest_distribution": "pro_rata"},
