@@ -29,7 +29,7 @@ from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.fields import required
-from fundledger.web.i18n import _, usd
+from fundledger.web.i18n import _, current_language, usd
 from fundledger.web.pages import Page, form_page, template_page
 
 blueprint = Blueprint("cofinancing", __name__)
@@ -144,6 +144,6 @@ def _resources() -> tuple[ResourcesForm, queries.ResourcesReport]:
 
 def _activity_names() -> dict[int, str]:
     """Every activity, optional ones too (which are no earmark), as the pages name it."""
-    titles = program_names(db_session()).activities
+    titles = program_names(db_session(), current_language()).activities
     return {number: _(ACTIVITY, number=number, title=short(title))
             for number, title in sorted(titles.items())}  # fmt: skip
