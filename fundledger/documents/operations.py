@@ -21,6 +21,13 @@ from fundledger.inputs import text_problem
 
 #: Longest title, file name or reason kept.
 MAX_TEXT = 200
+#: Each kind of owner as a refusal names it, in the reader's language.
+OWNER_TERMS = {
+    OwnerKind.DONOR: Term(N_("donor")),
+    OwnerKind.PLEDGE: Term(N_("pledge")),
+    OwnerKind.ALLOCATION: Term(N_("allocation")),
+    OwnerKind.MEETING: Term(N_("meeting")),
+}
 
 
 def add_document(
@@ -47,7 +54,7 @@ def add_document(
         )  # fmt: skip
     if not owner_exists(session, owner, owner_id):
         raise NoSuchDocument(N_("there is no %(owner)s #%(id)s to attach the document to"),
-                             owner=owner.value, id=owner_id)  # fmt: skip
+                             owner=OWNER_TERMS[owner], id=owner_id)  # fmt: skip
     name = _text(PureWindowsPath(PurePosixPath(filename).name).name, Term(N_("the file name")))
     if name is None:
         raise DocumentError(N_("the file has no name"))

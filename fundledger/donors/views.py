@@ -383,12 +383,17 @@ def _donor_page(db: Session, donor: Donor) -> str:
         receipts=listings.receipts_of(db, donor),
         earmarks=listings.earmarks_of(db, donor),
         credits=listings.credits_of(db, donor),
-        **documents.section(db, [
-            (OwnerKind.DONOR, donor.id, donor.name),
-            *((OwnerKind.PLEDGE, s.pledge.id, _("Pledge #%(id)s", id=s.pledge.id))
-              for s in statuses),
-        ]),
+        **documents.section(db, _document_owners(donor, statuses)),
     )
+
+
+def _document_owners(
+    donor: Donor, statuses: list[queries.PledgeStatus]
+) -> list[tuple[OwnerKind, int, str]]:
+    """The records the donor page shows documents of: the donor and its pledges."""
+    pledges = [(OwnerKind.PLEDGE, s.pledge.id, _("Pledge #%(id)s", id=s.pledge.id))
+               for s in statuses]  # fmt: skip
+    return [(OwnerKind.DONOR, donor.id, donor.name), *pledges]
 
 
 def _status(db: Session, pledge: Pledge) -> queries.PledgeStatus:

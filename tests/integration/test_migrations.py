@@ -162,8 +162,13 @@ def test_revision_0022_leaves_earlier_allocations_not_screened(empty_database: D
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO implementers (code, name, kind)"
                                 " VALUES ('CIM', 'CIM', 'organ')"))  # fmt: skip
-        connection.execute(text("INSERT INTO activities (number, title, implementer_code,"
-                                " fundable) VALUES (5, 'Research', 'CIM', :yes)"), {"yes": True})
+        connection.execute(
+            text(
+                "INSERT INTO activities (number, title, implementer_code,"
+                " fundable) VALUES (5, 'Research', 'CIM', :yes)"
+            ),
+            {"yes": True},
+        )
         connection.execute(
             text("INSERT INTO allocations (id, activity_number, organ_code, requested_amount,"
                  " purpose, period_start, period_end, state, proposed_by, created_at)"
