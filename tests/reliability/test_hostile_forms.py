@@ -32,12 +32,14 @@ import contextlib
 import datetime as dt
 import io
 import re
+import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -60,6 +62,7 @@ from fundledger.auth.operations import issue_setup_link
 from fundledger.auth.tokens import issue_token
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
+from fundledger.documents.operations import add_document
 from fundledger.donors.models import Donor
 from fundledger.donors.operations import create_donor, set_donor_active, set_rate
 from fundledger.donors.pledges import record_pledge
@@ -108,6 +111,8 @@ WEB_CONFIG = {
     "LOGIN_ADDRESS_FREE_FAILURES": 10**6,
     "SESSION_TOUCH_INTERVAL": 0,
     "PUBLIC_URL": "http://fund.example.org",  # setup links are made without a request's Host
+    # Content-addressed: the tries' documents (the same few files) share one store.
+    "DOCUMENTS_DIR": str(Path(tempfile.gettempdir()) / "fundledger-fuzz-documents"),
 }
 FUZZ_SETTINGS = settings(
     deadline=None,
@@ -271,6 +276,15 @@ def _receipt(session: Session) -> dict[str, Any]:
     return {"code": "MEX", "receipt_id": receipt.id}
 
 
+def _document(session: Session) -> dict[str, Any]:
+    document = add_document(
+        session, SECRETARIAT, root=Path(WEB_CONFIG["DOCUMENTS_DIR"]), max_bytes=1000,
+        owner_kind="donor", owner_id=_donor(session, "MEX").id, kind="agreement",
+        title="fuzz", filename="fuzz.txt", data=b"fuzz target",
+    )  # fmt: skip
+    return {"document_id": document.id}
+
+
 def _period_closed(session: Session) -> dict[str, Any]:
     """2024 closed by the secretariat, for an admin to reopen (closed already: fine)."""
     with contextlib.suppress(FundledgerError), session.begin_nested():
@@ -397,6 +411,9 @@ TARGETS = [
     Target("meetings.new", "/meetings/new", user="cajp@oas.org",
            valid={"held_on": DAY, "kind": "regular",
                   "reference": lambda: f"CP/CAJP/SA.{uuid.uuid4().hex[:8]}"}),
+    Target("documents.new", "/donors/MEX"),
+    Target("documents.remove", "/documents/{document_id}/remove", make=_document,
+           valid={"reason": "fuzz"}),
     Target("allocations.change_settings", "/settings", user="admin@oas.org",
            valid={"availability_basis": "cash", "indirect_cost_rate": "0.07",
                   "interest_distribution": "pro_rata"},
