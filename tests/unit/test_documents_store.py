@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fundledger import create_app
+from fundledger.config import ConfigurationError, documents_max_bytes
 from fundledger.documents import store, types
 from tests import documents_samples as sample
 
@@ -60,3 +62,24 @@ def test_a_stored_file_is_never_rewritten(tmp_path: Path) -> None:
     assert store.put(tmp_path, b"agreement") == sha256
     assert store.path_for(tmp_path, sha256).stat().st_mtime_ns == before
     assert not list(tmp_path.rglob(".incoming-*"))
+
+
+@pytest.mark.parametrize(
+    ("configured", "limit"),
+    [({}, 10 * 1024 * 1024), ({"DOCUMENTS_MAX_BYTES": "2048"}, 2048)],
+)
+def test_the_size_limit_is_configured_in_bytes(configured: dict[str, str], limit: int) -> None:
+    assert documents_max_bytes(configured) == limit
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "20MB", ""])
+def test_a_size_limit_that_is_not_bytes_stops_the_start(value: str) -> None:
+    with pytest.raises(ConfigurationError, match="FUNDLEDGER_DOCUMENTS_MAX_BYTES"):
+        create_app(
+            {
+                "DATABASE_URL": "sqlite://",
+                "DEPLOYMENT": "testing",
+                "SECRET_KEY": "t",
+                "DOCUMENTS_MAX_BYTES": value,
+            }
+        )

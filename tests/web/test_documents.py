@@ -7,11 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from fundledger.actors import Actor
 from fundledger.audit.models import AuditEvent
@@ -19,6 +21,7 @@ from fundledger.auth.models import User
 from fundledger.db import Database
 from fundledger.documents.models import Document, DocumentRemoval
 from fundledger.donors.models import Donor
+from fundledger.donors.pledges import record_pledge
 from fundledger.meetings.operations import record_meeting
 from tests import documents_samples as sample
 from tests.factories import create_donor
@@ -42,7 +45,7 @@ def staff(app: Flask, login_as: LoginAs) -> Browser:
 
 
 def upload(browser: Browser, page: str, owner: str, data: bytes, name: str,
-           **fields: str) -> object:  # fmt: skip
+           **fields: str) -> TestResponse:  # fmt: skip
     return browser.submit("/documents/new", {
         "owner": owner, "file": (io.BytesIO(data), name), "kind": "agreement", **fields,
     }, page=page)  # fmt: skip
@@ -105,9 +108,14 @@ def test_a_donor_sees_its_own_documents_only(
     two_donors: tuple[int, int],
 ) -> None:  # fmt: skip
     mexico, canada = two_donors
+    with database.transaction() as session:
+        pledge = record_pledge(session, Actor("setup@oas.org"), session.get_one(Donor, mexico),
+                               pledge_date=dt.date(2025, 1, 20), amount=Decimal(1000),
+                               currency="USD").id  # fmt: skip
     upload(
         staff, "/donors/MEX", f"donor:{mexico}", sample.PNG, "logo.png", title="Mexican agreement"
     )
+    upload(staff, "/donors/MEX", f"pledge:{pledge}", sample.XLSX, "schedule.xlsx")
     upload(
         staff, "/donors/CAN", f"donor:{canada}", sample.JPEG, "scan.jpg", title="Canadian agreement"
     )
@@ -116,13 +124,15 @@ def test_a_donor_sees_its_own_documents_only(
         login_as("donor", client=donor.client, donor=session.get(Donor, mexico))
     own = plain_text(text(donor.get("/donor")))
     assert "Mexican agreement" in own
+    assert f"schedule.xlsx Agreement Pledge #{pledge} schedule.xlsx (XLSX)" in own
     assert "Canadian agreement" not in own
     assert "Attach the document" not in own
     assert donor.get("/documents/1").status_code == 200
-    other = donor.get("/documents/2")
+    assert donor.get("/documents/2").data == sample.XLSX
+    other = donor.get("/documents/3")
     assert other.status_code == 404
-    assert "there is no document #2" in text(other)
-    assert donor.get("/documents/3").status_code == 404
+    assert "there is no document #3" in text(other)
+    assert donor.get("/documents/4").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -146,8 +156,8 @@ def test_a_refused_upload_says_why_and_writes_nothing(
     app.config["DOCUMENTS_MAX_BYTES"] = 1000
     before = written(database, app)
     answer = upload(staff, "/documents/new?owner=donor:1", owner, data, name)
-    assert answer.status_code == status  # type: ignore[attr-defined]
-    assert message in plain_text(text(answer))  # type: ignore[arg-type]
+    assert answer.status_code == status
+    assert message in plain_text(text(answer))
     assert written(database, app) == before
 
 
