@@ -17,7 +17,7 @@ from fundledger.documents.models import Document, DocumentKind, DocumentRemoval,
 from fundledger.documents.owners import owner_exists
 from fundledger.errors import Term
 from fundledger.i18n import N_
-from fundledger.inputs import text_problem
+from fundledger.inputs import one_line
 
 #: Longest title, file name or reason kept.
 MAX_TEXT = 200
@@ -122,13 +122,4 @@ def _owner_kind(value: str) -> OwnerKind:
 
 
 def _text(value: str | None, what: Term) -> str | None:
-    """``value`` on one line, spaces collapsed; None if blank."""
-    cleaned = " ".join((value or "").split())
-    problem = text_problem(cleaned)
-    if problem is not None:
-        raise DocumentError(N_("%(what)s %(problem)s"), what=what, problem=problem)
-    if len(cleaned) > MAX_TEXT:
-        raise DocumentError(
-            N_("%(what)s is longer than %(limit)s characters"), what=what, limit=MAX_TEXT
-        )
-    return cleaned or None
+    return one_line(value, what, MAX_TEXT, DocumentError)
