@@ -187,3 +187,14 @@ def test_removing_asks_why_then_hides_the_document(
     with database.session() as session:
         removal = session.scalars(select(DocumentRemoval)).one()
         assert (removal.reason, removal.removed_by) == ("Wrong donor", "sam@example.org")
+
+
+def test_a_file_over_the_request_limit_is_a_413_and_writes_nothing(
+    database: Database, staff: Browser, app: Flask, two_donors: tuple[int, int]
+) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    before = written(database, app)
+    answer = upload(staff, "/donors/MEX", "donor:1", b"%PDF-" + b"x" * 8000, "huge.pdf")
+    assert answer.status_code == 413
+    assert "What was sent is larger than this page accepts." in text(answer)
+    assert written(database, app) == before
