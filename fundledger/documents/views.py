@@ -56,8 +56,8 @@ def download(document_id: int) -> Response:
 def new() -> Page:
     db = db_session()
     form = DocumentForm()
-    owner = form.owner.data or request.args.get("owner", "")
-    form.owner.choices = [(owner, owner)]
+    # "kind:id": posted by a record's page, or in the address of this page's own form.
+    owner = form.owner.data = form.owner.data or request.args.get("owner", "")
 
     def carry_out() -> tuple[str, str]:
         kind, owner_id = _owner(owner)
