@@ -17,10 +17,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The Flask application as served (gunicorn calls this): configuration, database,
     blueprints, template helpers. In production it refuses to start without
     FUNDLEDGER_SECRET_KEY and FUNDLEDGER_PUBLIC_URL, and anywhere with
-    a malformed FUNDLEDGER_TIMEZONE or FUNDLEDGER_SMTP_URL
+    a malformed FUNDLEDGER_TIMEZONE, FUNDLEDGER_SMTP_URL or FUNDLEDGER_DOCUMENTS_MAX_BYTES
     (:class:`~fundledger.config.ConfigurationError`), rather than answer 500 to every
     page or build links from the request's Host header."""
-    from fundledger.config import check_production, fund_timezone
+    from fundledger.config import check_production, documents_max_bytes, fund_timezone
     from fundledger.mail import mail_settings
     from fundledger.web.app import build_app
 
@@ -28,4 +28,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     check_production(app.config)
     fund_timezone()  # a misspelt FUNDLEDGER_TIMEZONE stops the start, not every request
     mail_settings(app.config)  # so does a misspelt FUNDLEDGER_SMTP_URL, not each invitation
+    documents_max_bytes(app.config)  # and a document limit that is not a number of bytes
     return app

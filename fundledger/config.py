@@ -23,6 +23,11 @@ _PACKAGE = Path(__file__).resolve().parent
 ENVIRONMENT = {
     "FUNDLEDGER_DATABASE_URL": "DATABASE_URL",
     "FUNDLEDGER_STATEMENTS_DIR": "STATEMENTS_DIR",
+    #: Where attached documents' files are kept (fundledger/documents/store.py); unset,
+    #: ``documents/`` in the instance folder.
+    "FUNDLEDGER_DOCUMENTS_DIR": "DOCUMENTS_DIR",
+    #: The largest document accepted, in bytes (default DEFAULT_DOCUMENTS_MAX_BYTES).
+    "FUNDLEDGER_DOCUMENTS_MAX_BYTES": "DOCUMENTS_MAX_BYTES",
     "FUNDLEDGER_SECRET_KEY": "SECRET_KEY",
     #: development, testing or production (the default): only production sets Secure cookies.
     "FUNDLEDGER_ENV": "DEPLOYMENT",
@@ -54,6 +59,9 @@ PRODUCTION_NEEDS = {
 #: FUNDLEDGER_ENV values for a machine of one's own over plain HTTP; anything else is
 #: production.
 PLAIN_HTTP = frozenset({"development", "testing"})
+#: 10 MiB: a scanned agreement or an organ's report with pictures, and below the
+#: request limit (auth/protection.py) so a larger document gets this limit's own message.
+DEFAULT_DOCUMENTS_MAX_BYTES = 10 * 1024 * 1024
 
 
 class ConfigurationError(RuntimeError):
@@ -116,7 +124,22 @@ def settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         os.makedirs(instance_path(), exist_ok=True)
         config["DATABASE_URL"] = default_database_url(instance_path())
     config.setdefault("STATEMENTS_DIR", str(default_statements_dir()))
+    config.setdefault("DOCUMENTS_DIR", str(Path(instance_path()) / "documents"))
     return config
+
+
+def documents_max_bytes(config: Mapping[str, Any]) -> int:
+    """The document size limit the configuration sets (a positive whole number)."""
+    value = config.get("DOCUMENTS_MAX_BYTES", DEFAULT_DOCUMENTS_MAX_BYTES)
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = 0
+    if limit <= 0:
+        raise ConfigurationError(
+            f"FUNDLEDGER_DOCUMENTS_MAX_BYTES is a number of bytes above 0, not {value!r}"
+        )
+    return limit
 
 
 def fund_timezone(environ: Mapping[str, str] | None = None) -> zoneinfo.ZoneInfo:

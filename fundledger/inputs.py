@@ -28,7 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from fundledger.errors import FundledgerError
+from fundledger.errors import FundledgerError, Term
+from fundledger.i18n import N_
 
 #: PostgreSQL's ``integer``, the type of every id column.
 MAX_ID = 2**31 - 1
@@ -70,6 +71,20 @@ def text_problem(value: str, *, single_line: bool = True) -> str | None:
     if control is not None:
         return f"contains a control character (U+{ord(control.group()):04X})"
     return None
+
+
+def one_line(
+    value: str | None, what: Term, limit: int, refusal: type[FundledgerError]
+) -> str | None:
+    """``value`` on one line, spaces collapsed, at most ``limit`` characters; None if
+    blank. A value that cannot be stored or is too long is a ``refusal`` naming ``what``."""
+    cleaned = " ".join((value or "").split())
+    problem = text_problem(cleaned)
+    if problem is not None:
+        raise refusal(N_("%(what)s %(problem)s"), what=what, problem=problem)
+    if len(cleaned) > limit:
+        raise refusal(N_("%(what)s is longer than %(limit)s characters"), what=what, limit=limit)
+    return cleaned or None
 
 
 class InvalidInput(FundledgerError):

@@ -43,6 +43,8 @@ from fundledger.auth import sessions
 from fundledger.auth.access import READERS, allow, can_view
 from fundledger.auth.models import Role
 from fundledger.auth.timing import as_utc
+from fundledger.documents import views as documents
+from fundledger.documents.models import OwnerKind
 from fundledger.errors import FundledgerError
 from fundledger.ledger.queries import entry_numbers
 from fundledger.listing import ListArgs, ordered, page_of, page_of_rows, sorted_rows
@@ -282,6 +284,7 @@ def _allocation_page(
         refused_step=refused_step,
         action_names=ACTION_NAMES,
         category_names=CATEGORY_LABELS,
+        **documents.section(db, [(OwnerKind.ALLOCATION, allocation.id, "")]),
     )
 
 

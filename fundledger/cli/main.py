@@ -73,6 +73,8 @@ LAZY_COMMANDS = {
                         "in its ledger).", "fundledger.cofinancing.commands:cofinancing"),
     "credit-apply": Lazy("Settle a pledge from the donor's unapplied credit (earlier "
                          "overpayments).", f"{_DONORS}:credit_apply"),
+    "document": Lazy("Documents attached to donors, pledges, allocations and meetings.",
+                     "fundledger.documents.commands:document"),
     "donor": Lazy("Donors: member states, observers and organizations that contribute.",
                   f"{_DONORS}:donor"),
     "fx": Lazy("Foreign-currency money: revalue open receivables and credits at a day's rates.",

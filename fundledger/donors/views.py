@@ -31,6 +31,8 @@ from fundledger.auth.access import READERS, allow, check_donor, own_donor
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import now, request_actor
 from fundledger.clock import local_date
+from fundledger.documents import views as documents
+from fundledger.documents.models import OwnerKind
 from fundledger.donors import listings, operations, queries
 from fundledger.donors.announcements import unsigned
 from fundledger.donors.errors import MissingRate
@@ -381,7 +383,17 @@ def _donor_page(db: Session, donor: Donor) -> str:
         receipts=listings.receipts_of(db, donor),
         earmarks=listings.earmarks_of(db, donor),
         credits=listings.credits_of(db, donor),
+        **documents.section(db, _document_owners(donor, statuses)),
     )
+
+
+def _document_owners(
+    donor: Donor, statuses: list[queries.PledgeStatus]
+) -> list[tuple[OwnerKind, int, str]]:
+    """The records the donor page shows documents of: the donor and its pledges."""
+    pledges = [(OwnerKind.PLEDGE, s.pledge.id, _("Pledge #%(id)s", id=s.pledge.id))
+               for s in statuses]  # fmt: skip
+    return [(OwnerKind.DONOR, donor.id, donor.name), *pledges]
 
 
 def _status(db: Session, pledge: Pledge) -> queries.PledgeStatus:

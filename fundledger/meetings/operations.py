@@ -12,7 +12,7 @@ from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.errors import Term
 from fundledger.i18n import N_
-from fundledger.inputs import text_problem
+from fundledger.inputs import one_line
 from fundledger.ledger.dates import check_not_after_today
 from fundledger.meetings.errors import MeetingError
 from fundledger.meetings.models import Meeting, MeetingKind
@@ -81,13 +81,4 @@ def decided_at(
 
 
 def _text(value: str | None, what: Term) -> str | None:
-    """``value`` on one line, spaces collapsed; None if blank."""
-    cleaned = " ".join((value or "").split())
-    problem = text_problem(cleaned)
-    if problem is not None:
-        raise MeetingError(N_("%(what)s %(problem)s"), what=what, problem=problem)
-    if len(cleaned) > MAX_TEXT:
-        raise MeetingError(
-            N_("%(what)s is longer than %(limit)s characters"), what=what, limit=MAX_TEXT
-        )
-    return cleaned or None
+    return one_line(value, what, MAX_TEXT, MeetingError)

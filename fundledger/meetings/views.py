@@ -9,6 +9,8 @@ from fundledger.allocations.queries import meeting_decisions
 from fundledger.auth.access import READERS, allow
 from fundledger.auth.models import Role
 from fundledger.auth.sessions import request_actor
+from fundledger.documents import views as documents
+from fundledger.documents.models import OwnerKind
 from fundledger.errors import NotFound
 from fundledger.inputs import MAX_ID
 from fundledger.meetings import operations, queries
@@ -38,8 +40,9 @@ def meeting(meeting_id: int) -> str:
     found = db.get(Meeting, meeting_id) if meeting_id <= MAX_ID else None
     if found is None:
         raise NotFound(_("There is no meeting #%(id)s.", id=meeting_id))
+    attached = documents.section(db, [(OwnerKind.MEETING, found.id, "")])
     return render_template("meetings/meeting.html", meeting=found,
-                           decisions=meeting_decisions(db, found.id))  # fmt: skip
+                           decisions=meeting_decisions(db, found.id), **attached)  # fmt: skip
 
 
 @blueprint.route("/meetings/new", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ def register_all() -> None:
     from fundledger.auth import models as _auth  # noqa: F401
     from fundledger.cofinancing import models as _cofinancing  # noqa: F401
     from fundledger.corrections import models as _corrections  # noqa: F401
+    from fundledger.documents import models as _documents  # noqa: F401
     from fundledger.donors import models as _donors  # noqa: F401
     from fundledger.donors.revaluation import refuse_unrevalued_year
     from fundledger.ledger import models as _ledger  # noqa: F401

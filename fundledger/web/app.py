@@ -65,6 +65,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.auth.views import blueprint as auth
     from fundledger.cofinancing.views import blueprint as cofinancing
     from fundledger.corrections.views import blueprint as corrections
+    from fundledger.documents.views import blueprint as documents
     from fundledger.donors.views import blueprint as donors
     from fundledger.meetings.views import blueprint as meetings
     from fundledger.program.views import blueprint as program
@@ -85,6 +86,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(meetings)
     app.register_blueprint(cofinancing)
     app.register_blueprint(donors)
+    app.register_blueprint(documents)
     app.register_blueprint(corrections)
     app.register_blueprint(statements)
 

@@ -3,7 +3,7 @@ implementers' own money, states' reports), memorandum items per activity and yea
 never posted to the ledger; withdrawn with a reason, never deleted.
 
 Revision ID: 0032
-Revises: 0029
+Revises: 0031
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0032"
-down_revision = "0029"
+down_revision = "0031"
 branch_labels = None
 depends_on = None
 

@@ -162,8 +162,13 @@ def test_revision_0022_leaves_earlier_allocations_not_screened(empty_database: D
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO implementers (code, name, kind)"
                                 " VALUES ('CIM', 'CIM', 'organ')"))  # fmt: skip
-        connection.execute(text("INSERT INTO activities (number, title, implementer_code,"
-                                " fundable) VALUES (5, 'Research', 'CIM', :yes)"), {"yes": True})
+        connection.execute(
+            text(
+                "INSERT INTO activities (number, title, implementer_code,"
+                " fundable) VALUES (5, 'Research', 'CIM', :yes)"
+            ),
+            {"yes": True},
+        )
         connection.execute(
             text("INSERT INTO allocations (id, activity_number, organ_code, requested_amount,"
                  " purpose, period_start, period_end, state, proposed_by, created_at)"
@@ -179,3 +184,28 @@ def test_revision_0022_leaves_earlier_allocations_not_screened(empty_database: D
         connection.execute(text("UPDATE allocations SET gender_marker = 3"))
     migrate.downgrade(engine, "0019")
     assert "gender_marker" not in {c["name"] for c in inspect(engine).get_columns("allocations")}
+
+
+def test_revision_0031_adds_documents_whose_owner_kind_the_database_checks(
+    empty_database: Database,
+) -> None:
+    """From 0029 up: the documents and their removals, an unknown owner kind refused by
+    the database itself; and down again."""
+    register_all()
+    engine = empty_database.engine
+    migrate.upgrade(engine, "0029")
+    assert "documents" not in tables(empty_database)
+    migrate.upgrade(engine)
+    assert {"documents", "document_removals"} <= tables(empty_database)
+    row = {"at": dt.datetime(2025, 3, 1, tzinfo=dt.UTC), "sha": "a" * 64}
+    insert_document = text(
+        "INSERT INTO documents (owner_kind, owner_id, kind, title, filename, content_type,"
+        " size, sha256, uploaded_by, uploaded_at) VALUES (:owner, 1, 'agreement', 't', 't.pdf',"
+        " 'application/pdf', 10, :sha, 'a', :at)"
+    )
+    with engine.begin() as connection:
+        connection.execute(insert_document, {**row, "owner": "meeting"})
+    with pytest.raises(DBAPIError, match="owner_kind"), engine.begin() as connection:
+        connection.execute(insert_document, {**row, "owner": "report"})
+    migrate.downgrade(engine, "0029")
+    assert "documents" not in tables(empty_database)

@@ -32,12 +32,14 @@ import contextlib
 import datetime as dt
 import io
 import re
+import tempfile
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -62,6 +64,7 @@ from fundledger.cofinancing.operations import record_item
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
 from fundledger.donors.announcements import announce_pledge
+from fundledger.documents.operations import add_document
 from fundledger.donors.models import Donor
 from fundledger.donors.operations import create_donor, set_donor_active, set_rate
 from fundledger.donors.pledges import record_pledge
@@ -110,6 +113,8 @@ WEB_CONFIG = {
     "LOGIN_ADDRESS_FREE_FAILURES": 10**6,
     "SESSION_TOUCH_INTERVAL": 0,
     "PUBLIC_URL": "http://fund.example.org",  # setup links are made without a request's Host
+    # Content-addressed: the tries' documents (the same few files) share one store.
+    "DOCUMENTS_DIR": str(Path(tempfile.gettempdir()) / "fundledger-fuzz-documents"),
 }
 FUZZ_SETTINGS = settings(
     deadline=None,
@@ -286,6 +291,15 @@ def _announcement(session: Session) -> dict[str, Any]:
     return {"code": "MEX", "announcement_id": announced.id}
 
 
+def _document(session: Session) -> dict[str, Any]:
+    document = add_document(
+        session, SECRETARIAT, root=Path(WEB_CONFIG["DOCUMENTS_DIR"]), max_bytes=1000,
+        owner_kind="donor", owner_id=_donor(session, "MEX").id, kind="agreement",
+        title="fuzz", filename="fuzz.txt", data=b"fuzz target",
+    )  # fmt: skip
+    return {"document_id": document.id}
+
+
 def _period_closed(session: Session) -> dict[str, Any]:
     """2024 closed by the secretariat, for an admin to reopen (closed already: fine)."""
     with contextlib.suppress(FundledgerError), session.begin_nested():
@@ -424,6 +438,9 @@ TARGETS = [
            valid={"activity": "34", "year": "2025", "source_kind": "regular_fund",
                   "source_name": "fuzz", "amount": "1.00", "description": "fuzz"}),
     Target("cofinancing.withdraw", "/cofinancing/{item_id}/withdraw", make=_cofinancing_item,
+           valid={"reason": "fuzz"}),
+    Target("documents.new", "/donors/MEX"),
+    Target("documents.remove", "/documents/{document_id}/remove", make=_document,
            valid={"reason": "fuzz"}),
     Target("allocations.change_settings", "/settings", user="admin@oas.org",
            valid={"availability_basis": "cash", "indirect_cost_rate": "0.07",

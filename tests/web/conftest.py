@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -104,10 +105,11 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def app(database: Database, clock: Clock) -> Iterator[Flask]:
+def app(database: Database, clock: Clock, tmp_path: Path) -> Iterator[Flask]:
     app = create_app(
         {
             "DATABASE_URL": database.url,
+            "DOCUMENTS_DIR": str(tmp_path / "documents"),
             "TESTING": True,
             "SECRET_KEY": "test",
             "CLOCK": clock,

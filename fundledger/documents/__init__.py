@@ -1,0 +1,1 @@
+"""Documents attached to the Fund's records: agreements, organs' reports, CAJP decisions."""
