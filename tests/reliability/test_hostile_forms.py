@@ -63,8 +63,8 @@ from fundledger.auth.tokens import issue_token
 from fundledger.cofinancing.operations import record_item
 from fundledger.corrections.operations import reverse, set_threshold
 from fundledger.db import Database
-from fundledger.donors.announcements import announce_pledge
 from fundledger.documents.operations import add_document
+from fundledger.donors.announcements import announce_pledge
 from fundledger.donors.models import Donor
 from fundledger.donors.operations import create_donor, set_donor_active, set_rate
 from fundledger.donors.pledges import record_pledge
