@@ -146,8 +146,10 @@ def record_receipt(
         session,
         entry_date=value_date,
         kind=EntryKind.RECEIPT,
-        memo=Message(N_("Receipt from %(donor)s, %(reference)s"),
-                     {"donor": donor.code, "reference": reference})
+        memo=Message(
+            N_("Receipt from %(donor)s, %(reference)s"),
+            {"donor": donor.code, "reference": reference},
+        )
         if reference
         else Message(N_("Receipt from %(donor)s"), {"donor": donor.code}),
         source_ref=reference,
@@ -338,9 +340,14 @@ def _charge_releases(
         usd = remaining_usd if index == len(borne) - 1 else to_base(deducted, rate)
         remaining_usd -= usd
         if earmark is not None and usd:
-            memo = Message(N_("%(amount)s %(currency)s of bank charges paid from %(earmark)s"),
-                           {"amount": Decimal(plain(deducted, currency)), "currency": currency,
-                            "earmark": earmark})
+            memo = Message(
+                N_("%(amount)s %(currency)s of bank charges paid from %(earmark)s"),
+                {
+                    "amount": Decimal(plain(deducted, currency)),
+                    "currency": currency,
+                    "earmark": earmark,
+                },
+            )
             lines += [
                 Line(RELEASES_RESTRICTED, usd, donor_id=donor_id, earmark=earmark, memo=memo),
                 Line(RELEASES_UNRESTRICTED, -usd, donor_id=donor_id, memo=memo),
@@ -454,8 +461,10 @@ def apply_credit(
         session,
         entry_date=on,
         kind=EntryKind.CREDIT_APPLICATION,
-        memo=Message(N_("Unapplied credit of %(donor)s applied to pledge %(pledge)s"),
-                     {"donor": donor.code, "pledge": pledge.id}),
+        memo=Message(
+            N_("Unapplied credit of %(donor)s applied to pledge %(pledge)s"),
+            {"donor": donor.code, "pledge": pledge.id},
+        ),
         idempotency_key=idempotency_key,
         created_by=actor.name,
         request_id=actor.request_id,

@@ -178,7 +178,7 @@ def revaluation_lines(session: Session, as_of: dt.date) -> tuple[list[Line], int
             {"item": item.name, "original": Decimal(plain(item.original, item.currency)),
              "currency": item.currency, "carried_rate": item.rate.normalize(),
              "carried": Decimal(plain(item.carried)), "rate": rate.normalize(), "date": as_of},
-        )
+        )  # fmt: skip
         # An asset rises with the rate; a credit owed to the donor is a liability.
         amount = difference if item.account == RECEIVABLE else -difference
         by_donor[item.donor_id].append(

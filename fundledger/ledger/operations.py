@@ -288,8 +288,9 @@ def reverse_entry(
         lines=lines,
         created_by=created_by,
         kind=EntryKind.REVERSAL,
-        memo=Message(N_("Reversal of #%(number)s: %(reason)s"),
-                     {"number": entry.number, "reason": reason}),
+        memo=Message(
+            N_("Reversal of #%(number)s: %(reason)s"), {"number": entry.number, "reason": reason}
+        ),
         idempotency_key=f"reversal-of:{entry.number}",
         request_id=request_id,
         reverses=entry,

@@ -264,7 +264,7 @@ def journal_page(
         )
         for rows in groups
         for head in rows[:1]
-    ]
+    ]  # fmt: skip
     return Page(shown, ids.page, ids.per_page, ids.total)
 
 

@@ -105,4 +105,3 @@ def test_the_stored_memo_and_the_chain_are_the_english_sentence(ledger: Database
                 lines=[line_of(posting).canonical() for posting in entry.postings],
             )  # fmt: skip
         assert verify_ledger(session).ok
-
