@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,11 @@ from fundledger.i18n import message_text
 
 #: What an operation gives as a memo: text as typed, or a message to word per reader.
 Memo = str | Message
+#: How a reader's page names what a memo's parameter holds by code, by kind (``donor``,
+#: ``earmark``): ``ES-OBS`` → ``Spain (ES-OBS)``, ``activity:5`` → ``Activity 5 — …``.
+Labels = Mapping[str, Callable[[str], str]]
+#: The kind of code each parameter name of the generated memos holds.
+_KINDS = {"donor": "donor", "earmark": "earmark", "source": "earmark", "target": "earmark"}
 
 
 def memo_english(memo: Memo | None) -> str | None:
@@ -47,16 +53,25 @@ def stored_memo(text: str | None, message_id: str | None, params: str | None) ->
 
 
 def memo_for_reader(
-    text: str | None, message_id: str | None, params: str | None, language: str
+    text: str | None,
+    message_id: str | None,
+    params: str | None,
+    language: str,
+    labels: Labels | None = None,
 ) -> str:
     """A stored memo as a reader of ``language`` reads it: the message translated, its
-    amounts, rates and dates in the language's format; the stored text when the row has
-    no message (a typed memo, an entry from before revision 0030) or its data cannot be
-    read back."""
+    amounts, rates and dates in the language's format, the donors and earmarks it names
+    by code named as ``labels`` name them; the stored text when the row has no message (a
+    typed memo, an entry from before revision 0030) or its data cannot be read back."""
     if message_id is None:
         return text or ""
     try:
-        return message_text(Message(message_id, _decoded_params(params)), language)
+        decoded = _decoded_params(params)
+        for name, value in decoded.items():
+            label = (labels or {}).get(_KINDS.get(name, ""))
+            if label is not None and isinstance(value, str):
+                decoded[name] = label(value)
+        return message_text(Message(message_id, decoded), language)
     except (KeyError, TypeError, ValueError):
         return text or ""
 

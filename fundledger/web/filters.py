@@ -16,6 +16,7 @@ from fundledger.auth.models import Role
 from fundledger.ledger.memos import memo_for_reader
 from fundledger.ledger.models import AccountType, EntryKind, Side, credit_part, debit_part
 from fundledger.web.i18n import LazyText, _, _l, money, request_language, usd
+from fundledger.web.names import memo_labels
 
 #: What each role is called on the page header and the accounts pages.
 ROLE_NAMES = {
@@ -141,8 +142,11 @@ def _translated(message: object) -> str:
 def reader_memo(row: Any) -> str:
     """The memo of an entry, a posting or a journal line (anything with ``memo``,
     ``memo_id`` and ``memo_params``) in the reader's language and number format; a memo
-    someone typed, or one from before memos were kept as data, as it was stored."""
-    return memo_for_reader(row.memo, row.memo_id, row.memo_params, request_language().code)
+    someone typed, or one from before memos were kept as data, as it was stored. The
+    donors and earmarks it names read as their names, as everywhere on the pages."""
+    return memo_for_reader(
+        row.memo, row.memo_id, row.memo_params, request_language().code, memo_labels()
+    )
 
 
 def _term(value: str) -> str:

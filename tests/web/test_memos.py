@@ -30,34 +30,36 @@ DAY = dt.date(2025, 3, 3)
 
 #: What each language shows for the entries :func:`ledger` posts, in its number format.
 SHOWN = {
-    "es": ("Pago de ES-OBS, «ABC/7»", "1.234,50 EUR deducidos por el banco",
+    "es": ("Pago de Spain (ES-OBS), «ABC/7»", "1.234,50 EUR deducidos por el banco",
+           "1.234,50 EUR de gastos bancarios pagados con fondos con destino Actividad 5 — ",
            "Desembolso a CIM, asignación 1",
            "Reversión del asiento n.º 3: «wrong organ, see the CAJP's letter»"),
-    "fr": ("Versement de ES-OBS, « ABC/7 »", "1\u202f234,50 EUR prélevés par la banque",
+    "fr": ("Versement de Spain (ES-OBS), « ABC/7 »", "1\u202f234,50 EUR prélevés par la banque",
+           "1\u202f234,50 EUR de frais bancaires payés sur les fonds affectés à Activité 5 — ",
            "Décaissement à CIM, allocation 1",
            "Contrepassation de l'écriture nº 3 : « wrong organ, see the CAJP's letter »"),
 }  # fmt: skip
 #: The same memos as stored: the record, as the CLI and the hledger export print them.
 STORED = ("Receipt from ES-OBS, ABC/7", "1234.50 EUR deducted by the bank",
-          "Disbursement to CIM, allocation 1",
+          "1234.50 EUR of bank charges paid from activity:5", "Disbursement to CIM, allocation 1",
           "Reversal of #3: wrong organ, see the CAJP's letter")  # fmt: skip
 
 
 @pytest.fixture
 def ledger(database: Database) -> Database:
-    """A receipt with bank charges (#1, its FX-free lines in EUR), a typed voucher (#2),
-    a disbursement (#3) and its reversal (#4)."""
+    """A receipt for activity 5 with bank charges (#1), a typed voucher (#2), a
+    disbursement (#3) and its reversal (#4)."""
     with database.transaction() as session:
         spain = create_donor(session, SECRETARIAT, code="ES-OBS", name="Spain",
                              type="permanent_observer")  # fmt: skip
         record_receipt(session, SECRETARIAT, spain, value_date=DAY, amount=Decimal("60000.00"),
                        currency="EUR", rate=Decimal("1.1"), charges=Decimal("1234.50"),
-                       unpledged=True, reference="ABC/7")  # fmt: skip
+                       unpledged=True, earmark="activity:5", reference="ABC/7")  # fmt: skip
         post_entry(session, entry_date=DAY, created_by="a", memo="Typed by hand: 1234.50",
-                   lines=[debit("5300", "1.00"), credit("1010", "1.00")])  # fmt: skip
+                   lines=[debit("1010", "1.00"), credit("4300", "1.00")])  # fmt: skip
         allocation = allocations.propose_allocation(
             session, SECRETARIAT, activity=5, amount=Decimal(20000), purpose="Research",
-            period_start=DAY, period_end=dt.date(2025, 12, 31), pools=["unrestricted"],
+            period_start=DAY, period_end=dt.date(2025, 12, 31), pools=["ES-OBS/activity:5"],
         )  # fmt: skip
         allocations.submit_allocation(session, SECRETARIAT, allocation)
         allocations.decide_allocation(session, CAJP, allocation, decision="approve", on=DAY,
@@ -73,9 +75,9 @@ def test_generated_memos_read_in_the_readers_language_and_number_format(
     ledger: Database, browser: Browser, login_as: LoginAs, language: str
 ) -> None:
     login_as("secretariat")
-    receipt, charges, disbursement, reversal = SHOWN[language]
+    receipt, charges, release, disbursement, reversal = SHOWN[language]
     journal = html.unescape(choose(browser, language, on="/journal"))
-    for memo in (receipt, charges, disbursement, reversal):
+    for memo in (receipt, charges, release, disbursement, reversal):
         assert memo in journal
     assert "Typed by hand: 1234.50" in journal, "a typed memo reads as typed"
     for english in STORED:
@@ -93,8 +95,8 @@ def test_the_stored_memo_and_the_chain_are_the_english_sentence(ledger: Database
         entries = list(session.scalars(select(JournalEntry).order_by(JournalEntry.number)))
         memos = [entry.memo for entry in entries]
         assert memos[0] == STORED[0]
-        assert STORED[1] in [posting.memo for posting in entries[0].postings]
-        assert memos[1:] == ["Typed by hand: 1234.50", *STORED[2:]]
+        assert {*STORED[1:3]} < {posting.memo for posting in entries[0].postings}
+        assert memos[1:] == ["Typed by hand: 1234.50", *STORED[3:]]
         assert (entries[1].memo_id, entries[1].memo_params) == (None, None)
         assert entries[2].memo_id == "Disbursement to %(organ)s, allocation %(allocation)s"
         for entry in entries:  # what is hashed is the English text, as before

@@ -32,6 +32,7 @@ from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
 from fundledger.web.i18n import _, request_language
 from fundledger.web.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
+from fundledger.web.names import memo_labels
 
 blueprint = Blueprint("ledger", __name__)
 
@@ -79,10 +80,11 @@ def journal() -> str:
 def journal_table() -> Table:
     db = db_session()
     entries = _entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS))
-    codes, language = donor_codes(db), request_language().code
+    codes, language, labels = donor_codes(db), request_language().code, memo_labels()
     rows = [
         (line.number, line.entry_date, line.kind,
-         memo_for_reader(line.entry_memo, line.entry_memo_id, line.entry_memo_params, language),
+         memo_for_reader(line.entry_memo, line.entry_memo_id, line.entry_memo_params, language,
+                         labels),
          line.code, line.name,
          _amount(debit_part(line.amount)), _amount(credit_part(line.amount)),
          codes.get(line.donor_id), line.activity_number, line.objective_number,
@@ -90,7 +92,7 @@ def journal_table() -> Table:
          line.allocation_id, line.currency,
          None if line.original_amount is None else quantize(line.original_amount),
          None if line.rate is None else line.rate.normalize(),
-         memo_for_reader(line.memo, line.memo_id, line.memo_params, language) or None)
+         memo_for_reader(line.memo, line.memo_id, line.memo_params, language, labels) or None)
         for line in db.execute(queries.journal_lines(entries).execution_options(yield_per=2000))
     ]  # fmt: skip
     return Table("journal", JOURNAL_COLUMNS, rows)
