@@ -22,10 +22,12 @@ from fundledger.i18n import message_text
 #: What an operation gives as a memo: text as typed, or a message to word per reader.
 Memo = str | Message
 #: How a reader's page names what a memo's parameter holds by code, by kind (``donor``,
-#: ``earmark``): ``ES-OBS`` → ``Spain (ES-OBS)``, ``activity:5`` → ``Activity 5 — …``.
+#: ``earmark``, ``category``): ``ES-OBS`` → ``Spain (ES-OBS)``, ``activity:5`` →
+#: ``Activity 5 — …``, ``travel`` → ``Travel`` in the reader's language.
 Labels = Mapping[str, Callable[[str], str]]
 #: The kind of code each parameter name of the generated memos holds.
-_KINDS = {"donor": "donor", "earmark": "earmark", "source": "earmark", "target": "earmark"}
+_KINDS = {"donor": "donor", "earmark": "earmark", "source": "earmark", "target": "earmark",
+          "category": "category"}  # fmt: skip
 
 
 def memo_english(memo: Memo | None) -> str | None:

@@ -11,6 +11,7 @@ from flask import Flask, g
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from fundledger.allocations.forms import CATEGORY_LABELS
 from fundledger.donors.models import ExchangeRate
 from fundledger.donors.queries import donor_codes, donor_names
 from fundledger.ledger.memos import Labels
@@ -69,9 +70,15 @@ def donor_label_of(code: str) -> str:
     return code if name is None else donor_label(name, code)
 
 
+def category_label(code: str) -> str:
+    """An expenditure category in the reader's language; a code it does not know as is."""
+    label = CATEGORY_LABELS.get(code)
+    return code if label is None else str(label)
+
+
 def memo_labels() -> Labels:
-    """How a generated memo names the donors and earmarks it holds by code."""
-    return {"donor": donor_label_of, "earmark": earmark_label}
+    """How a generated memo names the donors, earmarks and categories it holds by code."""
+    return {"donor": donor_label_of, "earmark": earmark_label, "category": category_label}
 
 
 def offer_earmarks(field: ChooserField, blank: str | None = None) -> None:

@@ -33,22 +33,26 @@ SHOWN = {
     "es": ("Pago de Spain (ES-OBS), «ABC/7»", "1.234,50 EUR deducidos por el banco",
            "1.234,50 EUR de gastos bancarios pagados con fondos con destino Actividad 5 — ",
            "Desembolso a CIM, asignación 1",
-           "Reversión del asiento n.º 3: «wrong organ, see the CAJP's letter»"),
+           "Reversión del asiento n.º 3: «wrong organ, see the CAJP's letter»",
+           "Informe de gastos de CIM, asignación 1, Viajes"),
     "fr": ("Versement de Spain (ES-OBS), « ABC/7 »", "1\u202f234,50 EUR prélevés par la banque",
            "1\u202f234,50 EUR de frais bancaires payés sur les fonds affectés à Activité 5 — ",
            "Décaissement à CIM, allocation 1",
-           "Contrepassation de l'écriture nº 3 : « wrong organ, see the CAJP's letter »"),
+           "Contrepassation de l'écriture nº 3 : « wrong organ, see the CAJP's letter »",
+           "Rapport de dépenses de CIM, allocation 1, Voyages"),
 }  # fmt: skip
 #: The same memos as stored: the record, as the CLI and the hledger export print them.
 STORED = ("Receipt from ES-OBS, ABC/7", "1234.50 EUR deducted by the bank",
           "1234.50 EUR of bank charges paid from activity:5", "Disbursement to CIM, allocation 1",
-          "Reversal of #3: wrong organ, see the CAJP's letter")  # fmt: skip
+          "Reversal of #3: wrong organ, see the CAJP's letter",
+          "Expenditure report of CIM, allocation 1, travel")  # fmt: skip
 
 
 @pytest.fixture
 def ledger(database: Database) -> Database:
     """A receipt for activity 5 with bank charges (#1), a typed voucher (#2), a
-    disbursement (#3) and its reversal (#4)."""
+    disbursement (#3), its reversal (#4), the disbursement again (#5) and what the organ
+    reported spending on travel (#6)."""
     with database.transaction() as session:
         spain = create_donor(session, SECRETARIAT, code="ES-OBS", name="Spain",
                              type="permanent_observer")  # fmt: skip
@@ -64,9 +68,12 @@ def ledger(database: Database) -> Database:
         allocations.submit_allocation(session, SECRETARIAT, allocation)
         allocations.decide_allocation(session, CAJP, allocation, decision="approve", on=DAY,
                                       reference="CP/CAJP-1/25")  # fmt: skip
-        paid = allocations.disburse(session, SECRETARIAT, allocation, amount=Decimal(20000),
+        paid = allocations.disburse(session, SECRETARIAT, allocation, amount=Decimal(10000),
                                     on=DAY)  # fmt: skip
         reverse_entry(session, paid, reason="wrong organ, see the CAJP's letter", created_by="a")
+        allocations.disburse(session, SECRETARIAT, allocation, amount=Decimal(10000), on=DAY)
+        allocations.report_expenditure(session, SECRETARIAT, allocation, amount=Decimal(100),
+                                       period_end=DAY, category="travel")  # fmt: skip
     return database
 
 
@@ -75,9 +82,9 @@ def test_generated_memos_read_in_the_readers_language_and_number_format(
     ledger: Database, browser: Browser, login_as: LoginAs, language: str
 ) -> None:
     login_as("secretariat")
-    receipt, charges, release, disbursement, reversal = SHOWN[language]
+    receipt, charges, release, disbursement, reversal, report = SHOWN[language]
     journal = html.unescape(choose(browser, language, on="/journal"))
-    for memo in (receipt, charges, release, disbursement, reversal):
+    for memo in (receipt, charges, release, disbursement, reversal, report):
         assert memo in journal
     assert "Typed by hand: 1234.50" in journal, "a typed memo reads as typed"
     for english in STORED:
@@ -96,7 +103,7 @@ def test_the_stored_memo_and_the_chain_are_the_english_sentence(ledger: Database
         memos = [entry.memo for entry in entries]
         assert memos[0] == STORED[0]
         assert {*STORED[1:3]} < {posting.memo for posting in entries[0].postings}
-        assert memos[1:] == ["Typed by hand: 1234.50", *STORED[3:]]
+        assert memos[1:] == ["Typed by hand: 1234.50", *STORED[3:5], STORED[3], STORED[5]]
         assert (entries[1].memo_id, entries[1].memo_params) == (None, None)
         assert entries[2].memo_id == "Disbursement to %(organ)s, allocation %(allocation)s"
         for entry in entries:  # what is hashed is the English text, as before
