@@ -78,6 +78,18 @@ def memo_for_reader(
         return text or ""
 
 
+def words_its_text(text: str | None, message_id: str | None, params: str | None) -> bool:
+    """Whether a row's message still words its stored text in English. The message is not
+    hashed (revision 0030 left the chain as it was); the text is, so ``fundledger verify``
+    holds the message to it and an altered message is caught like an altered memo."""
+    if message_id is None:
+        return True
+    try:
+        return english(Message(message_id, _decoded_params(params))) == text
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 def _encoded(value: Param) -> Any:
     """One parameter as JSON, tagged with its type where JSON has none for it."""
     if isinstance(value, Amount):
