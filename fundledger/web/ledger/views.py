@@ -10,6 +10,7 @@ account, and a page of it would foot to nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from flask import Blueprint, render_template, request
@@ -81,10 +82,15 @@ def journal_table() -> Table:
     db = db_session()
     entries = _entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS))
     codes, language, labels = donor_codes(db), request_language().code, memo_labels()
+
+    # An entry's memo repeats on each of its lines, and many line memos repeat too.
+    @functools.lru_cache(maxsize=4096)
+    def worded(text: str | None, message_id: str | None, params: str | None) -> str:
+        return memo_for_reader(text, message_id, params, language, labels)
+
     rows = [
         (line.number, line.entry_date, line.kind,
-         memo_for_reader(line.entry_memo, line.entry_memo_id, line.entry_memo_params, language,
-                         labels),
+         worded(line.entry_memo, line.entry_memo_id, line.entry_memo_params),
          line.code, line.name,
          _amount(debit_part(line.amount)), _amount(credit_part(line.amount)),
          codes.get(line.donor_id), line.activity_number, line.objective_number,
@@ -92,7 +98,7 @@ def journal_table() -> Table:
          line.allocation_id, line.currency,
          None if line.original_amount is None else quantize(line.original_amount),
          None if line.rate is None else line.rate.normalize(),
-         memo_for_reader(line.memo, line.memo_id, line.memo_params, language, labels) or None)
+         worded(line.memo, line.memo_id, line.memo_params) or None)
         for line in db.execute(queries.journal_lines(entries).execution_options(yield_per=2000))
     ]  # fmt: skip
     return Table("journal", JOURNAL_COLUMNS, rows)
