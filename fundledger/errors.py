@@ -49,6 +49,10 @@ class Message:
     id: str
     params: Mapping[str, Param]
 
+    def __hash__(self) -> int:
+        """A generated memo is part of a ledger line, which sets and caches hold."""
+        return hash((self.id, tuple(sorted(self.params.items()))))
+
 
 #: What a message's placeholder may hold.
 Param = str | int | Decimal | dt.date | Amount | Message
@@ -56,7 +60,8 @@ Param = str | int | Decimal | dt.date | Amount | Message
 
 def english(value: Param) -> str:
     """A parameter as the English sentence writes it: ISO dates, amounts grouped with
-    two places, everything else as ``str`` gives it."""
+    two places, other decimals with the places they have, everything else as ``str``
+    gives it."""
     if isinstance(value, Amount):
         figure = f"{value.value:,.2f}"
         return figure if value.currency is None else f"{figure} {value.currency}"
@@ -64,6 +69,8 @@ def english(value: Param) -> str:
         return value.isoformat()
     if isinstance(value, Message):
         return fill(value.id, {name: english(v) for name, v in value.params.items()})
+    if isinstance(value, Decimal):  # never in exponent form: 0.0000001, not 1E-7
+        return f"{value:f}"
     return str(value)
 
 

@@ -165,6 +165,12 @@ def refusal_text(refusal: FundledgerError, language: str) -> str:
     return _message_text(refusal.message_id, refusal.params, language)
 
 
+def message_text(message: Message, language: str) -> str:
+    """``message`` in ``language``: its id from the web catalog, its parameters in the
+    language's number and date format (a generated memo, a clause of a refusal)."""
+    return _message_text(message.id, message.params, language)
+
+
 def _message_text(message_id: str, params: Mapping[str, Param], language: str) -> str:
     template = translations(WEB, language).gettext(message_id)
     return fill(template, {name: _shown(value, language) for name, value in params.items()})

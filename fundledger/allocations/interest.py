@@ -21,6 +21,8 @@ from fundledger.allocations.checks import text_field, usd_amount
 from fundledger.allocations.pools import ZERO
 from fundledger.allocations.settings import distributes_interest
 from fundledger.audit.operations import record
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.ledger.balances import UNRESTRICTED_POOL, PoolKey, pool_balances
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, INTEREST, INTEREST_RESTRICTED
 from fundledger.ledger.dates import check_not_after_today
@@ -56,7 +58,8 @@ def record_interest(
                   Line(income, -share, donor_id=donor_id, earmark=earmark)]  # fmt: skip
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.INTEREST, lines=lines,
-        memo="Bank interest" + (", shared pro rata" if len(shares) > 1 else ""),
+        memo=Message(N_("Bank interest, shared pro rata") if len(shares) > 1
+                     else N_("Bank interest"), {}),
         source_ref=reference, idempotency_key=idempotency_key, created_by=actor.name,
         request_id=actor.request_id,
     )  # fmt: skip

@@ -33,7 +33,7 @@ from fundledger.allocations.settings import counts_receivables, indirect_cost_ra
 from fundledger.allocations.transitions import next_state
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
-from fundledger.errors import Term
+from fundledger.errors import Message, Term
 from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     ADVANCES,
@@ -390,7 +390,8 @@ def disburse(
         )
     entry = post_entry(
         session, entry_date=on, kind=EntryKind.DISBURSEMENT, lines=lines,
-        memo=f"Disbursement to {allocation.organ_code}, allocation {allocation.id}",
+        memo=Message(N_("Disbursement to %(organ)s, allocation %(allocation)s"),
+                     {"organ": allocation.organ_code, "allocation": allocation.id}),
         source_ref=reference, idempotency_key=idempotency_key, created_by=actor.name,
         request_id=actor.request_id,
     )  # fmt: skip
@@ -454,8 +455,10 @@ def report_expenditure(
         left -= part
     entry = post_entry(
         session, entry_date=period_end, kind=EntryKind.EXPENDITURE, lines=lines,
-        memo=f"Expenditure report of {allocation.organ_code}, allocation {allocation.id}, "
-        f"{category}",
+        memo=Message(N_("Expenditure report of %(organ)s, allocation %(allocation)s, "
+                        "%(category)s"),
+                     {"organ": allocation.organ_code, "allocation": allocation.id,
+                      "category": category}),
         source_ref=reference, idempotency_key=idempotency_key, created_by=actor.name,
         request_id=actor.request_id,
     )  # fmt: skip
@@ -499,8 +502,9 @@ def close_allocation(
     if lines:
         entry = post_entry(
             session, entry_date=on, kind=EntryKind.RETURN, lines=lines,
-            memo=f"{allocation.organ_code} returns the unspent balance of allocation "
-            f"{allocation.id}",
+            memo=Message(N_("%(organ)s returns the unspent balance of allocation "
+                            "%(allocation)s"),
+                         {"organ": allocation.organ_code, "allocation": allocation.id}),
             idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
         )  # fmt: skip
     _event(session, actor, allocation, "close", on=on, amount=returned, entry=entry,

@@ -19,7 +19,7 @@ from fundledger.allocations.pools import ZERO, Pool, lowest_available, parse_poo
 from fundledger.allocations.settings import counts_receivables
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
-from fundledger.errors import Term
+from fundledger.errors import Message, Term
 from fundledger.i18n import N_
 from fundledger.ledger.balances import UNRESTRICTED_POOL, PoolKey, pool_key
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS, CONTRIBUTIONS_RESTRICTED
@@ -82,7 +82,9 @@ def refund_to_donor(
         session, entry_date=on, kind=EntryKind.REFUND,
         lines=[Line(CONTRIBUTIONS_RESTRICTED, amount, donor_id=donor_id, earmark=parsed.earmark),
                Line(BANK, -amount, donor_id=donor_id, earmark=parsed.earmark)],
-        memo=f"Refund to {parsed.donor_code} of unused {parsed.earmark} money: {reason_text}",
+        memo=Message(N_("Refund to %(donor)s of unused %(earmark)s money: %(reason)s"),
+                     {"donor": str(parsed.donor_code), "earmark": parsed.earmark,
+                      "reason": str(reason_text)}),
         idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
     )  # fmt: skip
     record(session, actor, "donor.refunded", "pool", parsed.key,
@@ -144,8 +146,9 @@ def re_earmark(
                Line(BANK, -amount, donor_id=donor_id, earmark=source.earmark),
                Line(CONTRIBUTIONS_RESTRICTED, amount, donor_id=donor_id, earmark=source.earmark),
                Line(CONTRIBUTIONS_RESTRICTED, -amount, donor_id=donor_id, earmark=target)],
-        memo=f"Re-earmark of {source.donor_code} money from {source.earmark} to {target}: "
-        f"{reason_text}",
+        memo=Message(N_("Re-earmark of %(donor)s money from %(source)s to %(target)s: %(reason)s"),
+                     {"donor": str(source.donor_code), "source": str(source.earmark),
+                      "target": target, "reason": str(reason_text)}),
         idempotency_key=idempotency_key, created_by=actor.name, request_id=actor.request_id,
     )  # fmt: skip
     record(session, actor, "pool.re_earmarked", "pool", source.key,

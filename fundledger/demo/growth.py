@@ -45,6 +45,7 @@ from fundledger.demo.dataset import (
 from fundledger.donors.models import Donor, DonorType, Receipt
 from fundledger.ledger.bulk import EntrySpec, append_entries, refresh_statistics
 from fundledger.ledger.chart import BANK, CASH_ACCOUNTS
+from fundledger.ledger.memos import stored_memo
 from fundledger.ledger.models import EntryKind, JournalEntry, LedgerHead
 from fundledger.ledger.operations import line_of
 
@@ -227,7 +228,7 @@ def _templates(session: Session) -> list[EntrySpec]:
             entry.entry_date,
             [line_of(posting) for posting in entry.postings],
             EntryKind(entry.kind),
-            entry.memo,
+            stored_memo(entry.memo, entry.memo_id, entry.memo_params) or "",
             entry.source_ref,
         )
         for entry in loaded

@@ -21,7 +21,7 @@ from fundledger.donors.amounts import (
 from fundledger.donors.errors import ContributionError
 from fundledger.donors.models import Donor, Pledge, PledgeInstalment, PledgeReduction
 from fundledger.donors.operations import inactive_donor, resolve_rate
-from fundledger.errors import Term
+from fundledger.errors import Message, Term
 from fundledger.i18n import N_
 from fundledger.ledger.chart import RECEIVABLE
 from fundledger.ledger.models import EntryKind
@@ -73,7 +73,10 @@ def record_pledge(
         session,
         entry_date=pledge_date,
         kind=EntryKind.PLEDGE,
-        memo=f"Pledge from {donor.code}" + (f", {reference}" if reference else ""),
+        memo=Message(N_("Pledge from %(donor)s, %(reference)s"),
+                     {"donor": donor.code, "reference": reference})
+        if reference
+        else Message(N_("Pledge from %(donor)s"), {"donor": donor.code}),
         source_ref=reference,
         idempotency_key=idempotency_key,
         created_by=actor.name,
@@ -183,13 +186,17 @@ def reduce_pledge(
             rate=pledge.rate,
         )  # fmt: skip
     dims = {"donor_id": pledge.donor_id, "earmark": pledge.earmark}
-    what = "Cancellation" if cancellation else "Reduction"
     rate, currency = pledge.rate, pledge.currency
     entry = post_entry(
         session,
         entry_date=on,
         kind=EntryKind.PLEDGE_REDUCTION,
-        memo=f"{what} of pledge {pledge.id} ({pledge.donor.code}): {reason}",
+        memo=Message(
+            N_("Cancellation of pledge %(pledge)s (%(donor)s): %(reason)s")
+            if cancellation
+            else N_("Reduction of pledge %(pledge)s (%(donor)s): %(reason)s"),
+            {"pledge": pledge.id, "donor": pledge.donor.code, "reason": reason},
+        ),
         idempotency_key=idempotency_key,
         created_by=actor.name,
         request_id=actor.request_id,
@@ -213,7 +220,8 @@ def reduce_pledge(
     session.add(reduction)
     session.flush()
     record(
-        session, actor, f"pledge.{what.lower()}", "pledge", pledge.id,
+        session, actor, f"pledge.{'cancellation' if cancellation else 'reduction'}", "pledge",
+        pledge.id,
         before={"outstanding": outstanding.original},
         after={"outstanding": outstanding.original - amount, "reason": reason,
                "entry": entry.number},

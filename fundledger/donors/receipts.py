@@ -135,7 +135,9 @@ def record_receipt(
     if usd_charges:
         lines.append(
             Line(BANK_CHARGES, usd_charges, donor_id=donor.id,
-                 memo=f"{plain(charges, currency)} {currency} deducted by the bank")
+                 memo=Message(N_("%(charges)s %(currency)s deducted by the bank"),
+                              {"charges": Decimal(plain(charges, currency)),
+                               "currency": currency}))
         )  # fmt: skip
         lines += _charge_releases(pools, charges, usd_charges, currency, rate, donor.id)
     lines += credits
@@ -144,7 +146,12 @@ def record_receipt(
         session,
         entry_date=value_date,
         kind=EntryKind.RECEIPT,
-        memo=f"Receipt from {donor.code}" + (f", {reference}" if reference else ""),
+        memo=Message(
+            N_("Receipt from %(donor)s, %(reference)s"),
+            {"donor": donor.code, "reference": reference},
+        )
+        if reference
+        else Message(N_("Receipt from %(donor)s"), {"donor": donor.code}),
         source_ref=reference,
         idempotency_key=idempotency_key,
         created_by=actor.name,
@@ -297,7 +304,9 @@ def _bank_lines(
         if usd:
             lines.append(
                 Line(BANK, usd, donor_id=donor_id, earmark=earmark,
-                     memo=f"{plain(net, currency)} {currency} at {rate.normalize():f}")
+                     memo=Message(N_("%(amount)s %(currency)s at %(rate)s"),
+                                  {"amount": Decimal(plain(net, currency)), "currency": currency,
+                                   "rate": rate.normalize()}))
             )  # fmt: skip
     return lines
 
@@ -331,7 +340,14 @@ def _charge_releases(
         usd = remaining_usd if index == len(borne) - 1 else to_base(deducted, rate)
         remaining_usd -= usd
         if earmark is not None and usd:
-            memo = f"{plain(deducted, currency)} {currency} of bank charges paid from {earmark}"
+            memo = Message(
+                N_("%(amount)s %(currency)s of bank charges paid from %(earmark)s"),
+                {
+                    "amount": Decimal(plain(deducted, currency)),
+                    "currency": currency,
+                    "earmark": earmark,
+                },
+            )
             lines += [
                 Line(RELEASES_RESTRICTED, usd, donor_id=donor_id, earmark=earmark, memo=memo),
                 Line(RELEASES_UNRESTRICTED, -usd, donor_id=donor_id, memo=memo),
@@ -445,7 +461,10 @@ def apply_credit(
         session,
         entry_date=on,
         kind=EntryKind.CREDIT_APPLICATION,
-        memo=f"Unapplied credit of {donor.code} applied to pledge {pledge.id}",
+        memo=Message(
+            N_("Unapplied credit of %(donor)s applied to pledge %(pledge)s"),
+            {"donor": donor.code, "pledge": pledge.id},
+        ),
         idempotency_key=idempotency_key,
         created_by=actor.name,
         request_id=actor.request_id,

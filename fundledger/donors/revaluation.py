@@ -35,6 +35,8 @@ from fundledger.donors.amounts import balancing_fx_lines
 from fundledger.donors.errors import MissingRate, RevaluationError
 from fundledger.donors.models import ExchangeRate, Receipt, ReceiptApplication
 from fundledger.donors.queries import pledge_statuses
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.ledger.chart import RECEIVABLE, UNAPPLIED
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry
 from fundledger.ledger.operations import Line, lock_ledger, post_entry, replayed_entry
@@ -51,7 +53,7 @@ class OpenItem:
     unapplied credit, in its currency and as carried in USD (both positive)."""
 
     #: How the entry's line names it: ``pledge 12 (CAN-2025-3)``, ``credit of receipt 7``.
-    name: str
+    name: Message
     account: str
     donor_id: int
     earmark: str | None
@@ -83,8 +85,10 @@ def open_items(session: Session, as_of: dt.date) -> list[OpenItem]:
     """Every foreign-currency receivable and unapplied credit open at the end of
     ``as_of``, pledges first, oldest first."""
     items = [
-        OpenItem(f"pledge {s.pledge.id}" + (f" ({s.pledge.reference})" if s.pledge.reference
-                                              else ""),
+        OpenItem(Message(N_("pledge %(pledge)s (%(reference)s)"),
+                         {"pledge": s.pledge.id, "reference": s.pledge.reference})
+                 if s.pledge.reference
+                 else Message(N_("pledge %(pledge)s"), {"pledge": s.pledge.id}),
                  RECEIVABLE, s.pledge.donor_id, s.pledge.earmark, s.pledge.currency,
                  s.outstanding, s.outstanding_usd, s.pledge.rate)
         for s in pledge_statuses(session, as_of=as_of)
@@ -129,7 +133,8 @@ def _open_credits(session: Session, as_of: dt.date) -> list[OpenItem]:
         carried = receipt.unapplied_usd - later_usd
         if original or carried:
             items.append(
-                OpenItem(f"credit of receipt {receipt.id}", UNAPPLIED, receipt.donor_id, None,
+                OpenItem(Message(N_("credit of receipt %(receipt)s"), {"receipt": receipt.id}),
+                         UNAPPLIED, receipt.donor_id, None,
                          receipt.currency, original, carried, receipt.rate)
             )  # fmt: skip
     return items
@@ -167,11 +172,13 @@ def revaluation_lines(session: Session, as_of: dt.date) -> tuple[list[Line], int
         difference = to_base(item.original, rate) - item.carried
         if not difference:
             continue
-        memo = (
-            f"{item.name}: {plain(item.original, item.currency)} {item.currency} carried at "
-            f"{item.rate.normalize():f} ({plain(item.carried)} USD), at {rate.normalize():f} "
-            f"on {as_of.isoformat()}"
-        )
+        memo = Message(
+            N_("%(item)s: %(original)s %(currency)s carried at %(carried_rate)s "
+               "(%(carried)s USD), at %(rate)s on %(date)s"),
+            {"item": item.name, "original": Decimal(plain(item.original, item.currency)),
+             "currency": item.currency, "carried_rate": item.rate.normalize(),
+             "carried": Decimal(plain(item.carried)), "rate": rate.normalize(), "date": as_of},
+        )  # fmt: skip
         # An asset rises with the rate; a credit owed to the donor is a liability.
         amount = difference if item.account == RECEIVABLE else -difference
         by_donor[item.donor_id].append(
@@ -220,16 +227,17 @@ def revalue(session: Session, actor: Actor, as_of: dt.date) -> Revaluation:
         return Revaluation(as_of, None, new=False, items=items)
     entry = post_entry(
         session, entry_date=as_of, kind=EntryKind.FX, lines=lines,
-        memo=f"Revaluation of foreign-currency receivables and unapplied credits at the "
-             f"rates of {as_of.isoformat()}",
+        memo=Message(N_("Revaluation of foreign-currency receivables and unapplied credits "
+                        "at the rates of %(date)s"), {"date": as_of}),
         idempotency_key=key, created_by=actor.name, request_id=actor.request_id,
     )  # fmt: skip
     next_day = as_of + dt.timedelta(days=1)
     reversal = post_entry(
         session, entry_date=next_day, kind=EntryKind.FX,
         lines=[line.negated() for line in lines],
-        memo=f"Reversal of #{entry.number}: the revaluation as of {as_of.isoformat()} is "
-             "reversed on the first day of the next period",
+        memo=Message(N_("Reversal of #%(number)s: the revaluation as of %(date)s is "
+                        "reversed on the first day of the next period"),
+                     {"number": entry.number, "date": as_of}),
         idempotency_key=f"{key}:reversal", created_by=actor.name,
         request_id=actor.request_id, reverses=entry,
     )  # fmt: skip

@@ -26,6 +26,7 @@ from fundledger.ledger.bulk_rows import insert_rows
 from fundledger.ledger.dates import check_not_after_today, check_open_period
 from fundledger.ledger.hashing import chain_hash, content_digest
 from fundledger.ledger.load_guards import guarded_load
+from fundledger.ledger.memos import Memo, memo_english, memo_id, memo_params
 from fundledger.ledger.models import EntryKind, FiscalPeriod, JournalEntry, Posting
 from fundledger.ledger.operations import (
     _ADVANCE_HEAD,
@@ -43,7 +44,7 @@ from fundledger.ledger.overdraft import refuse_overdraft
 #: The columns a load writes, in the order of the row tuples below.
 ENTRY_COLUMNS = ("id", "number", "entry_date", "kind", "memo", "source_ref", "idempotency_key",
                  "content_digest", "created_by", "request_id", "created_at", "reverses_id",
-                 "prev_hash", "hash")  # fmt: skip
+                 "prev_hash", "hash", "memo_id", "memo_params")  # fmt: skip
 POSTING_COLUMNS = ("id", *POSTING_FIELDS)
 
 _ENTRIES: Table = JournalEntry.__table__  # type: ignore[assignment]
@@ -57,7 +58,7 @@ class EntrySpec:
     entry_date: dt.date
     lines: Sequence[Line]
     kind: EntryKind = EntryKind.MANUAL
-    memo: str = ""
+    memo: Memo = ""
     source_ref: str | None = None
     idempotency_key: str | None = None
 
@@ -96,7 +97,7 @@ def append_entries(
         digest = content_digest(
             entry_date=spec.entry_date,
             kind=str(spec.kind),
-            memo=spec.memo,
+            memo=memo_english(spec.memo) or "",
             source_ref=spec.source_ref,
             reverses_number=None,
             lines=[line.canonical() for line in spec.lines],
@@ -111,9 +112,9 @@ def append_entries(
             created_at=created_at,
         )
         entry_rows.append(
-            (entry_id, number, spec.entry_date, str(spec.kind), spec.memo, spec.source_ref,
-             spec.idempotency_key, digest, created_by, request_id, created_at, None, prev_hash,
-             last_hash)
+            (entry_id, number, spec.entry_date, str(spec.kind), memo_english(spec.memo),
+             spec.source_ref, spec.idempotency_key, digest, created_by, request_id, created_at,
+             None, prev_hash, last_hash, memo_id(spec.memo), memo_params(spec.memo))
         )  # fmt: skip
         for line_no, line in enumerate(spec.lines, start=1):
             values = posting_values(
@@ -152,8 +153,8 @@ _normalized_line = functools.lru_cache(maxsize=100_000)(_normalized)
 def _checked(spec: EntrySpec) -> EntrySpec:
     """The spec with its lines normalized, or the ``InvalidEntry`` post_entry would raise."""
     lines = [_normalized_line(number, line) for number, line in enumerate(spec.lines, start=1)]
-    _check_shape(spec.entry_date, spec.kind, spec.memo, spec.source_ref, spec.idempotency_key,
-                 lines)  # fmt: skip
+    _check_shape(spec.entry_date, spec.kind, memo_english(spec.memo) or "", spec.source_ref,
+                 spec.idempotency_key, lines)  # fmt: skip
     return EntrySpec(spec.entry_date, lines, spec.kind, spec.memo, spec.source_ref,
                      spec.idempotency_key)  # fmt: skip
 

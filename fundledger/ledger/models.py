@@ -200,7 +200,13 @@ class JournalEntry(Base):
     number: Mapped[int] = mapped_column(Integer, unique=True)
     entry_date: Mapped[dt.date] = mapped_column(Date, index=True)
     kind: Mapped[str] = mapped_column(String(30))
+    #: The English sentence, hashed and printed by the CLI; a generated memo also has:
     memo: Mapped[str] = mapped_column(Text, default="", info=MULTI_LINE)
+    #: The msgid a generated memo is worded from, for each reader's language (revision
+    #: 0030; not hashed: ``memo`` is the record). None for a typed or older memo.
+    memo_id: Mapped[str | None] = mapped_column(Text)
+    #: JSON of the msgid's typed parameters (fundledger/ledger/memos.py).
+    memo_params: Mapped[str | None] = mapped_column(Text)
     #: Where it came from: a bank reference, an import file and row, a document number.
     source_ref: Mapped[str | None] = mapped_column(Text)
     #: Posting the same key twice yields the first entry; None for one-off vouchers.
@@ -274,6 +280,9 @@ class Posting(Base):
     #: USD per one unit of ``currency``.
     rate: Mapped[Decimal | None] = mapped_column(Money(20, 10))
     memo: Mapped[str | None] = mapped_column(Text, info=MULTI_LINE)
+    #: A generated line memo's msgid and parameters, as on the entry (revision 0030).
+    memo_id: Mapped[str | None] = mapped_column(Text)
+    memo_params: Mapped[str | None] = mapped_column(Text)
 
     entry: Mapped[JournalEntry] = relationship(back_populates="postings")
     account: Mapped[Account] = relationship(lazy="joined")

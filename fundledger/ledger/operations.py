@@ -28,13 +28,15 @@ from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from fundledger.errors import FundledgerError
+from fundledger.errors import FundledgerError, Message
+from fundledger.i18n import N_
 from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
 from fundledger.ledger import dimensions, errors
 from fundledger.ledger.bounds import refused_beyond_bound
 from fundledger.ledger.chart import restriction_problem
 from fundledger.ledger.dates import check_not_after_today, check_open_period
 from fundledger.ledger.hashing import CanonicalLine, chain_hash, content_digest
+from fundledger.ledger.memos import Memo, memo_english, memo_id, memo_params, stored_memo
 from fundledger.ledger.models import (
     Account,
     EntryKind,
@@ -89,7 +91,8 @@ class Line:
     currency: str | None = None
     original_amount: Decimal | None = None
     rate: Decimal | None = None
-    memo: str | None = None
+    #: Text as typed, or a generated memo's message (fundledger/ledger/memos.py).
+    memo: Memo | None = None
 
     def negated(self) -> Line:
         original = None if self.original_amount is None else -self.original_amount
@@ -108,7 +111,7 @@ class Line:
             currency=self.currency,
             original_amount=self.original_amount,
             rate=self.rate,
-            memo=self.memo,
+            memo=memo_english(self.memo),
         )
 
 
@@ -136,13 +139,16 @@ def post_entry(
     lines: Sequence[Line],
     created_by: str,
     kind: EntryKind = EntryKind.MANUAL,
-    memo: str = "",
+    memo: Memo = "",
     source_ref: str | None = None,
     idempotency_key: str | None = None,
     request_id: str | None = None,
     reverses: JournalEntry | None = None,
 ) -> JournalEntry:
     """Post one balanced entry and return it (or the earlier entry with the same key).
+
+    A generated ``memo`` is a :class:`~fundledger.errors.Message`: the entry stores its
+    English sentence (which is hashed) and the message, for each reader's language.
 
     Raises :class:`~fundledger.ledger.errors.InvalidEntry` (a subclass naming the
     problem) or :class:`~fundledger.ledger.errors.IdempotencyConflict`.
@@ -168,7 +174,7 @@ def post_or_replay(
     lines: Sequence[Line],
     created_by: str,
     kind: EntryKind = EntryKind.MANUAL,
-    memo: str = "",
+    memo: Memo = "",
     source_ref: str | None = None,
     idempotency_key: str | None = None,
     request_id: str | None = None,
@@ -176,6 +182,7 @@ def post_or_replay(
 ) -> Posted:
     """:func:`post_entry`, also saying whether the entry is new: a caller that records
     more than the entry (a pledge, a receipt) then knows without asking the database."""
+    message, memo = memo, memo_english(memo) or ""
     lines = [_normalized(number, line) for number, line in enumerate(lines, start=1)]
     _check_shape(entry_date, kind, memo, source_ref, idempotency_key, lines)
     check_not_after_today(entry_date)
@@ -204,6 +211,8 @@ def post_or_replay(
             entry_date=entry_date,
             kind=str(kind),
             memo=memo,
+            memo_id=memo_id(message),
+            memo_params=memo_params(message),
             source_ref=source_ref,
             idempotency_key=idempotency_key,
             content_digest=digest,
@@ -279,7 +288,9 @@ def reverse_entry(
         lines=lines,
         created_by=created_by,
         kind=EntryKind.REVERSAL,
-        memo=f"Reversal of #{entry.number}: {reason}",
+        memo=Message(
+            N_("Reversal of #%(number)s: %(reason)s"), {"number": entry.number, "reason": reason}
+        ),
         idempotency_key=f"reversal-of:{entry.number}",
         request_id=request_id,
         reverses=entry,
@@ -300,7 +311,7 @@ def line_of(posting: Posting) -> Line:
         currency=posting.currency,
         original_amount=posting.original_amount,
         rate=posting.rate,
-        memo=posting.memo,
+        memo=stored_memo(posting.memo, posting.memo_id, posting.memo_params),
     )
 
 
@@ -330,7 +341,7 @@ def _normalized(number: int, line: Line) -> Line:
         line = replace(line, organ=upper_code(line.organ, f"{where}: organ"))
     if (problem := restriction_problem(line.account, line.donor_id, line.earmark)) is not None:
         raise errors.UnearmarkedRestriction(f"{where}: {problem}")
-    if line.memo is not None and len(line.memo) > MAX_TEXT:
+    if line.memo is not None and len(memo_english(line.memo) or "") > MAX_TEXT:
         raise errors.InvalidEntry(f"{where}: memo is longer than {MAX_TEXT} characters")
     return _checked_original(where, line)
 
@@ -481,7 +492,8 @@ def lock_ledger(session: Session) -> tuple[int, str]:
 #: The columns of a posting that :func:`posting_values` gives, in its order.
 POSTING_FIELDS = ("entry_id", "line_no", "account_id", "entry_date", "amount", "donor_id",
                   "activity_number", "objective_number", "organ_code", "earmark",
-                  "allocation_id", "currency", "original_amount", "rate", "memo")  # fmt: skip
+                  "allocation_id", "currency", "original_amount", "rate", "memo", "memo_id",
+                  "memo_params")  # fmt: skip
 
 
 def posting_values(
@@ -491,4 +503,5 @@ def posting_values(
     becomes a posting, for ``post_entry`` and for bulk loads alike."""
     return (entry_id, line_no, account_id, entry_date, line.amount, line.donor_id,
             line.activity, line.objective, line.organ, line.earmark, line.allocation_id,
-            line.currency, line.original_amount, line.rate, line.memo)  # fmt: skip
+            line.currency, line.original_amount, line.rate, memo_english(line.memo),
+            memo_id(line.memo), memo_params(line.memo))  # fmt: skip

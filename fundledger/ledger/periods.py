@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.errors import FundledgerError
+from fundledger.errors import FundledgerError, Message
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     NET_ASSETS_RESTRICTED,
     NET_ASSETS_UNRESTRICTED,
@@ -147,8 +148,8 @@ def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
     if lines:
         post_entry(
             session, entry_date=end, kind=EntryKind.CLOSING, lines=lines,
-            memo=f"Closing of fiscal year {year}", idempotency_key=None,
-            created_by=actor.name, request_id=actor.request_id,
+            memo=Message(N_("Closing of fiscal year %(year)s"), {"year": year}),
+            idempotency_key=None, created_by=actor.name, request_id=actor.request_id,
         )  # fmt: skip
     if period is None:
         period = FiscalPeriod(year=year, start_date=start, end_date=end)

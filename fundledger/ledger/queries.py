@@ -211,6 +211,9 @@ def journal_lines(entries: Select[JournalEntry]) -> Select[*tuple[Any, ...]]:
             Posting.donor_id, Posting.activity_number, Posting.objective_number,
             Posting.organ_code, Posting.earmark, Posting.allocation_id, Posting.currency,
             Posting.original_amount, Posting.rate, Posting.memo,
+            JournalEntry.memo_id.label("entry_memo_id"),
+            JournalEntry.memo_params.label("entry_memo_params"), Posting.memo_id,
+            Posting.memo_params,
         )
         .select_from(JournalEntry)
         .join(Posting, Posting.entry_id == JournalEntry.id)
@@ -232,6 +235,9 @@ class JournalPageEntry:
     #: The number of the entry this one reverses, and of the one that reverses it.
     reverses: int | None = None
     reversed_by: int | None = None
+    #: A generated memo's message, for the reader's language (ledger/memos.py).
+    memo_id: str | None = None
+    memo_params: str | None = None
 
 
 _LAST_NUMBER = select(LedgerHead.last_number)
@@ -254,10 +260,11 @@ def journal_page(
         JournalPageEntry(
             head.number, head.entry_date, head.kind, head.entry_memo, rows,
             reverses.get(head.number), reversed_by.get(head.number),
+            memo_id=head.entry_memo_id, memo_params=head.entry_memo_params,
         )
         for rows in groups
         for head in rows[:1]
-    ]
+    ]  # fmt: skip
     return Page(shown, ids.page, ids.per_page, ids.total)
 
 

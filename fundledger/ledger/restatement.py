@@ -30,6 +30,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     FX_GAINS,
     FX_GAINS_RESTRICTED,
@@ -99,7 +101,8 @@ def restate_restrictions(session: Session, actor: Actor) -> list[JournalEntry]:
             posted.append(
                 post_entry(
                     session, entry_date=day, kind=EntryKind.RECLASSIFICATION, lines=lines,
-                    memo=f"Restriction follows the money: restates entry #{number}",
+                    memo=Message(N_("Restriction follows the money: restates entry #%(number)s"),
+                                 {"number": number}),
                     idempotency_key=f"{KEY_PREFIX}{number}", created_by=actor.name,
                     request_id=actor.request_id,
                 )

@@ -26,6 +26,7 @@ from fundledger.ledger.hashing import (
     chain_hash,
     content_digest,
 )
+from fundledger.ledger.memos import words_its_text
 from fundledger.ledger.models import (
     Account,
     AccountBalance,
@@ -112,6 +113,8 @@ def _chain_breaks(session: Session, report: Report) -> Iterator[str]:
             Posting.rate,
             Posting.memo,
             Posting.entry_date,
+            Posting.memo_id,
+            Posting.memo_params,
         )
         .join(Account, Account.id == Posting.account_id)
         .join(JournalEntry, JournalEntry.id == Posting.entry_id)
@@ -140,6 +143,8 @@ def _chain_breaks(session: Session, report: Report) -> Iterator[str]:
                 report.postings += 1
                 if row.entry_date != entry.entry_date:
                     yield f"entry #{entry.number}: a posting is dated {row.entry_date}"
+                if not words_its_text(row.memo, row.memo_id, row.memo_params):
+                    yield f"entry #{entry.number}: a posting's memo and its message differ"
                 own_lines.append(
                     CanonicalLine(
                         account_code=row.code,
@@ -173,6 +178,8 @@ def _chain_breaks(session: Session, report: Report) -> Iterator[str]:
         )
         if digest != entry.content_digest:
             yield f"entry #{entry.number} was altered: its content no longer matches its digest"
+        if not words_its_text(entry.memo, entry.memo_id, entry.memo_params):
+            yield f"entry #{entry.number}: its memo and its message differ"
         recomputed = chain_hash(
             prev_hash=entry.prev_hash,
             number=entry.number,

@@ -14,8 +14,10 @@ from flask import Flask
 
 from fundledger.auth.models import Role
 from fundledger.i18n import N_
+from fundledger.ledger.memos import memo_for_reader
 from fundledger.ledger.models import AccountType, EntryKind, Side, credit_part, debit_part
 from fundledger.web.i18n import LazyText, _, _l, money, request_language, usd
+from fundledger.web.names import memo_labels
 
 #: What each role is called on the page header and the accounts pages.
 ROLE_NAMES = {
@@ -95,6 +97,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(signed_in_as, "signed_in_as")
     app.add_template_filter(_translated, "translated")
     app.add_template_filter(_term, "term")
+    app.add_template_filter(reader_memo, "memo")
     app.add_template_test(_text, "text")
 
 
@@ -161,6 +164,16 @@ def _translated(message: object) -> str:
     """A refusal raised where no language is known (its msgid marked with ``N_`` there),
     in the reader's language; any other message as it is. Plain text: it is escaped."""
     return _(str(message))
+
+
+def reader_memo(row: Any) -> str:
+    """The memo of an entry, a posting or a journal line (anything with ``memo``,
+    ``memo_id`` and ``memo_params``) in the reader's language and number format; a memo
+    someone typed, or one from before memos were kept as data, as it was stored. The
+    donors and earmarks it names read as their names, as everywhere on the pages."""
+    return memo_for_reader(
+        row.memo, row.memo_id, row.memo_params, request_language().code, memo_labels()
+    )
 
 
 def _term(value: str) -> str:

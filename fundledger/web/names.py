@@ -11,10 +11,12 @@ from flask import Flask, g
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from fundledger.allocations.forms import CATEGORY_LABELS
 from fundledger.donors.models import ExchangeRate
 from fundledger.donors.queries import donor_codes, donor_names
+from fundledger.ledger.memos import Labels
 from fundledger.money import BASE_CURRENCY
-from fundledger.program.labels import UNRESTRICTED, ProgramNames, program_names
+from fundledger.program.labels import UNRESTRICTED, ProgramNames, donor_label, program_names
 from fundledger.program.pickers import earmark_groups
 from fundledger.program.translated import Kind, Titled, title, title_of
 from fundledger.web.database import db_session
@@ -72,6 +74,23 @@ def donor_code(donor_id: int | None) -> str:
     if donor_id is None:
         return ""
     return _donor_codes().get(donor_id, str(donor_id))
+
+
+def donor_label_of(code: str) -> str:
+    """``ES-OBS`` → ``Spain (ES-OBS)``; the code alone for one the ledger does not know."""
+    name = _donor_names().get(code)
+    return code if name is None else donor_label(name, code)
+
+
+def category_label(code: str) -> str:
+    """An expenditure category in the reader's language; a code it does not know as is."""
+    label = CATEGORY_LABELS.get(code)
+    return code if label is None else str(label)
+
+
+def memo_labels() -> Labels:
+    """How a generated memo names the donors, earmarks and categories it holds by code."""
+    return {"donor": donor_label_of, "earmark": earmark_label, "category": category_label}
 
 
 def offer_earmarks(field: ChooserField, blank: str | None = None) -> None:

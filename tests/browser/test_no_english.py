@@ -87,28 +87,7 @@ DETECTOR = re.compile(
 #: identifier such as ``web:pledge:88b6…``, shown to be compared, not read); and the plain
 #: way of writing an amount that every amount field accepts and offers beside the
 #: reader's own (``40.000,00 o 40000.00``).
-UNREAD = "|".join([r"\S+@\S+", r"\bweb:[a-z-]+:[0-9a-f]+", re.escape(f"{EXAMPLE:f}")])
-
-#: English that three other pieces of issue 15 remove; the lead empties this list once
-#: they are merged. Each entry: the area that owns it, and the text it lets through.
-KNOWN_GAPS: list[tuple[str, str]] = [
-    # memos: the journal's memos stored as structured data and rendered in the reader's
-    # language and number format (fundledger/donors/pledges.py, receipts.py,
-    # allocations/operations.py write them in English today).
-    ("memos", r"Pledge from [A-Z-]+"),
-    ("memos", r"Receipt from [A-Z-]+"),
-    ("memos", r"[\d.]+ [A-Z]{3} deducted by the bank"),
-    ("memos", r"[\d.]+ [A-Z]{3} of bank charges paid from [a-z]+:\d+"),
-    ("memos", r"Disbursement to [A-Z-]+, allocation \d+"),
-    ("memos", r"Expenditure report of [A-Z-]+, allocation \d+, [a-z_]+"),
-    # msgs: none met here; the refusals these walks provoke (no JPY rate for the day, a
-    # tranche above what was approved) already read in Spanish.
-]
-
-
-def allowed() -> re.Pattern[str]:
-    """The text :data:`KNOWN_GAPS` lets through, as one pattern."""
-    return re.compile("|".join([UNREAD, *(pattern for _area, pattern in KNOWN_GAPS)]))
+UNREAD = re.compile("|".join([r"\S+@\S+", r"\bweb:[a-z-]+:[0-9a-f]+", re.escape(f"{EXAMPLE:f}")]))
 
 
 def english(text: str, allow: re.Pattern[str]) -> list[str]:
@@ -198,7 +177,7 @@ def test_a_spanish_speaking_secretariat_officer_meets_no_english(
         session.execute(update(User).where(User.email == login.email).values(language="es"))
     page = tab("es-ES")
     main = page.locator("main")
-    reader = Reader(page, allowed())
+    reader = Reader(page, UNREAD)
     sign_in(reader, login)
     shot(page, tmp_path, "secretaria-inicio")
 
@@ -337,7 +316,7 @@ def test_a_french_speaking_donor_meets_no_english(
     with database.session() as session:
         donor = session.scalar(select(Donor).filter_by(code="HT"))
     page = tab("fr-FR")  # from the sign-in form on; then the donor's own language holds
-    reader = Reader(page, allowed())
+    reader = Reader(page, UNREAD)
     sign_in(reader, account("donor", email="mission@haiti.ht", donor=donor))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     shot(page, tmp_path, "donateur-accueil")

@@ -11,8 +11,13 @@ from sqlalchemy.exc import DBAPIError
 
 from fundledger.allocations.models import Allocation, AllocationEvent
 from fundledger.db import Base, Database
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.ledger.chart import default_chart, load_default_chart
-from fundledger.ledger.models import Account
+from fundledger.ledger.memos import memo_for_reader
+from fundledger.ledger.models import Account, JournalEntry
+from fundledger.ledger.operations import credit, debit, post_entry
+from fundledger.ledger.verify import verify_ledger
 from fundledger.setup import migrate
 from fundledger.setup.registry import register_all
 
@@ -209,3 +214,25 @@ def test_revision_0031_adds_documents_whose_owner_kind_the_database_checks(
         connection.execute(insert_document, {**row, "owner": "report"})
     migrate.downgrade(engine, "0029")
     assert "documents" not in tables(empty_database)
+
+
+def test_revision_0030_leaves_older_memos_as_their_text(database: Database) -> None:
+    """An entry posted before memos were kept as data (issue 15) has its English text
+    alone after the upgrade, reads as it in every language, and the chain still holds."""
+    memo = Message(N_("Disbursement to %(organ)s, allocation %(allocation)s"),
+                   {"organ": "CIM", "allocation": 12})  # fmt: skip
+    with database.transaction() as session:
+        post_entry(session, entry_date=dt.date(2025, 3, 3), created_by="a", memo=memo,
+                   lines=[debit("1010", "5.00"), credit("4300", "5.00")])  # fmt: skip
+
+    def stored() -> tuple[str, str | None, str | None]:
+        with database.session() as session:
+            entry = session.scalars(select(JournalEntry)).one()
+            assert verify_ledger(session).ok
+            return entry.memo, entry.memo_id, entry.memo_params
+
+    assert memo_for_reader(*stored(), "es") == "Desembolso a CIM, asignación 12"
+    migrate.downgrade(database.engine, "0029")
+    migrate.upgrade(database.engine)
+    assert stored() == ("Disbursement to CIM, allocation 12", None, None)
+    assert memo_for_reader(*stored(), "es") == "Disbursement to CIM, allocation 12"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable
@@ -14,8 +15,10 @@ from fundledger.actors import Actor
 from fundledger.audit.models import AuditEvent
 from fundledger.audit.verifications import verify_and_record
 from fundledger.db import Database
+from fundledger.errors import Message
+from fundledger.i18n import N_
 from fundledger.ledger.models import LedgerHead
-from fundledger.ledger.operations import credit, debit
+from fundledger.ledger.operations import credit, debit, post_entry
 from fundledger.ledger.verify import verify_ledger
 from tests.factories import post
 
@@ -142,3 +145,25 @@ def test_verify_sees_one_state_of_the_ledger_while_entries_are_posted(
     assert [after["ok"] for _, after in verifications(ledger)] == [True, True, True]
     with ledger.session() as session:
         assert verify_ledger(session).ok
+
+
+@pytest.mark.parametrize(
+    ("table", "column"), [("journal_entries", "memo_params"), ("postings", "memo_id")]
+)
+def test_verify_holds_a_memos_message_to_its_hashed_text(
+    database: Database, table: str, column: str
+) -> None:
+    """The message a page words a generated memo from is not hashed (revision 0030); the
+    memo is, and verify compares the two, so an altered message is found like a memo."""
+    message = Message(N_("Receipt from %(donor)s"), {"donor": "MEX"})
+    with database.transaction() as session:
+        post_entry(session, entry_date=dt.date(2025, 3, 1), created_by="test", memo=message,
+                   lines=[debit("1010", "5.00", memo=message), credit("4300", "5.00")])  # fmt: skip
+    with database.session() as session:
+        assert verify_ledger(session).ok
+    changed = """'{"donor":"CAN"}'""" if column == "memo_params" else "'Pledge from %(donor)s'"
+    tamper(database, table, f"UPDATE {table} SET {column} = {changed} WHERE {column} IS NOT NULL")
+    with database.session() as session:
+        report = verify_ledger(session)
+    what = "its memo" if table == "journal_entries" else "a posting's memo"
+    assert report.violations == [f"entry #1: {what} and its message differ"]

@@ -10,6 +10,7 @@ account, and a page of it would foot to nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from flask import Blueprint, render_template, request
@@ -23,14 +24,16 @@ from fundledger.corrections.queries import pending_for
 from fundledger.donors.queries import donor_by_code, donor_codes
 from fundledger.errors import NotFound
 from fundledger.ledger import queries
+from fundledger.ledger.memos import memo_for_reader
 from fundledger.ledger.models import JournalEntry, credit_part, debit_part
 from fundledger.listing import ListArgs, ordered, page_of_rows, sorted_rows
 from fundledger.money import quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
-from fundledger.web.i18n import _
+from fundledger.web.i18n import _, request_language
 from fundledger.web.ledger.forms import AccountFilterForm, JournalFilterForm, TrialBalanceFilterForm
+from fundledger.web.names import memo_labels
 
 blueprint = Blueprint("ledger", __name__)
 
@@ -78,15 +81,24 @@ def journal() -> str:
 def journal_table() -> Table:
     db = db_session()
     entries = _entries(db, _journal_filters(db), lists.order(queries.JOURNAL_SORTS))
-    codes = donor_codes(db)
+    codes, language, labels = donor_codes(db), request_language().code, memo_labels()
+
+    # An entry's memo repeats on each of its lines, and many line memos repeat too.
+    @functools.lru_cache(maxsize=4096)
+    def worded(text: str | None, message_id: str | None, params: str | None) -> str:
+        return memo_for_reader(text, message_id, params, language, labels)
+
     rows = [
-        (line.number, line.entry_date, line.kind, line.entry_memo, line.code, line.name,
+        (line.number, line.entry_date, line.kind,
+         worded(line.entry_memo, line.entry_memo_id, line.entry_memo_params),
+         line.code, line.name,
          _amount(debit_part(line.amount)), _amount(credit_part(line.amount)),
          codes.get(line.donor_id), line.activity_number, line.objective_number,
          line.organ_code, line.earmark,
          line.allocation_id, line.currency,
          None if line.original_amount is None else quantize(line.original_amount),
-         None if line.rate is None else line.rate.normalize(), line.memo)
+         None if line.rate is None else line.rate.normalize(),
+         worded(line.memo, line.memo_id, line.memo_params) or None)
         for line in db.execute(queries.journal_lines(entries).execution_options(yield_per=2000))
     ]  # fmt: skip
     return Table("journal", JOURNAL_COLUMNS, rows)
