@@ -123,8 +123,8 @@ def _decoded(value: Any) -> Param:
         return Decimal(value["decimal"])
     if "date" in value:
         return dt.date.fromisoformat(value["date"])
-    if "message" in value:
-        return Message(str(value["message"]), {
+    if isinstance(value.get("message"), str):  # a message inside: its id as stored
+        return Message(value["message"], {
             str(k): _decoded(v) for k, v in value.get("params", {}).items()
         })  # fmt: skip
     if "term" in value:
