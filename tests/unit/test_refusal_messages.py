@@ -44,7 +44,6 @@ UNCONVERTED: dict[str, int] = {
     "ledger/bulk_rows.py": 1,
     "ledger/load_guards.py": 3,
     "ledger/restatement.py": 1,
-    "listing.py": 4,
     "money.py": 6,
     "reporting/donor_data.py": 1,
     "reporting/queries.py": 2,
