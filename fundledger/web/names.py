@@ -11,7 +11,7 @@ from flask import Flask, g
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from fundledger.donors.models import ExchangeRate
+from fundledger.donors.models import Donor, ExchangeRate
 from fundledger.donors.queries import donor_codes, donor_names
 from fundledger.money import BASE_CURRENCY
 from fundledger.program.labels import UNRESTRICTED, ProgramNames, program_names
@@ -53,6 +53,12 @@ def earmark_label(earmark: str | None) -> str:
 def pool_label(key: str) -> str:
     """``CAN/objective:8`` → ``Andean Community (CAN) — Objective 8 — <title>``."""
     return _program().pool(key, _donor_names(), _)
+
+
+def donor_name(donor: Donor) -> str:
+    """A donor's name in the reader's language, where one is recorded (a download's
+    column beside the donor's code)."""
+    return donor.name_in(request_language().code)
 
 
 def donor_code(donor_id: int | None) -> str:

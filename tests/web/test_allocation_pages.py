@@ -550,10 +550,15 @@ def test_csv_exports_are_exact(database: Database, ana: Browser) -> None:
     )
     assert csv_text(ana.get("/allocations.csv?state=submitted")).count("\n") == 2
     assert csv_text(ana.get("/available.csv")) == (
-        "pool,money,committed,available\n"
-        "unrestricted,100000.00,0.00,100000.00\n"
-        "MEX/activity:5,37654.33,27654.33,10000.00\n"
+        "pool,pool_name,money,committed,available\n"
+        "unrestricted,Unrestricted,100000.00,0.00,100000.00\n"
+        f"MEX/activity:5,{MEX_5},37654.33,27654.33,10000.00\n"
     )
+    ana.client.set_cookie(COOKIE, "es")
+    spanish = csv_text(ana.get("/available.csv")).splitlines()
+    assert spanish[1] == "unrestricted,Sin restricciones,100000.00,0.00,100000.00"
+    assert spanish[2].startswith("MEX/activity:5,México (MEX) — Actividad 5 — Conduct research")
+    ana.client.set_cookie(COOKIE, "en")
     report = ana.get("/reports/budget.csv?year=2025&by=activity")
     assert csv_text(report) == (
         "activity,name,budget,allocated,disbursed,spent\n"
