@@ -128,8 +128,9 @@ def check_language(language: str) -> str:
     """``language`` if fundledger speaks it, else :class:`UnknownLanguage`."""
     if language not in LANGUAGES:
         raise UnknownLanguage(
-            f"fundledger is translated into {', '.join(LANGUAGES)}, not {language[:20]!r}"
-        )
+            N_("fundledger is translated into %(languages)s, not %(language)s"),
+            languages=", ".join(LANGUAGES), language=repr(language[:20]),
+        )  # fmt: skip
     return language
 
 
