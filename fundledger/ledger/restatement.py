@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
+from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     FX_GAINS,
     FX_GAINS_RESTRICTED,
@@ -106,7 +107,8 @@ def restate_restrictions(session: Session, actor: Actor) -> list[JournalEntry]:
             )  # fmt: skip
         except ClosedPeriod as closed:
             raise ClosedPeriod(
-                f"entry #{number} ({day}) needs restating but its fiscal year is closed: "
-                f"an admin reopens it first ({closed})"
-            ) from None
+                N_("entry #%(entry)s (%(date)s) needs restating but its fiscal year is closed: "
+                   "an admin reopens it first (%(problem)s)"),
+                entry=number, date=day, problem=closed.as_message(),
+            ) from None  # fmt: skip
     return posted

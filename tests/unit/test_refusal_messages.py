@@ -40,8 +40,6 @@ UNCONVERTED: dict[str, int] = {
     "donors/imports.py": 8,
     "inputs.py": 5,
     "ledger/bulk_rows.py": 1,
-    "ledger/load_guards.py": 3,
-    "ledger/restatement.py": 1,
     "money.py": 6,
     "reporting/donor_data.py": 1,
     "reporting/queries.py": 2,
