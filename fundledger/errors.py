@@ -101,6 +101,10 @@ class FundledgerError(Exception):
         self.hint = hint
         super().__init__(fill(message, {name: english(v) for name, v in params.items()}))
 
+    def as_message(self) -> Message:
+        """What this refusal says, as a clause of another's message (``line 2: …``)."""
+        return Message(self.message_id, self.params)
+
     def headers(self) -> dict[str, str]:
         """HTTP headers the answer carries besides the status (a wait before retrying)."""
         return {}

@@ -21,7 +21,7 @@ import copy
 import datetime as dt
 import io
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -56,6 +56,15 @@ def N_(message: str) -> str:
     """Mark ``message`` for the catalogs without translating it here: a table of labels,
     or a refusal raised where no language is known, translated where it is shown."""
     return message
+
+
+def listed(items: Sequence[Message]) -> Message:
+    """Clauses one after another, separated by commas, as one message's parameter: a list
+    whose every item is worded and formatted in the reader's language."""
+    first, *rest = items
+    if not rest:
+        return first
+    return Message(N_("%(first)s, %(rest)s"), {"first": first, "rest": listed(rest)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,8 +128,9 @@ def check_language(language: str) -> str:
     """``language`` if fundledger speaks it, else :class:`UnknownLanguage`."""
     if language not in LANGUAGES:
         raise UnknownLanguage(
-            f"fundledger is translated into {', '.join(LANGUAGES)}, not {language[:20]!r}"
-        )
+            N_("fundledger is translated into %(languages)s, not %(language)s"),
+            languages=", ".join(LANGUAGES), language=repr(language[:20]),
+        )  # fmt: skip
     return language
 
 

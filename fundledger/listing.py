@@ -27,6 +27,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from fundledger.errors import FundledgerError
+from fundledger.i18n import N_
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -99,14 +100,22 @@ def list_args(args: Mapping[str, str], sorts: Sorts[Any], *, per_page: int = PER
     only the query can tell); anything unreadable raises :class:`BadListArgument`."""
     sort = (args.get("sort") or "").strip() or sorts.default
     if sort not in sorts.keys:
-        raise BadListArgument(f"sort must be one of {', '.join(sorts.keys)}, not “{_shown(sort)}”.")
+        raise BadListArgument(
+            N_("sort must be one of %(sorts)s, not “%(value)s”."),
+            sorts=", ".join(sorts.keys), value=_shown(sort),
+        )  # fmt: skip
     direction = (args.get("direction") or "").strip().lower()
     if direction and direction not in DIRECTIONS:
-        raise BadListArgument(f"direction must be asc or desc, not “{_shown(direction)}”.")
+        raise BadListArgument(
+            N_("direction must be asc or desc, not “%(value)s”."), value=_shown(direction)
+        )
     descending = direction == "desc" if direction else sort == sorts.default and sorts.descending
     size = _whole(args, "per_page", per_page)
     if not 1 <= size <= MAX_PER_PAGE:
-        raise BadListArgument(f"per_page must be from 1 to {MAX_PER_PAGE}, not {size}.")
+        raise BadListArgument(
+            N_("per_page must be from 1 to %(limit)s, not %(value)s."),
+            limit=MAX_PER_PAGE, value=size,
+        )  # fmt: skip
     return ListArgs(sort, descending, max(1, _whole(args, "page", 1)), size)
 
 
@@ -151,7 +160,9 @@ def _whole(args: Mapping[str, str], name: str, default: int) -> int:
         return default
     digits = text.removeprefix("-")
     if not digits.isascii() or not digits.isdigit():
-        raise BadListArgument(f"{name} must be a whole number, not “{_shown(text)}”.")
+        raise BadListArgument(
+            N_("%(name)s must be a whole number, not “%(value)s”."), name=name, value=_shown(text)
+        )
     if len(digits) > _MAX_DIGITS:
         return 0 if text.startswith("-") else 10**_MAX_DIGITS
     return int(text)

@@ -36,7 +36,7 @@ def propose_budget(
 ) -> Budget:
     """A new version of ``year``'s work plan: (activity, amount, justification) lines."""
     if not 2000 <= year <= 2199:
-        raise AllocationError(f"year {year} is outside 2000–2199")
+        raise AllocationError(N_("year %(year)s is outside 2000–2199"), year=year)
     if not lines:
         raise AllocationError(N_("a work plan needs at least one line"))
     activities = [activity for activity, _, _ in lines]
@@ -78,11 +78,16 @@ def decide_budget(
     activity → approved?), under its own ``reference`` or its ``meeting``'s. Approving
     supersedes the year's earlier approved version."""
     if budget.status != "proposed":
-        raise IllegalTransition(f"work plan {budget.year} v{budget.version} is {budget.status}")
+        raise IllegalTransition(
+            N_("work plan %(year)s v%(version)s is %(status)s"),
+            year=budget.year, version=budget.version, status=str(budget.status),
+        )  # fmt: skip
     if actor.name == budget.proposed_by:
-        raise NotAllowed(f"{actor.name} proposed this work plan and cannot decide on it")
+        raise NotAllowed(
+            N_("%(user)s proposed this work plan and cannot decide on it"), user=actor.name
+        )
     if (approve is None) == (lines is None):
-        raise AllocationError("decide the work plan as a whole or line by line, not both")
+        raise AllocationError(N_("decide the work plan as a whole or line by line, not both"))
     taken_at, reference_text = decided_at(session, meeting, reference, on)
     by_activity = {line.activity_number: line for line in budget.lines}
     verdicts = dict(lines) if lines is not None else dict.fromkeys(by_activity, approve)
@@ -90,10 +95,10 @@ def decide_budget(
         missing = sorted(set(by_activity) - set(verdicts))
         extra = sorted(set(verdicts) - set(by_activity))
         raise AllocationError(
-            "decide every line of the work plan once"
-            + (f"; missing activities {missing}" if missing else "")
-            + (f"; not in the plan {extra}" if extra else "")
-        )
+            N_("decide every line of the work plan once (missing activities: %(missing)s; "
+               "not in the plan: %(extra)s)"),
+            missing=", ".join(map(str, missing)) or "—", extra=", ".join(map(str, extra)) or "—",
+        )  # fmt: skip
     for activity, verdict in verdicts.items():
         by_activity[activity].status = "approved" if verdict else "rejected"
     approved = any(verdicts.values())

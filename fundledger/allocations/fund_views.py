@@ -75,12 +75,13 @@ def available() -> str:
 def available_table() -> Table:
     order = lists.order(queries.AVAILABLE_SORTS)
     rows = [
-        (p.pool, quantize(p.money), quantize(p.committed), quantize(p.available))
+        (p.pool, pool_label(p.pool), quantize(p.money), quantize(p.committed),
+         quantize(p.available))
         for p in sorted_rows(
             availability_now(db_session()).values(), queries.AVAILABLE_SORTS, order
         )
-    ]
-    return Table("available", ("pool", "money", "committed", "available"), rows)
+    ]  # fmt: skip
+    return Table("available", ("pool", "pool_name", "money", "committed", "available"), rows)
 
 
 @blueprint.route("/refunds/new", methods=["GET", "POST"])

@@ -34,7 +34,7 @@ from fundledger.allocations.transitions import next_state
 from fundledger.audit.operations import record
 from fundledger.donors.models import Donor
 from fundledger.errors import Message, Term
-from fundledger.i18n import N_
+from fundledger.i18n import N_, listed
 from fundledger.ledger.chart import (
     ADVANCES,
     BANK,
@@ -53,7 +53,7 @@ from fundledger.ledger.operations import (
 )
 from fundledger.meetings.models import Meeting
 from fundledger.meetings.operations import decided_at
-from fundledger.money import plain, quantize
+from fundledger.money import quantize
 from fundledger.program.models import Activity
 
 DECISIONS = {"approve": "approved", "reject": "rejected", "return": "returned"}
@@ -272,18 +272,22 @@ def _commit(session: Session, allocation: Allocation, amount: Decimal, on: dt.da
         pool.committed = max(ZERO, min(left, lowest[pool.pool].balance))
         left -= pool.committed
     if left > 0:
-        shown = ", ".join(
-            f"{pool.pool} {plain(max(ZERO, lowest[pool.pool].balance))}"
+        shown = listed([
+            Message(N_("%(pool)s %(amount)s"),
+                    {"pool": pool.pool, "amount": quantize(max(ZERO, lowest[pool.pool].balance))})
             for pool in allocation.pools
-        )
-        days = ", ".join(
-            f"{pool.pool} on {lowest[pool.pool].day.isoformat()}" for pool in allocation.pools
-        )
+        ])  # fmt: skip
+        days = listed([
+            Message(N_("%(pool)s on %(day)s"), {"pool": pool.pool, "day": lowest[pool.pool].day})
+            for pool in allocation.pools
+        ])  # fmt: skip
         raise InsufficientFunds(
-            f"approving {plain(amount)} needs {plain(needed)} but its pools have only "
-            f"{plain(needed - left)} available ({shown}); counting every day from "
-            f"{on.isoformat()} on, the lowest is {days}: {plain(left)} short"
-        )
+            N_("approving %(amount)s needs %(needed)s but its pools have only %(available)s "
+               "available (%(pools)s); counting every day from %(on)s on, the lowest is "
+               "%(days)s: %(short)s short"),
+            amount=quantize(amount), needed=quantize(needed), available=quantize(needed - left),
+            pools=shown, on=on, days=days, short=quantize(left),
+        )  # fmt: skip
     session.flush()
 
 

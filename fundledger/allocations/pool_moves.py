@@ -34,12 +34,12 @@ from fundledger.ledger.operations import (
 )
 from fundledger.ledger.overdraft import pool_name
 from fundledger.ledger.vouchers import Voucher
-from fundledger.money import plain
+from fundledger.money import quantize
 from fundledger.program.earmarks import parse_earmark
 from fundledger.program.usable import fundable_activities, unusable_reason
 
 
-def _take_available(session: Session, pool: str, amount: Decimal, on: dt.date, what: str) -> None:
+def _take_available(session: Session, pool: str, amount: Decimal, on: dt.date, what: Term) -> None:
     """Refuse to ``what`` (refund, re-earmark) ``amount`` out of ``pool`` on ``on`` unless the
     pool has it available (money less open commitments) on every day from ``on``; takes
     the ledger's lock, which the caller keeps until it has posted."""
@@ -49,10 +49,11 @@ def _take_available(session: Session, pool: str, amount: Decimal, on: dt.date, w
     free = max(ZERO, low.balance)
     if amount > free:
         raise InsufficientFunds(
-            f"pool {pool} has {plain(free)} available; it cannot {what} {plain(amount)} "
-            f"(counting every day from {on.isoformat()} on, the lowest is "
-            f"{low.day.isoformat()}: {plain(amount - free)} short)"
-        )
+            N_("pool %(pool)s has %(free)s available; it cannot %(what)s %(amount)s (counting "
+               "every day from %(on)s on, the lowest is %(day)s: %(short)s short)"),
+            pool=pool, free=quantize(free), what=what, amount=quantize(amount), on=on,
+            day=low.day, short=quantize(amount - free),
+        )  # fmt: skip
 
 
 def refund_to_donor(
@@ -202,7 +203,8 @@ def _keep_commitments(session: Session, entry: JournalEntry) -> None:
         low = lowest[name]
         if low.balance < 0:
             raise InsufficientFunds(
-                f"pool {name} has {plain(max(ZERO, low.balance + out))} available; it cannot "
-                f"pay {plain(out)} by voucher (counting every day from {on.isoformat()} on, "
-                f"the lowest is {low.day.isoformat()}: {plain(-low.balance)} short)"
-            )
+                N_("pool %(pool)s has %(free)s available; it cannot pay %(amount)s by voucher "
+                   "(counting every day from %(on)s on, the lowest is %(day)s: %(short)s short)"),
+                pool=name, free=quantize(max(ZERO, low.balance + out)), amount=quantize(out),
+                on=on, day=low.day, short=quantize(-low.balance),
+            )  # fmt: skip

@@ -95,19 +95,24 @@ def distributes_interest(session: Session) -> bool:
 
 def set_setting(session: Session, actor: Actor, key: str, value: str) -> FundSetting:
     if key not in SETTINGS:
-        raise AllocationError(f"unknown setting {key[:40]!r}; known: {', '.join(SETTINGS)}")
+        raise AllocationError(
+            N_("unknown setting %(key)s; known: %(known)s"),
+            key=repr(key[:40]), known=", ".join(SETTINGS),
+        )  # fmt: skip
     value = value.strip()
     if key == "availability_basis" and value not in ("cash", RECEIVABLES_BASIS):
-        raise AllocationError("availability_basis is cash or cash_and_receivables")
+        raise AllocationError(N_("availability_basis is cash or cash_and_receivables"))
     if key == "interest_distribution" and value not in ("unrestricted", PRO_RATA):
         raise AllocationError(N_("interest_distribution is unrestricted or pro_rata"))
     if key == "indirect_cost_rate":
         try:
             rate = parse_decimal(value, what="indirect_cost_rate")
         except InvalidAmount as error:
-            raise AllocationError(str(error)) from error
+            raise AllocationError(error.as_message()) from error
         if not 0 <= rate < 1 or -rate.as_tuple().exponent > 4:  # type: ignore[operator]
-            raise AllocationError("indirect_cost_rate is a fraction from 0 to below 1, 4 places")
+            raise AllocationError(
+                N_("indirect_cost_rate is a fraction from 0 to below 1, 4 places")
+            )
         value = f"{rate:f}"
     before = get_setting(session, key)
     setting = session.get(FundSetting, key) or FundSetting(key=key)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fundledger.allocations.errors import IllegalTransition
 from fundledger.allocations.models import State
+from fundledger.errors import Term
+from fundledger.i18n import N_
 
 #: (state, action) → the state the action leads to. Anything else is refused.
 TRANSITIONS: dict[tuple[State, str], State] = {
@@ -33,7 +35,14 @@ def next_state(allocation_id: int, state: str, action: str) -> State:
         return TRANSITIONS[(current, action)]
     except KeyError:
         possible = sorted(a for (s, a) in TRANSITIONS if s == current)
-        hint = f"; from {current} it can be: {', '.join(possible)}" if possible else ""
+        if not possible:
+            raise IllegalTransition(
+                N_("allocation %(allocation)s is %(state)s: it cannot %(action)s"),
+                allocation=allocation_id, state=Term(current.value), action=action,
+            ) from None  # fmt: skip
         raise IllegalTransition(
-            f"allocation {allocation_id} is {current}: it cannot {action}{hint}"
-        ) from None
+            N_("allocation %(allocation)s is %(state)s: it cannot %(action)s; from %(state)s "
+               "it can be: %(possible)s"),
+            allocation=allocation_id, state=Term(current.value), action=action,
+            possible=", ".join(possible),
+        ) from None  # fmt: skip

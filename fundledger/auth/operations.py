@@ -36,6 +36,7 @@ from fundledger.auth.passwords import Passwords, new_token, token_digest, totp_s
 from fundledger.auth.throttle import ThrottlePolicy
 from fundledger.auth.timing import as_utc
 from fundledger.donors.models import Donor
+from fundledger.errors import Message
 from fundledger.i18n import LANGUAGES, N_, SOURCE_LANGUAGE
 
 #: Duties that one person may not hold together (DESIGN §2: who proposes, who decides,
@@ -176,16 +177,25 @@ def _checked_language(language: str) -> str:
 def _checked_roles(roles: Collection[Role | str], donor: Donor | None) -> frozenset[Role]:
     try:
         granted = frozenset(Role(role) for role in roles)
-    except ValueError as error:
-        raise InvalidUser(f"{error}; the roles are {', '.join(Role)}.") from None
+    except ValueError:
+        unknown = next(str(role) for role in roles if role not in set(Role))
+        raise InvalidUser(
+            N_("“%(role)s” is not a role; the roles are %(roles)s."),
+            role=unknown[:20], roles=", ".join(Role),
+        ) from None  # fmt: skip
     if not granted:
         raise InvalidUser(N_("A user needs at least one role."))
     if Role.DONOR in granted and len(granted) > 1:
         raise InvalidUser(N_("A donor login cannot hold any other role."))
     duties = granted & _SEPARATE_DUTIES
     if len(duties) > 1:
-        listed = " and ".join(sorted(duties))
-        raise InvalidUser(f"One person cannot be both {listed}: those duties are kept apart.")
+        *others, last = sorted(duties)
+        both: Message | str = last
+        for duty in reversed(others):
+            both = Message(N_("%(first)s and %(rest)s"), {"first": duty, "rest": both})
+        raise InvalidUser(
+            N_("One person cannot be both %(duties)s: those duties are kept apart."), duties=both
+        )
     if Role.DONOR in granted and donor is None:
         raise InvalidUser(N_("A donor login must be tied to a donor."))
     if Role.DONOR not in granted and donor is not None:

@@ -29,8 +29,8 @@ from fundledger.donors.models import (
     Receipt,
     ReceiptApplication,
 )
-from fundledger.errors import FundledgerError, NotAllowed, Term
-from fundledger.i18n import N_
+from fundledger.errors import FundledgerError, Message, NotAllowed, Term
+from fundledger.i18n import N_, listed
 from fundledger.ledger.models import EntryKind, JournalEntry, debit_part
 from fundledger.ledger.operations import MAX_TEXT, reverse_entry
 from fundledger.ledger.queries import not_reversed, reversal_of
@@ -174,11 +174,11 @@ def withdraw_rate(session: Session, actor: Actor, rate: ExchangeRate, *, reason:
     their own rate, and their correction is their own reversal."""
     reason = _checked_reason(reason)
     used_by = [
-        f"pledge #{found}" for found in session.scalars(
+        Message(N_("pledge #%(id)s"), {"id": found}) for found in session.scalars(
             select(Pledge.id).filter_by(currency=rate.currency, pledge_date=rate.rate_date,
                                         rate=rate.rate).where(not_reversed(Pledge.entry_id)))
     ] + [
-        f"receipt #{found}" for found in session.scalars(
+        Message(N_("receipt #%(id)s"), {"id": found}) for found in session.scalars(
             select(Receipt.id).filter_by(currency=rate.currency, value_date=rate.rate_date,
                                          rate=rate.rate).where(not_reversed(Receipt.entry_id)))
     ]  # fmt: skip
@@ -188,12 +188,13 @@ def withdraw_rate(session: Session, actor: Actor, rate: ExchangeRate, *, reason:
         .limit(1)
     )
     if revalued is not None:
-        used_by.append(f"the revaluation entry #{revalued}")
+        used_by.append(Message(N_("the revaluation entry #%(entry)s"), {"entry": revalued}))
     if used_by:
+        more = [Message(N_("and others"), {})] if len(used_by) > 3 else []
         raise CorrectionRefused(
-            f"the {rate.currency} rate of {rate.rate_date.isoformat()} is carried by "
-            f"{', '.join(used_by[:3])}{' …' if len(used_by) > 3 else ''}; reverse those first"
-        )
+            N_("the %(currency)s rate of %(date)s is carried by %(carriers)s; reverse those first"),
+            currency=rate.currency, date=rate.rate_date, carriers=listed(used_by[:3] + more),
+        )  # fmt: skip
     key = f"{rate.currency}:{rate.rate_date.isoformat()}"
     before = {"rate": rate.rate, "entered_by": rate.entered_by}
     session.delete(rate)

@@ -27,6 +27,7 @@ from fundledger.money import quantize
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
+from fundledger.web.names import donor_name, earmark_label
 
 # --- the fund's pledges and receipts --------------------------------------------------
 
@@ -46,14 +47,16 @@ def pledges_table() -> Table:
     db = db_session()
     filters, order = _with_donors(db, PledgeFilterForm()), lists.order(listings.PLEDGE_SORTS)
     rows = [
-        (p.id, p.donor.code, p.pledge_date, p.currency, quantize(p.amount),
+        (p.id, p.donor.code, donor_name(p.donor), p.pledge_date, p.currency, quantize(p.amount),
          p.rate.normalize(), quantize(p.usd_amount), quantize(s.outstanding),
-         quantize(s.outstanding_usd), p.due_date, p.earmark, p.reference)
+         quantize(s.outstanding_usd), p.due_date, p.earmark, earmark_label(p.earmark),
+         p.reference)
         for s in _pledges(db, filters, order)
         for p in (s.pledge,)
     ]  # fmt: skip
-    header = ("id", "donor", "date", "currency", "amount", "rate", "usd", "outstanding",
-              "outstanding_usd", "due", "earmark", "reference")  # fmt: skip
+    header = ("id", "donor", "donor_name", "date", "currency", "amount", "rate", "usd",
+              "outstanding", "outstanding_usd", "due", "earmark", "earmark_name",
+              "reference")  # fmt: skip
     return Table("pledges", header, rows)
 
 
@@ -72,13 +75,15 @@ def receipts_table() -> Table:
     db = db_session()
     filters, order = _with_donors(db, ContributionFilterForm()), lists.order(listings.RECEIPT_SORTS)
     rows = [
-        (r.id, r.donor.code, r.value_date, r.currency, quantize(r.amount), quantize(r.charges),
-         r.rate.normalize(), quantize(r.usd_amount), quantize(r.usd_charges),
-         quantize(r.unapplied_usd), r.earmark, r.reference)
+        (r.id, r.donor.code, donor_name(r.donor), r.value_date, r.currency, quantize(r.amount),
+         quantize(r.charges), r.rate.normalize(), quantize(r.usd_amount),
+         quantize(r.usd_charges), quantize(r.unapplied_usd), r.earmark,
+         earmark_label(r.earmark), r.reference)
         for r in db.scalars(_receipts(db, filters, order))
     ]  # fmt: skip
-    header = ("id", "donor", "date", "currency", "amount", "charges", "rate", "usd",
-              "usd_charges", "unapplied_usd", "earmark", "reference")  # fmt: skip
+    header = ("id", "donor", "donor_name", "date", "currency", "amount", "charges", "rate",
+              "usd", "usd_charges", "unapplied_usd", "earmark", "earmark_name",
+              "reference")  # fmt: skip
     return Table("receipts", header, rows)
 
 

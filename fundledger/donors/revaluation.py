@@ -152,12 +152,13 @@ def day_rates(session: Session, as_of: dt.date, currencies: set[str]) -> dict[st
         )
     }
     if missing := sorted(currencies - rates.keys()):
-        names = ", ".join(missing)
         raise MissingRate(
-            f"no rate for {names} on {as_of.isoformat()}: money in "
-            f"{'that currency' if len(missing) == 1 else 'those currencies'} was open that day; "
-            "set the day's rate first"
-        )
+            N_("no rate for %(currencies)s on %(date)s: money in that currency was open that "
+               "day; set the day's rate first") if len(missing) == 1
+            else N_("no rate for %(currencies)s on %(date)s: money in those currencies was open "
+                    "that day; set the day's rates first"),
+            currencies=", ".join(missing), date=as_of,
+        )  # fmt: skip
     return rates
 
 
@@ -201,24 +202,32 @@ def revalue(session: Session, actor: Actor, as_of: dt.date) -> Revaluation:
     today = clock.today()
     if as_of > today:
         raise RevaluationError(
-            f"date {as_of.isoformat()} is after today ({today.isoformat()} in the fund's "
-            "timezone); money can only be revalued at a day that has passed"
-        )
+            N_("date %(date)s is after today (%(today)s in the fund's timezone); money can "
+               "only be revalued at a day that has passed"),
+            date=as_of, today=today,
+        )  # fmt: skip
     if as_of == today:
         raise RevaluationError(
-            f"a revaluation as of {as_of.isoformat()} is reversed the next day, which has not "
-            "come yet; revalue as of today once the day is over"
-        )
+            N_("a revaluation as of %(date)s is reversed the next day, which has not come yet; "
+               "revalue as of today once the day is over"),
+            date=as_of,
+        )  # fmt: skip
     lock_ledger(session)  # nothing is posted between the reading and the entry
     key = revaluation_key(as_of)
     earlier = replayed_entry(session, key)
     period = session.get(FiscalPeriod, as_of.year)
     if period is not None and period.closed:
-        done = "" if earlier is None else f"; it was revalued by entry #{earlier.number}"
+        if earlier is None:
+            raise RevaluationError(
+                N_("fiscal year %(year)s is closed: a closed year is not revalued again (an "
+                   "admin reopens it first)"),
+                year=as_of.year,
+            )  # fmt: skip
         raise RevaluationError(
-            f"fiscal year {as_of.year} is closed{done}: a closed year is not revalued again "
-            "(an admin reopens it first)"
-        )
+            N_("fiscal year %(year)s is closed; it was revalued by entry #%(entry)s: a closed "
+               "year is not revalued again (an admin reopens it first)"),
+            year=as_of.year, entry=earlier.number,
+        )  # fmt: skip
     if earlier is not None:
         reversal = session.scalars(select(JournalEntry).filter_by(reverses_id=earlier.id)).one()
         return Revaluation(as_of, (earlier, reversal), new=False, items=None)
@@ -261,8 +270,8 @@ def refuse_unrevalued_year(session: Session, year: int) -> None:
         pending = True
     if pending:
         raise RevaluationPending(
-            f"fiscal year {year} cannot close yet: foreign-currency receivables or unapplied "
-            f"credits were open on {end.isoformat()} and the year-end revaluation has not "
-            f"been posted; revalue them at 31 December {year} first",
-            as_of=end,
-        )
+            N_("fiscal year %(year)s cannot close yet: foreign-currency receivables or "
+               "unapplied credits were open on %(as_of)s and the year-end revaluation has not "
+               "been posted; revalue them at 31 December %(year)s first"),
+            as_of=end, year=year,
+        )  # fmt: skip

@@ -14,6 +14,8 @@ from importlib.resources import files
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundledger.errors import Message, Term
+from fundledger.i18n import N_
 from fundledger.ledger.models import Account, AccountType, Side
 
 BANK = "1010"
@@ -59,20 +61,23 @@ def is_restricted(code: str) -> bool:
     return code == NET_ASSETS_RESTRICTED or code.startswith(RESTRICTED_PREFIX)
 
 
-def restriction_problem(code: str, donor_id: int | None, earmark: str | None) -> str | None:
+def restriction_problem(code: str, donor_id: int | None, earmark: str | None) -> Message | None:
     """Why a line on account ``code`` cannot be posted as given, or None: a line of the
     restricted class says whose restriction it is, a donor and an earmark, or no pool
     would hold what the class holds (DESIGN.md §3; revision 0013 refuses it too)."""
     if not is_restricted(code) or (donor_id is not None and earmark is not None):
         return None
-    missing = " and ".join(
-        name for name, value in (("donor", donor_id), ("earmark", earmark)) if value is None
-    )
-    return (
-        f"account {code} is in the restricted class, so the line names the donor and the "
-        f"earmark whose money it is (it has no {missing}); unrestricted money goes to "
-        f"{NET_ASSETS_UNRESTRICTED} or a 41xx account"
-    )
+    missing = (
+        N_("donor and earmark") if donor_id is None and earmark is None
+        else N_("donor") if donor_id is None
+        else N_("earmark")
+    )  # fmt: skip
+    return Message(
+        N_("account %(account)s is in the restricted class, so the line names the donor and "
+           "the earmark whose money it is (it has no %(missing)s); unrestricted money goes to "
+           "%(unrestricted)s or a 41xx account"),
+        {"account": code, "missing": Term(missing), "unrestricted": NET_ASSETS_UNRESTRICTED},
+    )  # fmt: skip
 
 
 def default_chart() -> list[Account]:

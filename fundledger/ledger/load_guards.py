@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from sqlalchemy import bindparam, text
 from sqlalchemy.orm import Session
 
+from fundledger.i18n import N_
 from fundledger.ledger import errors
 from fundledger.ledger.chart import NET_ASSETS_RESTRICTED, RESTRICTED_PREFIX
 
@@ -115,12 +116,12 @@ def guarded_load(session: Session, *, first_entry: int, first_posting: int) -> I
 
 def _check_and_add(session: Session, first_entry: int, first_posting: int) -> None:
     if session.scalar(_IN_CLOSED_PERIOD, {"first_entry": first_entry}):
-        raise errors.ClosedPeriod("entry date falls in a closed fiscal period")
+        raise errors.ClosedPeriod(N_("entry date falls in a closed fiscal period"))
     if session.scalar(_POSTING_DATE_DIFFERS, {"first_posting": first_posting}):
-        raise errors.InvalidEntry("a posting carries its entry's date")
+        raise errors.InvalidEntry(N_("a posting carries its entry's date"))
     if session.scalar(_UNEARMARKED_RESTRICTED, {"first_posting": first_posting}):
         raise errors.UnearmarkedRestriction(
-            "a posting to the restricted class (3200, 42xx) names its donor and earmark"
+            N_("a posting to the restricted class (3200, 42xx) names its donor and earmark")
         )
     for statement in (_ADD_TO_BALANCES, _OPEN_NEW_TOTALS, _ADD_TO_TOTALS):
         session.execute(statement, {"first_posting": first_posting})

@@ -28,7 +28,7 @@ from sqlalchemy import Table, bindparam, insert, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from fundledger.errors import FundledgerError, Message
+from fundledger.errors import Amount, FundledgerError, Message, Term
 from fundledger.i18n import N_
 from fundledger.inputs import FIRST_DAY, LAST_DAY, upper_code
 from fundledger.ledger import dimensions, errors
@@ -57,6 +57,10 @@ from fundledger.money import (
 )
 
 ZERO = Decimal("0.00")
+#: The bound of a line and of an entry's total, as a refusal states it.
+_BOUND = Amount(MAX_AMOUNT, BASE_CURRENCY)
+#: A line's refusal that another check worded (an earmark's, a currency's).
+_ON_LINE = N_("line %(line)s: %(problem)s")
 MAX_RATE = Decimal(1_000_000)
 MAX_TEXT = 2000
 
@@ -273,14 +277,18 @@ def reverse_entry(
     """Post the mirror image of ``entry``, dated ``entry_date`` or the original's date."""
     reason = reason.strip()
     if not reason:
-        raise errors.InvalidEntry("a reversal needs a reason")
+        raise errors.InvalidEntry(N_("a reversal needs a reason"))
     if entry.reverses_id is not None:
         raise errors.CannotReverse(
-            f"entry #{entry.number} is itself a reversal; post a new entry instead"
+            N_("entry #%(entry)s is itself a reversal; post a new entry instead"),
+            entry=entry.number,
         )
     already = reversal_of(session, entry)
     if already is not None:
-        raise errors.CannotReverse(f"entry #{entry.number} was already reversed by #{already}")
+        raise errors.CannotReverse(
+            N_("entry #%(entry)s was already reversed by #%(reversal)s"),
+            entry=entry.number, reversal=already,
+        )  # fmt: skip
     lines = [line_of(posting).negated() for posting in entry.postings]
     return post_entry(
         session,
@@ -317,67 +325,93 @@ def line_of(posting: Posting) -> Line:
 
 def _normalized(number: int, line: Line) -> Line:
     """Checks one line on its own and returns it in canonical form (codes upper-cased)."""
-    where = f"line {number}"
     amount = line.amount
     if not isinstance(amount, Decimal) or not amount.is_finite():
-        raise errors.InvalidEntry(f"{where}: amount {amount!r} is not a decimal number")
+        raise errors.InvalidEntry(
+            N_("line %(line)s: amount %(amount)s is not a decimal number"),
+            line=number, amount=repr(amount),
+        )  # fmt: skip
     if amount == 0:
-        raise errors.ZeroLine(f"{where}: amount is zero; leave the line out")
+        raise errors.ZeroLine(N_("line %(line)s: amount is zero; leave the line out"), line=number)
     if abs(amount) >= MAX_AMOUNT:
         raise errors.BeyondBound(
-            f"{where}: amount {amount} is out of range (below {MAX_AMOUNT:,.0f} USD)"
-        )
+            N_("line %(line)s: amount %(amount)s is out of range (below %(bound)s)"),
+            line=number, amount=amount, bound=_BOUND,
+        )  # fmt: skip
     if not fits_currency(amount, BASE_CURRENCY):
         raise errors.TooManyDecimals(
-            f"{where}: {amount} has more decimals than USD allows ({minor_units(BASE_CURRENCY)})"
-        )
+            N_("line %(line)s: %(amount)s has more decimals than %(currency)s allows "
+               "(%(places)s)"),
+            line=number, amount=amount, currency=BASE_CURRENCY,
+            places=minor_units(BASE_CURRENCY),
+        )  # fmt: skip
     line = replace(line, amount=amount.quantize(Decimal("0.01")))
     if line.earmark is not None:
         try:
             line = replace(line, earmark=dimensions.canonical_earmark(line.earmark))
         except FundledgerError as error:
-            raise errors.UnknownDimension(f"{where}: {error}") from error
+            raise errors.UnknownDimension(
+                _ON_LINE, line=number, problem=error.as_message()
+            ) from error
     if line.organ is not None:
-        line = replace(line, organ=upper_code(line.organ, f"{where}: organ"))
+        line = replace(line, organ=upper_code(line.organ, f"line {number}: organ"))
     if (problem := restriction_problem(line.account, line.donor_id, line.earmark)) is not None:
-        raise errors.UnearmarkedRestriction(f"{where}: {problem}")
+        raise errors.UnearmarkedRestriction(_ON_LINE, line=number, problem=problem)
     if line.memo is not None and len(memo_english(line.memo) or "") > MAX_TEXT:
-        raise errors.InvalidEntry(f"{where}: memo is longer than {MAX_TEXT} characters")
-    return _checked_original(where, line)
+        raise errors.InvalidEntry(
+            N_("line %(line)s: the memo is longer than %(limit)s characters"),
+            line=number, limit=MAX_TEXT,
+        )  # fmt: skip
+    return _checked_original(number, line)
 
 
-def _checked_original(where: str, line: Line) -> Line:
+def _checked_original(number: int, line: Line) -> Line:
     currency, original, rate = line.currency, line.original_amount, line.rate
     if currency is None and original is None and rate is None:
         return line
     if currency is None or original is None or rate is None:
         raise errors.InvalidEntry(
-            f"{where}: a foreign-currency line needs currency, original amount and rate"
+            N_("line %(line)s: a foreign-currency line needs currency, original amount and rate"),
+            line=number,
         )
     try:
         currency = check_currency(currency)
     except FundledgerError as error:
-        raise errors.InvalidEntry(f"{where}: {error}") from error
+        raise errors.InvalidEntry(_ON_LINE, line=number, problem=error.as_message()) from error
     if currency == BASE_CURRENCY:
-        raise errors.InvalidEntry(f"{where}: USD is the base currency; give only the amount")
+        raise errors.InvalidEntry(
+            N_("line %(line)s: %(currency)s is the base currency; give only the amount"),
+            line=number, currency=BASE_CURRENCY,
+        )  # fmt: skip
     if not original.is_finite() or abs(original) >= MAX_AMOUNT:
-        raise errors.InvalidEntry(f"{where}: original amount {original} is out of range")
+        raise errors.InvalidEntry(
+            N_("line %(line)s: original amount %(amount)s is out of range"),
+            line=number, amount=original,
+        )  # fmt: skip
     if not fits_currency(original, currency):
         raise errors.TooManyDecimals(
-            f"{where}: {original} has more decimals than {currency} allows "
-            f"({minor_units(currency)})"
-        )
+            N_("line %(line)s: %(amount)s has more decimals than %(currency)s allows "
+               "(%(places)s)"),
+            line=number, amount=original, currency=currency, places=minor_units(currency),
+        )  # fmt: skip
     if not rate.is_finite() or not 0 < rate < MAX_RATE or decimal_places(rate.normalize()) > 10:
         raise errors.InvalidEntry(
-            f"{where}: rate {rate} must be positive, below {MAX_RATE} and have at most 10 places"
-        )
+            N_("line %(line)s: rate %(rate)s must be positive, below %(bound)s and have at "
+               "most 10 places"),
+            line=number, rate=rate, bound=MAX_RATE,
+        )  # fmt: skip
     if (original > 0) != (line.amount > 0):
-        raise errors.InvalidEntry(f"{where}: original amount and USD amount differ in sign")
+        raise errors.InvalidEntry(
+            N_("line %(line)s: original amount and %(base)s amount differ in sign"),
+            line=number, base=BASE_CURRENCY,
+        )  # fmt: skip
     if not converts_to(original, rate, line.amount):
         raise errors.ConversionMismatch(
-            f"{where}: {original:f} {currency} at {rate:f} is {to_base(original, rate):f} USD, "
-            f"not {line.amount:f}"
-        )
+            N_("line %(line)s: %(original)s %(currency)s at %(rate)s is %(converted)s "
+               "%(base)s, not %(amount)s"),
+            line=number, original=original, currency=currency, rate=rate,
+            converted=to_base(original, rate), base=BASE_CURRENCY, amount=line.amount,
+        )  # fmt: skip
     return replace(line, currency=currency)
 
 
@@ -391,27 +425,33 @@ def _check_shape(
 ) -> None:
     if not FIRST_DAY <= entry_date <= LAST_DAY:
         raise errors.InvalidEntry(
-            f"date {entry_date.isoformat()} is outside the ledger's range "
-            f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})"
-        )
+            N_("date %(date)s is outside the ledger's range (%(first)s to %(last)s)"),
+            date=entry_date, first=FIRST_DAY, last=LAST_DAY,
+        )  # fmt: skip
     EntryKind(kind)
     if len(memo) > MAX_TEXT or (source_ref is not None and len(source_ref) > MAX_TEXT):
-        raise errors.InvalidEntry(f"memo and source reference are limited to {MAX_TEXT} characters")
+        raise errors.InvalidEntry(
+            N_("memo and source reference are limited to %(limit)s characters"), limit=MAX_TEXT
+        )
     if idempotency_key is not None and not 0 < len(idempotency_key) <= 200:
-        raise errors.InvalidEntry("an idempotency key has 1 to 200 characters")
+        raise errors.InvalidEntry(N_("an idempotency key has 1 to 200 characters"))
     if len(lines) < 2:
-        raise errors.TooFewLines(f"an entry needs at least two lines, this one has {len(lines)}")
+        raise errors.TooFewLines(
+            N_("an entry needs at least two lines, this one has %(count)s"), count=len(lines)
+        )
     debits = sum((line.amount for line in lines if line.amount > 0), Decimal("0.00"))
     credits = -sum((line.amount for line in lines if line.amount < 0), Decimal("0.00"))
     if debits != credits:
         raise errors.UnbalancedEntry(
-            f"entry does not balance: debits {debits:f}, credits {credits:f}, "
-            f"difference {debits - credits:f}"
-        )
+            N_("entry does not balance: debits %(debits)s, credits %(credits)s, "
+               "difference %(difference)s"),
+            debits=debits, credits=credits, difference=debits - credits,
+        )  # fmt: skip
     if debits >= MAX_AMOUNT:
         raise errors.BeyondBound(
-            f"entry moves {debits:,.2f} USD; an entry moves less than {MAX_AMOUNT:,.0f} USD"
-        )
+            N_("entry moves %(amount)s; an entry moves less than %(bound)s"),
+            amount=Amount(debits, BASE_CURRENCY), bound=_BOUND,
+        )  # fmt: skip
 
 
 def _accounts_by_code(session: Session, codes: Iterable[str]) -> dict[str, Account]:
@@ -420,10 +460,13 @@ def _accounts_by_code(session: Session, codes: Iterable[str]) -> dict[str, Accou
         account.code: account for account in session.scalars(_ACCOUNTS, {"codes": sorted(wanted)})
     }
     for code in sorted(wanted - found.keys()):
-        raise errors.UnknownAccount(f"unknown account {code!r}")
+        raise errors.UnknownAccount(N_("unknown account %(account)s"), account=repr(code))
     for code, account in sorted(found.items()):
         if not account.active:
-            raise errors.UnknownAccount(f"account {code} ({account.name}) is closed to posting")
+            raise errors.UnknownAccount(
+                N_("account %(account)s (%(name)s) is closed to posting"),
+                account=code, name=account.name,
+            )  # fmt: skip
     return found
 
 
@@ -450,7 +493,9 @@ def _check_dimensions(session: Session, lines: Sequence[Line]) -> None:
             continue
         existing = set(session.scalars(rows.existing, {"keys": sorted(wanted, key=str)}))
         for missing in sorted(wanted - existing, key=str):
-            raise errors.UnknownDimension(f"unknown {name} {missing!r}")
+            raise errors.UnknownDimension(
+                N_("unknown %(dimension)s %(key)s"), dimension=Term(name), key=repr(missing)
+            )
 
 
 def _in_session(session: Session, model: type[Any], keys: set[Any]) -> set[Any]:
@@ -471,9 +516,10 @@ def _earlier_entry(session: Session, key: str, digest: str) -> JournalEntry | No
         return None
     if earlier.content_digest != digest:
         raise errors.IdempotencyConflict(
-            f"idempotency key {key!r} was already used for entry #{earlier.number} "
-            "with different content"
-        )
+            N_("idempotency key %(key)s was already used for entry #%(entry)s with different "
+               "content"),
+            key=repr(key), entry=earlier.number,
+        )  # fmt: skip
     return session.get_one(JournalEntry, earlier.id)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
-from fundledger.errors import FundledgerError, Message
+from fundledger.errors import FundledgerError, Message, Param
 from fundledger.i18n import N_
 from fundledger.ledger.chart import (
     NET_ASSETS_RESTRICTED,
@@ -42,8 +42,10 @@ class RevaluationPending(PeriodError):
     has not revalued; ``as_of`` is the day to revalue at (the command line names the
     command, a page its button)."""
 
-    def __init__(self, message: str, *, as_of: dt.date) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str, /, *, as_of: dt.date, hint: str | None = None, **params: Param
+    ) -> None:
+        super().__init__(message, hint=hint, as_of=as_of, **params)
         self.as_of = as_of
 
 
@@ -112,13 +114,13 @@ def close_year(session: Session, actor: Actor, year: int) -> FiscalPeriod:
     lock_ledger(session)
     period = session.get(FiscalPeriod, year)
     if period is not None and period.closed:
-        raise PeriodError(f"fiscal year {year} is already closed")
+        raise PeriodError(N_("fiscal year %(year)s is already closed"), year=year)
     first = session.scalar(select(func.min(Posting.entry_date)))
     if first is not None:
         closed_years = set(session.scalars(select(FiscalPeriod.year).filter_by(closed=True)))
         missing = [y for y in range(first.year, year) if y not in closed_years]
         if missing:
-            raise PeriodError(f"close {missing[0]} first; years close in order")
+            raise PeriodError(N_("close %(year)s first; years close in order"), year=missing[0])
     for check in _CLOSE_CHECKS.values():
         check(session, year)
     balances = session.execute(
@@ -166,17 +168,20 @@ def reopen_year(session: Session, actor: Actor, year: int, *, reason: str) -> Fi
     """Unlock a closed year; the person who closed it may not reopen it."""
     reason = " ".join(reason.split())
     if not reason:
-        raise PeriodError("reopening a year needs a reason")
+        raise PeriodError(N_("reopening a year needs a reason"))
     period = session.get(FiscalPeriod, year)
     if period is None or not period.closed:
-        raise PeriodError(f"fiscal year {year} is not closed")
+        raise PeriodError(N_("fiscal year %(year)s is not closed"), year=year)
     if period.closed_by == actor.name:
-        raise PeriodError(f"{actor.name} closed fiscal year {year}; another admin must reopen it")
+        raise PeriodError(
+            N_("%(user)s closed fiscal year %(year)s; another admin must reopen it"),
+            user=actor.name, year=year,
+        )  # fmt: skip
     later = session.scalar(
         select(func.min(FiscalPeriod.year)).where(FiscalPeriod.year > year, FiscalPeriod.closed)
     )
     if later is not None:
-        raise PeriodError(f"reopen {later} first; years reopen from the latest")
+        raise PeriodError(N_("reopen %(year)s first; years reopen from the latest"), year=later)
     period.closed = False
     session.flush()
     _changed(session, actor, "period.reopened", year,

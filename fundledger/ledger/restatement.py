@@ -109,7 +109,8 @@ def restate_restrictions(session: Session, actor: Actor) -> list[JournalEntry]:
             )  # fmt: skip
         except ClosedPeriod as closed:
             raise ClosedPeriod(
-                f"entry #{number} ({day}) needs restating but its fiscal year is closed: "
-                f"an admin reopens it first ({closed})"
-            ) from None
+                N_("entry #%(entry)s (%(date)s) needs restating but its fiscal year is closed: "
+                   "an admin reopens it first (%(problem)s)"),
+                entry=number, date=day, problem=closed.as_message(),
+            ) from None  # fmt: skip
     return posted

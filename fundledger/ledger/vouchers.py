@@ -24,6 +24,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fundledger.errors import Message, english
+from fundledger.i18n import N_
 from fundledger.inputs import InvalidInput, parse_date, parse_id, text_problem
 from fundledger.ledger import dimensions
 from fundledger.ledger.errors import InvalidEntry, UnknownDimension
@@ -52,8 +54,10 @@ def read_voucher(session: Session, content: bytes) -> Voucher:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidEntry(f"the voucher is not UTF-8 (byte {content[error.start]:#04x} at "
-                           f"offset {error.start}); save it as UTF-8") from None  # fmt: skip
+        raise InvalidEntry(
+            N_("the voucher is not UTF-8 (byte %(byte)s at offset %(offset)s); save it as UTF-8"),
+            byte=f"{content[error.start]:#04x}", offset=error.start,
+        ) from None  # fmt: skip
     try:
         data = json.loads(
             text,
@@ -63,13 +67,15 @@ def read_voucher(session: Session, content: bytes) -> Voucher:
             parse_constant=_refuse_constant,
         )
     except (json.JSONDecodeError, RecursionError) as error:  # RecursionError: nested too deep
-        raise InvalidEntry(f"the voucher is not valid JSON: {error}") from error
+        raise InvalidEntry(
+            N_("the voucher is not valid JSON: %(error)s"), error=str(error)
+        ) from error
     if not isinstance(data, dict):
-        raise InvalidEntry("the voucher must be a JSON object")
-    _no_unknown_fields("the voucher", data, _ENTRY_FIELDS)
+        raise InvalidEntry(N_("the voucher must be a JSON object"))
+    _no_unknown_fields(Message(N_("the voucher"), {}), data, _ENTRY_FIELDS)
     raw_lines = data.get("lines")
     if not isinstance(raw_lines, list) or not all(isinstance(x, dict) for x in raw_lines):
-        raise InvalidEntry('the voucher needs "lines": a list of objects')
+        raise InvalidEntry(N_('the voucher needs "lines": a list of objects'))
     return Voucher(
         entry_date=_date(data.get("date")),
         memo=_text(data, "memo", single_line=False) or "",
@@ -80,7 +86,7 @@ def read_voucher(session: Session, content: bytes) -> Voucher:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise InvalidEntry(f"{name} is not an amount")
+    raise InvalidEntry(N_("%(name)s is not an amount"), name=name)
 
 
 def _fields_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -88,20 +94,23 @@ def _fields_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for key, value in pairs:
         if key in data:
-            raise InvalidEntry(f"the voucher gives the field {key[:40]!r} twice in one object")
+            raise InvalidEntry(
+                N_("the voucher gives the field %(field)s twice in one object"),
+                field=repr(key[:40]),
+            )
         data[key] = value
     return data
 
 
 def _line(session: Session, number: int, raw: Mapping[str, Any]) -> Line:
-    where = f"line {number}"
+    where = Message(N_("line %(line)s"), {"line": number})
     _no_unknown_fields(where, raw, _LINE_FIELDS)
     if ("debit" in raw) == ("credit" in raw):
-        raise InvalidEntry(f'{where}: give exactly one of "debit" or "credit"')
+        raise InvalidEntry(N_('%(where)s: give exactly one of "debit" or "credit"'), where=where)
     side = "debit" if "debit" in raw else "credit"
     amount = _amount(where, side, raw[side])
     if amount <= 0:
-        raise InvalidEntry(f"{where}: {side} must be positive")
+        raise InvalidEntry(N_("%(where)s: %(field)s must be positive"), where=where, field=side)
     sign = 1 if side == "debit" else -1
     original = raw.get("original_amount")
     rate = raw.get("rate")
@@ -122,23 +131,28 @@ def _line(session: Session, number: int, raw: Mapping[str, Any]) -> Line:
     )
 
 
-def _no_unknown_fields(where: str, data: Mapping[str, Any], known: set[str]) -> None:
+def _no_unknown_fields(where: Message, data: Mapping[str, Any], known: set[str]) -> None:
     unknown = sorted(set(data) - known)
     if unknown:
-        raise InvalidEntry(f"{where}: unknown field(s) {', '.join(unknown)}")
+        raise InvalidEntry(
+            N_("%(where)s: unknown field(s) %(fields)s"), where=where, fields=", ".join(unknown)
+        )
 
 
-def _amount(where: str, key: str, value: Any) -> Decimal:
+def _amount(where: Message, key: str, value: Any) -> Decimal:
     """An amount or rate written as a JSON string; a JSON number is refused, saying
     which string to write instead."""
     if isinstance(value, Decimal):
         raise InvalidEntry(
-            f"{where}: {key} is the JSON number {value}; write it as a string: "
-            f'"{_as_string(key, value)}"'
-        )
+            N_('%(where)s: %(field)s is the JSON number %(number)s; write it as a string: '
+               '"%(string)s"'),
+            where=where, field=key, number=str(value), string=_as_string(key, value),
+        )  # fmt: skip
     if not isinstance(value, str):
-        raise InvalidEntry(f'{where}: {key} must be a string such as "100.00"')
-    return parse_decimal(_storable(value, where), what=f"{where}: {key}")
+        raise InvalidEntry(
+            N_('%(where)s: %(field)s must be a string such as "100.00"'), where=where, field=key
+        )
+    return parse_decimal(_storable(value, where), what=f"{english(where)}: {key}")
 
 
 def _as_string(key: str, number: Decimal) -> str:
@@ -150,12 +164,14 @@ def _as_string(key: str, number: Decimal) -> str:
     return f"{number:f}"
 
 
-def _scalar(value: Any, where: str) -> str | Decimal:
+def _scalar(value: Any, where: Message) -> str | Decimal:
     if isinstance(value, str):
         return _storable(value, where)
     if isinstance(value, Decimal):
         return value
-    raise InvalidEntry(f"{where}: {value!r} should be a string or a number")
+    raise InvalidEntry(
+        N_("%(where)s: %(value)s should be a string or a number"), where=where, value=repr(value)
+    )
 
 
 def _text(data: Mapping[str, Any], key: str, *, single_line: bool = True) -> str | None:
@@ -163,27 +179,30 @@ def _text(data: Mapping[str, Any], key: str, *, single_line: bool = True) -> str
     if value is None:
         return None
     if not isinstance(value, str):
-        raise InvalidEntry(f'"{key}" must be a string')
+        raise InvalidEntry(N_('"%(field)s" must be a string'), field=key)
     return _storable(value, f'"{key}"', single_line=single_line)
 
 
-def _storable(value: str, where: str, *, single_line: bool = True) -> str:
+def _storable(value: str, where: Message | str, *, single_line: bool = True) -> str:
     problem = text_problem(value, single_line=single_line)
     if problem is not None:
-        raise InvalidEntry(f"{where} {value[:40]!r} {problem}")
+        raise InvalidEntry(
+            N_("%(where)s %(value)s %(problem)s"),
+            where=where, value=repr(value[:40]), problem=problem,
+        )  # fmt: skip
     return value
 
 
 def _date(value: Any) -> dt.date:
     if not isinstance(value, str):
-        raise InvalidEntry('the voucher needs "date": "YYYY-MM-DD"')
+        raise InvalidEntry(N_('the voucher needs "date": "YYYY-MM-DD"'))
     try:
         return parse_date(value)
     except InvalidInput as error:
-        raise InvalidEntry(str(error)) from None
+        raise InvalidEntry(error.as_message()) from None
 
 
-def _integer(where: str, key: str, value: Any) -> int | None:
+def _integer(where: Message, key: str, value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, Decimal) and value.adjusted() < 20 and value == int(value):
@@ -192,14 +211,18 @@ def _integer(where: str, key: str, value: Any) -> int | None:
         try:
             return parse_id(value, key)
         except InvalidInput as error:
-            raise InvalidEntry(f"{where}: {error}") from None
-    raise InvalidEntry(f"{where}: {key} must be a whole number")
+            raise InvalidEntry(
+                N_("%(where)s: %(problem)s"), where=where, problem=error.as_message()
+            ) from None
+    raise InvalidEntry(N_("%(where)s: %(field)s must be a whole number"), where=where, field=key)
 
 
-def _donor_id(session: Session, where: str, code: Any) -> int | None:
+def _donor_id(session: Session, where: Message, code: Any) -> int | None:
     if code is None:
         return None
     donor_id: int | None = dimensions.key_for_code(session, "donor", str(_scalar(code, where)))
     if donor_id is None:
-        raise UnknownDimension(f"{where}: unknown donor {code!r}")
+        raise UnknownDimension(
+            N_("%(where)s: unknown donor %(donor)s"), where=where, donor=repr(code)
+        )
     return donor_id

@@ -13,6 +13,7 @@ from flask import abort, g, request
 from wtforms import Form, SelectChoice, SelectField
 
 from fundledger.listing import PER_PAGE, BadListArgument, ListArgs, Sorts, list_args
+from fundledger.web.pages import reason
 
 F = TypeVar("F", bound=Form)
 
@@ -46,7 +47,7 @@ def order(sorts: Sorts[Any], *, per_page: int = PER_PAGE, endpoint: str | None =
     try:
         return list_args(request.args, sorts, per_page=per_page)
     except BadListArgument as bad:
-        abort(400, description=str(bad))
+        abort(400, description=reason(bad))
 
 
 def _first(errors: Any) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from fundledger.allocations.forms import CATEGORY_LABELS
-from fundledger.donors.models import ExchangeRate
+from fundledger.donors.models import Donor, ExchangeRate
 from fundledger.donors.queries import donor_codes, donor_names
 from fundledger.ledger.memos import Labels
 from fundledger.money import BASE_CURRENCY
@@ -67,6 +67,12 @@ def program_label(english: str, kind: Kind, key: int | str) -> str:
     """The English title ``english`` a report carries for ``key`` of ``kind``, in the
     reader's language: ``{{ a.activity_title|program_label("activities", a.activity) }}``."""
     return title(kind, key, english, current_language())
+
+
+def donor_name(donor: Donor) -> str:
+    """A donor's name in the reader's language, where one is recorded (a download's
+    column beside the donor's code)."""
+    return donor.name_in(request_language().code)
 
 
 def donor_code(donor_id: int | None) -> str:

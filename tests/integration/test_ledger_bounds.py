@@ -58,7 +58,7 @@ def test_a_voucher_of_many_huge_lines_is_refused_and_writes_nothing(
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert refused.stderr == (
         "fundledger: entry moves 99,999,999,999,999,990.00 USD; "
-        "an entry moves less than 100,000,000,000,000 USD\n"
+        "an entry moves less than 100,000,000,000,000.00 USD\n"
     )
     assert run("trial-balance", "--format", "csv").stdout == "account,name,debit,credit\n"
     verified = run("verify")

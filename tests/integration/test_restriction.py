@@ -18,6 +18,7 @@ from fundledger.donors.models import Donor, Receipt
 from fundledger.donors.operations import create_donor
 from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import apply_credit, record_receipt
+from fundledger.i18n import refusal_text
 from fundledger.ledger.errors import ClosedPeriod
 from fundledger.ledger.models import EntryKind, JournalEntry
 from fundledger.ledger.operations import Line
@@ -191,8 +192,12 @@ def test_restating_into_a_closed_year_is_refused(database: Database) -> None:
              Line("1010", D("-2.50"), donor_id=mex.id, earmark="activity:5"), on="2024-06-01")
         session.add(closed_year(2024))
         session.flush()
-        with pytest.raises(ClosedPeriod, match=r"entry #2 \(2024-06-01\) needs restating"):
+        restating = r"entry #2 \(2024-06-01\) needs restating"
+        with pytest.raises(ClosedPeriod, match=restating) as refused:
             restate_restrictions(session, ACTOR)
+    spanish = refusal_text(refused.value, "es")
+    assert spanish.startswith("el asiento n.º 2 (1 jun 2024) debe reexpresarse")
+    assert "needs restating" not in spanish
 
 
 def test_a_shortfall_is_released_from_the_earmark(database: Database) -> None:

@@ -550,10 +550,15 @@ def test_csv_exports_are_exact(database: Database, ana: Browser) -> None:
     )
     assert csv_text(ana.get("/allocations.csv?state=submitted")).count("\n") == 2
     assert csv_text(ana.get("/available.csv")) == (
-        "pool,money,committed,available\n"
-        "unrestricted,100000.00,0.00,100000.00\n"
-        "MEX/activity:5,37654.33,27654.33,10000.00\n"
+        "pool,pool_name,money,committed,available\n"
+        "unrestricted,Unrestricted,100000.00,0.00,100000.00\n"
+        f"MEX/activity:5,{MEX_5},37654.33,27654.33,10000.00\n"
     )
+    ana.client.set_cookie(COOKIE, "es")
+    spanish = csv_text(ana.get("/available.csv")).splitlines()
+    assert spanish[1] == "unrestricted,Sin restricciones,100000.00,0.00,100000.00"
+    assert spanish[2].startswith("MEX/activity:5,México (MEX) — Actividad 5 — Conduct research")
+    ana.client.set_cookie(COOKIE, "en")
     report = ana.get("/reports/budget.csv?year=2025&by=activity")
     assert csv_text(report) == (
         "activity,name,budget,allocated,disbursed,spent\n"
@@ -770,6 +775,43 @@ def test_a_year_is_closed_by_the_secretariat_and_reopened_by_an_admin(
     assert "Fiscal year 2025 is open again." in text(root.get("/periods"))
 
 
+def test_a_french_officer_reads_why_a_year_is_not_reopened_in_french(
+    database: Database, person: Callable[..., Browser]
+) -> None:
+    canada_gives_100000(database)
+    sam = person("secretariat", "admin", email="sam@example.org")
+    assert location(sam.submit("/periods/close", {"close-year": "2025"}, page="/periods"))
+    sam.client.set_cookie(COOKIE, "fr")
+    own = sam.submit(
+        "/periods/reopen", {"reopen-year": "2025", "reopen-reason": "En retard"}, page="/periods"
+    )
+    assert own.status_code == 422
+    page = plain_text(text(own))
+    assert "a clos l’exercice 2025 ; un autre administrateur doit le rouvrir" in page
+    assert "another admin" not in page
+
+
+def test_a_spanish_officer_reads_why_the_year_end_is_not_revalued_in_spanish(
+    database: Database, person: Callable[..., Browser]
+) -> None:
+    """The year that cannot close names the day to revalue at, and the revaluation the
+    missing rate, in Spanish words and dates (donors/revaluation.py)."""
+    with database.transaction() as session:
+        spain = create_donor(session, SETUP, code="ES-OBS", name="España",
+                             type="permanent_observer")  # fmt: skip
+        record_pledge(session, SETUP, spain, pledge_date=day("2025-02-10"),
+                      amount=D("20000.00"), currency="EUR", rate=D("1.0850"))  # fmt: skip
+    sam = person("secretariat", email="sam@example.org")
+    sam.client.set_cookie(COOKIE, "es")
+    early = plain_text(text(sam.submit("/periods/close", {"close-year": "2025"}, page="/periods")))
+    assert "el ejercicio 2025 aún no puede cerrarse" in early
+    assert "revalúelos primero al 31 de diciembre de 2025" in early
+    no_rate = sam.submit("/periods/revalue", {"revalue-year": "2025"}, page="/periods")
+    assert no_rate.status_code == 422
+    assert "no hay tipo de cambio de EUR para el 31 dic 2025" in plain_text(text(no_rate))
+    assert "set the day" not in plain_text(text(no_rate))
+
+
 def test_the_secretariat_revalues_the_year_end_with_its_button_then_closes_the_year(
     database: Database, person: Callable[..., Browser]
 ) -> None:
@@ -796,7 +838,7 @@ def test_the_secretariat_revalues_the_year_end_with_its_button_then_closes_the_y
     assert "Revalue at 31 December 2025" in text(early)  # the button for the year refused
     no_rate = sam.submit("/periods/revalue", {"revalue-year": "2025"}, page="/periods")
     assert no_rate.status_code == 422
-    assert "no rate for EUR on 2025-12-31" in plain_text(text(no_rate))
+    assert "no rate for EUR on Dec 31, 2025" in plain_text(text(no_rate))
     assert written(database) == before
 
     with database.transaction() as session:
@@ -811,6 +853,24 @@ def test_the_secretariat_revalues_the_year_end_with_its_button_then_closes_the_y
         html.unescape(text(sam.get("/periods"))))  # fmt: skip
     closed = sam.submit("/periods/close", {"close-year": "2025"}, page="/periods")
     assert location(closed) == "/periods"
+
+
+def test_a_refund_beyond_the_pool_is_refused_in_spanish(database: Database, ana: Browser) -> None:
+    """The pool's figures, its dates and the word for what was asked follow the reader."""
+    mexico_pays_50000_for_activity_5(database)
+    approved(database, 5, "45000", "MEX/activity:5")
+    ana.client.set_cookie(COOKIE, "es")
+    typed = {"pool": "MEX/activity:5", "amount": "6000.00", "on": "2025-06-01",
+             "reason": "Proyecto terminado"}  # fmt: skip
+    before = written(database)
+    too_much = ana.submit("/refunds/new", typed)
+    assert too_much.status_code == 422
+    assert (
+        "la fuente MEX/activity:5 tiene 5.000,00 disponibles; no es posible: reembolso de "
+        "6.000,00 (contando cada día desde el 1 jun 2025"
+    ) in text(too_much)
+    assert "it cannot refund" not in text(too_much)
+    assert written(database) == before
 
 
 def test_unused_earmarked_money_is_refunded(database: Database, ana: Browser) -> None:
@@ -831,7 +891,7 @@ def test_unused_earmarked_money_is_refunded(database: Database, ana: Browser) ->
         },
     )
     assert too_much.status_code == 422
-    assert "pool MEX/activity:5 has 5000.00 available; it cannot refund 6000.00" in text(too_much)
+    assert "pool MEX/activity:5 has 5,000.00 available; it cannot refund 6,000.00" in text(too_much)
     assert written(database) == before
 
     refunded = ana.submit(
@@ -864,9 +924,9 @@ def test_a_backdated_approval_that_would_overdraw_a_later_day_is_refused(
                            page="/cajp/queue")  # fmt: skip
     assert refused.status_code == 422
     assert (
-        "approving 50000.00 needs 50000.00 but its pools have only 40000.00 available "
-        "(unrestricted 40000.00); counting every day from 2025-01-15 on, the lowest is "
-        "unrestricted on 2025-02-01: 10000.00 short"
+        "approving 50,000.00 needs 50,000.00 but its pools have only 40,000.00 available "
+        "(unrestricted 40,000.00); counting every day from Jan 15, 2025 on, the lowest is "
+        "unrestricted on Feb 1, 2025: 10,000.00 short"
     ) in text(refused)
     assert written(database) == before
 

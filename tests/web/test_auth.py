@@ -28,6 +28,7 @@ from fundledger.auth.sessions import passwords
 from fundledger.db import Database
 from fundledger.donors.models import Donor
 from fundledger.web.database import get_database
+from fundledger.web.i18n import COOKIE
 from tests.factories import PASSWORD
 from tests.web.conftest import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, Browser, Clock, other_scripts
 
@@ -663,6 +664,21 @@ def test_refused_user_details_write_nothing(
     assert reason in text(response)
     assert 'value="Bea"' in text(response), "what was typed is kept"
     assert (count(database, User), count(database, AuditEvent)) == before
+
+
+def test_a_french_admin_reads_why_duties_are_kept_apart_in_french(
+    browser: Browser, login_as: LoginAs, database: Database
+) -> None:
+    login_as("admin")
+    browser.client.set_cookie(COOKIE, "fr")
+    data = {"email": "bea@example.org", "name": "Bea", "roles": ["secretariat", "cajp", "auditor"],
+            "donor": ""}  # fmt: skip
+    response = browser.submit("/admin/users/new", data)
+    assert response.status_code == 422
+    assert (
+        "Une même personne ne peut pas être à la fois auditor et cajp et secretariat : ces "
+        "fonctions restent séparées."
+    ) in html.unescape(text(response))
 
 
 def test_an_admin_changes_roles_and_each_change_is_audited(

@@ -28,6 +28,7 @@ from fundledger.donors.queries import donor_position, pledge_statuses
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.models import JournalEntry
 from fundledger.ledger.operations import Line
+from fundledger.web.i18n import COOKIE
 from tests.factories import TEST_ACTOR, LedgerState, ledger_state, post
 from tests.web.conftest import Browser
 
@@ -361,6 +362,22 @@ def test_a_rate_set_wrongly_is_withdrawn_from_the_rates_page(
     assert D(json.loads(event.before or "{}")["rate"]) == D("1.085")
 
 
+def test_a_rate_in_use_is_refused_in_spanish(
+    secretariat: Browser, database: Database, donor: Donor
+) -> None:
+    rate_id = rate(database, on="2025-03-01")
+    with database.transaction() as session:
+        record_pledge(session, TEST_ACTOR, session.get_one(Donor, donor.id), pledge_date=DAY,
+                      amount=D("100.00"), currency="EUR")  # fmt: skip
+    secretariat.client.set_cookie(COOKIE, "es")
+    answer = secretariat.submit(f"/rates/{rate_id}/reverse", {"reason": "erróneo"})
+    assert answer.status_code == 422
+    assert (
+        "el tipo de cambio de EUR del 1 mar 2025 está en uso por: la promesa n.º 1; "
+        "revierta esos primero"
+    ) in page(answer)
+
+
 def test_a_rate_a_pledge_carries_is_not_withdrawn(
     secretariat: Browser, database: Database, donor: Donor
 ) -> None:
@@ -371,7 +388,7 @@ def test_a_rate_a_pledge_carries_is_not_withdrawn(
     before = state(database)
     answer = secretariat.submit(f"/rates/{rate_id}/reverse", {"reason": "wrong"})
     assert answer.status_code == 422
-    assert "the EUR rate of 2025-03-01 is carried by pledge #1; reverse those first" in page(
+    assert "the EUR rate of Mar 1, 2025 is carried by pledge #1; reverse those first" in page(
         answer
     )
     assert state(database) == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -30,6 +31,7 @@ from fundledger.donors.pledges import record_pledge
 from fundledger.donors.receipts import record_receipt
 from fundledger.ledger.periods import close_year, reopen_year
 from fundledger.web.database import get_database
+from fundledger.web.i18n import COOKIE
 from tests.conftest import BACKENDS, Seeds
 from tests.factories import create_user, statements_sent
 from tests.web.downloads import csv_text
@@ -404,6 +406,17 @@ def test_bad_list_arguments_say_what_is_wrong(admin: FlaskClient) -> None:
     ]:
         assert reason in get(admin, f"/donors?{query}", 400), query
     assert "Page 1 of" not in get(admin, "/donors?page=-1"), "one page: no pager"
+
+
+def test_bad_list_arguments_are_refused_in_the_readers_language(admin: FlaskClient) -> None:
+    admin.set_cookie(COOKIE, "fr")
+    assert "direction doit valoir asc ou desc, pas « up »." in html.unescape(
+        get(admin, "/donors?direction=up", 400)
+    )
+    admin.set_cookie(COOKIE, "es")
+    page = html.unescape(get(admin, "/donors?page=dos", 400))
+    assert "page debe ser un número entero, no «dos»." in page
+    assert "must be a whole number" not in page
 
 
 # --- the trial balance: sorted and filtered, not paged --------------------------------

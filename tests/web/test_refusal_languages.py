@@ -10,10 +10,12 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from fundledger.auth.models import User
 from fundledger.db import Database
+from fundledger.ledger.models import Account
 from fundledger.web.i18n import COOKIE
 from tests.factories import PASSWORD, create_donor
 from tests.web.api_helpers import WRITE, call, token_for
@@ -63,6 +65,23 @@ def test_a_spanish_officer_reads_amounts_as_spanish_writes_them(
     assert not [sentence for sentence in ENGLISH if sentence in page]
 
 
+def test_a_spanish_officer_reads_the_ledgers_own_refusal_in_spanish(
+    spanish_secretariat: Browser, database: Database
+) -> None:
+    """The posting service's refusals (ledger/operations.py) are the last word under
+    every form: a bank account closed to posting is said in Spanish too."""
+    with database.transaction() as session:
+        session.scalars(select(Account).filter_by(code="1010")).one().active = False
+    typed = {"value_date": "2025-04-15", "amount": "1000.00", "currency": "USD",
+             "charges": "", "kind": "unpledged"}  # fmt: skip
+    response = spanish_secretariat.submit("/donors/ES-OBS/receipts/new", typed)
+    assert response.status_code == 422
+    page = reason(response)
+    assert "la cuenta 1010 (" in page
+    assert "está cerrada a los registros" in page
+    assert "closed to posting" not in page
+
+
 def test_a_french_donor_reads_a_weak_password_refusal_in_french(
     browser: Browser, login_as: LoginAs, database: Database
 ) -> None:
@@ -96,4 +115,3 @@ def test_the_api_gives_the_message_id_and_its_parameters(
         "aucun taux EUR pour le 10 févr. 2025 : indiquez le taux ou enregistrez-le d’abord"
     )
     assert "fundledger" not in str(body)
-
