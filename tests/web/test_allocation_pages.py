@@ -557,7 +557,9 @@ def test_csv_exports_are_exact(database: Database, ana: Browser) -> None:
     ana.client.set_cookie(COOKIE, "es")
     spanish = csv_text(ana.get("/available.csv")).splitlines()
     assert spanish[1] == "unrestricted,Sin restricciones,100000.00,0.00,100000.00"
-    assert spanish[2].startswith("MEX/activity:5,México (MEX) — Actividad 5 — Conduct research")
+    assert spanish[2].startswith(
+        "MEX/activity:5,México (MEX) — Actividad 5 — Realizar investigaciones"
+    )
     ana.client.set_cookie(COOKIE, "en")
     report = ana.get("/reports/budget.csv?year=2025&by=activity")
     assert csv_text(report) == (

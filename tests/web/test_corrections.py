@@ -373,7 +373,7 @@ def test_a_rate_in_use_is_refused_in_spanish(
     answer = secretariat.submit(f"/rates/{rate_id}/reverse", {"reason": "erróneo"})
     assert answer.status_code == 422
     assert (
-        "el tipo de cambio de EUR del 1 mar 2025 está en uso por: la promesa n.º 1; "
+        "el tipo de cambio de EUR del 1 mar 2025 está en uso por: promesa n.º 1; "
         "revierta esos primero"
     ) in page(answer)
 
