@@ -13,11 +13,11 @@ import csv
 import dataclasses
 import datetime as dt
 import io
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from fundledger.reporting import indented
 from fundledger.reporting.attachments import Attachment
 from fundledger.reporting.donor_data import DonorStatementData
 from fundledger.reporting.figures import figure_fields
@@ -32,6 +32,11 @@ CSV_NAME = "figures.csv"
 
 def plain(value: Any) -> Any:
     """``value`` as JSON values: dataclasses and mappings as objects (keys as text)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: first
+        return value
+    if kind is Decimal:
+        return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: plain(item) for name, item in figure_fields(value)}
     if isinstance(value, Mapping):
@@ -69,28 +74,35 @@ def payload(
 
 
 def as_json(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """Indented, keys sorted, text as itself (``json.dumps``'s text, made faster)."""
+    return indented.dumps(document) + "\n"
 
 
 def as_csv(document: Mapping[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(("field", "value"))
-    writer.writerows(_flat(document, ""))
+    rows: list[tuple[str, str]] = []
+    _flat(document, "", rows)
+    writer.writerows(rows)
     return out.getvalue()
 
 
-def _flat(value: Any, path: str) -> list[tuple[str, str]]:
+def _flat(value: Any, path: str, rows: list[tuple[str, str]]) -> None:
+    """Append ``value``'s lines to ``rows`` (into one list: no list per level)."""
     if isinstance(value, Mapping):
-        items = sorted(value.items())
+        items: Any = sorted(value.items())
     elif isinstance(value, list):
-        items = [(str(index), item) for index, item in enumerate(value)]
+        items = enumerate(value)
     else:
-        return [(path, "" if value is None else str(value))]
-    rows = []
+        rows.append((path, "" if value is None else str(value)))
+        return
+    prefix = f"{path}." if path else ""
     for key, item in items:
-        rows += _flat(item, f"{path}.{key}" if path else str(key))
-    return rows
+        if type(item) is str:  # most values: without a call
+            rows.append((f"{prefix}{key}", item))
+        else:
+            _flat(item, f"{prefix}{key}", rows)
 
 
 def figure_files(

@@ -39,10 +39,23 @@ def figure_fields(value: Any) -> list[tuple[str, Any]]:
     """A statement data class's fields and values, as the digest and the attached figures
     read them: a field :data:`ADDED_LATER` is left out while it is None."""
     return [
-        (f.name, getattr(value, f.name))
-        for f in dataclasses.fields(value)
-        if not (f.metadata.get("added_later") and getattr(value, f.name) is None)
+        (name, item)
+        for name, later in _fields_of(type(value))
+        if not ((item := getattr(value, name)) is None and later)
     ]
+
+
+#: Each data class's field names, each with whether it was :data:`ADDED_LATER`.
+_FIELDS: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _fields_of(kind: type) -> tuple[tuple[str, bool], ...]:
+    """Read once per class: a statement walks thousands of instances of a few classes."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        marks = dataclasses.fields(kind)
+        fields = _FIELDS[kind] = tuple((f.name, bool(f.metadata.get("added_later"))) for f in marks)
+    return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -194,6 +195,11 @@ def figures_digest(data: StatementData) -> str:
 
 
 def _canonical(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: first
+        return value
+    if kind is Decimal:
+        return str(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: _canonical(item) for name, item in figure_fields(value)}
     if isinstance(value, Mapping):

@@ -54,6 +54,9 @@ def test_the_attached_figures_are_the_statements_data_and_the_ledgers(
     pdfs = [(tmp_path / r.path).read_bytes() for r in records]
     for pdf, record, document in zip(pdfs, records, expected, strict=True):
         assert figures_of(pdf) == document  # the one function the statement is printed from
+        # the fast writer's text is the standard library's, byte for byte (issue 16)
+        standard = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        assert attached(pdf, JSON_NAME) == standard.encode()
         assert sorted(reader(pdf).attachments) == [CSV_NAME, JSON_NAME]
         assert document["statement"]["number"] == record.number
     spain, whole, pack = (figures_of(pdf) for pdf in pdfs)
