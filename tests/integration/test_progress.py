@@ -220,3 +220,14 @@ def test_revision_0033_adds_progress_reports_and_their_documents(
         connection.execute(text("DELETE FROM documents"))
     migrate.downgrade(engine, "0032")
     assert "progress_reports" not in inspect(engine).get_table_names()
+
+
+def test_the_demo_carries_two_years_of_progress_reports(run: Run) -> None:
+    assert run("demo").exit_code == 0
+    listed = ok(run("progress", "list", "--format", "csv")).splitlines()[1:]
+    years = sorted({int(line.split(",")[3][:4]) for line in listed})
+    assert len(years) == 2
+    assert years == [years[0], years[0] + 1]
+    states = [line.split(",")[4] for line in listed]
+    assert states.count("submitted") == 1
+    assert states.count("reviewed") == len(listed) - 1
