@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fundledger.actors import Actor
 from fundledger.allocations.models import Allocation
+from fundledger.program.models import ActivityObjective
 from fundledger.progress.due import period_ends
 from fundledger.progress.operations import (
     REPORTABLE,
@@ -23,7 +24,6 @@ from fundledger.progress.operations import (
     review_report,
     submit_report,
 )
-from fundledger.program.models import ActivityObjective
 
 
 def record_progress(session: Session, writer: Actor, reviewer: Actor, until: dt.date) -> int:
