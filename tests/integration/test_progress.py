@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import Result
@@ -231,3 +232,28 @@ def test_the_demo_carries_two_years_of_progress_reports(run: Run) -> None:
     states = [line.split(",")[4] for line in listed]
     assert states.count("submitted") == 1
     assert states.count("reviewed") == len(listed) - 1
+
+
+def test_a_document_is_attached_to_a_report_and_only_to_one_that_exists(
+    database: Database, tmp_path: Path
+) -> None:
+    from fundledger.documents.errors import NoSuchDocument
+    from fundledger.documents.models import OwnerKind
+    from fundledger.documents.operations import add_document
+    from fundledger.documents.queries import documents_of
+    from tests import documents_samples as sample
+
+    def attach(session: Session, owner_id: int) -> object:
+        return add_document(
+            session, SECRETARIAT, root=tmp_path, max_bytes=10_000_000,
+            owner_kind="progress_report", owner_id=owner_id, kind="organ_report",
+            title="CIM annual report", filename="report.pdf", data=sample.PDF,
+        )  # fmt: skip
+
+    with database.transaction() as session:
+        recorded = report(session, approved(session))
+        attach(session, recorded.id)
+        with pytest.raises(NoSuchDocument, match="there is no progress report #99"):
+            attach(session, 99)
+        found = documents_of(session, OwnerKind.PROGRESS_REPORT, [recorded.id])
+        assert [d.title for d in found] == ["CIM annual report"]
