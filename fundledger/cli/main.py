@@ -97,6 +97,8 @@ LAZY_COMMANDS = {
                           "edit).", f"{_DONORS}:pledge_reduce"),
     "pledges": Lazy("Pledges with what is still outstanding, in their currency and in USD.",
                     f"{_DONORS}:pledges"),
+    "progress": Lazy("Progress reports on allocations, against the Program's specific "
+                     "objectives.", "fundledger.progress.commands:progress"),
     "rate": Lazy("Exchange rates, always in USD per one unit of the currency.",
                  f"{_DONORS}:rate"),
     "receive": Lazy("Record money received from a donor; prints the receipt id.",

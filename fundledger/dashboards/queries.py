@@ -40,6 +40,8 @@ from fundledger.ledger.chart import (
 )
 from fundledger.ledger.models import EntryKind, FiscalPeriod, LedgerHead
 from fundledger.ledger.queries import trial_balance
+from fundledger.progress.due import Due
+from fundledger.progress.due import overdue as overdue_progress
 from fundledger.reporting.uses import PoolUse, earmarked_pools
 
 ZERO = Decimal("0.00")
@@ -226,6 +228,8 @@ class Tasks:
     reports_due: Sequence[Allocation]
     #: Donors with pledge instalments past their due date.
     overdue: Sequence[AgeingRow]
+    #: Progress reports due and not received (:mod:`fundledger.progress.due`).
+    progress_due: Sequence[Due]
     #: Money donors paid beyond their pledges, not yet applied or refunded (2100).
     unapplied_credit: Decimal
     #: Past fiscal years with postings that are still open.
@@ -235,6 +239,7 @@ class Tasks:
     def count(self) -> int:
         return (len(self.returned) + len(self.drafts) + len(self.to_disburse)
                 + len(self.reports_due) + len(self.overdue) + len(self.years_to_close)
+                + len(self.progress_due)
                 + (1 if self.unapplied_credit else 0))  # fmt: skip
 
 
@@ -263,6 +268,7 @@ def secretariat_tasks(session: Session, today: dt.date) -> Tasks:
         to_disburse=found[State.APPROVED],
         reports_due=sorted(reports_due, key=lambda a: a.id),
         overdue=[row for row in ageing(session, today) if any(row.overdue.values())],
+        progress_due=overdue_progress(session, today),
         unapplied_credit=-unapplied,
         years_to_close=_open_past_years(session, today),
     )

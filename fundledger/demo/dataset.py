@@ -40,6 +40,7 @@ from fundledger.auth.operations import create_user, set_password
 from fundledger.auth.passwords import Passwords
 from fundledger.auth.queries import user_by_email
 from fundledger.demo.cofinancing import record_cofinancing
+from fundledger.demo.progress import record_progress
 from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge, reduce_pledge
@@ -164,6 +165,7 @@ def load_demo(
         planner.allocations(year, current=year == last_year)
     last_two = range(max(first_year, last_year - 1), last_year + 1)
     record_cofinancing(session, DEMO_SECRETARIAT, last_two)
+    record_progress(session, DEMO_SECRETARIAT, DEMO_SECRETARIAT_2, until)
     entries = session.scalar(select(JournalEntry.number).order_by(JournalEntry.number.desc()))
     return DemoReport(donors=len(donors), entries=entries or 0)
 

@@ -22,6 +22,7 @@ class OwnerKind(StrEnum):
     PLEDGE = "pledge"
     ALLOCATION = "allocation"
     MEETING = "meeting"
+    PROGRESS_REPORT = "progress_report"
 
 
 class DocumentKind(StrEnum):
@@ -37,7 +38,8 @@ class Document(Base):
     __tablename__ = "documents"
     __table_args__ = (
         CheckConstraint(
-            "owner_kind IN ('donor', 'pledge', 'allocation', 'meeting')", name="owner_kind_known"
+            "owner_kind IN ('donor', 'pledge', 'allocation', 'meeting', 'progress_report')",
+            name="owner_kind_known",
         ),
         CheckConstraint(
             "kind IN ('agreement', 'organ_report', 'cajp_decision', 'other')", name="kind_known"
@@ -50,7 +52,7 @@ class Document(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What the document belongs to: the kind of record and its id (no foreign key, so
     #: one table serves every kind; the operation checks the record exists).
-    owner_kind: Mapped[str] = mapped_column(String(12))
+    owner_kind: Mapped[str] = mapped_column(String(16))
     owner_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(Text)

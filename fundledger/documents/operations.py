@@ -27,6 +27,7 @@ OWNER_TERMS = {
     OwnerKind.PLEDGE: Term(N_("pledge")),
     OwnerKind.ALLOCATION: Term(N_("allocation")),
     OwnerKind.MEETING: Term(N_("meeting")),
+    OwnerKind.PROGRESS_REPORT: Term(N_("progress report")),
 }
 
 

@@ -16,6 +16,7 @@ OWNER_TABLES = {
     OwnerKind.PLEDGE: "pledges",
     OwnerKind.ALLOCATION: "allocations",
     OwnerKind.MEETING: "meetings",
+    OwnerKind.PROGRESS_REPORT: "progress_reports",
 }
 
 

@@ -138,5 +138,7 @@ def _owner_page(db: Session, kind: OwnerKind, owner_id: int) -> str:
         return url_for("allocations.allocation", allocation_id=owner_id, _anchor="documents")
     if kind is OwnerKind.MEETING:
         return url_for("meetings.meeting", meeting_id=owner_id, _anchor="documents")
+    if kind is OwnerKind.PROGRESS_REPORT:
+        return url_for("progress.report", report_id=owner_id, _anchor="documents")
     donor = db.get(Donor, owner_donor(db, kind, owner_id))
     return url_for("donors.detail", code=required(donor).code, _anchor="documents")

@@ -21,6 +21,7 @@ def register_all() -> None:
     from fundledger.ledger.periods import before_close, on_period_change
     from fundledger.meetings import models as _meetings  # noqa: F401
     from fundledger.program import models as _program  # noqa: F401
+    from fundledger.progress import models as _progress  # noqa: F401
     from fundledger.reporting import models as _reporting  # noqa: F401
 
     on_period_change(record_period_change)

@@ -69,6 +69,7 @@ def _init_web(app: Flask) -> None:
     from fundledger.donors.views import blueprint as donors
     from fundledger.meetings.views import blueprint as meetings
     from fundledger.program.views import blueprint as program
+    from fundledger.progress.views import blueprint as progress
     from fundledger.public.views import blueprint as public_pages
     from fundledger.reporting.views import blueprint as statements
     from fundledger.web.language import blueprint as language
@@ -85,6 +86,7 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(allocations)
     app.register_blueprint(meetings)
     app.register_blueprint(cofinancing)
+    app.register_blueprint(progress)
     app.register_blueprint(donors)
     app.register_blueprint(documents)
     app.register_blueprint(corrections)

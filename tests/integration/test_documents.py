@@ -86,7 +86,8 @@ def test_the_same_bytes_attached_twice_are_one_file(database: Database, store_ro
         (sample.PDF, {"owner_kind": "allocation"}, NoSuchDocument,
          "there is no allocation #1 to attach the document to"),
         (sample.PDF, {"owner_kind": "report"}, DocumentError,
-         "a document belongs to one of donor, pledge, allocation, meeting, not “report”"),
+         "a document belongs to one of donor, pledge, allocation, meeting, progress_report, "
+         "not “report”"),
         (sample.PDF, {"kind": "memo"}, DocumentError, "the kind of document is one of"),
     ],
 )  # fmt: skip

@@ -61,7 +61,7 @@ def test_help_lists_every_command_without_importing_any_area_or_the_orm(database
     assert outcome == {"code": 0, "heavy": [], "orm": False}
     listed = {line.split()[0] for line in output.split("Commands:")[1].splitlines() if line}
     assert listed == {*LAZY_COMMANDS, *cli.commands}
-    assert len(listed) == 37
+    assert len(listed) == 38
     assert "Record a signed pledge; prints the pledge id." in output
 
 
