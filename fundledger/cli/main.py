@@ -32,6 +32,7 @@ from fundledger.config import ConfigurationError
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import visible
 from fundledger.money import quantize
+from fundledger.program.commands import revise
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,9 @@ def demo(seed: int, entries: int | None, bulk: bool) -> None:
 @cli.group()
 def program() -> None:
     """The Program's reference data: objectives, activities, cross-reference."""
+
+
+program.add_command(revise)
 
 
 @program.command("objectives")
