@@ -188,7 +188,9 @@ def _apply(
         return row
     if change.kind in ("link", "unlink"):
         objective = change.objective
-        if objective is None or session.get(Objective, objective) is None:
+        if objective is None:
+            raise RevisionError(N_("the change needs the specific objective's number"))
+        if session.get(Objective, objective) is None:
             raise RevisionError(N_("there is no specific objective %(number)s"),
                                 number=str(objective))  # fmt: skip
         pair = (number, objective)
@@ -254,7 +256,9 @@ def _write(session: Session, rows: list[ProgramChange], after: ProgramOn) -> Non
 
 
 def _activity_number(value: int | None) -> int:
-    if value is None or not 1 <= value <= 9999:
+    if value is None:
+        raise RevisionError(N_("the change needs the activity's number"))
+    if not 1 <= value <= 9999:
         raise RevisionError(N_("an activity's number runs from 1 to 9999, not %(number)s"),
                             number=str(value))  # fmt: skip
     return value
