@@ -32,7 +32,6 @@ from fundledger.config import ConfigurationError
 from fundledger.errors import FundledgerError, NotFound
 from fundledger.inputs import visible
 from fundledger.money import quantize
-from fundledger.program.commands import revise
 
 
 @dataclass(frozen=True)
@@ -259,12 +258,23 @@ def demo(seed: int, entries: int | None, bulk: bool) -> None:
         click.echo(f"  {role:<12} {email:<40} {password}")
 
 
-@cli.group()
+class ProgramGroup(click.Group):
+    """The Program's readers, and ``revise`` (the CAJP's revisions), imported when used."""
+
+    REVISE = Lazy("CAJP decisions revising the Program.", "fundledger.program.commands:revise")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, "revise"})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "revise" and name not in self.commands:
+            self.add_command(self.REVISE.load(), name)
+        return self.commands.get(name)
+
+
+@cli.group(cls=ProgramGroup)
 def program() -> None:
-    """The Program's reference data: objectives, activities, cross-reference."""
-
-
-program.add_command(revise)
+    """The Program's reference data: objectives, activities, cross-reference, revisions."""
 
 
 @program.command("objectives")
