@@ -16,7 +16,7 @@ from fundledger.listing import Columns, ListArgs, Sorts, ordered, page_of
 from fundledger.meetings.forms import chosen_meeting
 from fundledger.program import queries, revisions
 from fundledger.program.forms import ActivityFilterForm, RevisionForm
-from fundledger.program.models import Activity
+from fundledger.program.models import Activity, ProgramChange
 from fundledger.program.translated import alphabetical, title_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
@@ -88,7 +88,7 @@ def activity(number: int) -> str:
         )
     history = revisions.revisions(db_session(), activity=number)
     return render_template("program/activity.html", activity=found, revisions=history,
-                           describe=revisions.describe)  # fmt: skip
+                           describe=change_text)  # fmt: skip
 
 
 @blueprint.get("/revisions")
@@ -96,7 +96,7 @@ def activity(number: int) -> str:
 def revision_list() -> str:
     listed = revisions.revisions(db_session())
     return render_template("program/revisions.html", revisions=listed,
-                           describe=revisions.describe)  # fmt: skip
+                           describe=change_text)  # fmt: skip
 
 
 @blueprint.route("/revisions/new", methods=["GET", "POST"])
@@ -163,3 +163,18 @@ def _activities(
         fundable=filters.fundable_only,
     )
     return ordered(query, sorts, order)
+
+
+def change_text(change: ProgramChange) -> str:
+    """A revision's change in the reader's language (the command and the audit log use
+    :func:`fundledger.program.revisions.describe`)."""
+    params = {"activity": change.activity_number, "objective": change.objective_number,
+              "code": change.implementer_code, "previous": change.previous_code}  # fmt: skip
+    texts = {
+        "add_activity": _("Activity %(activity)s added, carried by %(code)s", **params),
+        "add_implementer": _("Implementer %(code)s added", **params),
+        "move_activity": _("Activity %(activity)s moved from %(previous)s to %(code)s", **params),
+        "link": _("Activity %(activity)s linked to objective %(objective)s", **params),
+        "unlink": _("Activity %(activity)s unlinked from objective %(objective)s", **params),
+    }
+    return texts.get(change.kind, change.kind)

@@ -41,13 +41,14 @@ def test_the_cajp_records_a_revision_and_the_program_pages_follow(
     assert location(recorded) == "/program/revisions"
     listing = text(officer.get("/program/revisions"))
     assert "The revision is recorded under CP/CAJP/DEC. 7/25, effective 2025-06-01." in listing
-    assert "move activity 29 from DLAS to CIM" in listing
+    assert "Activity 29 moved from DLAS to CIM" in listing
     reader = app.test_client()
     login_as("secretariat", client=reader, email="sec@example.org")
     page = text(reader.get("/program/activities/29"))
     assert "2025-06-01" in page
-    assert "move activity 29 from DLAS to CIM" in page
+    assert "Activity 29 moved from DLAS to CIM" in page
     assert "Inter-American Commission of Women" in page or "CIM" in page
+    assert 'href="/program/revisions"' in text(reader.get("/program/activities"))
     assert reader.get("/program/revisions").status_code == 200
     assert reader.get("/program/revisions/new").status_code == 403
 
