@@ -72,3 +72,22 @@ def test_a_revision_form_with_bad_input_says_why_and_records_nothing(
     assert refused.status_code == status
     assert reason in text(refused)
     assert revisions_in(database) == 0
+
+
+def test_a_proposal_to_an_activity_all_the_organs_carry_names_the_organ(
+    app: Flask, login_as: LoginAs, database: Database
+) -> None:
+    client = app.test_client()
+    login_as("secretariat", client=client, email="ana@example.org")
+    ana = Browser(client)
+    assert 'name="organ"' in text(ana.get("/allocations/new?activity=31"))
+    assert 'name="organ"' not in text(ana.get("/allocations/new?activity=5"))
+    fields = {"activity": "31", "amount": "100.00", "purpose": "Training", "gender_marker": "1",
+              "period_start": "2025-03-04", "period_end": "2025-12-31"}  # fmt: skip
+    refused = ana.submit("/allocations/new", fields, page="/allocations/new?activity=31")
+    assert refused.status_code == 422
+    assert "name the organ that receives the money" in text(refused)
+    proposed = ana.submit("/allocations/new", {**fields, "organ": "IIN"},
+                          page="/allocations/new?activity=31")  # fmt: skip
+    assert location(proposed) == "/allocations/1"
+    assert "IIN" in text(ana.get("/allocations/1"))
