@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -10,7 +11,9 @@ from fundledger.allocations.errors import AllocationError
 from fundledger.errors import Param, Term
 from fundledger.i18n import N_
 from fundledger.money import MAX_AMOUNT, fits_currency
-from fundledger.program.models import Activity
+from fundledger.program.as_of import program_on
+from fundledger.program.models import Activity, Implementer
+from fundledger.program.source_data import ALL_OAS_ORGANS, ImplementerGroup
 
 #: How a refusal names the amount it refuses, when no other name is given.
 AMOUNT = Term(N_("amount"))
@@ -24,7 +27,8 @@ def usd_amount(amount: Decimal, what: Param = AMOUNT) -> Decimal:
     if amount >= MAX_AMOUNT or not fits_currency(amount, "USD"):
         raise AllocationError(
             N_("%(what)s %(amount)s is not a USD amount with at most 2 decimals"),
-            what=what, amount=amount,
+            what=what,
+            amount=amount,
         )
     return amount.quantize(Decimal("0.01"))
 
@@ -38,11 +42,40 @@ def text_field(value: str | None, what: Param, *, required: bool = True) -> str 
     return cleaned or None
 
 
-def fundable_activity(session: Session, number: int) -> Activity:
+def fundable_activity(session: Session, number: int, on: dt.date | None = None) -> Activity:
+    """Activity ``number`` if the fund may finance it on ``on`` (today when None): an OAS
+    organ carried it then (:func:`fundledger.program.as_of.program_on`)."""
     activity = session.get(Activity, number)
-    if activity is None or not activity.fundable:
+    if activity is None or not program_on(session, on).fundable(number):
         raise AllocationError(
             N_("activity %(number)s is not one the fund may finance (activities 1–32 only)"),
             number=number,
         )
     return activity
+
+
+def receiving_organ(session: Session, activity: Activity, organ: str | None) -> str:
+    """The organ an allocation to ``activity`` pays: the activity's carrier, or, for an
+    activity all the OAS organs carry (30–32 in the resolution), the one organ named."""
+    named = (organ or "").strip().upper() or None
+    if activity.implementer_code != ALL_OAS_ORGANS:
+        if named is not None and named != activity.implementer_code:
+            raise AllocationError(
+                N_("activity %(number)s is carried by %(carrier)s; an allocation to it pays "
+                   "%(carrier)s, not %(organ)s"),
+                number=activity.number, carrier=activity.implementer_code, organ=named[:20],
+            )  # fmt: skip
+        return activity.implementer_code
+    if named is None:
+        raise AllocationError(
+            N_("activity %(number)s is carried by all the OAS organs: name the organ that "
+               "receives the money"),
+            number=activity.number,
+        )  # fmt: skip
+    found = session.get(Implementer, named[:20])
+    if found is None or found.kind != ImplementerGroup.OAS_ORGAN or found.code == ALL_OAS_ORGANS:
+        raise AllocationError(
+            N_("%(organ)s is not an OAS organ, agency or entity that can receive the money"),
+            organ=named[:20],
+        )
+    return found.code

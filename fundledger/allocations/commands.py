@@ -20,6 +20,7 @@ from fundledger.cli.tools import (
     FORMAT,
     ID,
     TABLE,
+    TEXT,
     Output,
     acting_as,
     amount_option,
@@ -149,7 +150,9 @@ POOLS = click.option(
 
 
 @allocation.command("propose")
-@click.option("--activity", required=True, type=click.IntRange(1, 100))
+@click.option("--activity", required=True, type=click.IntRange(1, 9999))
+@click.option("--organ", type=TEXT,
+              help="The organ paid (required for 30-32, which all the organs carry).")  # fmt: skip
 @amount_option("--amount", help="Requested USD.", required=True)
 @click.option("--purpose", required=True)
 @date_option("--from", "start", help="Start of the period (default: today).")
@@ -162,7 +165,7 @@ POOLS = click.option(
 @AS_USER
 def allocation_propose(
     activity: int, amount: Decimal, purpose: str, start: dt.date | None, end: dt.date | None,
-    pools: tuple[str, ...], gender_marker: int, as_email: str,
+    pools: tuple[str, ...], gender_marker: int, as_email: str, organ: str | None = None,
 ) -> None:  # fmt: skip
     """Draft an allocation; prints its id."""
     from fundledger.allocations.operations import propose_allocation
@@ -173,7 +176,7 @@ def allocation_propose(
         created = propose_allocation(
             session, actor, activity=activity, amount=amount, purpose=purpose,
             period_start=start, period_end=end or dt.date(start.year, 12, 31), pools=pools,
-            gender_marker=gender_marker,
+            gender_marker=gender_marker, organ=organ,
         )  # fmt: skip
         click.echo(created.id)
 

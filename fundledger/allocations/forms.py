@@ -216,6 +216,11 @@ class ProposalForm(RevisionForm):
         coerce=int,
         validators=_required(_l("Choose the gender-equality marker.")),
     )
+    #: Asked only for an activity all the organs carry (30–32): the organ paid.
+    organ = StringField(
+        _l("Organ that receives the money (code, e.g. CIM)"),
+        validators=[Optional(), Length(max=20)], filters=[stripped],
+    )  # fmt: skip
     submit = SubmitField(_l("Propose as a draft"))
 
 

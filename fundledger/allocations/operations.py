@@ -17,7 +17,12 @@ from sqlalchemy.orm import Session
 from fundledger.actors import Actor
 from fundledger.allocations import gender
 from fundledger.allocations.categories import CATEGORIES
-from fundledger.allocations.checks import fundable_activity, text_field, usd_amount
+from fundledger.allocations.checks import (
+    fundable_activity,
+    receiving_organ,
+    text_field,
+    usd_amount,
+)
 from fundledger.allocations.errors import AllocationError, InsufficientFunds, NotAllowed
 from fundledger.allocations.models import Allocation, AllocationEvent, AllocationPool, State
 from fundledger.allocations.pools import (
@@ -128,18 +133,21 @@ def propose_allocation(
     period_end: dt.date,
     pools: Sequence[str] = (),
     gender_marker: int | None = None,
+    organ: str | None = None,
 ) -> Allocation:
-    """A draft allocation to a fundable activity, drawing on the pools given in order.
+    """A draft allocation to a fundable activity, drawing on the pools given in order;
+    one to an activity all the organs carry names the ``organ`` that receives the money.
 
     The page, the command and the API require the ``gender_marker``; None records the
     allocation as not screened, as those proposed before the marker was asked."""
     found = fundable_activity(session, activity)
+    organ_code = receiving_organ(session, found, organ)
     checked = _checked_pools(session, found, pools)
     if period_end < period_start:
         raise AllocationError(PERIOD_BACKWARDS)
     allocation = Allocation(
         activity_number=found.number,
-        organ_code=found.implementer_code,
+        organ_code=organ_code,
         requested_amount=usd_amount(amount, Term(N_("requested amount"))),
         purpose=text_field(purpose, Term(N_("purpose"))),
         period_start=period_start,
@@ -228,6 +236,7 @@ def decide_allocation(
     next_state(allocation.id, allocation.state, decision)
     amount = None
     if decision == "approve":
+        fundable_activity(session, allocation.activity_number, on)  # the Program of that day
         # A reduced amount of zero is a value, not a missing one: usd_amount refuses it.
         amount = usd_amount(
             allocation.requested_amount if approved_amount is None else approved_amount,

@@ -55,7 +55,7 @@ def propose() -> Page:
             amount=required(form.amount.data), purpose=form.purpose.data,
             period_start=required(form.period_start.data),
             period_end=required(form.period_end.data), pools=form.chosen_pools(),
-            gender_marker=required(form.gender_marker.data),
+            gender_marker=required(form.gender_marker.data), organ=form.organ.data,
         )  # fmt: skip
         return (
             _("Allocation #%(id)s is proposed as a draft. Submit it to the CAJP when ready.",

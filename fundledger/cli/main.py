@@ -260,9 +260,23 @@ def demo(seed: int, entries: int | None, bulk: bool) -> None:
         click.echo(f"  {role:<12} {email:<40} {password}")
 
 
-@cli.group()
+class ProgramGroup(click.Group):
+    """The Program's readers, and ``revise`` (the CAJP's revisions), imported when used."""
+
+    REVISE = Lazy("CAJP decisions revising the Program.", "fundledger.program.commands:revise")
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, "revise"})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name == "revise" and name not in self.commands:
+            self.add_command(self.REVISE.load(), name)
+        return self.commands.get(name)
+
+
+@cli.group(cls=ProgramGroup)
 def program() -> None:
-    """The Program's reference data: objectives, activities, cross-reference."""
+    """The Program's reference data: objectives, activities, cross-reference, revisions."""
 
 
 @program.command("objectives")

@@ -41,6 +41,7 @@ from fundledger.auth.passwords import Passwords
 from fundledger.auth.queries import user_by_email
 from fundledger.demo.cofinancing import record_cofinancing
 from fundledger.demo.progress import record_progress
+from fundledger.demo.revision import record_revision
 from fundledger.donors.models import Donor, ExchangeRate, Pledge
 from fundledger.donors.operations import create_donor, set_rate
 from fundledger.donors.pledges import record_pledge, reduce_pledge
@@ -53,6 +54,7 @@ from fundledger.meetings.queries import meeting_by_reference
 from fundledger.money import BASE_CURRENCY, minor_units
 from fundledger.program.models import Activity
 from fundledger.program.queries import crossref
+from fundledger.program.source_data import ALL_OAS_ORGANS
 
 #: code, name, type, country, language, currency
 DONORS = (
@@ -87,6 +89,8 @@ KEY_PREFIX = "demo:"
 YEARS = 5
 #: The organs donors earmark to (each carries fundable activities).
 ORGANS = ("IACHR", "CIM", "IIN")
+#: The organ an allocation to an activity all the organs carry (30–32) pays.
+RECEIVING_ORGAN = "IACHR"
 
 
 #: One login per role, for trying the web app: (role, email, donor code or None).
@@ -166,6 +170,7 @@ def load_demo(
     last_two = range(max(first_year, last_year - 1), last_year + 1)
     record_cofinancing(session, DEMO_SECRETARIAT, last_two)
     record_progress(session, DEMO_SECRETARIAT, DEMO_SECRETARIAT_2, until)
+    record_revision(session, DEMO_CAJP, until)
     entries = session.scalar(select(JournalEntry.number).order_by(JournalEntry.number.desc()))
     return DemoReport(donors=len(donors), entries=entries or 0)
 
@@ -437,6 +442,7 @@ class AllocationPlanner:
                 self.session, DEMO_SECRETARIAT, activity=activity.number, amount=amount,
                 purpose=purpose, period_start=self.on(year, 3, 1),
                 period_end=dt.date(year, 12, 31), pools=pools, gender_marker=PURPOSES[purpose],
+                organ=RECEIVING_ORGAN if activity.implementer_code == ALL_OAS_ORGANS else None,
             )  # fmt: skip
             self.advance(allocation, target, year, meeting)
         if dt.date(year, 6, 15) <= self.until:

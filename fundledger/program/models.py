@@ -1,8 +1,21 @@
-"""The Program's reference data as tables: loaded by ``fundledger init``, never edited."""
+"""The Program's reference data as tables: loaded by ``fundledger init``, then changed only
+by the CAJP's Program revisions (:mod:`fundledger.program.revisions`), so the tables hold the
+Program as it stands today and the revisions, append-only, say how it stood before."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundledger.db import Base
@@ -40,17 +53,16 @@ class Implementer(Base):
 
 class Activity(Base):
     __tablename__ = "activities"
-    __table_args__ = (
-        CheckConstraint("number BETWEEN 1 AND 100", name="number_range"),
-        CheckConstraint("fundable = (number <= 32)", name="fundable_only_oas_activities"),
-    )
+    #: A revision may add activities after the resolution's 100.
+    __table_args__ = (CheckConstraint("number >= 1", name="number_positive"),)
 
     number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     title: Mapped[str] = mapped_column(Text)
     implementer_code: Mapped[str] = mapped_column(
         ForeignKey("implementers.code", ondelete="RESTRICT"), index=True
     )
-    #: The fund may finance only activities 1–32, those of the OAS organs (section V.A).
+    #: The fund may finance only the activities of the OAS organs (section V.A): those its
+    #: implementer carries today (kept in step by the revisions).
     fundable: Mapped[bool] = mapped_column(Boolean)
 
     implementer: Mapped[Implementer] = relationship(lazy="joined")
@@ -70,6 +82,58 @@ class ActivityObjective(Base):
     objective_number: Mapped[int] = mapped_column(
         ForeignKey("objectives.number", ondelete="RESTRICT"), primary_key=True
     )
+
+
+class ProgramRevision(Base):
+    """A CAJP decision revising the Program, effective on a date (append-only)."""
+
+    __tablename__ = "program_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    decided_on: Mapped[dt.date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(Text)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="RESTRICT"), index=True
+    )
+    #: The decision says the allocations already made to an activity it makes
+    #: unfundable continue (without it such a revision is refused).
+    existing_continue: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    changes: Mapped[list[ProgramChange]] = relationship(
+        order_by="ProgramChange.position", lazy="selectin"
+    )
+
+
+class ProgramChange(Base):
+    """One change a revision makes, with what it replaced (so the Program on an earlier
+    date can be read back)."""
+
+    __tablename__ = "program_changes"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('add_activity', 'add_implementer', 'move_activity', 'link', 'unlink')",
+            name="kind_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision_id: Mapped[int] = mapped_column(
+        ForeignKey("program_revisions.id", ondelete="RESTRICT"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    activity_number: Mapped[int | None] = mapped_column(Integer, index=True)
+    objective_number: Mapped[int | None] = mapped_column(Integer)
+    implementer_code: Mapped[str | None] = mapped_column(String(20))
+    #: The activity's implementer before a move.
+    previous_code: Mapped[str | None] = mapped_column(String(20))
+    #: An added activity's title, or an added implementer's name.
+    text: Mapped[str | None] = mapped_column(Text)
+    #: An added implementer's group (section III).
+    implementer_kind: Mapped[str | None] = mapped_column(String(20))
 
 
 # A posting names the programme by activity and objective number, an organ by its code,

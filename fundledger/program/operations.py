@@ -63,7 +63,14 @@ def load_program(session: Session, program: Program | None = None) -> int:
             for a in program.activities
         ],
     )
-    existing_crosses = {
+    # A cross a revision linked or unlinked is the revision's to keep or to have removed.
+    revised = {
+        (row.activity_number, row.objective_number)
+        for row in session.execute(
+            select(models.ProgramChange.activity_number, models.ProgramChange.objective_number)
+        )
+    }
+    existing_crosses = revised | {
         (row.activity_number, row.objective_number)
         for row in session.execute(
             select(

@@ -13,6 +13,9 @@ ACTIVITY_COUNT = 100
 #: Activities 1-32 are those of the OAS organs, agencies and entities (section V.A); only they
 #: may be financed by the specific voluntary fund (resolution, operative paragraph 5).
 LAST_FUNDABLE_ACTIVITY = 32
+#: The implementer of activities 30-32, "all the organs, agencies, and entities of the OAS":
+#: an allocation to an activity it carries names the one organ that receives the money.
+ALL_OAS_ORGANS = "OAS-ALL"
 #: Appendix I covers the OAS activities and the member states' optional activities.
 CROSSREF_ACTIVITY_COUNT = 65
 

@@ -15,6 +15,7 @@ from itertools import pairwise
 
 from fundledger.program.source_data import (
     ACTIVITY_COUNT,
+    ALL_OAS_ORGANS,
     CROSSREF_ACTIVITY_COUNT,
     GENERAL_OBJECTIVE_COUNT,
     OBJECTIVE_COUNT,
@@ -53,7 +54,7 @@ _CODES_WITHOUT_ACRONYM: dict[str, str] = {
 _COLLECTIVE_HEADINGS: tuple[tuple[re.Pattern[str], str, ImplementerGroup], ...] = (
     (
         re.compile(r"^All the organs, agencies, and entities of the OAS\b"),
-        "OAS-ALL",
+        ALL_OAS_ORGANS,
         ImplementerGroup.OAS_ORGAN,
     ),
     (
@@ -83,7 +84,7 @@ EXPECTED_ACTIVITY_IMPLEMENTERS: tuple[tuple[int, int, str], ...] = (
     (20, 21, "SUMMITS"),
     (22, 28, "OPD"),
     (29, 29, "DLAS"),
-    (30, 32, "OAS-ALL"),
+    (30, 32, ALL_OAS_ORGANS),
     (33, 65, MEMBER_STATES_CODE),
     (66, 76, "IOM"),
     (77, 78, "OHCHR"),

@@ -1,7 +1,8 @@
 """Which fundable activities an earmark can pay for: the one answer pledges, receipts,
 allocations and the list of unusable earmarks all ask.
 
-An earmark is only worth accepting when some activity the fund may finance (1–32) can
+An earmark is only worth accepting when some activity the fund may finance (one an OAS
+organ carries, on the day asked about: :func:`fundledger.program.as_of.program_on`) can
 draw on it (DESIGN.md §3, flow 3): the activity itself, an activity of the organ, or an
 activity serving the objective in the Appendix I cross-reference. Objectives 6, 7 and
 20 are served by no fundable activity, and some OAS organs (PAHO) carry none, so money
@@ -10,16 +11,16 @@ earmarked to them could never be allocated.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundledger.errors import Message
 from fundledger.i18n import N_
+from fundledger.program.as_of import program_on
 from fundledger.program.earmarks import Earmark
-from fundledger.program.models import Activity, ActivityObjective
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,26 +42,22 @@ class Fundable:
         return sorted(found)
 
 
-def fundable(session: Session) -> Fundable:
-    """What the fund may finance, and what each fundable activity serves."""
-    organs = {
-        number: organ
-        for number, organ in session.execute(
-            select(Activity.number, Activity.implementer_code).where(Activity.fundable.is_(True))
-        )
-    }
+def fundable(session: Session, on: dt.date | None = None) -> Fundable:
+    """What the fund may finance on ``on`` (today when None), and what each fundable
+    activity serves."""
+    program = program_on(session, on)
+    organs = program.fundable_activities()
     serving: dict[int, set[int]] = {}
-    for activity, objective in session.execute(
-        select(ActivityObjective.activity_number, ActivityObjective.objective_number)
-    ):
+    for activity, objective in program.crossref:
         if activity in organs:
             serving.setdefault(objective, set()).add(activity)
     return Fundable(organs, {k: frozenset(v) for k, v in serving.items()})
 
 
-def fundable_activities(session: Session, earmark: Earmark) -> list[int]:
-    """The numbers of the fundable activities money under ``earmark`` may fund, in order."""
-    return fundable(session).activities(earmark)
+def fundable_activities(session: Session, earmark: Earmark, on: dt.date | None = None) -> list[int]:
+    """The numbers of the fundable activities money under ``earmark`` may fund on ``on``
+    (today when None), in order."""
+    return fundable(session, on).activities(earmark)
 
 
 def unusable_reason(session: Session, earmark: Earmark) -> Message | None:

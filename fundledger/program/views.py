@@ -1,23 +1,29 @@
-"""Read-only pages of the Program: objectives, activities, the Appendix I cross-reference."""
+"""Pages of the Program: objectives, activities, the Appendix I cross-reference, as they
+stand today; the revisions the CAJP made, and its form to record one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from fundledger.auth.access import EVERY_ROLE, allow
+from fundledger.auth.access import EVERY_ROLE, READERS, allow
+from fundledger.auth.models import Role
+from fundledger.auth.sessions import request_actor
 from fundledger.errors import NotFound
 from fundledger.listing import Columns, ListArgs, Sorts, ordered, page_of
-from fundledger.program import queries
-from fundledger.program.forms import ActivityFilterForm
-from fundledger.program.models import Activity
+from fundledger.meetings.forms import chosen_meeting
+from fundledger.program import queries, revisions
+from fundledger.program.forms import ActivityFilterForm, RevisionForm
+from fundledger.program.models import Activity, ProgramChange
 from fundledger.program.translated import alphabetical, title_of
 from fundledger.web import lists
 from fundledger.web.database import db_session
 from fundledger.web.downloads import Table, table_download
+from fundledger.web.fields import required
 from fundledger.web.i18n import _, current_language
+from fundledger.web.pages import Page, form_page, template_page
 
 blueprint = Blueprint("program", __name__, url_prefix="/program")
 
@@ -80,7 +86,40 @@ def activity(number: int) -> str:
                 number=number,
             )
         )
-    return render_template("program/activity.html", activity=found)
+    history = revisions.revisions(db_session(), activity=number)
+    return render_template("program/activity.html", activity=found, revisions=history,
+                           describe=change_text)  # fmt: skip
+
+
+@blueprint.get("/revisions")
+@allow(*READERS)
+def revision_list() -> str:
+    listed = revisions.revisions(db_session())
+    return render_template("program/revisions.html", revisions=listed,
+                           describe=change_text)  # fmt: skip
+
+
+@blueprint.route("/revisions/new", methods=["GET", "POST"])
+@allow(Role.CAJP)
+def new_revision() -> Page:
+    db = db_session()
+    form = RevisionForm()
+
+    def carry_out() -> tuple[str, str]:
+        change = revisions.Change(
+            form.change.data, activity=form.activity.data, objective=form.objective.data,
+            implementer=form.implementer.data, text=form.text.data, group=form.group.data,
+        )  # fmt: skip
+        recorded = revisions.revise_program(
+            db, request_actor(), effective_on=required(form.effective_on.data), changes=[change],
+            reference=form.reference.data, meeting=chosen_meeting(form.meeting),
+            existing_continue=form.existing_continue.data,
+        )  # fmt: skip
+        return (_("The revision is recorded under %(reference)s, effective %(day)s.",
+                  reference=recorded.reference, day=recorded.effective_on.isoformat()),
+                url_for(".revision_list"))  # fmt: skip
+
+    return form_page(form, carry_out, template_page("program/new_revision.html", form))
 
 
 @table_download(blueprint, "/crossref", endpoint="crossref")
@@ -124,3 +163,18 @@ def _activities(
         fundable=filters.fundable_only,
     )
     return ordered(query, sorts, order)
+
+
+def change_text(change: ProgramChange) -> str:
+    """A revision's change in the reader's language (the command and the audit log use
+    :func:`fundledger.program.revisions.describe`)."""
+    params = {"activity": change.activity_number, "objective": change.objective_number,
+              "code": change.implementer_code, "previous": change.previous_code}  # fmt: skip
+    texts = {
+        "add_activity": _("Activity %(activity)s added, carried by %(code)s", **params),
+        "add_implementer": _("Implementer %(code)s added", **params),
+        "move_activity": _("Activity %(activity)s moved from %(previous)s to %(code)s", **params),
+        "link": _("Activity %(activity)s linked to objective %(objective)s", **params),
+        "unlink": _("Activity %(activity)s unlinked from objective %(objective)s", **params),
+    }
+    return texts.get(change.kind, change.kind)

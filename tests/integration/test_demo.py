@@ -28,6 +28,9 @@ def test_demo_loads_once_and_verifies(run: Callable[..., Result]) -> None:
     assert {a["state"] for a in allocations} == {s.value for s in State}
     pledges = list(csv.DictReader(io.StringIO(run("pledges", "--format", "csv").stdout)))
     assert {p["currency"] for p in pledges} >= {"USD", "EUR", "CAD", "JPY", "KWD"}
+    assert "OAS-ALL" not in {a["organ"] for a in allocations}  # 30-32 name the organ paid
+    revisions = run("program", "revise", "list", "--format", "csv").stdout
+    assert "link activity 20 – objective 20" in revisions
 
     entries = run("verify").stdout
     again = run("demo")

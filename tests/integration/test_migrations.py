@@ -236,3 +236,35 @@ def test_revision_0030_leaves_older_memos_as_their_text(database: Database) -> N
     migrate.upgrade(database.engine)
     assert stored() == ("Disbursement to CIM, allocation 12", None, None)
     assert memo_for_reader(*stored(), "es") == "Disbursement to CIM, allocation 12"
+
+
+def test_revision_0034_adds_append_only_program_revisions_and_frees_the_activity_numbers(
+    empty_database: Database,
+) -> None:
+    """From 0032 up: the revisions and their changes, refused an update by the database;
+    an activity numbered after 100 and fundable by its carrier is accepted; and down."""
+    register_all()
+    engine = empty_database.engine
+    migrate.upgrade(engine, "0032")
+    assert "program_revisions" not in tables(empty_database)
+    migrate.upgrade(engine)
+    assert {"program_revisions", "program_changes"} <= tables(empty_database)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO implementers (code, name, kind) VALUES ('OLA', 'Legal', 'oas_organ')"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO activities (number, title, implementer_code, fundable)"
+            " VALUES (101, 'New', 'OLA', true)"
+        ))  # fmt: skip
+        connection.execute(text(
+            "INSERT INTO program_revisions (effective_on, decided_on, reference,"
+            " existing_continue, recorded_by, recorded_at) VALUES ('2025-06-01', '2025-06-01',"
+            " 'CP/CAJP/DEC. 1/25', false, 'a', '2025-06-01 10:00:00+00')"
+        ))  # fmt: skip
+    with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
+        connection.execute(text("UPDATE program_revisions SET reference = 'x'"))
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM activities WHERE number = 101"))
+    migrate.downgrade(engine, "0032")
+    assert "program_revisions" not in tables(empty_database)
