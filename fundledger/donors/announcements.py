@@ -15,7 +15,7 @@ from fundledger.actors import Actor
 from fundledger.audit.operations import record
 from fundledger.donors.amounts import checked_amount, checked_earmark
 from fundledger.donors.errors import ContributionError
-from fundledger.donors.models import Donor, Pledge, PledgeAnnouncement
+from fundledger.donors.models import Donor, Pledge, PledgeAnnouncement, PledgeState
 from fundledger.donors.operations import inactive_donor, resolve_rate
 from fundledger.donors.pledges import record_pledge
 from fundledger.i18n import N_
@@ -77,12 +77,7 @@ def sign(
 ) -> Pledge:
     """The donor signed what it announced: record the pledge (amount, currency and earmark
     as announced; the rate of the signing day) and mark the announcement signed."""
-    if announcement.pledge_id is not None:
-        raise ContributionError(
-            N_("announced pledge %(id)s is already signed: pledge %(pledge)s"),
-            id=announcement.id,
-            pledge=announcement.pledge_id,
-        )
+    _check_open(announcement)
     if pledge_date < announcement.announced_on:
         raise ContributionError(
             N_("%(day)s is before the pledge was announced, %(announced)s"),
@@ -105,37 +100,54 @@ def sign(
 
 def withdraw(session: Session, actor: Actor, announcement: PledgeAnnouncement, *,
              reason: str) -> None:  # fmt: skip
-    """The donor withdrew what it announced and had not signed: the announcement goes (it
-    committed no money and no entry names it); the audit event keeps what it was and why."""
+    """The donor took back what it announced and had not signed: the announcement is marked
+    withdrawn, with who recorded it, when and why (it committed no money and no entry names
+    it; kept, as every record is, so what was announced can still be told)."""
+    _check_open(announcement)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ContributionError(N_("say why the announced pledge is withdrawn"))
+    announcement.withdrawn_at = dt.datetime.now(dt.UTC)
+    announcement.withdrawn_by = actor.name
+    announcement.withdrawn_reason = reason[:500]
+    session.flush()
+    record(
+        session, actor, "pledge.announcement_withdrawn", "pledge_announcement", announcement.id,
+        before={"status": "announced"},
+        after={"status": "withdrawn", "reason": announcement.withdrawn_reason},
+    )  # fmt: skip
+
+
+def _check_open(announcement: PledgeAnnouncement) -> None:
+    """Refuse to sign or withdraw an announcement already signed or withdrawn."""
     if announcement.pledge_id is not None:
         raise ContributionError(
             N_("announced pledge %(id)s is already signed: pledge %(pledge)s"),
             id=announcement.id, pledge=announcement.pledge_id,
         )  # fmt: skip
-    record(
-        session, actor, "pledge.announcement_withdrawn", "pledge_announcement", announcement.id,
-        before={"donor": announcement.donor.code, "announced_on": announcement.announced_on,
-                "amount": announcement.amount, "currency": announcement.currency,
-                "earmark": announcement.earmark, "reference": announcement.reference},
-        after={"status": "withdrawn", "reason": reason},
-    )  # fmt: skip
-    session.delete(announcement)
-    session.flush()
+    if announcement.withdrawn_at is not None:
+        raise ContributionError(
+            N_("announced pledge %(id)s was withdrawn on %(day)s"),
+            id=announcement.id, day=announcement.withdrawn_at.date(),
+        )  # fmt: skip
 
 
 def announcement_of(
     session: Session, donor: Donor, announcement_id: int
 ) -> PledgeAnnouncement | None:
-    """The donor's unsigned announcement with that id; none for another donor's."""
+    """The donor's open announcement with that id (neither signed nor withdrawn); none for
+    another donor's."""
     found = session.get(PledgeAnnouncement, announcement_id)
-    if found is None or found.donor_id != donor.id or found.pledge_id is not None:
+    if found is None or found.donor_id != donor.id or found.status() != PledgeState.ANNOUNCED:
         return None
     return found
 
 
 def unsigned(session: Session, donor: Donor | None = None) -> list[PledgeAnnouncement]:
-    """The announcements not signed yet (one donor's, or all), oldest first."""
-    query = select(PledgeAnnouncement).where(PledgeAnnouncement.pledge_id.is_(None))
+    """The announcements neither signed nor withdrawn (one donor's, or all), oldest first."""
+    query = select(PledgeAnnouncement).where(
+        PledgeAnnouncement.pledge_id.is_(None), PledgeAnnouncement.withdrawn_at.is_(None)
+    )
     if donor is not None:
         query = query.where(PledgeAnnouncement.donor_id == donor.id)
     return list(session.scalars(query.order_by(PledgeAnnouncement.announced_on,

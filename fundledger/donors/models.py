@@ -261,10 +261,19 @@ class PledgeAnnouncement(Base):
     """A pledge a donor announced (at a pledging conference, in a letter) and has not
     signed yet: it commits no money, so it has no journal entry and counts in no total.
     Signing it records the :class:`Pledge` (:func:`fundledger.donors.announcements.sign`),
-    which ``pledge_id`` then names. Its status is :meth:`status`."""
+    which ``pledge_id`` then names; a donor that takes it back has it withdrawn, kept with
+    who recorded that, when and why. Its status is :meth:`status`."""
 
     __tablename__ = "pledge_announcements"
-    __table_args__ = (CheckConstraint("amount > 0", name="positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="positive"),
+        CheckConstraint(
+            "(withdrawn_at IS NULL AND withdrawn_by IS NULL AND withdrawn_reason IS NULL)"
+            " OR (withdrawn_at IS NOT NULL AND withdrawn_by IS NOT NULL"
+            " AND withdrawn_reason IS NOT NULL AND pledge_id IS NULL)",
+            name="withdrawn_whole_and_unsigned",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     donor_id: Mapped[int] = mapped_column(ForeignKey("donors.id", ondelete="RESTRICT"), index=True)
@@ -284,15 +293,23 @@ class PledgeAnnouncement(Base):
     )
     created_by: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Set, all three, when the donor took the announcement back (never once signed).
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(Text)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
     donor: Mapped[Donor] = relationship(lazy="joined")
 
     def status(self) -> PledgeState:
-        return PledgeState.ANNOUNCED if self.pledge_id is None else PledgeState.SIGNED
+        if self.pledge_id is not None:
+            return PledgeState.SIGNED
+        return PledgeState.ANNOUNCED if self.withdrawn_at is None else PledgeState.WITHDRAWN
 
 
 class PledgeState(StrEnum):
-    """Where a pledge stands: announced (no money committed) or signed (in the ledger)."""
+    """Where a pledge stands: announced (no money committed), signed (in the ledger), or
+    withdrawn before it was signed."""
 
     ANNOUNCED = "announced"
     SIGNED = "signed"
+    WITHDRAWN = "withdrawn"

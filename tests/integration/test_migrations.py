@@ -268,3 +268,35 @@ def test_revision_0034_adds_append_only_program_revisions_and_frees_the_activity
         connection.execute(text("DELETE FROM activities WHERE number = 101"))
     migrate.downgrade(engine, "0032")
     assert "program_revisions" not in tables(empty_database)
+
+
+def test_revision_0035_keeps_announcements_open_and_refuses_a_withdrawal_half_told(
+    empty_database: Database,
+) -> None:
+    """An announcement recorded before withdrawals were kept stays open; the database
+    refuses a withdrawal without its reason, and one of a signed announcement."""
+    register_all()
+    engine = empty_database.engine
+    migrate.upgrade(engine, "0034")
+    at = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO donors (id, code, name, type, language, active)"
+                                " VALUES (1, 'CAN', 'Canada', 'member_state', 'en', :yes)"),
+                           {"yes": True})  # fmt: skip
+        connection.execute(
+            text("INSERT INTO pledge_announcements (id, donor_id, announced_on, currency,"
+                 " amount, rate, usd_amount, created_by, created_at)"
+                 " VALUES (1, 1, :day, 'USD', 100, 1, 100, 'a', :at)"),
+            {"day": dt.date(2025, 3, 1), "at": at},
+        )  # fmt: skip
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        assert list(connection.execute(text(
+            "SELECT id, withdrawn_at FROM pledge_announcements"))) == [(1, None)]  # fmt: skip
+    with pytest.raises(DBAPIError, match="withdrawn"), engine.begin() as connection:
+        connection.execute(text("UPDATE pledge_announcements SET withdrawn_at = :at,"
+                                " withdrawn_by = 'a'"), {"at": at})  # fmt: skip
+    migrate.downgrade(engine, "0034")
+    assert "withdrawn_at" not in {
+        c["name"] for c in inspect(engine).get_columns("pledge_announcements")
+    }

@@ -143,4 +143,11 @@ def test_a_withdrawn_announcement_leaves_the_iati_file_and_a_signed_one_cannot_g
             select(AuditEvent).where(AuditEvent.action == "pledge.announcement_withdrawn")
         ).one()
         assert event.object_id == str(gone)
-        assert session.get(PledgeAnnouncement, gone) is None
+        kept_record = session.get_one(PledgeAnnouncement, gone)
+        assert kept_record.status() == PledgeState.WITHDRAWN, "kept, marked, not deleted"
+        assert (kept_record.withdrawn_by, kept_record.withdrawn_reason) == (
+            SETUP.name, "Letter of 2025-12-01")  # fmt: skip
+        with pytest.raises(ContributionError, match="was withdrawn"):
+            sign(session, SETUP, kept_record, pledge_date=day("2025-12-02"))
+        with pytest.raises(ContributionError, match="was withdrawn"):
+            withdraw(session, SETUP, kept_record, reason="again")
