@@ -207,6 +207,7 @@ def test_revision_0032_adds_the_items_and_the_database_refuses_a_negative_one(
     assert "cofinancing_items" not in inspect(engine).get_table_names()
 
 
+@pytest.mark.heavy  # loads the whole demo on each database: make test-slow
 def test_the_demo_records_co_financing_for_its_last_two_years(run: Run) -> None:
     assert run("demo").exit_code == 0
     listed = ok(run("cofinancing", "list", "--format", "csv")).splitlines()[1:]

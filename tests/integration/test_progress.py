@@ -223,6 +223,7 @@ def test_revision_0033_adds_progress_reports_and_their_documents(
     assert "progress_reports" not in inspect(engine).get_table_names()
 
 
+@pytest.mark.heavy  # loads the whole demo on each database: make test-slow
 def test_the_demo_carries_two_years_of_progress_reports(run: Run) -> None:
     assert run("demo").exit_code == 0
     listed = ok(run("progress", "list", "--format", "csv")).splitlines()[1:]

@@ -78,6 +78,11 @@ def france_earmarks_euros(session: Session) -> None:
                            period_end=day("2025-11-30"), category="travel")  # fmt: skip
 
 
+#: What is checked here is the documents (their text, structure, signature and attached
+#: figures), the same from either database; the books behind them are compared with the
+#: ledger on both in tests/integration/test_statement_figures.py. SQLite alone keeps the
+#: 24 signed statements of the four languages within make test's time.
+pytestmark = pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 @pytest.fixture
 def issued(
     database: Database, tmp_path: Path, request: pytest.FixtureRequest
